@@ -13,6 +13,25 @@
 /** A play is counted once this much of it has been heard in one session. */
 export const COUNT_THRESHOLD_MS = 45_000;
 
+/**
+ * A track shorter than the count threshold is counted (free) when heard to
+ * its end; "to the end" allows this much slack, because the audio element
+ * reports its position a few times a second and a file can be a little
+ * shorter than the duration the catalog gives.
+ */
+export const HEARD_TO_END_TOLERANCE_MS = 1_000;
+
+/** How much listening counts a track of this duration: 45 s, or a short track's whole length less the slack. */
+export function heardMsNeededToCount(durationMs: number): number {
+  if (!Number.isSafeInteger(durationMs) || durationMs <= 0) throw new RangeError(`durationMs must be a positive integer, got ${durationMs}`);
+  return durationMs < COUNT_THRESHOLD_MS ? Math.max(0, durationMs - HEARD_TO_END_TOLERANCE_MS) : COUNT_THRESHOLD_MS;
+}
+
+/** True for tracks that are always free: shorter than the count threshold. */
+export function isShortTrack(durationMs: number): boolean {
+  return durationMs < COUNT_THRESHOLD_MS;
+}
+
 /** After this many paid plays the listener owns the track. */
 export const PAID_PLAYS_TO_OWN = 9;
 

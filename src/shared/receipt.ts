@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import canonicalize from 'canonicalize';
-import { COUNT_THRESHOLD_MS, PRICE_TO_OWN_THOUSANDTHS } from './pricing';
+import { PRICE_TO_OWN_THOUSANDTHS, heardMsNeededToCount } from './pricing';
 
 /**
  * The play receipt, version 1: what a device signs when a play of a co-op
@@ -72,7 +72,7 @@ export const playReceiptSchema = z
   .strict()
   .superRefine((r, ctx) => {
     // A receipt only exists for a counted play: 45 s heard, or a short track heard to the end.
-    const needed = Math.min(COUNT_THRESHOLD_MS, r.durationMs);
+    const needed = heardMsNeededToCount(r.durationMs);
     if (r.heardMs < needed) {
       ctx.addIssue({ code: 'custom', path: ['heardMs'], message: `a counted play has heardMs ≥ ${needed}` });
     }
