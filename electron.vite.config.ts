@@ -1,0 +1,37 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+import { resolve } from 'node:path';
+
+/**
+ * Three bundles: the main process (ESM, dependencies left external so native
+ * modules such as better-sqlite3 load from node_modules), the preload (CommonJS
+ * with its few dependencies bundled, because a sandboxed preload cannot load
+ * ES modules or node_modules), and the renderer (a plain web app, which the
+ * web host serves as well).
+ */
+export default defineConfig({
+  main: {
+    build: {
+      externalizeDeps: true,
+      rollupOptions: {
+        input: { index: resolve('src/main/index.ts') },
+      },
+    },
+  },
+  preload: {
+    build: {
+      externalizeDeps: { exclude: ['zod'] },
+      rollupOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve('src/renderer'),
+    plugins: [react()],
+    build: {
+      rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
+    },
+  },
+});

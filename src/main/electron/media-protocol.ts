@@ -1,0 +1,32 @@
+import { protocol } from 'electron';
+import { Readable } from 'node:stream';
+import { fileResponse } from '../../node/file-range';
+import type { AppServices } from '../services/app-services';
+
+export const MEDIA_SCHEME = 'resonate-media';
+
+/** Must run before the app is ready. */
+export function registerMediaScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  ]);
+}
+
+export const mediaUrl = (mediaPath: string): string => `${MEDIA_SCHEME}://media/${mediaPath}`;
+
+/**
+ * Serves `resonate-media://media/<media path>` by library id only: the
+ * services' media router turns the path into a file; the renderer can never
+ * name a file itself. Range requests are answered so audio can seek.
+ */
+export function handleMediaProtocol(services: AppServices): void {
+  protocol.handle(MEDIA_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== 'media') return new Response('Not found', { status: 404 });
+    const media = await services.media.resolve(url.pathname.slice(1));
+    if (!media) return new Response('Not found', { status: 404 });
+    const answer = await fileResponse(media.file, media.contentType, request.headers.get('range'));
+    const body = answer.body ? (Readable.toWeb(answer.body) as ReadableStream) : null;
+    return new Response(body, { status: answer.status, headers: answer.headers });
+  });
+}

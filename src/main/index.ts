@@ -1,0 +1,94 @@
+import { app, dialog, Menu, session, type BrowserWindow } from 'electron';
+import ElectronStore from 'electron-store';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createAppServices, type AppServices } from './services/app-services';
+import { systemClock } from './services/core/clock';
+import { createLogger } from './services/core/logger';
+import { forwardEvents, registerIpc } from './electron/ipc';
+import { handleMediaProtocol, mediaUrl, registerMediaScheme } from './electron/media-protocol';
+import { buildAppMenu } from './electron/menu';
+import { createMainWindow } from './electron/window';
+
+/**
+ * The Electron adapter: the only code that imports `electron`. It builds the
+ * same services the web host builds, and connects them to a window, IPC, the
+ * media protocol and the menu. Everything else lives in `./services`.
+ */
+const logger = createLogger({ name: 'main' });
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerMediaScheme();
+  let services: AppServices | undefined;
+  let mainWindow: BrowserWindow | undefined;
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  app.whenReady().then(
+    () => {
+      const rendererDevUrl = process.env.ELECTRON_RENDERER_URL ?? null;
+      const rendererFile = join(import.meta.dirname, '../renderer/index.html');
+      const trustedPrefix = rendererDevUrl ?? pathToFileURL(rendererFile).href;
+      try {
+        services = createAppServices({
+          dataDir: app.getPath('userData'),
+          clock: systemClock,
+          logger,
+          settingsBackend: new ElectronStore({ name: 'settings' }) as unknown as { store: Record<string, unknown> },
+          host: {
+            kind: 'electron',
+            mediaUrl,
+            async pickFolder(title) {
+              const options = { title: title ?? 'Add a music folder', properties: ['openDirectory' as const] };
+              const result = mainWindow
+                ? await dialog.showOpenDialog(mainWindow, options)
+                : await dialog.showOpenDialog(options);
+              return result.canceled ? null : (result.filePaths[0] ?? null);
+            },
+          },
+          appVersion: app.getVersion(),
+        });
+      } catch (error) {
+        dialog.showErrorBox('Resonate could not start', error instanceof Error ? error.message : String(error));
+        app.exit(1);
+        return;
+      }
+      // Strict CSP for everything the app loads (the page also carries it as a meta tag).
+      session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+        callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+      });
+      handleMediaProtocol(services);
+      registerIpc(services, (url) => url.startsWith(trustedPrefix));
+      Menu.setApplicationMenu(buildAppMenu());
+      mainWindow = createMainWindow(services.settings, rendererDevUrl, rendererFile);
+      forwardEvents(services, mainWindow.webContents);
+    },
+    (error: unknown) => logger.error({ err: error }, 'app failed to start'),
+  );
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    void services?.close();
+  });
+}
+
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: resonate-media:",
+  "media-src 'self' resonate-media:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');

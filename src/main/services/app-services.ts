@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import type { Settings } from '../../shared/settings';
+import type { Clock } from './core/clock';
+import { createDispatcher, type CallHandlers } from './core/dispatcher';
+import { EventHub } from './core/events';
+import type { Logger } from './core/logger';
+import { openDatabase, migrate, type Db } from './db/database';
+import { allMigrations } from './db/migrations';
+import { SettingsService, type SettingsBackend } from './settings/settings-service';
+import type { MediaRouter } from './media/media-router';
+import { createMediaRouter } from './media/media-router';
+
+/** What a host (Electron or the web host) provides that services cannot do themselves. */
+export interface HostAdapter {
+  readonly kind: 'electron' | 'web';
+  /** The OS folder picker; null where there is none. */
+  pickFolder(title?: string): Promise<string | null>;
+  /** The URL under which the renderer can load a media path, e.g. `track/local/12`. */
+  mediaUrl(mediaPath: string): string;
+}
+
+export interface AppServicesOptions {
+  dataDir: string;
+  clock: Clock;
+  logger: Logger;
+  settingsBackend: SettingsBackend;
+  host: HostAdapter;
+  appVersion: string;
+}
+
+/**
+ * Builds every main-process service and the handlers for every contract
+ * call. Electron's adapter and the web host both call this, so the renderer
+ * talks to the same code whichever host it runs in.
+ */
+export function createAppServices(options: AppServicesOptions) {
+  const { dataDir, logger, host } = options;
+  const db: Db = openDatabase(join(dataDir, 'library.sqlite'));
+  migrate(db, allMigrations);
+  const events = new EventHub();
+  const settings = new SettingsService(options.settingsBackend);
+  settings.onChange((s: Settings) => events.emit('settings.changed', s));
+  const media: MediaRouter = createMediaRouter();
+  let echoCalls = 0;
+
+  const handlers: CallHandlers = {
+    'app.info': () => ({
+      name: 'Resonate',
+      version: options.appVersion,
+      host: host.kind,
+      platform: process.platform,
+      dataDir,
+    }),
+    'app.echo': ({ text }) => ({ text: text.toUpperCase(), calls: ++echoCalls }),
+    'dialog.pickFolder': ({ title }) => host.pickFolder(title),
+    'settings.get': () => settings.get(),
+    'settings.update': (patch) => settings.update(patch),
+  };
+
+  const dispatch = createDispatcher(handlers, logger);
+
+  return {
+    db,
+    events,
+    settings,
+    media,
+    dispatch,
+    logger,
+    async close(): Promise<void> {
+      db.close();
+    },
+  };
+}
+
+export type AppServices = ReturnType<typeof createAppServices>;

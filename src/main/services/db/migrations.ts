@@ -1,0 +1,8 @@
+import type { Migration } from './database';
+
+/**
+ * Every migration of the local cache, in the order they apply. Each domain
+ * owns its own list; append new steps to the end of its list, never edit one
+ * that has shipped.
+ */
+export const allMigrations: readonly Migration[] = [];

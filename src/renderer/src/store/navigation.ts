@@ -1,0 +1,16 @@
+import { create } from 'zustand';
+
+export type ViewId = 'library' | 'albums' | 'artists' | 'collection' | 'history' | 'wallet' | 'problems' | 'settings';
+
+interface NavigationState {
+  view: ViewId;
+  /** Extra selection within a view, e.g. an album or artist id. */
+  detail: string | null;
+  go(view: ViewId, detail?: string | null): void;
+}
+
+export const useNavigation = create<NavigationState>((set) => ({
+  view: 'library',
+  detail: null,
+  go: (view, detail = null) => set({ view, detail }),
+}));

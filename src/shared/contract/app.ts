@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { call, event } from './define';
+import { settingsPatchSchema, settingsSchema } from '../settings';
+
+/** The app domain: who is hosting us, and the user's settings. */
+export const appCalls = {
+  'app.info': call(
+    'Describes the running app and the host the renderer is in.',
+    z.object({}).strict(),
+    z.object({
+      name: z.string(),
+      version: z.string(),
+      host: z.enum(['electron', 'web']),
+      platform: z.string(),
+      dataDir: z.string(),
+    }),
+  ),
+  'app.echo': call(
+    'Answers with the text it was given, upper-cased, and counts the calls: a probe that a call reached the main process.',
+    z.object({ text: z.string().min(1).max(200) }).strict(),
+    z.object({ text: z.string(), calls: z.number().int() }),
+  ),
+  'dialog.pickFolder': call(
+    'Opens the OS folder picker. The web host has none and answers null; its UI asks for a path instead.',
+    z.object({ title: z.string().max(200).optional() }).strict(),
+    z.string().nullable(),
+  ),
+  'settings.get': call('Reads all settings.', z.object({}).strict(), settingsSchema),
+  'settings.update': call(
+    'Changes some settings and answers with all of them.',
+    settingsPatchSchema,
+    settingsSchema,
+  ),
+};
+
+export const appEvents = {
+  'settings.changed': event('Settings changed (from any window or host).', settingsSchema),
+};

@@ -1,0 +1,154 @@
+import fastifyStatic from '@fastify/static';
+import Conf from 'conf';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { fileResponse } from '../node/file-range';
+import { createAppServices, type AppServices, type HostAdapter } from '../main/services/app-services';
+import { systemClock, type Clock } from '../main/services/core/clock';
+import type { Logger } from '../main/services/core/logger';
+import { clientMessageSchema, MAX_MESSAGE_BYTES, type ServerMessage } from './protocol';
+
+export interface WebHostOptions {
+  dataDir: string;
+  /** The built renderer (`out/renderer`). */
+  rendererDir: string;
+  port?: number;
+  /** Fixed token for tests; random per run otherwise. */
+  token?: string;
+  clock?: Clock;
+  logger: Logger;
+  appVersion: string;
+}
+
+export interface WebHost {
+  url: string;
+  /** The address to open, with the token that lets the page call the host. */
+  openUrl: string;
+  token: string;
+  services: AppServices;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the built renderer and the same services Electron's main process
+ * runs, to a browser on this machine: calls and events over a WebSocket,
+ * media over HTTP with Range. Binds to 127.0.0.1 only. Every call and media
+ * request must carry this run's random token, and must come from our own
+ * origin (Host and Origin checked), so other local pages — and DNS-rebinding
+ * pages — cannot use it.
+ */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  let origin = '';
+
+  const host: HostAdapter = {
+    kind: 'web',
+    pickFolder: async () => null,
+    mediaUrl: (mediaPath) => `/media/${mediaPath}?token=${encodeURIComponent(token)}`,
+  };
+  const settingsBackend = new Conf<Record<string, unknown>>({
+    cwd: options.dataDir,
+    configName: 'settings',
+    projectName: 'resonate',
+  });
+  const services = createAppServices({
+    dataDir: options.dataDir,
+    clock: options.clock ?? systemClock,
+    logger: options.logger,
+    settingsBackend,
+    host,
+    appVersion: options.appVersion,
+  });
+
+  const tokenMatches = (candidate: unknown): boolean => {
+    if (typeof candidate !== 'string') return false;
+    const a = Buffer.from(candidate);
+    const b = Buffer.from(token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  };
+  const hostMatches = (hostHeader: string | undefined): boolean => hostHeader === new URL(origin).host;
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!hostMatches(request.headers.host)) {
+      await reply.code(421).send('Wrong host');
+    }
+  });
+
+  app.get<{ Params: { '*': string }; Querystring: { token?: string } }>('/media/*', async (request, reply) => {
+    if (!tokenMatches(request.query.token)) return reply.code(403).send('Forbidden');
+    const media = await services.media.resolve(request.params['*']);
+    if (!media) return reply.code(404).send('Not found');
+    const answer = await fileResponse(media.file, media.contentType, request.headers.range);
+    reply.code(answer.status).headers(answer.headers);
+    return reply.send(answer.body ?? '');
+  });
+
+  if (existsSync(options.rendererDir)) {
+    await app.register(fastifyStatic, { root: options.rendererDir, index: 'index.html' });
+  } else {
+    app.get('/', async (_request, reply) =>
+      reply.code(503).type('text/plain').send('The renderer is not built. Run `npm run build` first.'),
+    );
+  }
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  app.server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', origin);
+    const allowed =
+      url.pathname === '/rpc' &&
+      hostMatches(request.headers.host) &&
+      request.headers.origin === origin &&
+      tokenMatches(url.searchParams.get('token'));
+    if (!allowed) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => serveRenderer(ws, services));
+  });
+
+  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  origin = `http://127.0.0.1:${port}`;
+
+  return {
+    url: origin,
+    openUrl: `${origin}/?token=${encodeURIComponent(token)}`,
+    token,
+    services,
+    async close() {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      await app.close();
+      await services.close();
+    },
+  };
+}
+
+/** One renderer connection: calls in, answers and events out. */
+function serveRenderer(ws: WebSocket, services: AppServices): void {
+  const send = (message: ServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const unsubscribe = services.events.subscribe((event, payload) => send({ event, payload }));
+  ws.on('close', unsubscribe);
+  ws.on('message', async (data, isBinary) => {
+    let raw: unknown;
+    try {
+      raw = isBinary ? undefined : JSON.parse(String(data));
+    } catch {
+      raw = undefined;
+    }
+    const message = clientMessageSchema.safeParse(raw);
+    if (!message.success) {
+      services.logger.warn('web host: dropped a malformed message');
+      return;
+    }
+    const result = await services.dispatch(message.data.call, message.data.input);
+    send({ id: message.data.id, result });
+  });
+}
