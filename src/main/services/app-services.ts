@@ -50,6 +50,7 @@ export function createAppServices(options: AppServicesOptions) {
       host: host.kind,
       platform: process.platform,
       dataDir,
+      mediaUrlTemplate: host.mediaUrl('{path}'),
     }),
     'app.echo': ({ text }) => ({ text: text.toUpperCase(), calls: ++echoCalls }),
     'dialog.pickFolder': ({ title }) => host.pickFolder(title),

@@ -13,6 +13,8 @@ export const appCalls = {
       host: z.enum(['electron', 'web']),
       platform: z.string(),
       dataDir: z.string(),
+      /** How to turn a media path (`cover/local/12`) into a URL in this host: replace `{path}`. */
+      mediaUrlTemplate: z.string(),
     }),
   ),
   'app.echo': call(
