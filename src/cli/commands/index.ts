@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { problemsCommand, scanCommand, tracksCommand } from './library';
 
 /** Every CLI command; add new ones here. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [scanCommand, tracksCommand, problemsCommand];

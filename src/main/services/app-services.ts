@@ -9,6 +9,7 @@ import { allMigrations } from './db/migrations';
 import { SettingsService, type SettingsBackend } from './settings/settings-service';
 import type { MediaRouter } from './media/media-router';
 import { createMediaRouter } from './media/media-router';
+import { createLibraryDomain, type ScanWorkerEntry } from './library';
 
 /** What a host (Electron or the web host) provides that services cannot do themselves. */
 export interface HostAdapter {
@@ -26,6 +27,8 @@ export interface AppServicesOptions {
   settingsBackend: SettingsBackend;
   host: HostAdapter;
   appVersion: string;
+  /** Where the library's scan worker is (the bundled host's own entry); default: next to the source. */
+  scanWorker?: ScanWorkerEntry;
 }
 
 /**
@@ -41,6 +44,7 @@ export function createAppServices(options: AppServicesOptions) {
   const settings = new SettingsService(options.settingsBackend);
   settings.onChange((s: Settings) => events.emit('settings.changed', s));
   const media: MediaRouter = createMediaRouter();
+  const library = createLibraryDomain({ db, settings, events, clock: options.clock, logger, dataDir, media, scanWorker: options.scanWorker });
   let echoCalls = 0;
 
   const handlers: CallHandlers = {
@@ -56,6 +60,7 @@ export function createAppServices(options: AppServicesOptions) {
     'dialog.pickFolder': ({ title }) => host.pickFolder(title),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
+    ...library.handlers,
   };
 
   const dispatch = createDispatcher(handlers, logger);
@@ -65,9 +70,11 @@ export function createAppServices(options: AppServicesOptions) {
     events,
     settings,
     media,
+    library,
     dispatch,
     logger,
     async close(): Promise<void> {
+      await library.close();
       db.close();
     },
   };

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { CallResult, CallSpec, EventSpec } from './define';
 import { appCalls, appEvents } from './app';
+import { libraryCalls, libraryEvents } from './library';
 
 export * from './define';
 
@@ -11,10 +12,12 @@ export * from './define';
  */
 export const contractCalls = {
   ...appCalls,
+  ...libraryCalls,
 } as const;
 
 export const contractEvents = {
   ...appEvents,
+  ...libraryEvents,
 } as const;
 
 export type ContractCalls = typeof contractCalls;

@@ -1,8 +1,9 @@
 import type { Migration } from './database';
+import { libraryMigrations } from '../library/schema';
 
 /**
  * Every migration of the local cache, in the order they apply. Each domain
  * owns its own list; append new steps to the end of its list, never edit one
  * that has shipped.
  */
-export const allMigrations: readonly Migration[] = [];
+export const allMigrations: readonly Migration[] = [...libraryMigrations];

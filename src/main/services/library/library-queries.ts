@@ -1,0 +1,315 @@
+import type { Db } from '../db/database';
+import type {
+  LibraryAlbum,
+  LibraryArtist,
+  LibraryFolder,
+  LibraryProblem,
+  LibraryTrack,
+  LibraryTrackDetails,
+  TrackQuery,
+  TrackSortField,
+} from '../../../shared/contract/library';
+import { displayPath } from './scan/paths';
+import { ftsQuery } from './search-query';
+
+/** The SQL behind each sort; ties always fall back to album order, then id, so paging is stable. */
+const SORT_SQL: Record<TrackSortField, string> = {
+  title: 't.title COLLATE NOCASE',
+  artist: 't.artist COLLATE NOCASE',
+  album: 't.album COLLATE NOCASE',
+  albumArtist: 't.album_artist COLLATE NOCASE',
+  year: 't.year',
+  genre: 't.genre COLLATE NOCASE',
+  durationMs: 't.duration_ms',
+  trackNo: 't.track_no',
+  bpm: 't.bpm',
+  key: 't.musical_key',
+  format: 't.codec',
+  playCount: 't.play_count',
+  lastPlayedAt: 't.last_played_at',
+  addedAt: 't.added_at',
+  path: 't.path',
+};
+const TIE_BREAK = 't.album COLLATE NOCASE, t.disc_no, t.track_no, t.id';
+
+const TRACK_COLUMNS = `t.id, t.path, t.title, t.artist, t.album_artist, t.album, t.album_id, t.artist_id, t.track_no,
+  t.disc_no, t.year, t.genre, t.duration_ms, t.container, t.codec, t.bitrate, t.sample_rate, t.bpm, t.musical_key,
+  t.has_art, t.status, t.play_count, t.last_played_at, t.added_at`;
+
+interface TrackRow {
+  id: number;
+  path: string;
+  title: string;
+  artist: string;
+  album_artist: string;
+  album: string;
+  album_id: number | null;
+  artist_id: number | null;
+  track_no: number | null;
+  disc_no: number | null;
+  year: number | null;
+  genre: string;
+  duration_ms: number;
+  container: string;
+  codec: string;
+  bitrate: number | null;
+  sample_rate: number | null;
+  bpm: number | null;
+  musical_key: string | null;
+  has_art: number;
+  status: LibraryTrack['status'];
+  play_count: number;
+  last_played_at: number | null;
+  added_at: number;
+}
+
+/** Read-only questions the UI asks, all answered in SQL (sorting and paging included). */
+export class LibraryQueries {
+  constructor(private readonly db: Db) {}
+
+  tracks(query: TrackQuery): { total: number; offset: number; rows: LibraryTrack[] } {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.status !== 'all') {
+      where.push('t.status = ?');
+      params.push(query.status);
+    }
+    if (query.albumId !== undefined) {
+      where.push('t.album_id = ?');
+      params.push(query.albumId);
+    }
+    if (query.artistId !== undefined) {
+      where.push('t.artist_id = ?');
+      params.push(query.artistId);
+    }
+    if (query.search !== undefined) {
+      const match = ftsQuery(query.search);
+      if (match) {
+        where.push('t.id IN (SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ?)');
+        params.push(match);
+      }
+    }
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM library_tracks t ${whereSql}`).get(...params) as { n: number }).n;
+    const direction = query.direction === 'desc' ? 'DESC' : 'ASC';
+    const rows = this.db
+      .prepare(
+        `SELECT ${TRACK_COLUMNS} FROM library_tracks t ${whereSql}
+         ORDER BY ${SORT_SQL[query.sort]} ${direction}, ${TIE_BREAK} LIMIT ? OFFSET ?`,
+      )
+      .all(...params, query.limit, query.offset) as TrackRow[];
+    return { total, offset: query.offset, rows: rows.map(toTrack) };
+  }
+
+  /** Best matches first (bm25 rank), then albums and artists that have matching tracks. */
+  search(text: string, limit: number): { tracks: LibraryTrack[]; albums: LibraryAlbum[]; artists: LibraryArtist[] } {
+    const match = ftsQuery(text);
+    if (!match) return { tracks: [], albums: [], artists: [] };
+    const tracks = (
+      this.db
+        .prepare(
+          `SELECT ${TRACK_COLUMNS} FROM library_tracks_fts f JOIN library_tracks t ON t.id = f.rowid
+           WHERE library_tracks_fts MATCH ? AND t.status = 'ok' ORDER BY f.rank LIMIT ?`,
+        )
+        .all(match, limit) as TrackRow[]
+    ).map(toTrack);
+    const albumMatch = ftsQuery(text, 'album');
+    const albums = albumMatch
+      ? this.albumsWhere(
+          `a.id IN (SELECT t.album_id FROM library_tracks_fts f JOIN library_tracks t ON t.id = f.rowid
+             WHERE library_tracks_fts MATCH ? LIMIT 2000)`,
+          [albumMatch],
+          limit,
+          0,
+        )
+      : [];
+    const artistMatch = ftsQuery(text, 'artist');
+    const artists = artistMatch
+      ? this.artistsWhere(
+          `ar.id IN (SELECT t.artist_id FROM library_tracks_fts f JOIN library_tracks t ON t.id = f.rowid
+             WHERE library_tracks_fts MATCH ? LIMIT 2000)`,
+          [artistMatch],
+          limit,
+          0,
+        )
+      : [];
+    return { tracks, albums, artists };
+  }
+
+  track(id: number): LibraryTrackDetails | null {
+    const row = this.db
+      .prepare(
+        `SELECT ${TRACK_COLUMNS}, t.track_of, t.size, t.mtime_ms, t.rg_track_gain, t.rg_track_peak, t.rg_album_gain,
+           t.rg_album_peak, t.tags_from_names, f.path AS folder
+         FROM library_tracks t JOIN library_folders f ON f.id = t.folder_id WHERE t.id = ?`,
+      )
+      .get(id) as
+      | (TrackRow & {
+          track_of: number | null;
+          size: number;
+          mtime_ms: number;
+          rg_track_gain: number | null;
+          rg_track_peak: number | null;
+          rg_album_gain: number | null;
+          rg_album_peak: number | null;
+          tags_from_names: number;
+          folder: string;
+        })
+      | undefined;
+    if (!row) return null;
+    return {
+      ...toTrack(row),
+      trackOf: row.track_of,
+      codec: row.codec,
+      container: row.container,
+      size: row.size,
+      modifiedAt: row.mtime_ms,
+      folder: row.folder,
+      replayGain: {
+        trackGainDb: row.rg_track_gain,
+        trackPeak: row.rg_track_peak,
+        albumGainDb: row.rg_album_gain,
+        albumPeak: row.rg_album_peak,
+      },
+      tagsFromNames: row.tags_from_names === 1,
+    };
+  }
+
+  albums(offset: number, limit: number): { total: number; offset: number; rows: LibraryAlbum[] } {
+    const total = (
+      this.db
+        .prepare("SELECT count(DISTINCT album_id) AS n FROM library_tracks WHERE status = 'ok'")
+        .get() as { n: number }
+    ).n;
+    return { total, offset, rows: this.albumsWhere('1', [], limit, offset) };
+  }
+
+  album(id: number): { album: LibraryAlbum; tracks: LibraryTrack[] } | null {
+    const [album] = this.albumsWhere('a.id = ?', [id], 1, 0);
+    if (!album) return null;
+    return { album, tracks: this.tracks(allOf({ albumId: id, sort: 'trackNo' })).rows.sort(byDiscAndTrack) };
+  }
+
+  artists(offset: number, limit: number): { total: number; offset: number; rows: LibraryArtist[] } {
+    const total = (
+      this.db
+        .prepare("SELECT count(DISTINCT artist_id) AS n FROM library_tracks WHERE status = 'ok'")
+        .get() as { n: number }
+    ).n;
+    return { total, offset, rows: this.artistsWhere('1', [], limit, offset) };
+  }
+
+  artist(id: number): { artist: LibraryArtist; albums: LibraryAlbum[]; tracks: LibraryTrack[] } | null {
+    const [artist] = this.artistsWhere('ar.id = ?', [id], 1, 0);
+    if (!artist) return null;
+    const albums = this.albumsWhere(
+      "a.id IN (SELECT album_id FROM library_tracks WHERE artist_id = ? AND status = 'ok')",
+      [id],
+      500,
+      0,
+    );
+    const tracks = this.tracks(allOf({ artistId: id, sort: 'album' })).rows;
+    return { artist, albums, tracks };
+  }
+
+  problems(offset: number, limit: number): { total: number; offset: number; rows: LibraryProblem[] } {
+    const total = (this.db.prepare('SELECT count(*) AS n FROM library_problems').get() as { n: number }).n;
+    const rows = this.db
+      .prepare('SELECT path, reason, detail, seen_at AS seenAt FROM library_problems ORDER BY path LIMIT ? OFFSET ?')
+      .all(limit, offset) as LibraryProblem[];
+    return { total, offset, rows: rows.map((r) => ({ ...r, path: displayPath(r.path) })) };
+  }
+
+  folders(): LibraryFolder[] {
+    const rows = this.db
+      .prepare(
+        `SELECT f.id, f.path, f.available, f.last_scan_at AS lastScanAt,
+           (SELECT count(*) FROM library_tracks t WHERE t.folder_id = f.id AND t.status != 'missing') AS trackCount
+         FROM library_folders f ORDER BY f.path`,
+      )
+      .all() as (Omit<LibraryFolder, 'available'> & { available: number })[];
+    return rows.map((r) => ({ ...r, available: r.available === 1 }));
+  }
+
+  private albumsWhere(where: string, params: unknown[], limit: number, offset: number): LibraryAlbum[] {
+    const rows = this.db
+      .prepare(
+        `SELECT a.id, a.title, a.album_artist AS albumArtist, max(t.year) AS year, count(t.id) AS trackCount,
+           sum(t.duration_ms) AS durationMs,
+           coalesce(min(CASE WHEN t.has_art = 1 THEN t.id END), min(t.id)) AS coverTrackId
+         FROM library_albums a JOIN library_tracks t ON t.album_id = a.id AND t.status = 'ok'
+         WHERE ${where}
+         GROUP BY a.id ORDER BY a.album_artist COLLATE NOCASE, a.title COLLATE NOCASE LIMIT ? OFFSET ?`,
+      )
+      .all(...params, limit, offset) as (Omit<LibraryAlbum, 'coverPath'> & { coverTrackId: number })[];
+    return rows.map(({ coverTrackId, ...album }) => ({ ...album, coverPath: `cover/local/${coverTrackId}` }));
+  }
+
+  private artistsWhere(where: string, params: unknown[], limit: number, offset: number): LibraryArtist[] {
+    const rows = this.db
+      .prepare(
+        `SELECT ar.id, ar.name, count(t.id) AS trackCount, count(DISTINCT t.album_id) AS albumCount,
+           min(CASE WHEN t.has_art = 1 THEN t.id END) AS coverTrackId
+         FROM library_artists ar JOIN library_tracks t ON t.artist_id = ar.id AND t.status = 'ok'
+         WHERE ${where}
+         GROUP BY ar.id ORDER BY ar.name COLLATE NOCASE LIMIT ? OFFSET ?`,
+      )
+      .all(...params, limit, offset) as (Omit<LibraryArtist, 'coverPath'> & { coverTrackId: number | null })[];
+    return rows.map(({ coverTrackId, ...artist }) => ({
+      ...artist,
+      coverPath: coverTrackId === null ? null : `cover/local/${coverTrackId}`,
+    }));
+  }
+}
+
+function allOf(partial: Partial<TrackQuery>): TrackQuery {
+  return { offset: 0, limit: 5000, sort: 'artist', direction: 'asc', status: 'ok', ...partial };
+}
+
+function byDiscAndTrack(a: LibraryTrack, b: LibraryTrack): number {
+  return (a.discNo ?? 0) - (b.discNo ?? 0) || (a.trackNo ?? 0) - (b.trackNo ?? 0) || a.title.localeCompare(b.title);
+}
+
+export function formatLabel(codec: string, container: string): string {
+  const c = codec.toLowerCase();
+  if (c.includes('layer 3')) return 'MP3';
+  if (c.includes('layer 2')) return 'MP2';
+  if (c.includes('flac')) return 'FLAC';
+  if (c.includes('opus')) return 'Opus';
+  if (c.includes('vorbis')) return 'Vorbis';
+  if (c.includes('alac')) return 'ALAC';
+  if (c.includes('aac')) return 'AAC';
+  if (c.includes('pcm')) return container.toUpperCase().startsWith('AIFF') ? 'AIFF' : 'WAV';
+  if (c.includes('wma') || c.includes('windows media')) return 'WMA';
+  return codec || container || 'unknown';
+}
+
+function toTrack(row: TrackRow): LibraryTrack {
+  return {
+    id: row.id,
+    path: displayPath(row.path),
+    title: row.title,
+    artist: row.artist,
+    albumArtist: row.album_artist,
+    album: row.album,
+    albumId: row.album_id,
+    artistId: row.artist_id,
+    trackNo: row.track_no,
+    discNo: row.disc_no,
+    year: row.year,
+    genre: row.genre,
+    durationMs: row.duration_ms,
+    format: formatLabel(row.codec, row.container),
+    bitrate: row.bitrate,
+    sampleRate: row.sample_rate,
+    bpm: row.bpm,
+    key: row.musical_key,
+    hasArt: row.has_art === 1,
+    status: row.status,
+    playCount: row.play_count,
+    lastPlayedAt: row.last_played_at,
+    addedAt: row.added_at,
+    mediaPath: `track/local/${row.id}`,
+    coverPath: `cover/local/${row.id}`,
+  };
+}

@@ -1,0 +1,250 @@
+import { readdir, stat } from 'node:fs/promises';
+import { basename, relative, sep } from 'node:path';
+import type { Clock } from '../../core/clock';
+import { fillFromNames } from '../tags/names-fallback';
+import type { LibraryWriter, KnownTrack } from './library-writer';
+import { aliasFor, displayPath, type FilePath } from './paths';
+import { walkFolder, type FoundFile } from './walk';
+import type { ReadResult } from './worker-protocol';
+
+export interface ScanFolder {
+  id: number;
+  path: string;
+}
+
+export interface ScanProgress {
+  done: number;
+  total: number;
+  /** Files per second since the scan started. */
+  rate: number;
+  currentFolder: string | null;
+  phase: 'listing' | 'reading' | 'finishing';
+}
+
+export interface ScanSummary {
+  /** Audio files found (tracks and problems). */
+  files: number;
+  added: number;
+  updated: number;
+  moved: number;
+  missing: number;
+  failed: number;
+  /** Unchanged files not read again. */
+  skipped: number;
+  /** Folders whose root was not reachable: their tracks were kept, marked unavailable. */
+  unavailableFolders: string[];
+  cancelled: boolean;
+  ms: number;
+}
+
+export interface ScanOptions {
+  writer: LibraryWriter;
+  folders: ScanFolder[];
+  read(file: string): Promise<ReadResult>;
+  clock: Clock;
+  /** Where links to files with non-UTF-8 names are kept. */
+  aliasDir: string;
+  signal?: AbortSignal;
+  onProgress?(progress: ScanProgress): void;
+  /** Files read at once; the worker pool bounds the real concurrency, this bounds memory. */
+  window?: number;
+  batchSize?: number;
+}
+
+/**
+ * One scan over some library folders: list the files, read only the new
+ * and changed ones (path, size, mtime), recognise moved files by content,
+ * and mark what vanished as missing. Never deletes a track. A cancelled or
+ * interrupted scan has already committed what it read, so running it again
+ * picks up where it stopped.
+ */
+export async function runScan(options: ScanOptions): Promise<ScanSummary> {
+  const { writer, clock, signal } = options;
+  const started = clock.monotonicMs();
+  const summary: ScanSummary = {
+    files: 0, added: 0, updated: 0, moved: 0, missing: 0, failed: 0, skipped: 0,
+    unavailableFolders: [], cancelled: false, ms: 0,
+  };
+  let done = 0;
+  let total = 0;
+  let currentFolder: string | null = null;
+  let lastProgressAt = -Infinity;
+  const progress = (phase: ScanProgress['phase'], force = false) => {
+    const now = clock.monotonicMs();
+    if (!force && now - lastProgressAt < 200) return;
+    lastProgressAt = now;
+    const seconds = (now - started) / 1000;
+    options.onProgress?.({ done, total, rate: seconds > 0 ? Math.round((done / seconds) * 10) / 10 : 0, currentFolder, phase });
+  };
+
+  for (const folder of options.folders) {
+    if (signal?.aborted) break;
+    currentFolder = folder.path;
+    progress('listing', true);
+    const now = clock.nowMs();
+    const known = writer.knownTracks(folder.id);
+    if (!(await folderIsReachable(folder.path, known))) {
+      // An unplugged drive or unmounted share looks like an empty folder; wiping
+      // its tracks would lose their history. Keep them, marked unavailable.
+      writer.transaction(() => {
+        writer.setFolderTracksStatus(folder.id, 'ok', 'unavailable', now);
+        writer.setFolderAvailable(folder.id, false, null);
+      });
+      summary.unavailableFolders.push(folder.path);
+      continue;
+    }
+    const listing = await walkFolder(folder.path, signal);
+    if (signal?.aborted) break;
+    const knownProblems = writer.knownProblems(folder.id);
+    const seen = new Set<string>();
+    const toRead: FoundFile[] = [];
+    const revived: number[] = [];
+    for (const file of listing.files) {
+      seen.add(file.path);
+      const track = known.get(file.path);
+      if (track && track.size === file.size && track.mtimeMs === file.mtimeMs) {
+        if (track.status !== 'ok') revived.push(track.id);
+        continue;
+      }
+      const problem = knownProblems.get(file.path);
+      // A crash may have been the reader's fault, not the file's: those are read again.
+      if (!track && problem && problem.reason !== 'crashed' && problem.size === file.size && problem.mtimeMs === file.mtimeMs) {
+        summary.failed++;
+        continue;
+      }
+      toRead.push(file);
+    }
+    summary.files += listing.files.length + listing.problems.length;
+    summary.skipped += listing.files.length - toRead.length;
+    total += listing.files.length;
+    done += listing.files.length - toRead.length;
+    writer.transaction(() => {
+      for (const id of revived) writer.setStatus(id, 'ok', now);
+      for (const problem of listing.problems) {
+        seen.add(problem.path);
+        writer.recordProblem(folder.id, problem, problem.reason, problem.detail, null, null, now);
+      }
+    });
+    summary.failed += listing.problems.length;
+
+    // Tracks whose file is gone: candidates for a move, else missing at the end.
+    const vanished = new Map<string, KnownTrack[]>();
+    for (const [path, track] of known) {
+      if (seen.has(path) || track.status === 'missing') continue;
+      const list = vanished.get(track.fingerprint) ?? [];
+      list.push(track);
+      vanished.set(track.fingerprint, list);
+    }
+
+    const rootName = basename(folder.path);
+    const batch: (() => void)[] = [];
+    const flush = () => {
+      if (batch.length === 0) return;
+      const work = batch.splice(0);
+      writer.transaction(() => work.forEach((w) => w()));
+    };
+
+    const handle = (file: FoundFile, result: ReadResult) => {
+      const writeNow = clock.nowMs();
+      const existing = known.get(file.path);
+      if (!result.ok) {
+        summary.failed++;
+        batch.push(() => {
+          writer.recordProblem(folder.id, file, result.reason, result.detail, file.size, file.mtimeMs, writeNow);
+          if (existing) writer.setStatus(existing.id, 'missing', writeNow);
+        });
+        return;
+      }
+      const names = fillFromNames(result.info, relativeSegments(folder.path, file), rootName);
+      const write = { ...file, folderId: folder.id, info: result.info, names };
+      if (existing) {
+        summary.updated++;
+        batch.push(() => writer.updateTrack(existing.id, write, writeNow));
+      } else {
+        const movedFrom = vanished.get(result.info.fingerprint)?.shift();
+        batch.push(() => {
+          const movedId = movedFrom?.id ?? writer.findMissingByFingerprint(result.info.fingerprint);
+          if (movedId !== null) {
+            summary.moved++;
+            writer.updateTrack(movedId, write, writeNow);
+          } else {
+            summary.added++;
+            writer.insertTrack(write, writeNow);
+          }
+        });
+      }
+      batch.push(() => writer.clearProblem(file.path));
+    };
+
+    await readAll(toRead, options, signal, (file, result) => {
+      handle(file, result);
+      done++;
+      if (batch.length >= (options.batchSize ?? 400)) flush();
+      progress('reading');
+    });
+    flush();
+    if (signal?.aborted) break;
+
+    progress('finishing', true);
+    writer.transaction(() => {
+      const endNow = clock.nowMs();
+      for (const tracks of vanished.values()) {
+        for (const track of tracks) if (writer.setStatus(track.id, 'missing', endNow)) summary.missing++;
+      }
+      for (const path of knownProblems.keys()) if (!seen.has(path)) writer.clearProblem(path);
+      writer.setFolderAvailable(folder.id, true, endNow);
+    });
+  }
+  if (!signal?.aborted) writer.transaction(() => writer.deleteOrphans());
+  summary.cancelled = signal?.aborted ?? false;
+  summary.ms = Math.round(clock.monotonicMs() - started);
+  currentFolder = null;
+  progress('finishing', true);
+  return summary;
+
+  async function readAll(
+    files: FoundFile[],
+    opts: ScanOptions,
+    abort: AbortSignal | undefined,
+    onResult: (file: FoundFile, result: ReadResult) => void,
+  ): Promise<void> {
+    const window = opts.window ?? 64;
+    let next = 0;
+    const lane = async () => {
+      while (next < files.length && !abort?.aborted) {
+        const file = files[next++]!;
+        const result = await opts.read(openablePath(file, opts.aliasDir));
+        if (abort?.aborted) return;
+        onResult(file, result);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(window, files.length) }, lane));
+  }
+}
+
+/** The path a reader can open: the file itself, or a link to it when its name is not UTF-8. */
+export function openablePath(file: FilePath, aliasDir: string): string {
+  return file.bytes ? aliasFor(aliasDir, file.bytes) : file.path;
+}
+
+function relativeSegments(root: string, file: FilePath): string[] {
+  return relative(root, displayPath(file.path)).split(sep).filter(Boolean);
+}
+
+/**
+ * A library folder is reachable when it exists and is a folder, and is not
+ * empty where we know it held tracks (an unmounted mount point is an empty
+ * folder).
+ */
+async function folderIsReachable(root: string, known: Map<string, KnownTrack>): Promise<boolean> {
+  try {
+    if (!(await stat(root)).isDirectory()) return false;
+    if ([...known.values()].some((t) => t.status !== 'missing')) {
+      const entries = await readdir(root);
+      if (entries.length === 0) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,102 @@
+import { lstat, readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { classifyFsError, type ProblemReason } from '../tags/read-audio-file';
+import { filePathFromBytes, type FilePath } from './paths';
+
+export const AUDIO_EXTENSIONS = new Set([
+  'mp3', 'flac', 'ogg', 'oga', 'opus', 'm4a', 'm4b', 'aac', 'wav', 'aif', 'aiff', 'wma', 'webm', 'ape', 'wv', 'mpc', 'dsf',
+]);
+
+export interface FoundFile extends FilePath {
+  size: number;
+  mtimeMs: number;
+}
+
+export interface FoundProblem extends FilePath {
+  reason: ProblemReason;
+  detail: string;
+}
+
+export interface WalkResult {
+  files: FoundFile[];
+  problems: FoundProblem[];
+}
+
+const STAT_BATCH = 32; // stats in flight at once: fast, and far below any open-file limit
+
+/**
+ * Lists the audio files under a folder, depth first, one directory open at
+ * a time. Names are read as bytes so no file is lost to a bad encoding;
+ * symlinked folders are followed once (a loop of links is not followed
+ * forever), and whatever cannot be read becomes a problem, not an error.
+ */
+export async function walkFolder(root: string, signal?: AbortSignal): Promise<WalkResult> {
+  const files: FoundFile[] = [];
+  const problems: FoundProblem[] = [];
+  const visitedDirs = new Set<string>();
+  const pending: Buffer[] = [Buffer.from(root)];
+  const rootStats = await stat(root);
+  visitedDirs.add(dirKey(rootStats));
+
+  while (pending.length > 0) {
+    if (signal?.aborted) break;
+    const dir = pending.pop()!;
+    let names: Buffer[];
+    try {
+      names = (await readdir(dir, { encoding: 'buffer' })).sort(Buffer.compare);
+    } catch (error) {
+      problems.push({ ...filePathFromBytes(dir), ...problemOf(error) });
+      continue;
+    }
+    const subdirs: Buffer[] = [];
+    for (let i = 0; i < names.length; i += STAT_BATCH) {
+      await Promise.all(
+        names.slice(i, i + STAT_BATCH).map(async (name) => {
+          if (name[0] === 0x2e /* . */) return; // hidden files and folders
+          const full = Buffer.concat([dir, SEPARATOR, name]);
+          const audio = AUDIO_EXTENSIONS.has(extensionOf(name));
+          let stats: Stats;
+          try {
+            const link = await lstat(full);
+            stats = link.isSymbolicLink() ? await stat(full) : link;
+          } catch (error) {
+            const problem = problemOf(error);
+            // A broken link to a non-audio file is not our business; a link loop always is.
+            if (audio || problem.reason === 'symlink_loop' || problem.reason === 'path_too_long') {
+              problems.push({ ...filePathFromBytes(full), ...problem });
+            }
+            return;
+          }
+          if (stats.isDirectory()) {
+            const key = dirKey(stats);
+            if (!visitedDirs.has(key)) {
+              visitedDirs.add(key);
+              subdirs.push(full);
+            }
+          } else if (stats.isFile() && audio) {
+            files.push({ ...filePathFromBytes(full), size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs) });
+          }
+        }),
+      );
+    }
+    // Depth first, in name order.
+    for (let i = subdirs.length - 1; i >= 0; i--) pending.push(subdirs[i]!);
+  }
+  return { files, problems };
+}
+
+const SEPARATOR = Buffer.from(process.platform === 'win32' ? '\\' : '/');
+
+function dirKey(stats: Stats): string {
+  return `${stats.dev}:${stats.ino}`;
+}
+
+function extensionOf(name: Buffer): string {
+  const dot = name.lastIndexOf(0x2e);
+  return dot < 0 ? '' : name.subarray(dot + 1).toString('latin1').toLowerCase();
+}
+
+function problemOf(error: unknown): { reason: ProblemReason; detail: string } {
+  const problem = classifyFsError(error);
+  return { reason: problem.reason, detail: problem.message };
+}

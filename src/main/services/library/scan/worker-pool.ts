@@ -1,0 +1,178 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ReadResult, WorkerReply, WorkerTask } from './worker-protocol';
+
+/**
+ * Where the scan worker's code is. Hosts inject it: the electron-vite
+ * bundle emits the worker as its own entry (e.g. `scan-worker.js` next to
+ * the main bundle) and passes `{ url }`. Running from source (tsx, vitest),
+ * the default points at `scan-worker.ts` with `typescript: true`.
+ */
+export interface ScanWorkerEntry {
+  url: URL;
+  /** Load the entry through tsx (its TypeScript source). */
+  typescript?: boolean;
+}
+
+/** The default: the worker next to this file; its TypeScript source when this file is TypeScript. */
+export function defaultScanWorkerEntry(): ScanWorkerEntry {
+  const here = import.meta.url;
+  if (/\.[cm]?ts$/.test(new URL(here).pathname)) {
+    return { url: new URL('./scan-worker.ts', here), typescript: true };
+  }
+  return { url: new URL('./scan-worker.js', here) };
+}
+
+/**
+ * Starts a worker on the entry. `execArgv: ['--import', 'tsx']` does not
+ * reach worker threads on Node 20, so a TypeScript entry is loaded by a
+ * small bootstrap that imports it through tsx's `tsImport`.
+ */
+export function startScanWorker(entry: ScanWorkerEntry): Worker {
+  if (!entry.typescript) return new Worker(entry.url);
+  // `require.resolve` finds the CommonJS build; its ES module twin sits beside it.
+  const tsxApiCjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  const tsxApi = pathToFileURL(tsxApiCjs.replace(/index\.cjs$/, 'index.mjs')).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => api.tsImport(${JSON.stringify(entry.url.href)}, ${JSON.stringify(entry.url.href)}))`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+export interface WorkerPoolOptions {
+  entry: ScanWorkerEntry;
+  /** Worker threads. */
+  size: number;
+  /** Files each worker reads at once (overlaps disk waits; bounds open files to size × this × 2). */
+  inFlightPerWorker: number;
+  /** A file that takes longer is given up on: its worker is replaced. */
+  timeoutMs: number;
+}
+
+interface Pending {
+  task: WorkerTask;
+  resolve(result: ReadResult): void;
+  startedAt?: number;
+  retried?: boolean;
+}
+
+interface Slot {
+  worker: Worker;
+  inFlight: Map<number, Pending>;
+  timer: NodeJS.Timeout | null;
+}
+
+/**
+ * A fixed set of worker threads reading files. Never rejects: a file that
+ * fails, hangs or crashes its worker resolves as a problem, so a scan
+ * always finishes.
+ */
+export class ScanWorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly options: WorkerPoolOptions) {
+    for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
+  }
+
+  read(file: string): Promise<ReadResult> {
+    if (this.closed) return Promise.resolve({ ok: false, reason: 'crashed', detail: 'The scanner was stopped.' });
+    return new Promise((resolve) => {
+      this.queue.push({ task: { id: this.nextId++, file }, resolve });
+      this.pump();
+    });
+  }
+
+  /** Files waiting for a worker (not yet started). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const stopped: ReadResult = { ok: false, reason: 'crashed', detail: 'The scanner was stopped.' };
+    for (const pending of this.queue.splice(0)) pending.resolve(stopped);
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        if (slot.timer) clearInterval(slot.timer);
+        for (const pending of slot.inFlight.values()) pending.resolve(stopped);
+        slot.inFlight.clear();
+        await slot.worker.terminate();
+      }),
+    );
+  }
+
+  private spawn(): Slot {
+    const worker = startScanWorker(this.options.entry);
+    const slot: Slot = { worker, inFlight: new Map(), timer: null };
+    worker.on('message', (reply: WorkerReply) => {
+      const pending = slot.inFlight.get(reply.id);
+      if (!pending) return;
+      slot.inFlight.delete(reply.id);
+      pending.resolve(reply.ok ? { ok: true, info: reply.info } : { ok: false, reason: reply.reason, detail: reply.detail });
+      this.pump();
+    });
+    const onDeath = (detail: string) => {
+      if (this.closed || !this.slots.includes(slot)) return;
+      this.replace(slot, null, detail);
+    };
+    worker.on('error', (error) => onDeath(`The file crashed its reader: ${error.message}`));
+    worker.on('exit', (code) => onDeath(`The file's reader stopped (exit code ${code}).`));
+    slot.timer = setInterval(() => this.checkTimeouts(slot), Math.max(50, Math.min(1000, this.options.timeoutMs / 4)));
+    slot.timer.unref();
+    return slot;
+  }
+
+  private checkTimeouts(slot: Slot): void {
+    const now = performance.now();
+    for (const pending of slot.inFlight.values()) {
+      if (pending.startedAt !== undefined && now - pending.startedAt > this.options.timeoutMs) {
+        this.replace(slot, pending, `Reading the file took longer than ${Math.round(this.options.timeoutMs / 1000)} s.`);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Replaces a worker that hung or died. The file that caused it (if known)
+   * becomes a problem; the others it was reading go back in the queue once,
+   * and become problems if they take a worker down a second time.
+   */
+  private replace(slot: Slot, culprit: Pending | null, detail: string): void {
+    const index = this.slots.indexOf(slot);
+    if (index < 0) return;
+    if (slot.timer) clearInterval(slot.timer);
+    void slot.worker.terminate();
+    for (const pending of slot.inFlight.values()) {
+      if (pending === culprit) {
+        pending.resolve({ ok: false, reason: 'timeout', detail });
+      } else if (pending.retried) {
+        pending.resolve({ ok: false, reason: culprit ? 'timeout' : 'crashed', detail });
+      } else {
+        pending.retried = true;
+        delete pending.startedAt;
+        this.queue.unshift(pending);
+      }
+    }
+    slot.inFlight.clear();
+    this.slots[index] = this.spawn();
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    while (this.queue.length > 0) {
+      let best: Slot | undefined;
+      for (const slot of this.slots) {
+        if (slot.inFlight.size < this.options.inFlightPerWorker && (!best || slot.inFlight.size < best.inFlight.size)) best = slot;
+      }
+      if (!best) return;
+      const pending = this.queue.shift()!;
+      pending.startedAt = performance.now();
+      best.inFlight.set(pending.task.id, pending);
+      best.worker.postMessage(pending.task);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { parseFile, type IAudioMetadata } from 'music-metadata';
+import { readBpm, readMusicalKey, type NativeTags } from './musical-tags';
+import { oggDurationMs } from './ogg-duration';
+
+/** What one audio file says about itself. Empty strings mean "not tagged". */
+export interface AudioFileInfo {
+  size: number;
+  fingerprint: string;
+  title: string;
+  artist: string;
+  albumArtist: string;
+  album: string;
+  trackNo: number | null;
+  trackOf: number | null;
+  discNo: number | null;
+  year: number | null;
+  genre: string;
+  durationMs: number;
+  container: string;
+  codec: string;
+  bitrate: number | null;
+  sampleRate: number | null;
+  bpm: number | null;
+  key: string | null;
+  replayGain: ReplayGain;
+  hasArt: boolean;
+}
+
+export interface ReplayGain {
+  trackGainDb: number | null;
+  trackPeak: number | null;
+  albumGainDb: number | null;
+  albumPeak: number | null;
+}
+
+/** Why a file did not become a track. Shown to the user under Problems. */
+export type ProblemReason =
+  | 'empty'
+  | 'not_audio'
+  | 'corrupt'
+  | 'unreadable'
+  | 'symlink_loop'
+  | 'broken_link'
+  | 'path_too_long'
+  | 'timeout'
+  | 'crashed'
+  | 'unavailable';
+
+export class FileProblem extends Error {
+  constructor(
+    readonly reason: ProblemReason,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'FileProblem';
+  }
+}
+
+/**
+ * Reads tags and format of one file without reading the whole file: the
+ * tags live at the head (or tail), and durations come from headers, the
+ * Xing/VBRI frame, a CBR estimate from the file size (music-metadata does
+ * that for MPEG without `duration: true`), or the last Ogg page.
+ */
+export async function readAudioFile(file: string): Promise<AudioFileInfo> {
+  const { size, fingerprint } = await fingerprintFile(file);
+  if (size === 0) throw new FileProblem('empty', 'The file is empty (0 bytes).');
+  let meta: IAudioMetadata;
+  try {
+    meta = await parseFile(file, { duration: false, skipCovers: false });
+  } catch (error) {
+    throw classifyParseError(error);
+  }
+  const { format, common } = meta;
+  let durationMs = format.duration && Number.isFinite(format.duration) ? Math.round(format.duration * 1000) : 0;
+  const isOgg = format.container?.toLowerCase() === 'ogg';
+  if (isOgg) durationMs = (await oggDurationMs(file, format.sampleRate)) ?? durationMs;
+  if (!format.sampleRate && !durationMs && !format.codec) {
+    throw new FileProblem('not_audio', 'No audio stream was found in this file.');
+  }
+  if (!durationMs && format.bitrate && format.bitrate > 0) {
+    // Last resort for streams without any length header: size over bitrate.
+    durationMs = Math.round(((size * 8) / format.bitrate) * 1000);
+  }
+  const native = meta.native as unknown as NativeTags;
+  return {
+    size,
+    fingerprint,
+    title: clean(common.title),
+    artist: clean(common.artist ?? common.artists?.join(', ')),
+    albumArtist: clean(common.albumartist),
+    album: clean(common.album),
+    trackNo: positiveInt(common.track?.no),
+    trackOf: positiveInt(common.track?.of),
+    discNo: positiveInt(common.disk?.no),
+    year: positiveInt(common.year),
+    genre: clean(common.genre?.join(', ')),
+    durationMs,
+    container: clean(format.container),
+    codec: clean(format.codec),
+    bitrate: format.bitrate && Number.isFinite(format.bitrate) ? Math.round(format.bitrate) : null,
+    sampleRate: isOgg && format.codec?.toLowerCase().includes('opus') ? 48_000 : (format.sampleRate ?? null),
+    bpm: readBpm(native) ?? (common.bpm && Number.isFinite(common.bpm) ? common.bpm : null),
+    key: readMusicalKey(native) ?? (common.key ? clean(common.key) || null : null),
+    replayGain: {
+      trackGainDb: finite(common.replaygain_track_gain?.dB),
+      trackPeak: finite(common.replaygain_track_peak?.ratio),
+      albumGainDb: finite(common.replaygain_album_gain?.dB),
+      albumPeak: finite(common.replaygain_album_peak?.ratio),
+    },
+    hasArt: (common.picture?.length ?? 0) > 0,
+  };
+}
+
+const SAMPLE = 16 * 1024;
+
+/**
+ * A cheap content fingerprint for recognising a moved or renamed file:
+ * the size plus samples from the start, middle and end of the file.
+ */
+export async function fingerprintFile(file: string): Promise<{ size: number; fingerprint: string }> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    throw classifyFsError(error);
+  }
+  try {
+    const { size } = await handle.stat();
+    const hash = createHash('sha1').update(String(size));
+    const buffer = Buffer.alloc(SAMPLE);
+    for (const at of new Set([0, Math.max(0, Math.floor(size / 2) - SAMPLE / 2), Math.max(0, size - SAMPLE)])) {
+      const { bytesRead } = await handle.read(buffer, 0, SAMPLE, at);
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+    return { size, fingerprint: hash.digest('base64url') };
+  } catch (error) {
+    throw classifyFsError(error);
+  } finally {
+    await handle.close();
+  }
+}
+
+export function classifyFsError(error: unknown): FileProblem {
+  if (error instanceof FileProblem) return error;
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return new FileProblem('unreadable', 'Permission denied: the file cannot be read.');
+    case 'ELOOP':
+      return new FileProblem('symlink_loop', 'A symbolic link points back to itself.');
+    case 'ENOENT':
+      return new FileProblem('broken_link', 'The file (or the target of its link) does not exist.');
+    case 'ENAMETOOLONG':
+      return new FileProblem('path_too_long', 'The path is longer than the system allows.');
+    case 'EISDIR':
+      return new FileProblem('not_audio', 'This is a folder, not an audio file.');
+    default:
+      return new FileProblem('unreadable', message);
+  }
+}
+
+function classifyParseError(error: unknown): FileProblem {
+  if ((error as NodeJS.ErrnoException)?.code) return classifyFsError(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const name = error instanceof Error ? error.name : '';
+  if (/UnsupportedFileType|Failed to determine audio format|Guessed MIME-type not supported/i.test(`${name} ${message}`)) {
+    return new FileProblem('not_audio', 'The file is not in a known audio format.');
+  }
+  return new FileProblem('corrupt', `The file could not be read as audio: ${message}`);
+}
+
+function clean(value: string | undefined | null): string {
+  return (value ?? '').replace(/\0/g, '').trim().slice(0, 1000);
+}
+
+function positiveInt(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null;
+}
+
+function finite(value: number | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
