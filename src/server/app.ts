@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { resolveConfig, systemClock, type ConfigOverrides, type ServerClock } from './config';
+import { openStore, type Store, type StoreOptions } from './db/connect';
+import { errorHandler } from './http/errors';
+import { registerRoutes, route, type AnyRoute } from './http/route';
+import { accountRoutes } from './accounts/routes';
+import { deviceRoutes } from './devices/routes';
+import { catalogRoutes } from './catalog/routes';
+import { creditRoutes } from './credits/routes';
+import { readModelRoutes } from './readmodels/routes';
+import { syncRoutes } from './sync/routes';
+import { openApiDocument } from './openapi';
+import type { ServerContext } from './context';
+
+export const SERVER_API_VERSION = '1.0.0';
+
+export interface ServerOptions {
+  /** Where SQLite lives (when no databaseUrl) and where uploaded audio goes (`<dataDir>/media`). */
+  dataDir: string;
+  /** postgres://… to use PostgreSQL instead of the embedded SQLite. */
+  databaseUrl?: string;
+  config?: ConfigOverrides;
+  clock?: ServerClock;
+  /** pino level; 'silent' for tests. */
+  logLevel?: string;
+}
+
+export interface BuiltServer {
+  app: FastifyInstance;
+  ctx: ServerContext;
+  close(): Promise<void>;
+}
+
+export function storeOptionsOf(options: Pick<ServerOptions, 'dataDir' | 'databaseUrl'>): StoreOptions {
+  return options.databaseUrl ? { kind: 'postgres', databaseUrl: options.databaseUrl } : { kind: 'sqlite', dataDir: options.dataDir };
+}
+
+/** Opens the store (running migrations) and builds the Fastify app, not listening yet. */
+export async function buildServer(options: ServerOptions, openedStore?: Store): Promise<BuiltServer> {
+  const config = resolveConfig(options.config);
+  const store = openedStore ?? (await openStore(storeOptionsOf(options)));
+  const app = Fastify({
+    bodyLimit: config.bodyLimitBytes,
+    logger: {
+      level: options.logLevel ?? 'info',
+      // Never log secrets: tokens, passwords, voucher codes.
+      redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.code'],
+    },
+  });
+  const ctx: ServerContext = { store, config, clock: options.clock ?? systemClock, mediaDir: join(options.dataDir, 'media'), log: app.log };
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+  // Only routes that ask for it (sign-in, sign-up) are limited. The counters
+  // live in each instance's memory: behind several instances the limit is
+  // per instance (documented in docs/server-api.md).
+  await app.register(rateLimit, { global: false });
+  const routes: AnyRoute[] = [
+    ...accountRoutes(ctx),
+    ...deviceRoutes(ctx),
+    ...catalogRoutes(ctx),
+    ...creditRoutes(ctx),
+    ...readModelRoutes(ctx),
+    ...syncRoutes(ctx),
+  ];
+  const all: AnyRoute[] = [
+    ...routes,
+    route({
+      method: 'GET',
+      url: '/v1/openapi.json',
+      summary: 'This API, as OpenAPI 3.1',
+      tag: 'meta',
+      access: 'public',
+      handler: async (): Promise<unknown> => openApiDocument(all, SERVER_API_VERSION),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/health',
+      summary: 'Liveness and store kind',
+      tag: 'meta',
+      access: 'public',
+      handler: async () => ({ ok: true, store: store.kind, version: SERVER_API_VERSION }),
+    }),
+  ];
+  registerRoutes(app, ctx, all);
+  return {
+    app,
+    ctx,
+    close: async () => {
+      await app.close();
+      if (!openedStore) await store.close();
+    },
+  };
+}
+
+/** Builds the server and listens; `port: 0` picks a free port. */
+export async function startServer(options: ServerOptions & { port: number; host?: string }): Promise<BuiltServer & { url: string; port: number }> {
+  const built = await buildServer(options);
+  await built.app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
+  const address = built.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return { ...built, url: `http://${options.host ?? '127.0.0.1'}:${port}`, port };
+}

@@ -1,0 +1,63 @@
+import { DEFAULT_EURO_RATE, type EuroRate } from '../shared/pricing';
+
+/** Everything a server instance can be told; tests shorten what they need. */
+export interface ServerConfig {
+  /** Receipts may be dated at most this far in the server's future (device clocks drift). */
+  receiptFutureSkewMs: number;
+  /** Receipts counted longer ago than this are refused (a device offline for longer must re-register). */
+  receiptMaxAgeMs: number;
+  /** Receipts per POST /v1/receipts. */
+  maxReceiptsPerBatch: number;
+  /** Bytes per request body. */
+  bodyLimitBytes: number;
+  /** Offline allowance a device is topped up to on each sync, in thousandths (bounded by the wallet). */
+  deviceAllowanceThousandths: number;
+  sessionTtlMs: number;
+  /** Sign-in and sign-up attempts per client address per minute. */
+  authRateLimitPerMinute: number;
+  /** argon2id cost; the defaults are argon2's (OWASP-level). Tests lower them. */
+  passwordHashing: { memoryCost: number; timeCost: number; parallelism: number };
+  membership: {
+    /** Listener membership: at least this many euros' worth of credits spent in a calendar year. */
+    listenerThresholdEuros: number;
+    /** Artist membership: at least this many euros earned (artist share) in a calendar year. */
+    artistThresholdEuros: number;
+    euroRate: EuroRate;
+  };
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  receiptFutureSkewMs: 5 * 60_000,
+  receiptMaxAgeMs: 90 * 24 * 3_600_000,
+  maxReceiptsPerBatch: 500,
+  bodyLimitBytes: 1024 * 1024,
+  deviceAllowanceThousandths: 2044,
+  sessionTtlMs: 30 * 24 * 3_600_000,
+  authRateLimitPerMinute: 20,
+  passwordHashing: { memoryCost: 65536, timeCost: 3, parallelism: 4 },
+  membership: {
+    listenerThresholdEuros: 15,
+    artistThresholdEuros: 15,
+    euroRate: DEFAULT_EURO_RATE,
+  },
+};
+
+export type ConfigOverrides = Partial<Omit<ServerConfig, 'membership' | 'passwordHashing'>> & {
+  membership?: Partial<ServerConfig['membership']>;
+  passwordHashing?: Partial<ServerConfig['passwordHashing']>;
+};
+
+export function resolveConfig(overrides: ConfigOverrides = {}): ServerConfig {
+  return {
+    ...DEFAULT_CONFIG,
+    ...overrides,
+    membership: { ...DEFAULT_CONFIG.membership, ...overrides.membership },
+    passwordHashing: { ...DEFAULT_CONFIG.passwordHashing, ...overrides.passwordHashing },
+  };
+}
+
+/** Clock for the server: wall-clock epoch ms. Tests inject a fixed or stepping one. */
+export interface ServerClock {
+  nowMs(): number;
+}
+export const systemClock: ServerClock = { nowMs: () => Date.now() };

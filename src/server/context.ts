@@ -1,0 +1,13 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { ServerClock, ServerConfig } from './config';
+import type { Store } from './db/connect';
+
+/** What every service function of the server gets: the store, the settings, the clock. */
+export interface ServerContext {
+  store: Store;
+  config: ServerConfig;
+  clock: ServerClock;
+  /** Folder of uploaded audio (…/media under the data folder). */
+  mediaDir: string;
+  log: FastifyBaseLogger;
+}

@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema';
+import { migrateToLatest } from './migrations';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  kind: StoreKind;
+  close(): Promise<void>;
+}
+
+export type StoreOptions =
+  | { kind: 'sqlite'; dataDir: string }
+  | { kind: 'postgres'; databaseUrl: string; poolSize?: number };
+
+/** pg returns BIGINT (int8) and NUMERIC (sums) as strings; our amounts fit in a double exactly. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 || oid === 1700) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+/** Opens the store and brings its schema to the latest migration. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.kind === 'sqlite') {
+    mkdirSync(options.dataDir, { recursive: true });
+    const file = new BetterSqlite3(join(options.dataDir, 'resonate-server.sqlite'));
+    file.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a power cut may lose the last commits, never corrupt.
+    file.pragma('synchronous = NORMAL');
+    file.pragma('foreign_keys = ON');
+    file.pragma('busy_timeout = 5000');
+    file.defaultSafeIntegers(false);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+    await migrateToLatest(db, 'sqlite');
+    return { db, kind: 'sqlite', close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.poolSize ?? 10,
+    types: pgTypes,
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await migrateToLatest(db, 'postgres');
+  return { db, kind: 'postgres', close: () => db.destroy() };
+}

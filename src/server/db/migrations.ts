@@ -1,0 +1,189 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { StoreKind } from './connect';
+
+/**
+ * Versioned migrations for both stores, applied in id order on start by
+ * Kysely's Migrator (which takes an advisory lock on PostgreSQL, so several
+ * instances starting at once apply each migration exactly once).
+ *
+ * The SQL is written once; `autoId` is the only column type that differs.
+ * Money rules that must hold whatever the code does are CHECK constraints
+ * and triggers here: the wallet never below zero, reservations never above
+ * the balance, the ledger append-only, a paid play's index within 1..9.
+ */
+function initialSchema(kind: StoreKind): string[] {
+  const autoId = kind === 'postgres' ? 'BIGSERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
+  const statements = [
+    `CREATE TABLE users (
+      id TEXT PRIMARY KEY,
+      email TEXT NOT NULL UNIQUE,
+      password_hash TEXT NOT NULL,
+      role TEXT NOT NULL CHECK (role IN ('listener', 'artist', 'admin')),
+      created_at BIGINT NOT NULL)`,
+    `CREATE TABLE sessions (
+      token_hash TEXT PRIMARY KEY,
+      user_id TEXT NOT NULL REFERENCES users(id),
+      created_at BIGINT NOT NULL,
+      expires_at BIGINT NOT NULL,
+      signed_out_at BIGINT)`,
+    `CREATE INDEX sessions_user ON sessions (user_id)`,
+    `CREATE TABLE wallets (
+      user_id TEXT PRIMARY KEY REFERENCES users(id),
+      balance BIGINT NOT NULL DEFAULT 0 CHECK (balance >= 0),
+      reserved BIGINT NOT NULL DEFAULT 0 CHECK (reserved >= 0 AND reserved <= balance),
+      version BIGINT NOT NULL DEFAULT 0)`,
+    `CREATE TABLE devices (
+      id TEXT PRIMARY KEY,
+      user_id TEXT NOT NULL REFERENCES users(id),
+      name TEXT NOT NULL,
+      public_key TEXT NOT NULL UNIQUE,
+      created_at BIGINT NOT NULL,
+      revoked_at BIGINT,
+      last_seq BIGINT NOT NULL DEFAULT 0 CHECK (last_seq >= 0),
+      allowance BIGINT NOT NULL DEFAULT 0 CHECK (allowance >= 0))`,
+    `CREATE INDEX devices_user ON devices (user_id)`,
+    `CREATE TABLE artists (
+      id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      name_key TEXT NOT NULL UNIQUE,
+      created_at BIGINT NOT NULL)`,
+    `CREATE TABLE artist_rightsholders (
+      artist_id TEXT NOT NULL REFERENCES artists(id),
+      user_id TEXT NOT NULL REFERENCES users(id),
+      PRIMARY KEY (artist_id, user_id))`,
+    `CREATE INDEX artist_rightsholders_user ON artist_rightsholders (user_id)`,
+    `CREATE TABLE releases (
+      id TEXT PRIMARY KEY,
+      artist_id TEXT NOT NULL REFERENCES artists(id),
+      title TEXT NOT NULL,
+      created_at BIGINT NOT NULL)`,
+    `CREATE TABLE tracks (
+      id TEXT PRIMARY KEY,
+      release_id TEXT NOT NULL REFERENCES releases(id),
+      artist_id TEXT NOT NULL REFERENCES artists(id),
+      title TEXT NOT NULL,
+      track_number INTEGER NOT NULL,
+      duration_ms BIGINT NOT NULL CHECK (duration_ms > 0),
+      audio_path TEXT,
+      audio_mime TEXT,
+      status TEXT NOT NULL CHECK (status IN ('paid', 'free')),
+      search_text TEXT NOT NULL,
+      version BIGINT NOT NULL,
+      created_at BIGINT NOT NULL)`,
+    `CREATE INDEX tracks_release ON tracks (release_id, track_number)`,
+    `CREATE INDEX tracks_version ON tracks (version)`,
+    `CREATE TABLE catalog_state (id INTEGER PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL)`,
+    `INSERT INTO catalog_state (id, version) VALUES (1, 0)`,
+    `CREATE TABLE transfers (
+      id TEXT PRIMARY KEY,
+      kind TEXT NOT NULL CHECK (kind IN ('grant', 'voucher', 'play', 'buy_track', 'buy_release')),
+      user_id TEXT NOT NULL REFERENCES users(id),
+      receipt_id TEXT UNIQUE,
+      request_id TEXT,
+      note TEXT,
+      created_at BIGINT NOT NULL,
+      UNIQUE (user_id, request_id))`,
+    `CREATE TABLE ledger_entries (
+      id ${autoId},
+      transfer_id TEXT NOT NULL REFERENCES transfers(id),
+      account_type TEXT NOT NULL CHECK (account_type IN ('listener', 'artist', 'coop', 'issuance')),
+      account_id TEXT NOT NULL,
+      amount BIGINT NOT NULL CHECK (amount <> 0),
+      track_id TEXT,
+      created_at BIGINT NOT NULL)`,
+    `CREATE INDEX ledger_account ON ledger_entries (account_type, account_id, id)`,
+    `CREATE INDEX ledger_transfer ON ledger_entries (transfer_id)`,
+    `CREATE TABLE plays (
+      receipt_id TEXT PRIMARY KEY,
+      user_id TEXT NOT NULL REFERENCES users(id),
+      device_id TEXT NOT NULL REFERENCES devices(id),
+      seq BIGINT NOT NULL,
+      track_id TEXT NOT NULL REFERENCES tracks(id),
+      artist_id TEXT NOT NULL,
+      counted_at BIGINT NOT NULL,
+      heard_ms BIGINT NOT NULL,
+      content_hash TEXT NOT NULL,
+      outcome TEXT NOT NULL CHECK (outcome IN ('paid', 'free', 'unpaid')),
+      free_reason TEXT CHECK (free_reason IN ('short', 'owned', 'free_track', 'own_track')),
+      play_index INTEGER,
+      price BIGINT NOT NULL,
+      settled_at BIGINT NOT NULL,
+      UNIQUE (device_id, seq),
+      CHECK ((outcome = 'paid' AND play_index BETWEEN 1 AND 9 AND price > 0)
+          OR (outcome <> 'paid' AND play_index IS NULL AND price = 0)),
+      CHECK ((outcome = 'free') = (free_reason IS NOT NULL)))`,
+    `CREATE INDEX plays_user_track ON plays (user_id, track_id)`,
+    `CREATE INDEX plays_artist ON plays (artist_id, counted_at)`,
+    `CREATE TABLE listener_tracks (
+      user_id TEXT NOT NULL REFERENCES users(id),
+      track_id TEXT NOT NULL REFERENCES tracks(id),
+      paid_plays INTEGER NOT NULL CHECK (paid_plays BETWEEN 0 AND 9),
+      total_plays INTEGER NOT NULL CHECK (total_plays >= 0),
+      paid_amount BIGINT NOT NULL CHECK (paid_amount BETWEEN 0 AND 1022),
+      owned_at BIGINT,
+      version BIGINT NOT NULL,
+      PRIMARY KEY (user_id, track_id),
+      CHECK (paid_plays < 9 OR owned_at IS NOT NULL))`,
+    `CREATE INDEX listener_tracks_version ON listener_tracks (user_id, version)`,
+    `CREATE TABLE seq_gaps (
+      device_id TEXT NOT NULL REFERENCES devices(id),
+      from_seq BIGINT NOT NULL,
+      to_seq BIGINT NOT NULL CHECK (to_seq >= from_seq),
+      detected_at BIGINT NOT NULL,
+      PRIMARY KEY (device_id, from_seq))`,
+    `CREATE TABLE voucher_batches (
+      id TEXT PRIMARY KEY,
+      value BIGINT NOT NULL CHECK (value > 0),
+      count INTEGER NOT NULL CHECK (count > 0),
+      note TEXT,
+      created_by TEXT NOT NULL REFERENCES users(id),
+      created_at BIGINT NOT NULL)`,
+    `CREATE TABLE vouchers (
+      code_hash TEXT PRIMARY KEY,
+      batch_id TEXT NOT NULL REFERENCES voucher_batches(id),
+      redeemed_by TEXT REFERENCES users(id),
+      redeemed_at BIGINT,
+      CHECK ((redeemed_by IS NULL) = (redeemed_at IS NULL)))`,
+  ];
+  // The ledger and the plays are append-only: corrections are new entries.
+  const appendOnly = ['ledger_entries', 'transfers', 'plays'];
+  for (const table of appendOnly) {
+    if (kind === 'postgres') {
+      statements.push(
+        `CREATE OR REPLACE FUNCTION resonate_append_only() RETURNS trigger AS $$
+         BEGIN RAISE EXCEPTION 'append-only table %', TG_TABLE_NAME; END; $$ LANGUAGE plpgsql`,
+        `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table}
+         FOR EACH ROW EXECUTE FUNCTION resonate_append_only()`,
+      );
+    } else {
+      statements.push(
+        `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
+         BEGIN SELECT RAISE(ABORT, 'append-only table ${table}'); END`,
+        `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
+         BEGIN SELECT RAISE(ABORT, 'append-only table ${table}'); END`,
+      );
+    }
+  }
+  return statements;
+}
+
+function migrationsFor(kind: StoreKind): Record<string, Migration> {
+  const fromStatements = (statements: string[]): Migration => ({
+    async up(db: Kysely<unknown>) {
+      for (const statement of statements) await sql.raw(statement).execute(db);
+    },
+  });
+  return {
+    '0001_initial': fromStatements(initialSchema(kind)),
+  };
+}
+
+export async function migrateToLatest(db: Kysely<any>, kind: StoreKind): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(kind) };
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,207 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * The server's tables, as Kysely sees them. Column names are snake_case as in
+ * SQL. Every time is epoch milliseconds (an integer), every money amount an
+ * integer: wallet balances and prices in thousandths of a credit, ledger
+ * entries in ten-thousandths (so that 70 % of any price is exact).
+ */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  wallets: WalletsTable;
+  devices: DevicesTable;
+  artists: ArtistsTable;
+  artist_rightsholders: ArtistRightsholdersTable;
+  releases: ReleasesTable;
+  tracks: TracksTable;
+  catalog_state: CatalogStateTable;
+  transfers: TransfersTable;
+  ledger_entries: LedgerEntriesTable;
+  plays: PlaysTable;
+  listener_tracks: ListenerTracksTable;
+  seq_gaps: SeqGapsTable;
+  voucher_batches: VoucherBatchesTable;
+  vouchers: VouchersTable;
+}
+
+export type Role = 'listener' | 'artist' | 'admin';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  role: Role;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  signed_out_at: number | null;
+}
+
+export interface WalletsTable {
+  user_id: string;
+  /** Thousandths. CHECK (balance >= 0). */
+  balance: number;
+  /** Sum of this listener's device allowances. CHECK (0 <= reserved <= balance). */
+  reserved: number;
+  /** Bumped on every change to the wallet or the listener's plays; the sync cursor. */
+  version: number;
+}
+
+export interface DevicesTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** The device's Ed25519 public key, as encoded by src/node/ed25519. */
+  public_key: string;
+  created_at: number;
+  revoked_at: number | null;
+  /** Highest receipt sequence number seen from this device (0: none yet). */
+  last_seq: number;
+  /** Offline allowance in thousandths, part of wallets.reserved. */
+  allowance: number;
+}
+
+export interface ArtistsTable {
+  id: string;
+  name: string;
+  /** Lower-cased name, unique: the import command finds artists by it. */
+  name_key: string;
+  created_at: number;
+}
+
+export interface ArtistRightsholdersTable {
+  artist_id: string;
+  user_id: string;
+}
+
+export interface ReleasesTable {
+  id: string;
+  artist_id: string;
+  title: string;
+  created_at: number;
+}
+
+export type TrackStatus = 'paid' | 'free';
+
+export interface TracksTable {
+  id: string;
+  release_id: string;
+  artist_id: string;
+  title: string;
+  track_number: number;
+  duration_ms: number;
+  /** Relative to the server's media folder; null when no audio was uploaded. */
+  audio_path: string | null;
+  audio_mime: string | null;
+  status: TrackStatus;
+  /** Lower-cased "title artist release", for search. */
+  search_text: string;
+  /** catalog_state.version when this track last changed; the catalog cursor. */
+  version: number;
+  created_at: number;
+}
+
+export interface CatalogStateTable {
+  id: number;
+  version: number;
+}
+
+export type TransferKind = 'grant' | 'voucher' | 'play' | 'buy_track' | 'buy_release';
+
+export interface TransfersTable {
+  id: string;
+  kind: TransferKind;
+  /** The listener whose wallet moved. */
+  user_id: string;
+  receipt_id: string | null;
+  /** Client-chosen id of a purchase, unique per user: a resent purchase is not paid twice. */
+  request_id: string | null;
+  note: string | null;
+  created_at: number;
+}
+
+export type AccountType = 'listener' | 'artist' | 'coop' | 'issuance';
+
+export interface LedgerEntriesTable {
+  id: Generated<number>;
+  transfer_id: string;
+  account_type: AccountType;
+  /** User id (listener), artist id (artist), '' for the co-op and issuance accounts. */
+  account_id: string;
+  /** Ten-thousandths of a credit; positive = credit to the account. */
+  amount: number;
+  track_id: string | null;
+  created_at: number;
+}
+
+export type PlayOutcome = 'paid' | 'free' | 'unpaid';
+export type FreeReason = 'short' | 'owned' | 'free_track' | 'own_track';
+
+export interface PlaysTable {
+  receipt_id: string;
+  user_id: string;
+  device_id: string;
+  seq: number;
+  track_id: string;
+  artist_id: string;
+  counted_at: number;
+  heard_ms: number;
+  /** SHA-256 of the receipt's canonical bytes: a resend must match it. */
+  content_hash: string;
+  outcome: PlayOutcome;
+  free_reason: FreeReason | null;
+  /** 1..9 for paid plays, null otherwise. */
+  play_index: number | null;
+  /** Thousandths; 0 unless paid. */
+  price: number;
+  settled_at: number;
+}
+
+export interface ListenerTracksTable {
+  user_id: string;
+  track_id: string;
+  paid_plays: number;
+  total_plays: number;
+  /** Thousandths paid for this track so far (plays and buy-the-rest), at most 1022. */
+  paid_amount: number;
+  owned_at: number | null;
+  /** wallets.version of the change that last touched this row. */
+  version: number;
+}
+
+export interface SeqGapsTable {
+  device_id: string;
+  /** The missing sequence numbers from_seq..to_seq, as seen when detected. */
+  from_seq: number;
+  to_seq: number;
+  detected_at: number;
+}
+
+export interface VoucherBatchesTable {
+  id: string;
+  /** Thousandths per code. */
+  value: number;
+  count: number;
+  note: string | null;
+  created_by: string;
+  created_at: number;
+}
+
+export interface VouchersTable {
+  /** SHA-256 of the normalised code; codes themselves are shown once, never stored. */
+  code_hash: string;
+  batch_id: string;
+  redeemed_by: string | null;
+  redeemed_at: number | null;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type TrackRow = Selectable<TracksTable>;
+export type PlayRow = Selectable<PlaysTable>;
+export type NewLedgerEntry = Insertable<LedgerEntriesTable>;

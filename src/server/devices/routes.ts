@@ -1,0 +1,117 @@
+import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
+import { publicKeyObject } from '../../node/ed25519';
+import { uuidV7Schema } from '../../shared/receipt';
+import { ApiError, notFound } from '../http/errors';
+import { route, type AnyRoute } from '../http/route';
+import { isUniqueViolation } from '../accounts/users';
+import { releaseAllowance } from '../settlement/allowances';
+import type { ServerContext } from '../context';
+
+export const deviceSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  publicKey: z.string(),
+  createdAt: z.number().int(),
+  revokedAt: z.number().int().nullable(),
+  lastSeq: z.number().int().describe('highest receipt seq seen from this device'),
+  allowanceThousandths: z.number().int().describe('offline allowance reserved for this device'),
+  seqGaps: z.array(z.object({ fromSeq: z.number().int(), toSeq: z.number().int(), detectedAt: z.number().int() })),
+});
+const registerSchema = z.object({
+  id: uuidV7Schema.optional().describe('the device may choose its id (UUIDv7); else the server does'),
+  name: z.string().min(1).max(100),
+  publicKey: z.string().length(43).describe('base64url of the 32-byte Ed25519 public key'),
+});
+const idParams = z.object({ id: z.string().min(1).max(128) });
+
+export function deviceRoutes(ctx: ServerContext): AnyRoute[] {
+  const { db } = ctx.store;
+  async function listDevices(userId: string) {
+    const rows = await db.selectFrom('devices').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+    const gaps = rows.length
+      ? await db.selectFrom('seq_gaps').selectAll().where('device_id', 'in', rows.map((r) => r.id)).orderBy('from_seq').execute()
+      : [];
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      publicKey: r.public_key,
+      createdAt: r.created_at,
+      revokedAt: r.revoked_at,
+      lastSeq: r.last_seq,
+      allowanceThousandths: r.allowance,
+      seqGaps: gaps
+        .filter((g) => g.device_id === r.id)
+        .map((g) => ({ fromSeq: g.from_seq, toSeq: g.to_seq, detectedAt: g.detected_at })),
+    }));
+  }
+  return [
+    route({
+      method: 'POST',
+      url: '/v1/devices',
+      summary: "Register a device and its Ed25519 public key",
+      tag: 'devices',
+      access: 'user',
+      body: registerSchema,
+      response: deviceSchema,
+      successStatus: 201,
+      handler: async ({ body, user }) => {
+        try {
+          publicKeyObject(body.publicKey);
+        } catch {
+          throw new ApiError(400, 'invalid_public_key', 'publicKey is not a base64url Ed25519 public key');
+        }
+        const id = body.id ?? uuidv7();
+        try {
+          await db
+            .insertInto('devices')
+            .values({ id, user_id: user.id, name: body.name, public_key: body.publicKey, created_at: ctx.clock.nowMs(), revoked_at: null, last_seq: 0, allowance: 0 })
+            .execute();
+        } catch (error) {
+          if (isUniqueViolation(error)) throw new ApiError(409, 'device_exists', 'a device with this id or public key is registered');
+          throw error;
+        }
+        return (await listDevices(user.id)).find((d) => d.id === id);
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/devices',
+      summary: "The signed-in user's devices",
+      tag: 'devices',
+      access: 'user',
+      response: z.object({ devices: z.array(deviceSchema) }),
+      handler: async ({ user }) => ({ devices: await listDevices(user.id) }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/devices/:id/revoke',
+      summary: 'Revoke a device: its receipts are refused from now on and its allowance is released',
+      tag: 'devices',
+      access: 'user',
+      params: idParams,
+      response: deviceSchema,
+      handler: async ({ params, user }) => {
+        const device = await db.selectFrom('devices').select(['id', 'user_id']).where('id', '=', params.id).executeTakeFirst();
+        if (!device || device.user_id !== user.id) throw notFound('device');
+        await releaseAllowance(ctx, user.id, params.id, { revoke: true });
+        return (await listDevices(user.id)).find((d) => d.id === params.id);
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/devices/:id/allowance/release',
+      summary: "Give the device's offline allowance back to the wallet (e.g. on sign-out of the app)",
+      tag: 'devices',
+      access: 'user',
+      params: idParams,
+      response: deviceSchema,
+      handler: async ({ params, user }) => {
+        const device = await db.selectFrom('devices').select(['id', 'user_id']).where('id', '=', params.id).executeTakeFirst();
+        if (!device || device.user_id !== user.id) throw notFound('device');
+        await releaseAllowance(ctx, user.id, params.id, { revoke: false });
+        return (await listDevices(user.id)).find((d) => d.id === params.id);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { coopTrackIdSchema } from '../../shared/receipt';
+import { forbidden, notFound } from '../http/errors';
+import { route, type AnyRoute } from '../http/route';
+import { buyTheRest } from '../settlement/purchase';
+import { artistEarnings, earningsCsv } from './earnings';
+import { ledgerHistory, playCounts, walletView } from './listener';
+import { membershipStatus } from './membership';
+import type { ServerContext } from '../context';
+
+export const walletSchema = z.object({
+  balanceThousandths: z.number().int(),
+  reservedThousandths: z.number().int().describe('sum of device allowances'),
+  availableThousandths: z.number().int(),
+  allowances: z.array(z.object({ deviceId: z.string(), allowanceThousandths: z.number().int() })),
+  version: z.number().int(),
+});
+export const playCountSchema = z.object({
+  trackId: z.string(),
+  paidPlays: z.number().int(),
+  totalPlays: z.number().int(),
+  paidThousandths: z.number().int(),
+  owned: z.boolean(),
+  ownedAt: z.number().int().nullable(),
+});
+const purchaseSchema = z.object({
+  transferId: z.string(),
+  duplicate: z.boolean(),
+  tracks: z.array(z.object({ trackId: z.string(), paidThousandths: z.number().int() })),
+  totalThousandths: z.number().int(),
+  balanceThousandths: z.number().int(),
+});
+const purchaseBody = z.object({ requestId: z.string().min(8).max(64).optional().describe('client-chosen; a resend with the same id is not charged twice') });
+const earningsRowSchema = z.object({
+  key: z.string(),
+  title: z.string().optional(),
+  totalPlays: z.number().int(),
+  paidPlays: z.number().int(),
+  freePlays: z.number().int(),
+  unpaidPlays: z.number().int(),
+  spentThousandths: z.number().int(),
+  artistShareTenThousandths: z.number().int(),
+  coopShareTenThousandths: z.number().int(),
+});
+
+export function readModelRoutes(ctx: ServerContext): AnyRoute[] {
+  return [
+    route({
+      method: 'GET',
+      url: '/v1/wallet',
+      summary: "The signed-in listener's wallet",
+      tag: 'listener',
+      access: 'user',
+      response: walletSchema,
+      handler: async ({ user }) => walletView(ctx, user.id),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/ledger',
+      summary: "The signed-in listener's ledger entries, newest first",
+      tag: 'listener',
+      access: 'user',
+      query: z.object({ before: z.coerce.number().int().min(1).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      response: z.object({
+        entries: z.array(z.object({ id: z.number().int(), transferId: z.string(), kind: z.string(), receiptId: z.string().nullable(), trackId: z.string().nullable(), amountThousandths: z.number().int(), createdAt: z.number().int() })),
+        nextBefore: z.number().int().nullable(),
+      }),
+      handler: async ({ user, query }) => ledgerHistory(ctx, user.id, query.before, query.limit),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/plays',
+      summary: "The signed-in listener's play counts per track",
+      tag: 'listener',
+      access: 'user',
+      response: z.object({ tracks: z.array(playCountSchema) }),
+      handler: async ({ user }) => ({ tracks: await playCounts(ctx, user.id) }),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/owned',
+      summary: "The tracks the signed-in listener owns (the Collection)",
+      tag: 'listener',
+      access: 'user',
+      response: z.object({ tracks: z.array(playCountSchema) }),
+      handler: async ({ user }) => ({ tracks: (await playCounts(ctx, user.id)).filter((t) => t.owned) }),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/tracks/:id/buy',
+      summary: 'Buy the rest of a track: pay what is left of 1.022 credits and own it',
+      tag: 'listener',
+      access: 'user',
+      params: z.object({ id: coopTrackIdSchema }),
+      body: purchaseBody,
+      response: purchaseSchema,
+      handler: async ({ user, params, body }) => buyTheRest(ctx, user.id, { trackId: params.id }, body.requestId ?? null),
+    }),
+    route({
+      method: 'POST',
+      url: '/v1/releases/:id/buy',
+      summary: 'Buy the rest of every track of a release that is not owned yet, all or nothing',
+      tag: 'listener',
+      access: 'user',
+      params: z.object({ id: coopTrackIdSchema }),
+      body: purchaseBody,
+      response: purchaseSchema,
+      handler: async ({ user, params, body }) => buyTheRest(ctx, user.id, { releaseId: params.id }, body.requestId ?? null),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/membership',
+      summary: 'Co-op membership status and progress for a calendar year (listener, and artist if a rightsholder)',
+      tag: 'listener',
+      access: 'user',
+      query: z.object({ year: z.coerce.number().int().min(2000).max(9999).optional() }),
+      handler: async ({ user, query }) => membershipStatus(ctx, user.id, query.year ?? new Date(ctx.clock.nowMs()).getUTCFullYear()),
+    }),
+    route({
+      method: 'GET',
+      url: '/v1/artists/:id/earnings',
+      summary: "An artist's earnings per track or per period, JSON or CSV (the rightsholder or an admin)",
+      tag: 'artist',
+      access: 'user',
+      params: z.object({ id: coopTrackIdSchema }),
+      query: z.object({
+        groupBy: z.enum(['track', 'day', 'month', 'year']).default('track'),
+        from: z.coerce.number().int().min(0).optional().describe('epoch ms, inclusive'),
+        to: z.coerce.number().int().min(0).optional().describe('epoch ms, exclusive'),
+        format: z.enum(['json', 'csv']).default('json'),
+      }),
+      response: z.object({ artistId: z.string(), groupBy: z.string(), rows: z.array(earningsRowSchema) }),
+      produces: ['application/json', 'text/csv'],
+      handler: async ({ user, params, query, reply }) => {
+        const artist = await ctx.store.db.selectFrom('artists').select('id').where('id', '=', params.id).executeTakeFirst();
+        if (!artist) throw notFound('artist');
+        if (user.role !== 'admin') {
+          const holds = await ctx.store.db.selectFrom('artist_rightsholders').select('user_id').where('artist_id', '=', params.id).where('user_id', '=', user.id).executeTakeFirst();
+          if (!holds) throw forbidden("only this artist's rightsholders see its earnings");
+        }
+        const rows = await artistEarnings(ctx, params.id, { from: query.from ?? 0, to: query.to ?? 8.64e15 }, query.groupBy);
+        if (query.format === 'csv') {
+          return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="earnings-${params.id}.csv"`).send(earningsCsv(rows, query.groupBy));
+        }
+        return { artistId: params.id, groupBy: query.groupBy, rows };
+      },
+    }),
+  ];
+}
