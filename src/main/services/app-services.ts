@@ -10,6 +10,9 @@ import { SettingsService, type SettingsBackend } from './settings/settings-servi
 import type { MediaRouter } from './media/media-router';
 import { createMediaRouter } from './media/media-router';
 import { createLibraryDomain, type ScanWorkerEntry } from './library';
+import { createTrackMediaResolver } from './media/track-media';
+import { createStream2OwnDomain } from './stream2own/domain';
+import type { KeyProtector } from './wallet/device-identity';
 
 /** What a host (Electron or the web host) provides that services cannot do themselves. */
 export interface HostAdapter {
@@ -29,6 +32,8 @@ export interface AppServicesOptions {
   appVersion: string;
   /** Where the library's scan worker is (the bundled host's own entry); default: next to the source. */
   scanWorker?: ScanWorkerEntry;
+  /** Wraps the device's receipt-signing key at rest (Electron: safeStorage); default: a 0600 file. */
+  keyProtector?: KeyProtector;
 }
 
 /**
@@ -45,6 +50,14 @@ export function createAppServices(options: AppServicesOptions) {
   settings.onChange((s: Settings) => events.emit('settings.changed', s));
   const media: MediaRouter = createMediaRouter();
   const library = createLibraryDomain({ db, settings, events, clock: options.clock, logger, dataDir, media, scanWorker: options.scanWorker });
+  const stream2own = createStream2OwnDomain({
+    db, dataDir, clock: options.clock, logger, events, local: library, keyProtector: options.keyProtector,
+    mediaUrl: (mediaPath) => host.mediaUrl(mediaPath),
+  });
+  media.register('track', createTrackMediaResolver({
+    localFile: (trackId) => library.fileForTrack(trackId),
+    coopFile: (trackId, sessionId) => stream2own.coopFile(trackId, sessionId),
+  }));
   let echoCalls = 0;
 
   const handlers: CallHandlers = {
@@ -61,6 +74,7 @@ export function createAppServices(options: AppServicesOptions) {
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
     ...library.handlers,
+    ...stream2own.handlers,
   };
 
   const dispatch = createDispatcher(handlers, logger);
@@ -71,6 +85,7 @@ export function createAppServices(options: AppServicesOptions) {
     settings,
     media,
     library,
+    stream2own,
     dispatch,
     logger,
     async close(): Promise<void> {

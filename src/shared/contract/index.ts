@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { CallResult, CallSpec, EventSpec } from './define';
 import { appCalls, appEvents } from './app';
 import { libraryCalls, libraryEvents } from './library';
+import { playerCalls, playerEvents } from './player';
+import { walletCalls, walletEvents } from './wallet';
 
 export * from './define';
 
@@ -13,11 +15,15 @@ export * from './define';
 export const contractCalls = {
   ...appCalls,
   ...libraryCalls,
+  ...playerCalls,
+  ...walletCalls,
 } as const;
 
 export const contractEvents = {
   ...appEvents,
   ...libraryEvents,
+  ...playerEvents,
+  ...walletEvents,
 } as const;
 
 export type ContractCalls = typeof contractCalls;

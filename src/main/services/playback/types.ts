@@ -1,11 +1,14 @@
+import type { z } from 'zod';
+import { playerEventSchema, reportRejectionSchema, trackSourceSchema } from '../../../shared/contract/player';
+
 /**
  * What the renderer may tell the listening guard: the audio element's events,
- * named after them. The renderer only reports; the guard decides.
+ * named after them (the contract's list). The renderer only reports; the guard decides.
  */
-export const PLAYER_EVENTS = ['playing', 'paused', 'seeked', 'timeupdate', 'ratechange', 'ended', 'error'] as const;
-export type PlayerEventKind = (typeof PLAYER_EVENTS)[number];
+export const PLAYER_EVENTS = playerEventSchema.options;
+export type PlayerEventKind = z.infer<typeof playerEventSchema>;
 
-export type TrackSource = 'local' | 'coop';
+export type TrackSource = z.infer<typeof trackSourceSchema>;
 
 export interface PlayerReport {
   sessionId: string;
@@ -20,18 +23,9 @@ export interface PlayerReport {
   rate?: number;
 }
 
-/** Why a report was not taken as evidence of listening. Each is logged. */
-export const REPORT_REJECTIONS = [
-  'unknown_session', // no such session, or one this process never handed out
-  'session_closed', // the session was replaced by a newer one or closed
-  'session_ended', // the track ended or failed; a replay is a new session
-  'preview_ended', // the 45-second preview is over; the session plays no further
-  'track_mismatch', // the report names another track than the session's
-  'out_of_order', // seq not greater than the last accepted one (late or replayed)
-  'flooding', // more reports than any audio element sends
-  'position_jump', // the position moved further than the clock allows without a seek: counts as a seek, adds nothing
-] as const;
-export type ReportRejection = (typeof REPORT_REJECTIONS)[number];
+/** Why a report was not taken as evidence of listening (the contract's list; each is logged, see docs/listening-guard.md). */
+export const REPORT_REJECTIONS = reportRejectionSchema.options;
+export type ReportRejection = z.infer<typeof reportRejectionSchema>;
 
 export interface ReportResult {
   accepted: boolean;

@@ -1,0 +1,104 @@
+import type { Migration } from '../db/database';
+
+/**
+ * Stream to own's tables in the local cache. Money columns are INTEGER
+ * thousandths of a credit (earnings: ten-thousandths); CHECKs make a bug
+ * fail loudly instead of writing a negative balance. Append new steps; never
+ * edit one that has shipped.
+ */
+export const stream2ownMigrations: readonly Migration[] = [
+  {
+    id: 'stream2own-001-initial',
+    up(db) {
+      db.exec(`
+        -- The co-op catalog as cached on this device; the sync engine fills it.
+        CREATE TABLE coop_tracks (
+          id TEXT PRIMARY KEY,
+          title TEXT NOT NULL,
+          artist TEXT NOT NULL,
+          album TEXT,
+          duration_ms INTEGER NOT NULL CHECK (duration_ms > 0),
+          status TEXT NOT NULL CHECK (status IN ('paid', 'free')),
+          rightsholder TEXT NOT NULL,
+          is_own INTEGER NOT NULL DEFAULT 0 CHECK (is_own IN (0, 1)),
+          local_file TEXT,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX coop_tracks_by_artist ON coop_tracks (artist COLLATE NOCASE, title COLLATE NOCASE);
+
+        -- This listener's stream-to-own progress per co-op track. Kept apart from the
+        -- catalog so a catalog refresh never touches money state. Sync overwrites it
+        -- with the server's counts (which include the listener's other devices).
+        CREATE TABLE coop_track_progress (
+          track_id TEXT PRIMARY KEY,
+          paid_plays INTEGER NOT NULL DEFAULT 0 CHECK (paid_plays BETWEEN 0 AND 9),
+          owned INTEGER NOT NULL DEFAULT 0 CHECK (owned IN (0, 1)),
+          owned_at INTEGER,
+          counted_plays INTEGER NOT NULL DEFAULT 0 CHECK (counted_plays >= 0),
+          previews INTEGER NOT NULL DEFAULT 0 CHECK (previews >= 0),
+          CHECK (paid_plays < 9 OR owned = 1)
+        ) STRICT;
+
+        -- One row: the balance as last known from the server, and the device's offline allowance.
+        CREATE TABLE wallet (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          balance_thousandths INTEGER NOT NULL DEFAULT 0 CHECK (balance_thousandths >= 0),
+          balance_as_of INTEGER,
+          allowance_thousandths INTEGER CHECK (allowance_thousandths >= 0)
+        ) STRICT;
+        INSERT INTO wallet (id) VALUES (1);
+
+        -- Every device identity this install has had. One is current (retired_at NULL);
+        -- old ones stay, so receipts they signed still name a known device.
+        CREATE TABLE devices (
+          id TEXT PRIMARY KEY,
+          public_key TEXT NOT NULL UNIQUE,
+          created_at INTEGER NOT NULL,
+          retired_at INTEGER,
+          next_seq INTEGER NOT NULL DEFAULT 1 CHECK (next_seq >= 1)
+        ) STRICT;
+        CREATE UNIQUE INDEX devices_one_current ON devices ((retired_at IS NULL)) WHERE retired_at IS NULL;
+
+        -- Signed play receipts, kept byte for byte until the server has answered them.
+        CREATE TABLE outbox (
+          id TEXT PRIMARY KEY,
+          device_id TEXT NOT NULL REFERENCES devices (id),
+          seq INTEGER NOT NULL CHECK (seq >= 1),
+          canonical_json TEXT NOT NULL,
+          signature TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          last_sent_at INTEGER,
+          answered_at INTEGER,
+          answer TEXT,
+          UNIQUE (device_id, seq)
+        ) STRICT;
+        CREATE INDEX outbox_unanswered ON outbox (created_at) WHERE answered_at IS NULL;
+
+        -- History: every counted play of a co-op track (and every preview), with its charge.
+        -- A charge and its receipt are written in the same transaction.
+        CREATE TABLE coop_plays (
+          id INTEGER PRIMARY KEY,
+          session_id TEXT NOT NULL UNIQUE,
+          track_id TEXT NOT NULL,
+          outcome TEXT NOT NULL CHECK (outcome IN ('charged', 'free', 'preview')),
+          free_reason TEXT CHECK (free_reason IN ('owned', 'own_track', 'free_track', 'short_track')),
+          paid_play_number INTEGER CHECK (paid_play_number BETWEEN 1 AND 9),
+          price_thousandths INTEGER NOT NULL CHECK (price_thousandths >= 0),
+          charge_thousandths INTEGER NOT NULL CHECK (charge_thousandths >= 0),
+          artist_ten_thousandths INTEGER NOT NULL CHECK (artist_ten_thousandths >= 0),
+          coop_ten_thousandths INTEGER NOT NULL CHECK (coop_ten_thousandths >= 0),
+          heard_ms INTEGER NOT NULL CHECK (heard_ms >= 0),
+          session_started_at INTEGER NOT NULL,
+          counted_at INTEGER NOT NULL,
+          receipt_id TEXT UNIQUE REFERENCES outbox (id),
+          settled_at INTEGER,
+          CHECK (artist_ten_thousandths + coop_ten_thousandths = charge_thousandths * 10),
+          CHECK ((outcome = 'preview') = (receipt_id IS NULL)),
+          CHECK (outcome = 'charged' OR charge_thousandths = 0),
+          CHECK ((outcome = 'free') = (free_reason IS NOT NULL))
+        ) STRICT;
+        CREATE INDEX coop_plays_unsettled ON coop_plays (id) WHERE settled_at IS NULL AND charge_thousandths > 0;
+      `);
+    },
+  },
+];
