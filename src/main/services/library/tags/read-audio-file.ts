@@ -84,6 +84,9 @@ export async function readAudioFile(file: string): Promise<AudioFileInfo> {
     // Last resort for streams without any length header: size over bitrate.
     durationMs = Math.round(((size * 8) / format.bitrate) * 1000);
   }
+  if (durationMs <= 0) {
+    throw new FileProblem('corrupt', 'The file has audio headers but no playable audio (truncated?).');
+  }
   const native = meta.native as unknown as NativeTags;
   return {
     size,
