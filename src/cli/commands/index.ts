@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command';
 import { problemsCommand, scanCommand, tracksCommand } from './library';
+import { pricingCommand } from './pricing';
 
 /** Every CLI command; add new ones here. */
-export const commands: CliCommand[] = [scanCommand, tracksCommand, problemsCommand];
+export const commands: CliCommand[] = [scanCommand, tracksCommand, problemsCommand, pricingCommand];
