@@ -19,7 +19,18 @@ import type { Db } from '../db/database';
  * 1) is made, and the old one is retired, not deleted.
  */
 
-/** Wraps the private key at rest. Electron's adapter builds one from `safeStorage`. */
+/**
+ * Wraps the private key at rest. Electron's adapter builds one from `safeStorage`
+ * when `safeStorage.isEncryptionAvailable()`:
+ *
+ *   { kind: 'electron-safe-storage',
+ *     protect: (s) => safeStorage.encryptString(s).toString('base64'),
+ *     unprotect: (s) => safeStorage.decryptString(Buffer.from(s, 'base64')) }
+ *
+ * and passes it as `keyProtector` to `createAppServices`. A plain key file found
+ * at start is re-written wrapped; a wrapped one that cannot be unwrapped (other OS
+ * user, keyring reset) counts as a lost key.
+ */
 export interface KeyProtector {
   /** Written to the key file, so a later start knows how to unwrap it. */
   readonly kind: string;

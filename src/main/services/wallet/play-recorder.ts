@@ -74,7 +74,10 @@ export function createPlayRecorder(deps: PlayRecorderDeps) {
     if (!track) throw new Error(`co-op track ${play.trackId} is not in the local catalog`);
     const spendableBefore = deps.wallet.balances().spendableThousandths;
     const progress = deps.wallet.progress(play.trackId);
-    const decision = decideCharge(track, progress, spendableBefore);
+    // The terms as of the count, but the duration the guard counted against (the
+    // session's), so a catalog refresh mid-play cannot contradict the count.
+    const terms = { ...track, durationMs: play.durationMs };
+    const decision = decideCharge(terms, progress, spendableBefore);
     const charge = decision.outcome === 'charged' ? decision.priceThousandths : 0;
     const split = splitCharge(charge);
 
@@ -94,7 +97,7 @@ export function createPlayRecorder(deps: PlayRecorderDeps) {
         sessionStartedAt: new Date(play.sessionStartedAtMs).toISOString(),
         countedAt: new Date(Math.max(play.countedAtMs, play.sessionStartedAtMs)).toISOString(),
         heardMs: Math.floor(play.heardMs),
-        durationMs: track.durationMs,
+        durationMs: play.durationMs,
         estimatedPriceThousandths: charge,
       };
       const signed = signPlayReceipt(receipt, identity.privateKey);
