@@ -1,0 +1,213 @@
+import type { Comparison, FieldTest, NumberLiteral, QueryNode, TextField, TimeLiteral } from '../../../shared/query';
+import { compatibleKeys, keySpellings } from '../../../shared/musical-key';
+
+/**
+ * Compiles a parsed DJ query to an SQL condition on `library_tracks AS t`.
+ * User text only ever travels as bound parameters (`?`); the SQL text is
+ * built from fixed fragments chosen by the AST's node types.
+ *
+ * NULL care: a track without a BPM is neither `bpm:>120` nor `bpm:<=120`,
+ * but it *is* `NOT bpm:>120`, so negations coalesce unknown to false first.
+ */
+export interface CompiledQuery {
+  sql: string;
+  params: unknown[];
+}
+
+export interface CompileContext {
+  /** Wall-clock now, for `added:<30d`. */
+  nowMs: number;
+}
+
+const TEXT_COLUMNS: Record<TextField, string[]> = {
+  artist: ['t.artist', 't.album_artist'],
+  title: ['t.title'],
+  album: ['t.album'],
+  genre: ['t.genre'],
+  format: ['t.codec', 't.container'],
+};
+
+const NUMBER_COLUMNS = { bpm: 't.bpm', year: 't.year', plays: 't.play_count' } as const;
+const TIME_COLUMNS = { added: 't.added_at', played: 't.last_played_at' } as const;
+
+/** What people type for a format, and what the codec names say. */
+const FORMAT_ALIASES: Record<string, string> = { mp3: 'layer 3', ogg: 'vorbis', wav: 'pcm', aiff: 'pcm', m4a: 'aac' };
+
+export function compileQuery(query: QueryNode, context: CompileContext): CompiledQuery {
+  const params: unknown[] = [];
+  const sql = node(query, params, context);
+  return { sql, params };
+}
+
+function node(query: QueryNode, params: unknown[], ctx: CompileContext): string {
+  switch (query.type) {
+    case 'all':
+      return '1';
+    case 'and':
+      return andNode(query.children, params, ctx);
+    case 'or':
+      return `(${query.children.map((c) => node(c, params, ctx)).join(' OR ')})`;
+    case 'not':
+      return `(NOT coalesce(${node(query.child, params, ctx)}, 0))`;
+    case 'text':
+      return textSearch([query], params);
+    case 'field':
+      return field(query.test, params, ctx);
+  }
+}
+
+/** Bare words joined by AND become one full-text MATCH (one index lookup, not one per word). */
+function andNode(children: readonly QueryNode[], params: unknown[], ctx: CompileContext): string {
+  const words = children.filter((c): c is Extract<QueryNode, { type: 'text' }> => c.type === 'text');
+  // Parameters are pushed in the order their `?` appear in the SQL: the text search comes first.
+  const parts = words.length ? [textSearch(words, params)] : [];
+  for (const child of children) if (child.type !== 'text') parts.push(node(child, params, ctx));
+  return `(${parts.join(' AND ')})`;
+}
+
+const TOKEN = /[\p{L}\p{N}]+/gu;
+
+/**
+ * Full-text search through the library's FTS5 index: each word a prefix,
+ * each quoted text a phrase whose last word is a prefix. Words are quoted
+ * for FTS5, so its syntax characters in user text are plain text. Text with
+ * nothing indexable (e.g. "!!!") falls back to a substring test.
+ */
+function textSearch(terms: readonly Extract<QueryNode, { type: 'text' }>[], params: unknown[]): string {
+  const fts: string[] = [];
+  const substrings: string[] = [];
+  for (const term of terms) {
+    const tokens = term.text.normalize('NFC').match(TOKEN) ?? [];
+    if (tokens.length === 0) substrings.push(term.text);
+    else if (term.phrase) fts.push(`"${tokens.join(' ')}"*`);
+    else fts.push(...tokens.map((t) => `"${t}"*`));
+  }
+  const conditions: string[] = [];
+  if (fts.length) {
+    conditions.push('t.id IN (SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ?)');
+    params.push(fts.join(' '));
+  }
+  for (const text of substrings) {
+    conditions.push(`(${['t.title', 't.artist', 't.album'].map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+    const pattern = `%${escapeLike(text)}%`;
+    params.push(pattern, pattern, pattern);
+  }
+  return conditions.length === 1 ? conditions[0]! : `(${conditions.join(' AND ')})`;
+}
+
+function field(test: FieldTest, params: unknown[], ctx: CompileContext): string {
+  switch (test.kind) {
+    case 'text': {
+      let text = test.text;
+      if (test.field === 'format') text = FORMAT_ALIASES[text.toLowerCase()] ?? text;
+      const columns = TEXT_COLUMNS[test.field];
+      const one = test.exact ? (c: string) => `${c} = ? COLLATE NOCASE` : (c: string) => `${c} LIKE ? ESCAPE '\\'`;
+      for (const _ of columns) params.push(test.exact ? text : `%${escapeLike(text)}%`);
+      return columns.length === 1 ? one(columns[0]!) : `(${columns.map(one).join(' OR ')})`;
+    }
+    case 'number':
+      return numberComparison(NUMBER_COLUMNS[test.field], test.cmp, params);
+    case 'time':
+      return timeComparison(TIME_COLUMNS[test.field], test.cmp, params, ctx);
+    case 'key': {
+      const keys = test.compatible ? compatibleKeys(test.key) : [test.key];
+      const spellings = keys.flatMap(keySpellings);
+      params.push(...spellings);
+      return `t.musical_key IN (${spellings.map(() => '?').join(', ')})`;
+    }
+    case 'bool':
+      // Every local file is the user's own; co-op catalog tracks will join
+      // this view with their owned flag when their cache lands.
+      return test.value ? '1' : '0';
+  }
+}
+
+/**
+ * A number means the value as displayed at the precision typed: `bpm:128`
+ * is any BPM that shows as 128 (127.5 ≤ bpm < 128.5), `bpm:>128` starts at
+ * 128.5, `bpm:127.9` is 127.85 ≤ bpm < 127.95. Exact for whole-number columns.
+ */
+function numberComparison(column: string, cmp: Comparison<NumberLiteral>, params: unknown[]): string {
+  const half = (n: NumberLiteral) => 0.5 * 10 ** -n.decimals;
+  const lo = (n: NumberLiteral) => n.value - half(n);
+  const hi = (n: NumberLiteral) => n.value + half(n);
+  switch (cmp.op) {
+    case 'range': {
+      const [a, b] = cmp.from.value <= cmp.to.value ? [cmp.from, cmp.to] : [cmp.to, cmp.from];
+      params.push(lo(a), hi(b));
+      return `(${column} >= ? AND ${column} < ?)`;
+    }
+    case '=':
+      params.push(lo(cmp.value), hi(cmp.value));
+      return `(${column} >= ? AND ${column} < ?)`;
+    case '>':
+      params.push(hi(cmp.value));
+      return `${column} >= ?`;
+    case '>=':
+      params.push(lo(cmp.value));
+      return `${column} >= ?`;
+    case '<':
+      params.push(lo(cmp.value));
+      return `${column} < ?`;
+    case '<=':
+      params.push(hi(cmp.value));
+      return `${column} < ?`;
+  }
+}
+
+/**
+ * Times read as people say them: `added:<30d` is "less than 30 days ago"
+ * (recent), `added:>1y` "more than a year ago"; a bare duration means
+ * "within". A day (`2024-05-01`, local time) covers that whole day.
+ */
+function timeComparison(column: string, cmp: Comparison<TimeLiteral>, params: unknown[], ctx: CompileContext): string {
+  const interval = (t: TimeLiteral): [number, number] => {
+    if (t.kind === 'ago') {
+      const at = ctx.nowMs - t.ms;
+      return [at, at + 1];
+    }
+    const start = new Date(t.year, t.month - 1, t.day).getTime();
+    return [start, new Date(t.year, t.month - 1, t.day + 1).getTime()];
+  };
+  const between = (from: number, to: number) => {
+    params.push(from, to);
+    return `(${column} >= ? AND ${column} < ?)`;
+  };
+  if (cmp.op === 'range') {
+    const [a0, a1] = interval(cmp.from);
+    const [b0, b1] = interval(cmp.to);
+    return between(Math.min(a0, b0), Math.max(a1, b1));
+  }
+  const value = cmp.value;
+  const [start, end] = interval(value);
+  if (value.kind === 'ago') {
+    // Durations count backwards from now: "<30d" is after the moment 30 days ago.
+    const op = cmp.op === '=' ? '<=' : cmp.op;
+    if (op === '<' || op === '<=') {
+      params.push(start);
+      return `${column} ${op === '<' ? '>' : '>='} ?`;
+    }
+    params.push(start);
+    return `${column} ${op === '>' ? '<' : '<='} ?`;
+  }
+  switch (cmp.op) {
+    case '=':
+      return between(start, end);
+    case '>':
+      params.push(end);
+      return `${column} >= ?`;
+    case '>=':
+      params.push(start);
+      return `${column} >= ?`;
+    case '<':
+      params.push(start);
+      return `${column} < ?`;
+    case '<=':
+      params.push(end);
+      return `${column} < ?`;
+  }
+}
+
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

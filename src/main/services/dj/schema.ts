@@ -1,0 +1,54 @@
+import type { Migration } from '../db/database';
+
+/**
+ * The DJ domain's tables: lists (folders, crates, playlists, smart
+ * playlists) in one tree, and the items of crates and playlists.
+ *
+ * An item names its track by `source` + `ref` — a library track id for
+ * `local`, a catalog id for `coop` — with no foreign key, so a crate keeps
+ * its entries when a drive is unplugged or a folder removed and re-added;
+ * the `label` keeps "Artist – Title" to show meanwhile.
+ *
+ * Positions are integers with gaps (`POSITION_STEP`), so a move writes only
+ * the moved rows; when a gap runs out, the list is renumbered (compacted).
+ */
+export const djMigrations: Migration[] = [
+  {
+    id: 'dj-001-lists',
+    up(db) {
+      db.exec(`
+        CREATE TABLE dj_lists (
+          id INTEGER PRIMARY KEY,
+          parent_id INTEGER REFERENCES dj_lists(id) ON DELETE CASCADE,
+          kind TEXT NOT NULL CHECK (kind IN ('folder', 'crate', 'playlist', 'smart')),
+          name TEXT NOT NULL,
+          position INTEGER NOT NULL,
+          query TEXT,
+          sort TEXT,
+          direction TEXT CHECK (direction IN ('asc', 'desc')),
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX dj_lists_sibling_name ON dj_lists(coalesce(parent_id, 0), name COLLATE NOCASE);
+
+        CREATE TABLE dj_list_items (
+          id INTEGER PRIMARY KEY,
+          list_id INTEGER NOT NULL REFERENCES dj_lists(id) ON DELETE CASCADE,
+          source TEXT NOT NULL CHECK (source IN ('local', 'coop')),
+          ref TEXT NOT NULL,
+          position INTEGER NOT NULL,
+          label TEXT NOT NULL DEFAULT '',
+          added_at INTEGER NOT NULL,
+          UNIQUE (list_id, source, ref)
+        ) STRICT;
+        CREATE INDEX dj_list_items_order ON dj_list_items(list_id, position);
+
+        -- Filters DJs use most, so a query stays fast at 100,000 tracks.
+        CREATE INDEX dj_tracks_bpm ON library_tracks(bpm);
+        CREATE INDEX dj_tracks_key ON library_tracks(musical_key);
+      `);
+    },
+  },
+];
+
+export const POSITION_STEP = 1024;
