@@ -168,7 +168,9 @@ async function checkInvariants(store: StoreTarget): Promise<string[]> {
   } else {
     const db = new BetterSqlite3(join(store.dataDir, 'resonate-server.sqlite'), { readonly: true });
     query = async (text) => db.prepare(text).all();
-    done = async () => db.close();
+    done = async () => {
+      db.close();
+    };
   }
   const problems: string[] = [];
   const expectNone = async (what: string, text: string) => {

@@ -1,0 +1,185 @@
+import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { generateEd25519KeyPair } from '../src/node/ed25519';
+import { signPlayReceipt } from '../src/node/receipt-signing';
+import type { SignedPlayReceipt } from '../src/shared/receipt';
+import { buildServer, type BuiltServer } from '../src/server/app';
+import { createUser } from '../src/server/accounts/users';
+import { grantCredits } from '../src/server/credits/top-up';
+import { createRelease, findOrCreateArtist } from '../src/server/catalog/store';
+import { settleBatch } from '../src/server/settlement/settle-batch';
+
+/**
+ * Sync server benchmark: receipts verified and settled per second, in
+ * batches of 100, on SQLite and PostgreSQL, next to the raw node:crypto
+ * Ed25519 verify rate on one core. Target: SQLite ≥ 0.5 × the verify rate.
+ *
+ * "core" is settleBatch() called directly (parse, verify, one transaction per
+ * batch); "http" goes through POST /v1/receipts on a listening server.
+ */
+function emit(metric: string, value: number | null, unit: string, target: string, extra: object = {}) {
+  process.stdout.write(`${JSON.stringify({ bench: 'server', metric, value, unit, target, ...extra })}\n`);
+}
+
+function rawVerifyRate(): number {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const message = Buffer.alloc(305, 7);
+  const signature = sign(null, message, privateKey);
+  const until = performance.now() + 2000;
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() < until) {
+    for (let i = 0; i < 200; i++) verify(null, message, publicKey, signature);
+    n += 200;
+  }
+  return n / ((performance.now() - start) / 1000);
+}
+
+const LISTENERS = 20;
+const TRACKS = 400;
+const BATCH = 100;
+
+interface Fixture {
+  server: BuiltServer;
+  listeners: Array<{ userId: string; deviceId: string; batches: SignedPlayReceipt[][] }>;
+}
+
+async function fixture(options: { dataDir: string; databaseUrl?: string }, receiptsPerListener: number): Promise<Fixture> {
+  const server = await buildServer({ ...options, logLevel: 'silent', config: { passwordHashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 } } });
+  const { ctx } = server;
+  const trackIds = await ctx.store.db.transaction().execute(async (tx) => {
+    const artistId = await findOrCreateArtist(ctx, tx, 'Bench Artist');
+    const { trackIds } = await createRelease(
+      ctx,
+      tx,
+      artistId,
+      'Bench Release',
+      Array.from({ length: TRACKS }, (_, i) => ({ title: `T${i}`, trackNumber: i + 1, durationMs: 200_000, status: 'paid' as const, audioPath: null, audioMime: null })),
+    );
+    return trackIds;
+  });
+  const now = Date.now();
+  const listeners = [];
+  for (let l = 0; l < LISTENERS; l++) {
+    const user = await createUser(ctx, { email: `bench-${uuidv7()}@example.org`, password: 'bench password', role: 'listener' });
+    await grantCredits(ctx, user.id, 100_000_000, 'bench');
+    const keys = generateEd25519KeyPair();
+    const deviceId = uuidv7();
+    await ctx.store.db.insertInto('devices').values({ id: deviceId, user_id: user.id, name: 'bench', public_key: keys.publicKey, created_at: now, revoked_at: null, last_seq: 0, allowance: 0 }).execute();
+    const receipts: SignedPlayReceipt[] = [];
+    for (let i = 0; i < receiptsPerListener; i++) {
+      const at = now - 3_600_000 + i * 100;
+      receipts.push(
+        signPlayReceipt(
+          {
+            v: 1,
+            id: uuidv7(),
+            deviceId,
+            seq: i + 1,
+            trackId: trackIds[(i * 7 + l) % TRACKS]!,
+            sessionStartedAt: new Date(at - 50_000).toISOString(),
+            countedAt: new Date(at).toISOString(),
+            heardMs: 45_000,
+            durationMs: 200_000,
+            estimatedPriceThousandths: 0,
+          },
+          keys.privateKey,
+        ),
+      );
+    }
+    const batches = [];
+    for (let i = 0; i < receipts.length; i += BATCH) batches.push(receipts.slice(i, i + BATCH));
+    listeners.push({ userId: user.id, deviceId, batches });
+  }
+  return { server, listeners };
+}
+
+/** Settles every batch, listeners interleaved, `concurrency` requests in flight. */
+async function settleAll(f: Fixture, via: 'core' | 'http', concurrency: number): Promise<number> {
+  const jobs = f.listeners.flatMap((l) => l.batches.map((batch, i) => ({ l, batch, i }))).sort((a, b) => a.i - b.i);
+  let url = '';
+  const tokens = new Map<string, string>();
+  if (via === 'http') {
+    await f.server.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = f.server.app.server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const { createSession } = await import('../src/server/accounts/sessions');
+    for (const l of f.listeners) tokens.set(l.userId, (await createSession(f.server.ctx, l.userId)).token);
+  }
+  let settled = 0;
+  const start = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        if (via === 'core') {
+          const answer = await settleBatch(f.server.ctx, job.l.userId, job.l.deviceId, job.batch);
+          settled += answer.results.filter((r) => r.status === 'settled').length;
+        } else {
+          const response = await fetch(`${url}/v1/receipts`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(job.l.userId)}` },
+            body: JSON.stringify({ deviceId: job.l.deviceId, receipts: job.batch }),
+          });
+          const answer = (await response.json()) as { results: Array<{ status: string }> };
+          settled += answer.results.filter((r) => r.status === 'settled').length;
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  const expected = jobs.reduce((n, j) => n + j.batch.length, 0);
+  if (settled !== expected) throw new Error(`settled ${settled} of ${expected}`);
+  return settled / seconds;
+}
+
+const verifyRate = rawVerifyRate();
+emit('ed25519_verify_per_s_one_core', Math.round(verifyRate), 'ops/s', 'reference');
+const target = `>= ${Math.round(verifyRate * 0.5)} (0.5 x verify rate)`;
+
+for (const via of ['core', 'http'] as const) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'resonate-bench-'));
+  try {
+    const f = await fixture({ dataDir }, 400);
+    const rate = await settleAll(f, via, via === 'http' ? 4 : 1);
+    emit(`sqlite_receipts_settled_per_s_${via}`, Math.round(rate), 'receipts/s', target, { batch: BATCH, ratioToVerify: Number((rate / verifyRate).toFixed(2)) });
+    await f.server.close();
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const pgAdminUrl = process.env.RESONATE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const probe = new pg.Client({ connectionString: pgAdminUrl, connectionTimeoutMillis: 2000 });
+let pgReady = false;
+try {
+  await probe.connect();
+  pgReady = true;
+} catch (error) {
+  emit('pg_receipts_settled_per_s_http', null, 'receipts/s', 'reported', { skipped: `PostgreSQL unreachable: ${(error as Error).message}` });
+}
+if (pgReady) {
+  const dbName = `resonate_bench_${process.pid}`;
+  await probe.query(`CREATE DATABASE ${dbName}`);
+  const url = new URL(pgAdminUrl);
+  url.pathname = `/${dbName}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'resonate-bench-pg-'));
+  try {
+    for (const via of ['core', 'http'] as const) {
+      const f = await fixture({ dataDir, databaseUrl: url.toString() }, 200);
+      // Different listeners settle in parallel on PostgreSQL (one wallet lock each).
+      const rate = await settleAll(f, via, 4);
+      emit(`pg_receipts_settled_per_s_${via}`, Math.round(rate), 'receipts/s', 'reported', { batch: BATCH, ratioToVerify: Number((rate / verifyRate).toFixed(2)) });
+      await f.server.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    await probe.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  }
+}
+await probe.end().catch(() => {});
