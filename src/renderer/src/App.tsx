@@ -1,18 +1,74 @@
-import { useTheme } from './components/useTheme';
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Header } from './components/AppHeader';
+import { useLibraryEvents } from './components/LibraryStatus';
+import { NowPlayingBar } from './components/NowPlaying';
+import { PreviewPrompt } from './components/PreviewPrompt';
+import { QueuePanel } from './components/QueuePanel';
 import { Sidebar } from './components/Sidebar';
+import { useTheme } from './components/useTheme';
+import { installShortcuts } from './player/shortcuts';
+import { usePlayer } from './player/store';
 import { useNavigation } from './store/navigation';
+import { AlbumsView } from './views/AlbumsView';
+import { ArtistsView } from './views/ArtistsView';
+import { LibraryView } from './views/LibraryView';
+import { ProblemsView } from './views/ProblemsView';
 import { SettingsView } from './views/SettingsView';
+import { CollectionView, CoopView, HistoryView, WalletView } from './views/Stream2OwnViews';
 
-/** The window: sidebar, the current view, and (later) the now-playing bar. */
+function CurrentView() {
+  const { view, detail } = useNavigation();
+  switch (view) {
+    case 'library':
+      return <LibraryView />;
+    case 'albums':
+      return <AlbumsView key={detail ?? ''} />;
+    case 'artists':
+      return <ArtistsView key={detail ?? ''} />;
+    case 'problems':
+      return <ProblemsView />;
+    case 'coop':
+      return <CoopView />;
+    case 'collection':
+      return <CollectionView />;
+    case 'history':
+      return <HistoryView />;
+    case 'wallet':
+      return <WalletView />;
+    case 'settings':
+      return <SettingsView />;
+  }
+}
+
+/** The window: sidebar, header with search and wallet, the current view, the queue, the now-playing bar. */
 export function App() {
+  const { t } = useTranslation();
   useTheme();
-  const view = useNavigation((s) => s.view);
+  useLibraryEvents();
+  const searchRef = useRef<HTMLInputElement>(null);
+  const queueOpen = usePlayer((s) => s.queueOpen);
+  useEffect(
+    () =>
+      installShortcuts(() => {
+        searchRef.current?.focus();
+        searchRef.current?.select();
+      }),
+    [],
+  );
   return (
-    <div className="app-shell">
+    <div className={queueOpen ? 'app-shell with-queue' : 'app-shell'}>
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
       <Sidebar />
+      <Header searchRef={searchRef} />
       <main className="app-main" id="main" tabIndex={-1}>
-        {view === 'settings' ? <SettingsView /> : <SettingsView />}
+        <CurrentView />
       </main>
+      {queueOpen && <QueuePanel />}
+      <NowPlayingBar />
+      <PreviewPrompt />
     </div>
   );
 }

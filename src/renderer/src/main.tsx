@@ -5,6 +5,9 @@ import './i18n';
 import './styles/app.css';
 import { App } from './App';
 import { queryClient } from './api/queries';
+import { startPlayerEngine } from './player/engine';
+
+startPlayerEngine();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,12 +1,30 @@
 import { useCall } from './queries';
+import { api } from './client';
 
 /**
- * Media paths (`cover/local/12`, `track/local/12`) become URLs the way the
- * host says (`app.info.mediaUrlTemplate`): Electron's `resonate-media:`
- * protocol or the web host's `/media/…?token=…`. Null until the host answered.
+ * Media paths (`track/local/12`, `cover/local/12`) become URLs through the
+ * template the host gives in `app.info`; the renderer never builds file paths.
  */
-export function useMediaUrl(): ((mediaPath: string) => string) | null {
-  const info = useCall('app.info', {});
-  const template = info.data?.mediaUrlTemplate;
-  return template ? (mediaPath: string) => template.replace('{path}', mediaPath) : null;
+export function mediaUrlFrom(template: string, mediaPath: string): string {
+  return template.replace('{path}', mediaPath);
+}
+
+/** The URL of a media path in this host, once `app.info` has answered. */
+export function useMediaUrl(mediaPath: string | null | undefined): string | undefined {
+  const info = useCall('app.info', {}, { staleTime: Infinity });
+  if (!mediaPath || !info.data) return undefined;
+  return mediaUrlFrom(info.data.mediaUrlTemplate, mediaPath);
+}
+
+let templatePromise: Promise<string> | null = null;
+
+/** The same outside React (the player engine). */
+export async function mediaUrl(mediaPath: string): Promise<string> {
+  templatePromise ??= api.call('app.info', {}).then((info) => info.mediaUrlTemplate);
+  try {
+    return mediaUrlFrom(await templatePromise, mediaPath);
+  } catch (error) {
+    templatePromise = null;
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
-import { QueryClient, useQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { QueryClient, keepPreviousData, useQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import type { CallInput, CallName, CallOutput, EventName, EventPayload } from '../../../shared/contract';
 import { api } from './client';
 
@@ -7,12 +7,21 @@ export const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: false } },
 });
 
+export interface CallOptions {
+  enabled?: boolean;
+  staleTime?: number;
+  /** Keep showing the previous answer while a new input loads (search as you type, paging). */
+  keepPrevious?: boolean;
+}
+
 /** A cached contract call; the query key is the call name and its input. */
-export function useCall<N extends CallName>(name: N, input: CallInput<N>, options: { enabled?: boolean } = {}) {
+export function useCall<N extends CallName>(name: N, input: CallInput<N>, options: CallOptions = {}) {
+  const { keepPrevious, ...rest } = options;
   return useQuery<CallOutput<N>>({
     queryKey: [name, input],
     queryFn: () => api.call(name, input),
-    ...options,
+    ...rest,
+    placeholderData: keepPrevious ? keepPreviousData : undefined,
   });
 }
 
@@ -27,7 +36,14 @@ export function useCallMutation<N extends CallName>(name: N, invalidates: CallNa
   });
 }
 
-/** Subscribes to a pushed event for the life of a component. */
+/**
+ * Subscribes to a pushed event for the life of a component. The listener may
+ * change on every render; the subscription stays.
+ */
 export function useEvent<N extends EventName>(name: N, listener: (payload: EventPayload<N>) => void): void {
-  useEffect(() => api.on(name, listener), [name, listener]);
+  const latest = useRef(listener);
+  useEffect(() => {
+    latest.current = listener;
+  });
+  useEffect(() => api.on(name, (payload) => latest.current(payload)), [name]);
 }

@@ -1,6 +1,15 @@
 import { create } from 'zustand';
 
-export type ViewId = 'library' | 'albums' | 'artists' | 'collection' | 'history' | 'wallet' | 'problems' | 'settings';
+export type ViewId =
+  | 'library'
+  | 'albums'
+  | 'artists'
+  | 'coop'
+  | 'collection'
+  | 'history'
+  | 'wallet'
+  | 'problems'
+  | 'settings';
 
 interface NavigationState {
   view: ViewId;
@@ -12,5 +21,9 @@ interface NavigationState {
 export const useNavigation = create<NavigationState>((set) => ({
   view: 'library',
   detail: null,
-  go: (view, detail = null) => set({ view, detail }),
+  go: (view, detail = null) => {
+    set({ view, detail });
+    // Move focus to the new view for keyboard and screen-reader users.
+    queueMicrotask(() => document.getElementById('main')?.focus({ preventScroll: true }));
+  },
 }));

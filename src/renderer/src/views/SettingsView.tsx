@@ -2,6 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import { useCall, useCallMutation } from '../api/queries';
+import { AddFolder, FolderList } from '../components/Folders';
+import { LibraryStatus } from '../components/LibraryStatus';
 
 /** Settings and "about": the first screen that proves the renderer reaches the main process. */
 export function SettingsView() {
@@ -12,8 +14,36 @@ export function SettingsView() {
   const [status, setStatus] = useState<Status | null>(null);
 
   return (
-    <section className="view" aria-labelledby="settings-title">
+    <section className="view view-scroll" aria-labelledby="settings-title">
       <h1 id="settings-title">{t('settings.title')}</h1>
+
+      <h2>{t('folders.title')}</h2>
+      <FolderList />
+      <AddFolder compact />
+      <LibraryStatus />
+
+      <h2>{t('settings.playback')}</h2>
+      <label className="field">
+        <span>{t('settings.replayGain')}</span>
+        <select
+          value={settings.data?.replayGain ?? 'track'}
+          onChange={(e) => update.mutate({ replayGain: e.target.value as 'track' | 'album' | 'off' })}
+        >
+          <option value="track">{t('settings.replayGainTrack')}</option>
+          <option value="album">{t('settings.replayGainAlbum')}</option>
+          <option value="off">{t('settings.replayGainOff')}</option>
+        </select>
+      </label>
+      <label className="field">
+        <span>{t('settings.keyNotation')}</span>
+        <select
+          value={settings.data?.keyNotation ?? 'camelot'}
+          onChange={(e) => update.mutate({ keyNotation: e.target.value as 'camelot' | 'musical' })}
+        >
+          <option value="camelot">{t('settings.keyCamelot')}</option>
+          <option value="musical">{t('settings.keyMusical')}</option>
+        </select>
+      </label>
 
       <h2>{t('settings.appearance')}</h2>
       <label className="field">

@@ -1,0 +1,347 @@
+import type { ReplayGainMode } from './gain';
+import { gainFactor } from './gain';
+import { api, ApiError } from '../api/client';
+import { mediaUrl } from '../api/media';
+import { onS2OEvent, s2oCall } from '../api/stream2own';
+import { queryClient } from '../api/queries';
+import { currentItem, usePlayer, type QueueItem } from './store';
+import type { PlayableTrack } from './track';
+import { updateMediaSession, installMediaSessionHandlers, updatePositionState } from './media-session';
+
+type ReportEvent = 'playing' | 'paused' | 'seeked' | 'timeupdate' | 'ratechange' | 'ended' | 'error';
+
+interface Session {
+  /** Null when the host has no listening guard (playback still works). */
+  id: string | null;
+  trackId: string;
+  seq: number;
+}
+
+interface Load {
+  token: number;
+  item: QueueItem;
+  session: Session | null;
+  /** Reports made before the session was opened, sent once it is. */
+  backlog: { event: ReportEvent; positionMs: number; rate: number }[];
+}
+
+/** Start preloading the next track this long before the current one ends. */
+const PRELOAD_AHEAD_MS = 30_000;
+const VOLUME_SAVE_DELAY_MS = 600;
+
+/**
+ * The audio side of the player: two audio elements (the playing one and the
+ * next track preloading), following the store's intentions and reporting
+ * what the element did to the main process, which alone decides what counts.
+ */
+class PlayerEngine {
+  private active: HTMLAudioElement;
+  private standby: HTMLAudioElement;
+  /** What the standby element holds: the queue entry's key and the URL. */
+  private standbyFor: { key: string; url: string } | null = null;
+  private load: Load | null = null;
+  private loadSeq = 0;
+  private replayGain: ReplayGainMode = 'track';
+  private gains = new Map<number, { trackGainDb: number | null; trackPeak: number | null; albumGainDb: number | null; albumPeak: number | null }>();
+  private volumeTimer: ReturnType<typeof setTimeout> | null = null;
+  private volumeLoaded = false;
+  private lastPositionState = 0;
+
+  constructor() {
+    this.active = this.makeAudio();
+    this.standby = this.makeAudio();
+  }
+
+  start(): void {
+    void api
+      .call('settings.get', {})
+      .then((settings) => {
+        this.replayGain = settings.replayGain;
+        usePlayer.getState().engine.initVolume(settings.volume, settings.muted);
+        this.volumeLoaded = true;
+        this.applyVolume();
+      })
+      .catch(() => (this.volumeLoaded = true));
+    api.on('settings.changed', (settings) => {
+      if (settings.replayGain !== this.replayGain) {
+        this.replayGain = settings.replayGain;
+        this.applyVolume();
+      }
+    });
+    onS2OEvent('player.previewEnded', (preview) => {
+      const item = this.load?.item;
+      usePlayer.getState().engine.preview({
+        trackId: preview.trackId,
+        title: item && item.track.id === preview.trackId ? item.track.title : '',
+        priceThousandths: preview.priceThousandths,
+        spendableThousandths: preview.spendableThousandths,
+        remainingToOwnThousandths: preview.remainingToOwnThousandths,
+      });
+    });
+    onS2OEvent('player.playCounted', (counted) => {
+      if (counted.stream2own) usePlayer.getState().engine.stream2own(counted.source, counted.trackId, counted.stream2own);
+      if (counted.wallet) queryClient.setQueryData(['wallet.get', {}], counted.wallet);
+      void queryClient.invalidateQueries({ queryKey: ['coop.tracks'] });
+      void queryClient.invalidateQueries({ queryKey: ['wallet.history'] });
+      void queryClient.invalidateQueries({ queryKey: ['wallet.collection'] });
+    });
+    onS2OEvent('wallet.changed', (wallet) => queryClient.setQueryData(['wallet.get', {}], wallet));
+
+    usePlayer.subscribe((state, previous) => {
+      if (state.startToken !== previous.startToken) void this.startCurrent();
+      else if (state.index !== previous.index && state.index < 0) this.stop();
+      if (state.wantPlaying !== previous.wantPlaying) this.followIntent();
+      if (state.seekRequest && state.seekRequest !== previous.seekRequest) {
+        const target = state.seekRequest.positionMs / 1000;
+        if (Number.isFinite(target)) this.active.currentTime = target;
+        state.engine.seekDone();
+      }
+      if (state.volume !== previous.volume || state.muted !== previous.muted) {
+        this.applyVolume();
+        this.saveVolume(state.volume, state.muted);
+      }
+      if (state.queue !== previous.queue || state.index !== previous.index || state.repeat !== previous.repeat) {
+        // What "next" means may have changed: drop a preload that is no longer next.
+        const next = this.nextItem();
+        if (this.standbyFor && this.standbyFor.key !== next?.key) this.clearStandby();
+      }
+    });
+    installMediaSessionHandlers();
+  }
+
+  private makeAudio(): HTMLAudioElement {
+    const audio = new Audio();
+    audio.preload = 'auto';
+    const on = (type: string, handler: () => void) =>
+      audio.addEventListener(type, () => {
+        if (audio === this.active) handler();
+      });
+    on('playing', () => {
+      usePlayer.getState().engine.status('playing');
+      this.report('playing');
+    });
+    on('pause', () => {
+      if (!audio.ended) usePlayer.getState().engine.status('paused');
+      this.report('paused');
+    });
+    on('seeked', () => this.report('seeked'));
+    on('ratechange', () => this.report('ratechange'));
+    on('timeupdate', () => {
+      this.publishTime();
+      this.report('timeupdate');
+      this.maybePreload();
+    });
+    on('durationchange', () => this.publishTime());
+    on('ended', () => {
+      this.report('ended');
+      usePlayer.getState().engine.ended();
+    });
+    on('error', () => {
+      if (!audio.getAttribute('src')) return;
+      this.report('error');
+      const message = audio.error?.message || `media error ${audio.error?.code ?? ''}`.trim();
+      usePlayer.getState().engine.status('error', message);
+    });
+    return audio;
+  }
+
+  private publishTime(): void {
+    const audio = this.active;
+    const item = this.load?.item;
+    const duration = Number.isFinite(audio.duration) && audio.duration > 0 ? audio.duration * 1000 : (item?.track.durationMs ?? 0);
+    const position = audio.currentTime * 1000;
+    usePlayer.getState().engine.time(position, duration);
+    const now = performance.now();
+    if (now - this.lastPositionState > 1000) {
+      this.lastPositionState = now;
+      updatePositionState(position, duration, audio.playbackRate);
+    }
+  }
+
+  private nextItem(): QueueItem | null {
+    const s = usePlayer.getState();
+    if (s.index < 0 || s.repeat === 'one') return null;
+    return s.queue[s.index + 1] ?? (s.repeat === 'all' ? (s.queue[0] ?? null) : null);
+  }
+
+  /** Near the end of a track, the next local track starts loading in the standby element. */
+  private maybePreload(): void {
+    const audio = this.active;
+    if (!Number.isFinite(audio.duration)) return;
+    if ((audio.duration - audio.currentTime) * 1000 > PRELOAD_AHEAD_MS) return;
+    const next = this.nextItem();
+    if (!next || !next.track.mediaPath || this.standbyFor?.key === next.key) return;
+    const key = next.key;
+    this.standbyFor = { key, url: '' };
+    void mediaUrl(next.track.mediaPath).then((url) => {
+      if (this.standbyFor?.key !== key) return;
+      this.standbyFor = { key, url };
+      this.standby.src = url;
+      this.standby.load();
+    });
+  }
+
+  private clearStandby(): void {
+    this.standbyFor = null;
+    if (this.standby.getAttribute('src')) {
+      this.standby.removeAttribute('src');
+      this.standby.load();
+    }
+  }
+
+  private stop(): void {
+    const session = this.load?.session;
+    this.load = null;
+    this.active.pause();
+    this.active.removeAttribute('src');
+    this.active.load();
+    this.clearStandby();
+    if (session?.id) void s2oCall('player.close', { sessionId: session.id }).catch(() => undefined);
+    updateMediaSession(null);
+  }
+
+  /** Loads the current queue entry from its start, in a new play session. */
+  private async startCurrent(): Promise<void> {
+    const state = usePlayer.getState();
+    const item = currentItem(state);
+    if (!item) return this.stop();
+    const token = ++this.loadSeq;
+    const load: Load = { token, item, session: null, backlog: [] };
+    this.load = load;
+    const track = item.track;
+
+    // Gapless: the next track may already be waiting in the standby element.
+    let swapped = false;
+    if (this.standbyFor?.key === item.key && this.standbyFor.url) {
+      const old = this.active;
+      this.active = this.standby;
+      this.standby = old;
+      old.pause();
+      old.removeAttribute('src');
+      old.load();
+      this.standbyFor = null;
+      swapped = true;
+      this.applyVolume();
+      if (usePlayer.getState().wantPlaying) void this.active.play().catch(() => undefined);
+    } else {
+      this.active.pause();
+    }
+    updateMediaSession(track);
+    void this.loadGain(track);
+
+    let url: string;
+    try {
+      const opened = await s2oCall('player.open', { source: track.source, trackId: track.id });
+      if (this.load !== load) return;
+      load.session = { id: opened.sessionId, trackId: track.id, seq: 0 };
+      if (opened.stream2own) usePlayer.getState().engine.stream2own(track.source, track.id, opened.stream2own);
+      url = opened.mediaUrl;
+    } catch (error) {
+      if (this.load !== load) return;
+      // A host without the listening guard still plays local files.
+      if (error instanceof ApiError && error.code === 'unknown_call' && track.mediaPath) {
+        load.session = { id: null, trackId: track.id, seq: 0 };
+        url = await mediaUrl(track.mediaPath);
+        if (this.load !== load) return;
+      } else {
+        usePlayer.getState().engine.status('error', error instanceof Error ? error.message : String(error));
+        return;
+      }
+    }
+    const backlog = load.backlog.splice(0);
+    for (const r of backlog) this.send(load, r.event, r.positionMs, r.rate);
+
+    if (!swapped || !sameMedia(this.active.src, url)) {
+      this.active.src = url;
+      this.applyVolume();
+      if (usePlayer.getState().wantPlaying) {
+        try {
+          await this.active.play();
+        } catch (error) {
+          if (this.load === load && !(error instanceof DOMException && error.name === 'AbortError')) {
+            usePlayer.getState().engine.status('error', error instanceof Error ? error.message : String(error));
+          }
+        }
+      } else usePlayer.getState().engine.status('paused');
+    }
+  }
+
+  private followIntent(): void {
+    const { wantPlaying } = usePlayer.getState();
+    if (!this.load) return;
+    if (wantPlaying) {
+      if (this.active.ended) return void usePlayer.getState().playAt(usePlayer.getState().index);
+      void this.active.play().catch(() => undefined);
+    } else this.active.pause();
+  }
+
+  private report(event: ReportEvent): void {
+    const load = this.load;
+    if (!load) return;
+    const positionMs = this.active.currentTime * 1000;
+    const rate = this.active.playbackRate;
+    if (!load.session) {
+      load.backlog.push({ event, positionMs, rate });
+      return;
+    }
+    this.send(load, event, positionMs, rate);
+  }
+
+  private send(load: Load, event: ReportEvent, positionMs: number, rate: number): void {
+    const session = load.session;
+    if (!session?.id) return;
+    session.seq += 1;
+    void s2oCall('player.report', { sessionId: session.id, trackId: session.trackId, seq: session.seq, event, positionMs, rate })
+      .then((answer) => {
+        if (answer.stop && this.load === load) usePlayer.getState().pause();
+      })
+      .catch(() => undefined);
+  }
+
+  private async loadGain(track: PlayableTrack): Promise<void> {
+    if (track.localId === null || this.gains.has(track.localId)) return this.applyVolume();
+    try {
+      const details = await api.call('library.track', { id: track.localId });
+      this.gains.set(track.localId, details.replayGain);
+      if (this.gains.size > 500) this.gains.delete(this.gains.keys().next().value!);
+    } catch {
+      // No details: play at the plain volume.
+    }
+    this.applyVolume();
+  }
+
+  private applyVolume(): void {
+    const { volume, muted } = usePlayer.getState();
+    const track = this.load?.item.track;
+    const gain = track?.localId != null ? this.gains.get(track.localId) : undefined;
+    const factor = gain ? gainFactor(gain, this.replayGain) : 1;
+    const value = muted ? 0 : Math.min(1, Math.max(0, volume * factor));
+    this.active.volume = value;
+    this.standby.volume = value;
+  }
+
+  private saveVolume(volume: number, muted: boolean): void {
+    if (!this.volumeLoaded) return;
+    if (this.volumeTimer) clearTimeout(this.volumeTimer);
+    this.volumeTimer = setTimeout(() => {
+      void api.call('settings.update', { volume, muted }).catch(() => undefined);
+    }, VOLUME_SAVE_DELAY_MS);
+  }
+}
+
+function sameMedia(a: string, b: string): boolean {
+  try {
+    return new URL(a, location.href).href === new URL(b, location.href).href;
+  } catch {
+    return a === b;
+  }
+}
+
+let engine: PlayerEngine | null = null;
+
+/** Starts the one player engine of this window (idempotent). */
+export function startPlayerEngine(): void {
+  if (engine) return;
+  engine = new PlayerEngine();
+  engine.start();
+}

@@ -1,0 +1,61 @@
+import { usePlayer } from './store';
+
+const TYPING = new Set(['INPUT', 'TEXTAREA', 'SELECT']);
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  if (TYPING.has(target.tagName)) return true;
+  return false;
+}
+
+/**
+ * Window-wide keys: Space plays/pauses, ←/→ seek 5 s, Shift+↑/↓ (or ↑/↓ outside
+ * lists) change the volume, Ctrl/Cmd+F focuses the search. Keys are left
+ * alone while typing, on buttons (Space presses them) and in grids (arrows move).
+ */
+export function installShortcuts(focusSearch: () => void): () => void {
+  const onKeyDown = (event: KeyboardEvent) => {
+    const player = usePlayer.getState();
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'f') {
+      event.preventDefault();
+      focusSearch();
+      return;
+    }
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (isTyping(event.target)) return;
+    const target = event.target instanceof HTMLElement ? event.target : null;
+    const onButton = !!target?.closest('button, a, summary, [role="separator"], dialog');
+    const inGrid = !!target?.closest('[role="grid"]');
+    switch (event.key) {
+      case ' ':
+        if (onButton) return;
+        event.preventDefault();
+        player.toggle();
+        break;
+      case 'ArrowLeft':
+      case 'ArrowRight':
+        if (onButton && target?.closest('[role="separator"]')) return;
+        event.preventDefault();
+        player.seekBy(event.key === 'ArrowLeft' ? -5_000 : 5_000);
+        break;
+      case 'ArrowUp':
+      case 'ArrowDown':
+        if (inGrid && !event.shiftKey) return;
+        event.preventDefault();
+        player.setVolume(player.volume + (event.key === 'ArrowUp' ? 0.05 : -0.05));
+        break;
+      case 'MediaPlayPause':
+        player.toggle();
+        break;
+      case 'MediaTrackNext':
+        player.next();
+        break;
+      case 'MediaTrackPrevious':
+        player.previous();
+        break;
+    }
+  };
+  window.addEventListener('keydown', onKeyDown);
+  return () => window.removeEventListener('keydown', onKeyDown);
+}
