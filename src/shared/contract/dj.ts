@@ -221,12 +221,12 @@ export const djCalls = {
   ),
   'dj.previewTags': call(
     "What writing these tags would change in one of the user's own files (co-op tracks are never edited).",
-    z.object({ trackId: z.number().int(), changes: tagChangesSchema }).strict(),
+    z.object({ ref: trackRefSchema, changes: tagChangesSchema }).strict(),
     tagDiffSchema,
   ),
   'dj.writeTags': call(
-    "Writes tags into one of the user's own files and updates the library; answers with what changed.",
-    z.object({ trackId: z.number().int(), changes: tagChangesSchema, keyNotation: z.enum(['camelot', 'musical', 'openkey']).default('musical') }).strict(),
+    "Writes tags into one of the user's own files and updates the library; answers with what changed. BPM is stored whole in the file (ID3 TBPM is an integer).",
+    z.object({ ref: trackRefSchema, changes: tagChangesSchema, keyNotation: z.enum(['camelot', 'musical', 'openkey']).default('musical') }).strict(),
     z.object({ diff: tagDiffSchema, track: djTrackSchema }),
   ),
 };

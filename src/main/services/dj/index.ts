@@ -1,0 +1,2 @@
+export { createDjDomain, type DjDomain, type DjDomainDeps, type DjHandlers } from './dj-domain';
+export { djMigrations } from './schema';

@@ -1,0 +1,164 @@
+import { File as TagFile } from 'node-taglib-sharp';
+import type { Db } from '../db/database';
+import type { Clock } from '../core/clock';
+import { CallError } from '../../../shared/contract/define';
+import type { DjTrack, TagChanges, TrackRef } from '../../../shared/contract/dj';
+import { formatKey, parseKey, type KeyNotation } from '../../../shared/musical-key';
+import { trackById, trackFile } from './track-rows';
+
+/**
+ * Edits the tags of the user's own files with node-taglib-sharp (ID3v2 for
+ * MP3, Vorbis comments for FLAC and Ogg, MP4 atoms for M4A), then updates
+ * the library row so the change shows at once. Size and mtime are left as
+ * they were, so the next scan re-reads the file and refreshes the rest.
+ * Co-op catalog tracks are never edited: their tags are the catalog's.
+ */
+type Field = 'title' | 'artist' | 'album' | 'genre' | 'bpm' | 'key';
+export interface TagDiff {
+  trackId: number;
+  path: string;
+  changes: { field: Field; from: string | null; to: string | null }[];
+}
+
+interface FileTags {
+  title: string | null;
+  artist: string | null;
+  album: string | null;
+  genre: string | null;
+  bpm: string | null;
+  key: string | null;
+}
+
+export class TagEditor {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  preview(ref: TrackRef, changes: TagChanges, notation: KeyNotation = 'musical'): TagDiff {
+    const { id, path } = this.ownFile(ref);
+    const current = withFile(path, readTags);
+    return { trackId: id, path: String(path), changes: diff(current, wanted(changes, notation)) };
+  }
+
+  write(ref: TrackRef, changes: TagChanges, notation: KeyNotation): { diff: TagDiff; track: DjTrack } {
+    const { id, path } = this.ownFile(ref);
+    const target = wanted(changes, notation);
+    const result = withFile(path, (file) => {
+      const before = readTags(file);
+      const changed = diff(before, target);
+      if (changed.length === 0) return changed;
+      if (!file.isWritable) throw new CallError('forbidden', 'This file cannot be written (read-only or unsupported format)');
+      const tag = file.tag;
+      for (const change of changed) {
+        const v = change.to;
+        switch (change.field) {
+          case 'title': tag.title = v ?? undefined!; break;
+          case 'artist': tag.performers = v ? [v] : []; break;
+          case 'album': tag.album = v ?? undefined!; break;
+          case 'genre': tag.genres = v ? [v] : []; break;
+          case 'bpm': tag.beatsPerMinute = v ? Number(v) : 0; break;
+          case 'key': tag.initialKey = v ?? undefined!; break;
+        }
+      }
+      file.save();
+      return changed;
+    });
+    if (result.length) this.updateRow(id, result);
+    const track = trackById(this.db, id);
+    if (!track) throw new CallError('not_found', `Track ${id} left the library`);
+    return { diff: { trackId: id, path: String(path), changes: result }, track };
+  }
+
+  private ownFile(ref: TrackRef): { id: number; path: string } {
+    if (ref.source === 'coop') throw new CallError('forbidden', "Co-op tracks' tags come from the catalog and cannot be edited here");
+    const found = trackFile(this.db, ref.id);
+    if (!found) throw new CallError('not_found', `No track ${ref.id} in the library`);
+    if (typeof found.file !== 'string') throw new CallError('unavailable', 'This file name cannot be opened by the tag editor (not UTF-8)');
+    if (found.track.status !== 'ok') throw new CallError('unavailable', `The file is ${found.track.status}`);
+    if (this.isCoopDownload(found.file)) throw new CallError('forbidden', "This is a downloaded co-op track; its tags are the catalog's");
+    return { id: ref.id, path: found.file };
+  }
+
+  private isCoopDownload(path: string): boolean {
+    const table = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'coop_tracks'").get();
+    return Boolean(table && this.db.prepare('SELECT 1 FROM coop_tracks WHERE local_file = ?').get(path));
+  }
+
+  private updateRow(id: number, changes: TagDiff['changes']): void {
+    const columns: Record<Field, string> = { title: 'title', artist: 'artist', album: 'album', genre: 'genre', bpm: 'bpm', key: 'musical_key' };
+    this.db.transaction(() => {
+      const before = this.db.prepare('SELECT artist, album_artist, album FROM library_tracks WHERE id = ?').get(id) as { artist: string; album_artist: string; album: string };
+      for (const change of changes) {
+        const value = change.field === 'bpm' ? (change.to === null ? null : Number(change.to)) : change.field === 'key' ? change.to : (change.to ?? '');
+        this.db.prepare(`UPDATE library_tracks SET ${columns[change.field]} = ? WHERE id = ?`).run(value, id);
+      }
+      // Keep the artist and album links in step (the album artist follows when it was the artist).
+      const after = this.db.prepare('SELECT artist, album FROM library_tracks WHERE id = ?').get(id) as { artist: string; album: string };
+      const albumArtist = before.album_artist === before.artist ? after.artist : before.album_artist;
+      this.db.prepare('INSERT OR IGNORE INTO library_artists (name) VALUES (?)').run(after.artist);
+      const artistId = (this.db.prepare('SELECT id FROM library_artists WHERE name = ?').get(after.artist) as { id: number }).id;
+      this.db.prepare('INSERT OR IGNORE INTO library_albums (title, album_artist) VALUES (?, ?)').run(after.album, albumArtist);
+      const albumId = (this.db.prepare('SELECT id FROM library_albums WHERE title = ? AND album_artist = ?').get(after.album, albumArtist) as { id: number }).id;
+      this.db
+        .prepare('UPDATE library_tracks SET album_artist = ?, artist_id = ?, album_id = ?, updated_at = ? WHERE id = ?')
+        .run(albumArtist, artistId, albumId, this.clock.nowMs(), id);
+    })();
+  }
+}
+
+function withFile<T>(path: string, use: (file: TagFile) => T): T {
+  let file: TagFile;
+  try {
+    file = TagFile.createFromPath(path);
+  } catch (error) {
+    throw new CallError('unavailable', `Cannot read the tags of this file: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    return use(file);
+  } finally {
+    file.dispose();
+  }
+}
+
+function readTags(file: TagFile): FileTags {
+  const tag = file.tag;
+  const text = (v: string | undefined | null) => (v ? v : null);
+  return {
+    title: text(tag.title),
+    artist: text(tag.performers.join('; ')),
+    album: text(tag.album),
+    genre: text(tag.genres.join('; ')),
+    bpm: tag.beatsPerMinute ? String(tag.beatsPerMinute) : null,
+    key: text(tag.initialKey),
+  };
+}
+
+/** The requested values as they will be written: trimmed, BPM whole, key in the chosen notation. */
+function wanted(changes: TagChanges, notation: KeyNotation): Partial<FileTags> {
+  const out: Partial<FileTags> = {};
+  for (const field of ['title', 'artist', 'album', 'genre'] as const) {
+    const v = changes[field];
+    if (v !== undefined) out[field] = v.trim() || null;
+  }
+  if (changes.bpm !== undefined) out.bpm = changes.bpm === null || changes.bpm === 0 ? null : String(Math.round(changes.bpm));
+  if (changes.key !== undefined) {
+    if (changes.key === null || changes.key.trim() === '') out.key = null;
+    else {
+      const key = parseKey(changes.key);
+      if (!key) throw new CallError('invalid_input', `"${changes.key}" is not a key`, [{ path: 'changes.key', message: 'not a key' }]);
+      out.key = formatKey(key, notation);
+    }
+  }
+  return out;
+}
+
+function diff(current: FileTags, target: Partial<FileTags>): TagDiff['changes'] {
+  const changes: TagDiff['changes'] = [];
+  for (const field of ['title', 'artist', 'album', 'genre', 'bpm', 'key'] as const) {
+    if (!(field in target)) continue;
+    const to = target[field] ?? null;
+    if (to !== current[field]) changes.push({ field, from: current[field], to });
+  }
+  return changes;
+}
