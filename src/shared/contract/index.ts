@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CallResult, CallSpec, EventSpec } from './define';
 import { appCalls, appEvents } from './app';
 import { libraryCalls, libraryEvents } from './library';
+import { releaseCalls, releaseEvents } from './release';
 import { playerCalls, playerEvents } from './player';
 import { walletCalls, walletEvents } from './wallet';
 
@@ -15,6 +16,7 @@ export * from './define';
 export const contractCalls = {
   ...appCalls,
   ...libraryCalls,
+  ...releaseCalls,
   ...playerCalls,
   ...walletCalls,
 } as const;
@@ -22,6 +24,7 @@ export const contractCalls = {
 export const contractEvents = {
   ...appEvents,
   ...libraryEvents,
+  ...releaseEvents,
   ...playerEvents,
   ...walletEvents,
 } as const;

@@ -1,0 +1,130 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { AudioAnalysis } from './analyze-audio';
+
+/**
+ * One worker thread that measures audio files in turn, so decoding never
+ * blocks the main process. Never rejects: a file that hangs or crashes the
+ * worker answers `measured: false`, and the worker is replaced.
+ */
+export interface AnalysisTask {
+  id: number;
+  file: string;
+}
+export interface AnalysisReply {
+  id: number;
+  analysis: AudioAnalysis;
+}
+
+/** Where the worker's code is; hosts inject it (the electron-vite bundle emits `analysis-worker.js` as its own entry). */
+export interface AnalysisWorkerEntry {
+  url: URL;
+  /** Load the entry through tsx (its TypeScript source). */
+  typescript?: boolean;
+}
+
+/** The default: the worker source next to this file, run through tsx when it is TypeScript (tests, CLI, web host). */
+export function defaultAnalysisWorkerEntry(): AnalysisWorkerEntry {
+  const here = import.meta.url;
+  if (/\.[cm]?ts$/.test(new URL(here).pathname)) {
+    return { url: new URL('./analysis-worker.ts', here), typescript: true };
+  }
+  return { url: new URL('./analysis-worker.js', here) };
+}
+
+/**
+ * `execArgv: ['--import', 'tsx']` does not reach worker threads on Node 20,
+ * so a TypeScript entry is loaded by a small bootstrap that imports it
+ * through tsx's `tsImport` (the library's scan worker does the same).
+ */
+function startWorker(entry: AnalysisWorkerEntry): Worker {
+  if (!entry.typescript) return new Worker(entry.url);
+  const tsxApiCjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  const tsxApi = pathToFileURL(tsxApiCjs.replace(/index\.cjs$/, 'index.mjs')).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => api.tsImport(${JSON.stringify(entry.url.href)}, ${JSON.stringify(entry.url.href)}))`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+interface Pending {
+  task: AnalysisTask;
+  resolve(analysis: AudioAnalysis): void;
+}
+
+export class AnalysisPool {
+  private worker: Worker | null = null;
+  private readonly queue: Pending[] = [];
+  private current: Pending | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    private readonly entry: AnalysisWorkerEntry = defaultAnalysisWorkerEntry(),
+    /** A file that takes longer is given up on (a 30-minute FLAC takes well under a minute). */
+    private readonly timeoutMs = 5 * 60_000,
+  ) {}
+
+  analyze(file: string): Promise<AudioAnalysis> {
+    if (this.closed) return Promise.resolve({ measured: false, reason: 'corrupt', detail: 'the analysis was stopped' });
+    return new Promise((resolve) => {
+      this.queue.push({ task: { id: this.nextId++, file }, resolve });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const stopped: AudioAnalysis = { measured: false, reason: 'corrupt', detail: 'the analysis was stopped' };
+    for (const p of this.queue.splice(0)) p.resolve(stopped);
+    this.finish(stopped);
+    await this.stopWorker();
+  }
+
+  private pump(): void {
+    if (this.current || this.closed) return;
+    const next = this.queue.shift();
+    if (!next) return;
+    this.current = next;
+    this.ensureWorker().postMessage(next.task);
+    this.timer = setTimeout(() => {
+      this.finish({ measured: false, reason: 'corrupt', detail: `gave up after ${Math.round(this.timeoutMs / 1000)} s` });
+      void this.stopWorker().then(() => this.pump());
+    }, this.timeoutMs);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startWorker(this.entry);
+    worker.on('message', (reply: AnalysisReply) => {
+      if (this.current?.task.id !== reply.id) return;
+      this.finish(reply.analysis);
+      this.pump();
+    });
+    const crashed = (detail: string) => {
+      if (this.worker !== worker) return;
+      this.worker = null;
+      this.finish({ measured: false, reason: 'corrupt', detail });
+      this.pump();
+    };
+    worker.on('error', (error) => crashed(`the decoder crashed: ${error.message}`));
+    worker.on('exit', (code) => crashed(`the decoder stopped (exit ${code})`));
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private finish(analysis: AudioAnalysis): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const current = this.current;
+    this.current = null;
+    current?.resolve(analysis);
+  }
+
+  private async stopWorker(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) await worker.terminate();
+  }
+}
