@@ -61,7 +61,7 @@ export class ListStore {
   }
 
   get(id: number, countSmart: CountSmart = () => 0): DjList {
-    return toList(this.row(id), countSmart);
+    return toList({ ...this.row(id), item_count: this.itemCount(id) }, countSmart);
   }
 
   findByName(name: string): DjList | null {

@@ -1,4 +1,4 @@
-import { File as TagFile } from 'node-taglib-sharp';
+import { File as TagFile, TagTypes, XiphComment } from 'node-taglib-sharp';
 import type { Db } from '../db/database';
 import type { Clock } from '../core/clock';
 import { CallError } from '../../../shared/contract/define';
@@ -61,6 +61,7 @@ export class TagEditor {
           case 'key': tag.initialKey = v ?? undefined!; break;
         }
       }
+      storeVorbisBpmAsBpm(file, changed);
       file.save();
       return changed;
     });
@@ -119,6 +120,21 @@ function withFile<T>(path: string, use: (file: TagFile) => T): T {
   } finally {
     file.dispose();
   }
+}
+
+/**
+ * taglib-sharp keeps a Vorbis comment's BPM in `TEMPO`; DJ software and
+ * music-metadata read `BPM`. Write `BPM` and drop `TEMPO` (taglib-sharp
+ * still reads `BPM` as its fallback).
+ */
+function storeVorbisBpmAsBpm(file: TagFile, changed: TagDiff['changes']): void {
+  const bpm = changed.find((c) => c.field === 'bpm');
+  if (!bpm) return;
+  const xiph = file.getTag(TagTypes.Xiph, false);
+  if (!(xiph instanceof XiphComment)) return;
+  xiph.removeField('TEMPO');
+  if (bpm.to) xiph.setFieldAsStrings('BPM', bpm.to);
+  else xiph.removeField('BPM');
 }
 
 function readTags(file: TagFile): FileTags {
