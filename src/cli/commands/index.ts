@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { problemsCommand, scanCommand, tracksCommand } from './library';
 import { pricingCommand } from './pricing';
+import { exportCrateCommand, queryCommand } from './dj';
 
 /** Every CLI command; add new ones here. */
-export const commands: CliCommand[] = [scanCommand, tracksCommand, problemsCommand, pricingCommand];
+export const commands: CliCommand[] = [scanCommand, tracksCommand, problemsCommand, pricingCommand, queryCommand, exportCrateCommand];
