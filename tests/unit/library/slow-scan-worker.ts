@@ -18,3 +18,5 @@ parentPort!.on('message', async (task: { id: number; file: string }) => {
     parentPort!.postMessage({ id: task.id, ok: false, reason: (error as { reason?: string }).reason ?? 'corrupt', detail: String(error) });
   }
 });
+// Loaded: the pool starts timing files from here.
+parentPort!.postMessage('ready');

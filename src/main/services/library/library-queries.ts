@@ -12,25 +12,33 @@ import type {
 import { displayPath } from './scan/paths';
 import { ftsQuery } from './search-query';
 
-/** The SQL behind each sort; ties always fall back to album order, then id, so paging is stable. */
-const SORT_SQL: Record<TrackSortField, string> = {
-  title: 't.title COLLATE NOCASE',
-  artist: 't.artist COLLATE NOCASE',
-  album: 't.album COLLATE NOCASE',
-  albumArtist: 't.album_artist COLLATE NOCASE',
-  year: 't.year',
-  genre: 't.genre COLLATE NOCASE',
-  durationMs: 't.duration_ms',
-  trackNo: 't.track_no',
-  bpm: 't.bpm',
-  key: 't.musical_key',
-  format: 't.codec',
-  playCount: 't.play_count',
-  lastPlayedAt: 't.last_played_at',
-  addedAt: 't.added_at',
-  path: 't.path',
+/**
+ * The ORDER BY terms of each sort. Each ends in a way an index can serve
+ * (`(status, <column>)` indexes keep rowid order within equal values), so a
+ * window deep into 100,000 rows does not sort the whole table; ties fall
+ * back to id, so paging is stable.
+ */
+const SORT_TERMS: Record<TrackSortField, string[]> = {
+  title: ['t.title COLLATE NOCASE'],
+  artist: ['t.artist COLLATE NOCASE', 't.album COLLATE NOCASE', 't.disc_no', 't.track_no'],
+  album: ['t.album COLLATE NOCASE', 't.disc_no', 't.track_no'],
+  albumArtist: ['t.album_artist COLLATE NOCASE', 't.album COLLATE NOCASE', 't.disc_no', 't.track_no'],
+  year: ['t.year'],
+  genre: ['t.genre COLLATE NOCASE'],
+  durationMs: ['t.duration_ms'],
+  trackNo: ['t.track_no'],
+  bpm: ['t.bpm'],
+  key: ['t.musical_key'],
+  format: ['t.codec'],
+  playCount: ['t.play_count'],
+  lastPlayedAt: ['t.last_played_at'],
+  addedAt: ['t.added_at'],
+  path: ['t.path'],
 };
-const TIE_BREAK = 't.album COLLATE NOCASE, t.disc_no, t.track_no, t.id';
+
+function orderBy(field: TrackSortField, direction: 'ASC' | 'DESC'): string {
+  return [...SORT_TERMS[field], 't.id'].map((term) => `${term} ${direction}`).join(', ');
+}
 
 const TRACK_COLUMNS = `t.id, t.path, t.title, t.artist, t.album_artist, t.album, t.album_id, t.artist_id, t.track_no,
   t.disc_no, t.year, t.genre, t.duration_ms, t.container, t.codec, t.bitrate, t.sample_rate, t.bpm, t.musical_key,
@@ -95,13 +103,17 @@ export class LibraryQueries {
     const rows = this.db
       .prepare(
         `SELECT ${TRACK_COLUMNS} FROM library_tracks t ${whereSql}
-         ORDER BY ${SORT_SQL[query.sort]} ${direction}, ${TIE_BREAK} LIMIT ? OFFSET ?`,
+         ORDER BY ${orderBy(query.sort, direction)} LIMIT ? OFFSET ?`,
       )
       .all(...params, query.limit, query.offset) as TrackRow[];
     return { total, offset: query.offset, rows: rows.map(toTrack) };
   }
 
-  /** Best matches first (bm25 rank), then albums and artists that have matching tracks. */
+  /**
+   * The first matching tracks, albums and artists. Not ranked: ranking every
+   * match of a one-letter prefix over 100,000 rows costs more than typing
+   * allows; each keystroke narrows the list instead.
+   */
   search(text: string, limit: number): { tracks: LibraryTrack[]; albums: LibraryAlbum[]; artists: LibraryArtist[] } {
     const match = ftsQuery(text);
     if (!match) return { tracks: [], albums: [], artists: [] };
@@ -109,7 +121,7 @@ export class LibraryQueries {
       this.db
         .prepare(
           `SELECT ${TRACK_COLUMNS} FROM library_tracks_fts f JOIN library_tracks t ON t.id = f.rowid
-           WHERE library_tracks_fts MATCH ? AND t.status = 'ok' ORDER BY f.rank LIMIT ?`,
+           WHERE library_tracks_fts MATCH ? AND t.status = 'ok' LIMIT ?`,
         )
         .all(match, limit) as TrackRow[]
     ).map(toTrack);
@@ -117,7 +129,7 @@ export class LibraryQueries {
     const albums = albumMatch
       ? this.albumsWhere(
           `a.id IN (SELECT t.album_id FROM library_tracks_fts f JOIN library_tracks t ON t.id = f.rowid
-             WHERE library_tracks_fts MATCH ? LIMIT 2000)`,
+             WHERE library_tracks_fts MATCH ? LIMIT 300)`,
           [albumMatch],
           limit,
           0,
@@ -127,7 +139,7 @@ export class LibraryQueries {
     const artists = artistMatch
       ? this.artistsWhere(
           `ar.id IN (SELECT t.artist_id FROM library_tracks_fts f JOIN library_tracks t ON t.id = f.rowid
-             WHERE library_tracks_fts MATCH ? LIMIT 2000)`,
+             WHERE library_tracks_fts MATCH ? LIMIT 300)`,
           [artistMatch],
           limit,
           0,

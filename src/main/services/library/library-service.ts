@@ -217,18 +217,21 @@ export class LibraryService {
     const folders = this.queries.folders().filter((f) => folderIds.includes(f.id));
     this.scanState.begin(folderIds, clock.nowMs());
     this.setStatus({ state: 'scanning', phase: 'listing', done: 0, total: 0, rate: 0, currentFolder: null });
-    const pool = new ScanWorkerPool({
-      entry: this.deps.scanWorker ?? defaultScanWorkerEntry(),
-      size: this.deps.workers ?? Math.min(4, Math.max(2, cpus().length)),
-      inFlightPerWorker: 4,
-      timeoutMs: this.deps.fileTimeoutMs ?? 20_000,
-    });
+    // Started on the first file to read: a rescan with nothing new starts no thread.
+    let pool: ScanWorkerPool | null = null;
+    const startPool = () =>
+      new ScanWorkerPool({
+        entry: this.deps.scanWorker ?? defaultScanWorkerEntry(),
+        size: this.deps.workers ?? Math.min(4, Math.max(2, cpus().length)),
+        inFlightPerWorker: 4,
+        timeoutMs: this.deps.fileTimeoutMs ?? 20_000,
+      });
     let summary: ScanSummary;
     try {
       summary = await runScan({
         writer: this.writer,
         folders,
-        read: (file) => pool.read(file),
+        read: (file) => (pool ??= startPool()).read(file),
         clock,
         aliasDir: join(this.deps.dataDir, 'aliases'),
         signal: run.controller.signal,
@@ -248,7 +251,7 @@ export class LibraryService {
       if (!run.interrupted) this.scanState.finish('failed', clock.nowMs());
       summary = { ...emptySummary(), cancelled: true };
     } finally {
-      await pool.close();
+      await (pool as ScanWorkerPool | null)?.close();
     }
     this.running = null;
     this.setStatus({ state: 'idle', phase: null, currentFolder: null, last: summary });

@@ -80,6 +80,7 @@ export const libraryMigrations: Migration[] = [
         CREATE INDEX library_tracks_title ON library_tracks(status, title COLLATE NOCASE);
         CREATE INDEX library_tracks_artist_sort ON library_tracks(status, artist COLLATE NOCASE, album COLLATE NOCASE, disc_no, track_no);
         CREATE INDEX library_tracks_added ON library_tracks(status, added_at);
+        CREATE INDEX library_tracks_album_sort ON library_tracks(status, album COLLATE NOCASE, disc_no, track_no);
 
         -- Files that could not become tracks, with the reason. Size and mtime
         -- let an unchanged bad file be skipped on the next scan.

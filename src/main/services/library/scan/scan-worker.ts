@@ -12,6 +12,8 @@ if (!port) throw new Error('scan-worker must run in a worker thread');
 port.on('message', (task: WorkerTask) => {
   void handle(task).then((reply) => port.postMessage(reply));
 });
+// Loaded: the pool starts timing files from here.
+port.postMessage('ready');
 
 async function handle(task: WorkerTask): Promise<WorkerReply> {
   try {

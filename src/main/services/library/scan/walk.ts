@@ -1,4 +1,4 @@
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { classifyFsError, type ProblemReason } from '../tags/read-audio-file';
 import { filePathFromBytes, type FilePath } from './paths';
@@ -22,8 +22,6 @@ export interface WalkResult {
   problems: FoundProblem[];
 }
 
-const STAT_BATCH = 32; // stats in flight at once: fast, and far below any open-file limit
-
 /**
  * Lists the audio files under a folder, depth first, one directory open at
  * a time. Names are read as bytes so no file is lost to a bad encoding;
@@ -35,30 +33,34 @@ export async function walkFolder(root: string, signal?: AbortSignal): Promise<Wa
   const problems: FoundProblem[] = [];
   const visitedDirs = new Set<string>();
   const pending: Buffer[] = [Buffer.from(root)];
-  const rootStats = await stat(root);
+  const rootStats = statSync(root);
   visitedDirs.add(dirKey(rootStats));
 
   while (pending.length > 0) {
     if (signal?.aborted) break;
     const dir = pending.pop()!;
+    // Sync calls, one folder at a time, yielding between folders: far faster
+    // than a thread-pool round trip per file, and the main thread never
+    // blocks for longer than one folder's worth of stats.
+    await new Promise((r) => setImmediate(r));
     let names: Buffer[];
     try {
-      names = (await readdir(dir, { encoding: 'buffer' })).sort(Buffer.compare);
+      names = readdirSync(dir, { encoding: 'buffer' }).sort(Buffer.compare);
     } catch (error) {
       problems.push({ ...filePathFromBytes(dir), ...problemOf(error) });
       continue;
     }
     const subdirs: Buffer[] = [];
-    for (let i = 0; i < names.length; i += STAT_BATCH) {
-      await Promise.all(
-        names.slice(i, i + STAT_BATCH).map(async (name) => {
+    {
+      names.forEach((name) => {
+        {
           if (name[0] === 0x2e /* . */) return; // hidden files and folders
           const full = Buffer.concat([dir, SEPARATOR, name]);
           const audio = AUDIO_EXTENSIONS.has(extensionOf(name));
           let stats: Stats;
           try {
-            const link = await lstat(full);
-            stats = link.isSymbolicLink() ? await stat(full) : link;
+            const link = lstatSync(full);
+            stats = link.isSymbolicLink() ? statSync(full) : link;
           } catch (error) {
             const problem = problemOf(error);
             // A broken link to a non-audio file is not our business; a link loop always is.
@@ -76,8 +78,8 @@ export async function walkFolder(root: string, signal?: AbortSignal): Promise<Wa
           } else if (stats.isFile() && audio) {
             files.push({ ...filePathFromBytes(full), size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs) });
           }
-        }),
-      );
+        }
+      });
     }
     // Depth first, in name order.
     for (let i = subdirs.length - 1; i >= 0; i--) pending.push(subdirs[i]!);

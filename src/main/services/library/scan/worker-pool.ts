@@ -57,6 +57,8 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
+  /** The worker said it is loaded; until then its files' clocks do not run (a cold start under load can take seconds). */
+  ready: boolean;
   inFlight: Map<number, Pending>;
   timer: NodeJS.Timeout | null;
 }
@@ -106,8 +108,14 @@ export class ScanWorkerPool {
 
   private spawn(): Slot {
     const worker = startScanWorker(this.options.entry);
-    const slot: Slot = { worker, inFlight: new Map(), timer: null };
-    worker.on('message', (reply: WorkerReply) => {
+    const slot: Slot = { worker, ready: false, inFlight: new Map(), timer: null };
+    worker.on('message', (reply: WorkerReply | 'ready') => {
+      if (reply === 'ready') {
+        slot.ready = true;
+        const now = performance.now();
+        for (const pending of slot.inFlight.values()) pending.startedAt = now;
+        return;
+      }
       const pending = slot.inFlight.get(reply.id);
       if (!pending) return;
       slot.inFlight.delete(reply.id);
@@ -126,6 +134,7 @@ export class ScanWorkerPool {
   }
 
   private checkTimeouts(slot: Slot): void {
+    if (!slot.ready) return;
     const now = performance.now();
     for (const pending of slot.inFlight.values()) {
       if (pending.startedAt !== undefined && now - pending.startedAt > this.options.timeoutMs) {

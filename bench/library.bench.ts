@@ -1,0 +1,258 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseFile } from 'music-metadata';
+import { systemClock } from '../src/main/services/core/clock';
+import { EventHub } from '../src/main/services/core/events';
+import { silentLogger } from '../src/main/services/core/logger';
+import { migrate, openDatabase, type Db } from '../src/main/services/db/database';
+import { allMigrations } from '../src/main/services/db/migrations';
+import { LibraryService } from '../src/main/services/library';
+import { LibraryQueries } from '../src/main/services/library/library-queries';
+import { SettingsService } from '../src/main/services/settings/settings-service';
+
+/**
+ * `npm run bench -- library`. Makes (once, cached in `.bench-cache/library`)
+ * 10,000 tagged files across MP3, FLAC, Ogg Vorbis, Opus and M4A, then
+ * measures a cold scan against a plain sequential `parseFile(…, {duration:
+ * true})` loop over the same files, a no-change rescan, FTS search over
+ * 100,000 tracks, and the resident memory of a process holding that library.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const cache = join(here, '..', '.bench-cache', 'library');
+const FILES = 10_000;
+const KINDS = [
+  { ext: 'mp3', args: ['-c:a', 'libmp3lame', '-b:a', '96k'] },
+  { ext: 'flac', args: ['-c:a', 'flac'] },
+  { ext: 'ogg', args: ['-c:a', 'libvorbis', '-q:a', '2'] },
+  { ext: 'opus', args: ['-c:a', 'libopus', '-b:a', '64k'] },
+  { ext: 'm4a', args: ['-c:a', 'aac', '-b:a', '96k'] },
+];
+const SECONDS = 20;
+const PLACEHOLDER = 'ZZZZZZZZ';
+
+function report(metric: string, value: number, unit: string, target: string): void {
+  process.stdout.write(`${JSON.stringify({ bench: 'library', metric, value: Math.round(value * 100) / 100, unit, target })}\n`);
+}
+
+
+async function main(): Promise<void> {
+  const music = join(cache, 'music');
+  ensureLibraryFiles(music);
+  const files = listFiles(music);
+
+  // Baseline: what a naive scanner does, one file after another, reading whole files for durations.
+  const baselineStart = performance.now();
+  for (const file of files) {
+    try {
+      await parseFile(file, { duration: true });
+    } catch {
+      // counted like any file
+    }
+  }
+  const baselineRate = files.length / ((performance.now() - baselineStart) / 1000);
+  report('baseline_parsefile_files_per_s', baselineRate, 'files/s', 'reference');
+
+  const data = join(cache, 'data-cold');
+  rmSync(data, { recursive: true, force: true });
+  const { library, db } = openService(data);
+  library.start();
+  library.addFolder(music);
+  const folderId = library.queries.folders()[0]!.id;
+  const cold = await library.scanAndWait([folderId]);
+  const coldRate = cold.files / (cold.ms / 1000);
+  report('cold_scan_files_per_s', coldRate, 'files/s', `>= ${Math.round(baselineRate * 5)} (5x baseline)`);
+  report('cold_scan_vs_baseline', coldRate / baselineRate, 'x', '>= 5');
+  if (cold.added !== files.length) report('cold_scan_added_mismatch', cold.added, 'files', `${files.length}`);
+  const rescan = await library.scanAndWait([folderId]);
+  report('no_change_rescan_ms', rescan.ms, 'ms', '< 1000');
+  await library.close();
+  db.close();
+
+  const big = join(cache, 'data-100k');
+  build100kLibrary(big);
+  const bigDb = openDatabase(join(big, 'library.sqlite'));
+  const queries = new LibraryQueries(bigDb);
+  const words = ['lo', 'love', 'night', 'dan', 'sum', 'blue', 'beyo', 'cafe', 'ré', 'moon light', 'str', 'x', 'gold', 'in the', 'rock'];
+  const quick: number[] = [];
+  const window: number[] = [];
+  for (let round = 0; round < 20; round++) {
+    for (const w of words) {
+      let t = performance.now();
+      queries.search(w, 25);
+      quick.push(performance.now() - t);
+      t = performance.now();
+      queries.tracks({ search: w, offset: 0, limit: 100, sort: 'artist', direction: 'asc', status: 'ok' });
+      window.push(performance.now() - t);
+    }
+  }
+  report('search_p50_ms', percentile(quick, 50), 'ms', 'reference');
+  report('search_p95_ms', percentile(quick, 95), 'ms', '< 10');
+  report('search_sorted_window_p50_ms', percentile(window, 50), 'ms', 'reference');
+  report('search_sorted_window_p95_ms', percentile(window, 95), 'ms', '< 10');
+  const pages: number[] = [];
+  for (const offset of [0, 25_000, 50_000, 99_900]) {
+    const t = performance.now();
+    queries.tracks({ offset, limit: 100, sort: 'title', direction: 'asc', status: 'ok' });
+    pages.push(performance.now() - t);
+  }
+  report('tracks_window_at_100k_max_ms', Math.max(...pages), 'ms', 'reference');
+  bigDb.close();
+
+  const probe = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--rss-probe', big], { encoding: 'utf8' });
+  const rss = Number(probe.stdout.trim());
+  report('main_process_rss_100k_mb', rss, 'MB', '< 300');
+  report('cpus', cpus().length, 'cores', 'reference');
+}
+
+/** A process as the app's main process would be: the service open on 100,000 tracks, queried. */
+function rssProbe(dataDir: string): void {
+  const { library } = openService(dataDir);
+  library.start();
+  for (const sort of ['artist', 'title', 'addedAt'] as const) {
+    for (let offset = 0; offset < 100_000; offset += 20_000) library.queries.tracks({ offset, limit: 200, sort, direction: 'asc', status: 'ok' });
+  }
+  library.queries.albums(0, 500);
+  library.queries.artists(0, 500);
+  library.queries.search('love', 50);
+  global.gc?.();
+  process.stdout.write(`${Math.round(process.memoryUsage().rss / 1024 / 1024)}\n`);
+  process.exit(0);
+}
+
+function openService(dataDir: string): { library: LibraryService; db: Db } {
+  mkdirSync(dataDir, { recursive: true });
+  const db = openDatabase(join(dataDir, 'library.sqlite'));
+  migrate(db, allMigrations);
+  const library = new LibraryService({
+    db,
+    settings: new SettingsService({ store: {} }),
+    events: new EventHub(),
+    clock: systemClock,
+    logger: silentLogger,
+    dataDir,
+    watch: false,
+    resumeOnStart: false,
+    scanNewFolders: false,
+  });
+  return { library, db };
+}
+
+/** A few real files per format from ffmpeg, then many copies with their tags patched in place. */
+function ensureLibraryFiles(music: string): void {
+  const marker = join(cache, `files-${FILES}.done`);
+  if (existsSync(marker)) return;
+  rmSync(music, { recursive: true, force: true });
+  const seeds = join(cache, 'seeds');
+  mkdirSync(seeds, { recursive: true });
+  const seedData = KINDS.map((kind, k) => {
+    const file = join(seeds, `seed.${kind.ext}`);
+    execFileSync('ffmpeg', [
+      '-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${220 + k * 110}:duration=${SECONDS}`, '-ac', '2',
+      ...kind.args,
+      '-metadata', `title=Title ${PLACEHOLDER}`, '-metadata', `artist=Artist ${PLACEHOLDER}`,
+      '-metadata', `album=Album ${PLACEHOLDER}`, '-metadata', 'genre=Electronic', file,
+    ]);
+    return { ext: kind.ext, bytes: readFileSync(file) };
+  });
+  for (let i = 0; i < FILES; i++) {
+    const seed = seedData[i % seedData.length]!;
+    const artist = i % 250;
+    const album = Math.floor(i / 10) % 1000;
+    const dir = join(music, `Artist ${artist}`, `Album ${album}`);
+    mkdirSync(dir, { recursive: true });
+    const id = String(i).padStart(8, '0');
+    const bytes = patchAll(Buffer.from(seed.bytes), PLACEHOLDER, id);
+    if (seed.ext === 'ogg' || seed.ext === 'opus') fixOggCrcs(bytes);
+    writeFileSync(join(dir, `${id}.${seed.ext}`), bytes);
+  }
+  writeFileSync(marker, new Date().toISOString());
+}
+
+function patchAll(bytes: Buffer, placeholder: string, value: string): Buffer {
+  const needle = Buffer.from(placeholder);
+  const replacement = Buffer.from(value);
+  for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + needle.length)) replacement.copy(bytes, at);
+  return bytes;
+}
+
+const OGG_CRC = (() => {
+  const table = new Uint32Array(256);
+  for (let i = 0; i < 256; i++) {
+    let r = i << 24;
+    for (let j = 0; j < 8; j++) r = r & 0x80000000 ? (r << 1) ^ 0x04c11db7 : r << 1;
+    table[i] = r >>> 0;
+  }
+  return table;
+})();
+
+/** Recomputes every Ogg page checksum (the tag patch changed the comment page). */
+function fixOggCrcs(bytes: Buffer): void {
+  let at = 0;
+  while (at + 27 <= bytes.length && bytes.toString('latin1', at, at + 4) === 'OggS') {
+    const segments = bytes[at + 26]!;
+    let length = 27 + segments;
+    for (let s = 0; s < segments; s++) length += bytes[at + 27 + s]!;
+    bytes.writeUInt32LE(0, at + 22);
+    let crc = 0;
+    for (let i = at; i < at + length; i++) crc = ((crc << 8) ^ OGG_CRC[((crc >>> 24) ^ bytes[i]!) & 0xff]!) >>> 0;
+    bytes.writeUInt32LE(crc, at + 22);
+    at += length;
+  }
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) out.push(join(entry.parentPath, entry.name));
+  }
+  return out.sort();
+}
+
+/** 100,000 synthetic rows inserted directly (the search and memory figures do not need real files). */
+function build100kLibrary(dataDir: string): void {
+  const marker = join(dataDir, 'built-100k');
+  if (existsSync(marker)) return;
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const db = openDatabase(join(dataDir, 'library.sqlite'));
+  migrate(db, allMigrations);
+  const words = ['love', 'night', 'dance', 'summer', 'blue', 'gold', 'moon', 'light', 'street', 'rock', 'café', 'rêve',
+    'heart', 'fire', 'rain', 'city', 'dream', 'star', 'river', 'home', 'road', 'sky', 'time', 'world', 'soul', 'in', 'the'];
+  const pick = (n: number, salt: number) => words[(n * 2654435761 + salt * 40503) % words.length >>> 0]!;
+  db.prepare("INSERT INTO library_folders (id, path, added_at) VALUES (1, '/synthetic', 0)").run();
+  const insertArtist = db.prepare('INSERT INTO library_artists (id, name) VALUES (?, ?)');
+  const insertAlbum = db.prepare('INSERT INTO library_albums (id, title, album_artist) VALUES (?, ?, ?)');
+  const insertTrack = db.prepare(`INSERT INTO library_tracks (folder_id, path, size, mtime_ms, fingerprint, title, artist,
+      album_artist, album, artist_id, album_id, track_no, year, genre, duration_ms, container, codec, bitrate, sample_rate,
+      bpm, musical_key, added_at, updated_at)
+    VALUES (1, ?, 1000, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'Pop', 200000, 'MPEG', 'MPEG 1 Layer 3', 320000, 44100, 120, 'Am', ?, ?)`);
+  db.transaction(() => {
+    for (let a = 0; a < 5000; a++) insertArtist.run(a + 1, `${pick(a, 1)} ${pick(a, 2)} ${a}`);
+    for (let b = 0; b < 10_000; b++) insertAlbum.run(b + 1, `${pick(b, 3)} ${pick(b, 4)} ${b}`, `${pick(b % 5000, 1)} ${pick(b % 5000, 2)} ${b % 5000}`);
+    for (let i = 0; i < 100_000; i++) {
+      const album = i % 10_000;
+      const artist = album % 5000;
+      const title = `${pick(i, 5)} ${pick(i, 6)} ${pick(i, 7)}`;
+      insertTrack.run(`/synthetic/${i}.mp3`, `fp${i}`, title, `${pick(artist, 1)} ${pick(artist, 2)} ${artist}`,
+        `${pick(artist, 1)} ${pick(artist, 2)} ${artist}`, `${pick(album, 3)} ${pick(album, 4)} ${album}`,
+        artist + 1, album + 1, (i % 12) + 1, 1970 + (i % 50), i, i);
+    }
+  })();
+  db.close();
+  writeFileSync(marker, 'ok');
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+// Last, so every constant above is initialised.
+if (process.argv[2] === '--rss-probe') {
+  rssProbe(process.argv[3]!);
+} else {
+  await main();
+}
