@@ -1,0 +1,336 @@
+import type { Correction } from '../../../shared/contract/sync';
+import { playReceiptSchema, type PlayReceipt, type SignedPlayReceipt } from '../../../shared/receipt';
+import type { Db } from '../db/database';
+import type { CoopCatalogStore, CoopTrackRecord } from '../wallet/catalog-store';
+import type { WalletStore } from '../wallet/wallet-store';
+import { SyncApiError, type PullAnswer, type ReceiptsAnswer } from './api-client';
+
+/**
+ * Everything the sync engine writes to the local cache. Each server answer
+ * is applied in ONE local transaction together with what it changes (outbox
+ * rows answered, charges settled, balance and allowance, progress,
+ * corrections, cursor). That is what makes a receipt leave the outbox
+ * exactly once: if the app dies before the commit, the receipt is still
+ * unanswered and is resent; the server dedupes by receipt id and answers the
+ * first answer again (`duplicate: true`), which is then stored.
+ */
+
+/**
+ * Rejections that may change on a later send: the track may arrive in the
+ * server's catalog, the device registration may not have gone through yet.
+ * Every other rejection is the server's final word.
+ */
+const RETRY_LATER = new Set(['unknown_track', 'unknown_device']);
+
+export interface PushOutcome {
+  /** Receipts answered by this batch (settled or finally rejected). */
+  answered: number;
+  /** Rejections kept in the outbox to send again later. */
+  keptForRetry: number;
+  corrections: Correction[];
+}
+
+export interface AccountRow {
+  serverKey: string | null;
+  userId: string | null;
+  email: string | null;
+  role: 'listener' | 'artist' | 'admin' | null;
+  artists: { id: string; name: string }[];
+  cursor: string | null;
+  lastSyncAtMs: number | null;
+  downloadLimitBytes: number;
+}
+
+export class SyncStore {
+  constructor(
+    private readonly db: Db,
+    private readonly wallet: WalletStore,
+    private readonly catalog: CoopCatalogStore,
+  ) {}
+
+  account(): AccountRow {
+    const row = this.db.prepare('SELECT * FROM sync_account WHERE id = 1').get() as {
+      server_key: string | null;
+      user_id: string | null;
+      email: string | null;
+      role: AccountRow['role'];
+      artists_json: string;
+      cursor: string | null;
+      cursor_user_id: string | null;
+      last_sync_at: number | null;
+      download_limit_bytes: number;
+    };
+    return {
+      serverKey: row.server_key,
+      userId: row.user_id,
+      email: row.email,
+      role: row.role,
+      artists: JSON.parse(row.artists_json) as AccountRow['artists'],
+      cursor: row.cursor_user_id === row.user_id ? row.cursor : null,
+      lastSyncAtMs: row.last_sync_at,
+      downloadLimitBytes: row.download_limit_bytes,
+    };
+  }
+
+  /**
+   * Records a sign-in. A different listener than the one whose counts are
+   * cached starts from an empty pull: their server counts replace the old
+   * ones, and progress is recomputed from them.
+   */
+  signedIn(serverKey: string, user: { id: string; email: string; role: AccountRow['role']; artists: AccountRow['artists'] }, atMs: number): void {
+    this.db.transaction(() => {
+      const before = this.db.prepare('SELECT server_key, cursor_user_id FROM sync_account WHERE id = 1').get() as {
+        server_key: string | null;
+        cursor_user_id: string | null;
+      };
+      const sameListener = before.cursor_user_id === user.id && before.server_key === serverKey;
+      this.db
+        .prepare('UPDATE sync_account SET server_key = ?, user_id = ?, email = ?, role = ?, artists_json = ? WHERE id = 1')
+        .run(serverKey, user.id, user.email, user.role, JSON.stringify(user.artists));
+      if (!sameListener) {
+        this.db.prepare('UPDATE sync_account SET cursor = NULL, cursor_user_id = ?, last_sync_at = NULL WHERE id = 1').run(user.id);
+        this.db.prepare('DELETE FROM coop_server_counts').run();
+        for (const { track_id } of this.db.prepare('SELECT track_id FROM coop_track_progress').all() as { track_id: string }[]) {
+          this.recomputeProgress(track_id, atMs);
+        }
+      }
+    })();
+  }
+
+  signedOut(): void {
+    // The cursor and counts stay: the same listener signing in again continues from them.
+    this.db.prepare('UPDATE sync_account SET user_id = NULL, email = NULL, role = NULL, artists_json = ? WHERE id = 1').run('[]');
+  }
+
+  setDownloadLimit(bytes: number): void {
+    this.db.prepare('UPDATE sync_account SET download_limit_bytes = ? WHERE id = 1').run(bytes);
+  }
+
+  isDeviceRegistered(deviceId: string, serverKey: string, userId: string): boolean {
+    return Boolean(
+      this.db.prepare('SELECT 1 FROM sync_devices WHERE device_id = ? AND server_key = ? AND user_id = ?').get(deviceId, serverKey, userId),
+    );
+  }
+
+  deviceRegistered(deviceId: string, serverKey: string, userId: string, atMs: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO sync_devices (device_id, server_key, user_id, registered_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (device_id, server_key) DO UPDATE SET user_id = excluded.user_id`,
+      )
+      .run(deviceId, serverKey, userId, atMs);
+  }
+
+  /** Device ids that signed receipts still waiting for an answer. */
+  devicesWithPendingReceipts(): string[] {
+    return (this.db.prepare('SELECT DISTINCT device_id AS id FROM outbox WHERE answered_at IS NULL').all() as { id: string }[]).map((r) => r.id);
+  }
+
+  /** The next batch to send, oldest first; `skip` passes over receipts kept for a later retry in this run. */
+  unansweredBatch(limit: number, skip: number): SignedPlayReceipt[] {
+    const rows = this.db
+      .prepare(
+        'SELECT canonical_json AS json, signature FROM outbox WHERE answered_at IS NULL ORDER BY created_at, device_id, seq LIMIT ? OFFSET ?',
+      )
+      .all(limit, skip) as { json: string; signature: string }[];
+    // Sent as stored: the canonical JSON parsed back is the same receipt the device signed.
+    return rows.map((r) => ({ receipt: playReceiptSchema.parse(JSON.parse(r.json)) as PlayReceipt, signature: r.signature }));
+  }
+
+  pendingReceipts(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE answered_at IS NULL').get() as { n: number }).n;
+  }
+
+  /**
+   * Stores the server's answer to a batch, in one transaction. Checked first
+   * (before anything is written): one result per receipt sent, each naming
+   * the receipt at its index; an answer that does not match is garbage and
+   * changes nothing.
+   */
+  applyPushAnswer(sent: readonly SignedPlayReceipt[], answer: ReceiptsAnswer, atMs: number): PushOutcome {
+    const byIndex = new Map<number, ReceiptsAnswer['results'][number]>();
+    for (const result of answer.results) {
+      const receipt = sent[result.index];
+      if (!receipt || byIndex.has(result.index) || (result.id !== null && result.id !== receipt.receipt.id)) {
+        throw new SyncApiError('bad_response', `the receipts answer does not match the batch (index ${result.index})`);
+      }
+      if (result.status === 'settled' && result.id === null) throw new SyncApiError('bad_response', 'a settled result without an id');
+      byIndex.set(result.index, result);
+    }
+    if (byIndex.size !== sent.length) throw new SyncApiError('bad_response', `the receipts answer has ${byIndex.size} results for ${sent.length} receipts`);
+
+    const corrections: Correction[] = [];
+    let answered = 0;
+    let keptForRetry = 0;
+    const markAnswered = this.db.prepare('UPDATE outbox SET answered_at = ?, answer = ? WHERE id = ? AND answered_at IS NULL');
+    const localPlay = this.db.prepare(
+      `SELECT p.track_id AS trackId, p.charge_thousandths AS charge, COALESCE(t.title, p.track_id) AS title
+       FROM coop_plays p LEFT JOIN coop_tracks t ON t.id = p.track_id WHERE p.receipt_id = ?`,
+    );
+    const insertCorrection = this.db.prepare(
+      `INSERT INTO sync_corrections (receipt_id, track_id, kind, estimated_thousandths, actual_thousandths, reason, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (receipt_id) DO NOTHING`,
+    );
+    const bumpServerCounts = this.db.prepare(
+      `INSERT INTO coop_server_counts (track_id, paid_plays, total_plays, owned) VALUES (@trackId, @paid, @inc, @owned)
+       ON CONFLICT (track_id) DO UPDATE SET paid_plays = MAX(paid_plays, @paid), total_plays = total_plays + @inc,
+         owned = MAX(owned, @owned)`,
+    );
+
+    this.db.transaction(() => {
+      const answeredIds: string[] = [];
+      const touched = new Set<string>();
+      for (const [index, result] of byIndex) {
+        const receipt = sent[index]!.receipt;
+        if (result.status === 'rejected' && RETRY_LATER.has(result.reason)) {
+          keptForRetry++;
+          continue;
+        }
+        // Only the first answer is stored; an answer for a row answered before changes nothing.
+        if (markAnswered.run(atMs, JSON.stringify(result), receipt.id).changes !== 1) continue;
+        answered++;
+        answeredIds.push(receipt.id);
+        touched.add(receipt.trackId);
+        const play = localPlay.get(receipt.id) as { trackId: string; charge: number; title: string } | undefined;
+        const estimated = play?.charge ?? receipt.estimatedPriceThousandths;
+        let correction: Omit<Correction, 'id' | 'createdAtMs'> | null = null;
+        if (result.status === 'rejected') {
+          correction = { receiptId: receipt.id, trackId: receipt.trackId, title: play?.title ?? receipt.trackId, kind: 'rejected', estimatedThousandths: estimated, actualThousandths: 0, reason: result.reason };
+        } else {
+          const actual = result.outcome === 'paid' ? result.priceThousandths : 0;
+          if (result.outcome === 'unpaid' && estimated > 0) {
+            correction = { receiptId: receipt.id, trackId: receipt.trackId, title: play?.title ?? receipt.trackId, kind: 'unpaid', estimatedThousandths: estimated, actualThousandths: 0, reason: 'the wallet did not cover this play' };
+          } else if (actual !== estimated) {
+            correction = { receiptId: receipt.id, trackId: receipt.trackId, title: play?.title ?? receipt.trackId, kind: 'price', estimatedThousandths: estimated, actualThousandths: actual, reason: result.freeReason };
+          }
+          // Until the next pull brings the server's counts: a duplicate may already be in them, so it adds no play.
+          bumpServerCounts.run({
+            trackId: receipt.trackId,
+            paid: result.outcome === 'paid' ? (result.playIndex ?? 0) : 0,
+            inc: result.duplicate ? 0 : 1,
+            owned: result.owned ? 1 : 0,
+          });
+        }
+        if (correction) {
+          const info = insertCorrection.run(correction.receiptId, correction.trackId, correction.kind, correction.estimatedThousandths, correction.actualThousandths, correction.reason, atMs);
+          if (info.changes === 1) corrections.push({ ...correction, id: Number(info.lastInsertRowid), createdAtMs: atMs });
+        }
+      }
+      // The balance the server answered already includes the charges it settled;
+      // marking those local charges settled in the same transaction keeps
+      // spendable = allowance − (charges the server has not seen) exact.
+      this.wallet.applyServerState({
+        balanceThousandths: answer.wallet.balanceThousandths,
+        asOfMs: atMs,
+        allowanceThousandths: answer.allowanceThousandths,
+        settledReceiptIds: answeredIds,
+      });
+      for (const trackId of touched) this.recomputeProgress(trackId, atMs);
+    }).immediate();
+    return { answered, keptForRetry, corrections };
+  }
+
+  /** Applies one page of `POST /v1/sync`, cursor included, in one transaction. */
+  applyPull(answer: PullAnswer, atMs: number, localFileOf: (trackId: string) => string | null): void {
+    const artists = new Set(this.account().artists.map((a) => a.id));
+    const upsertCounts = this.db.prepare(
+      `INSERT INTO coop_server_counts (track_id, paid_plays, total_plays, owned) VALUES (?, ?, ?, ?)
+       ON CONFLICT (track_id) DO UPDATE SET paid_plays = excluded.paid_plays, total_plays = excluded.total_plays, owned = excluded.owned`,
+    );
+    const upsertMeta = this.db.prepare(
+      `INSERT INTO coop_track_meta (track_id, artist_id, release_id, release_title, has_audio, server_version) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (track_id) DO UPDATE SET artist_id = excluded.artist_id, release_id = excluded.release_id,
+         release_title = excluded.release_title, has_audio = excluded.has_audio, server_version = excluded.server_version`,
+    );
+    this.db.transaction(() => {
+      this.wallet.applyServerState({ balanceThousandths: answer.wallet.balanceThousandths, asOfMs: atMs, allowanceThousandths: answer.allowanceThousandths });
+      const records: CoopTrackRecord[] = answer.catalog.tracks.map((t) => ({
+        id: t.id,
+        title: t.title,
+        artist: t.artistName,
+        album: t.releaseTitle,
+        durationMs: t.durationMs,
+        status: t.status,
+        rightsholder: t.artistName,
+        isOwn: artists.has(t.artistId),
+        localFile: localFileOf(t.id),
+      }));
+      this.catalog.upsert(records);
+      for (const t of answer.catalog.tracks) upsertMeta.run(t.id, t.artistId, t.releaseId, t.releaseTitle, t.hasAudio ? 1 : 0, t.version);
+      for (const c of answer.playCounts) {
+        upsertCounts.run(c.trackId, c.paidPlays, c.totalPlays, c.owned ? 1 : 0);
+        this.recomputeProgress(c.trackId, atMs);
+      }
+      this.db.prepare('UPDATE sync_account SET cursor = ?, last_sync_at = ? WHERE id = 1').run(answer.cursor, atMs);
+    }).immediate();
+  }
+
+  /**
+   * A track's progress as this device should show it: the server's counts
+   * (all devices, authoritative) plus this device's plays the server has not
+   * settled yet. Previews are local only and kept.
+   */
+  recomputeProgress(trackId: string, atMs: number): void {
+    const server = (this.db.prepare('SELECT paid_plays AS paid, total_plays AS total, owned FROM coop_server_counts WHERE track_id = ?').get(trackId) as
+      | { paid: number; total: number; owned: number }
+      | undefined) ?? { paid: 0, total: 0, owned: 0 };
+    const local = this.db
+      .prepare(
+        `SELECT COALESCE(SUM(outcome = 'charged'), 0) AS paid, COUNT(*) AS counted FROM coop_plays
+         WHERE track_id = ? AND settled_at IS NULL AND outcome <> 'preview'`,
+      )
+      .get(trackId) as { paid: number; counted: number };
+    const current = this.wallet.progress(trackId);
+    const paidPlays = Math.min(9, server.paid + local.paid);
+    this.wallet.saveProgress(
+      trackId,
+      { paidPlays, owned: server.owned === 1 || paidPlays >= 9, countedPlays: server.total + local.counted, previews: current.previews },
+      atMs,
+    );
+  }
+
+  corrections(limit: number): Correction[] {
+    const rows = this.db
+      .prepare(
+        `SELECT c.*, COALESCE(t.title, c.track_id) AS title FROM sync_corrections c LEFT JOIN coop_tracks t ON t.id = c.track_id
+         ORDER BY c.id DESC LIMIT ?`,
+      )
+      .all(limit) as {
+      id: number;
+      receipt_id: string;
+      track_id: string;
+      title: string;
+      kind: Correction['kind'];
+      estimated_thousandths: number;
+      actual_thousandths: number;
+      reason: string | null;
+      created_at: number;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      receiptId: r.receipt_id,
+      trackId: r.track_id,
+      title: r.title,
+      kind: r.kind,
+      estimatedThousandths: r.estimated_thousandths,
+      actualThousandths: r.actual_thousandths,
+      reason: r.reason,
+      createdAtMs: r.created_at,
+    }));
+  }
+
+  markCorrectionsSeen(): void {
+    this.db.prepare('UPDATE sync_corrections SET seen = 1 WHERE seen = 0').run();
+  }
+
+  unseenCorrections(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM sync_corrections WHERE seen = 0').get() as { n: number }).n;
+  }
+
+  trackMeta(trackId: string): { releaseId: string; releaseTitle: string; artistId: string; hasAudio: boolean } | null {
+    const row = this.db
+      .prepare('SELECT release_id AS releaseId, release_title AS releaseTitle, artist_id AS artistId, has_audio AS hasAudio FROM coop_track_meta WHERE track_id = ?')
+      .get(trackId) as { releaseId: string; releaseTitle: string; artistId: string; hasAudio: number } | undefined;
+    return row ? { ...row, hasAudio: row.hasAudio === 1 } : null;
+  }
+}

@@ -1,0 +1,148 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { v7 as uuidv7 } from 'uuid';
+import { FakeClock } from '../../../src/main/services/core/clock';
+import { Api, freshStore, runCli, signIn, type StoreTarget } from '../server/harness';
+import { expectNothingPending, listen, makeApp, makeAudioFolder, serverProcess, type TestApp } from './support';
+
+/**
+ * The app services against a real sync server process on SQLite: account,
+ * voucher, catalog pull, download-on-play, a play counted by the guard,
+ * settlement, and the same with the server stopped in the middle.
+ */
+describe('the app syncing with a real server process', () => {
+  let store: StoreTarget;
+  let server: Awaited<ReturnType<typeof serverProcess>>;
+  let admin: Api;
+  let artistId: string;
+  let trackIds: string[];
+  let codes: string[];
+  const apps: TestApp[] = [];
+
+  beforeAll(async () => {
+    store = await freshStore('sqlite');
+    server = await serverProcess(store);
+    const imported = await runCli(store, ['import-release', makeAudioFolder([60, 60, 20]), '--artist', 'Sync Artist', '--title', 'Sync Tests']);
+    artistId = imported.artistId;
+    trackIds = imported.tracks.map((t: { id: string }) => t.id);
+    const adminEmail = `admin-${uuidv7()}@example.org`;
+    await runCli(store, ['add-user', '--email', adminEmail, '--password', 'admin password', '--role', 'admin']);
+    admin = await signIn(server.url, adminEmail, 'admin password');
+    codes = (await admin.post('/v1/admin/voucher-batches', { valueThousandths: 5000, count: 4 })).body.codes;
+  });
+  afterAll(async () => {
+    for (const t of apps) await t.app.close();
+    await server?.stop();
+    await store?.cleanup();
+  });
+
+  async function signedUpApp(): Promise<TestApp & { email: string; api: Api }> {
+    const t = makeApp(server.url, { clock: new FakeClock(1_000, Date.now() - 3_600_000) });
+    apps.push(t);
+    const email = `listener-${uuidv7()}@example.org`;
+    const account = await t.call('account.signUp', { email, password: 'listener password' });
+    expect(account).toMatchObject({ signedIn: true, email, deviceRegistered: true, bundledServer: false });
+    return Object.assign(t, { email, api: await signIn(server.url, email, 'listener password') });
+  }
+
+  it('signs up, redeems a voucher, plays a co-op track, and the server wallet and artist earnings reflect it after sync', async () => {
+    const t = await signedUpApp();
+    const redeemed = await t.call('wallet.redeemVoucher', { code: codes[0] });
+    expect(redeemed.creditedThousandths).toBe(5000);
+    // The sync after the voucher brought the catalog and this device's allowance.
+    expect(redeemed.wallet).toMatchObject({ balanceThousandths: 5000, allowanceThousandths: 2044, spendableThousandths: 2044 });
+    const catalog = await t.call('coop.tracks', { query: 'song' });
+    expect(catalog.total).toBe(3);
+    const details = await t.call('coop.trackDetails', { trackId: trackIds[0] });
+    expect(details).toMatchObject({ hasAudio: true, download: null });
+
+    // Not downloaded: player.open downloads it first, then the guard counts 45 s.
+    const play = await listen(t, trackIds[0]!);
+    expect(play.counted).toBe(true);
+    const afterPlay = await t.call('wallet.get');
+    expect(afterPlay).toMatchObject({ pendingThousandths: 2, spendableThousandths: 2042, unsentReceipts: 1 });
+    expect((await t.call('downloads.status')).entries.map((e: { trackId: string }) => e.trackId)).toEqual([trackIds[0]]);
+
+    const status = await t.call('sync.now');
+    expect(status.state).toBe('online');
+    expectNothingPending(status);
+    expect(status.balanceThousandths).toBe(4998);
+    expect((await t.api.get('/v1/wallet')).body.balanceThousandths).toBe(4998);
+    const earnings = await admin.get(`/v1/artists/${artistId}/earnings?groupBy=track`);
+    const row = earnings.body.rows.find((r: { key: string }) => r.key === trackIds[0]);
+    expect(row).toMatchObject({ paidPlays: 1, spentThousandths: 2, artistShareTenThousandths: 14, coopShareTenThousandths: 6 });
+    const history = await t.call('wallet.history', {});
+    expect(history.entries[0]).toMatchObject({ outcome: 'charged', chargeThousandths: 2, settled: true });
+    const ledger = await t.call('wallet.ledger', {});
+    expect(ledger.entries.reduce((sum: number, e: { amountThousandths: number }) => sum + e.amountThousandths, 0)).toBe(4998);
+    const membership = await t.call('wallet.membership', {});
+    expect(membership.listener).toMatchObject({ member: false, spentThousandths: 2 });
+
+    // Buying the rest makes it owned; the next play is free.
+    const bought = await t.call('wallet.buyRest', { trackId: trackIds[0] });
+    expect(bought.totalThousandths).toBe(1020);
+    const track = (await t.call('coop.tracks', {})).tracks.find((x: { id: string }) => x.id === trackIds[0]);
+    expect(track.stream2own).toMatchObject({ owned: true, nextPriceThousandths: 0 });
+    expect(track.downloaded).toBe(true);
+    // Short track: counted free; its receipt settles as free, no correction.
+    await listen(t, trackIds[2]!, 20_000);
+    const finalStatus = await t.call('sync.now');
+    expectNothingPending(finalStatus);
+    expect(finalStatus.unseenCorrections).toBe(0);
+    expect((await t.api.get('/v1/wallet')).body.balanceThousandths).toBe(5000 - 2 - 1020);
+  });
+
+  it('offline: the server stops, plays still count against the allowance, and after the restart one sync settles each once', async () => {
+    const t = await signedUpApp();
+    await t.call('wallet.redeemVoucher', { code: codes[1] });
+    await t.call('coop.download', { trackId: trackIds[1], pin: true });
+    await server.stop();
+    try {
+      for (let i = 0; i < 3; i++) expect((await listen(t, trackIds[1]!)).counted).toBe(true);
+      const offline = await t.call('sync.now');
+      expect(offline.state).toBe('offline');
+      expect(offline).toMatchObject({ pendingReceipts: 3, pendingThousandths: 2 + 4 + 8, spendableThousandths: 2044 - 14 });
+      // Reads that need the server say so plainly.
+      const ledger = await t.app.dispatch('wallet.ledger', {});
+      expect(ledger).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+      // A track that is not downloaded cannot be streamed offline.
+      const streamed = await t.app.dispatch('player.open', { source: 'coop', trackId: trackIds[0] });
+      expect(streamed).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    } finally {
+      server = await serverProcess(store, server.port);
+    }
+    const online = await t.call('sync.now');
+    expect(online.state).toBe('online');
+    expectNothingPending(online);
+    expect(online.balanceThousandths).toBe(5000 - 14);
+    // A second sync sends nothing again and changes nothing.
+    const again = await t.call('sync.now');
+    expect(again.balanceThousandths).toBe(5000 - 14);
+    const plays = (await t.api.get('/v1/plays')).body.tracks;
+    expect(plays).toEqual([expect.objectContaining({ trackId: trackIds[1], paidPlays: 3, paidThousandths: 14 })]);
+    expect((await t.api.get('/v1/wallet')).body.balanceThousandths).toBe(5000 - 14);
+    const track = (await t.call('coop.tracks', {})).tracks.find((x: { id: string }) => x.id === trackIds[1]);
+    expect(track.stream2own).toMatchObject({ paidPlays: 3, nextPriceThousandths: 16 });
+    // The pinned download survives a limit of zero; it is still playable.
+    const downloads = await t.call('downloads.setLimit', { limitBytes: 0 });
+    expect(downloads.entries).toHaveLength(1);
+    expect(downloads.overLimit).toBe(true);
+    expect(existsSync(t.app.sync.downloads.fileOf(trackIds[1]!)!)).toBe(true);
+    expect((await listen(t, trackIds[1]!)).counted).toBe(true);
+  });
+
+  it('signs out and in again: the session token is kept in a 0600 file and the device is not registered twice', async () => {
+    const t = await signedUpApp();
+    expect(statSync(join(t.dataDir, 'sync-session.json')).mode & 0o777).toBe(0o600);
+    const out = await t.call('account.signOut');
+    expect(existsSync(join(t.dataDir, 'sync-session.json'))).toBe(false);
+    expect(out.signedIn).toBe(false);
+    expect((await t.call('sync.status')).state).toBe('signed_out');
+    const back = await t.call('account.signIn', { email: t.email, password: 'listener password' });
+    expect(back).toMatchObject({ signedIn: true, deviceRegistered: true });
+    expect((await t.api.get('/v1/devices')).body.devices).toHaveLength(1);
+    const wrong = await t.app.dispatch('account.signIn', { email: t.email, password: 'not the password' });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+});
