@@ -13,6 +13,7 @@ import { createLibraryDomain, type ScanWorkerEntry } from './library';
 import { createTrackMediaResolver } from './media/track-media';
 import { createStream2OwnDomain } from './stream2own/domain';
 import type { KeyProtector } from './wallet/device-identity';
+import { createSyncDomain, type SyncDomainDeps } from './sync/domain';
 
 /** What a host (Electron or the web host) provides that services cannot do themselves. */
 export interface HostAdapter {
@@ -34,6 +35,8 @@ export interface AppServicesOptions {
   scanWorker?: ScanWorkerEntry;
   /** Wraps the device's receipt-signing key at rest (Electron: safeStorage); default: a 0600 file. */
   keyProtector?: KeyProtector;
+  /** The sync engine's network, timers and pace (tests); the server URL is the `syncServerUrl` setting. */
+  sync?: Partial<Pick<SyncDomainDeps, 'fetch' | 'timers' | 'random' | 'startBundledServer' | 'deviceName' | 'requestTimeoutMs' | 'intervalMs' | 'afterPlayDelayMs' | 'baseBackoffMs' | 'maxBackoffMs' | 'batchSize' | 'autoStart'>>;
 }
 
 /**
@@ -58,6 +61,9 @@ export function createAppServices(options: AppServicesOptions) {
     localFile: (trackId) => library.fileForTrack(trackId),
     coopFile: (trackId, sessionId) => stream2own.coopFile(trackId, sessionId),
   }));
+  const sync = createSyncDomain({
+    db, dataDir, clock: options.clock, logger, events, settings, stream2own, keyProtector: options.keyProtector, ...options.sync,
+  });
   let echoCalls = 0;
 
   const handlers: CallHandlers = {
@@ -75,9 +81,13 @@ export function createAppServices(options: AppServicesOptions) {
     'settings.update': (patch) => settings.update(patch),
     ...library.handlers,
     ...stream2own.handlers,
+    ...sync.handlers,
+    // Co-op tracks not on this device are downloaded on play (docs/sync.md).
+    'player.open': sync.wrapPlayerOpen(stream2own.handlers['player.open']),
   };
 
   const dispatch = createDispatcher(handlers, logger);
+  sync.start();
 
   return {
     db,
@@ -86,9 +96,11 @@ export function createAppServices(options: AppServicesOptions) {
     media,
     library,
     stream2own,
+    sync,
     dispatch,
     logger,
     async close(): Promise<void> {
+      await sync.close();
       await library.close();
       db.close();
     },

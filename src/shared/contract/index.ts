@@ -5,6 +5,7 @@ import { libraryCalls, libraryEvents } from './library';
 import { releaseCalls, releaseEvents } from './release';
 import { playerCalls, playerEvents } from './player';
 import { walletCalls, walletEvents } from './wallet';
+import { syncCalls, syncEvents } from './sync';
 
 export * from './define';
 
@@ -19,6 +20,7 @@ export const contractCalls = {
   ...releaseCalls,
   ...playerCalls,
   ...walletCalls,
+  ...syncCalls,
 } as const;
 
 export const contractEvents = {
@@ -27,6 +29,7 @@ export const contractEvents = {
   ...releaseEvents,
   ...playerEvents,
   ...walletEvents,
+  ...syncEvents,
 } as const;
 
 export type ContractCalls = typeof contractCalls;
