@@ -1,7 +1,8 @@
 import type { CliCommand } from '../command';
 import { problemsCommand, scanCommand, tracksCommand } from './library';
 import { pricingCommand } from './pricing';
+import { verifyReportCommand } from './verify-report';
 import { exportCrateCommand, queryCommand } from './dj';
 
 /** Every CLI command; add new ones here. */
-export const commands: CliCommand[] = [scanCommand, tracksCommand, problemsCommand, pricingCommand, queryCommand, exportCrateCommand];
+export const commands: CliCommand[] = [scanCommand, tracksCommand, problemsCommand, pricingCommand, verifyReportCommand, queryCommand, exportCrateCommand];

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { PAID_PLAYS_TO_OWN, PRICE_TO_OWN_THOUSANDTHS } from './pricing';
+import { base64UrlSchema, coopTrackIdSchema, isoInstantSchema, signedPlayReceiptSchema } from './receipt';
+
+/**
+ * The earnings report an artist downloads from the sync server for a period:
+ * per-track totals, and every settled play behind them **as the listener's
+ * device signed it**, with the server's decision about it (play index, price,
+ * artist and co-op share). Pseudonymous: a listener is a pseudonym made for
+ * this report only, so play indexes can be recomputed per listener and track
+ * without saying who listened.
+ *
+ * The server produces exactly this schema; `src/node/report-verifier.ts`
+ * (CLI `verify-report`) checks it without trusting the server. The format is
+ * specified in `docs/earnings-report.md`; keep the two in step.
+ *
+ * Money is integers: credits in thousandths, shares in ten-thousandths.
+ */
+
+export const EARNINGS_REPORT_FORMAT = 'resonate/earnings-report';
+export const EARNINGS_REPORT_VERSION = 1;
+
+/** A per-report listener pseudonym: the same listener is the same pseudonym within one report, and unlinkable across reports. */
+export const listenerPseudonymSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z, a–z, 0–9, _ or -');
+
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const thousandths = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const price = z.number().int().min(0).max(PRICE_TO_OWN_THOUSANDTHS);
+
+export const earningsTotalsSchema = z
+  .object({
+    /** Counted plays (every settled receipt): paid + free + unpaid. */
+    plays: count,
+    paidPlays: count,
+    /** Free: short track, owned, marked free by the rightsholder, or the rightsholder's own play. */
+    freePlays: count,
+    /** Counted but not charged: the listener's wallet could not cover it; nobody was credited. */
+    unpaidPlays: count,
+    /** "Buy the rest" purchases. */
+    purchases: count,
+    /** What listeners spent: paid plays plus purchases. */
+    creditsSpentThousandths: thousandths,
+    artistShareTenThousandths: thousandths,
+    coopShareTenThousandths: thousandths,
+  })
+  .strict();
+export type EarningsTotals = z.infer<typeof earningsTotalsSchema>;
+
+export const reportTrackSchema = z
+  .object({
+    trackId: coopTrackIdSchema,
+    title: z.string().max(1000),
+    /** The catalog's duration, which decides "short" (under 45 s: always free), not the device's. */
+    durationMs: z.number().int().min(1),
+    totals: earningsTotalsSchema,
+  })
+  .strict();
+export type ReportTrack = z.infer<typeof reportTrackSchema>;
+
+/**
+ * Where a listener stood with a track when the period began, so the indexes
+ * of the period's paid plays can be recomputed: paid plays so far, and
+ * whether the track was owned (nine paid plays, or "buy the rest").
+ */
+export const openingStateSchema = z
+  .object({
+    listener: listenerPseudonymSchema,
+    trackId: coopTrackIdSchema,
+    paidPlaysBefore: z.number().int().min(0).max(PAID_PLAYS_TO_OWN),
+    ownedBefore: z.boolean(),
+  })
+  .strict();
+export type OpeningState = z.infer<typeof openingStateSchema>;
+
+export const playOutcomeSchema = z.enum(['paid', 'free', 'unpaid']);
+export const freeReasonSchema = z.enum(['short', 'owned', 'free_track', 'own_track']);
+
+export const reportPlaySchema = z
+  .object({
+    listener: listenerPseudonymSchema,
+    /** Exactly what the device sent: the receipt v1 and its Ed25519 signature (docs/protocol.md). */
+    signed: signedPlayReceiptSchema,
+    /** The device's registered public key, base64url of 32 bytes. */
+    devicePublicKey: base64UrlSchema.length(43),
+    /** When the server settled the play; the period is by settlement time. */
+    settledAt: isoInstantSchema,
+    outcome: playOutcomeSchema,
+    /** Set exactly when the outcome is `free`. */
+    freeReason: freeReasonSchema.nullable(),
+    /** The listener's n-th paid play of this track (1…9); null unless paid. */
+    playIndex: z.number().int().min(1).max(PAID_PLAYS_TO_OWN).nullable(),
+    priceThousandths: price,
+    artistShareTenThousandths: thousandths,
+    coopShareTenThousandths: thousandths,
+  })
+  .strict();
+export type ReportPlay = z.infer<typeof reportPlaySchema>;
+
+/** "Buy the rest": the listener paid what was left of 1022 thousandths at once and owns the track. */
+export const reportPurchaseSchema = z
+  .object({
+    listener: listenerPseudonymSchema,
+    trackId: coopTrackIdSchema,
+    settledAt: isoInstantSchema,
+    priceThousandths: price,
+    artistShareTenThousandths: thousandths,
+    coopShareTenThousandths: thousandths,
+  })
+  .strict();
+export type ReportPurchase = z.infer<typeof reportPurchaseSchema>;
+
+export const earningsReportSchema = z
+  .object({
+    format: z.literal(EARNINGS_REPORT_FORMAT),
+    version: z.literal(EARNINGS_REPORT_VERSION),
+    generatedAt: isoInstantSchema,
+    /** Settlements in [from, to). */
+    period: z.object({ from: isoInstantSchema, to: isoInstantSchema }).strict(),
+    artist: z.object({ id: z.string().min(1).max(128), name: z.string().max(1000) }).strict(),
+    tracks: z.array(reportTrackSchema),
+    openingStates: z.array(openingStateSchema),
+    /** In settlement order (settledAt, then countedAt, device seq, receipt id). */
+    plays: z.array(reportPlaySchema),
+    purchases: z.array(reportPurchaseSchema),
+    totals: earningsTotalsSchema,
+  })
+  .strict();
+export type EarningsReport = z.infer<typeof earningsReportSchema>;
+
+/** The order in which the server decided the plays of one listener: settlement time, then counted-at time, device seq, receipt id. */
+export function compareSettlementOrder(a: ReportPlay, b: ReportPlay): number {
+  const ra = a.signed.receipt;
+  const rb = b.signed.receipt;
+  return (
+    Date.parse(a.settledAt) - Date.parse(b.settledAt) ||
+    Date.parse(ra.countedAt) - Date.parse(rb.countedAt) ||
+    ra.seq - rb.seq ||
+    (ra.id < rb.id ? -1 : ra.id > rb.id ? 1 : 0)
+  );
+}
+
+export function emptyTotals(): EarningsTotals {
+  return { plays: 0, paidPlays: 0, freePlays: 0, unpaidPlays: 0, purchases: 0, creditsSpentThousandths: 0, artistShareTenThousandths: 0, coopShareTenThousandths: 0 };
+}
