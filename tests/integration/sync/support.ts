@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { createAppServices, type AppServices } from '../../../src/main/services/app-services';
 import { FakeClock } from '../../../src/main/services/core/clock';
 import { silentLogger } from '../../../src/main/services/core/logger';
-import type { Timers, FetchLike } from '../../../src/main/services/sync/api-client';
+import { realTimers, type Timers, type FetchLike } from '../../../src/main/services/sync/api-client';
 import type { CallResult } from '../../../src/shared/contract';
 import { tempDir } from '../server/harness';
 
@@ -53,7 +53,7 @@ export interface TestApp {
 }
 
 /** The app services on a temp data folder, a fake clock at real wall time (the server checks receipt dates), manual timers. */
-export function makeApp(serverUrl: string, options: { dataDir?: string; fetch?: FetchLike; requestTimeoutMs?: number; clock?: FakeClock } = {}): TestApp {
+export function makeApp(serverUrl: string, options: { dataDir?: string; fetch?: FetchLike; requestTimeoutMs?: number; clock?: FakeClock; realTimers?: boolean } = {}): TestApp {
   const dataDir = options.dataDir ?? tempDir('sync-app-');
   mkdirSync(dataDir, { recursive: true });
   const clock = options.clock ?? new FakeClock(1_000, Date.now());
@@ -65,7 +65,8 @@ export function makeApp(serverUrl: string, options: { dataDir?: string; fetch?: 
     settingsBackend: { store: { syncServerUrl: serverUrl } },
     host: { kind: 'web', pickFolder: async () => null, mediaUrl: (p) => `/media/${p}` },
     appVersion: '0.0.0-test',
-    sync: { autoStart: false, timers, fetch: options.fetch, requestTimeoutMs: options.requestTimeoutMs ?? 10_000, random: () => 0.5 },
+    // Manual timers never fire a request timeout; tests of timeouts use real ones (the scheduler is off either way).
+    sync: { autoStart: false, timers: options.realTimers ? realTimers : timers, fetch: options.fetch, requestTimeoutMs: options.requestTimeoutMs ?? 10_000, random: () => 0.5 },
   });
   return { app, clock, timers, dataDir, call: async (name, input = {}) => ok(await app.dispatch(name, input)) };
 }
