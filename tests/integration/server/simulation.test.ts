@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import type { SignedPlayReceipt } from '../../../src/shared/receipt';
-import { Api, TestDevice, freshStore, postgresUnavailableReason, seedCatalog, signUp, spawnServer, type ServerProcess, type StoreTarget } from './harness';
+import { type Api, TestDevice, freshStore, postgresUnavailableReason, seedCatalog, signUp, spawnServer, type ServerProcess, type StoreTarget } from './harness';
 
 /**
  * A seeded, replayable simulation of many listeners and devices against real
