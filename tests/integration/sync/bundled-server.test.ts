@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { v7 as uuidv7 } from 'uuid';
+import { createAppServices } from '../../../src/main/services/app-services';
+import { FakeClock } from '../../../src/main/services/core/clock';
+import { silentLogger } from '../../../src/main/services/core/logger';
+import { tempDir } from '../server/harness';
+import { ok } from './support';
+
+describe('no sync server set', () => {
+  it('starts the bundled server in-process on loopback, lazily, with its SQLite store in <dataDir>/coop-server', async () => {
+    const dataDir = tempDir('sync-bundled-');
+    const app = createAppServices({
+      dataDir,
+      clock: new FakeClock(1_000, Date.now()),
+      logger: silentLogger,
+      settingsBackend: { store: {} },
+      host: { kind: 'web', pickFolder: async () => null, mediaUrl: (p) => `/media/${p}` },
+      appVersion: '0.0.0-test',
+      sync: { autoStart: false },
+    });
+    try {
+      expect(ok(await app.dispatch('account.status', {}))).toMatchObject({ signedIn: false, bundledServer: true, serverUrl: null });
+      expect(existsSync(join(dataDir, 'coop-server'))).toBe(false);
+      const account = ok<{ signedIn: boolean; serverUrl: string; deviceRegistered: boolean }>(
+        await app.dispatch('account.signUp', { email: `b-${uuidv7()}@example.org`, password: 'bundled password' }),
+      );
+      expect(account).toMatchObject({ signedIn: true, deviceRegistered: true });
+      expect(account.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(existsSync(join(dataDir, 'coop-server'))).toBe(true);
+      expect(ok<{ state: string }>(await app.dispatch('sync.now', {})).state).toBe('online');
+    } finally {
+      await app.close();
+    }
+  });
+});
