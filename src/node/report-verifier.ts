@@ -29,6 +29,7 @@ export type MismatchKind =
   | 'device_listener_changed'
   | 'unknown_track'
   | 'missing_opening_state'
+  | 'opening_state'
   | 'outside_period'
   | 'not_counted'
   | 'outcome'
@@ -73,6 +74,10 @@ type Event = { kind: 'play'; play: ReportPlay } | { kind: 'purchase'; purchase: 
 const eventTime = (e: Event) => Date.parse(e.kind === 'play' ? e.play.settledAt : e.purchase.settledAt);
 
 export function verifyEarningsReport(input: unknown): VerificationResult {
+  return checkOne(input).result;
+}
+
+function checkOne(input: unknown): { result: VerificationResult; report: EarningsReport | null; closing: Map<string, ListenerTrackState> } {
   const parsed = earningsReportSchema.safeParse(input);
   if (!parsed.success) {
     const mismatches = parsed.error.issues.slice(0, 50).map<Mismatch>((issue) => ({
@@ -80,9 +85,55 @@ export function verifyEarningsReport(input: unknown): VerificationResult {
       field: issue.path.map(String).join('.'),
       message: issue.message,
     }));
-    return { ok: false, receipts: 0, verified: 0, totals: emptyTotals(), claims: { freeTrack: 0, ownTrack: 0, unpaid: 0 }, mismatches };
+    const result = { ok: false, receipts: 0, verified: 0, totals: emptyTotals(), claims: { freeTrack: 0, ownTrack: 0, unpaid: 0 }, mismatches };
+    return { result, report: null, closing: new Map() };
   }
-  return new ReportCheck(parsed.data).run();
+  const check = new ReportCheck(parsed.data);
+  return { result: check.run(), report: parsed.data, closing: check.closingStates };
+}
+
+export interface ChainResult {
+  ok: boolean;
+  reports: VerificationResult[];
+  /** Where a report's opening states or period do not continue the report before it. */
+  chain: Mismatch[];
+}
+
+/**
+ * Consecutive reports of one artist: each is verified alone, and each
+ * report's opening states must equal the states the earlier reports closed
+ * with. That closes the gap a single report leaves open: a server claiming
+ * more paid plays "before the period" than there were, to charge more now.
+ * It needs pseudonyms that are stable across the artist's reports; with
+ * per-report pseudonyms only the periods' continuity is checked.
+ */
+export function verifyEarningsReportChain(inputs: unknown[]): ChainResult {
+  const checked = inputs.map(checkOne);
+  const chain: Mismatch[] = [];
+  const known = new Map<string, ListenerTrackState>();
+  const ordered = checked.filter((c) => c.report !== null).sort((a, b) => Date.parse(a.report!.period.from) - Date.parse(b.report!.period.from));
+  ordered.forEach((c, i) => {
+    const report = c.report!;
+    const previous = ordered[i - 1]?.report;
+    if (previous && previous.period.to !== report.period.from) {
+      chain.push({ kind: 'outside_period', message: `the period ${report.period.from} does not start where the one before ended (${previous.period.to})` });
+    }
+    for (const o of report.openingStates) {
+      const key = `${o.listener}\n${o.trackId}`;
+      const before = known.get(key);
+      const owned = o.ownedBefore || o.paidPlaysBefore >= PAID_PLAYS_TO_OWN;
+      if (before && (before.paid !== o.paidPlaysBefore || before.owned !== owned)) {
+        chain.push({
+          kind: 'opening_state', listener: o.listener, trackId: o.trackId, field: 'paidPlaysBefore',
+          expected: before.paid, actual: o.paidPlaysBefore,
+          message: `listener ${o.listener} closed the earlier period with ${before.paid} paid plays of ${o.trackId}${before.owned ? ' (owned)' : ''}, but the report from ${report.period.from} opens with ${o.paidPlaysBefore}${owned ? ' (owned)' : ''}`,
+        });
+      }
+    }
+    for (const [key, state] of c.closing) known.set(key, { ...state });
+  });
+  const reports = checked.map((c) => c.result);
+  return { ok: chain.length === 0 && reports.every((r) => r.ok), reports, chain };
 }
 
 class ReportCheck {
@@ -91,6 +142,8 @@ class ReportCheck {
   private readonly perTrack = new Map<string, EarningsTotals>();
   private readonly claims = { freeTrack: 0, ownTrack: 0, unpaid: 0 };
   private verified = 0;
+  /** Per `listener\ntrack`: where the listener stood at the end of the period, after the replay. */
+  readonly closingStates = new Map<string, ListenerTrackState>();
 
   constructor(private readonly report: EarningsReport) {}
 
@@ -177,7 +230,7 @@ class ReportCheck {
   private recomputePrices(plays: ReportPlay[]): void {
     const { report } = this;
     const durationOf = new Map(report.tracks.map((t) => [t.trackId, t.durationMs]));
-    const states = new Map<string, ListenerTrackState>();
+    const states = this.closingStates;
     for (const o of report.openingStates) {
       states.set(`${o.listener}\n${o.trackId}`, { paid: o.paidPlaysBefore, owned: o.ownedBefore || o.paidPlaysBefore >= PAID_PLAYS_TO_OWN });
     }

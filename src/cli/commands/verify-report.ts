@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { formatCredits } from '../../shared/pricing';
-import { verifyEarningsReport } from '../../node/report-verifier';
+import { verifyEarningsReport, verifyEarningsReportChain } from '../../node/report-verifier';
 import { parseCommandArgs, printJson, type CliCommand } from '../command';
 
 /**
@@ -13,21 +13,30 @@ const tenThousandths = (n: number) => `${Math.floor(n / 10000)}.${String(n % 100
 
 export const verifyReportCommand: CliCommand = {
   name: 'verify-report',
-  summary: 'verify-report <file> [--json]: check an earnings report\'s signatures, prices, splits and totals',
+  summary: 'verify-report <file> [<next-period file> …] [--json]: check an earnings report\'s signatures, prices, splits and totals',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean' } });
-    const file = positionals[0];
-    if (!file) throw new Error('Usage: verify-report <file> [--json]');
-    let input: unknown;
-    try {
-      input = JSON.parse(await readFile(file, 'utf8'));
-    } catch (error) {
-      const message = `cannot read ${file} as JSON: ${(error as Error).message}`;
-      if (values.json) printJson({ ok: false, receipts: 0, verified: 0, mismatches: [{ kind: 'malformed', message }] });
-      else process.stderr.write(`${message}\n`);
-      return 2;
+    if (positionals.length === 0) throw new Error('Usage: verify-report <file> [<next-period file> …] [--json]');
+    const inputs: unknown[] = [];
+    for (const file of positionals) {
+      try {
+        inputs.push(JSON.parse(await readFile(file, 'utf8')));
+      } catch (error) {
+        const message = `cannot read ${file} as JSON: ${(error as Error).message}`;
+        if (values.json) printJson({ ok: false, receipts: 0, verified: 0, mismatches: [{ kind: 'malformed', message }] });
+        else process.stderr.write(`${message}\n`);
+        return 2;
+      }
     }
-    const result = verifyEarningsReport(input);
+    if (inputs.length > 1) {
+      // Consecutive periods: each report alone, and each one's opening states against the ones before.
+      const chain = verifyEarningsReportChain(inputs);
+      if (values.json) printJson(chain);
+      else for (const m of chain.chain) process.stdout.write(`  ${m.kind}: ${m.message}\n`);
+      if (chain.reports.some((r) => r.mismatches.some((m) => m.kind === 'malformed'))) return 2;
+      return chain.ok ? 0 : 1;
+    }
+    const result = verifyEarningsReport(inputs[0]);
     if (values.json) printJson(result);
     else {
       const t = result.totals;

@@ -44,6 +44,7 @@ export function buildReport(
   tracks: Array<{ trackId: string; title: string; durationMs: number }>,
   opening: Array<{ listener: string; trackId: string; paidPlaysBefore: number; ownedBefore?: boolean }>,
   steps: Step[],
+  periodStart = PERIOD_START,
 ): EarningsReport {
   const state = new Map(opening.map((o) => [`${o.listener}/${o.trackId}`, { paid: o.paidPlaysBefore, owned: o.ownedBefore ?? o.paidPlaysBefore >= PAID_PLAYS_TO_OWN }]));
   const perTrack = new Map<string, EarningsTotals>(tracks.map((t) => [t.trackId, emptyTotals()]));
@@ -53,7 +54,7 @@ export function buildReport(
   for (const s of steps) {
     const track = tracks.find((t) => t.trackId === s.trackId)!;
     const st = state.get(`${s.listener}/${s.trackId}`)!;
-    const settledMs = PERIOD_START + s.at * 60_000;
+    const settledMs = periodStart + s.at * 60_000;
     const bump = (price: number, kind: 'paid' | 'free' | 'unpaid' | 'purchase') => {
       const split = splitCharge(price);
       for (const t of [totals, perTrack.get(s.trackId)!]) {
@@ -118,8 +119,8 @@ export function buildReport(
   return {
     format: EARNINGS_REPORT_FORMAT,
     version: EARNINGS_REPORT_VERSION,
-    generatedAt: iso(PERIOD_START + 40 * 86_400_000),
-    period: { from: iso(PERIOD_START), to: iso(PERIOD_START + 31 * 86_400_000) },
+    generatedAt: iso(periodStart + 40 * 86_400_000),
+    period: { from: iso(periodStart), to: iso(periodStart + 31 * 86_400_000) },
     artist: { id: 'artist-1', name: 'The Testers' },
     tracks: tracks.map((t) => ({ ...t, totals: perTrack.get(t.trackId)! })),
     openingStates: opening.map((o) => ({ listener: o.listener, trackId: o.trackId, paidPlaysBefore: o.paidPlaysBefore, ownedBefore: o.ownedBefore ?? o.paidPlaysBefore >= PAID_PLAYS_TO_OWN })),

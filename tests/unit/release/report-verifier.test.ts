@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { verifyEarningsReport } from '../../../src/node/report-verifier';
+import { verifyEarningsReport, verifyEarningsReportChain } from '../../../src/node/report-verifier';
 import type { EarningsReport } from '../../../src/shared/earnings-report';
 import { splitCharge } from '../../../src/shared/pricing';
-import { sampleReport } from './report-builder';
+import { PERIOD_START, buildReport, newDevice, sampleReport } from './report-builder';
 
 const clone = (r: EarningsReport): EarningsReport => structuredClone(r);
 const kinds = (r: ReturnType<typeof verifyEarningsReport>) => [...new Set(r.mismatches.map((m) => m.kind))].sort();
@@ -109,5 +109,32 @@ describe('earnings report verifier', () => {
     const result = verifyEarningsReport({ format: 'something else' });
     expect(result.ok).toBe(false);
     expect(result.mismatches[0]!.kind).toBe('malformed');
+  });
+});
+
+describe('consecutive reports', () => {
+  const song = [{ trackId: 'trk-song', title: 'Song', durationMs: 200_000 }];
+  const device = newDevice();
+  const march = buildReport(song, [{ listener: 'P-1', trackId: 'trk-song', paidPlaysBefore: 0 }], [
+    { listener: 'P-1', device, trackId: 'trk-song', at: 1 },
+    { listener: 'P-1', device, trackId: 'trk-song', at: 2 },
+  ]);
+  const aprilStart = PERIOD_START + 31 * 86_400_000;
+  const april = (paidPlaysBefore: number) =>
+    buildReport(song, [{ listener: 'P-1', trackId: 'trk-song', paidPlaysBefore }], [{ listener: 'P-1', device, trackId: 'trk-song', at: 1 }], aprilStart);
+
+  it('chain: the next period opens where the last one closed', () => {
+    const result = verifyEarningsReportChain([april(2), march]);
+    expect(result.chain).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(result.reports[0]!.totals.creditsSpentThousandths).toBe(8); // the 3rd paid play
+  });
+
+  it('catches an inflated opening state (more paid plays "before the period" than there were)', () => {
+    const inflated = april(5); // charges 64 for what is really the 3rd play (8); valid on its own
+    expect(verifyEarningsReport(inflated).ok).toBe(true);
+    const result = verifyEarningsReportChain([march, inflated]);
+    expect(result.ok).toBe(false);
+    expect(result.chain).toEqual([expect.objectContaining({ kind: 'opening_state', expected: 2, actual: 5 })]);
   });
 });
