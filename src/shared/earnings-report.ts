@@ -6,8 +6,8 @@ import { base64UrlSchema, coopTrackIdSchema, isoInstantSchema, signedPlayReceipt
  * The earnings report an artist downloads from the sync server for a period:
  * per-track totals, and every settled play behind them **as the listener's
  * device signed it**, with the server's decision about it (play index, price,
- * artist and co-op share). Pseudonymous: a listener is a pseudonym made for
- * this report only, so play indexes can be recomputed per listener and track
+ * artist and co-op share). Pseudonymous: a listener appears only as a
+ * pseudonym, so play indexes can be recomputed per listener and track
  * without saying who listened.
  *
  * The server produces exactly this schema; `src/node/report-verifier.ts`
@@ -20,7 +20,12 @@ import { base64UrlSchema, coopTrackIdSchema, isoInstantSchema, signedPlayReceipt
 export const EARNINGS_REPORT_FORMAT = 'resonate/earnings-report';
 export const EARNINGS_REPORT_VERSION = 1;
 
-/** A per-report listener pseudonym: the same listener is the same pseudonym within one report, and unlinkable across reports. */
+/**
+ * A listener pseudonym: the same listener is the same pseudonym throughout a
+ * report. Made per report, or stable across one artist's reports (e.g. an
+ * HMAC of the account id and artist id under a server secret) so that
+ * consecutive reports can be verified as a chain; never an account id.
+ */
 export const listenerPseudonymSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z, a–z, 0–9, _ or -');
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
