@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, migrate } from '../src/main/services/db/database';
+import { openDatabase, migrate, type Db } from '../src/main/services/db/database';
 import { allMigrations } from '../src/main/services/db/migrations';
 import { FakeClock } from '../src/main/services/core/clock';
 import { QueryService } from '../src/main/services/dj/query-service';
@@ -41,40 +41,17 @@ const genres = ['House', 'Deep House', 'Tech House', 'Techno', 'Minimal', 'Drum 
 const bpmRange: Record<string, [number, number]> = { Techno: [126, 140], 'Drum & Bass': [170, 176], Dubstep: [138, 142], 'Hip Hop': [80, 100], Ambient: [60, 110], Trance: [132, 140] };
 const artists = Array.from({ length: 6000 }, () => `${cap(word())} ${cap(word())}`).concat(['Mattias W', 'Mattias Wendel']);
 
+// QUERY_BENCH_DB=<file> keeps the built library there and reuses it (for tuning); default: a temp folder.
+const keep = process.env.QUERY_BENCH_DB;
 const root = mkdtempSync(join(tmpdir(), 'query-bench-'));
 try {
-  const db = openDatabase(join(root, 'library.sqlite'));
+  const file = keep ?? join(root, 'library.sqlite');
+  const reuse = keep !== undefined && existsSync(keep);
+  const db = openDatabase(file);
   migrate(db, allMigrations);
-  db.prepare("INSERT INTO library_folders (id, path, added_at) VALUES (1, '/music', 0)").run();
   const clock = new FakeClock();
   const now = clock.nowMs();
-  const insert = db.prepare(
-    `INSERT INTO library_tracks (folder_id, path, size, mtime_ms, fingerprint, status, title, artist, album_artist, album, genre,
-       year, duration_ms, container, codec, bpm, musical_key, play_count, last_played_at, added_at, updated_at)
-     VALUES (1, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const built = performance.now();
-  db.transaction(() => {
-    for (let i = 0; i < TRACKS; i++) {
-      const genre = pick(genres);
-      const [lo, hi] = bpmRange[genre] ?? [115, 132];
-      const artist = pick(artists);
-      const key = random() < 0.85 ? formatKey(pick(ALL_KEYS), pick(['camelot', 'musical', 'musical', 'openkey'] as const)) : null;
-      const plays = random() < 0.4 ? 0 : Math.floor(-Math.log(random()) * 6);
-      const added = now - Math.floor(random() * 5 * 365) * DAY;
-      const flac = random() < 0.3;
-      insert.run(
-        `/music/${artist}/${i}.${flac ? 'flac' : 'mp3'}`, 8_000_000, `fp${i}`, random() < 0.98 ? 'ok' : 'missing',
-        `${cap(word())} ${word()}`, artist, artist, `${cap(word())} ${cap(word())}`, genre, 1990 + Math.floor(random() * 36),
-        180_000 + Math.floor(random() * 300_000), flac ? 'FLAC' : 'MPEG', flac ? 'FLAC' : 'MPEG 1 Layer 3',
-        random() < 0.9 ? Math.round((lo + random() * (hi - lo)) * 100) / 100 : null, key, plays,
-        plays ? added + Math.floor(random() * (now - added)) : null, added, added,
-      );
-    }
-  })();
-  db.exec('ANALYZE');
-  report('build_library', performance.now() - built, 'ms', 'info');
-
+  if (!reuse) buildLibrary(db, now);
   const queries = new QueryService(db, clock);
   const representative: [string, string][] = [
     ['all_by_artist', ''],
@@ -112,4 +89,35 @@ try {
   db.close();
 } finally {
   rmSync(root, { recursive: true, force: true });
+}
+
+function buildLibrary(db: Db, now: number): void {
+  db.prepare("INSERT INTO library_folders (id, path, added_at) VALUES (1, '/music', 0)").run();
+  const insert = db.prepare(
+    `INSERT INTO library_tracks (folder_id, path, size, mtime_ms, fingerprint, status, title, artist, album_artist, album, genre,
+       year, duration_ms, container, codec, bpm, musical_key, play_count, last_played_at, added_at, updated_at)
+     VALUES (1, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const built = performance.now();
+  db.transaction(() => {
+    for (let i = 0; i < TRACKS; i++) {
+      const genre = pick(genres);
+      const [lo, hi] = bpmRange[genre] ?? [115, 132];
+      const artist = pick(artists);
+      const key = random() < 0.85 ? formatKey(pick(ALL_KEYS), pick(['camelot', 'musical', 'musical', 'openkey'] as const)) : null;
+      const plays = random() < 0.4 ? 0 : Math.floor(-Math.log(random()) * 6);
+      const added = now - Math.floor(random() * 5 * 365) * DAY;
+      const flac = random() < 0.3;
+      insert.run(
+        `/music/${artist}/${i}.${flac ? 'flac' : 'mp3'}`, 8_000_000, `fp${i}`, random() < 0.98 ? 'ok' : 'missing',
+        `${cap(word())} ${word()}`, artist, artist, `${cap(word())} ${cap(word())}`, genre, 1990 + Math.floor(random() * 36),
+        180_000 + Math.floor(random() * 300_000), flac ? 'FLAC' : 'MPEG', flac ? 'FLAC' : 'MPEG 1 Layer 3',
+        random() < 0.9 ? Math.round((lo + random() * (hi - lo)) * 100) / 100 : null, key, plays,
+        plays ? added + Math.floor(random() * (now - added)) : null, added, added,
+      );
+    }
+  })();
+  db.exec('ANALYZE');
+  report('build_library', performance.now() - built, 'ms', 'info');
+
 }

@@ -7,6 +7,9 @@ import { parseQuery } from '../../../shared/query';
 import { compileQuery } from './query-sql';
 import { SORT_SQL, TIE_BREAK, TRACK_COLUMNS, toDjTrack, type TrackRow } from './track-rows';
 
+/** Up to this many matches, a page is sorted from the matches alone. */
+const FEW_MATCHES = 3_000;
+
 /**
  * Runs DJ queries against the library, sorted and paged in SQL. Statements
  * are cached by their SQL text: the text depends only on the query's shape,
@@ -24,9 +27,17 @@ export class QueryService {
     const { sql, params } = this.where(input.query, input.status);
     const total = (this.prepare(`SELECT count(*) AS n FROM library_tracks t WHERE ${sql}`).get(...params) as { n: number }).n;
     const direction = input.direction === 'desc' ? 'DESC' : 'ASC';
-    const rows = this.prepare(
-      `SELECT ${TRACK_COLUMNS} FROM library_tracks t WHERE ${sql}
-       ORDER BY ${SORT_SQL[input.sort]} ${direction}, ${TIE_BREAK} LIMIT ? OFFSET ?`,
+    const order = `ORDER BY ${SORT_SQL[input.sort]} ${direction}, ${TIE_BREAK} LIMIT ? OFFSET ?`;
+    // Few matches: find them first (a scan of the narrow filter index), then
+    // sort just those. Many matches: let SQLite walk the sort's own index,
+    // where matches are dense enough to fill a page quickly.
+    const rows = (
+      total <= FEW_MATCHES
+        ? this.prepare(
+            `WITH hits(id) AS MATERIALIZED (SELECT t.id FROM library_tracks t WHERE ${sql})
+             SELECT ${TRACK_COLUMNS} FROM hits JOIN library_tracks t ON t.id = hits.id ${order}`,
+          )
+        : this.prepare(`SELECT ${TRACK_COLUMNS} FROM library_tracks t WHERE ${sql} ${order}`)
     ).all(...params, input.limit, input.offset) as TrackRow[];
     return { total, offset: input.offset, rows: rows.map(toDjTrack) };
   }

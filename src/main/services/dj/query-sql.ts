@@ -95,9 +95,28 @@ function textSearch(terms: readonly Extract<QueryNode, { type: 'text' }>[], para
   return conditions.length === 1 ? conditions[0]! : `(${conditions.join(' AND ')})`;
 }
 
+/** Text fields the library's FTS index holds (its `artist` column has artist and album artist). */
+const FTS_FIELDS = new Set<TextField>(['artist', 'title', 'album']);
+
+/**
+ * `artist:"Mattias W"` through the FTS index: the words in order, each
+ * matching from a word start, the last as a prefix (so "Mattias W" finds
+ * "Mattias Wendel"). Null when the text has no indexable words.
+ */
+function ftsColumnSearch(field: TextField, text: string, params: unknown[]): string | null {
+  const tokens = text.normalize('NFC').match(TOKEN);
+  if (!tokens) return null;
+  params.push(`{${field}} : "${tokens.join(' ')}"*`);
+  return 't.id IN (SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ?)';
+}
+
 function field(test: FieldTest, params: unknown[], ctx: CompileContext): string {
   switch (test.kind) {
     case 'text': {
+      if (!test.exact && FTS_FIELDS.has(test.field)) {
+        const search = ftsColumnSearch(test.field, test.text, params);
+        if (search) return search;
+      }
       let text = test.text;
       if (test.field === 'format') text = FORMAT_ALIASES[text.toLowerCase()] ?? text;
       const columns = TEXT_COLUMNS[test.field];

@@ -1,4 +1,5 @@
 import type { Migration } from '../db/database';
+import { keyOrderSql } from './track-rows';
 
 /**
  * The DJ domain's tables: lists (folders, crates, playlists, smart
@@ -47,6 +48,30 @@ export const djMigrations: Migration[] = [
         CREATE INDEX dj_tracks_bpm ON library_tracks(bpm);
         CREATE INDEX dj_tracks_key ON library_tracks(musical_key);
       `);
+    },
+  },
+  {
+    // A narrow covering index of the columns DJ filters read, so a query
+    // scans it (~10x narrower than the rows) instead of the whole table.
+    // Artist, title and album filters go through the library's FTS index.
+    id: 'dj-002-filter-index',
+    up(db) {
+      db.exec(`
+        DROP INDEX IF EXISTS dj_tracks_bpm;
+        DROP INDEX IF EXISTS dj_tracks_key;
+        CREATE INDEX dj_tracks_filter ON library_tracks(
+          status, bpm, musical_key, play_count, added_at, last_played_at, year, genre, codec, container
+        );
+        ANALYZE;
+      `);
+    },
+  },
+  {
+    // Sorting by key (Camelot wheel order) walks this expression index. If the
+    // key spellings ever change, a new migration must recreate it.
+    id: 'dj-003-key-order-index',
+    up(db) {
+      db.exec(`CREATE INDEX dj_tracks_key_order ON library_tracks(status, (${keyOrderSql('musical_key')}))`);
     },
   },
 ];

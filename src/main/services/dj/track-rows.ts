@@ -43,9 +43,11 @@ export interface TrackRow {
  * uses; tracks without a key come last. Built from our own key table, not
  * from user text.
  */
-const KEY_ORDER_SQL = `CASE t.musical_key ${ALL_KEYS.flatMap((key, i) =>
-  keySpellings(key).map((s) => `WHEN '${s}' THEN ${i}`),
-).join(' ')} ELSE 99 END`;
+export function keyOrderSql(column: string): string {
+  return `CASE ${column} ${ALL_KEYS.flatMap((key, i) => keySpellings(key).map((s) => `WHEN '${s}' THEN ${i}`)).join(' ')} ELSE 99 END`;
+}
+/** The same expression is indexed (schema `dj-003`), so sorting by key walks an index. */
+const KEY_ORDER_SQL = keyOrderSql('t.musical_key');
 
 /** The SQL behind each sort; ties fall back to album order, then id, so paging is stable. */
 export const SORT_SQL: Record<TrackSortField, string> = {
