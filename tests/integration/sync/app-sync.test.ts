@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { FakeClock } from '../../../src/main/services/core/clock';
-import { Api, freshStore, runCli, signIn, type StoreTarget } from '../server/harness';
+import { freshStore, runCli, signIn, type Api, type StoreTarget } from '../server/harness';
 import { expectNothingPending, listen, makeApp, makeAudioFolder, serverProcess, type TestApp } from './support';
 
 /**

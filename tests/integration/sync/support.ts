@@ -93,7 +93,7 @@ export function expectNothingPending(status: { pendingReceipts: number; pendingT
 }
 
 import { spawn } from 'node:child_process';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import { createInterface } from 'node:readline';
 import { resolve as resolvePath } from 'node:path';
 import { TEST_CONFIG, type StoreTarget } from '../server/harness';
@@ -146,7 +146,7 @@ export type FaultMode = 'pass' | 'error500' | 'hang' | 'close_mid_response' | 'g
  */
 export async function faultProxy(target: string): Promise<{ url: string; mode: FaultMode; forwarded: string[]; close(): Promise<void> }> {
   const state = { mode: 'pass' as FaultMode, forwarded: [] as string[] };
-  const hanging = new Set<import('node:http').ServerResponse>();
+  const hanging = new Set<ServerResponse>();
   const server: Server = createServer((req, res) => {
     const mode = state.mode;
     if (mode === 'error500') {
