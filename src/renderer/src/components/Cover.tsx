@@ -8,7 +8,11 @@ export function Cover({ path, alt, size, className = '' }: { path: string | null
   const style = { width: size, height: size };
   if (!url || failed === url) {
     return (
-      <div className={`cover cover-empty ${className}`} style={style} role="img" aria-label={alt}>
+      <div
+        className={`cover cover-empty ${className}`}
+        style={style}
+        {...(alt ? { role: 'img', 'aria-label': alt } : { 'aria-hidden': true })}
+      >
         <svg viewBox="0 0 24 24" width={size * 0.4} height={size * 0.4} aria-hidden="true">
           <path fill="currentColor" d="M12 3v10.55A4 4 0 1 0 14 17V7h4V3h-6z" />
         </svg>

@@ -16,7 +16,12 @@ export function Sidebar() {
     <li key={id}>
       <button type="button" className="sidebar-item" aria-current={view === id ? 'page' : undefined} onClick={() => go(id)}>
         {t(`nav.${id}`)}
-        {extra && <span className="sidebar-count">{extra}</span>}
+        {extra && (
+          <span className="sidebar-count">
+            <span className="visually-hidden">, </span>
+            {extra}
+          </span>
+        )}
       </button>
     </li>
   );

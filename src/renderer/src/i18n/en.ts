@@ -33,7 +33,7 @@ export const en = {
     noMatch: 'No track matches “{{search}}”.',
     selected_one: '{{count}} selected',
     selected_other: '{{count}} selected',
-    play: 'Play',
+    play: 'Play selected',
     playNext: 'Play next',
     addToQueue: 'Add to queue',
     columns: {

@@ -1,0 +1,184 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { makeAudioFixtures, type AudioFixtures } from './support/audio-fixtures';
+import { launchChromium, startWebHost, watchPageErrors, type RunningWebHost } from './support/web-app';
+
+/**
+ * The local library end to end, in real Chromium through the web host: real
+ * audio files made with ffmpeg, added through the UI, browsed, searched and
+ * played. One page goes through the steps in order.
+ */
+test.describe.configure({ mode: 'serial' });
+
+let browser: Browser;
+let host: RunningWebHost;
+let page: Page;
+let music: AudioFixtures;
+let errors: string[];
+
+test.beforeAll(async () => {
+  music = makeAudioFixtures();
+  browser = await launchChromium();
+  host = await startWebHost();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  errors = watchPageErrors(page);
+  await page.goto(host.openUrl);
+});
+test.afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: new RegExp(`^${name}(\\s*,\\s*\\d+)?$`) });
+const grid = () => page.getByRole('grid', { name: 'Tracks' });
+const rowOf = (title: string) => grid().getByRole('row').filter({ hasText: title });
+const elapsedSeconds = async () => {
+  const [m, s] = (await page.getByTestId('elapsed').innerText()).split(':').map(Number);
+  return m! * 60 + s!;
+};
+
+async function expectNoSeriousA11yViolations(view: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const summary = serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(summary, `axe on ${view}`).toEqual([]);
+}
+
+test('first run invites to add a folder; adding it through the path field lists the tracks with tags and durations', async () => {
+  await expect(page.getByRole('heading', { name: 'Welcome to Resonate' })).toBeVisible();
+  await page.getByLabel('Music folder path').fill(music.root);
+  await page.getByRole('button', { name: 'Add folder' }).click();
+
+  await expect(page.getByTestId('track-count')).toHaveText(`${music.tracks.length} tracks`, { timeout: 30_000 });
+  for (const track of music.tracks) {
+    const row = rowOf(track.title);
+    await expect(row).toHaveCount(1);
+    const seconds = String(track.seconds % 60).padStart(2, '0');
+    await expect(row).toContainText(`${Math.floor(track.seconds / 60)}:${seconds}`);
+    await expect(row).toContainText(track.artist);
+    await expect(row).toContainText(track.album);
+    await expect(row).toContainText(track.format);
+  }
+  // The corrupt files are not in the table.
+  await expect(rowOf('Broken Record')).toHaveCount(0);
+});
+
+test('search narrows the list as you type, and Ctrl+F focuses it', async () => {
+  await page.getByTestId('track-table').focus();
+  await page.keyboard.press('Control+f');
+  const search = page.getByRole('searchbox', { name: 'Search the library' });
+  await expect(search).toBeFocused();
+  await search.pressSequentially('cop', { delay: 40 });
+  await expect(page.getByTestId('track-count')).toHaveText('2 tracks match “cop”');
+  await expect(rowOf('Opal Morning')).toHaveCount(1);
+  await expect(rowOf('First Light')).toHaveCount(0);
+  await search.pressSequentially('per f', { delay: 40 });
+  await expect(page.getByTestId('track-count')).toHaveText('2 tracks match “copper f”');
+  await search.press('Backspace');
+  await search.pressSequentially('xyz', { delay: 40 });
+  await expect(page.getByText('No track matches “copper xyz”.')).toBeVisible();
+  await search.fill('');
+  await expect(page.getByTestId('track-count')).toHaveText(`${music.tracks.length} tracks`);
+});
+
+test('the corrupt files are listed under Problems with their reason', async () => {
+  await nav('Problems').click();
+  const problems = page.getByRole('table', { name: 'Files that could not be added' });
+  for (const file of music.corrupt) await expect(problems).toContainText(file.split('/').pop()!);
+  await nav('Library').click();
+});
+
+test('playing a track advances the elapsed time; next, previous and the queue work', async () => {
+  await rowOf('Long Horizon').dblclick();
+  await expect(page.getByTestId('np-title')).toHaveText('Long Horizon');
+  await expect(page.getByTestId('duration')).toHaveText('1:00');
+  await expect(page.getByTestId('play-pause')).toHaveAccessibleName('Pause');
+  await expect.poll(elapsedSeconds, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+
+  // Sorted by artist, then album and track: after Long Horizon comes Copper Field's first track.
+  await page.getByRole('button', { name: 'Next track' }).click();
+  await expect(page.getByTestId('np-title')).toHaveText('Opal Morning');
+  await expect.poll(elapsedSeconds, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+  // Within the first seconds "previous" goes back a track (later it restarts the track).
+  await page.getByRole('button', { name: 'Previous track' }).click();
+  await expect(page.getByTestId('np-title')).toHaveText('Long Horizon');
+
+  // Queue: "play next" puts a track right after the current one.
+  await rowOf('Tidal Glass').click();
+  await page.getByRole('toolbar').getByRole('button', { name: 'Play next' }).click();
+  await page.getByTestId('queue-toggle').click();
+  const queue = page.getByTestId('queue-panel');
+  const items = queue.getByTestId('queue-item');
+  const current = queue.locator('[aria-current="true"]');
+  await expect(current).toContainText('Long Horizon');
+  const titles = async () => (await items.allInnerTexts()).map((t) => t.split('\n')[0]);
+  const list = await titles();
+  expect(list[list.indexOf('Long Horizon') + 1]).toBe('Tidal Glass');
+
+  // Reorder with the buttons (drag and drop does the same through the same action).
+  const at = list.indexOf('Long Horizon');
+  await items.nth(at + 1).getByRole('button', { name: 'Move Tidal Glass down' }).click();
+  const moved = await titles();
+  expect(moved[at + 1]).toBe(list[at + 2]);
+  expect(moved[at + 2]).toBe('Tidal Glass');
+
+  // The player goes on to what the queue says is next, in its own time too.
+  await page.getByRole('button', { name: 'Next track' }).click();
+  await expect(page.getByTestId('np-title')).toHaveText(moved[moved.indexOf('Long Horizon') + 1]!);
+  await expect.poll(elapsedSeconds, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+
+  // Clear leaves only the playing track.
+  await queue.getByRole('button', { name: 'Clear queue' }).click();
+  await expect(items).toHaveCount(1);
+  await page.getByRole('button', { name: 'Close queue' }).click();
+
+  // Keyboard: Enter on a row of the grid plays it; Space pauses.
+  await page.getByTestId('track-table').focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('np-title')).toHaveText('First Light');
+  await expect.poll(elapsedSeconds, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('play-pause')).toHaveAccessibleName('Play');
+  const paused = await elapsedSeconds();
+  await page.waitForTimeout(1500);
+  expect(await elapsedSeconds()).toBe(paused);
+});
+
+test('album grid, album page and artist page show the library', async () => {
+  await nav('Albums').click();
+  await expect(page.getByRole('button', { name: 'Northern Lights by Aurora Lane' })).toBeVisible();
+  await expectNoSeriousA11yViolations('albums');
+  await page.getByRole('button', { name: 'Field Notes by Copper Field' }).click();
+  await expect(page.getByRole('heading', { name: 'Field Notes' })).toBeVisible();
+  await expect(grid().getByRole('row')).toHaveCount(3); // header + 2 tracks
+
+  await nav('Artists').click();
+  await page.getByRole('button', { name: /Aurora Lane/ }).click();
+  await expect(page.getByRole('heading', { name: 'Aurora Lane' })).toBeVisible();
+  await expect(page.getByRole('grid', { name: 'Tracks' }).getByRole('row')).toHaveCount(5);
+  await expectNoSeriousA11yViolations('artist page');
+  await nav('Artists').click();
+  await expectNoSeriousA11yViolations('artists');
+});
+
+test('axe finds no serious or critical violations on the main views', async () => {
+  for (const view of ['Library', 'Problems', 'Settings']) {
+    await nav(view).click();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expectNoSeriousA11yViolations(view);
+  }
+});
+
+test('screenshot of the library view with real content', async () => {
+  await nav('Library').click();
+  await rowOf('Long Horizon').dblclick();
+  await expect.poll(elapsedSeconds, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
+  await rowOf('Tidal Glass').click();
+  mkdirSync('docs/screenshots', { recursive: true });
+  await page.screenshot({ path: 'docs/screenshots/library.png' });
+  // Images the host has not got (a cover for a track without one) are not errors of the page.
+  expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+});
