@@ -14,6 +14,8 @@ import { createTrackMediaResolver } from './media/track-media';
 import { createStream2OwnDomain } from './stream2own/domain';
 import type { KeyProtector } from './wallet/device-identity';
 import { createSyncDomain, type SyncDomainDeps } from './sync/domain';
+import { createReleaseDomain, type AnalysisWorkerEntry } from './release';
+import { createDjDomain } from './dj';
 
 /** What a host (Electron or the web host) provides that services cannot do themselves. */
 export interface HostAdapter {
@@ -33,6 +35,8 @@ export interface AppServicesOptions {
   appVersion: string;
   /** Where the library's scan worker is (the bundled host's own entry); default: next to the source. */
   scanWorker?: ScanWorkerEntry;
+  /** Where the release checks' audio-analysis worker is (the bundled host's own entry); default: next to the source. */
+  analysisWorker?: AnalysisWorkerEntry;
   /** Wraps the device's receipt-signing key at rest (Electron: safeStorage); default: a 0600 file. */
   keyProtector?: KeyProtector;
   /** The sync engine's network, timers and pace (tests); the server URL is the `syncServerUrl` setting. */
@@ -64,6 +68,10 @@ export function createAppServices(options: AppServicesOptions) {
   const sync = createSyncDomain({
     db, dataDir, clock: options.clock, logger, events, settings, stream2own, keyProtector: options.keyProtector, ...options.sync,
   });
+  const release = createReleaseDomain({
+    scratchDir: join(dataDir, 'release-drafts'), media, events, logger, analysisWorker: options.analysisWorker,
+  });
+  const dj = createDjDomain({ db, events, clock: options.clock, logger, dataDir, appVersion: options.appVersion });
   let echoCalls = 0;
 
   const handlers: CallHandlers = {
@@ -82,6 +90,8 @@ export function createAppServices(options: AppServicesOptions) {
     ...library.handlers,
     ...stream2own.handlers,
     ...sync.handlers,
+    ...release.handlers,
+    ...dj.handlers,
     // Co-op tracks not on this device are downloaded on play (docs/sync.md).
     'player.open': sync.wrapPlayerOpen(stream2own.handlers['player.open']),
   };
@@ -97,11 +107,15 @@ export function createAppServices(options: AppServicesOptions) {
     library,
     stream2own,
     sync,
+    release,
+    dj,
     dispatch,
     logger,
     async close(): Promise<void> {
       await sync.close();
       await library.close();
+      await release.close();
+      await dj.close();
       db.close();
     },
   };

@@ -3,6 +3,7 @@ import type { CallResult, CallSpec, EventSpec } from './define';
 import { appCalls, appEvents } from './app';
 import { libraryCalls, libraryEvents } from './library';
 import { releaseCalls, releaseEvents } from './release';
+import { djCalls, djEvents } from './dj';
 import { playerCalls, playerEvents } from './player';
 import { walletCalls, walletEvents } from './wallet';
 import { syncCalls, syncEvents } from './sync';
@@ -18,6 +19,7 @@ export const contractCalls = {
   ...appCalls,
   ...libraryCalls,
   ...releaseCalls,
+  ...djCalls,
   ...playerCalls,
   ...walletCalls,
   ...syncCalls,
@@ -27,6 +29,7 @@ export const contractEvents = {
   ...appEvents,
   ...libraryEvents,
   ...releaseEvents,
+  ...djEvents,
   ...playerEvents,
   ...walletEvents,
   ...syncEvents,
