@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { CachedFile } from './cached-file';
 
 /**
  * The exact duration of an Ogg file (Vorbis, Opus, FLAC-in-Ogg) from its
@@ -14,30 +14,38 @@ const HEAD_BYTES = 512;
 const CAPTURE = Buffer.from('OggS');
 
 export async function oggDurationMs(file: string, sampleRate: number | undefined): Promise<number | null> {
-  const handle = await open(file, 'r');
+  const cached = CachedFile.open(file);
   try {
-    const { size } = await handle.stat();
-    if (size < 28) return null;
-    const head = Buffer.alloc(Math.min(HEAD_BYTES, size));
-    await handle.read(head, 0, head.length, 0);
-    if (!head.subarray(0, 4).equals(CAPTURE)) return null;
-    const serial = head.readUInt32LE(14);
-    const opus = head.indexOf('OpusHead');
-    // A tail large enough to hold the last page (pages are at most ~64 KiB).
-    const tailLength = Math.min(TAIL_BYTES + 27, size);
-    const tail = Buffer.alloc(tailLength);
-    await handle.read(tail, 0, tailLength, size - tailLength);
-    const granule = lastGranule(tail, serial);
-    if (granule === null || granule <= 0n) return null;
-    if (opus >= 0 && opus + 12 <= head.length) {
-      const preSkip = head.readUInt16LE(opus + 10);
-      return Math.max(0, Math.round((Number(granule - BigInt(preSkip)) / 48_000) * 1000));
-    }
-    if (!sampleRate) return null;
-    return Math.round((Number(granule) / sampleRate) * 1000);
+    return oggDurationFromFile(cached, sampleRate);
   } finally {
-    await handle.close();
+    cached.close();
   }
+}
+
+/** As `oggDurationMs`, on a file already open (its head and tail blocks are usually cached by then). */
+export function oggDurationFromFile(file: CachedFile, sampleRate: number | undefined): number | null {
+  const size = file.size;
+  if (size < 28) return null;
+  const head = file.bytes(0, HEAD_BYTES);
+  if (!head.subarray(0, 4).equals(CAPTURE)) return null;
+  const serial = head.readUInt32LE(14);
+  const opus = head.indexOf('OpusHead');
+  // The last page starts in the last block nearly always (pages are a few KiB); a tail
+  // large enough to hold any last page (at most ~64 KiB) otherwise. The last page
+  // header in a window is the file's last one, so the short try is exact when it finds one.
+  let granule: bigint | null = null;
+  for (const want of [CachedFile.BLOCK, TAIL_BYTES + 27]) {
+    const tailLength = Math.min(want, size);
+    granule = lastGranule(file.bytes(size - tailLength, tailLength), serial);
+    if (granule !== null || tailLength === size) break;
+  }
+  if (granule === null || granule <= 0n) return null;
+  if (opus >= 0 && opus + 12 <= head.length) {
+    const preSkip = head.readUInt16LE(opus + 10);
+    return Math.max(0, Math.round((Number(granule - BigInt(preSkip)) / 48_000) * 1000));
+  }
+  if (!sampleRate) return null;
+  return Math.round((Number(granule) / sampleRate) * 1000);
 }
 
 /** The granule position of the last complete-looking page of the stream. */

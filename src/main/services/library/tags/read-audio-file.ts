@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
-import { parseFile, type IAudioMetadata } from 'music-metadata';
+import { extname } from 'node:path';
+import { parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
+import { CachedFile, CachedFileTokenizer } from './cached-file';
+import { hasEmbeddedArt } from './embedded-art';
 import { readBpm, readMusicalKey, type NativeTags } from './musical-tags';
-import { oggDurationMs } from './ogg-duration';
+import { oggDurationFromFile } from './ogg-duration';
 
 /** What one audio file says about itself. Empty strings mean "not tagged". */
 export interface AudioFileInfo {
@@ -58,25 +60,55 @@ export class FileProblem extends Error {
   }
 }
 
+/** Formats whose embedded art `hasEmbeddedArt` finds from the tag structure; others decode pictures to know. */
+const ART_FROM_STRUCTURE = new Set(['mp3', 'mp2', 'flac', 'ogg', 'oga', 'opus', 'm4a', 'm4b', 'mp4', 'aac']);
+
 /**
  * Reads tags and format of one file without reading the whole file: the
  * tags live at the head (or tail), and durations come from headers, the
  * Xing/VBRI frame, a CBR estimate from the file size (music-metadata does
  * that for MPEG without `duration: true`), or the last Ogg page.
+ *
+ * One file descriptor, synchronous block reads through `CachedFile` (this
+ * runs in a scan worker, whose thread may block): the fingerprint, the tag
+ * parser, the Ogg tail and the art check share the same few blocks.
+ * Pictures are never decoded: whether there is one is read from the tags'
+ * structure.
  */
 export async function readAudioFile(file: string): Promise<AudioFileInfo> {
-  const { size, fingerprint } = await fingerprintFile(file);
+  let cached: CachedFile;
+  try {
+    cached = CachedFile.open(file);
+  } catch (error) {
+    throw classifyFsError(error);
+  }
+  try {
+    return await readOpenFile(cached, file);
+  } finally {
+    cached.close();
+  }
+}
+
+async function readOpenFile(file: CachedFile, path: string): Promise<AudioFileInfo> {
+  const size = file.size;
   if (size === 0) throw new FileProblem('empty', 'The file is empty (0 bytes).');
+  let fingerprint: string;
+  try {
+    fingerprint = fingerprintOf(file);
+  } catch (error) {
+    throw classifyFsError(error);
+  }
+  const artFromStructure = ART_FROM_STRUCTURE.has(extname(path).slice(1).toLowerCase());
   let meta: IAudioMetadata;
   try {
-    meta = await parseFile(file, { duration: false, skipCovers: false });
+    meta = await parseFromTokenizer(new CachedFileTokenizer(file, path), { duration: false, skipCovers: artFromStructure });
   } catch (error) {
     throw classifyParseError(error);
   }
   const { format, common } = meta;
   let durationMs = format.duration && Number.isFinite(format.duration) ? Math.round(format.duration * 1000) : 0;
   const isOgg = format.container?.toLowerCase() === 'ogg';
-  if (isOgg) durationMs = (await oggDurationMs(file, format.sampleRate)) ?? durationMs;
+  if (isOgg) durationMs = oggDurationFromFile(file, format.sampleRate) ?? durationMs;
   if (!format.sampleRate && !durationMs && !format.codec) {
     throw new FileProblem('not_audio', 'No audio stream was found in this file.');
   }
@@ -88,6 +120,14 @@ export async function readAudioFile(file: string): Promise<AudioFileInfo> {
     throw new FileProblem('corrupt', 'The file has audio headers but no playable audio (truncated?).');
   }
   const native = meta.native as unknown as NativeTags;
+  let hasArt = (common.picture?.length ?? 0) > 0;
+  if (artFromStructure) {
+    try {
+      hasArt = hasEmbeddedArt(file, format.container ?? '');
+    } catch {
+      hasArt = false; // a damaged tag: no art is the safe answer
+    }
+  }
   return {
     size,
     fingerprint,
@@ -113,7 +153,7 @@ export async function readAudioFile(file: string): Promise<AudioFileInfo> {
       albumGainDb: finite(common.replaygain_album_gain?.dB),
       albumPeak: finite(common.replaygain_album_peak?.ratio),
     },
-    hasArt: (common.picture?.length ?? 0) > 0,
+    hasArt,
   };
 }
 
@@ -121,29 +161,33 @@ const SAMPLE = 16 * 1024;
 
 /**
  * A cheap content fingerprint for recognising a moved or renamed file:
- * the size plus samples from the start, middle and end of the file.
+ * the size plus samples from the start, middle and end of the file. (The
+ * same bytes as ever, so libraries scanned before still recognise moves;
+ * the head and tail samples are blocks the tag reader reads anyway.)
  */
 export async function fingerprintFile(file: string): Promise<{ size: number; fingerprint: string }> {
-  let handle;
+  let cached: CachedFile;
   try {
-    handle = await open(file, 'r');
+    cached = CachedFile.open(file);
   } catch (error) {
     throw classifyFsError(error);
   }
   try {
-    const { size } = await handle.stat();
-    const hash = createHash('sha1').update(String(size));
-    const buffer = Buffer.alloc(SAMPLE);
-    for (const at of new Set([0, Math.max(0, Math.floor(size / 2) - SAMPLE / 2), Math.max(0, size - SAMPLE)])) {
-      const { bytesRead } = await handle.read(buffer, 0, SAMPLE, at);
-      hash.update(buffer.subarray(0, bytesRead));
-    }
-    return { size, fingerprint: hash.digest('base64url') };
+    return { size: cached.size, fingerprint: fingerprintOf(cached) };
   } catch (error) {
     throw classifyFsError(error);
   } finally {
-    await handle.close();
+    cached.close();
   }
+}
+
+function fingerprintOf(file: CachedFile): string {
+  const size = file.size;
+  const hash = createHash('sha1').update(String(size));
+  for (const at of new Set([0, Math.max(0, Math.floor(size / 2) - SAMPLE / 2), Math.max(0, size - SAMPLE)])) {
+    hash.update(file.bytes(at, SAMPLE));
+  }
+  return hash.digest('base64url');
 }
 
 export function classifyFsError(error: unknown): FileProblem {

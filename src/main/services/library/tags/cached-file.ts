@@ -1,0 +1,137 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { AbstractTokenizer, EndOfStreamError, type IFileInfo, type IReadChunkOptions } from 'strtok3';
+
+/**
+ * One open file read with synchronous `pread`s through a small cache of
+ * aligned blocks. Scan workers own their thread, so blocking reads cost a
+ * system call each instead of a thread-pool round trip; the tag parser's
+ * many small reads, the fingerprint's samples and the Ogg tail all come out
+ * of the same few blocks, from one file descriptor opened once.
+ */
+export class CachedFile {
+  static readonly BLOCK = 16 * 1024;
+  /** Reads this large go straight into the caller's buffer (e.g. a whole ID3v2 tag with its cover). */
+  private static readonly DIRECT = 64 * 1024;
+  private readonly blocks = new Map<number, Buffer>();
+  private closed = false;
+
+  private constructor(
+    private readonly fd: number,
+    readonly size: number,
+  ) {}
+
+  /** Opens a file for reading; throws the system error (ENOENT, EACCES, ELOOP…) as is. */
+  static open(path: string): CachedFile {
+    const fd = openSync(path, 'r');
+    try {
+      const stats = fstatSync(fd);
+      if (stats.isDirectory()) throw Object.assign(new Error(`EISDIR: ${path}`), { code: 'EISDIR' });
+      return new CachedFile(fd, stats.size);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+  }
+
+  /** Copies up to `length` bytes at `position` into `target`; fewer only at the end of the file. */
+  read(target: Uint8Array, offset: number, length: number, position: number): number {
+    const end = Math.min(position + length, this.size);
+    if (end <= position) return 0;
+    if (end - position >= CachedFile.DIRECT) return this.readDirect(target, offset, end - position, position);
+    let at = position;
+    while (at < end) {
+      const index = Math.floor(at / CachedFile.BLOCK);
+      const block = this.block(index);
+      const from = at - index * CachedFile.BLOCK;
+      const count = Math.min(block.length - from, end - at);
+      if (count <= 0) break;
+      target.set(block.subarray(from, from + count), offset + (at - position));
+      at += count;
+    }
+    return at - position;
+  }
+
+  /** `length` bytes at `position` (fewer at the end of the file), as a new buffer. */
+  bytes(position: number, length: number): Buffer {
+    const start = Math.max(0, Math.min(position, this.size));
+    const out = Buffer.allocUnsafe(Math.max(0, Math.min(length, this.size - start)));
+    return out.subarray(0, this.read(out, 0, out.length, start));
+  }
+
+  /** Every block read so far, in file order: what the tag parser has looked at. */
+  *readBlocks(): Iterable<{ offset: number; bytes: Buffer }> {
+    for (const index of [...this.blocks.keys()].sort((a, b) => a - b)) {
+      yield { offset: index * CachedFile.BLOCK, bytes: this.blocks.get(index)! };
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.blocks.clear();
+    closeSync(this.fd);
+  }
+
+  private block(index: number): Buffer {
+    let block = this.blocks.get(index);
+    if (!block) {
+      const start = index * CachedFile.BLOCK;
+      const buffer = Buffer.allocUnsafe(Math.min(CachedFile.BLOCK, Math.max(0, this.size - start)));
+      block = buffer.subarray(0, this.readDirect(buffer, 0, buffer.length, start));
+      this.blocks.set(index, block);
+    }
+    return block;
+  }
+
+  private readDirect(target: Uint8Array, offset: number, length: number, position: number): number {
+    let done = 0;
+    while (done < length) {
+      const n = readSync(this.fd, target, offset + done, length - done, position + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return done;
+  }
+}
+
+/**
+ * A random-access tokenizer for music-metadata over a `CachedFile`: the
+ * parser's reads are served from the cache (or one synchronous read), so a
+ * file costs a handful of system calls however many tokens it has.
+ */
+export class CachedFileTokenizer extends AbstractTokenizer {
+  readonly fileInfo: IFileInfo & { size: number };
+
+  constructor(
+    private readonly file: CachedFile,
+    path: string,
+  ) {
+    super();
+    this.fileInfo = { path, size: file.size };
+  }
+
+  async readBuffer(buffer: Uint8Array, options?: IReadChunkOptions): Promise<number> {
+    const normalized = this.normalizeOptions(buffer, options);
+    this.position = normalized.position;
+    const read = this.file.read(buffer, 0, normalized.length, normalized.position);
+    this.position += read;
+    if (!normalized.mayBeLess && read < normalized.length) throw new EndOfStreamError();
+    return read;
+  }
+
+  async peekBuffer(buffer: Uint8Array, options?: IReadChunkOptions): Promise<number> {
+    const normalized = this.normalizeOptions(buffer, options);
+    const read = this.file.read(buffer, 0, normalized.length, normalized.position);
+    if (!normalized.mayBeLess && read < normalized.length) throw new EndOfStreamError();
+    return read;
+  }
+
+  setPosition(position: number): void {
+    this.validateLength(position, 'position');
+    this.position = position;
+  }
+
+  supportsRandomAccess(): boolean {
+    return true;
+  }
+}
