@@ -14,7 +14,13 @@ export default defineConfig({
     build: {
       externalizeDeps: true,
       rollupOptions: {
-        input: { index: resolve('src/main/index.ts') },
+        // Worker threads are entries of their own, emitted next to index.js where
+        // each pool's default entry (`new URL('./<name>.js', import.meta.url)`) finds them.
+        input: {
+          index: resolve('src/main/index.ts'),
+          'scan-worker': resolve('src/main/services/library/scan/scan-worker.ts'),
+          'analysis-worker': resolve('src/main/services/release/analysis/analysis-worker.ts'),
+        },
       },
     },
   },
