@@ -28,7 +28,7 @@ export interface LibraryDeps {
   dataDir: string;
   /** Where the scan worker's code is; see `defaultScanWorkerEntry`. */
   scanWorker?: ScanWorkerEntry;
-  /** Worker threads for scanning (default: cores, 2 to 4). */
+  /** Worker threads for scanning (default: one per core, 2 to 8; the main thread only writes). */
   workers?: number;
   /** A file taking longer than this to read is listed as a problem (default 20 s). */
   fileTimeoutMs?: number;
@@ -222,8 +222,8 @@ export class LibraryService {
     const startPool = () =>
       new ScanWorkerPool({
         entry: this.deps.scanWorker ?? defaultScanWorkerEntry(),
-        size: this.deps.workers ?? Math.min(4, Math.max(2, cpus().length)),
-        inFlightPerWorker: 4,
+        size: this.deps.workers ?? Math.min(8, Math.max(2, cpus().length)),
+        inFlightPerWorker: 64,
         timeoutMs: this.deps.fileTimeoutMs ?? 20_000,
       });
     let summary: ScanSummary;

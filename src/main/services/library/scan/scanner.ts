@@ -208,7 +208,7 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
     abort: AbortSignal | undefined,
     onResult: (file: FoundFile, result: ReadResult) => void,
   ): Promise<void> {
-    const window = opts.window ?? 64;
+    const window = opts.window ?? 512;
     let next = 0;
     const lane = async () => {
       while (next < files.length && !abort?.aborted) {

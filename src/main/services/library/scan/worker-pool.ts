@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ReadResult, WorkerReply, WorkerTask } from './worker-protocol';
+import type { ReadResult, WorkerReplyMessage, WorkerTask } from './worker-protocol';
 
 /**
  * Where the scan worker's code is. Hosts inject it: the electron-vite
@@ -42,7 +42,11 @@ export interface WorkerPoolOptions {
   entry: ScanWorkerEntry;
   /** Worker threads. */
   size: number;
-  /** Files each worker reads at once (overlaps disk waits; bounds open files to size × this × 2). */
+  /**
+   * Files handed to each worker ahead of time. A worker reads them one by
+   * one, in order, and answers in batches: a deep queue keeps it busy
+   * between messages.
+   */
   inFlightPerWorker: number;
   /** A file that takes longer is given up on: its worker is replaced. */
   timeoutMs: number;
@@ -51,6 +55,7 @@ export interface WorkerPoolOptions {
 interface Pending {
   task: WorkerTask;
   resolve(result: ReadResult): void;
+  /** When the worker could have started on it: sent, or its predecessor answered. */
   startedAt?: number;
   retried?: boolean;
 }
@@ -109,17 +114,23 @@ export class ScanWorkerPool {
   private spawn(): Slot {
     const worker = startScanWorker(this.options.entry);
     const slot: Slot = { worker, ready: false, inFlight: new Map(), timer: null };
-    worker.on('message', (reply: WorkerReply | 'ready') => {
-      if (reply === 'ready') {
+    worker.on('message', (message: WorkerReplyMessage) => {
+      const now = performance.now();
+      if (message === 'ready') {
         slot.ready = true;
-        const now = performance.now();
         for (const pending of slot.inFlight.values()) pending.startedAt = now;
         return;
       }
-      const pending = slot.inFlight.get(reply.id);
-      if (!pending) return;
-      slot.inFlight.delete(reply.id);
-      pending.resolve(reply.ok ? { ok: true, info: reply.info } : { ok: false, reason: reply.reason, detail: reply.detail });
+      const headBefore = slot.inFlight.values().next().value;
+      for (const reply of message) {
+        const pending = slot.inFlight.get(reply.id);
+        if (!pending) continue;
+        slot.inFlight.delete(reply.id);
+        pending.resolve(reply.ok ? { ok: true, info: reply.info } : { ok: false, reason: reply.reason, detail: reply.detail });
+      }
+      // Files are read in order: the oldest unanswered one is being read now, its clock starts here.
+      const head = slot.inFlight.values().next().value;
+      if (head && head !== headBefore) head.startedAt = now;
       this.pump();
     });
     const onDeath = (detail: string) => {
@@ -133,14 +144,12 @@ export class ScanWorkerPool {
     return slot;
   }
 
+  /** Only the file being read (the oldest sent and unanswered) can have hung its worker. */
   private checkTimeouts(slot: Slot): void {
     if (!slot.ready) return;
-    const now = performance.now();
-    for (const pending of slot.inFlight.values()) {
-      if (pending.startedAt !== undefined && now - pending.startedAt > this.options.timeoutMs) {
-        this.replace(slot, pending, `Reading the file took longer than ${Math.round(this.options.timeoutMs / 1000)} s.`);
-        return;
-      }
+    const head = slot.inFlight.values().next().value;
+    if (head?.startedAt !== undefined && performance.now() - head.startedAt > this.options.timeoutMs) {
+      this.replace(slot, head, `Reading the file took longer than ${Math.round(this.options.timeoutMs / 1000)} s.`);
     }
   }
 
@@ -172,16 +181,22 @@ export class ScanWorkerPool {
 
   private pump(): void {
     if (this.closed) return;
+    const batches = new Map<Slot, WorkerTask[]>();
     while (this.queue.length > 0) {
       let best: Slot | undefined;
       for (const slot of this.slots) {
         if (slot.inFlight.size < this.options.inFlightPerWorker && (!best || slot.inFlight.size < best.inFlight.size)) best = slot;
       }
-      if (!best) return;
+      if (!best) break;
       const pending = this.queue.shift()!;
-      pending.startedAt = performance.now();
+      // Behind others, a file's clock starts when its predecessor is answered.
+      if (best.inFlight.size === 0) pending.startedAt = performance.now();
+      else delete pending.startedAt;
       best.inFlight.set(pending.task.id, pending);
-      best.worker.postMessage(pending.task);
+      const batch = batches.get(best) ?? [];
+      batch.push(pending.task);
+      batches.set(best, batch);
     }
+    for (const [slot, tasks] of batches) slot.worker.postMessage(tasks);
   }
 }
