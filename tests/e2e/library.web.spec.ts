@@ -83,6 +83,25 @@ test('search narrows the list as you type, and Ctrl+F focuses it', async () => {
   await expect(page.getByTestId('track-count')).toHaveText(`${music.tracks.length} tracks`);
 });
 
+test('columns sort in the main process and resize from the keyboard', async () => {
+  const firstTitle = () => grid().getByRole('row').nth(1).getByRole('gridcell').first();
+  await grid().getByRole('button', { name: 'Title' }).click();
+  await expect(grid().getByRole('columnheader', { name: /Title/ })).toHaveAttribute('aria-sort', 'ascending');
+  await expect(firstTitle()).toHaveText('Brass Hour');
+  await grid().getByRole('button', { name: 'Title' }).click();
+  await expect(firstTitle()).toHaveText('Tidal Glass');
+  await grid().getByRole('button', { name: 'Artist' }).click();
+  await expect(firstTitle()).toHaveText('First Light');
+
+  const handle = grid().getByRole('separator', { name: 'Resize the Album column' });
+  const before = Number(await handle.getAttribute('aria-valuenow'));
+  await handle.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(handle).toHaveAttribute('aria-valuenow', String(before + 16));
+  await page.keyboard.press('ArrowLeft');
+  await expect(handle).toHaveAttribute('aria-valuenow', String(before));
+});
+
 test('the corrupt files are listed under Problems with their reason', async () => {
   await nav('Problems').click();
   const problems = page.getByRole('table', { name: 'Files that could not be added' });
@@ -181,4 +200,15 @@ test('screenshot of the library view with real content', async () => {
   await page.screenshot({ path: 'docs/screenshots/library.png' });
   // Images the host has not got (a cover for a track without one) are not errors of the page.
   expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+});
+
+// TODO(lead): settings.update({ volume }) currently resets every other setting to its default
+// (settingsPatchSchema keeps the fields' .default()s under .partial(), zod 4), which empties
+// libraryFolders. Un-fixme once src/shared/settings.ts builds the patch without defaults.
+test.fixme('the volume is remembered across a reload', async () => {
+  await page.getByTestId('volume').fill('35');
+  await page.waitForTimeout(1200); // saved a moment after the last change
+  await page.reload();
+  await expect(page.getByTestId('track-count')).toHaveText(`${music.tracks.length} tracks`);
+  await expect(page.getByTestId('volume')).toHaveValue('35');
 });

@@ -28,7 +28,7 @@ function useTrackColumns(variant: 'library' | 'album'): Column<LibraryTrack>[] {
       { id: 'artist', label: c('artist'), width: 180, sortField: 'artist', render: (r) => r.artist },
       { id: 'album', label: c('album'), width: 180, sortField: 'album', render: (r) => r.album },
       { id: 'duration', label: c('duration'), width: 64, align: 'end', sortField: 'durationMs', render: (r) => formatDuration(r.durationMs) },
-      { id: 'format', label: c('format'), width: 72, sortField: 'format', render: (r) => r.format },
+      { id: 'format', label: c('format'), width: 84, sortField: 'format', render: (r) => r.format },
       { id: 'bpm', label: c('bpm'), width: 56, align: 'end', sortField: 'bpm', render: (r) => (r.bpm ? Math.round(r.bpm) : '') },
       { id: 'key', label: c('key'), width: 52, sortField: 'key', render: (r) => formatKey(r.key, notation) },
       { id: 'year', label: c('year'), width: 56, align: 'end', sortField: 'year', render: (r) => r.year ?? '' },

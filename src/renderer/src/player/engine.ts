@@ -23,6 +23,8 @@ interface Load {
   session: Session | null;
   /** Reports made before the session was opened, sent once it is. */
   backlog: { event: ReportEvent; positionMs: number; rate: number }[];
+  /** False while the element still holds the previous track: its late events are not this session's. */
+  accepting: boolean;
 }
 
 /** Start preloading the next track this long before the current one ends. */
@@ -206,7 +208,7 @@ class PlayerEngine {
     const item = currentItem(state);
     if (!item) return this.stop();
     const token = ++this.loadSeq;
-    const load: Load = { token, item, session: null, backlog: [] };
+    const load: Load = { token, item, session: null, backlog: [], accepting: false };
     this.load = load;
     const track = item.track;
 
@@ -221,6 +223,7 @@ class PlayerEngine {
       old.load();
       this.standbyFor = null;
       swapped = true;
+      load.accepting = true;
       this.applyVolume();
       if (usePlayer.getState().wantPlaying) void this.active.play().catch(() => undefined);
     } else {
@@ -253,6 +256,7 @@ class PlayerEngine {
 
     if (!swapped || !sameMedia(this.active.src, url)) {
       this.active.src = url;
+      load.accepting = true;
       this.applyVolume();
       if (usePlayer.getState().wantPlaying) {
         try {
@@ -277,7 +281,7 @@ class PlayerEngine {
 
   private report(event: ReportEvent): void {
     const load = this.load;
-    if (!load) return;
+    if (!load || !load.accepting) return;
     const positionMs = this.active.currentTime * 1000;
     const rate = this.active.playbackRate;
     if (!load.session) {
