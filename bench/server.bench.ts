@@ -1,5 +1,6 @@
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -25,10 +26,18 @@ function emit(metric: string, value: number | null, unit: string, target: string
   process.stdout.write(`${JSON.stringify({ bench: 'server', metric, value, unit, target, ...extra })}\n`);
 }
 
-function rawVerifyRate(): number {
+/**
+ * The reference: node:crypto Ed25519 verify in a loop on this one thread,
+ * for 2 s, the same key and 305-byte message (a receipt's signed length)
+ * every time it is measured.
+ */
+const reference = (() => {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const message = Buffer.alloc(305, 7);
-  const signature = sign(null, message, privateKey);
+  return { publicKey, message, signature: sign(null, message, privateKey) };
+})();
+function rawVerifyRate(): number {
+  const { publicKey, message, signature } = reference;
   const until = performance.now() + 2000;
   let n = 0;
   const start = performance.now();
@@ -95,6 +104,8 @@ async function fixture(options: { dataDir: string; databaseUrl?: string }, recei
     for (let i = 0; i < receipts.length; i += BATCH) batches.push(receipts.slice(i, i + BATCH));
     listeners.push({ userId: user.id, deviceId, batches });
   }
+  // A running server has its signature workers up (startServer warms them); so does the benchmark.
+  await server.ctx.signatures.warmUp();
   return { server, listeners };
 }
 
@@ -139,19 +150,43 @@ async function settleAll(f: Fixture, via: 'core' | 'http', concurrency: number):
 }
 
 const verifyRate = rawVerifyRate();
-emit('ed25519_verify_per_s_one_core', Math.round(verifyRate), 'ops/s', 'reference');
-const target = `>= ${Math.round(verifyRate * 0.5)} (0.5 x verify rate)`;
+// The machine is shared: the load average says how far to trust the figures.
+emit('ed25519_verify_per_s_one_core', Math.round(verifyRate), 'ops/s', 'reference', { cores: availableParallelism(), loadAverage: loadavg().map((l) => Number(l.toFixed(2))) });
 
+/**
+ * On a shared machine the load swings within seconds, so each SQLite run is
+ * bracketed by a fresh verify measurement (the same loop as above) and its
+ * ratio is taken against the HIGHER of the two (the conservative reading);
+ * each is run RUNS times (default 3) and the median ratio is the result.
+ */
+const RUNS = Number(process.env.RUNS ?? 3);
 for (const via of ['core', 'http'] as const) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'resonate-bench-'));
-  try {
-    const f = await fixture({ dataDir }, 400);
-    const rate = await settleAll(f, via, via === 'http' ? 4 : 1);
-    emit(`sqlite_receipts_settled_per_s_${via}`, Math.round(rate), 'receipts/s', target, { batch: BATCH, ratioToVerify: Number((rate / verifyRate).toFixed(2)) });
-    await f.server.close();
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+  const ratios: number[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'resonate-bench-'));
+    try {
+      const f = await fixture({ dataDir }, 400);
+      const before = rawVerifyRate();
+      const rate = await settleAll(f, via, via === 'http' ? 4 : 1);
+      const after = rawVerifyRate();
+      const reference = Math.max(before, after);
+      ratios.push(rate / reference);
+      emit(`sqlite_receipts_settled_per_s_${via}`, Math.round(rate), 'receipts/s', `>= ${Math.round(reference * 0.5)} (0.5 x verify rate measured around this run)`, {
+        run,
+        batch: BATCH,
+        ratioToVerify: Number((rate / reference).toFixed(2)),
+        verifyPerSecondAround: [Math.round(before), Math.round(after)],
+        signatureWorkers: f.server.ctx.signatures.readyWorkers,
+        verified: f.server.ctx.signatures.stats,
+        loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+      });
+      await f.server.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }
+  const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
+  emit(`sqlite_settled_to_verify_ratio_${via}_median`, Number(median.toFixed(2)), 'ratio', '>= 0.5', { runs: ratios.map((r) => Number(r.toFixed(2))) });
 }
 
 const pgAdminUrl = process.env.RESONATE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -174,7 +209,12 @@ if (pgReady) {
       const f = await fixture({ dataDir, databaseUrl: url.toString() }, 200);
       // Different listeners settle in parallel on PostgreSQL (one wallet lock each).
       const rate = await settleAll(f, via, 4);
-      emit(`pg_receipts_settled_per_s_${via}`, Math.round(rate), 'receipts/s', 'reported', { batch: BATCH, ratioToVerify: Number((rate / verifyRate).toFixed(2)) });
+      emit(`pg_receipts_settled_per_s_${via}`, Math.round(rate), 'receipts/s', 'reported', {
+        batch: BATCH,
+        ratioToVerify: Number((rate / verifyRate).toFixed(2)),
+        signatureWorkers: f.server.ctx.signatures.readyWorkers,
+        verified: f.server.ctx.signatures.stats,
+      });
       await f.server.close();
     }
   } finally {

@@ -13,6 +13,7 @@ import { readModelRoutes } from './readmodels/routes';
 import { syncRoutes } from './sync/routes';
 import { openApiDocument } from './openapi';
 import type { ServerContext } from './context';
+import { SignaturePool, defaultPoolSize } from './settlement/signature-pool';
 
 export const SERVER_API_VERSION = '1.0.0';
 
@@ -49,7 +50,11 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
       redact: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token', '*.code'],
     },
   });
-  const ctx: ServerContext = { store, config, clock: options.clock ?? systemClock, mediaDir: join(options.dataDir, 'media'), log: app.log };
+  const signatures = new SignaturePool({
+    size: config.signatureWorkers ?? defaultPoolSize(),
+    onWorkerError: (error) => app.log.error({ err: error }, 'signature worker failed; its signatures were verified on the main thread'),
+  });
+  const ctx: ServerContext = { store, config, clock: options.clock ?? systemClock, mediaDir: join(options.dataDir, 'media'), log: app.log, signatures };
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
@@ -91,6 +96,7 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
     ctx,
     close: async () => {
       await app.close();
+      await signatures.close();
       if (!openedStore) await store.close();
     },
   };
@@ -99,6 +105,8 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
 /** Builds the server and listens; `port: 0` picks a free port. */
 export async function startServer(options: ServerOptions & { port: number; host?: string }): Promise<BuiltServer & { url: string; port: number }> {
   const built = await buildServer(options);
+  // A listening server will settle receipts: start the signature workers now, not on the first batch.
+  void built.ctx.signatures.warmUp();
   await built.app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   const address = built.app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;

@@ -10,6 +10,11 @@ export interface ServerConfig {
   maxReceiptsPerBatch: number;
   /** Bytes per request body. */
   bodyLimitBytes: number;
+  /**
+   * Worker threads that verify receipt signatures; null: the available cores
+   * less one (the main thread's), at least one. 0: verify on the main thread only.
+   */
+  signatureWorkers: number | null;
   /** Offline allowance a device is topped up to on each sync, in thousandths (bounded by the wallet). */
   deviceAllowanceThousandths: number;
   sessionTtlMs: number;
@@ -31,6 +36,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   receiptMaxAgeMs: 90 * 24 * 3_600_000,
   maxReceiptsPerBatch: 500,
   bodyLimitBytes: 1024 * 1024,
+  signatureWorkers: null,
   deviceAllowanceThousandths: 2044,
   sessionTtlMs: 30 * 24 * 3_600_000,
   authRateLimitPerMinute: 20,

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ServerClock, ServerConfig } from './config';
 import type { Store } from './db/connect';
+import type { SignaturePool } from './settlement/signature-pool';
 
 /** What every service function of the server gets: the store, the settings, the clock. */
 export interface ServerContext {
@@ -10,4 +11,6 @@ export interface ServerContext {
   /** Folder of uploaded audio (…/media under the data folder). */
   mediaDir: string;
   log: FastifyBaseLogger;
+  /** Ed25519 verification of receipts on worker threads (started on first use). */
+  signatures: SignaturePool;
 }

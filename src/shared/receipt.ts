@@ -104,5 +104,17 @@ export function canonicalReceiptJson(receipt: PlayReceipt): string {
 
 /** The exact bytes a device signs: UTF-8 of the signing context followed by the canonical JSON. */
 export function receiptSigningBytes(receipt: PlayReceipt): Uint8Array {
-  return new TextEncoder().encode(RECEIPT_SIGNING_CONTEXT + canonicalReceiptJson(receipt));
+  return signingBytesOfCheckedReceipt(playReceiptSchema.parse(receipt));
+}
+
+/**
+ * The same bytes for a receipt that has just come out of `playReceiptSchema`
+ * (or `signedPlayReceiptSchema`): no second parse. The server's hot path
+ * parses every receipt once and must not pay for the schema twice. Passing
+ * anything that was not parsed by the schema may canonicalize unknown members.
+ */
+export function signingBytesOfCheckedReceipt(checked: PlayReceipt): Uint8Array {
+  const json = canonicalize(checked);
+  if (json === undefined) throw new Error('receipt could not be canonicalized');
+  return new TextEncoder().encode(RECEIPT_SIGNING_CONTEXT + json);
 }

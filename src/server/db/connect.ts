@@ -46,6 +46,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     max: options.poolSize ?? 10,
     types: pgTypes,
   });
+  // An idle pooled connection that the server drops (restart, failover,
+  // pg_terminate_backend) emits 'error' on the pool; unhandled, that would
+  // end the process. The pool discards the client; the next query reconnects.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await migrateToLatest(db, 'postgres');
   return { db, kind: 'postgres', close: () => db.destroy() };

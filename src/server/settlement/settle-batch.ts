@@ -4,18 +4,22 @@ import type { FreeReason, PlayOutcome, PlayRow } from '../db/schema';
 import { inTransaction, lockWallet, RetryableConflict } from '../db/transaction';
 import { appendTransfers, chargePostings, type NewTransfer } from '../ledger/postings';
 import { renewedAllowance, spendable, type Wallet } from './allowances';
-import { parseSignedReceipt, reject, verifyReceipt, type Rejection, type VerifiedReceipt } from './verify';
+import { applySignature, parseSignedReceipt, precheckReceipt, reject, type Prechecked, type Rejection, type VerifiedReceipt } from './verify';
 
 /**
  * Settlement of a batch of play receipts: the core of the money rules.
  *
- * 1. Outside any transaction: parse, find the device, verify the signature
- *    and the time window (CPU only).
+ * 1. Outside any transaction: parse (once), find the device, check the time
+ *    window, and hand the signatures to the worker pool (`SignaturePool`).
  * 2. In ONE transaction that first locks the listener's wallet row (so all
  *    settlement for one listener is serialised across server instances):
- *    dedupe by receipt id, check device revocation and seq reuse, then decide
- *    each play in counted-at order within the batch. Rejected receipts store
- *    nothing and don't affect the others.
+ *    read what the decisions need while the workers verify, take the
+ *    verdicts (a bad signature rejects the receipt as before), dedupe by
+ *    receipt id, check device revocation and seq reuse, then decide each play
+ *    in counted-at order within the batch. Rejected receipts store nothing
+ *    and don't affect the others. Waiting for the verdicts inside the
+ *    transaction costs little: the reads take about as long as the
+ *    signatures, and on PostgreSQL only this listener's row is locked.
  *
  * The play index is the server's own count of the listener's paid plays of
  * the track, across all devices, at the moment of settlement. A receipt that
@@ -64,6 +68,8 @@ function settledResult(index: number, row: Pick<PlayRow, 'receipt_id' | 'outcome
 
 interface Candidate extends VerifiedReceipt {
   index: number;
+  checked: Extract<Prechecked, { ok: true }>;
+  signatureValid: boolean;
 }
 
 const deviceIdsOf = (candidates: Candidate[]) => [...new Set(candidates.map((c) => c.receipt.deviceId))];
@@ -73,7 +79,7 @@ export async function settleBatch(ctx: ServerContext, userId: string, postingDev
   const now = ctx.clock.nowMs();
   const results: Array<ReceiptResult | undefined> = new Array(raws.length);
 
-  // --- 1. lock-free checks -------------------------------------------------
+  // --- 1. lock-free checks; signatures handed to the worker pool ----------
   const parsed = raws.map((raw) => parseSignedReceipt(raw));
   const deviceIds = [...new Set(parsed.flatMap((p) => (p.ok ? [p.receipt.deviceId] : [])))];
   const deviceKeys = deviceIds.length
@@ -87,10 +93,14 @@ export async function settleBatch(ctx: ServerContext, userId: string, postingDev
       results[index] = { index, id: typeof rawId === 'string' ? rawId : null, status: 'rejected', ...p.rejection };
       return;
     }
-    const checked = verifyReceipt(p.receipt, p.signature, userId, keyById.get(p.receipt.deviceId), ctx.config, now);
+    const checked = precheckReceipt(p.receipt, p.signature, userId, keyById.get(p.receipt.deviceId), ctx.config, now);
     if (!checked.ok) results[index] = { index, id: p.receipt.id, status: 'rejected', ...checked.rejection };
-    else candidates.push({ index, ...checked.value });
+    else candidates.push({ index, ...checked.value, checked, signatureValid: false });
   });
+  // The signatures are verified on the worker threads while this thread reads
+  // the database below; `result()` verifies here what no worker took yet.
+  const submitted = [...candidates];
+  const signatures = ctx.signatures.submit(submitted.map((c) => ({ publicKey: c.checked.publicKey, message: c.checked.bytes, signature: c.checked.signature })));
   // Counted-at order within the batch (then device seq, then id, for a total order).
   candidates.sort(
     (a, b) => a.countedAtMs - b.countedAtMs || a.receipt.seq - b.receipt.seq || (a.receipt.id < b.receipt.id ? -1 : a.receipt.id > b.receipt.id ? 1 : 0),
@@ -100,6 +110,8 @@ export async function settleBatch(ctx: ServerContext, userId: string, postingDev
   return inTransaction(ctx.store, async (tx) => {
     const batchResults = [...results];
     const wallet: Wallet = { ...(await lockWallet(ctx.store, tx, userId)) };
+    // Reads cover every candidate, even those whose signature will fail: they
+    // only read, and waiting for the verdicts first would idle this thread.
     const receiptIds = [...new Set(candidates.map((c) => c.receipt.id))];
     const trackIds = [...new Set(candidates.map((c) => c.receipt.trackId))];
     const [devices, existing, usedSeqs, tracks, ownArtists, listenerTracks] = await Promise.all([
@@ -121,6 +133,8 @@ export async function settleBatch(ctx: ServerContext, userId: string, postingDev
         ? tx.selectFrom('listener_tracks').selectAll().where('user_id', '=', userId).where('track_id', 'in', trackIds).execute()
         : [],
     ]);
+    const verdicts = await signatures.result();
+    submitted.forEach((c, i) => (c.signatureValid = verdicts[i]!));
     const deviceById = new Map(devices.map((d) => [d.id, { ...d }]));
     const existingById = new Map(existing.map((e) => [e.receipt_id, e]));
     const seqOwner = new Map(usedSeqs.map((u) => [`${u.device_id}:${u.seq}`, u.receipt_id]));
@@ -139,6 +153,11 @@ export async function settleBatch(ctx: ServerContext, userId: string, postingDev
       const rejectWith = (rej: Rejection) => {
         batchResults[c.index] = { index: c.index, id: r.id, status: 'rejected', ...rej };
       };
+      const invalid = applySignature(c.checked, c.signatureValid);
+      if (invalid) {
+        rejectWith(invalid);
+        continue;
+      }
       const seen = existingById.get(r.id);
       if (seen) {
         if (seen.user_id === userId && seen.content_hash === c.contentHash) batchResults[c.index] = settledResult(c.index, seen, true);

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { receiptSigningBytes, signedPlayReceiptSchema, type PlayReceipt } from '../../shared/receipt';
-import { verifyEd25519 } from '../../node/ed25519';
+import { signedPlayReceiptSchema, signingBytesOfCheckedReceipt, type PlayReceipt } from '../../shared/receipt';
 import { zodIssues } from '../http/errors';
 import type { ServerConfig } from '../config';
 
 /**
- * The checks on a receipt that need no lock: shape, device ownership,
- * signature, time window. They run before the settlement transaction so the
- * CPU work (Ed25519) never holds a database lock.
+ * The checks on a receipt that need no database lock: shape, device
+ * ownership, signature, time window. Shape, device and time are checked on
+ * the main thread; the signatures go to the signature pool (worker threads)
+ * and are checked while the settlement reads the database.
  */
 export type RejectReason =
   | 'malformed'
@@ -49,27 +49,42 @@ export function parseSignedReceipt(raw: unknown): { ok: true; receipt: PlayRecei
   return { ok: true, receipt: parsed.data.receipt, signature: parsed.data.signature };
 }
 
-export function verifyReceipt(
+/**
+ * Everything about one receipt except its signature: device ownership and
+ * the time window, plus the signed bytes (for the signature check, which
+ * runs on the signature pool) and their hash (for dedupe). The signature
+ * verdict is applied by `applySignature`, which keeps the order of reasons
+ * a caller sees: device, then signature, then time.
+ */
+export type Prechecked =
+  | { ok: false; rejection: Rejection }
+  | { ok: true; value: VerifiedReceipt; publicKey: string; bytes: Uint8Array; signature: string; timeRejection: Rejection | null };
+
+export function precheckReceipt(
   receipt: PlayReceipt,
   signature: string,
   userId: string,
   device: DeviceKey | undefined,
   config: ServerConfig,
   nowMs: number,
-): { ok: true; value: VerifiedReceipt } | { ok: false; rejection: Rejection } {
+): Prechecked {
   if (!device) return { ok: false, rejection: reject('unknown_device', 'no device with this id is registered') };
   if (device.user_id !== userId) return { ok: false, rejection: reject('device_not_yours', 'the device belongs to another account') };
-  const bytes = receiptSigningBytes(receipt);
-  if (!verifyEd25519(device.public_key, bytes, signature)) {
-    return { ok: false, rejection: reject('bad_signature', "signature does not verify with the device's key") };
-  }
+  // The receipt came out of the schema in parseSignedReceipt: no second parse.
+  const bytes = signingBytesOfCheckedReceipt(receipt);
   const countedAtMs = Date.parse(receipt.countedAt);
-  if (countedAtMs > nowMs + config.receiptFutureSkewMs) {
-    return { ok: false, rejection: reject('counted_in_future', 'countedAt is in the future beyond the allowed clock skew') };
-  }
-  if (countedAtMs < nowMs - config.receiptMaxAgeMs) {
-    return { ok: false, rejection: reject('too_old', 'countedAt is older than the server accepts') };
-  }
+  const timeRejection =
+    countedAtMs > nowMs + config.receiptFutureSkewMs
+      ? reject('counted_in_future', 'countedAt is in the future beyond the allowed clock skew')
+      : countedAtMs < nowMs - config.receiptMaxAgeMs
+        ? reject('too_old', 'countedAt is older than the server accepts')
+        : null;
   const contentHash = createHash('sha256').update(bytes).digest('hex');
-  return { ok: true, value: { receipt, countedAtMs, contentHash } };
+  return { ok: true, value: { receipt, countedAtMs, contentHash }, publicKey: device.public_key, bytes, signature, timeRejection };
+}
+
+/** The rejection for a prechecked receipt once its signature verdict is known, or null when it is good. */
+export function applySignature(checked: Extract<Prechecked, { ok: true }>, signatureValid: boolean): Rejection | null {
+  if (!signatureValid) return reject('bad_signature', "signature does not verify with the device's key");
+  return checked.timeRejection;
 }
