@@ -114,7 +114,12 @@ export function receiptSigningBytes(receipt: PlayReceipt): Uint8Array {
  * anything that was not parsed by the schema may canonicalize unknown members.
  */
 export function signingBytesOfCheckedReceipt(checked: PlayReceipt): Uint8Array {
+  return new TextEncoder().encode(RECEIPT_SIGNING_CONTEXT + canonicalCheckedReceiptJson(checked));
+}
+
+/** `canonicalReceiptJson` for a receipt that already came out of the schema (see above). */
+export function canonicalCheckedReceiptJson(checked: PlayReceipt): string {
   const json = canonicalize(checked);
   if (json === undefined) throw new Error('receipt could not be canonicalized');
-  return new TextEncoder().encode(RECEIPT_SIGNING_CONTEXT + json);
+  return json;
 }

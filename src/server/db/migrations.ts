@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { StoreKind } from './connect';
 
@@ -175,6 +176,16 @@ function migrationsFor(kind: StoreKind): Record<string, Migration> {
   });
   return {
     '0001_initial': fromStatements(initialSchema(kind)),
+    // Earnings reports for artists' audits need each play's receipt as signed.
+    '0002_signed_receipts': {
+      async up(db: Kysely<unknown>) {
+        await sql.raw('ALTER TABLE plays ADD COLUMN receipt_json TEXT').execute(db);
+        await sql.raw('ALTER TABLE plays ADD COLUMN signature TEXT').execute(db);
+        await sql.raw('CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)').execute(db);
+        // Made here, once, so every instance shares it (the migration runs under the migrator's lock).
+        await sql`INSERT INTO server_secrets (name, value) VALUES ('report_pseudonyms', ${randomBytes(32).toString('base64url')})`.execute(db);
+      },
+    },
   };
 }
 

@@ -23,6 +23,13 @@ export interface Database {
   seq_gaps: SeqGapsTable;
   voucher_batches: VoucherBatchesTable;
   vouchers: VouchersTable;
+  server_secrets: ServerSecretsTable;
+}
+
+/** Random secrets made once by a migration, shared by every instance (e.g. the key of stable report pseudonyms). */
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
 }
 
 export type Role = 'listener' | 'artist' | 'admin';
@@ -161,6 +168,13 @@ export interface PlaysTable {
   /** Thousandths; 0 unless paid. */
   price: number;
   settled_at: number;
+  /**
+   * The receipt exactly as signed (RFC 8785 JSON) and its base64url
+   * signature: the earnings report gives them to artists to verify. Null
+   * only for plays settled before migration 0002.
+   */
+  receipt_json: string | null;
+  signature: string | null;
 }
 
 export interface ListenerTracksTable {

@@ -4,6 +4,7 @@ import { forbidden, notFound } from '../http/errors';
 import { route, type AnyRoute } from '../http/route';
 import { buyTheRest } from '../settlement/purchase';
 import { artistEarnings, earningsCsv } from './earnings';
+import { MAX_REPORT_INSTANT, earningsReport } from './earnings-report';
 import { ledgerHistory, playCounts, walletView } from './listener';
 import { membershipStatus } from './membership';
 import type { ServerContext } from '../context';
@@ -132,12 +133,7 @@ export function readModelRoutes(ctx: ServerContext): AnyRoute[] {
       response: z.object({ artistId: z.string(), groupBy: z.string(), rows: z.array(earningsRowSchema) }),
       produces: ['application/json', 'text/csv'],
       handler: async ({ user, params, query, reply }) => {
-        const artist = await ctx.store.db.selectFrom('artists').select('id').where('id', '=', params.id).executeTakeFirst();
-        if (!artist) throw notFound('artist');
-        if (user.role !== 'admin') {
-          const holds = await ctx.store.db.selectFrom('artist_rightsholders').select('user_id').where('artist_id', '=', params.id).where('user_id', '=', user.id).executeTakeFirst();
-          if (!holds) throw forbidden("only this artist's rightsholders see its earnings");
-        }
+        await assertMayReadEarnings(ctx, user, params.id);
         const rows = await artistEarnings(ctx, params.id, { from: query.from ?? 0, to: query.to ?? 8.64e15 }, query.groupBy);
         if (query.format === 'csv') {
           return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="earnings-${params.id}.csv"`).send(earningsCsv(rows, query.groupBy));
@@ -145,5 +141,41 @@ export function readModelRoutes(ctx: ServerContext): AnyRoute[] {
         return { artistId: params.id, groupBy: query.groupBy, rows };
       },
     }),
+    route({
+      method: 'GET',
+      url: '/v1/artists/:id/earnings/report',
+      summary: "The earnings report for artists' audits (docs/earnings-report.md): every settled play of the period as the listener's device signed it, pseudonymous, with the server's decisions and totals",
+      tag: 'artist',
+      access: 'user',
+      params: z.object({ id: coopTrackIdSchema }),
+      query: z
+        .object({
+          from: z.coerce.number().int().min(0).max(MAX_REPORT_INSTANT).default(0).describe('epoch ms, inclusive (by settlement time)'),
+          to: z.coerce.number().int().min(0).max(MAX_REPORT_INSTANT).optional().describe('epoch ms, exclusive; default now'),
+          pseudonyms: z
+            .enum(['report', 'stable'])
+            .default('report')
+            .describe('report: listener pseudonyms random per report; stable: the same across this artist\'s reports, so consecutive reports verify as a chain'),
+        })
+        .refine((q) => q.to === undefined || q.to > q.from, { message: 'to must be after from', path: ['to'] }),
+      response: z.record(z.string(), z.unknown()).describe('an earnings report, src/shared/earnings-report.ts'),
+      handler: async ({ user, params, query, reply }) => {
+        await assertMayReadEarnings(ctx, user, params.id);
+        const to = query.to ?? Math.min(ctx.clock.nowMs() + 1, MAX_REPORT_INSTANT);
+        const report = await earningsReport(ctx, params.id, { from: query.from, to }, query.pseudonyms);
+        const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+        void reply.header('Content-Disposition', `attachment; filename="earnings-report-${params.id}-${day(query.from)}-${day(to)}.json"`);
+        return report;
+      },
+    }),
   ];
+}
+
+/** An artist's earnings and reports: its rightsholders and admins only. */
+async function assertMayReadEarnings(ctx: ServerContext, user: { id: string; role: string }, artistId: string): Promise<void> {
+  const artist = await ctx.store.db.selectFrom('artists').select('id').where('id', '=', artistId).executeTakeFirst();
+  if (!artist) throw notFound('artist');
+  if (user.role === 'admin') return;
+  const holds = await ctx.store.db.selectFrom('artist_rightsholders').select('user_id').where('artist_id', '=', artistId).where('user_id', '=', user.id).executeTakeFirst();
+  if (!holds) throw forbidden("only this artist's rightsholders see its earnings");
 }

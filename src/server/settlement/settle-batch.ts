@@ -252,6 +252,8 @@ export async function settleBatch(ctx: ServerContext, userId: string, postingDev
         play_index: playIndex,
         price,
         settled_at: now,
+        receipt_json: c.canonicalJson,
+        signature: c.signature,
       };
       newPlays.push(play);
       existingById.set(r.id, play);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { signedPlayReceiptSchema, signingBytesOfCheckedReceipt, type PlayReceipt } from '../../shared/receipt';
+import { RECEIPT_SIGNING_CONTEXT, canonicalCheckedReceiptJson, signedPlayReceiptSchema, type PlayReceipt } from '../../shared/receipt';
 import { zodIssues } from '../http/errors';
 import type { ServerConfig } from '../config';
 
@@ -33,6 +33,9 @@ export interface VerifiedReceipt {
   countedAtMs: number;
   /** SHA-256 of the signed bytes (context + RFC 8785 JSON): identifies the content for dedupe. */
   contentHash: string;
+  /** The receipt's RFC 8785 JSON and the device's signature, kept with the play for artists' audit reports. */
+  canonicalJson: string;
+  signature: string;
 }
 
 export interface DeviceKey {
@@ -71,7 +74,8 @@ export function precheckReceipt(
   if (!device) return { ok: false, rejection: reject('unknown_device', 'no device with this id is registered') };
   if (device.user_id !== userId) return { ok: false, rejection: reject('device_not_yours', 'the device belongs to another account') };
   // The receipt came out of the schema in parseSignedReceipt: no second parse.
-  const bytes = signingBytesOfCheckedReceipt(receipt);
+  const canonicalJson = canonicalCheckedReceiptJson(receipt);
+  const bytes = Buffer.from(RECEIPT_SIGNING_CONTEXT + canonicalJson, 'utf8');
   const countedAtMs = Date.parse(receipt.countedAt);
   const timeRejection =
     countedAtMs > nowMs + config.receiptFutureSkewMs
@@ -80,7 +84,7 @@ export function precheckReceipt(
         ? reject('too_old', 'countedAt is older than the server accepts')
         : null;
   const contentHash = createHash('sha256').update(bytes).digest('hex');
-  return { ok: true, value: { receipt, countedAtMs, contentHash }, publicKey: device.public_key, bytes, signature, timeRejection };
+  return { ok: true, value: { receipt, countedAtMs, contentHash, canonicalJson, signature }, publicKey: device.public_key, bytes, signature, timeRejection };
 }
 
 /** The rejection for a prechecked receipt once its signature verdict is known, or null when it is good. */
