@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
 import type {
   LibraryAlbum,
@@ -36,6 +37,28 @@ const SORT_TERMS: Record<TrackSortField, string[]> = {
   path: ['t.path'],
 };
 
+/**
+ * Indexes whose order is a sort's order, for `status = ?` (see the schema):
+ * a searched window of a large match set walks the index and keeps the
+ * matching rows, instead of sorting every match.
+ */
+const SORT_INDEX: Partial<Record<TrackSortField, string>> = {
+  title: 'library_tracks_title',
+  artist: 'library_tracks_artist_sort',
+  album: 'library_tracks_album_sort',
+  addedAt: 'library_tracks_added',
+};
+
+/**
+ * Up to this many matches, a searched window sorts the matches; above it,
+ * walks the sort's index (when there is one) testing each row against the
+ * match set. Sorting costs about the matches; the walk about the rows up to
+ * the window at the match density, so it wins for broad searches ("a").
+ */
+const SORT_MATCHES_UP_TO = 4000;
+
+const STATUSES = ['ok', 'missing', 'unavailable'] as const;
+
 function orderBy(field: TrackSortField, direction: 'ASC' | 'DESC'): string {
   return [...SORT_TERMS[field], 't.id'].map((term) => `${term} ${direction}`).join(', ');
 }
@@ -73,6 +96,8 @@ interface TrackRow {
 
 /** Read-only questions the UI asks, all answered in SQL (sorting and paging included). */
 export class LibraryQueries {
+  private readonly statements = new Map<string, Statement<unknown[]>>();
+
   constructor(private readonly db: Db) {}
 
   tracks(query: TrackQuery): { total: number; offset: number; rows: LibraryTrack[] } {
@@ -90,16 +115,16 @@ export class LibraryQueries {
       where.push('t.artist_id = ?');
       params.push(query.artistId);
     }
-    if (query.search !== undefined) {
-      const match = ftsQuery(query.search);
-      if (match) {
-        where.push('t.id IN (SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ?)');
-        params.push(match);
-      }
+    const direction = query.direction === 'desc' ? 'DESC' : 'ASC';
+    const match = query.search === undefined ? null : ftsQuery(query.search);
+    if (match) {
+      const narrowed = query.albumId === undefined && query.artistId === undefined;
+      if (narrowed) return this.searchedWindow(query, match, direction);
+      where.push('t.id IN (SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ?)');
+      params.push(match);
     }
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT count(*) AS n FROM library_tracks t ${whereSql}`).get(...params) as { n: number }).n;
-    const direction = query.direction === 'desc' ? 'DESC' : 'ASC';
     const rows = this.db
       .prepare(
         `SELECT ${TRACK_COLUMNS} FROM library_tracks t ${whereSql}
@@ -110,42 +135,108 @@ export class LibraryQueries {
   }
 
   /**
-   * The first matching tracks, albums and artists. Not ranked: ranking every
-   * match of a one-letter prefix over 100,000 rows costs more than typing
-   * allows; each keystroke narrows the list instead.
+   * A sorted window of the tracks matching a search (the track table's
+   * search box), fast however many tracks match:
+   * - the total comes from the search index alone, corrected for the few
+   *   tracks not in the wanted status;
+   * - a small match set is sorted whole; a large one is walked in the sort
+   *   index's order, keeping matching rows until the window is full.
+   */
+  private searchedWindow(query: TrackQuery, match: string, direction: 'ASC' | 'DESC') {
+    const matches = this.matchCount(match);
+    if (matches === 0) return { total: 0, offset: query.offset, rows: [] };
+    const inMatches = 't.id IN (SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ?)';
+    let total = matches;
+    const statusSql = query.status === 'all' ? '' : 't.status = ? AND';
+    const statusParams = query.status === 'all' ? [] : [query.status];
+    if (query.status !== 'all') {
+      const otherStatuses = STATUSES.filter((s) => s !== query.status);
+      const others = this.stmt('SELECT count(*) AS n FROM library_tracks WHERE status IN (?, ?)').get(...otherStatuses) as { n: number };
+      if (others.n > 0) {
+        // Rare (missing files, an unplugged drive): count the matches among the other statuses.
+        const otherMatches = this.stmt(
+          `SELECT count(*) AS n FROM library_tracks t WHERE t.status IN (?, ?) AND ${inMatches}`,
+        ).get(...otherStatuses, match) as { n: number };
+        total = matches - otherMatches.n;
+      }
+    }
+    if (query.offset >= total) return { total, offset: query.offset, rows: [] };
+    const index = SORT_INDEX[query.sort];
+    const walk = index !== undefined && query.status !== 'all' && matches > SORT_MATCHES_UP_TO;
+    const rows = this.stmt(
+      `SELECT ${TRACK_COLUMNS} FROM library_tracks t ${walk ? `INDEXED BY ${index}` : ''}
+       WHERE ${statusSql} ${inMatches}
+       ORDER BY ${orderBy(query.sort, direction)} LIMIT ? OFFSET ?`,
+    ).all(...statusParams, match, query.limit, query.offset) as TrackRow[];
+    return { total, offset: query.offset, rows: rows.map(toTrack) };
+  }
+
+  /** How many tracks (any status) match, from the search index alone. */
+  private matchCount(match: string): number {
+    return (this.stmt('SELECT count(*) AS n FROM library_tracks_fts WHERE library_tracks_fts MATCH ?').get(match) as { n: number }).n;
+  }
+
+  /**
+   * The best matching tracks, albums and artists, each limited before
+   * anything is joined or grouped. Tracks are ranked (bm25) when few match (fewer than twice the limit);
+   * for a broad prefix ("a", thousands of matches) ranking every match costs
+   * more than typing allows, so the first matches (index order) are taken and each
+   * keystroke narrows them. Albums and artists have small indexes of their
+   * own (title and album artist; name), limited first, then counted.
    */
   search(text: string, limit: number): { tracks: LibraryTrack[]; albums: LibraryAlbum[]; artists: LibraryArtist[] } {
     const match = ftsQuery(text);
     if (!match) return { tracks: [], albums: [], artists: [] };
-    const tracks = (
-      this.db
-        .prepare(
+    // Over-fetch a little: a few matches may be missing files.
+    let candidates = this.stmt('SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ? LIMIT ?')
+      .pluck()
+      .all(match, limit * 2) as number[];
+    if (candidates.length > 1 && candidates.length < limit * 2) {
+      // These are all the matches: few, so rank them.
+      candidates = this.stmt('SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ? ORDER BY rank LIMIT ?')
+        .pluck()
+        .all(match, limit * 2) as number[];
+    }
+    const rows = this.rowsById(candidates).filter((r) => r.status === 'ok');
+    let tracks: LibraryTrack[];
+    if (rows.length < limit && candidates.length === limit * 2) {
+      // Many missing files among the first matches: ask the slower, exact way.
+      tracks = (
+        this.stmt(
           `SELECT ${TRACK_COLUMNS} FROM library_tracks_fts f JOIN library_tracks t ON t.id = f.rowid
            WHERE library_tracks_fts MATCH ? AND t.status = 'ok' LIMIT ?`,
-        )
-        .all(match, limit) as TrackRow[]
-    ).map(toTrack);
-    const albumMatch = ftsQuery(text, 'album');
-    const albums = albumMatch
-      ? this.albumsWhere(
-          `a.id IN (SELECT t.album_id FROM library_tracks_fts f JOIN library_tracks t ON t.id = f.rowid
-             WHERE library_tracks_fts MATCH ? LIMIT 300)`,
-          [albumMatch],
-          limit,
-          0,
-        )
-      : [];
-    const artistMatch = ftsQuery(text, 'artist');
-    const artists = artistMatch
-      ? this.artistsWhere(
-          `ar.id IN (SELECT t.artist_id FROM library_tracks_fts f JOIN library_tracks t ON t.id = f.rowid
-             WHERE library_tracks_fts MATCH ? LIMIT 300)`,
-          [artistMatch],
-          limit,
-          0,
-        )
-      : [];
+        ).all(match, limit) as TrackRow[]
+      ).map(toTrack);
+    } else {
+      tracks = rows.slice(0, limit).map(toTrack);
+    }
+    const albumIds = this.stmt('SELECT rowid FROM library_albums_fts WHERE library_albums_fts MATCH ? LIMIT ?')
+      .pluck()
+      .all(match, limit) as number[];
+    const albums = albumIds.length ? this.albumsWhere(`a.id IN (${albumIds.join(',')})`, [], limit, 0) : [];
+    const artistIds = this.stmt('SELECT rowid FROM library_artists_fts WHERE library_artists_fts MATCH ? LIMIT ?')
+      .pluck()
+      .all(match, limit) as number[];
+    const artists = artistIds.length ? this.artistsWhere(`ar.id IN (${artistIds.join(',')})`, [], limit, 0) : [];
     return { tracks, albums, artists };
+  }
+
+  /** Rows for ids, in the ids' order. */
+  private rowsById(ids: number[]): TrackRow[] {
+    if (ids.length === 0) return [];
+    const rows = this.db.prepare(`SELECT ${TRACK_COLUMNS} FROM library_tracks t WHERE t.id IN (${ids.join(',')})`).all() as TrackRow[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id)).filter((r): r is TrackRow => r !== undefined);
+  }
+
+  /** Prepared statements, kept: preparing costs about as much as a small query. */
+  private stmt(sql: string): Statement<unknown[]> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[]>(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   track(id: number): LibraryTrackDetails | null {

@@ -131,4 +131,50 @@ export const libraryMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // Quick search over albums and artists as small indexes of their own:
+    // matching a name no longer walks the tracks' index and groups the hits.
+    id: 'library-002-album-artist-search',
+    up(db) {
+      db.exec(`
+        CREATE VIRTUAL TABLE library_albums_fts USING fts5(
+          title, album_artist,
+          content='library_albums', content_rowid='id',
+          tokenize = 'unicode61 remove_diacritics 2',
+          prefix = '1 2 3'
+        );
+        CREATE TRIGGER library_albums_fts_ai AFTER INSERT ON library_albums BEGIN
+          INSERT INTO library_albums_fts(rowid, title, album_artist) VALUES (new.id, new.title, new.album_artist);
+        END;
+        CREATE TRIGGER library_albums_fts_ad AFTER DELETE ON library_albums BEGIN
+          INSERT INTO library_albums_fts(library_albums_fts, rowid, title, album_artist)
+          VALUES ('delete', old.id, old.title, old.album_artist);
+        END;
+        CREATE TRIGGER library_albums_fts_au AFTER UPDATE OF title, album_artist ON library_albums BEGIN
+          INSERT INTO library_albums_fts(library_albums_fts, rowid, title, album_artist)
+          VALUES ('delete', old.id, old.title, old.album_artist);
+          INSERT INTO library_albums_fts(rowid, title, album_artist) VALUES (new.id, new.title, new.album_artist);
+        END;
+        INSERT INTO library_albums_fts(library_albums_fts) VALUES ('rebuild');
+
+        CREATE VIRTUAL TABLE library_artists_fts USING fts5(
+          name,
+          content='library_artists', content_rowid='id',
+          tokenize = 'unicode61 remove_diacritics 2',
+          prefix = '1 2 3'
+        );
+        CREATE TRIGGER library_artists_fts_ai AFTER INSERT ON library_artists BEGIN
+          INSERT INTO library_artists_fts(rowid, name) VALUES (new.id, new.name);
+        END;
+        CREATE TRIGGER library_artists_fts_ad AFTER DELETE ON library_artists BEGIN
+          INSERT INTO library_artists_fts(library_artists_fts, rowid, name) VALUES ('delete', old.id, old.name);
+        END;
+        CREATE TRIGGER library_artists_fts_au AFTER UPDATE OF name ON library_artists BEGIN
+          INSERT INTO library_artists_fts(library_artists_fts, rowid, name) VALUES ('delete', old.id, old.name);
+          INSERT INTO library_artists_fts(rowid, name) VALUES (new.id, new.name);
+        END;
+        INSERT INTO library_artists_fts(library_artists_fts) VALUES ('rebuild');
+      `);
+    },
+  },
 ];
