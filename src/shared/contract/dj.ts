@@ -15,12 +15,43 @@ export const trackRefSchema = z.discriminatedUnion('source', [
 ]);
 export type TrackRef = z.infer<typeof trackRefSchema>;
 
-/** A library track with its key in both notations (null when the tag holds no key we know). */
-export const djTrackSchema = libraryTrackSchema.extend({
+/** What every DJ row has: the library track's fields (but `id`) plus the key in both notations. */
+const djTrackFields = libraryTrackSchema.omit({ id: true }).extend({
+  /** The key in Camelot (8A) and musical (Am) notation; null when the tag holds no key we know. */
   camelotKey: z.string().nullable(),
   musicalKey: z.string().nullable(),
+  /** Always true for the user's own files; for co-op tracks, owned through stream to own (or the user's own release). */
+  owned: z.boolean(),
 });
+
+/** One of the user's own files: a library track (`id` is the library id; `mediaPath` plays it). */
+export const localDjTrackSchema = djTrackFields.extend({ source: z.literal('local'), id: z.number().int() });
+export type LocalDjTrack = z.infer<typeof localDjTrackSchema>;
+
+/**
+ * A co-op catalog track (`id` is the catalog id, a string). The catalog has no
+ * genre, year, BPM, key, format or artwork here: those are ''/null/false, and
+ * `path`, `mediaPath`, `coverPath` are '' (play it through the player with
+ * its co-op id, which starts a stream-to-own session). `status` is 'ok';
+ * `playCount` is this device's counted plays; `addedAt` is when it became
+ * owned (or was cached).
+ */
+export const coopDjTrackSchema = djTrackFields.extend({
+  source: z.literal('coop'),
+  id: z.string(),
+  /** The audio is downloaded for offline use (and can be exported). */
+  downloaded: z.boolean(),
+});
+export type CoopDjTrack = z.infer<typeof coopDjTrackSchema>;
+
+/** A row of the DJ collection; `{ source, id }` is its `TrackRef` (see `djTrackRef`). */
+export const djTrackSchema = z.discriminatedUnion('source', [localDjTrackSchema, coopDjTrackSchema]);
 export type DjTrack = z.infer<typeof djTrackSchema>;
+
+/** The reference to a row, for dj.addItems and the like. */
+export function djTrackRef(track: DjTrack): TrackRef {
+  return track.source === 'local' ? { source: 'local', id: track.id } : { source: 'coop', id: track.id };
+}
 
 export const querySyntaxErrorSchema = z.object({
   message: z.string(),
@@ -143,7 +174,7 @@ const listId = z.object({ id: z.number().int() }).strict();
 
 export const djCalls = {
   'dj.query': call(
-    'Tracks matching a query (e.g. `bpm:120-128 key:8A genre:house`), sorted and paged like library.tracks. A syntax error answers invalid_input naming the position.',
+    "Tracks matching a query (e.g. `bpm:120-128 key:8A genre:house`), sorted and paged like library.tracks. The collection is the user's own files and the co-op tracks they own (rows with source 'coop'); a query naming `owned:` ranges over every cached co-op track (so `owned:no` lists those not owned yet). Co-op rows appear for status 'ok' and 'all'. A syntax error answers invalid_input naming the position.",
     djQueryInputSchema,
     djTrackPageSchema,
   ),

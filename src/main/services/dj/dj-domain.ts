@@ -4,7 +4,7 @@ import type { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
 import type { CallHandler } from '../core/dispatcher';
 import { CallError } from '../../../shared/contract/define';
-import type { djCalls, DjList, ExportStatus, ListItem, TrackRef } from '../../../shared/contract/dj';
+import { djTrackRef, type djCalls, type DjList, type ExportStatus, type ListItem, type TrackRef } from '../../../shared/contract/dj';
 import { compatibleKeys, formatKey, parseKey, type MusicalKey } from '../../../shared/musical-key';
 import { parseQuery } from '../../../shared/query';
 import { ExportJob, type ExportSource } from './export-service';
@@ -12,7 +12,7 @@ import { importPlaylist } from './import-playlist';
 import { ListStore } from './lists';
 import { QueryService } from './query-service';
 import { TagEditor } from './tag-editor';
-import { trackById, trackFile, trackLabel } from './track-rows';
+import { coopTrackById, coopTrackFile, trackById, trackFile, trackLabel } from './track-rows';
 
 export interface DjDomainDeps {
   db: Db;
@@ -27,17 +27,6 @@ export interface DjDomainDeps {
 type DjCallName = keyof typeof djCalls;
 export type DjHandlers = { [N in DjCallName]: CallHandler<N> };
 
-/** A co-op catalog track as cached here (the stream-to-own tables), if that cache exists. */
-interface CoopRow {
-  id: string;
-  title: string;
-  artist: string;
-  album: string | null;
-  duration_ms: number;
-  local_file: string | null;
-  owned: number;
-}
-
 /**
  * The DJ domain as the app wires it: query language, lists, export,
  * playlist import, tag editing, compatible keys. Build it once with the
@@ -49,27 +38,15 @@ export function createDjDomain(deps: DjDomainDeps) {
   const lists = new ListStore(db, clock);
   const tags = new TagEditor(db, clock);
   const jobs = new Map<string, ExportJob>();
-  const countSmart = (query: string) => queries.count(query);
+  const countSmart = (query: string) => queries.countQuery(query);
   const changed = (listId: number | null) => events.emit('dj.listsChanged', { listId });
-
-  const hasCoopCache = Boolean(db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'coop_tracks'").get());
-  const coopTrack = (id: string): CoopRow | null =>
-    hasCoopCache
-      ? ((db
-          .prepare(
-            `SELECT c.id, c.title, c.artist, c.album, c.duration_ms, c.local_file,
-               (c.is_own = 1 OR coalesce(p.owned, 0) = 1 OR c.status = 'free') AS owned
-             FROM coop_tracks c LEFT JOIN coop_track_progress p ON p.track_id = c.id WHERE c.id = ?`,
-          )
-          .get(id) as CoopRow | undefined) ?? null)
-      : null;
 
   function labelOf(ref: TrackRef): string | null {
     if (ref.source === 'local') {
       const t = trackById(db, ref.id);
       return t ? trackLabel(t) : null;
     }
-    const c = coopTrack(ref.id);
+    const c = coopTrackById(db, ref.id);
     return c ? trackLabel(c) : null;
   }
 
@@ -79,7 +56,7 @@ export function createDjDomain(deps: DjDomainDeps) {
       const page = queries.run({ query: list.query ?? '', offset, limit, sort: list.sort ?? 'artist', direction: list.direction ?? 'asc', status: 'ok' });
       return {
         total: page.total,
-        rows: page.rows.map((track, i) => ({ itemId: null, ref: { source: 'local', id: track.id }, position: offset + i, addedAt: null, label: trackLabel(track), track })),
+        rows: page.rows.map((track, i) => ({ itemId: null, ref: djTrackRef(track), position: offset + i, addedAt: null, label: trackLabel(track), track })),
       };
     }
     const rows = lists.items(list.id, offset, limit).map((item) => ({
@@ -88,7 +65,7 @@ export function createDjDomain(deps: DjDomainDeps) {
       position: item.position,
       addedAt: item.addedAt,
       label: item.label,
-      track: item.ref.source === 'local' ? trackById(db, item.ref.id) : null,
+      track: item.ref.source === 'local' ? trackById(db, item.ref.id) : coopTrackById(db, item.ref.id),
     }));
     return { total: lists.itemCount(list.id), rows };
   }
@@ -97,7 +74,7 @@ export function createDjDomain(deps: DjDomainDeps) {
   function exportSources(list: DjList): ExportSource[] {
     const refs: TrackRef[] =
       list.kind === 'smart'
-        ? queries.ids(list.query ?? '', list.sort ?? 'artist', list.direction ?? 'asc').map((id) => ({ source: 'local', id }))
+        ? queries.refs(list.query ?? '', list.sort ?? 'artist', list.direction ?? 'asc')
         : lists.items(list.id).map((i) => i.ref);
     return refs.map((ref): ExportSource => {
       const key = `${ref.source}:${ref.id}`;
@@ -110,12 +87,13 @@ export function createDjDomain(deps: DjDomainDeps) {
           bpm: t.bpm, tagKey: t.key, year: t.year, file: t.status === 'ok' ? found.file : null, missingReason: `the file is ${t.status}`,
         };
       }
-      const c = coopTrack(ref.id);
-      if (!c) return { ...blank(key, `co-op track ${ref.id}`), missingReason: 'not in the co-op catalog cache' };
-      const base = { ...blank(key, trackLabel(c)), title: c.title, artist: c.artist, album: c.album ?? '', durationMs: c.duration_ms };
+      const found = coopTrackFile(db, ref.id);
+      if (!found) return { ...blank(key, `co-op track ${ref.id}`), missingReason: 'not in the co-op catalog cache' };
+      const c = found.track;
+      const base = { ...blank(key, trackLabel(c)), title: c.title, artist: c.artist, album: c.album, durationMs: c.durationMs };
       if (!c.owned) return { ...base, missingReason: 'not owned yet (stream to own it first)' };
-      if (!c.local_file) return { ...base, missingReason: 'not downloaded for offline use' };
-      return { ...base, file: c.local_file };
+      if (!found.file) return { ...base, missingReason: 'not downloaded for offline use' };
+      return { ...base, file: found.file };
     });
   }
 

@@ -2,21 +2,48 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
 import type { Clock } from '../core/clock';
 import { CallError } from '../../../shared/contract/define';
-import type { DjQueryInput, DjTrack } from '../../../shared/contract/dj';
-import { parseQuery } from '../../../shared/query';
-import { compileQuery } from './query-sql';
-import { SORT_SQL, TIE_BREAK, TRACK_COLUMNS, toDjTrack, type TrackRow } from './track-rows';
+import type { DjQueryInput, DjTrack, TrackRef } from '../../../shared/contract/dj';
+import { parseQuery, type QueryNode } from '../../../shared/query';
+import { compileConjuncts, compileQuery, mentionsOwned, type Conjunct } from './query-sql';
+import {
+  COOP_COLUMNS,
+  COOP_ROWS_SQL,
+  orderBySql,
+  TRACK_COLUMNS,
+  hasCoopTables,
+  toCoopDjTrack,
+  toDjTrack,
+  type CoopRow,
+  type TrackRow,
+} from './track-rows';
 
-/** Up to this many matches, a page is sorted from the matches alone. */
-const FEW_MATCHES = 3_000;
+type Where = { sql: string; params: unknown[] };
 
 /**
- * Runs DJ queries against the library, sorted and paged in SQL. Statements
- * are cached by their SQL text: the text depends only on the query's shape,
- * the user's values travel as parameters.
+ * Both sides of the collection, compiled: the user's files (`sql` is the
+ * `status` test AND the query's `filter`; `params` serve both, in that
+ * order), and co-op rows (null: none in scope).
+ */
+interface Compiled {
+  local: Where & { status: string; statusParams: unknown[]; conjuncts: Conjunct[] };
+  coop: Where | null;
+}
+
+/** Sorts with an index leading with status (the library's and DJ's), which a page can walk in order. */
+const INDEXED_SORTS = new Set<DjQueryInput['sort']>(['title', 'artist', 'album', 'bpm', 'key', 'addedAt']);
+
+/** The query field on a sort's own column: a test of it may seek the index the page walks. */
+const SORT_FIELD: Partial<Record<DjQueryInput['sort'], Conjunct['field']>> = { bpm: 'bpm', key: 'key', addedAt: 'added' };
+
+/**
+ * Runs DJ queries against the collection — the library's tracks and the
+ * co-op tracks cached here — sorted and paged in SQL. Statements are cached
+ * by their SQL text: the text depends only on the query's shape, the user's
+ * values travel as parameters.
  */
 export class QueryService {
   private readonly statements = new Map<string, Statement<unknown[]>>();
+  private coopTables: boolean | null = null;
 
   constructor(
     private readonly db: Db,
@@ -24,50 +51,105 @@ export class QueryService {
   ) {}
 
   run(input: DjQueryInput): { total: number; offset: number; rows: DjTrack[] } {
-    const { sql, params } = this.where(input.query, input.status);
-    const total = (this.prepare(`SELECT count(*) AS n FROM library_tracks t WHERE ${sql}`).get(...params) as { n: number }).n;
-    const direction = input.direction === 'desc' ? 'DESC' : 'ASC';
-    const order = `ORDER BY ${SORT_SQL[input.sort]} ${direction}, ${TIE_BREAK} LIMIT ? OFFSET ?`;
-    // Few matches: find them first (a scan of the narrow filter index), then
-    // sort just those. Many matches: let SQLite walk the sort's own index,
-    // where matches are dense enough to fill a page quickly.
-    const rows = (
-      total <= FEW_MATCHES
-        ? this.prepare(
-            `WITH hits(id) AS MATERIALIZED (SELECT t.id FROM library_tracks t WHERE ${sql})
-             SELECT ${TRACK_COLUMNS} FROM hits JOIN library_tracks t ON t.id = hits.id ${order}`,
-          )
-        : this.prepare(`SELECT ${TRACK_COLUMNS} FROM library_tracks t WHERE ${sql} ${order}`)
-    ).all(...params, input.limit, input.offset) as TrackRow[];
+    const { local, coop } = this.compile(input.query, input.status);
+    const localTotal = this.count(local);
+    const coopTotal = coop ? (this.prepare(`SELECT count(*) AS n FROM ${COOP_ROWS_SQL} t WHERE ${coop.sql}`).get(...coop.params) as { n: number }).n : 0;
+    const order = orderBySql(input.sort, input.direction);
+    const total = localTotal + coopTotal;
+    if (coop && coopTotal > 0) {
+      // Merge: the first offset+limit local rows in order (an index walk), and
+      // the co-op matches (few), sorted together; then the window.
+      const rows = this.prepare(
+        `SELECT * FROM (
+           SELECT * FROM (SELECT 'local' AS source, ${TRACK_COLUMNS}, 1 AS owned, NULL AS local_file FROM library_tracks t WHERE ${local.sql} ${order} LIMIT ?)
+           UNION ALL
+           SELECT 'coop' AS source, ${COOP_COLUMNS} FROM ${COOP_ROWS_SQL} t WHERE ${coop.sql}
+         ) t ${order} LIMIT ? OFFSET ?`,
+      ).all(...local.params, input.offset + input.limit, ...coop.params, input.limit, input.offset) as ((TrackRow | CoopRow) & { source: 'local' | 'coop' })[];
+      return {
+        total,
+        offset: input.offset,
+        rows: rows.map((r) => (r.source === 'local' ? toDjTrack(r as TrackRow) : toCoopDjTrack(r as CoopRow))),
+      };
+    }
+    const rows = this.localPage(local, localTotal, input.sort, order, input.offset, input.limit);
     return { total, offset: input.offset, rows: rows.map(toDjTrack) };
   }
 
-  count(query: string): number {
+  /**
+   * Few matches: find them first (seeks in a narrow filter index), then sort
+   * just those. Many: walk the sort's own index, where matches are dense
+   * enough to fill the window soon. Walking reads about window × rows ÷
+   * matches rows, finding reads the matches: walk when that is fewer (and the
+   * sort has an index). The walk is forced: the filter is wrapped in `+(…)`,
+   * which SQLite cannot use to pick an index, so it takes the ORDER BY's.
+   */
+  private localPage(local: Compiled['local'], matches: number, sort: DjQueryInput['sort'], order: string, offset: number, limit: number): TrackRow[] {
+    const rowsInTable = (this.prepare('SELECT count(*) AS n FROM library_tracks').get() as { n: number }).n;
+    const walk = INDEXED_SORTS.has(sort) && matches * matches > (offset + limit) * rowsInTable;
+    if (walk) {
+      // A test of the sort's own column stays visible: it narrows the walk to a range of the same index.
+      const seek = local.conjuncts.filter((c) => c.field !== null && c.field === SORT_FIELD[sort]);
+      const hide = local.conjuncts.filter((c) => !seek.includes(c));
+      const terms = [local.status, ...seek.map((c) => c.sql), ...(hide.length ? [`+(${hide.map((c) => c.sql).join(' AND ')})`] : [])];
+      const params = [...local.statusParams, ...seek.flatMap((c) => c.params), ...hide.flatMap((c) => c.params)];
+      return this.prepare(`SELECT ${TRACK_COLUMNS} FROM library_tracks t WHERE ${terms.join(' AND ')} ${order} LIMIT ? OFFSET ?`).all(
+        ...params,
+        limit,
+        offset,
+      ) as TrackRow[];
+    }
+    return this.prepare(
+      `WITH hits(id) AS MATERIALIZED (SELECT t.id FROM library_tracks t WHERE ${local.sql})
+       SELECT ${TRACK_COLUMNS} FROM hits JOIN library_tracks t ON t.id = hits.id ${order} LIMIT ? OFFSET ?`,
+    ).all(...local.params, limit, offset) as TrackRow[];
+  }
+
+  /** How many tracks of the collection a (smart playlist's) query matches now; 0 for a query with an error. */
+  countQuery(query: string): number {
     const parsed = parseQuery(query);
     if (!parsed.ok) return 0;
-    const { sql, params } = this.where(query, 'ok');
-    return (this.prepare(`SELECT count(*) AS n FROM library_tracks t WHERE ${sql}`).get(...params) as { n: number }).n;
+    const { local, coop } = this.compile(query, 'ok');
+    return this.count(local) + (coop ? (this.prepare(`SELECT count(*) AS n FROM ${COOP_ROWS_SQL} t WHERE ${coop.sql}`).get(...coop.params) as { n: number }).n : 0);
   }
 
-  /** Every matching track id in order (for exporting a smart playlist). */
-  ids(query: string, sort: DjQueryInput['sort'], direction: 'asc' | 'desc'): number[] {
-    const { sql, params } = this.where(query, 'ok');
-    return (
-      this.prepare(
-        `SELECT t.id FROM library_tracks t WHERE ${sql} ORDER BY ${SORT_SQL[sort]} ${direction === 'desc' ? 'DESC' : 'ASC'}, ${TIE_BREAK}`,
-      ).all(...params) as { id: number }[]
-    ).map((r) => r.id);
+  /** Every matching track in order (for exporting a smart playlist). */
+  refs(query: string, sort: DjQueryInput['sort'], direction: 'asc' | 'desc'): TrackRef[] {
+    const page = this.run({ query, sort, direction, offset: 0, limit: Number.MAX_SAFE_INTEGER, status: 'ok' });
+    return page.rows.map((t): TrackRef => (t.source === 'local' ? { source: 'local', id: t.id } : { source: 'coop', id: t.id }));
   }
 
-  private where(query: string, status: DjQueryInput['status']): { sql: string; params: unknown[] } {
+  private count(where: Where): number {
+    return (this.prepare(`SELECT count(*) AS n FROM library_tracks t WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+  }
+
+  private compile(query: string, status: DjQueryInput['status']): Compiled {
     const parsed = parseQuery(query);
     if (!parsed.ok) {
       const { message, position } = parsed.error;
       throw new CallError('invalid_input', `Query: ${message} (at character ${position + 1})`, [{ path: 'query', message }]);
     }
-    const compiled = compileQuery(parsed.query, { nowMs: this.clock.nowMs() });
-    if (status === 'all') return compiled;
-    return { sql: `t.status = ? AND ${compiled.sql}`, params: [status, ...compiled.params] };
+    const nowMs = this.clock.nowMs();
+    const compiled = compileQuery(parsed.query, { nowMs });
+    // 'all' is every status: the IN list keeps the status index columns usable.
+    const statuses = status === 'all' ? "('ok', 'missing', 'unavailable')" : '(?)';
+    const statusParams = status === 'all' ? [] : [status];
+    const local = {
+      sql: `t.status IN ${statuses} AND ${compiled.sql}`,
+      params: [...statusParams, ...compiled.params],
+      status: `t.status IN ${statuses}`,
+      statusParams,
+      conjuncts: compileConjuncts(parsed.query, { nowMs }),
+    };
+    return { local, coop: status === 'ok' || status === 'all' ? this.compileCoop(parsed.query, nowMs) : null };
+  }
+
+  /** The co-op side: owned tracks, or every cached one when the query names `owned:`. */
+  private compileCoop(query: QueryNode, nowMs: number): Where | null {
+    this.coopTables ??= hasCoopTables(this.db);
+    if (!this.coopTables) return null;
+    const compiled = compileQuery(query, { nowMs, target: 'coop' });
+    return mentionsOwned(query) ? compiled : { sql: `t.owned = 1 AND ${compiled.sql}`, params: compiled.params };
   }
 
   private prepare(sql: string): Statement<unknown[]> {

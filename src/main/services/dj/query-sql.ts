@@ -1,8 +1,11 @@
 import type { Comparison, FieldTest, NumberLiteral, QueryNode, TextField, TimeLiteral } from '../../../shared/query';
-import { compatibleKeys, keySpellings } from '../../../shared/musical-key';
+import { ALL_KEYS, compatibleKeys, keyId, type MusicalKey } from '../../../shared/musical-key';
+import { KEY_CODE_SQL } from './track-rows';
 
 /**
- * Compiles a parsed DJ query to an SQL condition on `library_tracks AS t`.
+ * Compiles a parsed DJ query to an SQL condition on `library_tracks AS t`
+ * (target `local`), or on the co-op collection's rows (target `coop`, a
+ * derived table with the same column names; see `COOP_ROWS_SQL`).
  * User text only ever travels as bound parameters (`?`); the SQL text is
  * built from fixed fragments chosen by the AST's node types.
  *
@@ -17,6 +20,12 @@ export interface CompiledQuery {
 export interface CompileContext {
   /** Wall-clock now, for `added:<30d`. */
   nowMs: number;
+  /**
+   * `local` (default): library_tracks, with its FTS index and DJ indexes.
+   * `coop`: the co-op rows, small, with no FTS index: words match as substrings
+   * of title, artist or album, and `owned:` tests their owned flag.
+   */
+  target?: 'local' | 'coop';
 }
 
 const TEXT_COLUMNS: Record<TextField, string[]> = {
@@ -33,10 +42,82 @@ const TIME_COLUMNS = { added: 't.added_at', played: 't.last_played_at' } as cons
 /** What people type for a format, and what the codec names say. */
 const FORMAT_ALIASES: Record<string, string> = { mp3: 'layer 3', ogg: 'vorbis', wav: 'pcm', aiff: 'pcm', m4a: 'aac' };
 
+/** Does the query say anything about ownership? (Then co-op tracks not owned are in scope too.) */
+export function mentionsOwned(query: QueryNode): boolean {
+  switch (query.type) {
+    case 'and':
+    case 'or':
+      return query.children.some(mentionsOwned);
+    case 'not':
+      return mentionsOwned(query.child);
+    case 'field':
+      return query.test.kind === 'bool';
+    default:
+      return false;
+  }
+}
+
+/** The position of a key on the wheel as `KEY_CODE_SQL` computes it (1A = 0, 1B = 1, …). */
+function keyCode(key: MusicalKey): number {
+  return ALL_KEYS.findIndex((k) => keyId(k) === keyId(key));
+}
+
+/**
+ * The distinct genres by a loose scan of `dj_tracks_genre` (status, genre):
+ * one seek per distinct value and status, not one step per row. `v` names
+ * the value for the condition that follows.
+ */
+function distinctValues(column: 'genre'): string {
+  return `WITH RECURSIVE d(s, v) AS (
+      SELECT s.column1, (SELECT min(${column}) FROM library_tracks WHERE status = s.column1)
+        FROM (VALUES ('ok'), ('missing'), ('unavailable')) s
+      UNION ALL
+      SELECT d.s, (SELECT min(${column}) FROM library_tracks WHERE status = d.s AND ${column} > d.v) FROM d WHERE d.v IS NOT NULL)
+    SELECT v FROM d WHERE v IS NOT NULL AND`;
+}
+
+type GenreTest = Extract<FieldTest, { kind: 'text' }>;
+
+/** A genre test as a condition on one distinct genre value `v`. */
+function genreValueTest(test: GenreTest, params: unknown[]): string {
+  params.push(test.exact ? test.text : `%${escapeLike(test.text)}%`);
+  return test.exact ? 'v = ? COLLATE NOCASE' : "v LIKE ? ESCAPE '\\'";
+}
+
+function isGenreTest(q: QueryNode): q is Extract<QueryNode, { type: 'field' }> & { test: GenreTest } {
+  return q.type === 'field' && q.test.kind === 'text' && q.test.field === 'genre';
+}
+
 export function compileQuery(query: QueryNode, context: CompileContext): CompiledQuery {
   const params: unknown[] = [];
   const sql = node(query, params, context);
   return { sql, params };
+}
+
+/** One term of a top-level AND, and the field it tests when it is a single field test. */
+export interface Conjunct extends CompiledQuery {
+  field: FieldTest['field'] | null;
+}
+
+/**
+ * The query as the terms of its top-level AND (bare words together as one),
+ * each compiled on its own, in the same order as `compileQuery` — so a
+ * caller can keep some where the planner sees them and hide others.
+ */
+export function compileConjuncts(query: QueryNode, context: CompileContext): Conjunct[] {
+  const children = query.type === 'and' ? query.children : [query];
+  const words = children.filter((c): c is Extract<QueryNode, { type: 'text' }> => c.type === 'text');
+  const out: Conjunct[] = [];
+  if (words.length) {
+    const params: unknown[] = [];
+    out.push({ sql: context.target === 'coop' ? substringSearch(words, params) : textSearch(words, params), params, field: null });
+  }
+  for (const child of children) {
+    if (child.type === 'text') continue;
+    const params: unknown[] = [];
+    out.push({ sql: node(child, params, context), params, field: child.type === 'field' ? child.test.field : null });
+  }
+  return out;
 }
 
 function node(query: QueryNode, params: unknown[], ctx: CompileContext): string {
@@ -46,21 +127,33 @@ function node(query: QueryNode, params: unknown[], ctx: CompileContext): string 
     case 'and':
       return andNode(query.children, params, ctx);
     case 'or':
-      return `(${query.children.map((c) => node(c, params, ctx)).join(' OR ')})`;
+      return orNode(query.children, params, ctx);
     case 'not':
       return `(NOT coalesce(${node(query.child, params, ctx)}, 0))`;
     case 'text':
-      return textSearch([query], params);
+      return ctx.target === 'coop' ? substringSearch([query], params) : textSearch([query], params);
     case 'field':
       return field(query.test, params, ctx);
   }
+}
+
+/**
+ * `genre:techno OR genre:minimal` becomes one `genre IN (…)` (one index
+ * search, still covering), not a union of two.
+ */
+function orNode(children: readonly QueryNode[], params: unknown[], ctx: CompileContext): string {
+  const genres = (ctx.target ?? 'local') === 'local' ? children.filter(isGenreTest) : [];
+  if (genres.length < 2) return `(${children.map((c) => node(c, params, ctx)).join(' OR ')})`;
+  const parts = [`t.genre IN (${distinctValues('genre')} (${genres.map((g) => genreValueTest(g.test, params)).join(' OR ')}))`];
+  for (const child of children) if (!isGenreTest(child)) parts.push(node(child, params, ctx));
+  return `(${parts.join(' OR ')})`;
 }
 
 /** Bare words joined by AND become one full-text MATCH (one index lookup, not one per word). */
 function andNode(children: readonly QueryNode[], params: unknown[], ctx: CompileContext): string {
   const words = children.filter((c): c is Extract<QueryNode, { type: 'text' }> => c.type === 'text');
   // Parameters are pushed in the order their `?` appear in the SQL: the text search comes first.
-  const parts = words.length ? [textSearch(words, params)] : [];
+  const parts = words.length ? [ctx.target === 'coop' ? substringSearch(words, params) : textSearch(words, params)] : [];
   for (const child of children) if (child.type !== 'text') parts.push(node(child, params, ctx));
   return `(${parts.join(' AND ')})`;
 }
@@ -95,6 +188,16 @@ function textSearch(terms: readonly Extract<QueryNode, { type: 'text' }>[], para
   return conditions.length === 1 ? conditions[0]! : `(${conditions.join(' AND ')})`;
 }
 
+/** Words (and phrases) for the co-op rows: each a substring of title, artist or album. */
+function substringSearch(terms: readonly Extract<QueryNode, { type: 'text' }>[], params: unknown[]): string {
+  const conditions = terms.map((term) => {
+    const pattern = `%${escapeLike(term.text)}%`;
+    params.push(pattern, pattern, pattern);
+    return `(${['t.title', 't.artist', 't.album'].map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`;
+  });
+  return conditions.length === 1 ? conditions[0]! : `(${conditions.join(' AND ')})`;
+}
+
 /** Text fields the library's FTS index holds (its `artist` column has artist and album artist). */
 const FTS_FIELDS = new Set<TextField>(['artist', 'title', 'album']);
 
@@ -113,7 +216,9 @@ function ftsColumnSearch(field: TextField, text: string, params: unknown[]): str
 function field(test: FieldTest, params: unknown[], ctx: CompileContext): string {
   switch (test.kind) {
     case 'text': {
-      if (!test.exact && FTS_FIELDS.has(test.field)) {
+      const local = (ctx.target ?? 'local') === 'local';
+      if (local && test.field === 'genre') return `t.genre IN (${distinctValues('genre')} ${genreValueTest(test, params)})`;
+      if (local && !test.exact && FTS_FIELDS.has(test.field)) {
         const search = ftsColumnSearch(test.field, test.text, params);
         if (search) return search;
       }
@@ -125,18 +230,18 @@ function field(test: FieldTest, params: unknown[], ctx: CompileContext): string 
       return columns.length === 1 ? one(columns[0]!) : `(${columns.map(one).join(' OR ')})`;
     }
     case 'number':
-      return numberComparison(NUMBER_COLUMNS[test.field], test.cmp, params);
+      return numberComparison(NUMBER_COLUMNS[test.field], test.cmp, params, test.field !== 'bpm');
     case 'time':
       return timeComparison(TIME_COLUMNS[test.field], test.cmp, params, ctx);
     case 'key': {
-      const keys = test.compatible ? compatibleKeys(test.key) : [test.key];
-      const spellings = keys.flatMap(keySpellings);
-      params.push(...spellings);
-      return `t.musical_key IN (${spellings.map(() => '?').join(', ')})`;
+      // The key's wheel position, as indexed (dj_tracks_key): 1–4 index seeks
+      // whatever spellings the tags use. Codes are our own integers.
+      const codes = [...new Set((test.compatible ? compatibleKeys(test.key) : [test.key]).map(keyCode))];
+      return `${KEY_CODE_SQL} IN (${codes.join(', ')})`;
     }
     case 'bool':
-      // Every local file is the user's own; co-op catalog tracks will join
-      // this view with their owned flag when their cache lands.
+      // Every local file is the user's own; co-op rows carry their owned flag.
+      if (ctx.target === 'coop') return test.value ? 't.owned = 1' : 't.owned = 0';
       return test.value ? '1' : '0';
   }
 }
@@ -146,7 +251,12 @@ function field(test: FieldTest, params: unknown[], ctx: CompileContext): string 
  * is any BPM that shows as 128 (127.5 ≤ bpm < 128.5), `bpm:>128` starts at
  * 128.5, `bpm:127.9` is 127.85 ≤ bpm < 127.95. Exact for whole-number columns.
  */
-function numberComparison(column: string, cmp: Comparison<NumberLiteral>, params: unknown[]): string {
+function numberComparison(column: string, cmp: Comparison<NumberLiteral>, params: unknown[], integer: boolean): string {
+  if (integer && cmp.op === '=' && cmp.value.decimals === 0) {
+    // A whole number on a whole-number column is an equality (an index can seek it and go on to the next column).
+    params.push(cmp.value.value);
+    return `${column} = ?`;
+  }
   const half = (n: NumberLiteral) => 0.5 * 10 ** -n.decimals;
   const lo = (n: NumberLiteral) => n.value - half(n);
   const hi = (n: NumberLiteral) => n.value + half(n);

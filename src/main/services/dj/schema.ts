@@ -74,6 +74,51 @@ export const djMigrations: Migration[] = [
       db.exec(`CREATE INDEX dj_tracks_key_order ON library_tracks(status, (${keyOrderSql('musical_key')}))`);
     },
   },
+  {
+    // Narrow indexes, one per kind of filter, each leading with what that
+    // filter seeks (so a count reads only the matching entries) and covering
+    // the columns other filters test alongside it:
+    // - numbers: bpm ranges (and a covered scan for other number/time tests);
+    //   with the tie-break columns after bpm, it is the BPM sort's full order;
+    // - key: the Camelot position (the key-order expression, 0–23, 99 for
+    //   none), so `key:8A` / `key:~8A` are 1–4 range seeks; with the
+    //   tie-break columns, also the key sort's full order;
+    // - genre: genre after status, so the distinct genres are found by a
+    //   loose index scan and `genre:house` becomes `genre IN (those matching)`;
+    // The sort-order indexes also hold genre, so a walk in order tests a
+    // genre filter before reading the row.
+    // - plays: `plays:0 added:>1y` as an equality plus a range.
+    // The expression must stay textually the same as `KEY_CODE_SQL` in
+    // track-rows.ts (a new migration recreates these if spellings change).
+    id: 'dj-004-filter-indexes',
+    up(db) {
+      const key = `(${keyOrderSql('musical_key')})`;
+      db.exec(`
+        DROP INDEX IF EXISTS dj_tracks_filter;
+        DROP INDEX IF EXISTS dj_tracks_key_order;
+        CREATE INDEX dj_tracks_numbers ON library_tracks(
+          status, bpm, album COLLATE NOCASE, disc_no, track_no, play_count, added_at, last_played_at, year, ${key}, genre
+        );
+        CREATE INDEX dj_tracks_key ON library_tracks(
+          status, ${key}, album COLLATE NOCASE, disc_no, track_no, bpm, play_count, added_at, genre
+        );
+        CREATE INDEX dj_tracks_genre ON library_tracks(status, genre, bpm, play_count, added_at, ${key}, codec, container);
+        CREATE INDEX dj_tracks_plays ON library_tracks(status, play_count, added_at, bpm);
+        ANALYZE library_tracks;
+      `);
+    },
+  },
+  {
+    // The co-op rows' "last played" is one seek per track. Stream to own's
+    // tables come first in the app's migrations; a database without them
+    // (DJ tests) has nothing to index.
+    id: 'dj-005-coop-last-played',
+    up(db) {
+      if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'coop_plays'").get()) {
+        db.exec('CREATE INDEX dj_coop_plays_last ON coop_plays(track_id, counted_at)');
+      }
+    },
+  },
 ];
 
 export const POSITION_STEP = 1024;

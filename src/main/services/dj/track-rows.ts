@@ -1,5 +1,5 @@
 import type { Db } from '../db/database';
-import type { DjTrack } from '../../../shared/contract/dj';
+import type { CoopDjTrack, LocalDjTrack } from '../../../shared/contract/dj';
 import type { TrackSortField } from '../../../shared/contract/library';
 import { ALL_KEYS, convertKey, keySpellings } from '../../../shared/musical-key';
 import { displayPath } from '../library/scan/paths';
@@ -32,7 +32,7 @@ export interface TrackRow {
   bpm: number | null;
   musical_key: string | null;
   has_art: number;
-  status: DjTrack['status'];
+  status: LocalDjTrack['status'];
   play_count: number;
   last_played_at: number | null;
   added_at: number;
@@ -46,8 +46,13 @@ export interface TrackRow {
 export function keyOrderSql(column: string): string {
   return `CASE ${column} ${ALL_KEYS.flatMap((key, i) => keySpellings(key).map((s) => `WHEN '${s}' THEN ${i}`)).join(' ')} ELSE 99 END`;
 }
-/** The same expression is indexed (schema `dj-003`), so sorting by key walks an index. */
-const KEY_ORDER_SQL = keyOrderSql('t.musical_key');
+/**
+ * A track's key as its wheel position (0 = 1A … 23 = 12B, 99 = none). The
+ * same expression is indexed (schema `dj-004`), so key filters seek it and
+ * sorting by key walks it.
+ */
+export const KEY_CODE_SQL = keyOrderSql('t.musical_key');
+const KEY_ORDER_SQL = KEY_CODE_SQL;
 
 /** The SQL behind each sort; ties fall back to album order, then id, so paging is stable. */
 export const SORT_SQL: Record<TrackSortField, string> = {
@@ -69,9 +74,22 @@ export const SORT_SQL: Record<TrackSortField, string> = {
 };
 export const TIE_BREAK = 't.album COLLATE NOCASE, t.disc_no, t.track_no, t.id';
 
-export function toDjTrack(row: TrackRow): DjTrack {
+/**
+ * The full ORDER BY of a sort. Ties run in the same direction as the sort,
+ * so one index (sort column, then album, disc, track; rowid last) gives the
+ * whole order read forwards or backwards, with no sorting of runs of equal
+ * values (such as the many tracks without a BPM or key).
+ */
+export function orderBySql(sort: TrackSortField, direction: 'asc' | 'desc'): string {
+  const dir = direction === 'desc' ? 'DESC' : 'ASC';
+  return `ORDER BY ${[SORT_SQL[sort], ...TIE_BREAK.split(', ')].map((term) => `${term} ${dir}`).join(', ')}`;
+}
+
+export function toDjTrack(row: TrackRow): LocalDjTrack {
   return {
+    source: 'local',
     id: row.id,
+    owned: true,
     path: displayPath(row.path),
     title: row.title,
     artist: row.artist,
@@ -101,14 +119,14 @@ export function toDjTrack(row: TrackRow): DjTrack {
   };
 }
 
-export function trackById(db: Db, id: number): DjTrack | null {
+export function trackById(db: Db, id: number): LocalDjTrack | null {
   const row = db.prepare(`SELECT ${TRACK_COLUMNS} FROM library_tracks t WHERE t.id = ?`).get(id) as TrackRow | undefined;
   return row ? toDjTrack(row) : null;
 }
 
 /** The file behind a local track (the exact bytes for a non-UTF-8 name), with the facts export needs. */
 export interface TrackFile {
-  track: DjTrack;
+  track: LocalDjTrack;
   /** Path to open: a string, or a Buffer for a file name that is not UTF-8. */
   file: string | Buffer;
   size: number;
@@ -124,4 +142,83 @@ export function trackFile(db: Db, id: number): TrackFile | null {
 
 export function trackLabel(track: { artist: string; title: string }): string {
   return track.artist ? `${track.artist} – ${track.title}` : track.title;
+}
+
+/**
+ * The co-op catalog as DJ rows: a derived table with the library's column
+ * names (what the catalog lacks is NULL or ''), so sorting expressions and
+ * compiled queries (target `coop`) read it like `library_tracks`. Last played
+ * is the latest counted play or preview (one seek of `dj_coop_plays_last`). Owned: the
+ * listener owns it (progress says so, or nine paid plays), or it is their
+ * own release.
+ */
+export const COOP_ROWS_SQL = `(SELECT c.id AS id, '' AS path, c.title AS title, c.artist AS artist, c.artist AS album_artist,
+    coalesce(c.album, '') AS album, NULL AS album_id, NULL AS artist_id, NULL AS track_no, NULL AS disc_no, NULL AS year,
+    '' AS genre, c.duration_ms AS duration_ms, '' AS container, '' AS codec, NULL AS bitrate, NULL AS sample_rate,
+    NULL AS bpm, NULL AS musical_key, 0 AS has_art, 'ok' AS status, coalesce(p.counted_plays, 0) AS play_count,
+    (SELECT max(counted_at) FROM coop_plays WHERE track_id = c.id) AS last_played_at, coalesce(p.owned_at, c.updated_at) AS added_at,
+    (coalesce(p.owned, 0) = 1 OR coalesce(p.paid_plays, 0) >= 9 OR c.is_own = 1) AS owned, c.local_file AS local_file
+  FROM coop_tracks c
+  LEFT JOIN coop_track_progress p ON p.track_id = c.id)`;
+
+export const COOP_COLUMNS = `${TRACK_COLUMNS}, t.owned, t.local_file`;
+
+export interface CoopRow extends Omit<TrackRow, 'id'> {
+  id: string;
+  owned: number;
+  local_file: string | null;
+}
+
+export function toCoopDjTrack(row: CoopRow): CoopDjTrack {
+  return {
+    source: 'coop',
+    id: row.id,
+    owned: row.owned === 1,
+    downloaded: row.local_file !== null,
+    path: '',
+    title: row.title,
+    artist: row.artist,
+    albumArtist: row.album_artist,
+    album: row.album,
+    albumId: null,
+    artistId: null,
+    trackNo: null,
+    discNo: null,
+    year: null,
+    genre: '',
+    durationMs: row.duration_ms,
+    format: '',
+    bitrate: null,
+    sampleRate: null,
+    bpm: null,
+    key: null,
+    hasArt: false,
+    status: 'ok',
+    playCount: row.play_count,
+    lastPlayedAt: row.last_played_at,
+    addedAt: row.added_at,
+    mediaPath: '',
+    coverPath: '',
+    camelotKey: null,
+    musicalKey: null,
+  };
+}
+
+/** Whether this database has the co-op catalog cache (the stream-to-own tables). */
+export function hasCoopTables(db: Db): boolean {
+  const n = db
+    .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('coop_tracks', 'coop_track_progress', 'coop_plays')")
+    .get() as { n: number };
+  return n.n === 3;
+}
+
+/** A co-op track as a DJ row, with its downloaded file (null when not downloaded); null when not cached here. */
+export function coopTrackFile(db: Db, id: string): { track: CoopDjTrack; file: string | null } | null {
+  if (!hasCoopTables(db)) return null;
+  const row = db.prepare(`SELECT ${COOP_COLUMNS} FROM ${COOP_ROWS_SQL} t WHERE t.id = ?`).get(id) as CoopRow | undefined;
+  return row ? { track: toCoopDjTrack(row), file: row.local_file } : null;
+}
+
+export function coopTrackById(db: Db, id: string): CoopDjTrack | null {
+  return coopTrackFile(db, id)?.track ?? null;
 }
