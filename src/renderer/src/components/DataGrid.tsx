@@ -188,7 +188,7 @@ export function DataGrid<R>(props: DataGridProps<R>) {
       onFocus={() => active < 0 && count > 0 && setActive(0)}
       data-testid={props.testId}
     >
-      <div role="rowgroup" className="grid-head" style={{ width: totalWidth }}>
+      <div role="rowgroup" className="grid-head" style={{ minWidth: totalWidth }}>
         <div role="row" aria-rowindex={1} className="grid-row grid-header-row" style={{ gridTemplateColumns: template }}>
           {columns.map((column, ci) => {
             const sorted = props.sort && column.sortField === props.sort.field ? props.sort.direction : null;
@@ -231,7 +231,7 @@ export function DataGrid<R>(props: DataGridProps<R>) {
           })}
         </div>
       </div>
-      <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize(), width: totalWidth }}>
+      <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize(), minWidth: totalWidth }}>
         {items.map((item) => {
           const row = rowAt(item.index);
           const isSelected = selected.has(item.index);

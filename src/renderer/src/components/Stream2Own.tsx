@@ -16,7 +16,7 @@ export function PlaySteps({ state }: { state: Stream2OwnState }) {
 }
 
 /** "Owned", "Free" or the next play's price. */
-export function PriceTag({ state }: { state: Stream2OwnState }) {
+export function PriceTag({ state, compact = false }: { state: Stream2OwnState; compact?: boolean }) {
   const { t } = useTranslation();
   if (state.owned) return <span className="badge badge-owned">{t('s2o.owned')}</span>;
   if (state.freeReason) {
@@ -28,7 +28,7 @@ export function PriceTag({ state }: { state: Stream2OwnState }) {
   }
   return (
     <span className={state.previewOnly ? 'price price-preview' : 'price'}>
-      {t('s2o.nextPrice', { price: formatCredits(state.nextPriceThousandths) })}
+      {compact ? formatCredits(state.nextPriceThousandths) : t('s2o.nextPrice', { price: formatCredits(state.nextPriceThousandths) })}
       {state.previewOnly && <span className="badge badge-warn">{t('s2o.previewOnly')}</span>}
     </span>
   );

@@ -18,7 +18,7 @@ function useCoopColumns(): Column<CoopTrack>[] {
     { id: 'album', label: c('album'), width: 160, render: (r) => r.album ?? '' },
     { id: 'duration', label: c('duration'), width: 64, align: 'end', render: (r) => formatDuration(r.durationMs) },
     { id: 's2o', label: c('stream2own'), width: 130, render: (r) => <PlaySteps state={r.stream2own} /> },
-    { id: 'price', label: c('price'), width: 200, render: (r) => <PriceTag state={r.stream2own} /> },
+    { id: 'price', label: c('price'), width: 190, render: (r) => <PriceTag state={r.stream2own} compact /> },
   ];
 }
 

@@ -1,0 +1,94 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrate, openDatabase } from '../../src/main/services/db/database';
+import { allMigrations } from '../../src/main/services/db/migrations';
+import { launchChromium, startWebHost, type RunningWebHost } from './support/web-app';
+
+/**
+ * What the renderer shows of stream to own, from states the main process
+ * computes: the co-op catalog is put into the local cache directly (as the
+ * sync engine will), one short track is really played to its end and the
+ * History shows the counted free play. The 45-second paid play has its own e2e.
+ */
+let browser: Browser;
+let host: RunningWebHost;
+let page: Page;
+
+function seed(dataDir: string): void {
+  const jingle = join(dataDir, 'jingle.ogg');
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=660:duration=3', '-c:a', 'libvorbis', jingle]);
+  const db = openDatabase(join(dataDir, 'library.sqlite'));
+  migrate(db, allMigrations);
+  const track = db.prepare(`INSERT INTO coop_tracks (id, title, artist, album, duration_ms, status, rightsholder, is_own, local_file, updated_at)
+    VALUES (?, ?, 'Marrow Choir', 'Open Water', ?, ?, 'marrow-choir', 0, ?, 0)`);
+  const progress = db.prepare('INSERT INTO coop_track_progress (track_id, paid_plays, owned, counted_plays) VALUES (?, ?, ?, ?)');
+  track.run('halfway', 'Halfway Song', 200_000, 'paid', null);
+  progress.run('halfway', 3, 0, 3);
+  track.run('owned-one', 'Owned Song', 180_000, 'paid', null);
+  progress.run('owned-one', 9, 1, 9);
+  track.run('gift', 'Gift Song', 150_000, 'free', null);
+  track.run('jingle', 'Short Jingle', 3_000, 'paid', jingle);
+  db.prepare('UPDATE wallet SET balance_thousandths = 5, balance_as_of = ? WHERE id = 1').run(Date.now());
+  db.close();
+}
+
+test.beforeAll(async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'resonate-e2e-s2o-'));
+  seed(dataDir);
+  browser = await launchChromium();
+  host = await startWebHost({ dataDir });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  await page.goto(host.openUrl);
+});
+test.afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
+
+test('catalog rows show plays as nine steps, the next price, owned and free; the header shows a low balance', async () => {
+  const balance = page.getByTestId('wallet-balance');
+  await expect(balance).toContainText('0.005');
+  await expect(balance).toContainText('Low balance');
+
+  await nav('Co-op catalog').click();
+  const grid = page.getByRole('grid', { name: 'Co-op tracks' });
+  const row = (title: string) => grid.getByRole('row').filter({ hasText: title });
+  await expect(row('Halfway Song').getByRole('img', { name: '3 of 9 plays paid' })).toBeVisible();
+  // The 4th paid play costs 2^4 thousandths; the balance (0.005) does not cover it: preview only.
+  await expect(row('Halfway Song').getByRole('gridcell').last()).toContainText('0.016');
+  await expect(row('Halfway Song')).toContainText('Preview only');
+  await expect(row('Owned Song')).toContainText('Owned');
+  await expect(row('Gift Song')).toContainText('Free');
+  await expect(row('Short Jingle')).toContainText('Free');
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: 'test-results/coop.png' });
+  await nav('Collection').click();
+  const owned = page.getByRole('grid', { name: 'Owned tracks' });
+  await expect(owned.getByRole('row')).toHaveCount(2);
+  await expect(owned).toContainText('Owned Song');
+});
+
+test('a short co-op track played to its end is counted, free, and listed in History', async () => {
+  await nav('Co-op catalog').click();
+  await page.getByRole('grid', { name: 'Co-op tracks' }).getByRole('row').filter({ hasText: 'Short Jingle' }).dblclick();
+  await expect(page.getByTestId('np-title')).toHaveText('Short Jingle');
+  await expect(page.getByTestId('now-playing').getByTestId('s2o-summary')).toContainText('Free');
+  await nav('History').click();
+  const history = page.getByRole('table', { name: 'Counted plays and charges' });
+  await expect(history.getByTestId('history-row').filter({ hasText: 'Short Jingle' })).toContainText('Short track: always free', { timeout: 20_000 });
+  await expect(history).toContainText('0.000');
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: 'test-results/history.png' });
+  await nav('Wallet').click();
+  await expect(page.getByTestId('wallet-spendable')).toHaveText('0.005 credits');
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+});
