@@ -25,6 +25,15 @@ export function LibraryView() {
   const { search, sort, direction, sortBy } = useLibraryView();
   const base = { sort, direction, ...(search ? { search } : {}) };
   const count = useCall('library.tracks', { ...base, offset: 0, limit: 200 }, { keepPrevious: true });
+  if (folders.error) {
+    return (
+      <section className="view">
+        <p role="alert" className="status-error">
+          {t('errors.unavailable')}
+        </p>
+      </section>
+    );
+  }
   if (folders.data && folders.data.length === 0) return <FirstRun />;
   const total = count.data?.total;
   return (
@@ -38,7 +47,8 @@ export function LibraryView() {
         )}
       </div>
       <LibraryStatus />
-      <WindowedTrackTable base={base} label={t('tracks.label')} onSort={sortBy} />
+      {/* A new search is a new list: selection and scroll start afresh. */}
+      <WindowedTrackTable key={search} base={base} label={t('tracks.label')} onSort={sortBy} />
     </section>
   );
 }
