@@ -32,6 +32,9 @@ interface Compiled {
 /** Sorts with an index leading with status (the library's and DJ's), which a page can walk in order. */
 const INDEXED_SORTS = new Set<DjQueryInput['sort']>(['title', 'artist', 'album', 'bpm', 'key', 'addedAt']);
 
+/** The DJ indexes in each sort's full order (schema dj-004), named so the planner cannot pick another. */
+const SORT_INDEX: Partial<Record<DjQueryInput['sort'], string>> = { bpm: 'dj_tracks_numbers', key: 'dj_tracks_key', addedAt: 'dj_tracks_added' };
+
 /** The query field on a sort's own column: a test of it may seek the index the page walks. */
 const SORT_FIELD: Partial<Record<DjQueryInput['sort'], Conjunct['field']>> = { bpm: 'bpm', key: 'key', addedAt: 'added' };
 
@@ -57,15 +60,17 @@ export class QueryService {
     const order = orderBySql(input.sort, input.direction);
     const total = localTotal + coopTotal;
     if (coop && coopTotal > 0) {
-      // Merge: the first offset+limit local rows in order (an index walk), and
-      // the co-op matches (few), sorted together; then the window.
+      // Merge: the first offset+limit local rows in order (found as any page
+      // is), and the co-op matches (few), sorted together; then the window.
+      const localIds = this.localPage(local, localTotal, input.sort, order, 0, input.offset + input.limit).map((r) => r.id);
       const rows = this.prepare(
         `SELECT * FROM (
-           SELECT * FROM (SELECT 'local' AS source, ${TRACK_COLUMNS}, 1 AS owned, NULL AS local_file FROM library_tracks t WHERE ${local.sql} ${order} LIMIT ?)
+           SELECT 'local' AS source, ${TRACK_COLUMNS}, 1 AS owned, NULL AS local_file
+             FROM json_each(?) l JOIN library_tracks t ON t.id = l.value
            UNION ALL
            SELECT 'coop' AS source, ${COOP_COLUMNS} FROM ${COOP_ROWS_SQL} t WHERE ${coop.sql}
          ) t ${order} LIMIT ? OFFSET ?`,
-      ).all(...local.params, input.offset + input.limit, ...coop.params, input.limit, input.offset) as ((TrackRow | CoopRow) & { source: 'local' | 'coop' })[];
+      ).all(JSON.stringify(localIds), ...coop.params, input.limit, input.offset) as ((TrackRow | CoopRow) & { source: 'local' | 'coop' })[];
       return {
         total,
         offset: input.offset,
@@ -79,21 +84,25 @@ export class QueryService {
   /**
    * Few matches: find them first (seeks in a narrow filter index), then sort
    * just those. Many: walk the sort's own index, where matches are dense
-   * enough to fill the window soon. Walking reads about window × rows ÷
-   * matches rows, finding reads the matches: walk when that is fewer (and the
-   * sort has an index). The walk is forced: the filter is wrapped in `+(…)`,
+   * enough to fill the window soon. Walking steps through about
+   * (offset + limit) × rows ÷ matches index entries, finding reads every
+   * match: walk when that costs less (and the sort has an index). The walk is forced: the filter is wrapped in `+(…)`,
    * which SQLite cannot use to pick an index, so it takes the ORDER BY's.
    */
   private localPage(local: Compiled['local'], matches: number, sort: DjQueryInput['sort'], order: string, offset: number, limit: number): TrackRow[] {
     const rowsInTable = (this.prepare('SELECT count(*) AS n FROM library_tracks').get() as { n: number }).n;
-    const walk = INDEXED_SORTS.has(sort) && matches * matches > (offset + limit) * rowsInTable;
+    // A step of a walk costs a fraction of reading a match: little in a DJ
+    // index (filters are tested in the index), more in the library's (a row read).
+    const stepCost = SORT_INDEX[sort] ? 0.05 : 0.3;
+    const walk = INDEXED_SORTS.has(sort) && matches * matches > (offset + limit) * rowsInTable * stepCost;
     if (walk) {
       // A test of the sort's own column stays visible: it narrows the walk to a range of the same index.
       const seek = local.conjuncts.filter((c) => c.field !== null && c.field === SORT_FIELD[sort]);
       const hide = local.conjuncts.filter((c) => !seek.includes(c));
       const terms = [local.status, ...seek.map((c) => c.sql), ...(hide.length ? [`+(${hide.map((c) => c.sql).join(' AND ')})`] : [])];
       const params = [...local.statusParams, ...seek.flatMap((c) => c.params), ...hide.flatMap((c) => c.params)];
-      return this.prepare(`SELECT ${TRACK_COLUMNS} FROM library_tracks t WHERE ${terms.join(' AND ')} ${order} LIMIT ? OFFSET ?`).all(
+      const indexed = SORT_INDEX[sort] ? ` INDEXED BY ${SORT_INDEX[sort]}` : '';
+      return this.prepare(`SELECT ${TRACK_COLUMNS} FROM library_tracks t${indexed} WHERE ${terms.join(' AND ')} ${order} LIMIT ? OFFSET ?`).all(
         ...params,
         limit,
         offset,

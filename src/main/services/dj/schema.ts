@@ -75,35 +75,37 @@ export const djMigrations: Migration[] = [
     },
   },
   {
-    // Narrow indexes, one per kind of filter, each leading with what that
-    // filter seeks (so a count reads only the matching entries) and covering
-    // the columns other filters test alongside it:
-    // - numbers: bpm ranges (and a covered scan for other number/time tests);
-    //   with the tie-break columns after bpm, it is the BPM sort's full order;
+    // One index per kind of filter, each leading with what that filter seeks
+    // (so a count reads only the matching entries) and then holding every
+    // column DJ filters test, so counting never reads a table row, whatever
+    // index the planner picks:
+    // - numbers, key, added: also the BPM, key and date-added sorts in full
+    //   (tie-break columns next), so a page walks one of them in order and
+    //   tests filters in the index before reading a row;
     // - key: the Camelot position (the key-order expression, 0–23, 99 for
-    //   none), so `key:8A` / `key:~8A` are 1–4 range seeks; with the
-    //   tie-break columns, also the key sort's full order;
+    //   none), so `key:8A` / `key:~8A` are 1–4 range seeks;
     // - genre: genre after status, so the distinct genres are found by a
     //   loose index scan and `genre:house` becomes `genre IN (those matching)`;
-    // The sort-order indexes also hold genre, so a walk in order tests a
-    // genre filter before reading the row.
     // - plays: `plays:0 added:>1y` as an equality plus a range.
-    // The expression must stay textually the same as `KEY_CODE_SQL` in
+    // The key expression must stay textually the same as `KEY_CODE_SQL` in
     // track-rows.ts (a new migration recreates these if spellings change).
-    id: 'dj-004-filter-indexes',
+    // Query code names numbers, key and added with INDEXED BY.
+    id: 'dj-004-filter-indexes-v2',
     up(db) {
       const key = `(${keyOrderSql('musical_key')})`;
+      const ties = 'album COLLATE NOCASE, disc_no, track_no';
       db.exec(`
         DROP INDEX IF EXISTS dj_tracks_filter;
         DROP INDEX IF EXISTS dj_tracks_key_order;
-        CREATE INDEX dj_tracks_numbers ON library_tracks(
-          status, bpm, album COLLATE NOCASE, disc_no, track_no, play_count, added_at, last_played_at, year, ${key}, genre
-        );
-        CREATE INDEX dj_tracks_key ON library_tracks(
-          status, ${key}, album COLLATE NOCASE, disc_no, track_no, bpm, play_count, added_at, genre
-        );
-        CREATE INDEX dj_tracks_genre ON library_tracks(status, genre, bpm, play_count, added_at, ${key}, codec, container);
-        CREATE INDEX dj_tracks_plays ON library_tracks(status, play_count, added_at, bpm);
+        DROP INDEX IF EXISTS dj_tracks_numbers;
+        DROP INDEX IF EXISTS dj_tracks_key;
+        DROP INDEX IF EXISTS dj_tracks_genre;
+        DROP INDEX IF EXISTS dj_tracks_plays;
+        CREATE INDEX dj_tracks_numbers ON library_tracks(status, bpm, ${ties}, play_count, added_at, last_played_at, year, ${key}, genre);
+        CREATE INDEX dj_tracks_key ON library_tracks(status, ${key}, ${ties}, bpm, play_count, added_at, last_played_at, year, genre);
+        CREATE INDEX dj_tracks_added ON library_tracks(status, added_at, ${ties}, bpm, play_count, last_played_at, year, ${key}, genre);
+        CREATE INDEX dj_tracks_genre ON library_tracks(status, genre, bpm, play_count, added_at, last_played_at, year, ${key}, codec, container);
+        CREATE INDEX dj_tracks_plays ON library_tracks(status, play_count, added_at, bpm, last_played_at, year, ${key}, genre);
         ANALYZE library_tracks;
       `);
     },
