@@ -34,14 +34,20 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
-/** What a caller may change: any top-level setting, each validated by its own schema. */
-export const settingsPatchSchema = settingsSchema
-  .omit({})
-  .partial()
-  .strict()
-  .transform((patch) =>
-    Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
-  ) as unknown as z.ZodType<Partial<Settings>, Partial<Settings>>;
+/**
+ * What a caller may change: any top-level setting, each validated by its own
+ * schema. The defaults are stripped, so a field left out stays as it is
+ * instead of being reset (zod fills defaults even in a `.partial()`).
+ */
+const settingsShape = settingsSchema.shape;
+type SettingsKey = keyof typeof settingsShape;
+export const settingsPatchSchema = z
+  .object(
+    Object.fromEntries(
+      (Object.keys(settingsShape) as SettingsKey[]).map((key) => [key, settingsShape[key].unwrap().optional()]),
+    ) as { [K in SettingsKey]: z.ZodOptional<ReturnType<(typeof settingsShape)[K]['unwrap']>> },
+  )
+  .strict();
 
 export const defaultSettings: Settings = settingsSchema.parse({});
 

@@ -49,3 +49,15 @@ describe('settings', () => {
     expect(seen).toEqual(['dark']);
   });
 });
+
+describe('settings patches', () => {
+  it('change only the fields they name', async () => {
+    const { settingsPatchSchema } = await import('../../../src/shared/settings');
+    expect(settingsPatchSchema.parse({ volume: 0.3 })).toEqual({ volume: 0.3 });
+    const dir = mkdtempSync(join(tmpdir(), 'settings-'));
+    const service = new SettingsService(conf(dir));
+    service.update({ libraryFolders: ['/music'], theme: 'dark' });
+    service.update(settingsPatchSchema.parse({ volume: 0.3 }));
+    expect(service.get()).toMatchObject({ volume: 0.3, libraryFolders: ['/music'], theme: 'dark' });
+  });
+});
