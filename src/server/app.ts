@@ -11,6 +11,7 @@ import { catalogRoutes } from './catalog/routes';
 import { creditRoutes } from './credits/routes';
 import { readModelRoutes } from './readmodels/routes';
 import { syncRoutes } from './sync/routes';
+import { OFFSET_CONTENT_TYPE, publishingRoutes } from './publishing/routes';
 import { openApiDocument } from './openapi';
 import type { ServerContext } from './context';
 import { SignaturePool, defaultPoolSize } from './settlement/signature-pool';
@@ -63,6 +64,9 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
   // live in each instance's memory: behind several instances the limit is
   // per instance (documented in docs/server-api.md).
   await app.register(rateLimit, { global: false });
+  // Upload chunks reach their handler as the raw stream: written to disk as
+  // they arrive, never buffered whole (the handler enforces the chunk limit).
+  app.addContentTypeParser(OFFSET_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
   const routes: AnyRoute[] = [
     ...accountRoutes(ctx),
     ...deviceRoutes(ctx),
@@ -70,6 +74,7 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
     ...creditRoutes(ctx),
     ...readModelRoutes(ctx),
     ...syncRoutes(ctx),
+    ...publishingRoutes(ctx),
   ];
   const all: AnyRoute[] = [
     ...routes,

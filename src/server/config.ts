@@ -22,6 +22,14 @@ export interface ServerConfig {
   authRateLimitPerMinute: number;
   /** argon2id cost; the defaults are argon2's (OWASP-level). Tests lower them. */
   passwordHashing: { memoryCost: number; timeCost: number; parallelism: number };
+  /** Publishing from the app: resumable uploads of a draft release's audio files. */
+  upload: {
+    /** Largest audio file accepted, bytes. */
+    maxFileBytes: number;
+    /** Largest single PATCH, bytes (a client sends a big file as many chunks). */
+    maxChunkBytes: number;
+    maxUploadsPerRelease: number;
+  };
   membership: {
     /** Listener membership: at least this many euros' worth of credits spent in a calendar year. */
     listenerThresholdEuros: number;
@@ -41,6 +49,11 @@ export const DEFAULT_CONFIG: ServerConfig = {
   sessionTtlMs: 30 * 24 * 3_600_000,
   authRateLimitPerMinute: 20,
   passwordHashing: { memoryCost: 65536, timeCost: 3, parallelism: 4 },
+  upload: {
+    maxFileBytes: 1024 * 1024 * 1024,
+    maxChunkBytes: 16 * 1024 * 1024,
+    maxUploadsPerRelease: 200,
+  },
   membership: {
     listenerThresholdEuros: 15,
     artistThresholdEuros: 15,
@@ -48,7 +61,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   },
 };
 
-export type ConfigOverrides = Partial<Omit<ServerConfig, 'membership' | 'passwordHashing'>> & {
+export type ConfigOverrides = Partial<Omit<ServerConfig, 'membership' | 'passwordHashing' | 'upload'>> & {
+  upload?: Partial<ServerConfig['upload']>;
   membership?: Partial<ServerConfig['membership']>;
   passwordHashing?: Partial<ServerConfig['passwordHashing']>;
 };
@@ -58,6 +72,7 @@ export function resolveConfig(overrides: ConfigOverrides = {}): ServerConfig {
     ...DEFAULT_CONFIG,
     ...overrides,
     membership: { ...DEFAULT_CONFIG.membership, ...overrides.membership },
+    upload: { ...DEFAULT_CONFIG.upload, ...overrides.upload },
     passwordHashing: { ...DEFAULT_CONFIG.passwordHashing, ...overrides.passwordHashing },
   };
 }

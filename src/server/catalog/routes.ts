@@ -21,13 +21,22 @@ export const trackSchema = z.object({
   releaseId: z.string(),
   releaseTitle: z.string(),
   hasAudio: z.boolean(),
+  published: z.boolean().describe('false once its release was unpublished: drop it from the catalog; owners keep playing it'),
   version: z.number().int().describe('catalog version of the last change to this track'),
 });
 export type TrackView = z.infer<typeof trackSchema>;
 
 const idParams = z.object({ id: coopTrackIdSchema });
 
-export async function trackViews(ctx: ServerContext, filter: { ids?: string[]; releaseId?: string; q?: string; after?: string; sinceKey?: { version: number; id: string }; limit: number }): Promise<TrackView[]> {
+/**
+ * Track views. `listed` (the catalog listing and search) keeps to published
+ * releases; `changes` (the sync pull) adds unpublished ones, flagged, so a
+ * device that listed a track learns to drop it.
+ */
+export async function trackViews(
+  ctx: ServerContext,
+  filter: { ids?: string[]; releaseId?: string; q?: string; after?: string; sinceKey?: { version: number; id: string }; limit: number; visibility?: 'listed' | 'changes' },
+): Promise<TrackView[]> {
   let query = ctx.store.db
     .selectFrom('tracks')
     .innerJoin('artists', 'artists.id', 'tracks.artist_id')
@@ -35,7 +44,10 @@ export async function trackViews(ctx: ServerContext, filter: { ids?: string[]; r
     .select([
       'tracks.id', 'tracks.title', 'tracks.track_number', 'tracks.duration_ms', 'tracks.status', 'tracks.artist_id',
       'artists.name as artist_name', 'tracks.release_id', 'releases.title as release_title', 'tracks.audio_path', 'tracks.version',
+      'releases.status as release_status',
     ]);
+  if (filter.visibility === 'listed') query = query.where('releases.status', '=', 'published');
+  if (filter.visibility === 'changes') query = query.where('releases.status', 'in', ['published', 'unpublished']);
   if (filter.ids) query = query.where('tracks.id', 'in', filter.ids.length ? filter.ids : ['']);
   if (filter.releaseId) query = query.where('tracks.release_id', '=', filter.releaseId);
   if (filter.q) {
@@ -65,14 +77,19 @@ export async function trackViews(ctx: ServerContext, filter: { ids?: string[]; r
     releaseId: r.release_id,
     releaseTitle: r.release_title,
     hasAudio: r.audio_path !== null,
+    published: r.release_status === 'published',
     version: r.version,
   }));
 }
 
-async function assertRightsholderOrAdmin(ctx: ServerContext, user: { id: string; role: string }, artistId: string): Promise<void> {
-  if (user.role === 'admin') return;
+export async function isRightsholderOrAdmin(ctx: ServerContext, user: { id: string; role: string }, artistId: string): Promise<boolean> {
+  if (user.role === 'admin') return true;
   const holds = await ctx.store.db.selectFrom('artist_rightsholders').select('user_id').where('artist_id', '=', artistId).where('user_id', '=', user.id).executeTakeFirst();
-  if (!holds) throw forbidden('only the rightsholder of this artist or an admin');
+  return holds !== undefined;
+}
+
+export async function assertRightsholderOrAdmin(ctx: ServerContext, user: { id: string; role: string }, artistId: string): Promise<void> {
+  if (!(await isRightsholderOrAdmin(ctx, user, artistId))) throw forbidden('only the rightsholder of this artist or an admin');
 }
 
 export function catalogRoutes(ctx: ServerContext): AnyRoute[] {
@@ -97,7 +114,7 @@ export function catalogRoutes(ctx: ServerContext): AnyRoute[] {
       }),
       response: z.object({ tracks: z.array(trackSchema), nextCursor: z.string().nullable() }),
       handler: async ({ query }) => {
-        const tracks = await trackViews(ctx, { q: query.q, after: query.after, limit: query.limit });
+        const tracks = await trackViews(ctx, { q: query.q, after: query.after, limit: query.limit, visibility: 'listed' });
         return { tracks, nextCursor: tracks.length === query.limit ? tracks.at(-1)!.id : null };
       },
     }),
@@ -122,11 +139,13 @@ export function catalogRoutes(ctx: ServerContext): AnyRoute[] {
       tag: 'catalog',
       access: 'user',
       params: idParams,
-      response: z.object({ id: z.string(), title: z.string(), artistId: z.string(), tracks: z.array(trackSchema) }),
-      handler: async ({ params }) => {
+      response: z.object({ id: z.string(), title: z.string(), artistId: z.string(), status: z.enum(['draft', 'published', 'unpublished']), tracks: z.array(trackSchema) }),
+      handler: async ({ params, user }) => {
         const release = await db.selectFrom('releases').selectAll().where('id', '=', params.id).executeTakeFirst();
         if (!release) throw notFound('release');
-        return { id: release.id, title: release.title, artistId: release.artist_id, tracks: await trackViews(ctx, { releaseId: release.id, limit: 10_000 }) };
+        // A draft is its rightsholders' business until published.
+        if (release.status === 'draft' && !(await isRightsholderOrAdmin(ctx, user, release.artist_id))) throw notFound('release');
+        return { id: release.id, title: release.title, artistId: release.artist_id, status: release.status, tracks: await trackViews(ctx, { releaseId: release.id, limit: 10_000 }) };
       },
     }),
     route({
@@ -152,9 +171,19 @@ export function catalogRoutes(ctx: ServerContext): AnyRoute[] {
       access: 'user',
       params: idParams,
       produces: ['audio/*'],
-      handler: async ({ params, request, reply }) => {
-        const track = await db.selectFrom('tracks').select(['audio_path', 'audio_mime']).where('id', '=', params.id).executeTakeFirst();
+      handler: async ({ params, request, reply, user }) => {
+        const track = await db
+          .selectFrom('tracks')
+          .innerJoin('releases', 'releases.id', 'tracks.release_id')
+          .select(['tracks.audio_path', 'tracks.audio_mime', 'tracks.artist_id', 'releases.status'])
+          .where('tracks.id', '=', params.id)
+          .executeTakeFirst();
         if (!track?.audio_path) throw notFound('audio');
+        // Unpublished: those who own the track keep it, as do its rightsholders.
+        if (track.status !== 'published' && !(await isRightsholderOrAdmin(ctx, user, track.artist_id))) {
+          const owned = await db.selectFrom('listener_tracks').select('owned_at').where('user_id', '=', user.id).where('track_id', '=', params.id).executeTakeFirst();
+          if (owned?.owned_at == null) throw new ApiError(403, 'unpublished', 'the release was unpublished; only listeners who own the track can still play it');
+        }
         const answer = await fileResponse(join(ctx.mediaDir, track.audio_path), track.audio_mime ?? 'application/octet-stream', request.headers.range);
         if (answer.status === 404) throw notFound('audio');
         void reply.status(answer.status).headers(answer.headers);

@@ -43,35 +43,60 @@ export async function createRelease(
   artistId: string,
   title: string,
   tracks: Array<NewTrack & { id?: string }>,
+  status: 'published' | 'draft' = 'published',
 ): Promise<{ releaseId: string; trackIds: string[] }> {
-  const artist = await tx.selectFrom('artists').select(['id', 'name']).where('id', '=', artistId).executeTakeFirstOrThrow();
+  await tx.selectFrom('artists').select('id').where('id', '=', artistId).executeTakeFirstOrThrow();
   const releaseId = uuidv7();
   const now = ctx.clock.nowMs();
-  const version = await nextCatalogVersion(tx);
-  await tx.insertInto('releases').values({ id: releaseId, artist_id: artistId, title, created_at: now }).execute();
-  const trackIds = tracks.map((t) => t.id ?? uuidv7());
-  if (tracks.length) {
-    await tx
-      .insertInto('tracks')
-      .values(
-        tracks.map((t, i) => ({
-          id: trackIds[i]!,
-          release_id: releaseId,
-          artist_id: artistId,
-          title: t.title,
-          track_number: t.trackNumber,
-          duration_ms: t.durationMs,
-          audio_path: t.audioPath,
-          audio_mime: t.audioMime,
-          status: t.status,
-          search_text: `${t.title} ${artist.name} ${title}`.toLowerCase(),
-          version,
-          created_at: now,
-        })),
-      )
-      .execute();
-  }
+  await tx.insertInto('releases').values({ id: releaseId, artist_id: artistId, title, created_at: now, status, status_changed_at: now }).execute();
+  const trackIds = await insertTracks(ctx, tx, releaseId, tracks);
   return { releaseId, trackIds };
+}
+
+/** Adds tracks to a release, under the next catalog version. */
+export async function insertTracks(ctx: ServerContext, tx: Tx, releaseId: string, tracks: Array<NewTrack & { id?: string }>): Promise<string[]> {
+  const trackIds = tracks.map((t) => t.id ?? uuidv7());
+  if (!tracks.length) return trackIds;
+  const release = await tx
+    .selectFrom('releases')
+    .innerJoin('artists', 'artists.id', 'releases.artist_id')
+    .select(['releases.artist_id', 'releases.title', 'artists.name'])
+    .where('releases.id', '=', releaseId)
+    .executeTakeFirstOrThrow();
+  const now = ctx.clock.nowMs();
+  const version = await nextCatalogVersion(tx);
+  await tx
+    .insertInto('tracks')
+    .values(
+      tracks.map((t, i) => ({
+        id: trackIds[i]!,
+        release_id: releaseId,
+        artist_id: release.artist_id,
+        title: t.title,
+        track_number: t.trackNumber,
+        duration_ms: t.durationMs,
+        audio_path: t.audioPath,
+        audio_mime: t.audioMime,
+        status: t.status,
+        search_text: `${t.title} ${release.name} ${release.title}`.toLowerCase(),
+        version,
+        created_at: now,
+      })),
+    )
+    .execute();
+  return trackIds;
+}
+
+/**
+ * Publishes or unpublishes a release. Its tracks take the next catalog
+ * version, so devices pulling the catalog see the change (an unpublished
+ * track comes with `published: false`). Nothing else changes: plays,
+ * ledger, ownership and files stay as they are.
+ */
+export async function setReleaseStatus(ctx: ServerContext, tx: Tx, releaseId: string, status: 'published' | 'unpublished'): Promise<void> {
+  const version = await nextCatalogVersion(tx);
+  await tx.updateTable('releases').set({ status, status_changed_at: ctx.clock.nowMs() }).where('id', '=', releaseId).execute();
+  await tx.updateTable('tracks').set({ version }).where('release_id', '=', releaseId).execute();
 }
 
 export async function setTrackStatus(tx: Tx, trackId: string, status: TrackStatus): Promise<boolean> {

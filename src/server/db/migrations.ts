@@ -186,6 +186,31 @@ function migrationsFor(kind: StoreKind): Record<string, Migration> {
         await sql`INSERT INTO server_secrets (name, value) VALUES ('report_pseudonyms', ${randomBytes(32).toString('base64url')})`.execute(db);
       },
     },
+    // Publishing from the app: drafts, resumable uploads, unpublish.
+    '0003_publishing': fromStatements([
+      `ALTER TABLE releases ADD COLUMN status TEXT NOT NULL DEFAULT 'published' CHECK (status IN ('draft', 'published', 'unpublished'))`,
+      `ALTER TABLE releases ADD COLUMN status_changed_at BIGINT`,
+      `CREATE TABLE uploads (
+        id TEXT PRIMARY KEY,
+        release_id TEXT NOT NULL REFERENCES releases(id),
+        user_id TEXT NOT NULL REFERENCES users(id),
+        file_name TEXT NOT NULL,
+        title TEXT,
+        track_number INTEGER,
+        track_status TEXT NOT NULL CHECK (track_status IN ('paid', 'free')),
+        size BIGINT NOT NULL CHECK (size > 0),
+        sha256 TEXT NOT NULL,
+        received BIGINT NOT NULL DEFAULT 0 CHECK (received >= 0 AND received <= size),
+        state TEXT NOT NULL CHECK (state IN ('receiving', 'accepted', 'rejected')),
+        reject_reason TEXT,
+        duration_ms BIGINT,
+        audio_path TEXT,
+        audio_mime TEXT,
+        track_id TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL)`,
+      `CREATE INDEX uploads_release ON uploads (release_id)`,
+    ]),
   };
 }
 

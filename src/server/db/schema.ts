@@ -24,6 +24,7 @@ export interface Database {
   voucher_batches: VoucherBatchesTable;
   vouchers: VouchersTable;
   server_secrets: ServerSecretsTable;
+  uploads: UploadsTable;
 }
 
 /** Random secrets made once by a migration, shared by every instance (e.g. the key of stable report pseudonyms). */
@@ -87,11 +88,49 @@ export interface ArtistRightsholdersTable {
   user_id: string;
 }
 
+export type ReleaseStatus = 'draft' | 'published' | 'unpublished';
+
 export interface ReleasesTable {
   id: string;
   artist_id: string;
   title: string;
   created_at: number;
+  /**
+   * draft: being uploaded, no tracks yet, seen by its rightsholders only;
+   * published: in the catalog; unpublished: out of the catalog listing and
+   * the sync pull, but its tracks, plays, ownership and earnings stay.
+   */
+  status: Generated<ReleaseStatus>;
+  status_changed_at: number | null;
+}
+
+export type UploadState = 'receiving' | 'accepted' | 'rejected';
+
+/** One audio file of a draft release, uploaded in chunks (tus-like). */
+export interface UploadsTable {
+  id: string;
+  release_id: string;
+  /** Who created it; any rightsholder of the release's artist may continue it. */
+  user_id: string;
+  file_name: string;
+  title: string | null;
+  track_number: number | null;
+  track_status: TrackStatus;
+  /** Declared size in bytes and SHA-256 (hex) of the whole file. */
+  size: number;
+  sha256: string;
+  /** Bytes stored so far: the offset the next chunk must start at. */
+  received: number;
+  state: UploadState;
+  reject_reason: string | null;
+  /** From the server's own reading of the file once complete. */
+  duration_ms: number | null;
+  audio_path: string | null;
+  audio_mime: string | null;
+  /** The track made of it when the release was published. */
+  track_id: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 export type TrackStatus = 'paid' | 'free';

@@ -12,7 +12,7 @@ export type Access = 'public' | 'user' | 'admin';
  * handler with Fastify and keeps the spec for `GET /v1/openapi.json`.
  */
 export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: string;
   summary: string;
   tag: string;

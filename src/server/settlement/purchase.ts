@@ -30,10 +30,15 @@ export async function buyTheRest(ctx: ServerContext, userId: string, scope: { tr
         return { transferId: earlier.id, duplicate: true, tracks, totalThousandths: tracks.reduce((s, t) => s + t.paidThousandths, 0), balanceThousandths: wallet.balance };
       }
     }
-    let query = tx.selectFrom('tracks').select(['id', 'artist_id', 'duration_ms', 'status']);
-    query = 'trackId' in scope ? query.where('id', '=', scope.trackId) : query.where('release_id', '=', scope.releaseId);
+    let query = tx
+      .selectFrom('tracks')
+      .innerJoin('releases', 'releases.id', 'tracks.release_id')
+      .select(['tracks.id', 'tracks.artist_id', 'tracks.duration_ms', 'tracks.status', 'releases.status as release_status']);
+    query = 'trackId' in scope ? query.where('tracks.id', '=', scope.trackId) : query.where('tracks.release_id', '=', scope.releaseId);
     const tracks = await query.execute();
     if (!tracks.length) throw new ApiError(404, 'not_found', 'trackId' in scope ? 'track not found' : 'release not found');
+    // What is no longer (or not yet) in the catalog cannot be bought; what was bought stays owned.
+    if (tracks.some((t) => t.release_status !== 'published')) throw new ApiError(409, 'unpublished', 'the release is not published');
     const own = new Set((await tx.selectFrom('artist_rightsholders').select('artist_id').where('user_id', '=', userId).execute()).map((r) => r.artist_id));
     const stats = new Map(
       (await tx.selectFrom('listener_tracks').selectAll().where('user_id', '=', userId).where('track_id', 'in', tracks.map((t) => t.id)).execute()).map((s) => [s.track_id, s]),

@@ -81,7 +81,8 @@ export function syncRoutes(ctx: ServerContext): AnyRoute[] {
         const wallet = mine.wallet;
         // Every play-count change up to this version committed before our locked read of it.
         const p = wallet.version;
-        const tracks = await trackViews(ctx, { sinceKey: { version: since.cv, id: since.ci }, limit: body.catalogLimit });
+        // A first pull (no catalog yet) needs only what is listed; later pulls also carry unpublished tracks, flagged.
+        const tracks = await trackViews(ctx, { sinceKey: { version: since.cv, id: since.ci }, limit: body.catalogLimit, visibility: since.cv === 0 ? 'listed' : 'changes' });
         const last = tracks.at(-1);
         return {
           cursor: encodeCursor({ p, cv: last ? last.version : since.cv, ci: last ? last.id : since.ci }),
