@@ -240,7 +240,18 @@ export const djCalls = {
   ),
   'dj.export': call(
     'Exports a list to a folder or drive: audio files, an M3U8 and a Rekordbox XML. Answers at once; progress comes as dj.exportProgress. Running it again resumes.',
-    z.object({ listId: z.number().int(), destination: z.string().min(1).max(4096) }).strict(),
+    z
+      .object({
+        listId: z.number().int(),
+        destination: z.string().min(1).max(4096),
+        /**
+         * How audio files are named (default `{artist} - {title}`). Fields: {artist} {title} {album} {genre} {year}
+         * {bpm} (whole) {key} (Camelot, 8A) {musicalKey} (Am) {n} (position, zero-padded); it must name {title} or {n}.
+         * Separators around empty values are dropped. Re-exporting with another pattern renames the files.
+         */
+        fileNamePattern: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
     exportStatusSchema,
   ),
   'dj.cancelExport': call('Cancels an export; what was copied stays and a later export resumes from it.', z.object({ jobId: z.string() }).strict(), exportStatusSchema),

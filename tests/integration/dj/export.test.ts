@@ -162,6 +162,28 @@ describe('export a crate', () => {
     expect(readdirSync(join(cancelled.folder, 'Music')).filter((n) => n.endsWith('.part'))).toEqual([]);
   });
 
+  it('names files by a pattern, and renames them when the pattern changes', async () => {
+    await expect(async () => dj.handlers['dj.export']({ listId: crateId, destination: root, fileNamePattern: '{bpm} {tempo}' })).rejects.toThrow(/Unknown \{tempo\}/);
+    const dest = dirname(status.folder);
+    const musicDir = join(status.folder, 'Music');
+    const started = await call(dj.handlers['dj.export']({ listId: crateId, destination: dest, fileNamePattern: '{bpm} {key} - {artist} - {title}' }));
+    const done = await dj.waitForExport(started.jobId);
+    expect(done).toMatchObject({ state: 'done', filesTotal: 5, problems: [] });
+    // No BPM, key or artist: the separators around them go too.
+    expect(readdirSync(musicDir).filter((n) => !n.endsWith('.part')).sort()).toEqual(
+      ['122 6B - Ünïcode - Café & Crème 100% #1.mp3', '124 8A - Mattias W - Night Drive (2).mp3', '124 8A - Mattias W - Night Drive.mp3', '128 11A - Mattias W - Night Drive.ogg', 'AC_DC - What_ _Yes__ _No___.m4a'].sort(),
+    );
+    const m3u = readFileSync(done.playlistFile!, 'utf8');
+    expect(m3u).toContain('Music/124 8A - Mattias W - Night Drive.mp3');
+    // The same pattern again: nothing to copy, names kept.
+    const again = await dj.waitForExport((await call(dj.handlers['dj.export']({ listId: crateId, destination: dest, fileNamePattern: '{bpm} {key} - {artist} - {title}' }))).jobId);
+    expect(again).toMatchObject({ state: 'done', filesSkipped: 5 });
+    // Back to the default.
+    await dj.waitForExport((await call(dj.handlers['dj.export']({ listId: crateId, destination: dest }))).jobId);
+    expect(readdirSync(musicDir)).toContain('Mattias W - Night Drive.ogg');
+    expect(readdirSync(musicDir).filter((n) => !n.endsWith('.part'))).toHaveLength(5);
+  });
+
   it('fails up front when the destination is missing', async () => {
     const job = await call(dj.handlers['dj.export']({ listId: crateId, destination: join(root, 'not-plugged-in') }));
     const failed = await dj.waitForExport(job.jobId);

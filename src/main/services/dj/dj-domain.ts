@@ -8,6 +8,7 @@ import { djTrackRef, type djCalls, type DjList, type ExportStatus, type ListItem
 import { compatibleKeys, formatKey, parseKey, type MusicalKey } from '../../../shared/musical-key';
 import { parseQuery } from '../../../shared/query';
 import { ExportJob, type ExportSource } from './export-service';
+import { checkFileNamePattern } from './file-names';
 import { importPlaylist } from './import-playlist';
 import { ListStore } from './lists';
 import { QueryService } from './query-service';
@@ -168,7 +169,9 @@ export function createDjDomain(deps: DjDomainDeps) {
       changed(listId);
       return { moved };
     },
-    'dj.export': ({ listId, destination }) => {
+    'dj.export': ({ listId, destination, fileNamePattern }) => {
+      const patternError = fileNamePattern === undefined ? null : checkFileNamePattern(fileNamePattern);
+      if (patternError) throw new CallError('invalid_input', patternError, [{ path: 'fileNamePattern', message: patternError }]);
       const list = lists.get(listId);
       if (list.kind === 'folder') throw new CallError('conflict', 'Export a crate, playlist or smart playlist, not a folder');
       const running = [...jobs.values()].find((j) => j.status.listId === listId && ['preparing', 'copying', 'writing'].includes(j.status.state));
@@ -178,6 +181,7 @@ export function createDjDomain(deps: DjDomainDeps) {
         list,
         destination,
         exportSources(list),
+        fileNamePattern,
       );
       jobs.set(exportJob.status.jobId, exportJob);
       return { ...exportJob.status };

@@ -9,7 +9,7 @@ import type { Logger } from '../core/logger';
 import { CallError } from '../../../shared/contract/define';
 import type { DjList, ExportStatus } from '../../../shared/contract/dj';
 import { formatKey, parseKey } from '../../../shared/musical-key';
-import { NameAllocator, sanitizeFileStem } from './file-names';
+import { DEFAULT_FILE_NAME_PATTERN, MAX_STEM, NameAllocator, renderFileStem, sanitizeFileStem } from './file-names';
 import { writeM3u8 } from './playlist-files';
 import { rekordboxKind, rekordboxXml, type RekordboxTrack } from './rekordbox-xml';
 
@@ -56,6 +56,8 @@ interface ManifestEntry {
 interface Manifest {
   version: 1;
   listId: number;
+  /** The file-name pattern the names were made with (absent: the default). */
+  pattern?: string;
   files: Record<string, ManifestEntry>;
 }
 
@@ -85,6 +87,8 @@ export class ExportJob {
     list: DjList,
     destination: string,
     sources: ExportSource[],
+    /** How audio files are named, e.g. `{artist} - {title}` or `{bpm} {key} - {artist} - {title}` (see file-names.ts). */
+    private readonly fileNamePattern: string = DEFAULT_FILE_NAME_PATTERN,
   ) {
     const folder = join(destination, sanitizeFileStem(list.name));
     this.status = {
@@ -162,12 +166,38 @@ export class ExportJob {
       }
       present.push({ source, size: s.size, mtimeMs: Math.trunc(s.mtimeMs) });
     }
-    const planned = present.map((p) => {
-      const earlier = manifest.files[p.source.key];
-      return { ...p, name: earlier && names.reserve(earlier.name) ? earlier.name : null as string | null };
+    // Names made with another pattern are not kept: those files are renamed
+    // (copied anew, the old ones removed once the new ones are whole).
+    const pattern = this.fileNamePattern;
+    const samePattern = (manifest.pattern ?? DEFAULT_FILE_NAME_PATTERN) === pattern;
+    const renamed: string[] = samePattern ? [] : Object.values(manifest.files).map((e) => e.name);
+    if (!samePattern) manifest.files = {};
+    manifest.pattern = pattern;
+    const stems = present.map((p, i) => {
+      const s = p.source;
+      const key = s.tagKey ? parseKey(s.tagKey) : null;
+      const stem = renderFileStem(pattern, {
+        artist: s.artist, title: s.title, album: s.album, genre: s.genre, year: s.year,
+        bpm: s.bpm === null ? null : Math.round(s.bpm),
+        key: key ? formatKey(key, 'camelot') : null, musicalKey: key ? formatKey(key, 'musical') : null,
+        n: String(i + 1).padStart(String(present.length).length, '0'),
+      });
+      return stem || s.title;
     });
-    for (const p of planned) {
-      if (p.name === null) p.name = names.allocate(p.source.artist ? `${p.source.artist} - ${p.source.title}` : p.source.title, extname(typeof p.source.file === 'string' ? p.source.file : p.source.file!.toString('latin1')));
+    // An earlier run's name is kept while the track would still get it (so a
+    // "(2)" stays with its track); a changed tag or position renames the file.
+    const planned = present.map((p, i) => {
+      const earlier = manifest.files[p.source.key];
+      const fits = earlier !== undefined && nameFitsStem(earlier.name, stems[i]!);
+      return { ...p, name: earlier && fits && names.reserve(earlier.name) ? earlier.name : null as string | null };
+    });
+    planned.forEach((p, i) => {
+      if (p.name === null) p.name = names.allocate(stems[i]!, extname(typeof p.source.file === 'string' ? p.source.file : p.source.file!.toString('latin1')));
+    });
+    for (const [key, entry] of Object.entries(manifest.files)) {
+      // Files whose track now gets another name are replaced by the new one.
+      const p = planned.find((x) => x.source.key === key);
+      if (p && p.name !== entry.name) renamed.push(entry.name);
     }
 
     // Which files are already there, identical, from an earlier run.
@@ -201,7 +231,9 @@ export class ExportJob {
       this.emit();
     }
 
-    // Files of tracks no longer in the list, which we made in an earlier run, go.
+    // Files named by an earlier pattern, and files of tracks no longer in the list, go.
+    const current = new Set(planned.map((p) => p.name!.toLowerCase()));
+    for (const name of renamed) if (!current.has(name.toLowerCase())) await unlink(join(musicFolder, name)).catch(() => undefined);
     const keep = new Set(planned.map((p) => p.source.key));
     for (const [key, entry] of Object.entries(manifest.files)) {
       if (keep.has(key)) continue;
@@ -288,6 +320,14 @@ async function hashFile(file: string | Buffer): Promise<string> {
   const hash = createHash('sha256');
   await pipeline(createReadStream(file), hash);
   return hash.digest('hex');
+}
+
+/** Whether a file name is what `NameAllocator` makes of this stem: the stem itself, or the stem and " (n)". */
+function nameFitsStem(name: string, stem: string): boolean {
+  const base = name.replace(/\.[^.]*$/, '').toLowerCase();
+  if (base === sanitizeFileStem(stem).toLowerCase()) return true;
+  const short = sanitizeFileStem(stem, MAX_STEM - 6).toLowerCase();
+  return base.startsWith(short) && /^ \(\d+\)$/.test(base.slice(short.length));
 }
 
 async function readManifest(folder: string, listId: number): Promise<Manifest> {

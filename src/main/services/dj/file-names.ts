@@ -7,6 +7,7 @@
  * (MAX_STEM) so deep destination folders stay under Windows' 260-character
  * path limit.
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what FAT refuses
 const ILLEGAL = /[<>:"/\\|?*\u0000-\u001f\u007f]/gu;
 const RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 export const MAX_STEM = 120;
@@ -59,4 +60,38 @@ export class NameAllocator {
       if (this.reserve(candidate)) return candidate;
     }
   }
+}
+
+/** What a file-name pattern may name (`{artist} - {title}`); `{key}` is Camelot (8A), `{musicalKey}` musical (Am). */
+export const FILE_NAME_FIELDS = ['artist', 'title', 'album', 'genre', 'year', 'bpm', 'key', 'musicalKey', 'n'] as const;
+export type FileNameField = (typeof FILE_NAME_FIELDS)[number];
+export const DEFAULT_FILE_NAME_PATTERN = '{artist} - {title}';
+
+const PLACEHOLDER = /\{([A-Za-z]+)\}/g;
+
+/** Null when the pattern is usable, else why not (an unknown `{name}`, or nothing that names a track). */
+export function checkFileNamePattern(pattern: string): string | null {
+  const names = [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+  const unknown = names.find((n) => !(FILE_NAME_FIELDS as readonly string[]).includes(n));
+  if (unknown) return `Unknown {${unknown}} (known: ${FILE_NAME_FIELDS.map((f) => `{${f}}`).join(' ')})`;
+  if (!names.some((n) => n === 'title' || n === 'n')) return 'A file-name pattern needs {title} or {n}';
+  return null;
+}
+
+/**
+ * A file stem from a pattern: each `{field}` replaced by the track's value
+ * (empty when it has none), then separators left dangling by empty values
+ * tidied away, so `{bpm} {key} - {artist} - {title}` for a track with no
+ * BPM, key or artist is just the title. Not yet sanitized for the drive.
+ */
+export function renderFileStem(pattern: string, values: Partial<Record<FileNameField, string | number | null>>): string {
+  const filled = pattern.replace(PLACEHOLDER, (_, name: string) => {
+    const v = values[name as FileNameField];
+    return v === null || v === undefined ? '' : String(v);
+  });
+  return filled
+    .replace(/\(\s*\)|\[\s*\]/gu, '') // "()" around an empty value
+    .replace(/(\s*[-–—_]\s*){2,}/gu, ' - ') // "A -  - B" where a value was empty
+    .replace(/\s+/gu, ' ')
+    .replace(/^[\s\-–—_,]+|[\s\-–—_,]+$/gu, '');
 }
