@@ -4,6 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import { resolveConfig, systemClock, type ConfigOverrides, type ServerClock } from './config';
 import { openStore, type Store, type StoreOptions } from './db/connect';
 import { errorHandler } from './http/errors';
+import { databaseRateLimitStore } from './http/rate-limit-store';
 import { registerRoutes, route, type AnyRoute } from './http/route';
 import { accountRoutes } from './accounts/routes';
 import { deviceRoutes } from './devices/routes';
@@ -61,9 +62,8 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
     void reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
   });
   // Only routes that ask for it (sign-in, sign-up) are limited. The counters
-  // live in each instance's memory: behind several instances the limit is
-  // per instance (documented in docs/server-api.md).
-  await app.register(rateLimit, { global: false });
+  // are in the database, so the limit holds across all instances.
+  await app.register(rateLimit, { global: false, store: databaseRateLimitStore(ctx) });
   // Upload chunks reach their handler as the raw stream: written to disk as
   // they arrive, never buffered whole (the handler enforces the chunk limit).
   app.addContentTypeParser(OFFSET_CONTENT_TYPE, (_request, payload, done) => done(null, payload));

@@ -211,6 +211,10 @@ function migrationsFor(kind: StoreKind): Record<string, Migration> {
         updated_at BIGINT NOT NULL)`,
       `CREATE INDEX uploads_release ON uploads (release_id)`,
     ]),
+    // Sign-in / sign-up rate-limit counters, shared by every instance.
+    '0004_rate_limits': fromStatements([
+      `CREATE TABLE rate_limits (key TEXT PRIMARY KEY, window_start BIGINT NOT NULL, count INTEGER NOT NULL)`,
+    ]),
   };
 }
 

@@ -25,6 +25,14 @@ export interface Database {
   vouchers: VouchersTable;
   server_secrets: ServerSecretsTable;
   uploads: UploadsTable;
+  rate_limits: RateLimitsTable;
+}
+
+/** Fixed-window counters of the sign-in / sign-up rate limits (`http/rate-limit-store.ts`). */
+export interface RateLimitsTable {
+  key: string;
+  window_start: number;
+  count: number;
 }
 
 /** Random secrets made once by a migration, shared by every instance (e.g. the key of stable report pseudonyms). */
