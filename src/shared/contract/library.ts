@@ -100,6 +100,8 @@ export const libraryAlbumSchema = z.object({
   id: z.number().int(),
   title: z.string(),
   albumArtist: z.string(),
+  /** The album artist's own page, when they are also a track artist in the library. */
+  artistId: z.number().int().nullable(),
   year: z.number().int().nullable(),
   trackCount: z.number().int(),
   durationMs: z.number().int(),
@@ -177,7 +179,7 @@ export type WatchState = z.infer<typeof watchStateSchema>;
 
 const empty = z.object({}).strict();
 const id = z.object({ id: z.number().int() }).strict();
-const page = (row: z.ZodType) => z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(row) });
+const page = <Row extends z.ZodType>(row: Row) => z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(row) });
 
 export const libraryCalls = {
   'library.folders': call('Lists the library folders.', empty, z.array(libraryFolderSchema)),

@@ -64,6 +64,10 @@ describe('library scan', () => {
     const artists = await lib.call<{ rows: { id: number; name: string }[] }>('library.artists', {});
     expect(artists.rows.map((a) => a.name)).toContain('Xiph');
     const xiph = artists.rows.find((a) => a.name === 'Xiph')!;
+    // An album links to its album artist's page.
+    const xiphAlbums = (albums.rows as { albumArtist: string; artistId: number | null }[]).filter((a) => a.albumArtist === 'Xiph');
+    expect(xiphAlbums.length).toBeGreaterThan(0);
+    for (const a of xiphAlbums) expect(a.artistId).toBe(xiph.id);
     const page = await lib.call<{ albums: unknown[]; tracks: unknown[] }>('library.artist', { id: xiph.id });
     expect(page.albums).toHaveLength(2);
     expect(page.tracks).toHaveLength(2);

@@ -337,7 +337,9 @@ export class LibraryQueries {
   private albumsWhere(where: string, params: unknown[], limit: number, offset: number): LibraryAlbum[] {
     const rows = this.db
       .prepare(
-        `SELECT a.id, a.title, a.album_artist AS albumArtist, max(t.year) AS year, count(t.id) AS trackCount,
+        `SELECT a.id, a.title, a.album_artist AS albumArtist,
+           (SELECT ar.id FROM library_artists ar WHERE ar.name = a.album_artist) AS artistId,
+           max(t.year) AS year, count(t.id) AS trackCount,
            sum(t.duration_ms) AS durationMs,
            coalesce(min(CASE WHEN t.has_art = 1 THEN t.id END), min(t.id)) AS coverTrackId
          FROM library_albums a JOIN library_tracks t ON t.album_id = a.id AND t.status = 'ok'
