@@ -269,7 +269,17 @@ export const djCalls = {
   'dj.writeTags': call(
     "Writes tags into one of the user's own files and updates the library; answers with what changed. BPM is stored whole in the file (ID3 TBPM is an integer).",
     z.object({ ref: trackRefSchema, changes: tagChangesSchema, keyNotation: z.enum(['camelot', 'musical', 'openkey']).default('musical') }).strict(),
-    z.object({ diff: tagDiffSchema, track: djTrackSchema }),
+    z.object({
+      diff: tagDiffSchema,
+      track: localDjTrackSchema,
+      /** The file as it was is kept in the data folder: dj.undoTags puts it back. */
+      undoable: z.boolean(),
+    }),
+  ),
+  'dj.undoTags': call(
+    "Undoes the last dj.writeTags to a file: puts back the file as it was (kept in the data folder for the 50 latest writes) and updates the library. not_found when there is nothing to undo, conflict when the file changed since the write.",
+    z.object({ ref: trackRefSchema }).strict(),
+    z.object({ diff: tagDiffSchema, track: localDjTrackSchema }),
   ),
 };
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -90,6 +90,26 @@ describe('tag editing', () => {
     expect(again.changes).toEqual([]);
     const found = await dj.handlers['dj.query']({ query: 'key:8A artist:"mattias w" bpm:124', offset: 0, limit: 10, sort: 'artist', direction: 'asc', status: 'ok' });
     expect(found.rows.map((r) => r.id)).toContain(ref.id);
+  });
+
+  it('undoes the last write from the backup in the data folder', async () => {
+    const ref = { source: 'local' as const, id: files.mp3!.id };
+    const before = await parseFile(files.mp3!.path);
+    const written = await dj.handlers['dj.writeTags']({ ref, changes: { title: 'Undo Me', bpm: 99 }, keyNotation: 'musical' });
+    expect(written.undoable).toBe(true);
+    expect((await parseFile(files.mp3!.path)).common.title).toBe('Undo Me');
+    const undone = await dj.handlers['dj.undoTags']({ ref });
+    expect(undone.diff.changes).toEqual(expect.arrayContaining([{ field: 'title', from: 'Undo Me', to: before.common.title ?? null }]));
+    expect(undone.track.title).toBe(before.common.title);
+    const after = await parseFile(files.mp3!.path);
+    expect(after.common.title).toBe(before.common.title);
+    expect(after.common.bpm).toBe(before.common.bpm);
+    await expect(async () => dj.handlers['dj.undoTags']({ ref })).rejects.toThrow(/no tag change to undo/);
+
+    // A file changed elsewhere after the write is not overwritten.
+    await dj.handlers['dj.writeTags']({ ref, changes: { title: 'Second' }, keyNotation: 'musical' });
+    appendFileSync(files.mp3!.path, Buffer.alloc(16));
+    await expect(async () => dj.handlers['dj.undoTags']({ ref })).rejects.toThrow(/changed since/);
   });
 
   it('refuses co-op tracks and bad keys', async () => {

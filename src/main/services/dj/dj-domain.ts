@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Db } from '../db/database';
 import type { Clock } from '../core/clock';
 import type { EventHub } from '../core/events';
@@ -37,7 +38,7 @@ export function createDjDomain(deps: DjDomainDeps) {
   const { db, events, clock, logger } = deps;
   const queries = new QueryService(db, clock);
   const lists = new ListStore(db, clock);
-  const tags = new TagEditor(db, clock);
+  const tags = new TagEditor(db, clock, join(deps.dataDir, 'dj-tag-backups'));
   const jobs = new Map<string, ExportJob>();
   const countSmart = (query: string) => queries.countQuery(query);
   const changed = (listId: number | null) => events.emit('dj.listsChanged', { listId });
@@ -200,6 +201,11 @@ export function createDjDomain(deps: DjDomainDeps) {
     'dj.previewTags': ({ ref, changes }) => tags.preview(ref, changes),
     'dj.writeTags': ({ ref, changes, keyNotation }) => {
       const result = tags.write(ref, changes, keyNotation);
+      events.emit('library.changed', { reason: 'scan' });
+      return result;
+    },
+    'dj.undoTags': ({ ref }) => {
+      const result = tags.undo(ref);
       events.emit('library.changed', { reason: 'scan' });
       return result;
     },

@@ -1,8 +1,10 @@
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { File as TagFile, TagTypes, XiphComment } from 'node-taglib-sharp';
 import type { Db } from '../db/database';
 import type { Clock } from '../core/clock';
 import { CallError } from '../../../shared/contract/define';
-import type { DjTrack, TagChanges, TrackRef } from '../../../shared/contract/dj';
+import type { LocalDjTrack, TagChanges, TrackRef } from '../../../shared/contract/dj';
 import { formatKey, parseKey, type KeyNotation } from '../../../shared/musical-key';
 import { trackById, trackFile } from './track-rows';
 
@@ -12,7 +14,23 @@ import { trackById, trackFile } from './track-rows';
  * the library row so the change shows at once. Size and mtime are left as
  * they were, so the next scan re-reads the file and refreshes the rest.
  * Co-op catalog tracks are never edited: their tags are the catalog's.
+ *
+ * Before a write, the file as it was is copied into the data folder
+ * (`dj-tag-backups/<track id><ext>`, with a note of what the write left),
+ * so the last write to a track can be undone; the latest MAX_BACKUPS
+ * tracks keep theirs. Undo refuses when the file changed since the write.
  */
+const MAX_BACKUPS = 50;
+
+/** What a backup note records: where the copy came from, and the file as the write left it. */
+interface BackupNote {
+  trackId: number;
+  path: string;
+  backupFile: string;
+  savedAt: number;
+  writtenSize: number;
+  writtenMtimeMs: number;
+}
 type Field = 'title' | 'artist' | 'album' | 'genre' | 'bpm' | 'key';
 export interface TagDiff {
   trackId: number;
@@ -33,6 +51,8 @@ export class TagEditor {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    /** Where backups for undo go; null: no backups (and no undo). */
+    private readonly backupDir: string | null = null,
   ) {}
 
   preview(ref: TrackRef, changes: TagChanges, notation: KeyNotation = 'musical'): TagDiff {
@@ -41,7 +61,7 @@ export class TagEditor {
     return { trackId: id, path: String(path), changes: diff(current, wanted(changes, notation)) };
   }
 
-  write(ref: TrackRef, changes: TagChanges, notation: KeyNotation): { diff: TagDiff; track: DjTrack } {
+  write(ref: TrackRef, changes: TagChanges, notation: KeyNotation): { diff: TagDiff; track: LocalDjTrack; undoable: boolean } {
     const { id, path } = this.ownFile(ref);
     const target = wanted(changes, notation);
     const result = withFile(path, (file) => {
@@ -62,13 +82,89 @@ export class TagEditor {
         }
       }
       storeVorbisBpmAsBpm(file, changed);
+      const backup = this.backUp(id, path);
       file.save();
+      if (backup) this.noteWritten(backup, path);
       return changed;
     });
     if (result.length) this.updateRow(id, result);
     const track = trackById(this.db, id);
     if (!track) throw new CallError('not_found', `Track ${id} left the library`);
-    return { diff: { trackId: id, path: String(path), changes: result }, track };
+    return { diff: { trackId: id, path: String(path), changes: result }, track, undoable: this.note(id) !== null };
+  }
+
+  /** Puts back the file as it was before the last write to it; answers what that changed back. */
+  undo(ref: TrackRef): { diff: TagDiff; track: LocalDjTrack } {
+    const { id, path } = this.ownFile(ref);
+    const note = this.note(id);
+    if (!note || note.path !== path) throw new CallError('not_found', 'There is no tag change to undo for this track');
+    const now = statSync(path, { throwIfNoEntry: false });
+    if (!now || now.size !== note.writtenSize || Math.trunc(now.mtimeMs) !== note.writtenMtimeMs) {
+      throw new CallError('conflict', 'The file changed since its tags were written here; undo would lose that change');
+    }
+    const before = withFile(path, readTags);
+    // Copy beside the file, then rename over it: the file is whole at every moment.
+    const temp = join(dirname(path), `.${id}.resonate-undo${extname(path)}`);
+    copyFileSync(note.backupFile, temp);
+    renameSync(temp, path);
+    const after = withFile(path, readTags);
+    this.dropBackup(id);
+    const changes = diff(before, after);
+    if (changes.length) this.updateRow(id, changes);
+    const track = trackById(this.db, id);
+    if (!track) throw new CallError('not_found', `Track ${id} left the library`);
+    return { diff: { trackId: id, path, changes }, track };
+  }
+
+  private noteFile(id: number): string {
+    return join(this.backupDir!, `${id}.json`);
+  }
+
+  private note(id: number): BackupNote | null {
+    if (!this.backupDir) return null;
+    try {
+      return JSON.parse(readFileSync(this.noteFile(id), 'utf8')) as BackupNote;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Copies the file as it is now; the note is completed once the write is done. */
+  private backUp(id: number, path: string): BackupNote | null {
+    if (!this.backupDir) return null;
+    mkdirSync(this.backupDir, { recursive: true });
+    this.dropBackup(id);
+    const backupFile = join(this.backupDir, `${id}${extname(path).toLowerCase()}`);
+    copyFileSync(path, `${backupFile}.tmp`);
+    renameSync(`${backupFile}.tmp`, backupFile);
+    // Noted at once (so pruning finds it even if the write fails); undoable once the write is noted.
+    const note = { trackId: id, path, backupFile, savedAt: this.clock.nowMs(), writtenSize: -1, writtenMtimeMs: -1 };
+    writeFileSync(this.noteFile(id), JSON.stringify(note));
+    this.pruneBackups();
+    return note;
+  }
+
+  private noteWritten(note: BackupNote, path: string): void {
+    const written = statSync(path);
+    const done: BackupNote = { ...note, writtenSize: written.size, writtenMtimeMs: Math.trunc(written.mtimeMs) };
+    writeFileSync(`${this.noteFile(note.trackId)}.tmp`, JSON.stringify(done));
+    renameSync(`${this.noteFile(note.trackId)}.tmp`, this.noteFile(note.trackId));
+  }
+
+  private dropBackup(id: number): void {
+    const note = this.note(id);
+    rmSync(this.noteFile(id), { force: true });
+    if (note) rmSync(note.backupFile, { force: true });
+  }
+
+  /** Keeps the newest MAX_BACKUPS backups (the one just made among them). */
+  private pruneBackups(): void {
+    const notes = readdirSync(this.backupDir!)
+      .filter((n) => /^\d+\.json$/.test(n))
+      .map((n) => this.note(Number(n.slice(0, -5))))
+      .filter((n): n is BackupNote => n !== null)
+      .sort((a, b) => b.savedAt - a.savedAt);
+    for (const old of notes.slice(MAX_BACKUPS)) this.dropBackup(old.trackId);
   }
 
   private ownFile(ref: TrackRef): { id: number; path: string } {
