@@ -77,6 +77,19 @@ describe('the DJ collection with co-op tracks', () => {
     expect(labels(run('', 'title', 'asc', 2, 1).rows)).toEqual(['coop:Bravo', 'local:Charlie']);
   });
 
+  it('runs every kind of query over both sides', () => {
+    const cases: [string, string[]][] = [
+      ['alpha OR owned:no', ['local:Alpha', 'coop:Delta', 'coop:Foxtrot']],
+      ['NOT (bpm:>120 OR key:~8A)', ['coop:Bravo', 'coop:Echo']],
+      ['"coop artist" -owned:no', ['coop:Bravo']],
+      ['title:=bravo', ['coop:Bravo']],
+      ['played:<1d', []],
+      ['year:2000-2020 OR format:flac', []],
+      ['(genre:house OR genre:techno) plays:>=0', ['local:Alpha', 'local:Charlie']],
+    ];
+    for (const [query, expected] of cases) expect(labels(run(query).rows), query).toEqual(expected);
+  });
+
   it('leaves co-op rows out of missing-file views', () => {
     expect(queries.run({ query: '', offset: 0, limit: 10, sort: 'title', direction: 'asc', status: 'missing' }).total).toBe(0);
   });
