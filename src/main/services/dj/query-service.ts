@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock';
 import { CallError } from '../../../shared/contract/define';
 import type { DjQueryInput, DjTrack, TrackRef } from '../../../shared/contract/dj';
 import { parseQuery, type QueryNode } from '../../../shared/query';
-import { compileConjuncts, compileQuery, mentionsOwned, type Conjunct } from './query-sql';
+import { DISTINCT_GENRES_SQL, compileConjuncts, compileQuery, mentionsOwned, type CompileContext, type Conjunct } from './query-sql';
 import {
   COOP_COLUMNS,
   COOP_ROWS_SQL,
@@ -139,7 +139,17 @@ export class QueryService {
       throw new CallError('invalid_input', `Query: ${message} (at character ${position + 1})`, [{ path: 'query', message }]);
     }
     const nowMs = this.clock.nowMs();
-    const compiled = compileQuery(parsed.query, { nowMs });
+    const found = new Map<string, string[]>();
+    const genreValues: CompileContext['genreValues'] = (condition, params) => {
+      const key = JSON.stringify([condition, params]);
+      let values = found.get(key);
+      if (!values) {
+        values = (this.prepare(`${DISTINCT_GENRES_SQL} ${condition}`).all(...params) as { v: string }[]).map((r) => r.v);
+        found.set(key, values);
+      }
+      return values;
+    };
+    const compiled = compileQuery(parsed.query, { nowMs, genreValues });
     // 'all' is every status: the IN list keeps the status index columns usable.
     const statuses = status === 'all' ? "('ok', 'missing', 'unavailable')" : '(?)';
     const statusParams = status === 'all' ? [] : [status];
@@ -148,7 +158,7 @@ export class QueryService {
       params: [...statusParams, ...compiled.params],
       status: `t.status IN ${statuses}`,
       statusParams,
-      conjuncts: compileConjuncts(parsed.query, { nowMs }),
+      conjuncts: compileConjuncts(parsed.query, { nowMs, genreValues }),
     };
     return { local, coop: status === 'ok' || status === 'all' ? this.compileCoop(parsed.query, nowMs) : null };
   }

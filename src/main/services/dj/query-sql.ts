@@ -26,6 +26,13 @@ export interface CompileContext {
    * of title, artist or album, and `owned:` tests their owned flag.
    */
   target?: 'local' | 'coop';
+  /**
+   * Local target: finds the genres a condition on `v` picks (run
+   * `DISTINCT_GENRES_SQL` + condition), so a genre test becomes a plain
+   * `genre IN (?, …)` whose size the planner can weigh. Without it, the
+   * lookup is a subquery in the SQL.
+   */
+  genreValues?: (condition: string, params: unknown[]) => string[];
 }
 
 const TEXT_COLUMNS: Record<TextField, string[]> = {
@@ -73,7 +80,22 @@ function distinctValues(column: 'genre'): string {
         FROM (VALUES ('ok'), ('missing'), ('unavailable')) s
       UNION ALL
       SELECT d.s, (SELECT min(${column}) FROM library_tracks WHERE status = d.s AND ${column} > d.v) FROM d WHERE d.v IS NOT NULL)
-    SELECT v FROM d WHERE v IS NOT NULL AND`;
+    SELECT DISTINCT v FROM d WHERE v IS NOT NULL AND`;
+}
+
+/** The distinct genres of the library, to be followed by a condition on `v`. */
+export const DISTINCT_GENRES_SQL = distinctValues('genre');
+
+/** `t.genre` is one of the genres `condition` picks (resolved now when the context can, else a subquery). */
+function genreIn(condition: string, conditionParams: unknown[], params: unknown[], ctx: CompileContext): string {
+  if (!ctx.genreValues) {
+    params.push(...conditionParams);
+    return `t.genre IN (${DISTINCT_GENRES_SQL} ${condition})`;
+  }
+  const values = ctx.genreValues(condition, conditionParams);
+  if (values.length === 0) return '0';
+  params.push(...values);
+  return `t.genre IN (${values.map(() => '?').join(', ')})`;
 }
 
 type GenreTest = Extract<FieldTest, { kind: 'text' }>;
@@ -144,7 +166,9 @@ function node(query: QueryNode, params: unknown[], ctx: CompileContext): string 
 function orNode(children: readonly QueryNode[], params: unknown[], ctx: CompileContext): string {
   const genres = (ctx.target ?? 'local') === 'local' ? children.filter(isGenreTest) : [];
   if (genres.length < 2) return `(${children.map((c) => node(c, params, ctx)).join(' OR ')})`;
-  const parts = [`t.genre IN (${distinctValues('genre')} (${genres.map((g) => genreValueTest(g.test, params)).join(' OR ')}))`];
+  const conditionParams: unknown[] = [];
+  const condition = `(${genres.map((g) => genreValueTest(g.test, conditionParams)).join(' OR ')})`;
+  const parts = [genreIn(condition, conditionParams, params, ctx)];
   for (const child of children) if (!isGenreTest(child)) parts.push(node(child, params, ctx));
   return `(${parts.join(' OR ')})`;
 }
@@ -217,7 +241,11 @@ function field(test: FieldTest, params: unknown[], ctx: CompileContext): string 
   switch (test.kind) {
     case 'text': {
       const local = (ctx.target ?? 'local') === 'local';
-      if (local && test.field === 'genre') return `t.genre IN (${distinctValues('genre')} ${genreValueTest(test, params)})`;
+      if (local && test.field === 'genre') {
+        const conditionParams: unknown[] = [];
+        const condition = genreValueTest(test, conditionParams);
+        return genreIn(condition, conditionParams, params, ctx);
+      }
       if (local && !test.exact && FTS_FIELDS.has(test.field)) {
         const search = ftsColumnSearch(test.field, test.text, params);
         if (search) return search;
