@@ -86,8 +86,9 @@ export class QueryService {
    * just those. Many: walk the sort's own index, where matches are dense
    * enough to fill the window soon. Walking steps through about
    * (offset + limit) × rows ÷ matches index entries, finding reads every
-   * match: walk when that costs less (and the sort has an index). The walk is forced: the filter is wrapped in `+(…)`,
-   * which SQLite cannot use to pick an index, so it takes the ORDER BY's.
+   * match: walk when that costs less (and the sort has an index). The walk
+   * is forced: the DJ sort indexes are named (INDEXED BY), and the filter is
+   * wrapped in `+(…)`, which SQLite cannot use to pick an index.
    */
   private localPage(local: Compiled['local'], matches: number, sort: DjQueryInput['sort'], order: string, offset: number, limit: number): TrackRow[] {
     const rowsInTable = (this.prepare('SELECT count(*) AS n FROM library_tracks').get() as { n: number }).n;
