@@ -50,7 +50,7 @@ export const queryCommand: CliCommand = {
     );
     if (values.json) printJson(page);
     else {
-      for (const t of page.rows) process.stdout.write(`${t.bpm?.toFixed(1) ?? '-'}\t${t.camelotKey ?? '-'}\t${t.artist} – ${t.title}\n`);
+      for (const t of page.rows) process.stdout.write(`${t.bpm?.toFixed(1) ?? '-'}\t${t.camelotKey ?? '-'}\t${t.source}\t${t.artist} – ${t.title}\n`);
       process.stdout.write(`${page.rows.length} of ${page.total}\n`);
     }
     return 0;
@@ -59,10 +59,16 @@ export const queryCommand: CliCommand = {
 
 export const exportCrateCommand: CliCommand = {
   name: 'export-crate',
-  summary: 'export-crate --data <dir> --crate <name> --to <folder> [--json]: copy a crate with its M3U8 and Rekordbox XML',
+  summary: 'export-crate --data <dir> --crate <name> --to <folder> [--names "{bpm} {key} - {artist} - {title}"] [--json]: copy a crate with its M3U8 and Rekordbox XML',
   async run(argv) {
-    const { values } = parseCommandArgs(argv, { data: { type: 'string' }, crate: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } });
-    if (!values.crate || !values.to) throw new Error('Usage: export-crate --data <dir> --crate <name> --to <folder> [--json]');
+    const { values } = parseCommandArgs(argv, {
+      data: { type: 'string' },
+      crate: { type: 'string' },
+      to: { type: 'string' },
+      names: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (!values.crate || !values.to) throw new Error('Usage: export-crate --data <dir> --crate <name> --to <folder> [--names <pattern>] [--json]');
     const status = await withDj(values.data, async (dj, events) => {
       const list = dj.lists.findByName(values.crate!);
       if (!list) throw new Error(`No crate or playlist named "${values.crate}"`);
@@ -73,7 +79,7 @@ export const exportCrateCommand: CliCommand = {
           process.stderr.write(`\r${p.state} ${p.filesDone}/${p.filesTotal} files, ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB   `);
         });
       }
-      const started = await dj.handlers['dj.export']({ listId: list.id, destination: resolve(values.to!) });
+      const started = await dj.handlers['dj.export']({ listId: list.id, destination: resolve(values.to!), fileNamePattern: values.names });
       return dj.waitForExport(started.jobId);
     });
     if (values.json) printJson(status);
