@@ -12,6 +12,7 @@ import { usePlayer } from './player/store';
 import { useNavigation } from './store/navigation';
 import { AlbumsView } from './views/AlbumsView';
 import { ArtistsView } from './views/ArtistsView';
+import { DjView } from './views/dj/DjView';
 import { LibraryView } from './views/LibraryView';
 import { ProblemsView } from './views/ProblemsView';
 import { SettingsView } from './views/SettingsView';
@@ -38,6 +39,8 @@ function CurrentView() {
       return <WalletView />;
     case 'settings':
       return <SettingsView />;
+    case 'dj':
+      return <DjView />;
   }
 }
 

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useId, useRef, useState, type KeyboardEvent, type MouseEvent, type PointerEvent, type ReactNode } from 'react';
+import { useId, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent, type PointerEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export interface Column<R> {
@@ -38,6 +38,13 @@ export interface DataGridProps<R> {
   isCurrent?(row: R): boolean;
   emptyText?: string;
   testId?: string;
+  /** Rows can be dragged (e.g. into a crate); the handler fills the drag data. */
+  onRowDragStart?(index: number, event: DragEvent<HTMLDivElement>): void;
+  /** Something is dragged over / dropped on a row (e.g. reordering a crate). */
+  onRowDragOver?(index: number, event: DragEvent<HTMLDivElement>): void;
+  onRowDrop?(index: number, event: DragEvent<HTMLDivElement>): void;
+  /** Right click on a row (the grid's own context-menu key reaches the wrapper). */
+  onRowContextMenu?(index: number, event: MouseEvent): void;
 }
 
 const ROW_HEIGHT = 32;
@@ -247,6 +254,18 @@ export function DataGrid<R>(props: DataGridProps<R>) {
               style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
               onClick={(e) => onRowClick(e, item.index)}
               onDoubleClick={() => props.onActivate?.(item.index)}
+              draggable={props.onRowDragStart ? true : undefined}
+              onDragStart={props.onRowDragStart ? (e) => props.onRowDragStart?.(item.index, e) : undefined}
+              onDragOver={props.onRowDragOver ? (e) => props.onRowDragOver?.(item.index, e) : undefined}
+              onDrop={props.onRowDrop ? (e) => props.onRowDrop?.(item.index, e) : undefined}
+              onContextMenu={
+                props.onRowContextMenu
+                  ? (e) => {
+                      if (!selected.has(item.index)) onRowClick(e, item.index);
+                      props.onRowContextMenu?.(item.index, e);
+                    }
+                  : undefined
+              }
             >
               {columns.map((column, ci) => (
                 <div key={column.id} role="gridcell" aria-colindex={ci + 1} className={`grid-cell ${column.align === 'end' ? 'align-end' : ''}`}>

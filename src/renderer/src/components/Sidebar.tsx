@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { useCall } from '../api/queries';
 import { useStream2OwnAvailable } from '../api/stream2own';
 import { useNavigation, type ViewId } from '../store/navigation';
+import { CratesSection } from '../views/dj/CratesSection';
 
 const LIBRARY: ViewId[] = ['library', 'albums', 'artists'];
 const STREAM2OWN: ViewId[] = ['coop', 'collection', 'history', 'wallet'];
@@ -31,6 +32,7 @@ export function Sidebar() {
       <div className="sidebar-brand">{t('app.name')}</div>
       <ul>{LIBRARY.map((id) => item(id))}</ul>
       {s2o && <ul className="sidebar-group">{STREAM2OWN.map((id) => item(id))}</ul>}
+      <CratesSection />
       <ul className="sidebar-group">
         {item('problems', problemCount > 0 ? String(problemCount) : undefined)}
         {item('settings')}

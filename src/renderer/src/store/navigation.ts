@@ -9,7 +9,10 @@ export type ViewId =
   | 'history'
   | 'wallet'
   | 'problems'
-  | 'settings';
+  | 'settings'
+  | 'dj'
+  | 'release'
+  | 'earnings';
 
 interface NavigationState {
   view: ViewId;

@@ -1,0 +1,195 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DjList, ExportStatus } from '../../../../shared/contract/dj';
+import { api } from '../../api/client';
+import { useEvent } from '../../api/queries';
+import { describeError } from './actions';
+import { Modal } from './Modal';
+
+const RUNNING = new Set(['preparing', 'copying', 'writing']);
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Export a crate or playlist: destination path (or the OS picker), progress from dj.exportProgress, cancel, result. */
+export function ExportDialog({ list, onClose }: { list: DjList; onClose(): void }) {
+  const { t } = useTranslation();
+  const [destination, setDestination] = useState('');
+  const [pattern, setPattern] = useState('');
+  const [status, setStatus] = useState<ExportStatus | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEvent('dj.exportProgress', (s) => {
+    if (status && s.jobId === status.jobId) setStatus(s);
+  });
+  const running = status !== null && RUNNING.has(status.state);
+
+  const start = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      const first = await api.call('dj.export', {
+        listId: list.id,
+        destination: destination.trim(),
+        ...(pattern.trim() ? { fileNamePattern: pattern.trim() } : {}),
+      });
+      setStatus(first);
+      // The export may be done before the first event arrives: ask once more.
+      const now = await api.call('dj.exportStatus', { jobId: first.jobId });
+      setStatus((s) => (s && s.jobId === now.jobId && !RUNNING.has(s.state) ? s : now));
+    } catch (e) {
+      setError(describeError(e));
+    }
+  };
+  const cancel = async () => {
+    if (status) setStatus(await api.call('dj.cancelExport', { jobId: status.jobId }));
+  };
+  const percent = status && status.bytesTotal > 0 ? Math.round((status.bytesDone / status.bytesTotal) * 100) : 0;
+
+  return (
+    <Modal title={t('dj.export.title', { name: list.name })} onClose={onClose} testId="export-dialog">
+      <form onSubmit={(e) => void start(e)} className="dj-form">
+        <div className="field-row">
+          <label className="field grow">
+            <span>{t('dj.export.destination')}</span>
+            <input value={destination} onChange={(e) => setDestination(e.target.value)} placeholder={t('dj.export.destinationPlaceholder')} spellCheck={false} required />
+          </label>
+          {api.host === 'electron' && (
+            <button
+              type="button"
+              onClick={() => void api.call('dialog.pickFolder', { title: t('dj.export.pick') }).then((p) => p && setDestination(p))}
+            >
+              {t('dj.export.pick')}
+            </button>
+          )}
+        </div>
+        <label className="field">
+          <span>{t('dj.export.pattern')}</span>
+          <input value={pattern} onChange={(e) => setPattern(e.target.value)} placeholder="{artist} - {title}" spellCheck={false} />
+          <small>{t('dj.export.patternHelp')}</small>
+        </label>
+        <div className="button-row">
+          <button type="submit" className="primary" disabled={running || !destination.trim()}>
+            {status && !running ? t('dj.export.again') : t('dj.export.start')}
+          </button>
+          {running && (
+            <button type="button" onClick={() => void cancel()}>
+              {t('dj.export.cancel')}
+            </button>
+          )}
+          <button type="button" onClick={onClose}>
+            {t('dj.close')}
+          </button>
+        </div>
+      </form>
+      {error && (
+        <p role="alert" className="status-error">
+          {error}
+        </p>
+      )}
+      {status && (
+        <div className="dj-export-status" data-testid="export-status" data-state={status.state}>
+          <progress max={100} value={percent} aria-label={t('dj.export.progress')} />
+          <p role="status">
+            {t(`dj.export.states.${status.state}`)} · {t('dj.export.files', { done: status.filesDone + status.filesSkipped, total: status.filesTotal })} ·{' '}
+            {formatBytes(status.bytesDone)} / {formatBytes(status.bytesTotal)}
+          </p>
+          {status.currentFile && running && <p className="muted mono">{status.currentFile}</p>}
+          {status.state === 'done' && (
+            <ul className="about">
+              <li>
+                {t('dj.export.folder')}: <span className="mono">{status.folder}</span>
+              </li>
+              {status.playlistFile && (
+                <li>
+                  {t('dj.export.playlist')}: <span className="mono">{status.playlistFile}</span>
+                </li>
+              )}
+              {status.rekordboxXmlFile && (
+                <li>
+                  {t('dj.export.rekordbox')}: <span className="mono">{status.rekordboxXmlFile}</span>
+                </li>
+              )}
+            </ul>
+          )}
+          {status.error && <p className="status-error">{status.error}</p>}
+          {status.problems.length > 0 && (
+            <>
+              <h3>{t('dj.export.problems', { count: status.problems.length })}</h3>
+              <ul>
+                {status.problems.map((p) => (
+                  <li key={p.label}>
+                    {p.label}: {p.reason}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </div>
+      )}
+    </Modal>
+  );
+}
+
+/** Import an M3U, M3U8 or PLS playlist as a new crate (path field; the OS picker picks folders only). */
+export function ImportDialog({ onClose, onImported }: { onClose(): void; onImported(list: DjList): void }) {
+  const { t } = useTranslation();
+  const [path, setPath] = useState('');
+  const [name, setName] = useState('');
+  const [result, setResult] = useState<{ matched: number; unmatched: string[]; list: DjList } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    try {
+      const r = await api.call('dj.importPlaylist', { path: path.trim(), ...(name.trim() ? { name: name.trim() } : {}), parentId: null });
+      setResult(r);
+      onImported(r.list);
+    } catch (e) {
+      setError(describeError(e));
+    }
+  };
+  return (
+    <Modal title={t('dj.import.title')} onClose={onClose} testId="import-dialog">
+      <form onSubmit={(e) => void submit(e)} className="dj-form">
+        <label className="field">
+          <span>{t('dj.import.path')}</span>
+          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/you/set.m3u8" spellCheck={false} required />
+        </label>
+        <label className="field">
+          <span>{t('dj.import.name')}</span>
+          <input value={name} onChange={(e) => setName(e.target.value)} />
+        </label>
+        <div className="button-row">
+          <button type="submit" className="primary" disabled={!path.trim()}>
+            {t('dj.import.start')}
+          </button>
+          <button type="button" onClick={onClose}>
+            {t('dj.close')}
+          </button>
+        </div>
+      </form>
+      {error && (
+        <p role="alert" className="status-error">
+          {error}
+        </p>
+      )}
+      {result && (
+        <div role="status">
+          <p>{t('dj.import.done', { name: result.list.name, count: result.matched })}</p>
+          {result.unmatched.length > 0 && (
+            <>
+              <p>{t('dj.import.unmatched', { count: result.unmatched.length })}</p>
+              <ul className="mono">
+                {result.unmatched.slice(0, 50).map((u) => (
+                  <li key={u}>{u}</li>
+                ))}
+              </ul>
+            </>
+          )}
+        </div>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,59 @@
+import type { DjList, DjTrack, TrackRef } from '../../../../shared/contract/dj';
+import { api } from '../../api/client';
+import { queryClient } from '../../api/queries';
+import { i18next } from '../../i18n';
+import type { PlayableTrack } from '../../player/track';
+import { useDjView } from './dj-store';
+
+/** Refetches lists and items after a change (the main process also sends dj.listsChanged). */
+export function refreshLists(): void {
+  void queryClient.invalidateQueries({ queryKey: ['dj.lists'] });
+  void queryClient.invalidateQueries({ queryKey: ['dj.listItems'] });
+}
+
+/** Adds tracks to a crate or playlist and says what happened (duplicates are not added twice). */
+export async function addToList(list: Pick<DjList, 'id' | 'name'>, refs: TrackRef[]): Promise<void> {
+  const t = i18next.t.bind(i18next);
+  const notice = useDjView.getState().setNotice;
+  try {
+    const result = await api.call('dj.addItems', { listId: list.id, refs, beforeItemId: null });
+    const parts = result.added > 0 || result.duplicates.length === 0 ? [t('dj.added', { count: result.added, name: list.name })] : [];
+    if (result.duplicates.length > 0) parts.push(t('dj.duplicates', { count: result.duplicates.length }));
+    if (result.unknown.length > 0) parts.push(t('dj.unknown', { count: result.unknown.length }));
+    notice({ kind: result.duplicates.length > 0 ? 'error' : 'ok', text: parts.join(' ') });
+    refreshLists();
+  } catch (error) {
+    notice({ kind: 'error', text: t('dj.error', { message: (error as Error).message }) });
+  }
+}
+
+export function trackLabel(track: DjTrack): string {
+  return `${track.artist} – ${track.title}`;
+}
+
+/** A DJ row as the player queues it (co-op rows go through stream to own). */
+export function fromDj(track: DjTrack): PlayableTrack {
+  return {
+    source: track.source,
+    id: String(track.id),
+    localId: track.source === 'local' ? track.id : null,
+    title: track.title,
+    artist: track.artist,
+    album: track.album,
+    albumId: track.albumId,
+    artistId: track.artistId,
+    durationMs: track.durationMs,
+    coverPath: track.coverPath || null,
+    mediaPath: track.mediaPath || null,
+    stream2own: null,
+  };
+}
+
+/** Lists that hold items (tracks can be added to them). */
+export function isItemList(list: DjList): boolean {
+  return list.kind === 'crate' || list.kind === 'playlist';
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
