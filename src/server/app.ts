@@ -16,6 +16,7 @@ import { OFFSET_CONTENT_TYPE, publishingRoutes } from './publishing/routes';
 import { openApiDocument } from './openapi';
 import type { ServerContext } from './context';
 import { SignaturePool, defaultPoolSize } from './settlement/signature-pool';
+import { LruCache } from './lru';
 
 export const SERVER_API_VERSION = '1.0.0';
 
@@ -56,7 +57,7 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
     size: config.signatureWorkers ?? defaultPoolSize(),
     onWorkerError: (error) => app.log.error({ err: error }, 'signature worker failed; its signatures were verified on the main thread'),
   });
-  const ctx: ServerContext = { store, config, clock: options.clock ?? systemClock, mediaDir: join(options.dataDir, 'media'), log: app.log, signatures };
+  const ctx: ServerContext = { store, config, clock: options.clock ?? systemClock, mediaDir: join(options.dataDir, 'media'), log: app.log, signatures, deviceKeys: new LruCache(20_000) };
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });

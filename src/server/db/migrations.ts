@@ -215,6 +215,15 @@ function migrationsFor(kind: StoreKind): Record<string, Migration> {
     '0004_rate_limits': fromStatements([
       `CREATE TABLE rate_limits (key TEXT PRIMARY KEY, window_start BIGINT NOT NULL, count INTEGER NOT NULL)`,
     ]),
+    // Settlement writes every index of plays 100 times a batch: keep only the
+    // ones a query uses. Nothing reads plays by (user, track) (listener_tracks
+    // holds the counts); earnings and reports read an artist's plays by
+    // settlement time, not counted-at time.
+    '0005_play_indexes': fromStatements([
+      `DROP INDEX plays_user_track`,
+      `DROP INDEX plays_artist`,
+      `CREATE INDEX plays_artist_settled ON plays (artist_id, settled_at)`,
+    ]),
   };
 }
 

@@ -4,7 +4,7 @@ import type { FreeReason, PlayOutcome, PlayRow } from '../db/schema';
 import { inTransaction, lockWallet, RetryableConflict } from '../db/transaction';
 import { appendTransfers, chargePostings, type NewTransfer } from '../ledger/postings';
 import { renewedAllowance, spendable, type Wallet } from './allowances';
-import { applySignature, parseSignedReceipt, precheckReceipt, reject, type Prechecked, type Rejection, type VerifiedReceipt } from './verify';
+import { applySignature, parseSignedReceipt, precheckReceipt, reject, type DeviceKey, type Prechecked, type Rejection, type VerifiedReceipt } from './verify';
 
 /**
  * Settlement of a batch of play receipts: the core of the money rules.
@@ -82,10 +82,23 @@ export async function settleBatch(ctx: ServerContext, userId: string, postingDev
   // --- 1. lock-free checks; signatures handed to the worker pool ----------
   const parsed = raws.map((raw) => parseSignedReceipt(raw));
   const deviceIds = [...new Set(parsed.flatMap((p) => (p.ok ? [p.receipt.deviceId] : [])))];
-  const deviceKeys = deviceIds.length
-    ? await db.selectFrom('devices').select(['id', 'user_id', 'public_key']).where('id', 'in', deviceIds).execute()
-    : [];
-  const keyById = new Map(deviceKeys.map((d) => [d.id, d]));
+  // A device's owner and key never change (revocation is checked under the
+  // lock below), so they are cached: with no query before it, a batch's
+  // signatures go to the workers the moment it arrives, even while another
+  // batch holds SQLite's one connection.
+  const keyById = new Map<string, DeviceKey>();
+  const missing: string[] = [];
+  for (const id of deviceIds) {
+    const known = ctx.deviceKeys.get(id);
+    if (known) keyById.set(id, known);
+    else missing.push(id);
+  }
+  if (missing.length) {
+    for (const d of await db.selectFrom('devices').select(['id', 'user_id', 'public_key']).where('id', 'in', missing).execute()) {
+      keyById.set(d.id, d);
+      ctx.deviceKeys.set(d.id, d);
+    }
+  }
   const candidates: Candidate[] = [];
   parsed.forEach((p, index) => {
     if (!p.ok) {
