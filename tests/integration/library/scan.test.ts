@@ -56,7 +56,10 @@ describe('library scan', () => {
     expect(lib.seen.some((e) => e.name === 'library.scanProgress')).toBe(true);
     expect(lib.seen.some((e) => e.name === 'library.changed')).toBe(true);
     // albums, artists, details, playable file
-    const albums = await lib.call<{ total: number; rows: { id: number; title: string }[] }>('library.albums', {});
+    const albums = await lib.call<{
+      total: number;
+      rows: { id: number; title: string; albumArtist: string; artistId: number | null }[];
+    }>('library.albums', {});
     expect(albums.total).toBe(6);
     const dejaVu = albums.rows.find((a) => a.title === 'Déjà Vu')!;
     const album = await lib.call<{ tracks: LibraryTrack[] }>('library.album', { id: dejaVu.id });
@@ -65,7 +68,7 @@ describe('library scan', () => {
     expect(artists.rows.map((a) => a.name)).toContain('Xiph');
     const xiph = artists.rows.find((a) => a.name === 'Xiph')!;
     // An album links to its album artist's page.
-    const xiphAlbums = (albums.rows as { albumArtist: string; artistId: number | null }[]).filter((a) => a.albumArtist === 'Xiph');
+    const xiphAlbums = albums.rows.filter((a) => a.albumArtist === 'Xiph');
     expect(xiphAlbums.length).toBeGreaterThan(0);
     for (const a of xiphAlbums) expect(a.artistId).toBe(xiph.id);
     const page = await lib.call<{ albums: unknown[]; tracks: unknown[] }>('library.artist', { id: xiph.id });
