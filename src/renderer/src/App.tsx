@@ -13,6 +13,7 @@ import { useNavigation } from './store/navigation';
 import { AlbumsView } from './views/AlbumsView';
 import { ArtistsView } from './views/ArtistsView';
 import { DjView } from './views/dj/DjView';
+import { ReleasePreviewView } from './views/artist/ReleasePreviewView';
 import { LibraryView } from './views/LibraryView';
 import { ProblemsView } from './views/ProblemsView';
 import { SettingsView } from './views/SettingsView';
@@ -41,6 +42,8 @@ function CurrentView() {
       return <SettingsView />;
     case 'dj':
       return <DjView />;
+    case 'release':
+      return <ReleasePreviewView />;
   }
 }
 

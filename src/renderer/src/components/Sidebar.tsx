@@ -3,6 +3,7 @@ import { useCall } from '../api/queries';
 import { useStream2OwnAvailable } from '../api/stream2own';
 import { useNavigation, type ViewId } from '../store/navigation';
 import { CratesSection } from '../views/dj/CratesSection';
+import { ArtistSection } from '../views/artist/ArtistSection';
 
 const LIBRARY: ViewId[] = ['library', 'albums', 'artists'];
 const STREAM2OWN: ViewId[] = ['coop', 'collection', 'history', 'wallet'];
@@ -33,6 +34,7 @@ export function Sidebar() {
       <ul>{LIBRARY.map((id) => item(id))}</ul>
       {s2o && <ul className="sidebar-group">{STREAM2OWN.map((id) => item(id))}</ul>}
       <CratesSection />
+      <ArtistSection />
       <ul className="sidebar-group">
         {item('problems', problemCount > 0 ? String(problemCount) : undefined)}
         {item('settings')}
