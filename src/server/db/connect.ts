@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 import { migrateToLatest } from './migrations';
+import { startCheckpointer } from './sqlite-checkpointer';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -15,7 +16,7 @@ export interface Store {
 }
 
 export type StoreOptions =
-  | { kind: 'sqlite'; dataDir: string }
+  | { kind: 'sqlite'; dataDir: string; /** Default true: WAL checkpoints on a worker thread instead of inside commits. */ backgroundCheckpoints?: boolean }
   | { kind: 'postgres'; databaseUrl: string; poolSize?: number };
 
 /** pg returns BIGINT (int8) and NUMERIC (sums) as strings; our amounts fit in a double exactly. */
@@ -37,9 +38,20 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     file.pragma('foreign_keys = ON');
     file.pragma('busy_timeout = 5000');
     file.defaultSafeIntegers(false);
+    const path = join(options.dataDir, 'resonate-server.sqlite');
+    // Checkpoints run beside the writer (sqlite-checkpointer.ts); this is the backstop.
+    if (options.backgroundCheckpoints !== false) file.pragma('wal_autocheckpoint = 10000');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
     await migrateToLatest(db, 'sqlite');
-    return { db, kind: 'sqlite', close: () => db.destroy() };
+    const checkpointer = options.backgroundCheckpoints !== false ? startCheckpointer(path) : null;
+    return {
+      db,
+      kind: 'sqlite',
+      close: async () => {
+        await checkpointer?.stop();
+        await db.destroy();
+      },
+    };
   }
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,

@@ -407,7 +407,7 @@ export const en = {
       free: '(free, no receipt)',
       stop: 'Stop preview',
       checks: 'Checks',
-      counts: '{{error}} errors, {{warning}} warnings, {{info}} notes.',
+      counts: 'Errors: {{error}} · warnings: {{warning}} · notes: {{info}}.',
       incomplete: 'Still measuring: more may follow.',
       noProblems: 'No problems found.',
       howToFix: 'How to fix:',
