@@ -1,13 +1,15 @@
-import { app, dialog, Menu, session, type BrowserWindow } from 'electron';
+import { app, dialog, Menu, session, type BrowserWindow, type Tray } from 'electron';
 import ElectronStore from 'electron-store';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { PlayerCommand } from '../shared/contract/app';
 import { createAppServices, type AppServices } from './services/app-services';
 import { systemClock } from './services/core/clock';
 import { createLogger } from './services/core/logger';
 import { forwardEvents, registerIpc } from './electron/ipc';
 import { handleMediaProtocol, mediaUrl, registerMediaScheme } from './electron/media-protocol';
-import { buildAppMenu } from './electron/menu';
+import { osKeyProtector } from './electron/key-protector';
+import { buildAppMenu, createTray } from './electron/menu';
 import { createMainWindow } from './electron/window';
 
 /**
@@ -23,6 +25,7 @@ if (!app.requestSingleInstanceLock()) {
   registerMediaScheme();
   let services: AppServices | undefined;
   let mainWindow: BrowserWindow | undefined;
+  let tray: Tray | null = null;
 
   app.on('second-instance', () => {
     if (!mainWindow) return;
@@ -53,6 +56,7 @@ if (!app.requestSingleInstanceLock()) {
             },
           },
           appVersion: app.getVersion(),
+          keyProtector: osKeyProtector(),
         });
       } catch (error) {
         dialog.showErrorBox('Resonate could not start', error instanceof Error ? error.message : String(error));
@@ -65,9 +69,14 @@ if (!app.requestSingleInstanceLock()) {
       });
       handleMediaProtocol(services);
       registerIpc(services, (url) => url.startsWith(trustedPrefix));
-      Menu.setApplicationMenu(buildAppMenu());
+      const send = (command: PlayerCommand) => services?.events.emit('app.command', { command });
+      Menu.setApplicationMenu(buildAppMenu(send));
       mainWindow = createMainWindow(services.settings, rendererDevUrl, rendererFile);
       forwardEvents(services, mainWindow.webContents);
+      tray = createTray(join(import.meta.dirname, '../../resources/icon.png'), send, () => {
+        mainWindow?.show();
+        mainWindow?.focus();
+      });
     },
     (error: unknown) => logger.error({ err: error }, 'app failed to start'),
   );
@@ -76,6 +85,7 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('will-quit', () => {
+    tray?.destroy();
     void services?.close();
   });
 }

@@ -7,6 +7,7 @@ import { PreviewPrompt } from './components/PreviewPrompt';
 import { QueuePanel } from './components/QueuePanel';
 import { Sidebar } from './components/Sidebar';
 import { useTheme } from './components/useTheme';
+import { usePlayerCommands } from './player/commands';
 import { installShortcuts } from './player/shortcuts';
 import { usePlayer } from './player/store';
 import { useNavigation } from './store/navigation';
@@ -52,6 +53,7 @@ export function App() {
   const { t } = useTranslation();
   useTheme();
   useLibraryEvents();
+  usePlayerCommands();
   const searchRef = useRef<HTMLInputElement>(null);
   const queueOpen = usePlayer((s) => s.queueOpen);
   useEffect(

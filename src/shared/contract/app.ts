@@ -35,6 +35,14 @@ export const appCalls = {
   ),
 };
 
+/** Playback commands from outside the page: the app menu, the tray, a second instance. */
+export const playerCommandSchema = z.enum(['togglePlay', 'next', 'previous', 'stop']);
+export type PlayerCommand = z.infer<typeof playerCommandSchema>;
+
 export const appEvents = {
+  'app.command': event(
+    'The user chose a playback command outside the page (menu, tray).',
+    z.object({ command: playerCommandSchema }),
+  ),
   'settings.changed': event('Settings changed (from any window or host).', settingsSchema),
 };
