@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
-import { Api, TestDevice, freshStore, postgresUnavailableReason, seedCatalog, signUp, spawnServer, type ServerProcess, type StoreTarget } from './harness';
+import { type Api, TestDevice, freshStore, postgresUnavailableReason, seedCatalog, signUp, spawnServer, type ServerProcess, type StoreTarget } from './harness';
 
 /**
  * Publishing from the app against a real server: a rightsholder makes a
