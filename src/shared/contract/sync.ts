@@ -214,6 +214,8 @@ export const syncCalls = {
       artistId: z.string().nullable(),
       hasAudio: z.boolean(),
       download: downloadEntrySchema.nullable(),
+      /** What buying the rest of the whole release costs, as this device knows it (the sum of its tracks' remaining cost to own); null without a release. */
+      releaseRemainingToOwnThousandths: thousandths.nullable(),
     }),
   ),
 };

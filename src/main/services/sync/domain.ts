@@ -466,6 +466,7 @@ export function createSyncDomain(deps: SyncDomainDeps) {
         artistId: meta?.artistId ?? null,
         hasAudio: meta?.hasAudio ?? downloads.fileOf(trackId) !== null,
         download: downloads.fileOf(trackId) ? downloads.entry(trackId) : null,
+        releaseRemainingToOwnThousandths: meta ? store.releaseRemainingToOwn(meta.releaseId, stream2own.wallet.balances().spendableThousandths) : null,
       };
     },
     'wallet.redeemVoucher': async ({ code }) => {

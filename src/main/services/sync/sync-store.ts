@@ -3,6 +3,7 @@ import { playReceiptSchema, type PlayReceipt, type SignedPlayReceipt } from '../
 import type { Db } from '../db/database';
 import type { CoopCatalogStore, CoopTrackRecord } from '../wallet/catalog-store';
 import type { WalletStore } from '../wallet/wallet-store';
+import { stream2OwnState } from '../wallet/charge-rules';
 import { SyncApiError, type PullAnswer, type ReceiptsAnswer } from './api-client';
 
 /**
@@ -325,6 +326,17 @@ export class SyncStore {
 
   unseenCorrections(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM sync_corrections WHERE seen = 0').get() as { n: number }).n;
+  }
+
+  /** The sum of the remaining cost to own of a release's cached tracks (what wallet.buyRelease would charge, as this device knows it). */
+  releaseRemainingToOwn(releaseId: string, spendableThousandths: number): number {
+    const ids = this.db.prepare('SELECT track_id AS id FROM coop_track_meta WHERE release_id = ?').all(releaseId) as { id: string }[];
+    let total = 0;
+    for (const { id } of ids) {
+      const track = this.catalog.get(id);
+      if (track) total += stream2OwnState(track, track.progress, spendableThousandths).remainingToOwnThousandths;
+    }
+    return total;
   }
 
   trackMeta(trackId: string): { releaseId: string; releaseTitle: string; artistId: string; hasAudio: boolean } | null {
