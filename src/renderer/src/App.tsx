@@ -18,7 +18,11 @@ import { ReleasePreviewView } from './views/artist/ReleasePreviewView';
 import { LibraryView } from './views/LibraryView';
 import { ProblemsView } from './views/ProblemsView';
 import { SettingsView } from './views/SettingsView';
-import { CollectionView, CoopView, HistoryView, WalletView } from './views/Stream2OwnViews';
+import { CollectionView, HistoryView } from './views/Stream2OwnViews';
+import { AccountView } from './views/account/AccountView';
+import { CoopCatalogView } from './views/coop/CoopCatalogView';
+import { WalletView } from './views/wallet/WalletView';
+import { CorrectionsNotice } from './components/CorrectionsNotice';
 
 function CurrentView() {
   const { view, detail } = useNavigation();
@@ -32,13 +36,15 @@ function CurrentView() {
     case 'problems':
       return <ProblemsView />;
     case 'coop':
-      return <CoopView />;
+      return <CoopCatalogView />;
     case 'collection':
       return <CollectionView />;
     case 'history':
       return <HistoryView />;
     case 'wallet':
       return <WalletView />;
+    case 'account':
+      return <AccountView />;
     case 'settings':
       return <SettingsView />;
     case 'dj':
@@ -72,6 +78,7 @@ export function App() {
       <Sidebar />
       <Header searchRef={searchRef} />
       <main className="app-main" id="main" tabIndex={-1}>
+        <CorrectionsNotice />
         <CurrentView />
       </main>
       {queueOpen && <QueuePanel />}

@@ -36,6 +36,7 @@ export function Sidebar() {
       <CratesSection />
       <ArtistSection />
       <ul className="sidebar-group">
+        {item('account')}
         {item('problems', problemCount > 0 ? String(problemCount) : undefined)}
         {item('settings')}
       </ul>

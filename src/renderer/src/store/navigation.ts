@@ -8,6 +8,7 @@ export type ViewId =
   | 'collection'
   | 'history'
   | 'wallet'
+  | 'account'
   | 'problems'
   | 'settings'
   | 'dj'

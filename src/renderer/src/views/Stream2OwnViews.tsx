@@ -42,20 +42,6 @@ function CoopTable({ tracks, label, testId }: { tracks: CoopTrack[]; label: stri
   );
 }
 
-/** The co-op catalog cached on this device, with each track's stream-to-own state. */
-export function CoopView() {
-  const { t } = useTranslation();
-  const tracks = useS2OCall('coop.tracks', { limit: 500 });
-  return (
-    <section className="view view-fill" aria-labelledby="coop-title">
-      <h1 id="coop-title">{t('coop.title')}</h1>
-      <p className="muted">{t('coop.intro')}</p>
-      {tracks.data && tracks.data.tracks.length === 0 && <p>{t('coop.none')}</p>}
-      {tracks.data && tracks.data.tracks.length > 0 && <CoopTable tracks={tracks.data.tracks} label={t('coop.label')} testId="coop-table" />}
-    </section>
-  );
-}
-
 /** Owned tracks. */
 export function CollectionView() {
   const { t } = useTranslation();
@@ -133,42 +119,6 @@ export function HistoryView() {
             ))}
           </tbody>
         </table>
-      )}
-    </section>
-  );
-}
-
-/** The wallet as this device knows it. */
-export function WalletView() {
-  const { t } = useTranslation();
-  const wallet = useS2OCall('wallet.get', {});
-  const w = wallet.data;
-  return (
-    <section className="view view-scroll" aria-labelledby="wallet-title">
-      <h1 id="wallet-title">{t('wallet.title')}</h1>
-      {w && (
-        <>
-          {w.lowBalance && (
-            <p className="warning" role="status">
-              {t('wallet.low')}
-            </p>
-          )}
-          <dl className="wallet-facts">
-            <dt>{t('wallet.spendable')}</dt>
-            <dd data-testid="wallet-spendable">{t('s2o.credits', { credits: formatCredits(w.spendableThousandths) })}</dd>
-            <dt>{t('wallet.balance')}</dt>
-            <dd>
-              {t('s2o.credits', { credits: formatCredits(w.balanceThousandths) })}{' '}
-              <span className="muted">{w.balanceAsOfMs ? t('wallet.asOf', { date: new Date(w.balanceAsOfMs).toLocaleString() }) : t('wallet.never')}</span>
-            </dd>
-            <dt>{t('wallet.pending')}</dt>
-            <dd>{t('s2o.credits', { credits: formatCredits(w.pendingThousandths) })}</dd>
-            <dt>{t('wallet.unsent')}</dt>
-            <dd>{w.unsentReceipts}</dd>
-            <dt>{t('wallet.device')}</dt>
-            <dd className="mono">{w.deviceId}</dd>
-          </dl>
-        </>
       )}
     </section>
   );

@@ -1,0 +1,218 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CoopTrack } from '../../../../shared/contract/wallet';
+import { formatCredits } from '../../../../shared/pricing';
+import { api } from '../../api/client';
+import { errorCode } from '../../api/account';
+import { useCall } from '../../api/queries';
+import { DataGrid, type Column } from '../../components/DataGrid';
+import { PurchaseConfirm, type Purchase } from '../../components/PurchaseConfirm';
+import { PlaySteps, PriceTag } from '../../components/Stream2Own';
+import { formatDuration } from '../../lib/format';
+import { currentItem, usePlayer } from '../../player/store';
+import { fromCoop } from '../../player/track';
+import '../../styles/account.css';
+
+/** Bytes in the largest whole unit: "12.4 MB", "2.0 GB". */
+export function formatBytes(bytes: number, locale: string): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'];
+  let value = bytes;
+  let i = 0;
+  while (value >= 1000 && i < units.length - 1) {
+    value /= 1000;
+    i++;
+  }
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: i === 0 ? 0 : 1 }).format(value);
+}
+
+function OfflineBadge({ track, pinned }: { track: CoopTrack; pinned: boolean }) {
+  const { t } = useTranslation();
+  if (!track.downloaded) return null;
+  return (
+    <span className="badge badge-offline" data-testid="offline-badge" title={pinned ? t('coopUi.pinnedHint') : t('coopUi.offlineHint')}>
+      {pinned ? t('coopUi.offlinePinned') : t('coopUi.offline')}
+    </span>
+  );
+}
+
+/** Downloads for offline: how much of the limit they use. */
+function DownloadsUsage() {
+  const { t, i18n } = useTranslation();
+  const status = useCall('downloads.status', {});
+  if (!status.data) return null;
+  const d = status.data;
+  const percent = d.limitBytes > 0 ? Math.min(100, Math.round((d.usedBytes / d.limitBytes) * 100)) : 100;
+  const text = t('coopUi.usage', {
+    used: formatBytes(d.usedBytes, i18n.language),
+    limit: formatBytes(d.limitBytes, i18n.language),
+    count: d.entries.length,
+  });
+  return (
+    <div className="downloads-usage" data-testid="downloads-usage">
+      <meter min={0} max={100} value={percent} aria-label={t('coopUi.usageLabel')} aria-valuetext={text} />
+      <span>{text}</span>
+      {d.overLimit && <span className="badge badge-warn">{t('coopUi.overLimit')}</span>}
+    </div>
+  );
+}
+
+/** What can be done with the selected track: play, download / remove / pin, buy the rest, buy its release. */
+function TrackActions({ track, onPlay }: { track: CoopTrack; onPlay(): void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const details = useCall('coop.trackDetails', { trackId: track.id });
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [purchase, setPurchase] = useState<Purchase | null>(null);
+  /** The pin as just asked for, shown at once until the main process's answer is back. */
+  const [pinWanted, setPinWanted] = useState<boolean | null>(null);
+  const download = details.data?.download ?? null;
+  const refresh = () => {
+    for (const key of ['coop.tracks', 'coop.trackDetails', 'downloads.status', 'wallet.collection']) void client.invalidateQueries({ queryKey: [key] });
+  };
+  const run = async (action: () => Promise<unknown>, done: string) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      await action();
+      setMessage({ ok: true, text: done });
+    } catch (e) {
+      const code = errorCode(e);
+      setMessage({ ok: false, text: t(`coopUi.errors.${code === 'unavailable' || code === 'not_found' ? code : 'other'}`) });
+    } finally {
+      setBusy(false);
+      refresh();
+    }
+  };
+  const s = track.stream2own;
+  const releasePrice = details.data?.releaseRemainingToOwnThousandths ?? 0;
+  const releaseTitle = details.data?.releaseTitle ?? track.album ?? '';
+  return (
+    <section className="track-actions" aria-labelledby="track-actions-title" data-testid="track-actions">
+      <h2 id="track-actions-title">{t('coopUi.selected', { title: track.title, artist: track.artist })}</h2>
+      <div className="button-row wrap">
+        <button type="button" onClick={onPlay}>
+          {t('coopUi.play')}
+        </button>
+        {track.downloaded ? (
+          <button type="button" disabled={busy} onClick={() => void run(() => api.call('coop.removeDownload', { trackId: track.id }), t('coopUi.removed'))}>
+            {t('coopUi.removeDownload')}
+          </button>
+        ) : (
+          <button
+            type="button"
+            disabled={busy || details.data?.hasAudio === false}
+            onClick={() => void run(() => api.call('coop.download', { trackId: track.id }), t('coopUi.downloaded'))}
+          >
+            {busy ? t('coopUi.downloading') : t('coopUi.download')}
+          </button>
+        )}
+        {track.downloaded && download && (
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={pinWanted ?? download.pinned}
+              disabled={busy}
+              onChange={(e) => {
+                const pinned = e.target.checked;
+                setPinWanted(pinned);
+                void run(() => api.call('coop.pin', { trackId: track.id, pinned }), pinned ? t('coopUi.pinned') : t('coopUi.unpinned')).then(() => setPinWanted(null));
+              }}
+            />
+            {t('coopUi.pin')}
+          </label>
+        )}
+        {s.remainingToOwnThousandths > 0 && (
+          <button
+            type="button"
+            onClick={() => setPurchase({ kind: 'track', trackId: track.id, title: track.title, priceThousandths: s.remainingToOwnThousandths })}
+            data-testid="buy-rest"
+          >
+            {t('s2o.buyRest', { price: formatCredits(s.remainingToOwnThousandths) })}
+          </button>
+        )}
+        {details.data?.releaseId && releasePrice > 0 && (
+          <button
+            type="button"
+            onClick={() => setPurchase({ kind: 'release', releaseId: details.data!.releaseId!, title: releaseTitle, priceThousandths: releasePrice })}
+            data-testid="buy-release"
+          >
+            {t('coopUi.buyRelease', { title: releaseTitle, price: formatCredits(releasePrice) })}
+          </button>
+        )}
+      </div>
+      {purchase && (
+        <PurchaseConfirm
+          purchase={purchase}
+          onCancel={() => setPurchase(null)}
+          onDone={(paid) => {
+            setPurchase(null);
+            setMessage({ ok: true, text: t('walletUi.bought', { price: formatCredits(paid) }) });
+          }}
+        />
+      )}
+      {message && (
+        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'status-ok' : 'status-error'} data-testid="track-action-result">
+          {message.text}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The co-op catalog cached on this device: stream-to-own state, offline downloads, purchases. */
+export function CoopCatalogView() {
+  const { t } = useTranslation();
+  const tracks = useCall('coop.tracks', { limit: 500 });
+  const downloads = useCall('downloads.status', {});
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const current = usePlayer((s) => {
+    const item = currentItem(s);
+    return item?.track.source === 'coop' ? item.track.id : null;
+  });
+  const list = tracks.data?.tracks ?? [];
+  const pinned = new Set((downloads.data?.entries ?? []).filter((e) => e.pinned).map((e) => e.trackId));
+  const c = (key: string) => t(`tracks.columns.${key}`);
+  const columns: Column<CoopTrack>[] = [
+    { id: 'title', label: c('title'), width: 220, render: (r) => <span className="cell-title">{r.title}</span> },
+    { id: 'artist', label: c('artist'), width: 150, render: (r) => r.artist },
+    { id: 'album', label: c('album'), width: 140, render: (r) => r.album ?? '' },
+    { id: 'duration', label: c('duration'), width: 60, align: 'end', render: (r) => formatDuration(r.durationMs) },
+    { id: 'offline', label: t('coopUi.offlineColumn'), width: 90, render: (r) => <OfflineBadge track={r} pinned={pinned.has(r.id)} /> },
+    { id: 's2o', label: c('stream2own'), width: 120, render: (r) => <PlaySteps state={r.stream2own} /> },
+    { id: 'price', label: c('price'), width: 170, render: (r) => <PriceTag state={r.stream2own} compact /> },
+  ];
+  const play = (index: number) => usePlayer.getState().playTracks(list.map(fromCoop), index);
+  const selected = list.find((tr) => tr.id === selectedId) ?? null;
+  return (
+    <section className="view view-fill" aria-labelledby="coop-title">
+      <div className="view-head">
+        <h1 id="coop-title">{t('coop.title')}</h1>
+        <DownloadsUsage />
+      </div>
+      <p className="muted">{t('coop.intro')}</p>
+      {tracks.data && list.length === 0 && <p>{t('coop.none')}</p>}
+      {list.length > 0 && (
+        <>
+          <DataGrid
+            label={t('coop.label')}
+            columns={columns}
+            total={list.length}
+            rowAt={(i) => list[i]}
+            widthsKey="coop-catalog"
+            onActivate={play}
+            onSelectionChange={(indices) => setSelectedId(indices.length > 0 ? (list[indices[indices.length - 1]!]?.id ?? null) : null)}
+            isCurrent={(row) => row.id === current}
+            testId="coop-table"
+          />
+          {selected ? (
+            <TrackActions key={selected.id} track={selected} onPlay={() => play(list.indexOf(selected))} />
+          ) : (
+            <p className="muted track-actions-hint">{t('coopUi.selectHint')}</p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

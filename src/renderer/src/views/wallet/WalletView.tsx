@@ -1,0 +1,251 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatCredits, formatEuros } from '../../../../shared/pricing';
+import { api } from '../../api/client';
+import { WALLET_QUERIES, errorCode } from '../../api/account';
+import { useCall } from '../../api/queries';
+import { useNavigation } from '../../store/navigation';
+import '../../styles/account.css';
+
+function Credits({ thousandths, testId }: { thousandths: number; testId?: string }) {
+  const { t } = useTranslation();
+  return (
+    <span data-testid={testId}>
+      {t('s2o.credits', { credits: formatCredits(thousandths) })} <span className="muted">{t('walletUi.euros', { euros: formatEuros(Math.abs(thousandths)) })}</span>
+    </span>
+  );
+}
+
+/** Redeem a voucher code; focused when the preview prompt's "Add credits" brought the user here. */
+function VoucherForm({ signedIn }: { signedIn: boolean }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const { detail, go } = useNavigation();
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => {
+    if (detail !== 'voucher') return;
+    // After the navigation's own focus move to the view.
+    const id = setTimeout(() => inputRef.current?.focus(), 0);
+    return () => clearTimeout(id);
+  }, [detail]);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setResult(null);
+    try {
+      const answer = await api.call('wallet.redeemVoucher', { code: code.trim() });
+      client.setQueryData(['wallet.get', {}], answer.wallet);
+      for (const key of WALLET_QUERIES) void client.invalidateQueries({ queryKey: [key] });
+      void client.invalidateQueries({ queryKey: ['sync.status'] });
+      setCode('');
+      setResult({ ok: true, text: t('walletUi.redeemed', { credits: formatCredits(answer.creditedThousandths) }) });
+    } catch (e) {
+      const c = errorCode(e);
+      const key = ['not_found', 'conflict', 'unavailable', 'invalid_input'].includes(c) ? c : 'other';
+      setResult({ ok: false, text: t(`walletUi.voucherErrors.${key}`) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="voucher-form" onSubmit={(e) => void submit(e)} aria-labelledby="voucher-title">
+      <h2 id="voucher-title">{t('walletUi.voucherTitle')}</h2>
+      {!signedIn && (
+        <p>
+          {t('walletUi.signInFirst')}{' '}
+          <button type="button" className="link" onClick={() => go('account')}>
+            {t('account.signIn')}
+          </button>
+        </p>
+      )}
+      <div className="field-row">
+        <label className="field">
+          <span>{t('walletUi.voucherCode')}</span>
+          <input
+            ref={inputRef}
+            id="voucher-code"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            disabled={!signedIn}
+            data-testid="voucher-code"
+          />
+        </label>
+        <button type="submit" className="primary" disabled={!signedIn || busy || code.trim().length < 4}>
+          {busy ? t('account.working') : t('walletUi.redeem')}
+        </button>
+      </div>
+      {result && (
+        <p role={result.ok ? 'status' : 'alert'} className={result.ok ? 'status-ok' : 'status-error'} data-testid="voucher-result">
+          {result.text}
+        </p>
+      )}
+    </form>
+  );
+}
+
+function Membership() {
+  const { t } = useTranslation();
+  const membership = useCall('wallet.membership', {}, { staleTime: 60_000 });
+  if (membership.isError) return <p className="muted">{t('walletUi.needsServer')}</p>;
+  const m = membership.data;
+  if (!m) return <p className="muted">{t('grid.loading')}</p>;
+  return (
+    <div className="membership" data-testid="membership">
+      <p>
+        <strong>{m.listener.member ? t('walletUi.listenerMember', { year: m.year }) : t('walletUi.listenerNotMember', { year: m.year })}</strong>
+      </p>
+      <div className="progress-line">
+        <progress max={100} value={m.listener.progressPercent} aria-label={t('walletUi.listenerProgressLabel')} />
+        <span>
+          {t('walletUi.listenerProgress', { spent: m.listener.spentEuros, threshold: m.listener.thresholdEuros, percent: m.listener.progressPercent })}
+        </span>
+      </div>
+      {m.artist && (
+        <>
+          <p>
+            <strong>{m.artist.member ? t('walletUi.artistMember', { year: m.year }) : t('walletUi.artistNotMember', { year: m.year })}</strong>
+          </p>
+          <div className="progress-line">
+            <progress max={100} value={m.artist.progressPercent} aria-label={t('walletUi.artistProgressLabel')} />
+            <span>{t('walletUi.artistProgress', { earned: m.artist.earnedEuros, threshold: m.artist.thresholdEuros, percent: m.artist.progressPercent })}</span>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+const LEDGER_KINDS = ['play', 'buy_track', 'buy_release', 'voucher', 'grant'];
+
+function LedgerPage({ before, titles, isLast, onMore }: { before?: number; titles: Map<string, string>; isLast: boolean; onMore(next: number): void }) {
+  const { t } = useTranslation();
+  const ledger = useCall('wallet.ledger', before ? { limit: 50, before } : { limit: 50 });
+  if (!ledger.data) return null;
+  return (
+    <>
+      {ledger.data.entries.map((e) => (
+        <tr key={e.id} data-testid="ledger-row">
+          <td>{new Date(e.createdAtMs).toLocaleString()}</td>
+          <td>{LEDGER_KINDS.includes(e.kind) ? t(`walletUi.kinds.${e.kind}`) : e.kind}</td>
+          <td>{e.trackId ? (titles.get(e.trackId) ?? e.trackId) : ''}</td>
+          <td className={e.amountThousandths < 0 ? 'num debit' : 'num credit'}>
+            {e.amountThousandths > 0 ? '+' : ''}
+            {formatCredits(e.amountThousandths)}
+          </td>
+        </tr>
+      ))}
+      {isLast && ledger.data.nextBefore && (
+        <tr>
+          <td colSpan={4}>
+            <button type="button" onClick={() => onMore(ledger.data.nextBefore!)}>
+              {t('history.more')}
+            </button>
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+function Ledger() {
+  const { t } = useTranslation();
+  const first = useCall('wallet.ledger', { limit: 50 });
+  const catalog = useCall('coop.tracks', { limit: 500 });
+  const [pages, setPages] = useState<number[]>([]);
+  const titles = new Map((catalog.data?.tracks ?? []).map((tr) => [tr.id, tr.title]));
+  if (first.isError) return <p className="muted" data-testid="ledger-unavailable">{t('walletUi.needsServer')}</p>;
+  if (!first.data) return <p className="muted">{t('grid.loading')}</p>;
+  if (first.data.entries.length === 0) return <p>{t('walletUi.ledgerEmpty')}</p>;
+  return (
+    <table className="simple-table" aria-label={t('walletUi.ledgerTitle')} data-testid="ledger">
+      <thead>
+        <tr>
+          <th scope="col">{t('history.when')}</th>
+          <th scope="col">{t('walletUi.kind')}</th>
+          <th scope="col">{t('history.track')}</th>
+          <th scope="col" className="num">
+            {t('walletUi.amount')}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        <LedgerPage titles={titles} isLast={pages.length === 0} onMore={(n) => setPages([n])} />
+        {pages.map((before, i) => (
+          <LedgerPage key={before} before={before} titles={titles} isLast={i === pages.length - 1} onMore={(n) => setPages([...pages, n])} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The wallet: balance and allowance, vouchers, membership, the server's ledger. */
+export function WalletView() {
+  const { t } = useTranslation();
+  const wallet = useCall('wallet.get', {});
+  const account = useCall('account.status', {});
+  const signedIn = account.data?.signedIn ?? false;
+  const w = wallet.data;
+  return (
+    <section className="view view-scroll wallet-view" aria-labelledby="wallet-title">
+      <h1 id="wallet-title">{t('wallet.title')}</h1>
+      {wallet.isError && <p role="alert">{t('errors.unavailable')}</p>}
+      {w && (
+        <>
+          {w.lowBalance && (
+            <p className="warning" role="status" data-testid="low-balance">
+              {t('walletUi.low', { threshold: formatCredits(w.lowBalanceThresholdThousandths) })}
+            </p>
+          )}
+          <div className="wallet-cards">
+            <div className="wallet-card">
+              <h2>{t('walletUi.balanceTitle')}</h2>
+              <p className="wallet-big" data-testid="wallet-balance-big">
+                {formatCredits(w.balanceThousandths)} <span className="unit">{t('walletUi.creditsUnit')}</span>
+              </p>
+              <p className="muted">
+                {t('walletUi.euros', { euros: formatEuros(w.balanceThousandths) })} ·{' '}
+                {w.balanceAsOfMs ? t('wallet.asOf', { date: new Date(w.balanceAsOfMs).toLocaleString() }) : t('wallet.never')}
+              </p>
+            </div>
+            <div className="wallet-card">
+              <h2>{t('walletUi.spendableTitle')}</h2>
+              <p className="wallet-big">
+                <span data-testid="wallet-spendable">{t('s2o.credits', { credits: formatCredits(w.spendableThousandths) })}</span>
+              </p>
+              <p className="muted">
+                {w.allowanceThousandths === null
+                  ? t('walletUi.noAllowance')
+                  : t('walletUi.allowance', { credits: formatCredits(w.allowanceThousandths) })}
+              </p>
+            </div>
+          </div>
+          <dl className="wallet-facts">
+            <dt>{t('wallet.pending')}</dt>
+            <dd data-testid="wallet-pending">
+              <Credits thousandths={w.pendingThousandths} />
+            </dd>
+            <dt>{t('wallet.unsent')}</dt>
+            <dd data-testid="wallet-unsent">{w.unsentReceipts}</dd>
+            <dt>{t('wallet.device')}</dt>
+            <dd className="mono">{w.deviceId}</dd>
+          </dl>
+        </>
+      )}
+      <VoucherForm signedIn={signedIn} />
+      {signedIn && (
+        <>
+          <h2>{t('walletUi.membershipTitle')}</h2>
+          <Membership />
+          <h2>{t('walletUi.ledgerTitle')}</h2>
+          <Ledger />
+        </>
+      )}
+    </section>
+  );
+}
