@@ -1,0 +1,117 @@
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const MAIN = join(ROOT, 'src/server/main.ts');
+/** Fast password hashing and no sign-in rate limit, as the server's own tests use. */
+const CONFIG = JSON.stringify({ passwordHashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, authRateLimitPerMinute: 10_000 });
+const env = () => ({ ...process.env, RESONATE_SERVER_CONFIG: CONFIG });
+
+export interface CoopServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** A real sync server process on SQLite in `dataDir`; `port` 0 picks one (restart on the same port to keep the app's URL). */
+export async function startCoopServer(dataDir: string, port = 0): Promise<CoopServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', String(port), '--log-level', 'info', '--data', dataDir], {
+    cwd: ROOT,
+    env: env(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
+  const url = await new Promise<string>((done, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start: ${stderr}`)), 30_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { url?: string };
+        if (entry.url) {
+          clearTimeout(timer);
+          done(entry.url);
+        }
+      } catch {
+        /* not a log line */
+      }
+    });
+    child.once('exit', (code) => fail(new Error(`server exited ${code}: ${stderr}`)));
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    dataDir,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        child.once('exit', () => done());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Runs an admin command of the server CLI on its data folder; answers its JSON output. */
+export async function serverCli<T = any>(dataDir: string, args: string[]): Promise<T> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, ...args, '--data', dataDir], { cwd: ROOT, env: env() });
+  return JSON.parse(stdout) as T;
+}
+
+/** Real audio made by ffmpeg: one tagged MP3 per entry, `seconds` long. */
+export function makeRelease(tracks: { title: string; seconds: number }[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'resonate-e2e-release-'));
+  tracks.forEach((t, i) => {
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${330 + i * 110}:duration=${t.seconds}`,
+      '-ac', '1', '-b:a', '32k', '-metadata', `title=${t.title}`, '-metadata', `track=${i + 1}`, join(dir, `${String(i + 1).padStart(2, '0')}.mp3`)]);
+  });
+  return dir;
+}
+
+/** A minimal client of the server's HTTP API (`/v1`), as a user or an admin. */
+export class ServerApi {
+  constructor(
+    readonly base: string,
+    public token = '',
+  ) {}
+
+  static async signIn(base: string, email: string, password: string): Promise<ServerApi> {
+    const api = new ServerApi(base);
+    const answer = await api.call('POST', '/v1/auth/sign-in', { email, password });
+    if (answer.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(answer.body)}`);
+    api.token = (answer.body as { token: string }).token;
+    return api;
+  }
+
+  async call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const response = await fetch(this.base + path, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+  }
+  get<T = any>(path: string) {
+    return this.call<T>('GET', path);
+  }
+  post<T = any>(path: string, body: unknown) {
+    return this.call<T>('POST', path, body);
+  }
+}
+
+/** A server with one imported paid release and an admin; answers what the tests need. */
+export async function seededCoopServer(tracks: { title: string; seconds: number }[], releaseTitle: string, artist: string) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'resonate-e2e-server-'));
+  const imported = await serverCli<{ artistId: string; releaseId: string; tracks: { id: string; title: string }[] }>(dataDir, [
+    'import-release', makeRelease(tracks), '--artist', artist, '--title', releaseTitle,
+  ]);
+  const adminEmail = `admin-${Date.now()}@example.org`;
+  await serverCli(dataDir, ['add-user', '--email', adminEmail, '--password', 'admin password', '--role', 'admin']);
+  const server = await startCoopServer(dataDir);
+  const admin = await ServerApi.signIn(server.url, adminEmail, 'admin password');
+  return { server, admin, imported, dataDir };
+}
