@@ -1,6 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { seededCoopServer, ServerApi, type CoopServer } from './support/coop-server';
 import { launchChromium, startWebHost, watchPageErrors, type RunningWebHost } from './support/web-app';
@@ -186,4 +188,29 @@ test('buy the rest of a track and of a release, each after a confirmation statin
   await nav('Collection').click();
   await expect(page.getByRole('grid', { name: 'Owned tracks' }).getByRole('row')).toHaveCount(3);
   expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+});
+
+test('corrections the engine recorded are listed plainly until dismissed', async () => {
+  // Recorded as the engine records them when the server settles otherwise (here written directly: making
+  // the server disagree takes a second device, covered by tests/integration/sync).
+  const db = new Database(join(host.dataDir, 'library.sqlite'));
+  try {
+    const insert = db.prepare(
+      'INSERT INTO sync_corrections (receipt_id, track_id, kind, estimated_thousandths, actual_thousandths, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    insert.run('e2e-price', imported.tracks[1]!.id, 'price', 2, 4, null, Date.now());
+    insert.run('e2e-rejected', imported.tracks[1]!.id, 'rejected', 8, 0, 'bad signature', Date.now());
+  } finally {
+    db.close();
+  }
+  await page.getByTestId('sync-now').click();
+  const notice = page.getByTestId('corrections-notice');
+  await expect(notice.getByRole('heading')).toHaveText('The co-op server corrected 2 plays');
+  await expect(notice).toContainText('“Second Song”: price changed from 0.002 to 0.004 credits.');
+  await expect(notice).toContainText('“Second Song”: receipt rejected: bad signature.');
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notice).toHaveCount(0);
+  await page.getByTestId('sync-now').click();
+  await expect(page.getByTestId('sync-state')).toHaveText('Online');
+  await expect(notice).toHaveCount(0);
 });
