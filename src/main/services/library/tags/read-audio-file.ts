@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
-import { parseFromTokenizer, type IAudioMetadata } from 'music-metadata';
+import type { IAudioMetadata } from 'music-metadata';
 import { CachedFile, CachedFileTokenizer } from './cached-file';
 import { hasEmbeddedArt } from './embedded-art';
+import { parseTokenizerFast } from './fast-parse';
 import { readBpm, readMusicalKey, type NativeTags } from './musical-tags';
 import { oggDurationFromFile } from './ogg-duration';
 
@@ -101,7 +102,7 @@ async function readOpenFile(file: CachedFile, path: string): Promise<AudioFileIn
   const artFromStructure = ART_FROM_STRUCTURE.has(extname(path).slice(1).toLowerCase());
   let meta: IAudioMetadata;
   try {
-    meta = await parseFromTokenizer(new CachedFileTokenizer(file, path), { duration: false, skipCovers: artFromStructure });
+    meta = await parseTokenizerFast(new CachedFileTokenizer(file, path), { duration: false, skipCovers: artFromStructure });
   } catch (error) {
     throw classifyParseError(error);
   }
