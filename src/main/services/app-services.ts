@@ -16,6 +16,7 @@ import type { KeyProtector } from './wallet/device-identity';
 import { createSyncDomain, type SyncDomainDeps } from './sync/domain';
 import { createReleaseDomain, type AnalysisWorkerEntry } from './release';
 import { createDjDomain } from './dj';
+import { createArtistDomain } from './artist';
 
 /** What a host (Electron or the web host) provides that services cannot do themselves. */
 export interface HostAdapter {
@@ -40,6 +41,8 @@ export interface AppServicesOptions {
   /** Wraps the device's receipt-signing key at rest (Electron: safeStorage); default: a 0600 file. */
   keyProtector?: KeyProtector;
   /** The sync engine's network, timers and pace (tests); the server URL is the `syncServerUrl` setting. */
+  /** Publishing uploads: bytes per chunk and the wait between retries (tests). */
+  artist?: { chunkBytes?: number; retryDelayMs?: number };
   sync?: Partial<Pick<SyncDomainDeps, 'fetch' | 'timers' | 'random' | 'startBundledServer' | 'deviceName' | 'requestTimeoutMs' | 'intervalMs' | 'afterPlayDelayMs' | 'baseBackoffMs' | 'maxBackoffMs' | 'batchSize' | 'autoStart'>>;
 }
 
@@ -71,6 +74,9 @@ export function createAppServices(options: AppServicesOptions) {
   const release = createReleaseDomain({
     scratchDir: join(dataDir, 'release-drafts'), media, events, logger, analysisWorker: options.analysisWorker,
   });
+  const artist = createArtistDomain({
+    db, clock: options.clock, logger, events, request: sync.authenticatedRequest, release: release.service, ...options.artist,
+  });
   const dj = createDjDomain({ db, events, clock: options.clock, logger, dataDir, appVersion: options.appVersion });
   let echoCalls = 0;
 
@@ -92,6 +98,7 @@ export function createAppServices(options: AppServicesOptions) {
     ...sync.handlers,
     ...release.handlers,
     ...dj.handlers,
+    ...artist.handlers,
     // Co-op tracks not on this device are downloaded on play (docs/sync.md).
     'player.open': sync.wrapPlayerOpen(stream2own.handlers['player.open']),
   };
@@ -109,6 +116,7 @@ export function createAppServices(options: AppServicesOptions) {
     sync,
     release,
     dj,
+    artist,
     dispatch,
     logger,
     async close(): Promise<void> {

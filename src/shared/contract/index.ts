@@ -7,6 +7,7 @@ import { djCalls, djEvents } from './dj';
 import { playerCalls, playerEvents } from './player';
 import { walletCalls, walletEvents } from './wallet';
 import { syncCalls, syncEvents } from './sync';
+import { artistCalls, artistEvents } from './artist';
 
 export * from './define';
 
@@ -23,6 +24,7 @@ export const contractCalls = {
   ...playerCalls,
   ...walletCalls,
   ...syncCalls,
+  ...artistCalls,
 } as const;
 
 export const contractEvents = {
@@ -33,6 +35,7 @@ export const contractEvents = {
   ...playerEvents,
   ...walletEvents,
   ...syncEvents,
+  ...artistEvents,
 } as const;
 
 export type ContractCalls = typeof contractCalls;

@@ -53,7 +53,7 @@ export interface TestApp {
 }
 
 /** The app services on a temp data folder, a fake clock at real wall time (the server checks receipt dates), manual timers. */
-export function makeApp(serverUrl: string, options: { dataDir?: string; fetch?: FetchLike; requestTimeoutMs?: number; clock?: FakeClock; realTimers?: boolean } = {}): TestApp {
+export function makeApp(serverUrl: string, options: { dataDir?: string; fetch?: FetchLike; requestTimeoutMs?: number; clock?: FakeClock; realTimers?: boolean; artist?: { chunkBytes?: number; retryDelayMs?: number } } = {}): TestApp {
   const dataDir = options.dataDir ?? tempDir('sync-app-');
   mkdirSync(dataDir, { recursive: true });
   const clock = options.clock ?? new FakeClock(1_000, Date.now());
@@ -65,6 +65,7 @@ export function makeApp(serverUrl: string, options: { dataDir?: string; fetch?: 
     settingsBackend: { store: { syncServerUrl: serverUrl } },
     host: { kind: 'web', pickFolder: async () => null, mediaUrl: (p) => `/media/${p}` },
     appVersion: '0.0.0-test',
+    artist: options.artist,
     // Manual timers never fire a request timeout; tests of timeouts use real ones (the scheduler is off either way).
     sync: { autoStart: false, timers: options.realTimers ? realTimers : timers, fetch: options.fetch, requestTimeoutMs: options.requestTimeoutMs ?? 10_000, random: () => 0.5 },
   });

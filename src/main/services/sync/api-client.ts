@@ -146,6 +146,20 @@ const membershipSchema = z.object({
 });
 const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
+export interface RawRequestInit {
+  /** Sent as JSON (content-type set). */
+  json?: unknown;
+  /** Sent as is (set the content-type in `headers`). */
+  bytes?: Uint8Array;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+export interface RawAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
 export interface ApiClientOptions {
   baseUrl: string;
   token?: string | null;
@@ -219,6 +233,41 @@ export class SyncApiClient {
       throw new SyncApiError('bad_response', `${method} ${path} answered an unexpected shape (${first?.path.join('.')}: ${first?.message})`, status);
     }
     return parsed.data;
+  }
+
+  /**
+   * One authenticated request whose answer the caller interprets (other
+   * domains' routes, e.g. publishing and earnings): a JSON body or raw bytes
+   * out, status, headers and text back. Network failures and timeouts throw
+   * `SyncApiError` like every other call; HTTP statuses do not.
+   */
+  async raw(method: string, path: string, init: RawRequestInit = {}): Promise<RawAnswer> {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timeoutMs = init.timeoutMs ?? this.timeoutMs;
+    const timer = this.timers.setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    try {
+      const response = await this.fetchImpl(`${this.baseUrl}${path}`, {
+        method,
+        headers: {
+          ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          ...init.headers,
+        },
+        body: init.json !== undefined ? JSON.stringify(init.json) : (init.bytes as RequestInit['body']),
+        signal: controller.signal,
+      });
+      const text = method === 'HEAD' ? '' : await response.text();
+      return { status: response.status, headers: response.headers, text };
+    } catch (error) {
+      if (timedOut) throw new SyncApiError('timeout', `${method} ${path} timed out after ${timeoutMs} ms`);
+      throw new SyncApiError('network', `${method} ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.timers.clearTimeout(timer);
+    }
   }
 
   signUp(email: string, password: string): Promise<ServerSession> {

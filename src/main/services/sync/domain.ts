@@ -12,7 +12,7 @@ import type { Logger } from '../core/logger';
 import { migrate, type Db } from '../db/database';
 import type { Stream2OwnDomain } from '../stream2own/domain';
 import type { KeyProtector } from '../wallet/device-identity';
-import { realTimers, SyncApiClient, SyncApiError, type FetchLike, type ServerSession, type Timers } from './api-client';
+import { realTimers, SyncApiClient, SyncApiError, type FetchLike, type RawAnswer, type RawRequestInit, type ServerSession, type Timers } from './api-client';
 import { Downloads } from './downloads';
 import { syncMigrations } from './migrations';
 import { SyncScheduler, type RunResult } from './scheduler';
@@ -517,9 +517,27 @@ export function createSyncDomain(deps: SyncDomainDeps) {
     };
   }
 
+  /**
+   * For other domains (the artist's publishing and earnings): one request to
+   * the signed-in account's server with its session token. Not signed in:
+   * `CallError('unavailable')`; network trouble: `SyncApiError` (retryable);
+   * any HTTP status is answered, not thrown. A 401 is answered too: the next
+   * sync notices the ended session.
+   */
+  async function authenticatedRequest(method: string, path: string, init?: RawRequestInit): Promise<RawAnswer> {
+    let conn;
+    try {
+      conn = await connection();
+    } catch (error) {
+      throw callError(error, 'reach the co-op server');
+    }
+    return conn.api.raw(method, path, init);
+  }
+
   return {
     handlers,
     wrapPlayerOpen,
+    authenticatedRequest,
     downloads,
     store,
     status,

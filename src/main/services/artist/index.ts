@@ -1,0 +1,1 @@
+export { createArtistDomain, type ArtistDomain, type ArtistDomainDeps } from './domain';
