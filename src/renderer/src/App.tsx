@@ -15,6 +15,7 @@ import { AlbumsView } from './views/AlbumsView';
 import { ArtistsView } from './views/ArtistsView';
 import { DjView } from './views/dj/DjView';
 import { ReleasePreviewView } from './views/artist/ReleasePreviewView';
+import { EarningsView } from './views/artist/EarningsView';
 import { LibraryView } from './views/LibraryView';
 import { ProblemsView } from './views/ProblemsView';
 import { SettingsView } from './views/SettingsView';
@@ -51,6 +52,8 @@ function CurrentView() {
       return <DjView />;
     case 'release':
       return <ReleasePreviewView />;
+    case 'earnings':
+      return <EarningsView />;
   }
 }
 

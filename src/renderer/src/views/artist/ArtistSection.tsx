@@ -17,6 +17,11 @@ export function ArtistSection() {
             {t('artist.nav.release')}
           </button>
         </li>
+        <li>
+          <button type="button" className="sidebar-item" aria-current={view === 'earnings' ? 'page' : undefined} onClick={() => go('earnings')}>
+            {t('artist.nav.earnings')}
+          </button>
+        </li>
       </ul>
     </section>
   );

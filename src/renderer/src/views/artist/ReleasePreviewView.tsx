@@ -9,6 +9,7 @@ import { Cover } from '../../components/Cover';
 import { formatDuration } from '../../lib/format';
 import { usePlayer } from '../../player/store';
 import { useReleaseDraft } from './release-store';
+import { PublishPanel } from './PublishPanel';
 import './artist.css';
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -293,6 +294,7 @@ export function ReleasePreviewView() {
               <Problems problems={checks.data.problems} draft={d} />
             </>
           )}
+          <PublishPanel key={d.draftId} draft={d} />
         </>
       )}
     </section>
