@@ -177,4 +177,34 @@ export const libraryMigrations: Migration[] = [
       `);
     },
   },
+  {
+    // Bulk inserts (a scan's batches) index their new rows for search in one
+    // statement per batch, ~3x cheaper than a trigger per row. While the one
+    // row of library_fts_deferred exists (only ever inside the writer's own
+    // transaction, so no other connection sees it and a crash cannot leave
+    // it), the insert triggers do nothing; the writer then indexes every row
+    // above the batch's starting id and deletes the row before committing.
+    id: 'library-003-deferred-fts',
+    up(db) {
+      db.exec(`
+        CREATE TABLE library_fts_deferred (id INTEGER PRIMARY KEY CHECK (id = 1)) STRICT;
+        DROP TRIGGER library_tracks_fts_ai;
+        CREATE TRIGGER library_tracks_fts_ai AFTER INSERT ON library_tracks
+        WHEN NOT EXISTS (SELECT 1 FROM library_fts_deferred) BEGIN
+          INSERT INTO library_tracks_fts(rowid, title, artist, album, genre)
+          VALUES (new.id, new.title, new.artist || ' ' || new.album_artist, new.album, new.genre);
+        END;
+        DROP TRIGGER library_albums_fts_ai;
+        CREATE TRIGGER library_albums_fts_ai AFTER INSERT ON library_albums
+        WHEN NOT EXISTS (SELECT 1 FROM library_fts_deferred) BEGIN
+          INSERT INTO library_albums_fts(rowid, title, album_artist) VALUES (new.id, new.title, new.album_artist);
+        END;
+        DROP TRIGGER library_artists_fts_ai;
+        CREATE TRIGGER library_artists_fts_ai AFTER INSERT ON library_artists
+        WHEN NOT EXISTS (SELECT 1 FROM library_fts_deferred) BEGIN
+          INSERT INTO library_artists_fts(rowid, name) VALUES (new.id, new.name);
+        END;
+      `);
+    },
+  },
 ];

@@ -33,6 +33,10 @@ export interface TrackWrite extends FilePath {
 export class LibraryWriter {
   private readonly artistIds = new Map<string, number>();
   private readonly albumIds = new Map<string, number>();
+  /** The maps hold every artist and album in the database (a miss is a new one: no SELECT first). */
+  private namesLoaded = false;
+  /** Inside `bulkTransaction`: the highest ids indexed for search; rows above wait for the batch's end. */
+  private deferred: { track: number; album: number; artist: number } | null = null;
   private readonly stmt;
 
   constructor(private readonly db: Db) {
@@ -42,9 +46,21 @@ export class LibraryWriter {
       ),
       knownProblems: db.prepare('SELECT path, reason, size, mtime_ms AS mtimeMs FROM library_problems WHERE folder_id = ?'),
       findArtist: db.prepare('SELECT id FROM library_artists WHERE name = ?'),
-      addArtist: db.prepare('INSERT INTO library_artists (name) VALUES (?)'),
+      addArtist: db.prepare('INSERT INTO library_artists (name) VALUES (?) ON CONFLICT DO NOTHING'),
       findAlbum: db.prepare('SELECT id FROM library_albums WHERE title = ? AND album_artist = ?'),
-      addAlbum: db.prepare('INSERT INTO library_albums (title, album_artist) VALUES (?, ?)'),
+      addAlbum: db.prepare('INSERT INTO library_albums (title, album_artist) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      allArtists: db.prepare('SELECT id, name FROM library_artists'),
+      allAlbums: db.prepare('SELECT id, title, album_artist AS albumArtist FROM library_albums'),
+      maxIds: db.prepare(`SELECT (SELECT coalesce(max(id), 0) FROM library_tracks) AS track,
+          (SELECT coalesce(max(id), 0) FROM library_albums) AS album,
+          (SELECT coalesce(max(id), 0) FROM library_artists) AS artist`),
+      deferFts: db.prepare('INSERT INTO library_fts_deferred (id) VALUES (1)'),
+      undeferFts: db.prepare('DELETE FROM library_fts_deferred'),
+      indexTracks: db.prepare(`INSERT INTO library_tracks_fts (rowid, title, artist, album, genre)
+        SELECT id, title, artist || ' ' || album_artist, album, genre FROM library_tracks WHERE id > ?`),
+      indexAlbums: db.prepare(`INSERT INTO library_albums_fts (rowid, title, album_artist)
+        SELECT id, title, album_artist FROM library_albums WHERE id > ?`),
+      indexArtists: db.prepare('INSERT INTO library_artists_fts (rowid, name) SELECT id, name FROM library_artists WHERE id > ?'),
       insertTrack: db.prepare(`INSERT INTO library_tracks (
           folder_id, path, path_bytes, size, mtime_ms, fingerprint, status, title, artist, album_artist, album,
           artist_id, album_id, track_no, track_of, disc_no, year, genre, duration_ms, container, codec, bitrate,
@@ -90,6 +106,38 @@ export class LibraryWriter {
     return this.db.transaction(work)();
   }
 
+  /**
+   * A transaction of many inserts (a scan's batch): new tracks, albums and
+   * artists are indexed for search in one statement each at its end
+   * instead of by a trigger per row (see migration library-003). Atomic
+   * like any transaction: a crash or error leaves neither rows nor index.
+   */
+  bulkTransaction<T>(work: () => T): T {
+    if (this.deferred) return work();
+    return this.db.transaction(() => {
+      this.deferred = this.stmt.maxIds.get() as { track: number; album: number; artist: number };
+      this.stmt.deferFts.run();
+      try {
+        const result = work();
+        this.indexDeferred();
+        this.stmt.undeferFts.run();
+        return result;
+      } finally {
+        this.deferred = null;
+      }
+    })();
+  }
+
+  /** Indexes the rows added since the batch began (or since the last call). */
+  private indexDeferred(): void {
+    const marks = this.deferred;
+    if (!marks) return;
+    this.stmt.indexTracks.run(marks.track);
+    this.stmt.indexAlbums.run(marks.album);
+    this.stmt.indexArtists.run(marks.artist);
+    this.deferred = this.stmt.maxIds.get() as { track: number; album: number; artist: number };
+  }
+
   knownTracks(folderId: number): Map<string, KnownTrack> {
     const rows = this.stmt.knownTracks.all(folderId) as (KnownTrack & { path: string })[];
     return new Map(rows.map((r) => [r.path, r]));
@@ -112,6 +160,8 @@ export class LibraryWriter {
 
   /** Re-reads a known track in place (tags changed, or the file moved here): its id and play count stay. */
   updateTrack(id: number, write: TrackWrite, now: number): void {
+    // The update trigger takes the old values out of the search index: they must be in it.
+    if (this.deferred && id > this.deferred.track) this.indexDeferred();
     this.stmt.updateTrack.run({ ...this.params(write, now), id });
   }
 
@@ -139,6 +189,7 @@ export class LibraryWriter {
   deleteOrphans(): void {
     this.artistIds.clear();
     this.albumIds.clear();
+    this.namesLoaded = false;
     this.stmt.deleteOrphanAlbums.run();
     this.stmt.deleteOrphanArtists.run();
   }
@@ -180,25 +231,44 @@ export class LibraryWriter {
     };
   }
 
+  /** Every artist and album, once: then a name not in the maps is new, and is inserted without a SELECT first. */
+  private loadNames(): void {
+    if (this.namesLoaded) return;
+    this.namesLoaded = true;
+    for (const row of this.stmt.allArtists.iterate() as Iterable<{ id: number; name: string }>) {
+      this.artistIds.set(row.name.toLowerCase(), row.id);
+    }
+    for (const row of this.stmt.allAlbums.iterate() as Iterable<{ id: number; title: string; albumArtist: string }>) {
+      this.albumIds.set(albumKey(row.title, row.albumArtist), row.id);
+    }
+  }
+
   private artistId(name: string): number {
+    this.loadNames();
     const key = name.toLowerCase();
     let id = this.artistIds.get(key);
     if (id === undefined) {
-      const row = this.stmt.findArtist.get(name) as { id: number } | undefined;
-      id = row?.id ?? Number(this.stmt.addArtist.run(name).lastInsertRowid);
+      // Another writer may have added it since the maps were loaded: then the insert does nothing.
+      const added = this.stmt.addArtist.run(name);
+      id = added.changes > 0 ? Number(added.lastInsertRowid) : (this.stmt.findArtist.get(name) as { id: number }).id;
       this.artistIds.set(key, id);
     }
     return id;
   }
 
   private albumId(title: string, albumArtist: string): number {
-    const key = `${title.toLowerCase()}\u0000${albumArtist.toLowerCase()}`;
+    this.loadNames();
+    const key = albumKey(title, albumArtist);
     let id = this.albumIds.get(key);
     if (id === undefined) {
-      const row = this.stmt.findAlbum.get(title, albumArtist) as { id: number } | undefined;
-      id = row?.id ?? Number(this.stmt.addAlbum.run(title, albumArtist).lastInsertRowid);
+      const added = this.stmt.addAlbum.run(title, albumArtist);
+      id = added.changes > 0 ? Number(added.lastInsertRowid) : (this.stmt.findAlbum.get(title, albumArtist) as { id: number }).id;
       this.albumIds.set(key, id);
     }
     return id;
   }
+}
+
+function albumKey(title: string, albumArtist: string): string {
+  return `${title.toLowerCase()}\u0000${albumArtist.toLowerCase()}`;
 }

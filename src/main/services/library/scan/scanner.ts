@@ -141,7 +141,7 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
     const flush = () => {
       if (batch.length === 0) return;
       const work = batch.splice(0);
-      writer.transaction(() => work.forEach((w) => w()));
+      writer.bulkTransaction(() => work.forEach((w) => w()));
     };
 
     const handle = (file: FoundFile, result: ReadResult) => {
