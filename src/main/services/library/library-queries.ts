@@ -37,27 +37,26 @@ const SORT_TERMS: Record<TrackSortField, string[]> = {
   path: ['t.path'],
 };
 
-/**
- * Indexes whose order is a sort's order, for `status = ?` (see the schema):
- * a searched window of a large match set walks the index and keeps the
- * matching rows, instead of sorting every match.
- */
-const SORT_INDEX: Partial<Record<TrackSortField, string>> = {
-  title: 'library_tracks_title',
-  artist: 'library_tracks_artist_sort',
-  album: 'library_tracks_album_sort',
-  addedAt: 'library_tracks_added',
-};
+/** Searches whose matches are kept (as one byte per track id): the last few typed, scrolled and re-sorted. */
+const MATCH_SETS_KEPT = 48;
+/** Whole-library orders kept (one per sort and status: 4 bytes a track). */
+const ORDERS_KEPT = 8;
 
-/**
- * Up to this many matches, a searched window sorts the matches; above it,
- * walks the sort's index (when there is one) testing each row against the
- * match set. Sorting costs about the matches; the walk about the rows up to
- * the window at the match density, so it wins for broad searches ("a").
- */
-const SORT_MATCHES_UP_TO = 4000;
+/** The tracks of one status (or all), in one sort's ascending order; descending is the same read backwards. */
+interface SortOrder {
+  ids: Int32Array;
+  /** 1 at each id in `ids`. */
+  member: Uint8Array;
+}
 
-const STATUSES = ['ok', 'missing', 'unavailable'] as const;
+/** The tracks (any status) matching one search. */
+interface MatchSet {
+  ids: Int32Array;
+  /** 1 at each id in `ids`. */
+  bits: Uint8Array;
+  /** Matches per status (or 'all'), counted when first asked. */
+  totals: Map<string, number>;
+}
 
 function orderBy(field: TrackSortField, direction: 'ASC' | 'DESC'): string {
   return [...SORT_TERMS[field], 't.id'].map((term) => `${term} ${direction}`).join(', ');
@@ -97,6 +96,10 @@ interface TrackRow {
 /** Read-only questions the UI asks, all answered in SQL (sorting and paging included). */
 export class LibraryQueries {
   private readonly statements = new Map<string, Statement<unknown[]>>();
+  /** The database's state the caches below were built on (see `checkVersion`). */
+  private version = '';
+  private readonly orders = new Map<string, SortOrder>();
+  private readonly matchSets = new Map<string, MatchSet>();
 
   constructor(private readonly db: Db) {}
 
@@ -136,44 +139,97 @@ export class LibraryQueries {
 
   /**
    * A sorted window of the tracks matching a search (the track table's
-   * search box), fast however many tracks match:
-   * - the total comes from the search index alone, corrected for the few
-   *   tracks not in the wanted status;
-   * - a small match set is sorted whole; a large one is walked in the sort
-   *   index's order, keeping matching rows until the window is full.
+   * search box), fast however many tracks match and however deep the
+   * window: the matches are a set of ids (from the search index, kept for
+   * the last searches) and the library's order for the sort a list of ids
+   * (kept per sort); the window is the matches met walking that order
+   * (forwards or backwards), a loop over a typed array even for 100,000
+   * tracks. Both are dropped when the database changes.
    */
   private searchedWindow(query: TrackQuery, match: string, direction: 'ASC' | 'DESC') {
-    const matches = this.matchCount(match);
-    if (matches === 0) return { total: 0, offset: query.offset, rows: [] };
-    const inMatches = 't.id IN (SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ?)';
-    let total = matches;
-    const statusSql = query.status === 'all' ? '' : 't.status = ? AND';
-    const statusParams = query.status === 'all' ? [] : [query.status];
-    if (query.status !== 'all') {
-      const otherStatuses = STATUSES.filter((s) => s !== query.status);
-      const others = this.stmt('SELECT count(*) AS n FROM library_tracks WHERE status IN (?, ?)').get(...otherStatuses) as { n: number };
-      if (others.n > 0) {
-        // Rare (missing files, an unplugged drive): count the matches among the other statuses.
-        const otherMatches = this.stmt(
-          `SELECT count(*) AS n FROM library_tracks t WHERE t.status IN (?, ?) AND ${inMatches}`,
-        ).get(...otherStatuses, match) as { n: number };
-        total = matches - otherMatches.n;
-      }
+    this.checkVersion();
+    const set = this.matchSet(match);
+    if (set.ids.length === 0) return { total: 0, offset: query.offset, rows: [] };
+    const order = this.sortOrder(query.sort, query.status);
+    let total = set.totals.get(query.status);
+    if (total === undefined) {
+      total = 0;
+      for (const id of set.ids) total += order.member[id] ?? 0;
+      set.totals.set(query.status, total);
     }
     if (query.offset >= total) return { total, offset: query.offset, rows: [] };
-    const index = SORT_INDEX[query.sort];
-    const walk = index !== undefined && query.status !== 'all' && matches > SORT_MATCHES_UP_TO;
-    const rows = this.stmt(
-      `SELECT ${TRACK_COLUMNS} FROM library_tracks t ${walk ? `INDEXED BY ${index}` : ''}
-       WHERE ${statusSql} ${inMatches}
-       ORDER BY ${orderBy(query.sort, direction)} LIMIT ? OFFSET ?`,
-    ).all(...statusParams, match, query.limit, query.offset) as TrackRow[];
-    return { total, offset: query.offset, rows: rows.map(toTrack) };
+    const wanted: number[] = [];
+    const { ids } = order;
+    const { bits } = set;
+    const end = query.offset + query.limit;
+    let seen = 0;
+    if (direction === 'ASC') {
+      for (let i = 0; i < ids.length && seen < end; i++) {
+        const id = ids[i]!;
+        if (bits[id] === 1 && seen++ >= query.offset) wanted.push(id);
+      }
+    } else {
+      for (let i = ids.length - 1; i >= 0 && seen < end; i--) {
+        const id = ids[i]!;
+        if (bits[id] === 1 && seen++ >= query.offset) wanted.push(id);
+      }
+    }
+    return { total, offset: query.offset, rows: this.rowsById(wanted).map(toTrack) };
   }
 
-  /** How many tracks (any status) match, from the search index alone. */
-  private matchCount(match: string): number {
-    return (this.stmt('SELECT count(*) AS n FROM library_tracks_fts WHERE library_tracks_fts MATCH ?').get(match) as { n: number }).n;
+  /**
+   * Drops the kept matches and orders when the database changed since they
+   * were built: by this connection (total_changes) or another (data_version).
+   */
+  private checkVersion(): void {
+    const row = this.stmt('SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v').get() as { c: number; v: number };
+    const version = `${row.c}:${row.v}`;
+    if (version === this.version) return;
+    this.version = version;
+    this.orders.clear();
+    this.matchSets.clear();
+  }
+
+  private matchSet(match: string): MatchSet {
+    let set = this.matchSets.get(match);
+    if (set) {
+      this.matchSets.delete(match); // most recently used last
+    } else {
+      const ids = Int32Array.from(
+        this.stmt('SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ?').pluck().all(match) as number[],
+      );
+      let max = 0;
+      for (const id of ids) if (id > max) max = id;
+      const bits = new Uint8Array(max + 1);
+      for (const id of ids) bits[id] = 1;
+      set = { ids, bits, totals: new Map() };
+      if (this.matchSets.size >= MATCH_SETS_KEPT) this.matchSets.delete(this.matchSets.keys().next().value!);
+    }
+    this.matchSets.set(match, set);
+    return set;
+  }
+
+  private sortOrder(sort: TrackSortField, status: TrackQuery['status']): SortOrder {
+    const key = `${sort}\u0000${status}`;
+    let order = this.orders.get(key);
+    if (order) {
+      this.orders.delete(key);
+    } else {
+      const where = status === 'all' ? '' : 'WHERE t.status = ?';
+      const ids = Int32Array.from(
+        this.stmt(`SELECT t.id FROM library_tracks t ${where} ORDER BY ${orderBy(sort, 'ASC')}`)
+          .pluck()
+          .all(...(status === 'all' ? [] : [status])) as number[],
+      );
+      let max = 0;
+      for (const id of ids) if (id > max) max = id;
+      const member = new Uint8Array(max + 1);
+      for (const id of ids) member[id] = 1;
+      order = { ids, member };
+      if (this.orders.size >= ORDERS_KEPT) this.orders.delete(this.orders.keys().next().value!);
+    }
+    this.orders.set(key, order);
+    return order;
   }
 
   /**
