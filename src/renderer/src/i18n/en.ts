@@ -578,6 +578,7 @@ export const en = {
       cancel: 'Cancel',
       nothing: 'Choose at least one track.',
       progressLabel: 'Upload of {{file}}',
+      uploadColumn: 'Upload',
       phase: {
         creating: 'Creating the release on the co-op server…',
         uploading: 'Uploading {{done}} of {{total}} files…',

@@ -144,7 +144,7 @@ export function PublishPanel({ draft }: { draft: ReleaseDraft }) {
               {t('tracks.columns.duration')}
             </th>
             <th scope="col">{t('artist.publish.status')}</th>
-            <th scope="col">{t('artist.publish.progressLabel', { file: '' }).trim()}</th>
+            <th scope="col">{t('artist.publish.uploadColumn')}</th>
           </tr>
         </thead>
         <tbody>

@@ -1,0 +1,204 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { generateEd25519KeyPair } from '../../src/node/ed25519';
+import { signPlayReceipt } from '../../src/node/receipt-signing';
+import { seededCoopServer, ServerApi, type CoopServer } from './support/coop-server';
+import { launchChromium, startWebHost, watchPageErrors, type RunningWebHost } from './support/web-app';
+
+/**
+ * The artist's way in real Chromium (web host) against a real sync server
+ * process: preview a release folder, choose paid/free per track, confirm,
+ * watch the uploads, see it in the catalog; a listener plays (through the
+ * server's HTTP API with receipts signed by a device key); the artist sees
+ * the earnings (table, chart, totals), exports the CSV and an audit report
+ * the verifier accepts, and unpublishes.
+ */
+let browser: Browser;
+let host: RunningWebHost;
+let page: Page;
+let server: CoopServer;
+let admin: ServerApi;
+let artistId: string;
+let release: string;
+let errors: string[];
+const email = `artist-${Date.now()}@example.org`;
+const password = 'artist password';
+
+const ffmpeg = (args: string[]) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+function makeRelease(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'resonate-publish-')), 'Tidal Rooms');
+  mkdirSync(dir);
+  const tracks: [string, number][] = [
+    ['Harbour Lights', 50],
+    ['Undertow', 48],
+    ['Skerry', 20],
+  ];
+  tracks.forEach(([title, seconds], i) =>
+    ffmpeg(['-f', 'lavfi', '-i', `sine=frequency=${330 + i * 110}:duration=${seconds}`, '-ac', '1', '-b:a', '48k',
+      '-metadata', `title=${title}`, '-metadata', 'artist=Juniper Coast', '-metadata', 'album_artist=Juniper Coast',
+      '-metadata', 'album=Tidal Rooms', '-metadata', `track=${i + 1}/3`, '-metadata', 'date=2026', join(dir, `${String(i + 1).padStart(2, '0')} ${title}.mp3`)]),
+  );
+  ffmpeg(['-f', 'lavfi', '-i', 'gradients=s=600x600:c0=0x0e7490:c1=0xf59e0b:d=1', '-frames:v', '1', join(dir, 'cover.jpg')]);
+  return dir;
+}
+
+test.beforeAll(async () => {
+  release = makeRelease();
+  ({ server, admin } = await seededCoopServer([{ title: 'Seed', seconds: 50 }], 'Seed', 'Someone Else'));
+  artistId = (await admin.post<{ id: string }>('/v1/admin/artists', { name: 'Juniper Coast' })).body.id;
+  browser = await launchChromium();
+  host = await startWebHost();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  page = await context.newPage();
+  errors = watchPageErrors(page);
+  await page.goto(host.openUrl);
+});
+test.afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+  await server?.stop();
+});
+
+const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
+const seriousViolations = async () =>
+  (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+
+test('sign up; the co-op makes the account a rightsholder of the artist', async () => {
+  await nav('Settings').click();
+  const field = page.getByLabel('Sync server address');
+  await field.fill(server.url);
+  await field.press('Enter');
+  await expect(page.getByTestId('settings-status')).toHaveText('Saved');
+  await nav('Account').click();
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByTestId('account-form').getByRole('button', { name: 'Create account', exact: true }).click();
+  await expect(page.getByTestId('account-email')).toHaveText(email);
+  const me = await (await ServerApi.signIn(server.url, email, password)).get<{ id: string }>('/v1/me');
+  expect((await admin.post(`/v1/admin/artists/${artistId}/rightsholders`, { userId: me.body.id })).status).toBe(204);
+});
+
+test('preview → publish: paid/free per track (short ones always free), a confirmation, progress, the result in the catalog', async () => {
+  test.setTimeout(120_000);
+  await nav('Release preview').click();
+  await page.getByLabel('Release folder path').fill(release);
+  await page.getByRole('button', { name: 'Open release' }).click();
+  await expect(page.getByTestId('release-card').getByRole('heading', { name: 'Tidal Rooms' })).toBeVisible();
+  const panel = page.getByTestId('publish-panel');
+  await expect(panel.getByLabel('Artist profile')).toHaveValue(artistId);
+  await expect(panel.getByLabel('Release title')).toHaveValue('Tidal Rooms');
+  const row = (title: string) => panel.getByTestId('publish-tracks').getByRole('row').filter({ hasText: title });
+  await expect(row('Skerry').getByTestId('always-free')).toHaveText('Free: under 45 s, always free');
+  await expect(row('Skerry').getByRole('combobox')).toHaveCount(0);
+  await panel.getByLabel('Paid or free: Undertow').selectOption('free');
+  await expect(panel.getByLabel('Paid or free: Harbour Lights')).toHaveValue('paid');
+
+  await panel.getByTestId('publish-review').click();
+  await expect(panel.getByText('Publish 3 tracks as “Tidal Rooms” by Juniper Coast? 1 paid, 2 free.')).toBeVisible();
+  await expect(panel.getByTestId('publish-confirm')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(panel.getByTestId('publish-result')).toContainText('Published: 3 tracks are in the co-op catalog.', { timeout: 60_000 });
+  await expect(panel.getByTestId('upload-state')).toHaveText(['accepted', 'accepted', 'accepted']);
+  await expect(panel.getByTestId('publish-result')).toContainText('Harbour Lights · 0:50 · Paid (stream to own)');
+  await expect(panel.getByTestId('publish-result')).toContainText('Skerry · 0:20 · Free');
+  await expect(panel.getByTestId('artist-releases')).toContainText('Tidal Rooms — in the catalog, 3 tracks');
+  expect(await seriousViolations()).toEqual([]);
+
+  // In the catalog: for any listener on the server, and in this app's co-op catalog after a sync.
+  const listener = new ServerApi(server.url);
+  const signed = await listener.post<{ token: string }>('/v1/auth/sign-up', { email: `listener-${Date.now()}@example.org`, password: 'listener password' });
+  listener.token = signed.body.token;
+  const found = await listener.get<{ tracks: { title: string; status: string }[] }>('/v1/catalog/tracks?q=tidal');
+  expect(found.body.tracks.map((t) => [t.title, t.status]).sort()).toEqual([['Harbour Lights', 'paid'], ['Skerry', 'free'], ['Undertow', 'free']]);
+  await nav('Co-op catalog').click();
+  await expect(page.getByRole('grid', { name: 'Co-op tracks' }).getByRole('row').filter({ hasText: 'Harbour Lights' })).toBeVisible({ timeout: 20_000 });
+});
+
+test('a listener plays; the artist sees the earnings, exports CSV and a report that verifies', async () => {
+  test.setTimeout(120_000);
+  // A listener on another device: credits, a registered device key, signed receipts.
+  const listener = new ServerApi(server.url);
+  const signedUp = await listener.post<{ token: string; user: { id: string } }>('/v1/auth/sign-up', { email: `fan-${Date.now()}@example.org`, password: 'listener password' });
+  listener.token = signedUp.body.token;
+  await admin.post('/v1/admin/grants', { userId: signedUp.body.user.id, amountThousandths: 5000 });
+  const keys = generateEd25519KeyPair();
+  const deviceId = uuidv7();
+  expect((await listener.post('/v1/devices', { id: deviceId, name: 'fan phone', publicKey: keys.publicKey })).status).toBe(201);
+  const tracks = (await listener.get<{ tracks: { id: string; title: string; durationMs: number }[] }>('/v1/catalog/tracks?q=tidal')).body.tracks;
+  const track = (title: string) => tracks.find((t) => t.title === title)!;
+  let seq = 0;
+  const play = (t: { id: string; durationMs: number }) => {
+    const now = Date.now();
+    return signPlayReceipt(
+      {
+        v: 1, id: uuidv7(), deviceId, seq: ++seq, trackId: t.id,
+        sessionStartedAt: new Date(now - 60_000).toISOString(), countedAt: new Date(now).toISOString(),
+        heardMs: Math.min(45_000, t.durationMs), durationMs: t.durationMs, estimatedPriceThousandths: 0,
+      },
+      keys.privateKey,
+    );
+  };
+  const harbour = track('Harbour Lights');
+  const settled = await listener.post<{ results: { status: string; priceThousandths: number }[] }>('/v1/receipts', {
+    deviceId,
+    receipts: [play(harbour), play(harbour), play(harbour), play(track('Undertow')), play(track('Skerry'))],
+  });
+  expect(settled.body.results.map((r) => [r.status, r.priceThousandths])).toEqual([['settled', 2], ['settled', 4], ['settled', 8], ['settled', 0], ['settled', 0]]);
+
+  await nav('Earnings').click();
+  await expect(page.getByRole('heading', { name: 'Earnings', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('earnings-artist')).toHaveValue(artistId);
+  const table = page.getByTestId('earnings-table');
+  const harbourRow = table.getByRole('row').filter({ hasText: 'Harbour Lights' });
+  // Plays 3, paid 3, free 0, not covered 0; 0.014 credits spent; 70/30: 0.0098 / 0.0042 credits.
+  await expect(harbourRow.getByRole('cell')).toHaveText(['3', '3', '0', '0', /0\.014 cr/, /0\.0098 cr/, /0\.0042 cr/]);
+  await expect(table.getByRole('row').filter({ hasText: 'Skerry' }).getByRole('cell').nth(2)).toHaveText('1');
+  await expect(page.getByTestId('total-artist-share')).toContainText('0.0098 cr');
+  await expect(page.getByTestId('total-artist-share')).toContainText('€0.01');
+  await expect(page.getByTestId('previews-note')).toContainText('no record');
+  await expect(page.getByTestId('artist-membership')).toContainText('Not yet a member as an artist');
+
+  // Over time: grouped by day, a bar per day with the table as its text alternative.
+  await page.getByLabel('Group by').selectOption('day');
+  const today = new Date().toISOString().slice(0, 10);
+  await expect(table.getByRole('row').filter({ hasText: today }).getByRole('cell').first()).toHaveText('5');
+  await expect(page.getByRole('img', { name: /Your share by day/ })).toBeVisible();
+
+  // CSV: the server's text, saved through a download link.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const file = await (await download).path();
+  expect(readFileSync(file, 'utf8')).toContain(`${today},,5,3,2,0,0.014,0.0098,0.0042`);
+
+  // The audit report: saved where the artist says, verified here, with the command to check it themselves.
+  const reportPath = join(mkdtempSync(join(tmpdir(), 'resonate-report-')), 'earnings.json');
+  await page.getByLabel('Save the report as (file path)').fill(reportPath);
+  await page.getByRole('button', { name: 'Export and verify' }).click();
+  const verdict = page.getByTestId('report-verdict');
+  await expect(verdict).toContainText('Verified: all 5 receipts are signed by their devices', { timeout: 20_000 });
+  await expect(page.getByTestId('verify-command')).toHaveText(`npm run --silent cli -- verify-report ${reportPath} --json`);
+  expect(JSON.parse(readFileSync(reportPath, 'utf8'))).toMatchObject({ format: 'resonate/earnings-report', totals: { plays: 5, paidPlays: 3 } });
+
+  expect(await seriousViolations()).toEqual([]);
+  await page.getByLabel('Group by').selectOption('track');
+  await expect(harbourRow).toBeVisible();
+  await page.locator('.earnings-view').evaluate((el) => el.scrollTo(0, 0));
+  await page.screenshot({ path: 'docs/screenshots/earnings.png', fullPage: false });
+});
+
+test('unpublish from the release preview keeps the earnings', async () => {
+  await nav('Release preview').click();
+  const panel = page.getByTestId('publish-panel');
+  await panel.getByRole('button', { name: 'Unpublish Tidal Rooms' }).click();
+  await expect(panel.getByText('“Tidal Rooms” is unpublished.')).toBeVisible();
+  await expect(panel.getByTestId('artist-releases')).toContainText('Tidal Rooms — unpublished, 3 tracks');
+  await nav('Earnings').click();
+  await expect(page.getByTestId('earnings-table').getByRole('row').filter({ hasText: 'Harbour Lights' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
