@@ -13,13 +13,12 @@ import { applySignature, parseSignedReceipt, precheckReceipt, reject, type Devic
  *    window, and hand the signatures to the worker pool (`SignaturePool`).
  * 2. In ONE transaction that first locks the listener's wallet row (so all
  *    settlement for one listener is serialised across server instances):
- *    read what the decisions need while the workers verify, take the
- *    verdicts (a bad signature rejects the receipt as before), dedupe by
- *    receipt id, check device revocation and seq reuse, then decide each play
- *    in counted-at order within the batch. Rejected receipts store nothing
- *    and don't affect the others. Waiting for the verdicts inside the
- *    transaction costs little: the reads take about as long as the
- *    signatures, and on PostgreSQL only this listener's row is locked.
+ *    apply the verdicts (a bad signature rejects the receipt as before),
+ *    dedupe by receipt id, check device revocation and seq reuse, then decide
+ *    each play in counted-at order within the batch. Rejected receipts store
+ *    nothing and don't affect the others. The verdicts are awaited before
+ *    the transaction opens (see there), so under concurrent requests one
+ *    batch's database work overlaps the next batches' signatures.
  *
  * The play index is the server's own count of the listener's paid plays of
  * the track, across all devices, at the moment of settlement. A receipt that
@@ -119,12 +118,18 @@ export async function settleBatch(ctx: ServerContext, userId: string, postingDev
     (a, b) => a.countedAtMs - b.countedAtMs || a.receipt.seq - b.receipt.seq || (a.receipt.id < b.receipt.id ? -1 : a.receipt.id > b.receipt.id ? 1 : 0),
   );
 
+  // The verdicts before the transaction: waiting inside it would hold
+  // SQLite's one connection (and a PostgreSQL wallet lock) while the CPU
+  // verifies, and the next requests could not even authenticate; outside
+  // it, this batch's database work overlaps the next batches' signatures.
+  const verdicts = await signatures.result();
+  submitted.forEach((c, i) => (c.signatureValid = verdicts[i]!));
+
   // --- 2. one transaction, listener's wallet locked -------------------------
   return inTransaction(ctx.store, async (tx) => {
     const batchResults = [...results];
     const wallet: Wallet = { ...(await lockWallet(ctx.store, tx, userId)) };
-    // Reads cover every candidate, even those whose signature will fail: they
-    // only read, and waiting for the verdicts first would idle this thread.
+    // Reads cover every candidate, even those whose signature failed: they only read.
     const receiptIds = [...new Set(candidates.map((c) => c.receipt.id))];
     const trackIds = [...new Set(candidates.map((c) => c.receipt.trackId))];
     const [devices, existing, usedSeqs, tracks, ownArtists, listenerTracks] = await Promise.all([
@@ -146,8 +151,6 @@ export async function settleBatch(ctx: ServerContext, userId: string, postingDev
         ? tx.selectFrom('listener_tracks').selectAll().where('user_id', '=', userId).where('track_id', 'in', trackIds).execute()
         : [],
     ]);
-    const verdicts = await signatures.result();
-    submitted.forEach((c, i) => (c.signatureValid = verdicts[i]!));
     const deviceById = new Map(devices.map((d) => [d.id, { ...d }]));
     const existingById = new Map(existing.map((e) => [e.receipt_id, e]));
     const seqOwner = new Map(usedSeqs.map((u) => [`${u.device_id}:${u.seq}`, u.receipt_id]));

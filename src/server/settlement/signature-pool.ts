@@ -110,6 +110,10 @@ export class SignaturePool {
   private nextChunkId = 1;
   private failures = 0;
   private closed = false;
+  /** Batches whose result() is awaited, oldest first: the submitting thread helps only the first. */
+  private readonly waiting: Batch[] = [];
+  private headChanged: Promise<void>;
+  private signalHead!: () => void;
   /** Signatures verified so far, by the workers and by the submitting thread (benchmark, tests). */
   readonly stats = { byWorkers: 0, byCaller: 0 };
 
@@ -122,7 +126,14 @@ export class SignaturePool {
       entry?: WorkerEntry;
       onWorkerError?: (error: unknown) => void;
     },
-  ) {}
+  ) {
+    this.headChanged = new Promise((resolve) => (this.signalHead = resolve));
+  }
+
+  private nextHead(): void {
+    this.signalHead();
+    this.headChanged = new Promise((resolve) => (this.signalHead = resolve));
+  }
 
   submit(jobs: SignatureJob[]): SignatureCheck {
     let finish!: () => void;
@@ -138,16 +149,28 @@ export class SignaturePool {
     this.dispatch();
     return {
       result: async () => {
-        // One chunk at a time from the back of the batch, yielding between
-        // chunks: the workers' answers come in, they are given the next
-        // chunks from the front, and the two ends meet wherever the
-        // threads' speeds put them.
-        for (let chunk = this.takeQueued(batch); chunk; chunk = this.takeQueued(batch)) {
-          this.verifyHere(chunk);
-          if (this.slots.size > 0) await new Promise((resolve) => setImmediate(resolve));
+        this.waiting.push(batch);
+        try {
+          // Only the oldest waiting batch is helped, one chunk at a time from
+          // its back, yielding between chunks (the workers' answers come in and
+          // they take the next chunks from the front). Helping every waiting
+          // batch at once would turn this thread into a second verifier while
+          // the oldest batch, whose database work could start, still waits.
+          while (batch.open > 0) {
+            const chunk = this.waiting[0] === batch ? this.takeQueued(batch) : undefined;
+            if (chunk) {
+              this.verifyHere(chunk);
+              if (this.slots.size > 0) await new Promise((resolve) => setImmediate(resolve));
+            } else {
+              await Promise.race([batch.done, this.headChanged]);
+            }
+          }
+          return batch.verdicts;
+        } finally {
+          const at = this.waiting.indexOf(batch);
+          this.waiting.splice(at, 1);
+          if (at === 0) this.nextHead();
         }
-        await batch.done;
-        return batch.verdicts;
       },
     };
   }
