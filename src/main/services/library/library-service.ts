@@ -226,6 +226,8 @@ export class LibraryService {
         inFlightPerWorker: 64,
         timeoutMs: this.deps.fileTimeoutMs ?? 20_000,
       });
+    // A folder never scanned has everything to read: its workers start loading now, while its files are listed.
+    if (folders.some((f) => f.lastScanAt === null)) pool = startPool();
     let summary: ScanSummary;
     try {
       summary = await runScan({

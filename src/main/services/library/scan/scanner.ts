@@ -179,7 +179,7 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
     await readAll(toRead, options, signal, (file, result) => {
       handle(file, result);
       done++;
-      if (batch.length >= (options.batchSize ?? 400)) flush();
+      if (batch.length >= (options.batchSize ?? 2000)) flush();
       progress('reading');
     });
     flush();

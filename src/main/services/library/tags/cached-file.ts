@@ -13,6 +13,8 @@ export class CachedFile {
   /** Reads this large go straight into the caller's buffer (e.g. a whole ID3v2 tag with its cover). */
   private static readonly DIRECT = 64 * 1024;
   private readonly blocks = new Map<number, Buffer>();
+  /** The file's last bytes, read in one piece (see `cacheTail`). */
+  private tail: { start: number; bytes: Buffer } | null = null;
   private closed = false;
 
   private constructor(
@@ -37,6 +39,11 @@ export class CachedFile {
   read(target: Uint8Array, offset: number, length: number, position: number): number {
     const end = Math.min(position + length, this.size);
     if (end <= position) return 0;
+    const tail = this.tail;
+    if (tail && position >= tail.start) {
+      target.set(tail.bytes.subarray(position - tail.start, end - tail.start), offset);
+      return end - position;
+    }
     if (end - position >= CachedFile.DIRECT) return this.readDirect(target, offset, end - position, position);
     let at = position;
     while (at < end) {
@@ -58,6 +65,26 @@ export class CachedFile {
     return out.subarray(0, this.read(out, 0, out.length, start));
   }
 
+  /**
+   * Reads the last `length` bytes in one system call and keeps them: reads
+   * there (the fingerprint's tail sample, ID3v1 and APE footers, the last
+   * Ogg page) are served from it instead of two aligned blocks.
+   */
+  cacheTail(length: number): void {
+    const start = Math.max(0, this.size - length);
+    if (this.tail && this.tail.start <= start) return;
+    const buffer = Buffer.allocUnsafe(this.size - start);
+    this.tail = { start, bytes: buffer.subarray(0, this.readDirect(buffer, 0, buffer.length, start)) };
+    if (this.tail.bytes.length !== buffer.length) this.tail = null; // the file shrank: read through blocks
+  }
+
+  /** `length` bytes at `position` (fewer at the end) in one read, not kept: for bytes nothing else reads. */
+  bytesOnce(position: number, length: number): Buffer {
+    const start = Math.max(0, Math.min(position, this.size));
+    const out = Buffer.allocUnsafe(Math.max(0, Math.min(length, this.size - start)));
+    return out.subarray(0, this.readDirect(out, 0, out.length, start));
+  }
+
   /** Every block read so far, in file order: what the tag parser has looked at. */
   *readBlocks(): Iterable<{ offset: number; bytes: Buffer }> {
     for (const index of [...this.blocks.keys()].sort((a, b) => a - b)) {
@@ -69,6 +96,7 @@ export class CachedFile {
     if (this.closed) return;
     this.closed = true;
     this.blocks.clear();
+    this.tail = null;
     closeSync(this.fd);
   }
 

@@ -185,8 +185,13 @@ export async function fingerprintFile(file: string): Promise<{ size: number; fin
 function fingerprintOf(file: CachedFile): string {
   const size = file.size;
   const hash = createHash('sha1').update(String(size));
-  for (const at of new Set([0, Math.max(0, Math.floor(size / 2) - SAMPLE / 2), Math.max(0, size - SAMPLE)])) {
-    hash.update(file.bytes(at, SAMPLE));
+  const middle = Math.max(0, Math.floor(size / 2) - SAMPLE / 2);
+  const tail = Math.max(0, size - SAMPLE);
+  // The head and the tail are read again by the tag parser (and the Ogg and art checks): kept.
+  // The middle is read by nothing else: one read, straight into the hash.
+  file.cacheTail(SAMPLE);
+  for (const at of new Set([0, middle, tail])) {
+    hash.update(at === middle && at !== 0 && at !== tail ? file.bytesOnce(at, SAMPLE) : file.bytes(at, SAMPLE));
   }
   return hash.digest('base64url');
 }
