@@ -93,49 +93,9 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
       summary.unavailableFolders.push(folder.path);
       continue;
     }
-    const listing = await walkFolder(folder.path, signal);
-    if (signal?.aborted) break;
     const knownProblems = writer.knownProblems(folder.id);
-    const seen = new Set<string>();
-    const toRead: FoundFile[] = [];
-    const revived: number[] = [];
-    for (const file of listing.files) {
-      seen.add(file.path);
-      const track = known.get(file.path);
-      if (track && track.size === file.size && track.mtimeMs === file.mtimeMs) {
-        if (track.status !== 'ok') revived.push(track.id);
-        continue;
-      }
-      const problem = knownProblems.get(file.path);
-      // A crash may have been the reader's fault, not the file's: those are read again.
-      if (!track && problem && problem.reason !== 'crashed' && problem.size === file.size && problem.mtimeMs === file.mtimeMs) {
-        summary.failed++;
-        continue;
-      }
-      toRead.push(file);
-    }
-    summary.files += listing.files.length + listing.problems.length;
-    summary.skipped += listing.files.length - toRead.length;
-    total += listing.files.length;
-    done += listing.files.length - toRead.length;
-    writer.transaction(() => {
-      for (const id of revived) writer.setStatus(id, 'ok', now);
-      for (const problem of listing.problems) {
-        seen.add(problem.path);
-        writer.recordProblem(folder.id, problem, problem.reason, problem.detail, null, null, now);
-      }
-    });
-    summary.failed += listing.problems.length;
-
-    // Tracks whose file is gone: candidates for a move, else missing at the end.
+    // Tracks whose file is gone: candidates for a move, else missing at the end (filled once listed).
     const vanished = new Map<string, KnownTrack[]>();
-    for (const [path, track] of known) {
-      if (seen.has(path) || track.status === 'missing') continue;
-      const list = vanished.get(track.fingerprint) ?? [];
-      list.push(track);
-      vanished.set(track.fingerprint, list);
-    }
-
     const rootName = basename(folder.path);
     const batch: (() => void)[] = [];
     const flush = () => {
@@ -175,13 +135,82 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
       }
       batch.push(() => writer.clearProblem(file.path));
     };
+    const feed = new FileFeed();
+    const startReading = () =>
+      readAll(feed, options, signal, (file, result) => {
+        handle(file, result);
+        done++;
+        if (batch.length >= (options.batchSize ?? 2000)) flush();
+        progress('reading');
+      });
 
-    await readAll(toRead, options, signal, (file, result) => {
-      handle(file, result);
-      done++;
-      if (batch.length >= (options.batchSize ?? 2000)) flush();
-      progress('reading');
+    // A folder with nothing known (a first scan) has every file to read and
+    // nothing to match moves against: reading starts with the first files
+    // listed instead of after the whole listing.
+    const streaming = known.size === 0 && knownProblems.size === 0;
+    let reading: Promise<void> | null = null;
+    if (streaming) reading = startReading();
+    const listing = await walkFolder(
+      folder.path,
+      signal,
+      streaming
+        ? (file) => {
+            total++;
+            feed.push(file);
+          }
+        : undefined,
+    );
+    if (signal?.aborted) {
+      feed.close();
+      await reading;
+      flush();
+      break;
+    }
+    const seen = new Set<string>();
+    const revived: number[] = [];
+    let toRead = 0;
+    for (const file of listing.files) {
+      seen.add(file.path);
+      if (streaming) {
+        toRead++;
+        continue;
+      }
+      const track = known.get(file.path);
+      if (track && track.size === file.size && track.mtimeMs === file.mtimeMs) {
+        if (track.status !== 'ok') revived.push(track.id);
+        continue;
+      }
+      const problem = knownProblems.get(file.path);
+      // A crash may have been the reader's fault, not the file's: those are read again.
+      if (!track && problem && problem.reason !== 'crashed' && problem.size === file.size && problem.mtimeMs === file.mtimeMs) {
+        summary.failed++;
+        continue;
+      }
+      toRead++;
+      feed.push(file);
+    }
+    feed.close();
+    summary.files += listing.files.length + listing.problems.length;
+    summary.skipped += listing.files.length - toRead;
+    if (!streaming) total += listing.files.length;
+    done += listing.files.length - toRead;
+    writer.transaction(() => {
+      for (const id of revived) writer.setStatus(id, 'ok', now);
+      for (const problem of listing.problems) {
+        seen.add(problem.path);
+        writer.recordProblem(folder.id, problem, problem.reason, problem.detail, null, null, now);
+      }
     });
+    summary.failed += listing.problems.length;
+
+    for (const [path, track] of known) {
+      if (seen.has(path) || track.status === 'missing') continue;
+      const list = vanished.get(track.fingerprint) ?? [];
+      list.push(track);
+      vanished.set(track.fingerprint, list);
+    }
+
+    await (reading ?? startReading());
     flush();
     if (signal?.aborted) break;
 
@@ -203,22 +232,44 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
   return summary;
 
   async function readAll(
-    files: FoundFile[],
+    feed: FileFeed,
     opts: ScanOptions,
     abort: AbortSignal | undefined,
     onResult: (file: FoundFile, result: ReadResult) => void,
   ): Promise<void> {
-    const window = opts.window ?? 512;
-    let next = 0;
     const lane = async () => {
-      while (next < files.length && !abort?.aborted) {
-        const file = files[next++]!;
+      for (let file = await feed.next(); file && !abort?.aborted; file = await feed.next()) {
         const result = await opts.read(openablePath(file, opts.aliasDir));
         if (abort?.aborted) return;
         onResult(file, result);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(window, files.length) }, lane));
+    await Promise.all(Array.from({ length: opts.window ?? 512 }, lane));
+  }
+}
+
+/** Files to read, handed out in order as they are listed; `next()` waits for more until closed. */
+class FileFeed {
+  private readonly files: FoundFile[] = [];
+  private nextIndex = 0;
+  private closed = false;
+  private readonly waiting: ((file: FoundFile | undefined) => void)[] = [];
+
+  push(file: FoundFile): void {
+    const waiter = this.waiting.shift();
+    if (waiter) waiter(file);
+    else this.files.push(file);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const waiter of this.waiting.splice(0)) waiter(undefined);
+  }
+
+  next(): Promise<FoundFile | undefined> | FoundFile | undefined {
+    if (this.nextIndex < this.files.length) return this.files[this.nextIndex++];
+    if (this.closed) return undefined;
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 }
 

@@ -78,6 +78,7 @@ export class ScanWorkerPool {
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private closed = false;
+  private pumpQueued = false;
 
   constructor(private readonly options: WorkerPoolOptions) {
     for (let i = 0; i < options.size; i++) this.slots.push(this.spawn());
@@ -87,7 +88,13 @@ export class ScanWorkerPool {
     if (this.closed) return Promise.resolve({ ok: false, reason: 'crashed', detail: 'The scanner was stopped.' });
     return new Promise((resolve) => {
       this.queue.push({ task: { id: this.nextId++, file }, resolve });
-      this.pump();
+      // Files asked for together (in one tick) go to a worker in one message.
+      if (this.pumpQueued) return;
+      this.pumpQueued = true;
+      queueMicrotask(() => {
+        this.pumpQueued = false;
+        this.pump();
+      });
     });
   }
 
