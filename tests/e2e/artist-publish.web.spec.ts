@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { generateEd25519KeyPair } from '../../src/node/ed25519';
 import { signPlayReceipt } from '../../src/node/receipt-signing';
 import { seededCoopServer, ServerApi, type CoopServer } from './support/coop-server';
-import { launchChromium, startWebHost, watchPageErrors, type RunningWebHost } from './support/web-app';
+import { openApp, type OpenApp } from './support/web-app';
 
 /**
  * The artist's way in real Chromium (web host) against a real sync server
@@ -18,8 +18,7 @@ import { launchChromium, startWebHost, watchPageErrors, type RunningWebHost } fr
  * the earnings (table, chart, totals), exports the CSV and an audit report
  * the verifier accepts, and unpublishes.
  */
-let browser: Browser;
-let host: RunningWebHost;
+let app: OpenApp;
 let page: Page;
 let server: CoopServer;
 let admin: ServerApi;
@@ -51,16 +50,11 @@ test.beforeAll(async () => {
   release = makeRelease();
   ({ server, admin } = await seededCoopServer([{ title: 'Seed', seconds: 50 }], 'Seed', 'Someone Else'));
   artistId = (await admin.post<{ id: string }>('/v1/admin/artists', { name: 'Juniper Coast' })).body.id;
-  browser = await launchChromium();
-  host = await startWebHost();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page = await context.newPage();
-  errors = watchPageErrors(page);
-  await page.goto(host.openUrl);
+  app = await openApp({ height: 900, acceptDownloads: true });
+  ({ page, errors } = app);
 });
 test.afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
+  await app?.close();
   await server?.stop();
 });
 

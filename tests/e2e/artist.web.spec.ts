@@ -1,10 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, startWebHost, watchPageErrors, type RunningWebHost } from './support/web-app';
+import { openApp, type OpenApp } from './support/web-app';
 
 /**
  * The artist's release preview end to end, in real Chromium through the web
@@ -15,8 +15,7 @@ import { launchChromium, startWebHost, watchPageErrors, type RunningWebHost } fr
  */
 test.describe.configure({ mode: 'serial' });
 
-let browser: Browser;
-let host: RunningWebHost;
+let app: OpenApp;
 let page: Page;
 let errors: string[];
 let release: string;
@@ -45,16 +44,11 @@ function makeRelease(): string {
 
 test.beforeAll(async () => {
   release = makeRelease();
-  browser = await launchChromium();
-  host = await startWebHost();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  errors = watchPageErrors(page);
-  await page.goto(host.openUrl);
+  app = await openApp({ height: 900 });
+  ({ page, errors } = app);
 });
 test.afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
+  await app?.close();
 });
 
 const problems = () => page.getByTestId('release-problems');

@@ -1,10 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium, startWebHost, watchPageErrors, type RunningWebHost } from './support/web-app';
+import { openApp, type OpenApp } from './support/web-app';
 
 /**
  * The DJ views end to end, in real Chromium through the web host: MP3s made
@@ -30,8 +30,7 @@ const TRACKS: DjFixture[] = [
   { title: 'Warm Up', artist: 'Mattias W', bpm: 122, key: 'Db', genre: 'House' },
 ];
 
-let browser: Browser;
-let host: RunningWebHost;
+let app: OpenApp;
 let page: Page;
 let errors: string[];
 let music: string;
@@ -60,16 +59,11 @@ function makeMusic(): string {
 test.beforeAll(async () => {
   music = makeMusic();
   exportTo = mkdtempSync(join(tmpdir(), 'resonate-dj-usb-'));
-  browser = await launchChromium();
-  host = await startWebHost();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  errors = watchPageErrors(page);
-  await page.goto(host.openUrl);
+  app = await openApp();
+  ({ page, errors } = app);
 });
 test.afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
+  await app?.close();
 });
 
 const sidebar = () => page.getByRole('navigation', { name: 'Main' });

@@ -1,11 +1,11 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate, openDatabase } from '../../src/main/services/db/database';
 import { allMigrations } from '../../src/main/services/db/migrations';
-import { launchChromium, startWebHost, type RunningWebHost } from './support/web-app';
+import { openApp, type OpenApp } from './support/web-app';
 
 /**
  * The track table with 100,000 rows: rows are inserted straight into the
@@ -14,8 +14,7 @@ import { launchChromium, startWebHost, type RunningWebHost } from './support/web
  */
 const TRACKS = 100_000;
 
-let browser: Browser;
-let host: RunningWebHost;
+let app: OpenApp;
 let page: Page;
 
 /** The folder the synthetic tracks say they are in; it exists (empty), so the library keeps them as they are. */
@@ -73,15 +72,11 @@ test.beforeAll(async () => {
   mkdirSync(FOLDER, { recursive: true });
   copyFileSync(cached100kDatabase(), join(dataDir, 'library.sqlite'));
   writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ __version: 2, libraryFolders: [FOLDER] }));
-  browser = await launchChromium();
-  host = await startWebHost({ dataDir });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  await page.goto(host.openUrl);
+  app = await openApp({ dataDir });
+  ({ page } = app);
 });
 test.afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
+  await app?.close();
 });
 
 test('100,000 tracks: the table opens, jumps to the end, sorts and searches without stalling the page', async () => {

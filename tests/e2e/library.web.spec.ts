@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { makeAudioFixtures, type AudioFixtures } from './support/audio-fixtures';
-import { launchChromium, startWebHost, watchPageErrors, type RunningWebHost } from './support/web-app';
+import { openApp, type OpenApp } from './support/web-app';
 
 /**
  * The local library end to end, in real Chromium through the web host: real
@@ -11,24 +11,18 @@ import { launchChromium, startWebHost, watchPageErrors, type RunningWebHost } fr
  */
 test.describe.configure({ mode: 'serial' });
 
-let browser: Browser;
-let host: RunningWebHost;
+let app: OpenApp;
 let page: Page;
 let music: AudioFixtures;
 let errors: string[];
 
 test.beforeAll(async () => {
   music = makeAudioFixtures();
-  browser = await launchChromium();
-  host = await startWebHost();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  errors = watchPageErrors(page);
-  await page.goto(host.openUrl);
+  app = await openApp();
+  ({ page, errors } = app);
 });
 test.afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
+  await app?.close();
 });
 
 const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: new RegExp(`^${name}(\\s*,\\s*\\d+)?$`) });

@@ -1,12 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate, openDatabase } from '../../src/main/services/db/database';
 import { allMigrations } from '../../src/main/services/db/migrations';
-import { launchChromium, startWebHost, type RunningWebHost } from './support/web-app';
+import { openApp, type OpenApp } from './support/web-app';
 
 /**
  * What the renderer shows of stream to own, from states the main process
@@ -14,8 +14,7 @@ import { launchChromium, startWebHost, type RunningWebHost } from './support/web
  * sync engine will), one short track is really played to its end and the
  * History shows the counted free play. The 45-second paid play has its own e2e.
  */
-let browser: Browser;
-let host: RunningWebHost;
+let app: OpenApp;
 let page: Page;
 
 function seed(dataDir: string): void {
@@ -39,15 +38,11 @@ function seed(dataDir: string): void {
 test.beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'resonate-e2e-s2o-'));
   seed(dataDir);
-  browser = await launchChromium();
-  host = await startWebHost({ dataDir });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  await page.goto(host.openUrl);
+  app = await openApp({ dataDir });
+  ({ page } = app);
 });
 test.afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
+  await app?.close();
 });
 
 const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });

@@ -1,9 +1,9 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { verifySignedPlayReceipt } from '../../src/node/receipt-signing';
 import { seededCoopServer, ServerApi, startCoopServer, type CoopServer } from './support/coop-server';
-import { launchChromium, startWebHost, type RunningWebHost } from './support/web-app';
+import { openApp, type OpenApp, type RunningWebHost } from './support/web-app';
 
 /**
  * The 45-second rule end to end, offline: a co-op track downloaded for
@@ -15,7 +15,7 @@ import { launchChromium, startWebHost, type RunningWebHost } from './support/web
  * server comes back on the same address and "Sync now" settles it: nothing
  * pending, the server's wallet charged once.
  */
-let browser: Browser;
+let app: OpenApp;
 let host: RunningWebHost;
 let page: Page;
 let server: CoopServer;
@@ -27,15 +27,11 @@ test.beforeAll(async () => {
   const seeded = await seededCoopServer([{ title: 'Night Song', seconds: 60 }], 'Night Shift', 'Marrow Choir');
   server = seeded.server;
   code = (await seeded.admin.post<{ codes: string[] }>('/v1/admin/voucher-batches', { valueThousandths: 3000, count: 1 })).body.codes[0]!;
-  browser = await launchChromium();
-  host = await startWebHost();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  await page.goto(host.openUrl);
+  app = await openApp();
+  ({ host, page } = app);
 });
 test.afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
+  await app?.close();
   await server?.stop();
 });
 

@@ -1,11 +1,11 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { seededCoopServer, ServerApi, type CoopServer } from './support/coop-server';
-import { launchChromium, startWebHost, watchPageErrors, type RunningWebHost } from './support/web-app';
+import { openApp, type OpenApp, type RunningWebHost } from './support/web-app';
 
 /**
  * The app in real Chromium (web host) against a real sync server process on
@@ -14,7 +14,7 @@ import { launchChromium, startWebHost, watchPageErrors, type RunningWebHost } fr
  * after sync, the ledger and membership, and purchases with a confirmation
  * of the exact price.
  */
-let browser: Browser;
+let app: OpenApp;
 let host: RunningWebHost;
 let page: Page;
 let server: CoopServer;
@@ -45,16 +45,11 @@ test.beforeAll(async () => {
   );
   ({ server, admin, imported } = seeded);
   codes = (await admin.post<{ codes: string[] }>('/v1/admin/voucher-batches', { valueThousandths: 5000, count: 2 })).body.codes;
-  browser = await launchChromium();
-  host = await startWebHost();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  errors = watchPageErrors(page);
-  await page.goto(host.openUrl);
+  app = await openApp();
+  ({ host, page, errors } = app);
 });
 test.afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
+  await app?.close();
   await server?.stop();
 });
 

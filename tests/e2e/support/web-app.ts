@@ -79,3 +79,40 @@ export function watchPageErrors(page: Page): string[] {
   });
   return errors;
 }
+
+export interface OpenApp {
+  browser: Browser;
+  host: RunningWebHost;
+  page: Page;
+  /** Console errors and page errors seen so far (see `watchPageErrors`). */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The usual start of a spec: Chromium, a web host on a fresh (or given) data
+ * folder, one page at a desktop size, opened on the app with its token.
+ */
+export async function openApp(
+  options: { dataDir?: string; height?: number; acceptDownloads?: boolean } = {},
+): Promise<OpenApp> {
+  const browser = await launchChromium();
+  const host = await startWebHost(options.dataDir ? { dataDir: options.dataDir } : {});
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: options.height ?? 800 },
+    acceptDownloads: options.acceptDownloads ?? false,
+  });
+  const page = await context.newPage();
+  const errors = watchPageErrors(page);
+  await page.goto(host.openUrl);
+  return {
+    browser,
+    host,
+    page,
+    errors,
+    async close() {
+      await browser.close();
+      await host.stop();
+    },
+  };
+}
