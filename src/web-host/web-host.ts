@@ -3,9 +3,13 @@ import Conf from 'conf';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { fileResponse } from '../node/file-range';
-import { createAppServices, type AppServices, type HostAdapter } from '../main/services/app-services';
+import { remoteRangeResponse } from '../node/remote-range';
+import { isRemoteMedia } from '../main/services/media/media-router';
+import { createAppServices, type AppServices, type AppServicesOptions, type HostAdapter } from '../main/services/app-services';
 import { systemClock, type Clock } from '../main/services/core/clock';
 import type { Logger } from '../main/services/core/logger';
 import { clientMessageSchema, MAX_MESSAGE_BYTES, type ServerMessage } from './protocol';
@@ -20,6 +24,8 @@ export interface WebHostOptions {
   clock?: Clock;
   logger: Logger;
   appVersion: string;
+  /** Tests: the sync engine's network and pace (`AppServicesOptions.sync`). */
+  sync?: AppServicesOptions['sync'];
 }
 
 export interface WebHost {
@@ -61,6 +67,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     settingsBackend,
     host,
     appVersion: options.appVersion,
+    sync: options.sync,
   });
 
   const tokenMatches = (candidate: unknown): boolean => {
@@ -79,8 +86,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   app.get<{ Params: { '*': string }; Querystring: { token?: string } }>('/media/*', async (request, reply) => {
     if (!tokenMatches(request.query.token)) return reply.code(403).send('Forbidden');
-    const media = await services.media.resolve(request.params['*']);
+    const media = await services.media.resolveSource(request.params['*']);
     if (!media) return reply.code(404).send('Not found');
+    if (isRemoteMedia(media)) {
+      // The token is added upstream here; the browser leaving (seek, close) aborts the upstream request.
+      const left = new AbortController();
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) left.abort();
+      });
+      const remote = await remoteRangeResponse(media, request.headers.range, { signal: left.signal });
+      reply.code(remote.status).headers(remote.headers);
+      return reply.send(remote.body ? Readable.fromWeb(remote.body as NodeReadableStream<Uint8Array>) : '');
+    }
     const answer = await fileResponse(media.file, media.contentType, request.headers.range);
     reply.code(answer.status).headers(answer.headers);
     return reply.send(answer.body ?? '');

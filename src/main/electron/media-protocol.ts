@@ -1,6 +1,8 @@
 import { protocol } from 'electron';
 import { Readable } from 'node:stream';
 import { fileResponse } from '../../node/file-range';
+import { remoteRangeResponse } from '../../node/remote-range';
+import { isRemoteMedia } from '../services/media/media-router';
 import type { AppServices } from '../services/app-services';
 
 export const MEDIA_SCHEME = 'resonate-media';
@@ -17,14 +19,21 @@ export const mediaUrl = (mediaPath: string): string => `${MEDIA_SCHEME}://media/
 /**
  * Serves `resonate-media://media/<media path>` by library id only: the
  * services' media router turns the path into a file; the renderer can never
- * name a file itself. Range requests are answered so audio can seek.
+ * name a file itself. Range requests are answered so audio can seek; a
+ * co-op track that is not downloaded is streamed from the server (the
+ * router's remote source, `src/node/remote-range.ts`).
  */
 export function handleMediaProtocol(services: AppServices): void {
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== 'media') return new Response('Not found', { status: 404 });
-    const media = await services.media.resolve(url.pathname.slice(1));
+    const media = await services.media.resolveSource(url.pathname.slice(1));
     if (!media) return new Response('Not found', { status: 404 });
+    if (isRemoteMedia(media)) {
+      // Streamed from the co-op server with the token added here; the renderer never sees it.
+      const remote = await remoteRangeResponse(media, request.headers.get('range'), { signal: request.signal });
+      return new Response(remote.body, { status: remote.status, headers: remote.headers });
+    }
     const answer = await fileResponse(media.file, media.contentType, request.headers.get('range'));
     const body = answer.body ? (Readable.toWeb(answer.body) as ReadableStream) : null;
     return new Response(body, { status: answer.status, headers: answer.headers });

@@ -64,13 +64,15 @@ export function createAppServices(options: AppServicesOptions) {
     db, dataDir, clock: options.clock, logger, events, local: library, keyProtector: options.keyProtector,
     mediaUrl: (mediaPath) => host.mediaUrl(mediaPath),
   });
-  media.register('track', createTrackMediaResolver({
-    localFile: (trackId) => library.fileForTrack(trackId),
-    coopFile: (trackId, sessionId) => stream2own.coopFile(trackId, sessionId),
-  }));
   const sync = createSyncDomain({
     db, dataDir, clock: options.clock, logger, events, settings, stream2own, keyProtector: options.keyProtector, ...options.sync,
   });
+  media.register('track', createTrackMediaResolver({
+    localFile: (trackId) => library.fileForTrack(trackId),
+    coopFile: (trackId, sessionId) => stream2own.coopFile(trackId, sessionId),
+    // Not downloaded (yet): streamed from the server, for the live session only.
+    coopRemote: (trackId, sessionId) => (stream2own.coopSessionLive(trackId, sessionId) ? sync.remoteAudio(trackId) : null),
+  }));
   const release = createReleaseDomain({
     scratchDir: join(dataDir, 'release-drafts'), media, events, logger, analysisWorker: options.analysisWorker,
   });
@@ -99,7 +101,7 @@ export function createAppServices(options: AppServicesOptions) {
     ...release.handlers,
     ...dj.handlers,
     ...artist.handlers,
-    // Co-op tracks not on this device are downloaded on play (docs/sync.md).
+    // Co-op tracks not on this device are streamed and downloaded in the background (docs/sync.md).
     'player.open': sync.wrapPlayerOpen(stream2own.handlers['player.open']),
   };
 

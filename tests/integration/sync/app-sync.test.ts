@@ -8,7 +8,7 @@ import { expectNothingPending, listen, makeApp, makeAudioFolder, serverProcess, 
 
 /**
  * The app services against a real sync server process on SQLite: account,
- * voucher, catalog pull, download-on-play, a play counted by the guard,
+ * voucher, catalog pull, stream-on-play (downloaded in the background), a play counted by the guard,
  * settlement, and the same with the server stopped in the middle.
  */
 describe('the app syncing with a real server process', () => {
@@ -57,11 +57,12 @@ describe('the app syncing with a real server process', () => {
     const details = await t.call('coop.trackDetails', { trackId: trackIds[0] });
     expect(details).toMatchObject({ hasAudio: true, download: null });
 
-    // Not downloaded: player.open downloads it first, then the guard counts 45 s.
+    // Not downloaded: player.open streams it (downloading it in the background), the guard counts 45 s.
     const play = await listen(t, trackIds[0]!);
     expect(play.counted).toBe(true);
     const afterPlay = await t.call('wallet.get');
     expect(afterPlay).toMatchObject({ pendingThousandths: 2, spendableThousandths: 2042, unsentReceipts: 1 });
+    await t.app.sync.downloads.idle();
     expect((await t.call('downloads.status')).entries.map((e: { trackId: string }) => e.trackId)).toEqual([trackIds[0]]);
 
     const status = await t.call('sync.now');

@@ -1,4 +1,4 @@
-import { contentTypeFor, type MediaFile, type MediaResolver } from './media-router';
+import { contentTypeFor, type MediaFile, type MediaResolver, type RemoteMedia } from './media-router';
 
 /**
  * The one resolver for the `track` media kind, dispatching on the second
@@ -6,16 +6,19 @@ import { contentTypeFor, type MediaFile, type MediaResolver } from './media-rout
  * registering it twice:
  *
  * - `track/local/<libraryId>`: a file of the user's library;
- * - `track/coop/<trackId>/<sessionId>`: a downloaded co-op track, served only
- *   while that play session is live (not after its preview ended, not after a
- *   newer session replaced it), so the audio element cannot simply keep
- *   loading a track whose play was not paid for.
+ * - `track/coop/<trackId>/<sessionId>`: a co-op track, served only while that
+ *   play session is live (not after its preview ended, not after a newer
+ *   session replaced it), so the audio element cannot simply keep loading a
+ *   track whose play was not paid for. The downloaded file when there is one,
+ *   else the server's audio streamed with the account's token (remote).
  */
 export interface TrackMediaLookups {
   /** The file of a library track, or null. */
   localFile(trackId: number): string | null;
   /** The file of a co-op track for a live session of it, or null. */
   coopFile(trackId: string, sessionId: string): string | null;
+  /** The remote audio of a co-op track for a live session of it (not downloaded), or null. */
+  coopRemote?(trackId: string, sessionId: string): RemoteMedia | null | Promise<RemoteMedia | null>;
 }
 
 export function createTrackMediaResolver(lookups: TrackMediaLookups): MediaResolver {
@@ -29,6 +32,7 @@ export function createTrackMediaResolver(lookups: TrackMediaLookups): MediaResol
     } else if (source === 'coop') {
       if (!session) return null;
       file = lookups.coopFile(id, session);
+      if (!file) return lookups.coopRemote ? lookups.coopRemote(id, session) : null;
     }
     return file ? ({ file, contentType: contentTypeFor(file) } satisfies MediaFile) : null;
   };

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { CallOutput } from '../../../shared/contract';
 import { CallError } from '../../../shared/contract/define';
 import type { playerCalls, PlayCounted } from '../../../shared/contract/player';
 import type { CoopTrack, walletCalls, WalletSummary } from '../../../shared/contract/wallet';
@@ -161,6 +162,28 @@ export function createStream2OwnDomain(deps: Stream2OwnDeps) {
 
   const guard = new ListeningGuard({ clock: deps.clock, log, onCounted, limits: deps.guardLimits });
 
+  /**
+   * Opens a guard session for a co-op track. `streamed`: the caller (the sync
+   * domain) has checked the server will stream it, so no file is needed here;
+   * the media path then resolves to the remote audio while there is no file.
+   */
+  function openCoop(trackId: string, streamed: boolean): CallOutput<'player.open'> {
+    const track = catalog.get(trackId);
+    if (!track) throw new CallError('not_found', 'That track is not in the co-op catalog on this device.');
+    if (!streamed && (!track.localFile || !existsSync(track.localFile))) {
+      throw new CallError('unavailable', 'That track has not been downloaded to this device.');
+    }
+    const session = guard.open({ source: 'coop', trackId, durationMs: track.durationMs });
+    const mediaPath = coopTrackMediaPath(trackId, session.sessionId);
+    return {
+      sessionId: session.sessionId,
+      mediaPath,
+      mediaUrl: deps.mediaUrl(mediaPath),
+      track: { source: 'coop', trackId, title: track.title, artist: track.artist, album: track.album, durationMs: track.durationMs },
+      stream2own: stream2OwnState(track, track.progress, wallet.balances().spendableThousandths),
+    };
+  }
+
   const handlers: Stream2OwnHandlers = {
     'player.open': ({ source, trackId }) => {
       if (source === 'local') {
@@ -180,20 +203,7 @@ export function createStream2OwnDomain(deps: Stream2OwnDeps) {
           stream2own: null,
         };
       }
-      const track = catalog.get(trackId);
-      if (!track) throw new CallError('not_found', 'That track is not in the co-op catalog on this device.');
-      if (!track.localFile || !existsSync(track.localFile)) {
-        throw new CallError('unavailable', 'That track has not been downloaded to this device.');
-      }
-      const session = guard.open({ source, trackId, durationMs: track.durationMs });
-      const mediaPath = coopTrackMediaPath(trackId, session.sessionId);
-      return {
-        sessionId: session.sessionId,
-        mediaPath,
-        mediaUrl: deps.mediaUrl(mediaPath),
-        track: { source, trackId, title: track.title, artist: track.artist, album: track.album, durationMs: track.durationMs },
-        stream2own: stream2OwnState(track, track.progress, wallet.balances().spendableThousandths),
-      };
+      return openCoop(trackId, false);
     },
     'player.report': (report) => guard.report(report),
     'player.close': ({ sessionId }) => ({ closed: guard.close(sessionId) }),
@@ -219,6 +229,13 @@ export function createStream2OwnDomain(deps: Stream2OwnDeps) {
     summary,
     /** The device identity that signs new receipts. */
     identity: () => ({ deviceId: identity.deviceId, publicKey: identity.publicKey }),
+    /** `player.open` of a co-op track the server streams (not downloaded): the sync domain checked it can. */
+    openCoopStream: (trackId: string) => openCoop(trackId, true),
+    /** Whether `sessionId` is the live session of co-op track `trackId` (the media path may serve it). */
+    coopSessionLive(trackId: string, sessionId: string): boolean {
+      const live = guard.liveSession(sessionId);
+      return Boolean(live && live.source === 'coop' && live.trackId === trackId);
+    },
     /** For the `track` media resolver: the co-op file, only for the live session of that track. */
     coopFile(trackId: string, sessionId: string): string | null {
       const live = guard.liveSession(sessionId);

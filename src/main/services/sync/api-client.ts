@@ -331,8 +331,20 @@ export class SyncApiClient {
    * an idle timeout: it restarts with every chunk, so a long file on a slow
    * line is fine and a stalled one is not.
    */
-  async downloadAudio(trackId: string, file: string): Promise<{ sizeBytes: number; contentType: string }> {
+  async downloadAudio(
+    trackId: string,
+    file: string,
+    options: {
+      /** Called once the server has answered 200 (the audio is coming), before the body. */
+      onStarted?: (info: { contentType: string; sizeBytes: number | null }) => void;
+      /** Stops the download (the app closing). */
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<{ sizeBytes: number; contentType: string }> {
     const controller = new AbortController();
+    if (options.signal?.aborted) throw new SyncApiError('network', `audio of ${trackId}: stopped`);
+    const stop = () => controller.abort();
+    options.signal?.addEventListener('abort', stop, { once: true });
     let timedOut = false;
     let timer: unknown = null;
     const arm = () => {
@@ -357,6 +369,7 @@ export class SyncApiClient {
       }
       const contentType = response.headers.get('content-type') ?? 'application/octet-stream';
       const expected = Number(response.headers.get('content-length') ?? NaN);
+      options.onStarted?.({ contentType, sizeBytes: Number.isFinite(expected) ? expected : null });
       const out = createWriteStream(part, { mode: 0o600 });
       let sizeBytes = 0;
       try {
@@ -383,7 +396,16 @@ export class SyncApiClient {
       throw new SyncApiError('network', `audio of ${trackId}: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       if (timer !== null) this.timers.clearTimeout(timer);
+      options.signal?.removeEventListener('abort', stop);
     }
+  }
+
+  /** The audio's address and the header that authorizes it, for streaming through the media router. */
+  audioSource(trackId: string): { url: string; headers: Record<string, string> } {
+    return {
+      url: `${this.baseUrl}/v1/tracks/${encodeURIComponent(trackId)}/audio`,
+      headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+    };
   }
 }
 

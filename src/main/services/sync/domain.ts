@@ -10,6 +10,7 @@ import type { CallHandler, CallHandlers } from '../core/dispatcher';
 import type { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
 import { migrate, type Db } from '../db/database';
+import type { RemoteMedia } from '../media/media-router';
 import type { Stream2OwnDomain } from '../stream2own/domain';
 import type { KeyProtector } from '../wallet/device-identity';
 import { realTimers, SyncApiClient, SyncApiError, type FetchLike, type RawAnswer, type RawRequestInit, type ServerSession, type Timers } from './api-client';
@@ -495,26 +496,55 @@ export function createSyncDomain(deps: SyncDomainDeps) {
   }
 
   /**
-   * Wraps stream to own's `player.open`: a co-op track that is not on this
-   * device is downloaded first (download-on-play), then opened as a local
-   * file. The guard's session starts only once the audio is here, so waiting
-   * for the download is never counted as listening.
+   * Wraps stream to own's `player.open`. A downloaded co-op track opens as
+   * its file. One that is not on this device is **streamed**: its download
+   * starts in the background (into the cache, for replays and offline), and
+   * once the server has answered with the audio (so it is reachable and will
+   * serve this account) the session opens at once; its media path resolves to
+   * the server's audio with the account's token (`remoteAudio`) until the file
+   * is in. Offline or signed out, such a track is `unavailable`. The guard's
+   * rules are the same either way: the renderer reports what it played.
    */
   function wrapPlayerOpen(open: CallHandlers['player.open']): CallHandlers['player.open'] {
     return async (input) => {
+      let streamed = false;
       if (input.source === 'coop') {
         const track = stream2own.catalog.get(input.trackId);
         if (track) {
           if (!track.localFile || !existsSync(track.localFile)) {
             if (store.trackMeta(input.trackId)?.hasAudio === false) throw new CallError('unavailable', 'The co-op has no audio for this track yet.');
-            await withServer('stream this track (it is not downloaded, and this device is offline or signed out)', (api) => downloads.ensure(input.trackId, api));
+            await withServer('stream this track, which is not downloaded to this device', async (api) => {
+              const pending = downloads.begin(input.trackId, api);
+              pending.done.then(
+                (entry) => log.info({ trackId: entry.trackId, sizeBytes: entry.sizeBytes }, 'downloaded a streamed track'),
+                (error: unknown) => log.warn({ err: error, trackId: input.trackId }, 'the background download failed; the next play streams it again'),
+              );
+              await pending.started;
+            });
+            // A small file on a fast line may be in already: then it opens as a file.
+            streamed = downloads.fileOf(input.trackId) === null;
           } else downloads.touch(input.trackId);
         }
       }
-      const opened = await open(input);
+      const opened = streamed ? stream2own.openCoopStream(input.trackId) : await open(input);
       if (input.source === 'coop') openSessions.set(opened.sessionId, input.trackId);
       return opened;
     };
+  }
+
+  /**
+   * The server's audio of a co-op track with the signed-in session's token,
+   * for the `track` media resolver (only asked for a live session of a track
+   * that is not downloaded). Null when signed out: the media path answers 404.
+   */
+  async function remoteAudio(trackId: string): Promise<RemoteMedia | null> {
+    let conn;
+    try {
+      conn = await connection();
+    } catch {
+      return null;
+    }
+    return { kind: 'remote', ...conn.api.audioSource(trackId), contentType: 'application/octet-stream' };
   }
 
   /**
@@ -537,6 +567,7 @@ export function createSyncDomain(deps: SyncDomainDeps) {
   return {
     handlers,
     wrapPlayerOpen,
+    remoteAudio,
     authenticatedRequest,
     downloads,
     store,
@@ -553,6 +584,7 @@ export function createSyncDomain(deps: SyncDomainDeps) {
     async close(): Promise<void> {
       scheduler.stop();
       unsubscribe();
+      await downloads.close();
       const server = bundled;
       bundled = null;
       if (server) await (await server.catch(() => null))?.close();

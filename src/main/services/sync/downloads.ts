@@ -7,9 +7,9 @@ import type { SyncApiClient } from './api-client';
 
 /**
  * Co-op audio on this device, in `<dataDir>/downloads`. A track is
- * downloaded when the user asks (for offline) or when it is first played
- * (download-on-play: the media router then serves a plain file, so hosts stay
- * thin and offline replays just work). The cache has a size limit; to fit,
+ * downloaded when the user asks (for offline) or, in the background, when it
+ * is first played (the first play streams it meanwhile; replays and offline
+ * plays then use the file). The cache has a size limit; to fit,
  * unpinned downloads are evicted least recently played first. Pinned ones
  * are never evicted (only the user removes them).
  */
@@ -37,8 +37,9 @@ interface Row {
 }
 
 export class Downloads {
-  private readonly dir: string;
-  private readonly inFlight = new Map<string, Promise<DownloadEntry>>();
+  readonly dir: string;
+  private readonly inFlight = new Map<string, { started: Promise<void>; done: Promise<DownloadEntry> }>();
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly db: Db,
@@ -69,18 +70,49 @@ export class Downloads {
       if (options.pin && !existing.pinned) return Promise.resolve(this.pin(trackId, true)!);
       return Promise.resolve(existing);
     }
-    let pending = this.inFlight.get(trackId);
-    if (!pending) {
-      pending = this.download(trackId, client).finally(() => this.inFlight.delete(trackId));
-      this.inFlight.set(trackId, pending);
-    }
+    const pending = this.begin(trackId, client).done;
     return options.pin ? pending.then(() => this.pin(trackId, true)!) : pending;
   }
 
-  private async download(trackId: string, client: SyncApiClient): Promise<DownloadEntry> {
+  /**
+   * Starts downloading a track (or joins the download in flight).
+   * `started` settles once the server has answered with the audio (or
+   * failed to), `done` once the file is in the cache. The player streams a
+   * track while this runs in the background (docs/sync.md).
+   */
+  begin(trackId: string, client: SyncApiClient): { started: Promise<void>; done: Promise<DownloadEntry> } {
+    const existing = this.inFlight.get(trackId);
+    if (existing) return existing;
+    let markStarted!: () => void;
+    const started = new Promise<void>((resolve) => (markStarted = resolve));
+    const done = this.download(trackId, client, markStarted).finally(() => this.inFlight.delete(trackId));
+    const pending = { started: Promise.race([started, done.then(() => undefined)]), done };
+    // `started` rejects with the download's error when it fails before the audio comes; callers that only wait for `done` need not look.
+    pending.started.catch(() => undefined);
+    this.inFlight.set(trackId, pending);
+    return pending;
+  }
+
+  /** Whether a download of the track is running. */
+  downloading(trackId: string): boolean {
+    return this.inFlight.has(trackId);
+  }
+
+  /** Resolves when no download is running (tests; closing). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()].map((p) => p.done));
+  }
+
+  /** Stops the downloads in flight (their partial files are removed) and waits for them: the app is closing. */
+  async close(): Promise<void> {
+    this.stopping.abort();
+    await this.idle();
+  }
+
+  private async download(trackId: string, client: SyncApiClient, onStarted: () => void = () => undefined): Promise<DownloadEntry> {
     mkdirSync(this.dir, { recursive: true });
     const base = join(this.dir, trackId);
-    const { sizeBytes, contentType } = await client.downloadAudio(trackId, `${base}.download`);
+    const { sizeBytes, contentType } = await client.downloadAudio(trackId, `${base}.download`, { onStarted, signal: this.stopping.signal });
     const file = `${base}${EXTENSIONS[contentType.split(';')[0]!.trim().toLowerCase()] ?? '.audio'}`;
     renameSync(`${base}.download`, file);
     const now = this.clock.nowMs();
