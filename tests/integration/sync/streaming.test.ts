@@ -1,4 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
@@ -160,5 +162,42 @@ describe('streaming a co-op track that is not downloaded', () => {
     const offline = await host.services.dispatch('player.open', { source: 'coop', trackId });
     expect(offline).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     expect(!offline.ok && offline.error.message).toMatch(/not downloaded/);
+  });
+
+  it('the web host forwards Range with the source headers, and aborts upstream when the browser leaves', async () => {
+    let seen: IncomingHttpHeaders | null = null;
+    let markClosed!: () => void;
+    const upstreamClosed = new Promise<void>((done) => (markClosed = done));
+    const upstream = createServer((req, res) => {
+      seen = req.headers;
+      res.writeHead(206, { 'content-type': 'audio/ogg', 'content-range': 'bytes 5-1000004/2000000', 'content-length': 1_000_000 });
+      res.write(Buffer.alloc(1000, 7));
+      res.on('close', () => markClosed());
+    });
+    await new Promise<void>((done) => upstream.listen(0, '127.0.0.1', done));
+    try {
+      const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/a`;
+      host.services.media.register('probe', () => ({ kind: 'remote', url, headers: { authorization: 'Bearer kept-in-main' }, contentType: 'audio/mpeg' }));
+      const { port } = new URL(host.url);
+      const firstChunk = await new Promise<{ status: number; headers: IncomingHttpHeaders; bytes: number }>((done, fail) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: `/media/probe/x?token=${encodeURIComponent(host.token)}`, headers: { range: 'bytes=5-' } }, (res) => {
+          res.once('data', (chunk: Buffer) => {
+            done({ status: res.statusCode!, headers: res.headers, bytes: chunk.length });
+            req.destroy(); // the browser seeks away
+          });
+        });
+        req.on('error', fail);
+        req.end();
+      });
+      expect(firstChunk.status).toBe(206);
+      expect(firstChunk.headers).toMatchObject({ 'content-range': 'bytes 5-1000004/2000000', 'content-length': '1000000', 'content-type': 'audio/ogg' });
+      expect(firstChunk.headers.authorization).toBeUndefined();
+      expect(firstChunk.bytes).toBeGreaterThan(0);
+      expect(seen).toMatchObject({ range: 'bytes=5-', authorization: 'Bearer kept-in-main' });
+      await upstreamClosed;
+    } finally {
+      upstream.closeAllConnections();
+      await new Promise<void>((done) => upstream.close(() => done()));
+    }
   });
 });
