@@ -242,6 +242,7 @@ export class LibraryService {
           this.changed();
         },
       });
+      if (summary.added + summary.updated + summary.moved + summary.missing >= 1000) this.optimize();
       if (run.interrupted) {
         // Leave the state 'running' so the next start resumes.
       } else {
@@ -262,6 +263,26 @@ export class LibraryService {
     this.queuedFolderIds.clear();
     if (queued.length && !this.closed) this.startScan(queued);
     return summary;
+  }
+
+  /**
+   * After a scan changed many rows: refreshes the planner's statistics where
+   * they are stale (a first scan leaves the tables' stats from when they
+   * were empty). Bounded by analysis_limit: milliseconds at 100,000 tracks.
+   */
+  private optimize(): void {
+    const { db, logger } = this.deps;
+    const started = performance.now();
+    const limit = db.pragma('analysis_limit', { simple: true }) as number;
+    try {
+      db.pragma('analysis_limit = 1000');
+      db.pragma('optimize');
+    } catch (error) {
+      logger.warn({ err: error }, 'PRAGMA optimize failed');
+    } finally {
+      db.pragma(`analysis_limit = ${Math.trunc(limit)}`);
+    }
+    logger.info({ ms: Math.round(performance.now() - started) }, 'library statistics refreshed');
   }
 
   private setStatus(patch: Partial<ScanStatus>): void {
