@@ -1,9 +1,9 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { startServerProcess } from '../../support/server-process';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const MAIN = join(ROOT, 'src/server/main.ts');
@@ -20,39 +20,8 @@ export interface CoopServer {
 
 /** A real sync server process on SQLite in `dataDir`; `port` 0 picks one (restart on the same port to keep the app's URL). */
 export async function startCoopServer(dataDir: string, port = 0): Promise<CoopServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', String(port), '--log-level', 'info', '--data', dataDir], {
-    cwd: ROOT,
-    env: env(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
-  const url = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start: ${stderr}`)), 30_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { url?: string };
-        if (entry.url) {
-          clearTimeout(timer);
-          done(entry.url);
-        }
-      } catch {
-        /* not a log line */
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`server exited ${code}: ${stderr}`)));
-  });
-  return {
-    url,
-    port: Number(new URL(url).port),
-    dataDir,
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-      }),
-  };
+  const server = await startServerProcess({ storeArgs: ['--data', dataDir], config: JSON.parse(CONFIG) as object, port });
+  return { url: server.url, port: server.port, dataDir, stop: () => server.stop() };
 }
 
 /** Runs an admin command of the server CLI on its data folder; answers its JSON output. */

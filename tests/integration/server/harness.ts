@@ -1,14 +1,14 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { generateEd25519KeyPair } from '../../../src/node/ed25519';
 import { signPlayReceipt } from '../../../src/node/receipt-signing';
 import type { PlayReceipt, SignedPlayReceipt } from '../../../src/shared/receipt';
+import { startServerProcess, type ServerProcess } from '../../support/server-process';
 
 /**
  * Test harness for the sync server: real server processes over real HTTP,
@@ -91,47 +91,11 @@ export async function runCli(store: StoreTarget, args: string[], config: object 
   return JSON.parse(stdout);
 }
 
-export interface ServerProcess {
-  url: string;
-  child: ChildProcess;
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
+export type { ServerProcess } from '../../support/server-process';
 
 /** Starts `src/server/main.ts` on a free port and waits until it listens. */
-export async function spawnServer(store: StoreTarget, config: object = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', '0', '--log-level', 'info', ...storeArgs(store)], {
-    cwd: ROOT,
-    env: env(config),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += String(d)));
-  const url = await new Promise<string>((resolvePromise, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
-    lines.on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { url?: string };
-        if (entry.url) {
-          clearTimeout(timer);
-          resolvePromise(entry.url);
-        }
-      } catch {
-        /* not a log line */
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
-  });
-  return {
-    url,
-    child,
-    stop: (signal = 'SIGTERM') =>
-      new Promise((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill(signal);
-      }),
-  };
+export function spawnServer(store: StoreTarget, config: object = {}): Promise<ServerProcess> {
+  return startServerProcess({ storeArgs: storeArgs(store), config: { ...TEST_CONFIG, ...config } });
 }
 
 export interface Answer<T = any> {

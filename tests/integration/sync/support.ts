@@ -93,48 +93,14 @@ export function expectNothingPending(status: { pendingReceipts: number; pendingT
   expect(status.pendingThousandths).toBe(0);
 }
 
-import { spawn } from 'node:child_process';
 import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
-import { createInterface } from 'node:readline';
-import { resolve as resolvePath } from 'node:path';
 import { TEST_CONFIG, type StoreTarget } from '../server/harness';
+import { startServerProcess, type ServerProcess } from '../../support/server-process';
 
-const MAIN = resolvePath(import.meta.dirname, '../../../src/server/main.ts');
 
 /** A real server process on `port` (0: any); restartable on the same port so the app's URL stays. */
-export async function serverProcess(store: StoreTarget, port = 0): Promise<{ url: string; port: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', String(port), '--log-level', 'info', '--data', store.dataDir], {
-    cwd: resolvePath(import.meta.dirname, '../../..'),
-    env: { ...process.env, RESONATE_SERVER_CONFIG: JSON.stringify(TEST_CONFIG) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += String(d)));
-  const url = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start: ${stderr}`)), 30_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { url?: string };
-        if (entry.url) {
-          clearTimeout(timer);
-          done(entry.url);
-        }
-      } catch {
-        /* not a log line */
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`server exited ${code}: ${stderr}`)));
-  });
-  return {
-    url,
-    port: Number(new URL(url).port),
-    stop: () =>
-      new Promise<void>((done) => {
-        if (child.exitCode !== null || child.signalCode !== null) return done();
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-      }),
-  };
+export function serverProcess(store: StoreTarget, port = 0): Promise<ServerProcess> {
+  return startServerProcess({ storeArgs: ['--data', store.dataDir], config: TEST_CONFIG, port });
 }
 
 export type FaultMode = 'pass' | 'error500' | 'hang' | 'close_mid_response' | 'garbage' | 'drop_answer';
