@@ -8,6 +8,18 @@ import { AbstractTokenizer, EndOfStreamError, type IFileInfo, type IReadChunkOpt
  * many small reads, the fingerprint's samples and the Ogg tail all come out
  * of the same few blocks, from one file descriptor opened once.
  */
+/**
+ * Block buffers of closed files, reused by the next: a scan opens thousands
+ * of files one after another, and a fresh 16 KiB buffer per block is an
+ * allocation outside the JS heap with a finalizer to run each.
+ */
+const spareBlocks: Buffer[] = [];
+const SPARE_BLOCKS_KEPT = 32;
+
+function takeBlock(): Buffer {
+  return spareBlocks.pop() ?? Buffer.allocUnsafeSlow(CachedFile.BLOCK);
+}
+
 export class CachedFile {
   static readonly BLOCK = 16 * 1024;
   /** Reads this large go straight into the caller's buffer (e.g. a whole ID3v2 tag with its cover). */
@@ -15,6 +27,8 @@ export class CachedFile {
   private readonly blocks = new Map<number, Buffer>();
   /** The file's last bytes, read in one piece (see `cacheTail`). */
   private tail: { start: number; bytes: Buffer } | null = null;
+  /** Whole block buffers this file holds, given back on close. */
+  private readonly owned: Buffer[] = [];
   private closed = false;
 
   private constructor(
@@ -73,7 +87,8 @@ export class CachedFile {
   cacheTail(length: number): void {
     const start = Math.max(0, this.size - length);
     if (this.tail && this.tail.start <= start) return;
-    const buffer = Buffer.allocUnsafe(this.size - start);
+    const wanted = this.size - start;
+    const buffer = wanted <= CachedFile.BLOCK ? this.own(takeBlock()).subarray(0, wanted) : Buffer.allocUnsafe(wanted);
     this.tail = { start, bytes: buffer.subarray(0, this.readDirect(buffer, 0, buffer.length, start)) };
     if (this.tail.bytes.length !== buffer.length) this.tail = null; // the file shrank: read through blocks
   }
@@ -97,6 +112,8 @@ export class CachedFile {
     this.closed = true;
     this.blocks.clear();
     this.tail = null;
+    // Nothing outside keeps a block: reads copy out of them.
+    for (const buffer of this.owned.splice(0)) if (spareBlocks.length < SPARE_BLOCKS_KEPT) spareBlocks.push(buffer);
     closeSync(this.fd);
   }
 
@@ -104,11 +121,16 @@ export class CachedFile {
     let block = this.blocks.get(index);
     if (!block) {
       const start = index * CachedFile.BLOCK;
-      const buffer = Buffer.allocUnsafe(Math.min(CachedFile.BLOCK, Math.max(0, this.size - start)));
+      const buffer = this.own(takeBlock()).subarray(0, Math.min(CachedFile.BLOCK, Math.max(0, this.size - start)));
       block = buffer.subarray(0, this.readDirect(buffer, 0, buffer.length, start));
       this.blocks.set(index, block);
     }
     return block;
+  }
+
+  private own(buffer: Buffer): Buffer {
+    this.owned.push(buffer);
+    return buffer;
   }
 
   private readDirect(target: Uint8Array, offset: number, length: number, position: number): number {
