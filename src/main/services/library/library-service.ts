@@ -223,7 +223,7 @@ export class LibraryService {
       new ScanWorkerPool({
         entry: this.deps.scanWorker ?? defaultScanWorkerEntry(),
         size: this.deps.workers ?? Math.min(8, Math.max(2, cpus().length)),
-        inFlightPerWorker: 64,
+        inFlightPerWorker: 256,
         timeoutMs: this.deps.fileTimeoutMs ?? 20_000,
       });
     // A folder never scanned has everything to read: its workers start loading now, while its files are listed.

@@ -244,7 +244,7 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
         onResult(file, result);
       }
     };
-    await Promise.all(Array.from({ length: opts.window ?? 512 }, lane));
+    await Promise.all(Array.from({ length: opts.window ?? 1024 }, lane));
   }
 }
 
