@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFile } from 'music-metadata';
@@ -51,6 +51,7 @@ async function scanFigures(): Promise<void> {
 
   // Baseline: what a naive scanner does, one file after another, reading whole files for durations.
   const baselineStart = performance.now();
+  const baselineCpu = process.cpuUsage();
   for (const file of files) {
     try {
       await parseFile(file, { duration: true });
@@ -60,6 +61,9 @@ async function scanFigures(): Promise<void> {
   }
   const baselineRate = files.length / ((performance.now() - baselineStart) / 1000);
   report('baseline_parsefile_files_per_s', baselineRate, 'files/s', 'reference');
+  // CPU time (all threads of this process) per file: what the machine's other load does not change.
+  report('baseline_cpu_us_per_file', cpuMicros(process.cpuUsage(baselineCpu)) / files.length, 'µs', 'reference');
+  report('load_average_1min', loadavg()[0]!, '', 'reference');
 
   const data = join(cache, 'data-cold');
   rmSync(data, { recursive: true, force: true });
@@ -67,7 +71,10 @@ async function scanFigures(): Promise<void> {
   library.start();
   library.addFolder(music);
   const folderId = library.queries.folders()[0]!.id;
+  const coldCpu = process.cpuUsage();
   const cold = await library.scanAndWait([folderId]);
+  report('cold_scan_cpu_us_per_file', cpuMicros(process.cpuUsage(coldCpu)) / cold.files, 'µs', 'reference');
+  report('load_average_1min', loadavg()[0]!, '', 'reference');
   const coldRate = cold.files / (cold.ms / 1000);
   report('cold_scan_files_per_s', coldRate, 'files/s', `>= ${Math.round(baselineRate * 5)} (5x baseline)`);
   report('cold_scan_vs_baseline', coldRate / baselineRate, 'x', '>= 5');
@@ -274,6 +281,10 @@ function build100kLibrary(dataDir: string): void {
   })();
   db.close();
   writeFileSync(marker, 'ok');
+}
+
+function cpuMicros(usage: NodeJS.CpuUsage): number {
+  return usage.user + usage.system;
 }
 
 function percentile(values: number[], p: number): number {
