@@ -68,9 +68,13 @@ function TrackActions({ track, onPlay }: { track: CoopTrack; onPlay(): void }) {
   /** The pin as just asked for, shown at once until the main process's answer is back. */
   const [pinWanted, setPinWanted] = useState<boolean | null>(null);
   const download = details.data?.download ?? null;
-  const refresh = () => {
-    for (const key of ['coop.tracks', 'coop.trackDetails', 'downloads.status', 'wallet.collection']) void client.invalidateQueries({ queryKey: [key] });
-  };
+  /** Refetches what the action changed; resolves once the new answers are in, so nothing flicks back. */
+  const refresh = () =>
+    Promise.all(
+      ['coop.tracks', 'coop.trackDetails', 'downloads.status', 'wallet.collection'].map((key) =>
+        client.invalidateQueries({ queryKey: [key] }),
+      ),
+    );
   const run = async (action: () => Promise<unknown>, done: string) => {
     setBusy(true);
     setMessage(null);
@@ -81,8 +85,8 @@ function TrackActions({ track, onPlay }: { track: CoopTrack; onPlay(): void }) {
       const code = errorCode(e);
       setMessage({ ok: false, text: t(`coopUi.errors.${code === 'unavailable' || code === 'not_found' ? code : 'other'}`) });
     } finally {
+      await refresh();
       setBusy(false);
-      refresh();
     }
   };
   const s = track.stream2own;
