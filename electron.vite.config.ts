@@ -20,6 +20,8 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           'scan-worker': resolve('src/main/services/library/scan/scan-worker.ts'),
           'analysis-worker': resolve('src/main/services/release/analysis/analysis-worker.ts'),
+          // The bundled co-op server runs in the main process when no server address is set.
+          'signature-worker': resolve('src/server/settlement/signature-worker.ts'),
         },
       },
     },
