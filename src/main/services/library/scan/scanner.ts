@@ -46,8 +46,9 @@ export interface ScanOptions {
   aliasDir: string;
   signal?: AbortSignal;
   onProgress?(progress: ScanProgress): void;
-  /** Files read at once; the worker pool bounds the real concurrency, this bounds memory. */
+  /** Files asked for at once (default 1024): enough to keep every worker's queue full; the pool bounds the real concurrency. */
   window?: number;
+  /** Files per commit (default 2000). */
   batchSize?: number;
 }
 
