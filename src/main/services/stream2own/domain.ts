@@ -12,7 +12,7 @@ import type { Db } from '../db/database';
 import { coopTrackMediaPath, localTrackMediaPath } from '../media/track-media';
 import { ListeningGuard, type GuardLimits } from '../playback/listening-guard';
 import type { CountDecision, CountedPlay } from '../playback/types';
-import { CoopCatalogStore, type CoopTrackWithProgress } from './../wallet/catalog-store';
+import { CoopCatalogStore, isVisibleTrack, type CoopTrackWithProgress } from './../wallet/catalog-store';
 import { stream2OwnState } from '../wallet/charge-rules';
 import { loadOrCreateDeviceIdentity, type DeviceIdentity, type KeyProtector } from '../wallet/device-identity';
 import { OutboxStore } from '../wallet/outbox-store';
@@ -51,6 +51,9 @@ export interface Stream2OwnDeps {
 }
 
 export const DEFAULT_LOW_BALANCE_THOUSANDTHS = 100;
+
+/** Why a non-owner can no longer play an unpublished track. */
+export const UNPUBLISHED_MESSAGE = 'The artist has unpublished this track; only listeners who own it can still play it.';
 
 export type Stream2OwnCallName = keyof typeof playerCalls | keyof typeof walletCalls;
 export type Stream2OwnHandlers = Pick<CallHandlers, Stream2OwnCallName>;
@@ -170,6 +173,7 @@ export function createStream2OwnDomain(deps: Stream2OwnDeps) {
   function openCoop(trackId: string, streamed: boolean): CallOutput<'player.open'> {
     const track = catalog.get(trackId);
     if (!track) throw new CallError('not_found', 'That track is not in the co-op catalog on this device.');
+    if (!isVisibleTrack(track)) throw new CallError('not_found', UNPUBLISHED_MESSAGE);
     if (!streamed && (!track.localFile || !existsSync(track.localFile))) {
       throw new CallError('unavailable', 'That track has not been downloaded to this device.');
     }

@@ -102,6 +102,8 @@ export const serverTrackSchema = z.object({
   releaseId: z.string(),
   releaseTitle: z.string(),
   hasAudio: z.boolean(),
+  /** False once its release was unpublished (the pull sends it once more so devices drop it); older servers omit it. */
+  published: z.boolean().default(true),
   version: int,
 });
 export type ServerTrack = z.infer<typeof serverTrackSchema>;

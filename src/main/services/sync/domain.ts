@@ -11,7 +11,8 @@ import type { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
 import { migrate, type Db } from '../db/database';
 import type { RemoteMedia } from '../media/media-router';
-import type { Stream2OwnDomain } from '../stream2own/domain';
+import { UNPUBLISHED_MESSAGE, type Stream2OwnDomain } from '../stream2own/domain';
+import { isVisibleTrack } from '../wallet/catalog-store';
 import type { KeyProtector } from '../wallet/device-identity';
 import { realTimers, SyncApiClient, SyncApiError, type FetchLike, type RawAnswer, type RawRequestInit, type ServerSession, type Timers } from './api-client';
 import { Downloads } from './downloads';
@@ -446,7 +447,7 @@ export function createSyncDomain(deps: SyncDomainDeps) {
       return { corrections };
     },
     'coop.download': async ({ trackId, pin }) => {
-      requireTrack(trackId);
+      requireTrack(trackId, { visible: true });
       return withServer('download the track', (api) => downloads.ensure(trackId, api, { pin }));
     },
     'coop.removeDownload': ({ trackId }) => ({ removed: downloads.remove(trackId) }),
@@ -475,8 +476,19 @@ export function createSyncDomain(deps: SyncDomainDeps) {
       await scheduler.now(); // brings the balance and a new allowance
       return { ...answer, wallet: stream2own.summary() };
     },
-    'wallet.buyRest': ({ trackId }) => purchase('buy the rest of the track', (api, id) => api.buyTrack(trackId, id)),
-    'wallet.buyRelease': ({ releaseId }) => purchase('buy the release', (api, id) => api.buyRelease(releaseId, id)),
+    'wallet.buyRest': ({ trackId }) => {
+      // Refused here, before the server (which answers 409 unpublished): nothing is sent, nothing charged.
+      if (stream2own.catalog.get(trackId)?.published === false) {
+        throw new CallError('conflict', 'Could not buy the rest of the track: the artist has unpublished it, so it can no longer be bought.');
+      }
+      return purchase('buy the rest of the track', (api, id) => api.buyTrack(trackId, id));
+    },
+    'wallet.buyRelease': ({ releaseId }) => {
+      if (store.releaseUnpublished(releaseId)) {
+        throw new CallError('conflict', 'Could not buy the release: the artist has unpublished it, so it can no longer be bought.');
+      }
+      return purchase('buy the release', (api, id) => api.buyRelease(releaseId, id));
+    },
     'wallet.ledger': async ({ limit, before }) => {
       const answer = await withServer('load the ledger', (api) => api.ledger(before, limit));
       return { entries: answer.entries.map(({ createdAt, ...e }) => ({ ...e, createdAtMs: createdAt })), nextBefore: answer.nextBefore };
@@ -491,8 +503,11 @@ export function createSyncDomain(deps: SyncDomainDeps) {
     },
   };
 
-  function requireTrack(trackId: string): void {
-    if (!stream2own.catalog.get(trackId)) throw new CallError('not_found', 'That track is not in the co-op catalog on this device.');
+  /** `visible`: also refuse an unpublished track the listener does not own (the server would answer 403 unpublished). */
+  function requireTrack(trackId: string, options: { visible?: boolean } = {}): void {
+    const track = stream2own.catalog.get(trackId);
+    if (!track) throw new CallError('not_found', 'That track is not in the co-op catalog on this device.');
+    if (options.visible && !isVisibleTrack(track)) throw new CallError('not_found', UNPUBLISHED_MESSAGE);
   }
 
   /**
@@ -511,6 +526,8 @@ export function createSyncDomain(deps: SyncDomainDeps) {
       if (input.source === 'coop') {
         const track = stream2own.catalog.get(input.trackId);
         if (track) {
+          // Before any download starts: an unpublished track plays only for its owners (and rightsholders).
+          if (!isVisibleTrack(track)) throw new CallError('not_found', UNPUBLISHED_MESSAGE);
           if (!track.localFile || !existsSync(track.localFile)) {
             if (store.trackMeta(input.trackId)?.hasAudio === false) throw new CallError('unavailable', 'The co-op has no audio for this track yet.');
             await withServer('stream this track, which is not downloaded to this device', async (api) => {

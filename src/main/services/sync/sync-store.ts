@@ -255,6 +255,8 @@ export class SyncStore {
         rightsholder: t.artistName,
         isOwn: artists.has(t.artistId),
         localFile: localFileOf(t.id),
+        // An unpublished track's row stays (history, progress, downloads refer to it); browsing hides it from non-owners.
+        published: t.published,
       }));
       this.catalog.upsert(records);
       for (const t of answer.catalog.tracks) upsertMeta.run(t.id, t.artistId, t.releaseId, t.releaseTitle, t.hasAudio ? 1 : 0, t.version);
@@ -337,6 +339,15 @@ export class SyncStore {
       if (track) total += stream2OwnState(track, track.progress, spendableThousandths).remainingToOwnThousandths;
     }
     return total;
+  }
+
+  /** Whether a cached track of the release is unpublished (the server refuses to sell the release then). */
+  releaseUnpublished(releaseId: string): boolean {
+    return Boolean(
+      this.db
+        .prepare('SELECT 1 FROM coop_track_meta m JOIN coop_tracks t ON t.id = m.track_id WHERE m.release_id = ? AND t.published = 0 LIMIT 1')
+        .get(releaseId),
+    );
   }
 
   trackMeta(trackId: string): { releaseId: string; releaseTitle: string; artistId: string; hasAudio: boolean } | null {

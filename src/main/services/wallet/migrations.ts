@@ -101,4 +101,13 @@ export const stream2ownMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    // The server unpublishes releases (docs/server-api.md): the pull sends such tracks once
+    // more with published = false. The row stays (history, progress and downloads refer to
+    // it); browsing hides it unless the listener owns it or holds its rights.
+    id: 'stream2own-002-published',
+    up(db) {
+      db.exec(`ALTER TABLE coop_tracks ADD COLUMN published INTEGER NOT NULL DEFAULT 1 CHECK (published IN (0, 1))`);
+    },
+  },
 ];
