@@ -93,11 +93,35 @@ export class CachedFile {
     if (this.tail.bytes.length !== buffer.length) this.tail = null; // the file shrank: read through blocks
   }
 
-  /** `length` bytes at `position` (fewer at the end) in one read, not kept: for bytes nothing else reads. */
+  /**
+   * `length` bytes at `position` (fewer at the end) in one read, not kept
+   * for other reads: for bytes nothing else reads. A view valid until
+   * `close()` (its buffer is reused after).
+   */
   bytesOnce(position: number, length: number): Buffer {
     const start = Math.max(0, Math.min(position, this.size));
-    const out = Buffer.allocUnsafe(Math.max(0, Math.min(length, this.size - start)));
+    const wanted = Math.max(0, Math.min(length, this.size - start));
+    const out = wanted <= CachedFile.BLOCK ? this.own(takeBlock()).subarray(0, wanted) : Buffer.allocUnsafe(wanted);
     return out.subarray(0, this.readDirect(out, 0, out.length, start));
+  }
+
+  /**
+   * As `bytes`, but without a copy when the range lies in the kept tail or
+   * one cached block: a view valid until `close()`, for reading at once
+   * (e.g. hashing).
+   */
+  view(position: number, length: number): Buffer {
+    const start = Math.max(0, Math.min(position, this.size));
+    const end = Math.min(start + length, this.size);
+    const tail = this.tail;
+    if (tail && start >= tail.start) return tail.bytes.subarray(start - tail.start, end - tail.start);
+    const index = Math.floor(start / CachedFile.BLOCK);
+    if (Math.floor(Math.max(start, end - 1) / CachedFile.BLOCK) === index) {
+      const block = this.block(index);
+      const from = start - index * CachedFile.BLOCK;
+      if (from + (end - start) <= block.length) return block.subarray(from, from + (end - start));
+    }
+    return this.bytes(position, length);
   }
 
   /** Every block read so far, in file order: what the tag parser has looked at. */

@@ -191,7 +191,7 @@ function fingerprintOf(file: CachedFile): string {
   // The middle is read by nothing else: one read, straight into the hash.
   file.cacheTail(SAMPLE);
   for (const at of new Set([0, middle, tail])) {
-    hash.update(at === middle && at !== 0 && at !== tail ? file.bytesOnce(at, SAMPLE) : file.bytes(at, SAMPLE));
+    hash.update(at === middle && at !== 0 && at !== tail ? file.bytesOnce(at, SAMPLE) : file.view(at, SAMPLE));
   }
   return hash.digest('base64url');
 }
