@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync, statSync } from 'node:fs';
-import type { Stats } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
 import { classifyFsError, type ProblemReason } from '../tags/read-audio-file';
 import { filePathFromBytes, type FilePath } from './paths';
 
@@ -35,6 +35,21 @@ export async function walkFolder(root: string, signal?: AbortSignal, onFile?: (f
   const pending: Buffer[] = [Buffer.from(root)];
   const rootStats = statSync(root);
   visitedDirs.add(dirKey(rootStats));
+  // Only a symbolic link can lead back into a folder already walked. Until
+  // the first link to a folder, real folders are walked without a stat
+  // each (a tree has no repeats); at that link, the folders walked so far
+  // are stat'ed once for their keys, and from then on every folder is.
+  let unkeyedDirs: Buffer[] | null = [];
+  const keyEveryDir = () => {
+    for (const dir of unkeyedDirs ?? []) {
+      try {
+        visitedDirs.add(dirKey(statSync(dir)));
+      } catch {
+        // gone meanwhile: nothing to loop back into
+      }
+    }
+    unkeyedDirs = null;
+  };
 
   let lastYield = performance.now();
   while (pending.length > 0) {
@@ -47,19 +62,25 @@ export async function walkFolder(root: string, signal?: AbortSignal, onFile?: (f
       await new Promise((r) => setImmediate(r));
       lastYield = performance.now();
     }
-    let names: Buffer[];
+    let entries: Dirent<Buffer>[];
     try {
-      names = readdirSync(dir, { encoding: 'buffer' }).sort(Buffer.compare);
+      entries = readdirSync(dir, { encoding: 'buffer', withFileTypes: true }).sort((a, b) => Buffer.compare(a.name, b.name));
     } catch (error) {
       problems.push({ ...filePathFromBytes(dir), ...problemOf(error) });
       continue;
     }
     const subdirs: Buffer[] = [];
     {
-      names.forEach((name) => {
+      entries.forEach((entry) => {
         {
+          const name = entry.name;
           if (name[0] === 0x2e /* . */) return; // hidden files and folders
           const full = Buffer.concat([dir, SEPARATOR, name]);
+          if (unkeyedDirs && entry.isDirectory()) {
+            unkeyedDirs.push(full);
+            subdirs.push(full);
+            return;
+          }
           const audio = AUDIO_EXTENSIONS.has(extensionOf(name));
           let stats: Stats;
           try {
@@ -74,6 +95,7 @@ export async function walkFolder(root: string, signal?: AbortSignal, onFile?: (f
             return;
           }
           if (stats.isDirectory()) {
+            if (unkeyedDirs) keyEveryDir();
             const key = dirKey(stats);
             if (!visitedDirs.has(key)) {
               visitedDirs.add(key);
