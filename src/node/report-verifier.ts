@@ -25,6 +25,7 @@ export type MismatchKind =
   | 'bad_signature'
   | 'duplicate_receipt'
   | 'duplicate_seq'
+  | 'duplicate_settlement_seq'
   | 'device_key_changed'
   | 'device_listener_changed'
   | 'unknown_track'
@@ -72,6 +73,23 @@ interface ListenerTrackState {
 type Event = { kind: 'play'; play: ReportPlay } | { kind: 'purchase'; purchase: ReportPurchase };
 
 const eventTime = (e: Event) => Date.parse(e.kind === 'play' ? e.play.settledAt : e.purchase.settledAt);
+const eventListener = (e: Event) => (e.kind === 'play' ? e.play.listener : e.purchase.listener);
+const eventSeq = (e: Event) => (e.kind === 'play' ? e.play.settlementSeq : e.purchase.settlementSeq) ?? 0;
+
+/**
+ * Version 2: per listener by the settlement sequence the server gave under the
+ * listener's wallet lock (what it decided by), whatever the clocks said.
+ * Version 1: settlement time, plays before purchases at the same instant, then
+ * counted-at time, device seq, receipt id.
+ */
+function compareEvents(version: number, a: Event, b: Event): number {
+  if (version >= 2) {
+    const la = eventListener(a);
+    const lb = eventListener(b);
+    return la < lb ? -1 : la > lb ? 1 : eventSeq(a) - eventSeq(b) || (a.kind === b.kind ? 0 : a.kind === 'play' ? -1 : 1);
+  }
+  return eventTime(a) - eventTime(b) || (a.kind === b.kind ? (a.kind === 'play' ? compareSettlementOrder(a.play, (b as typeof a).play) : 0) : a.kind === 'play' ? -1 : 1);
+}
 
 export function verifyEarningsReport(input: unknown): VerificationResult {
   return checkOne(input).result;
@@ -223,6 +241,27 @@ class ReportCheck {
   }
 
   /**
+   * Version 2: a listener's settlement numbers are unique (the tracks of one
+   * release purchase share theirs): two events under one number would leave
+   * their order to the server's say-so.
+   */
+  private checkSettlementSeqs(sorted: Event[]): void {
+    for (let i = 1; i < sorted.length; i++) {
+      const a = sorted[i - 1]!;
+      const b = sorted[i]!;
+      if (this.report.version < 2 || eventListener(a) !== eventListener(b) || eventSeq(a) !== eventSeq(b)) continue;
+      if (a.kind === 'purchase' && b.kind === 'purchase') continue;
+      const receiptId = b.kind === 'play' ? b.play.signed.receipt.id : a.kind === 'play' ? a.play.signed.receipt.id : undefined;
+      this.flag({
+        kind: 'duplicate_settlement_seq',
+        message: `listener ${eventListener(b)} has two settlements numbered ${eventSeq(b)}`,
+        listener: eventListener(b),
+        ...(receiptId ? { receiptId } : {}),
+      });
+    }
+  }
+
+  /**
    * Replays each listener's history with each track in settlement order,
    * from the opening state, and decides every play and purchase again with
    * the shared pricing rules, as the server's settlement does.
@@ -238,8 +277,8 @@ class ReportCheck {
       ...plays.map((play): Event => ({ kind: 'play', play })),
       ...report.purchases.map((purchase): Event => ({ kind: 'purchase', purchase })),
     ];
-    // Settlement order; at the same instant plays before purchases (separate transactions, never truly simultaneous).
-    events.sort((a, b) => eventTime(a) - eventTime(b) || (a.kind === b.kind ? (a.kind === 'play' ? compareSettlementOrder(a.play, (b as typeof a).play) : 0) : a.kind === 'play' ? -1 : 1));
+    events.sort((a, b) => compareEvents(report.version, a, b));
+    this.checkSettlementSeqs(events);
     for (const e of events) {
       const listener = e.kind === 'play' ? e.play.listener : e.purchase.listener;
       const trackId = e.kind === 'play' ? e.play.signed.receipt.trackId : e.purchase.trackId;

@@ -18,7 +18,13 @@ import { base64UrlSchema, coopTrackIdSchema, isoInstantSchema, signedPlayReceipt
  */
 
 export const EARNINGS_REPORT_FORMAT = 'resonate/earnings-report';
-export const EARNINGS_REPORT_VERSION = 1;
+/**
+ * 2: every play and purchase carries `settlementSeq`, the listener's
+ * settlement sequence number (the order the server decided them in).
+ * Version 1 reports (without it) are still read and verified in the old
+ * order (settledAt, countedAt, seq, id).
+ */
+export const EARNINGS_REPORT_VERSION = 2;
 
 /**
  * A listener pseudonym: the same listener is the same pseudonym throughout a
@@ -31,6 +37,7 @@ export const listenerPseudonymSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/,
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const thousandths = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const price = z.number().int().min(0).max(PRICE_TO_OWN_THOUSANDTHS);
+const settlementSeq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 export const earningsTotalsSchema = z
   .object({
@@ -89,6 +96,12 @@ export const reportPlaySchema = z
     devicePublicKey: base64UrlSchema.length(43),
     /** When the server settled the play; the period is by settlement time. */
     settledAt: isoInstantSchema,
+    /**
+     * Version 2: the listener's settlement sequence number (1, 2, … over all
+     * their plays and purchases, every artist), given under the listener's
+     * wallet lock. A listener's plays and purchases are decided in this order.
+     */
+    settlementSeq: settlementSeq.optional(),
     outcome: playOutcomeSchema,
     /** Set exactly when the outcome is `free`. */
     freeReason: freeReasonSchema.nullable(),
@@ -107,6 +120,8 @@ export const reportPurchaseSchema = z
     listener: listenerPseudonymSchema,
     trackId: coopTrackIdSchema,
     settledAt: isoInstantSchema,
+    /** Version 2: as for a play; the tracks of one release purchase share it. */
+    settlementSeq: settlementSeq.optional(),
     priceThousandths: price,
     artistShareTenThousandths: thousandths,
     coopShareTenThousandths: thousandths,
@@ -117,27 +132,45 @@ export type ReportPurchase = z.infer<typeof reportPurchaseSchema>;
 export const earningsReportSchema = z
   .object({
     format: z.literal(EARNINGS_REPORT_FORMAT),
-    version: z.literal(EARNINGS_REPORT_VERSION),
+    version: z.union([z.literal(1), z.literal(2)]),
     generatedAt: isoInstantSchema,
     /** Settlements in [from, to). */
     period: z.object({ from: isoInstantSchema, to: isoInstantSchema }).strict(),
     artist: z.object({ id: z.string().min(1).max(128), name: z.string().max(1000) }).strict(),
     tracks: z.array(reportTrackSchema),
     openingStates: z.array(openingStateSchema),
-    /** In settlement order (settledAt, then countedAt, device seq, receipt id). */
+    /** By settledAt; a listener's own plays in settlement order (v2: settlementSeq; v1: settledAt, countedAt, device seq, receipt id). */
     plays: z.array(reportPlaySchema),
     purchases: z.array(reportPurchaseSchema),
     totals: earningsTotalsSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((report, ctx) => {
+    // Version 2 has settlementSeq on every play and purchase; version 1 on none.
+    const want = report.version >= 2;
+    const check = (items: Array<{ settlementSeq?: number }>, name: 'plays' | 'purchases') =>
+      items.forEach((item, i) => {
+        if ((item.settlementSeq !== undefined) !== want) {
+          ctx.addIssue({ code: 'custom', path: [name, i, 'settlementSeq'], message: want ? `required in version ${report.version}` : 'not part of version 1' });
+        }
+      });
+    check(report.plays, 'plays');
+    check(report.purchases, 'purchases');
+  });
 export type EarningsReport = z.infer<typeof earningsReportSchema>;
 
-/** The order in which the server decided the plays of one listener: settlement time, then counted-at time, device seq, receipt id. */
+/**
+ * The order of the report's plays: settlement time, then the settlement
+ * sequence (v2), counted-at time, device seq, receipt id. Within one
+ * listener the verifier orders by `settlementSeq` alone when it is there
+ * (`compareListenerOrder`): clocks of several instances may disagree.
+ */
 export function compareSettlementOrder(a: ReportPlay, b: ReportPlay): number {
   const ra = a.signed.receipt;
   const rb = b.signed.receipt;
   return (
     Date.parse(a.settledAt) - Date.parse(b.settledAt) ||
+    (a.settlementSeq ?? 0) - (b.settlementSeq ?? 0) ||
     Date.parse(ra.countedAt) - Date.parse(rb.countedAt) ||
     ra.seq - rb.seq ||
     (ra.id < rb.id ? -1 : ra.id > rb.id ? 1 : 0)

@@ -224,7 +224,59 @@ function migrationsFor(kind: StoreKind): Record<string, Migration> {
       `DROP INDEX plays_artist`,
       `CREATE INDEX plays_artist_settled ON plays (artist_id, settled_at)`,
     ]),
+    // A per-listener settlement sequence: the order in which the server decided a
+    // listener's plays and purchases (under the wallet lock), for the earnings
+    // report; wall-clock settled_at can tie or, across instances, disagree.
+    '0006_settlement_seq': {
+      async up(db: Kysely<unknown>) {
+        for (const statement of settlementSeqBackfill(kind)) await sql.raw(statement).execute(db);
+      },
+    },
   };
+}
+
+/**
+ * `wallets.settle_seq` (the last number given), `plays.settle_seq` and
+ * `transfers.settle_seq` (purchases and play charges; null for grants and
+ * vouchers). Existing rows are numbered per listener in the order the report
+ * used so far: settlement time, plays before purchases at the same instant,
+ * then counted-at, device seq, receipt id. plays and transfers are
+ * append-only, so their triggers step aside for the backfill only.
+ */
+function settlementSeqBackfill(kind: StoreKind): string[] {
+  const triggers =
+    kind === 'postgres'
+      ? {
+          drop: ['DROP TRIGGER plays_append_only ON plays', 'DROP TRIGGER transfers_append_only ON transfers'],
+          create: ['plays', 'transfers'].map(
+            (table) => `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION resonate_append_only()`,
+          ),
+        }
+      : {
+          drop: ['DROP TRIGGER plays_no_update', 'DROP TRIGGER transfers_no_update'],
+          create: ['plays', 'transfers'].map(
+            (table) => `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, 'append-only table ${table}'); END`,
+          ),
+        };
+  return [
+    'ALTER TABLE wallets ADD COLUMN settle_seq BIGINT NOT NULL DEFAULT 0',
+    'ALTER TABLE plays ADD COLUMN settle_seq BIGINT',
+    'ALTER TABLE transfers ADD COLUMN settle_seq BIGINT',
+    `CREATE TABLE settle_seq_backfill AS
+       SELECT kind, id, user_id, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY at, k, counted_at, seq, id) AS n FROM (
+         SELECT 'play' AS kind, receipt_id AS id, user_id, settled_at AS at, 0 AS k, counted_at, seq FROM plays
+         UNION ALL
+         SELECT 'purchase', id, user_id, created_at, 1, 0, 0 FROM transfers WHERE kind IN ('buy_track', 'buy_release')
+       ) u`,
+    ...triggers.drop,
+    `UPDATE plays SET settle_seq = (SELECT b.n FROM settle_seq_backfill b WHERE b.kind = 'play' AND b.id = plays.receipt_id)`,
+    `UPDATE transfers SET settle_seq = (SELECT b.n FROM settle_seq_backfill b WHERE b.kind = 'purchase' AND b.id = transfers.id)
+       WHERE kind IN ('buy_track', 'buy_release')`,
+    `UPDATE transfers SET settle_seq = (SELECT p.settle_seq FROM plays p WHERE p.receipt_id = transfers.receipt_id) WHERE kind = 'play'`,
+    ...triggers.create,
+    `UPDATE wallets SET settle_seq = COALESCE((SELECT MAX(b.n) FROM settle_seq_backfill b WHERE b.user_id = wallets.user_id), 0)`,
+    'DROP TABLE settle_seq_backfill',
+  ];
 }
 
 // Migrations must not depend on the current schema's types (Kysely's own advice), hence `any`.

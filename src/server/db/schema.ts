@@ -67,6 +67,8 @@ export interface WalletsTable {
   reserved: number;
   /** Bumped on every change to the wallet or the listener's plays; the sync cursor. */
   version: number;
+  /** The last settlement sequence number given to this listener's plays and purchases (under this row's lock). */
+  settle_seq: Generated<number>;
 }
 
 export interface DevicesTable {
@@ -178,6 +180,8 @@ export interface TransfersTable {
   request_id: string | null;
   note: string | null;
   created_at: number;
+  /** The listener's settlement sequence number of a purchase (and of a play's charge); null for grants and vouchers. */
+  settle_seq: number | null;
 }
 
 export type AccountType = 'listener' | 'artist' | 'coop' | 'issuance';
@@ -215,6 +219,12 @@ export interface PlaysTable {
   /** Thousandths; 0 unless paid. */
   price: number;
   settled_at: number;
+  /**
+   * The listener's settlement sequence number (1, 2, … per listener, plays and
+   * purchases together), given under the wallet lock: the order the server
+   * decided them in. Set on every row since migration 0006 (backfilled).
+   */
+  settle_seq: number | null;
   /**
    * The receipt exactly as signed (RFC 8785 JSON) and its base64url
    * signature: the earnings report gives them to artists to verify. Null

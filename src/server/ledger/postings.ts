@@ -25,6 +25,8 @@ export interface NewTransfer {
   request_id: string | null;
   note: string | null;
   created_at: number;
+  /** The listener's settlement sequence number (purchases, play charges); absent: null. */
+  settle_seq?: number | null;
   postings: Posting[];
 }
 
@@ -66,7 +68,7 @@ export async function appendTransfers(tx: Tx, transfers: NewTransfer[]): Promise
   for (let i = 0; i < transfers.length; i += 1000) {
     await tx
       .insertInto('transfers')
-      .values(transfers.slice(i, i + 1000).map(({ postings: _postings, ...row }) => row))
+      .values(transfers.slice(i, i + 1000).map(({ postings: _postings, settle_seq, ...row }) => ({ ...row, settle_seq: settle_seq ?? null })))
       .execute();
   }
   for (let i = 0; i < entries.length; i += 1000) {

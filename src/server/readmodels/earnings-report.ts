@@ -36,6 +36,12 @@ export const MAX_REPORT_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Every play and purchase has one since migration 0006 (backfilled); its absence is a broken invariant, not a client error. */
+function settleSeq(value: unknown, what: string): number {
+  if (value === null || value === undefined) throw new Error(`settlement invariant broken: ${what} has no settlement sequence number`);
+  return toInt(value);
+}
+
 async function pseudonymKey(ctx: ServerContext, artistId: string, scope: PseudonymScope): Promise<Buffer> {
   if (scope === 'report') return randomBytes(32);
   const secret = await ctx.store.db.selectFrom('server_secrets').select('value').where('name', '=', 'report_pseudonyms').executeTakeFirstOrThrow();
@@ -70,7 +76,7 @@ export async function earningsReport(
       .innerJoin('devices', 'devices.id', 'plays.device_id')
       .select([
         'plays.receipt_id', 'plays.user_id', 'plays.track_id', 'plays.outcome', 'plays.free_reason', 'plays.play_index', 'plays.price',
-        'plays.settled_at', 'plays.receipt_json', 'plays.signature', 'devices.public_key',
+        'plays.settled_at', 'plays.settle_seq', 'plays.receipt_json', 'plays.signature', 'devices.public_key',
       ])
       .where('plays.artist_id', '=', artistId)
       .where('plays.settled_at', '>=', range.from)
@@ -83,7 +89,7 @@ export async function earningsReport(
         join.onRef('c.transfer_id', '=', 'a.transfer_id').onRef('c.track_id', '=', 'a.track_id').on('c.account_type', '=', 'coop'),
       )
       .innerJoin('transfers as t', 't.id', 'a.transfer_id')
-      .select(['a.transfer_id', 'a.track_id', 'a.amount as artist', 'c.amount as coop', 'a.created_at', 't.kind', 't.user_id', 't.receipt_id'])
+      .select(['a.transfer_id', 'a.track_id', 'a.amount as artist', 'c.amount as coop', 'a.created_at', 't.kind', 't.user_id', 't.receipt_id', 't.settle_seq'])
       .where('a.account_type', '=', 'artist')
       .where('a.account_id', '=', artistId)
       .where('a.created_at', '>=', range.from)
@@ -104,6 +110,7 @@ export async function earningsReport(
         signed,
         devicePublicKey: p.public_key,
         settledAt: iso(p.settled_at),
+        settlementSeq: settleSeq(p.settle_seq, `play ${p.receipt_id}`),
         outcome: p.outcome,
         freeReason: p.free_reason,
         playIndex: p.play_index,
@@ -128,12 +135,16 @@ export async function earningsReport(
           listener: pseudonym(m.user_id),
           trackId: m.track_id!,
           settledAt: iso(m.created_at),
+          settlementSeq: settleSeq(m.settle_seq, `transfer ${m.transfer_id}`),
           priceThousandths,
           artistShareTenThousandths: artistShare,
           coopShareTenThousandths: coopShare,
         };
       })
-      .sort((a, b) => Date.parse(a.settledAt) - Date.parse(b.settledAt) || (a.trackId < b.trackId ? -1 : a.trackId > b.trackId ? 1 : 0));
+      .sort(
+        (a, b) =>
+          Date.parse(a.settledAt) - Date.parse(b.settledAt) || a.settlementSeq - b.settlementSeq || (a.trackId < b.trackId ? -1 : a.trackId > b.trackId ? 1 : 0),
+      );
 
     // Where each (listener, track) of the period stood when it began.
     const pairs = new Map<string, { userId: string; trackId: string }>();

@@ -14,7 +14,7 @@ import type { WalletsTable } from '../db/schema';
 export type Wallet = Selectable<WalletsTable>;
 
 /** What a play from this device may spend: unreserved balance plus the device's own allowance. */
-export function spendable(wallet: Wallet, deviceAllowance: number): number {
+export function spendable(wallet: Pick<Wallet, 'balance' | 'reserved'>, deviceAllowance: number): number {
   return wallet.balance - wallet.reserved + deviceAllowance;
 }
 
@@ -23,7 +23,7 @@ export function spendable(wallet: Wallet, deviceAllowance: number): number {
  * unreserved balance (or trims it down if the setting shrank). Mutates
  * `wallet` and answers the new allowance; the caller writes both rows.
  */
-export function renewedAllowance(wallet: Wallet, current: number, target: number): number {
+export function renewedAllowance(wallet: Pick<Wallet, 'balance' | 'reserved'>, current: number, target: number): number {
   const free = wallet.balance - wallet.reserved;
   const next = current >= target ? target : Math.min(target, current + free);
   wallet.reserved += next - current;

@@ -64,7 +64,18 @@ export async function buyTheRest(ctx: ServerContext, userId: string, scope: { tr
     const transferId = `${'trackId' in scope ? 'buy_track' : 'buy_release'}:${userId}:${requestId ?? uuidv7()}`;
     if (bought.length) {
       await appendTransfers(tx, [
-        { id: transferId, kind: 'trackId' in scope ? 'buy_track' : 'buy_release', user_id: userId, receipt_id: null, request_id: requestId, note: null, created_at: now, postings },
+        {
+          id: transferId,
+          kind: 'trackId' in scope ? 'buy_track' : 'buy_release',
+          user_id: userId,
+          receipt_id: null,
+          request_id: requestId,
+          note: null,
+          created_at: now,
+          // The listener's next settlement number, under the wallet lock (the earnings report's order).
+          settle_seq: wallet.settle_seq + 1,
+          postings,
+        },
       ]);
       const version = wallet.version + 1;
       for (const b of bought) {
@@ -73,7 +84,7 @@ export async function buyTheRest(ctx: ServerContext, userId: string, scope: { tr
         if (s) await tx.updateTable('listener_tracks').set(row).where('user_id', '=', userId).where('track_id', '=', b.trackId).execute();
         else await tx.insertInto('listener_tracks').values({ user_id: userId, track_id: b.trackId, paid_plays: 0, total_plays: 0, ...row }).execute();
       }
-      await tx.updateTable('wallets').set({ balance: wallet.balance - total, version }).where('user_id', '=', userId).execute();
+      await tx.updateTable('wallets').set({ balance: wallet.balance - total, version, settle_seq: wallet.settle_seq + 1 }).where('user_id', '=', userId).execute();
     }
     return { transferId, duplicate: false, tracks: bought, totalThousandths: total, balanceThousandths: wallet.balance - total };
   });

@@ -75,7 +75,8 @@ const deviceIdsOf = (candidates: Candidate[]) => [...new Set(candidates.map((c) 
 
 export async function settleBatch(ctx: ServerContext, userId: string, postingDeviceId: string | null, raws: unknown[]): Promise<BatchAnswer> {
   const { db } = ctx.store;
-  const now = ctx.clock.nowMs();
+  // For the lock-free checks (counted in the future, too old); settlement reads its own time under the lock.
+  const checkedAt = ctx.clock.nowMs();
   const results: Array<ReceiptResult | undefined> = new Array(raws.length);
 
   // --- 1. lock-free checks; signatures handed to the worker pool ----------
@@ -105,7 +106,7 @@ export async function settleBatch(ctx: ServerContext, userId: string, postingDev
       results[index] = { index, id: typeof rawId === 'string' ? rawId : null, status: 'rejected', ...p.rejection };
       return;
     }
-    const checked = precheckReceipt(p.receipt, p.signature, userId, keyById.get(p.receipt.deviceId), ctx.config, now);
+    const checked = precheckReceipt(p.receipt, p.signature, userId, keyById.get(p.receipt.deviceId), ctx.config, checkedAt);
     if (!checked.ok) results[index] = { index, id: p.receipt.id, status: 'rejected', ...checked.rejection };
     else candidates.push({ index, ...checked.value, checked, signatureValid: false });
   });
@@ -129,6 +130,9 @@ export async function settleBatch(ctx: ServerContext, userId: string, postingDev
   return inTransaction(ctx.store, async (tx) => {
     const batchResults = [...results];
     const wallet: Wallet = { ...(await lockWallet(ctx.store, tx, userId)) };
+    // Read after taking the lock: on one instance a listener's settlement times never go backwards.
+    // The order itself is settle_seq, a per-listener counter in the locked row (not the clock).
+    const now = ctx.clock.nowMs();
     // Reads cover every candidate, even those whose signature failed: they only read.
     const receiptIds = [...new Set(candidates.map((c) => c.receipt.id))];
     const trackIds = [...new Set(candidates.map((c) => c.receipt.trackId))];
@@ -236,6 +240,7 @@ export async function settleBatch(ctx: ServerContext, userId: string, postingDev
           if (stats.paid_amount !== cumulativeCostThousandths(nextIndex)) throw new Error('pricing invariant broken: paid amount off the table');
           if (nextIndex === PAID_PLAYS_TO_OWN) stats.owned_at = now;
           newTransfers.push({
+            settle_seq: wallet.settle_seq + 1,
             id: `play:${r.id}`,
             kind: 'play',
             user_id: userId,
@@ -268,6 +273,7 @@ export async function settleBatch(ctx: ServerContext, userId: string, postingDev
         play_index: playIndex,
         price,
         settled_at: now,
+        settle_seq: (wallet.settle_seq += 1),
         receipt_json: c.canonicalJson,
         signature: c.signature,
       };
@@ -326,7 +332,7 @@ export async function settleBatch(ctx: ServerContext, userId: string, postingDev
       await recordSeqGaps(tx, devices, deviceById, newPlays, now);
       await tx
         .updateTable('wallets')
-        .set({ balance: wallet.balance, reserved: wallet.reserved, version: wallet.version })
+        .set({ balance: wallet.balance, reserved: wallet.reserved, version: wallet.version, settle_seq: wallet.settle_seq })
         .where('user_id', '=', userId)
         .execute();
     }

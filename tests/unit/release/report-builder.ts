@@ -4,6 +4,7 @@ import { signPlayReceipt } from '../../../src/node/receipt-signing';
 import {
   EARNINGS_REPORT_FORMAT,
   EARNINGS_REPORT_VERSION,
+  compareSettlementOrder,
   emptyTotals,
   type EarningsReport,
   type EarningsTotals,
@@ -116,6 +117,7 @@ export function buildReport(
       ...bump(price, outcome),
     });
   }
+  numberSettlements(plays, purchases);
   return {
     format: EARNINGS_REPORT_FORMAT,
     version: EARNINGS_REPORT_VERSION,
@@ -128,6 +130,25 @@ export function buildReport(
     purchases,
     totals,
   };
+}
+
+/**
+ * Gives each listener's plays and purchases their settlement numbers in the
+ * order a server would have settled them here: settlement time, plays before
+ * purchases at the same instant, then counted-at time, device seq, receipt id.
+ */
+function numberSettlements(plays: ReportPlay[], purchases: ReportPurchase[]): void {
+  const events = [
+    ...plays.map((p) => ({ listener: p.listener, at: Date.parse(p.settledAt), purchase: 0, play: p as ReportPlay | null, item: p as { settlementSeq?: number } })),
+    ...purchases.map((b) => ({ listener: b.listener, at: Date.parse(b.settledAt), purchase: 1, play: null, item: b as { settlementSeq?: number } })),
+  ];
+  events.sort((a, b) => a.at - b.at || a.purchase - b.purchase || (a.play && b.play ? compareSettlementOrder(a.play, b.play) : 0));
+  const next = new Map<string, number>();
+  for (const e of events) {
+    const n = (next.get(e.listener) ?? 0) + 1;
+    next.set(e.listener, n);
+    e.item.settlementSeq = n;
+  }
 }
 
 /** A report with every kind of play: paid ladders across two devices, short, owned after the 9th play, buy the rest, free-marked, unpaid. */
