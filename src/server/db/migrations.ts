@@ -168,7 +168,8 @@ function initialSchema(kind: StoreKind): string[] {
   return statements;
 }
 
-function migrationsFor(kind: StoreKind): Record<string, Migration> {
+/** Every migration by name (exported for tests that stop at an earlier step). */
+export function migrationsFor(kind: StoreKind): Record<string, Migration> {
   const fromStatements = (statements: string[]): Migration => ({
     async up(db: Kysely<unknown>) {
       for (const statement of statements) await sql.raw(statement).execute(db);
