@@ -14,7 +14,6 @@ describe('migration 0006_settlement_seq', () => {
   it('backfills per-listener settlement numbers in the old order and keeps the tables append-only', async () => {
     const raw = new BetterSqlite3(':memory:');
     raw.pragma('foreign_keys = OFF'); // the rows below stand alone: no devices, tracks or artists needed
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const db = new Kysely<any>({ dialect: new SqliteDialect({ database: raw }) });
     const migrator = new Migrator({ db, provider: { getMigrations: async () => migrationsFor('sqlite') } });
     expect((await migrator.migrateTo('0005_play_indexes')).error).toBeUndefined();
