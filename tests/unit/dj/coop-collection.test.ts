@@ -94,3 +94,16 @@ describe('the DJ collection with co-op tracks', () => {
     expect(queries.run({ query: '', offset: 0, limit: 10, sort: 'title', direction: 'asc', status: 'missing' }).total).toBe(0);
   });
 });
+
+describe('unpublished co-op releases in the DJ collection', () => {
+  it('stay with the listener who owns them and leave everyone else\'s views', () => {
+    const store = new CoopCatalogStore(db, clock);
+    const unpublish = (id: string, title: string, isOwn = false) =>
+      store.upsert([{ id, title, artist: 'Coop Artist', album: null, durationMs: 200_000, status: 'paid', rightsholder: 'x', isOwn, localFile: null, published: false }]);
+    unpublish('co-owned', 'Bravo');
+    unpublish('co-streaming', 'Delta');
+    expect(labels(run('owned:yes').rows)).toContain('coop:Bravo');
+    expect(labels(run('owned:no').rows)).toEqual(['coop:Foxtrot']);
+    expect(labels(run('delta').rows)).toEqual([]);
+  });
+});

@@ -159,7 +159,9 @@ export const COOP_ROWS_SQL = `(SELECT c.id AS id, '' AS path, c.title AS title, 
     (SELECT max(counted_at) FROM coop_plays WHERE track_id = c.id) AS last_played_at, coalesce(p.owned_at, c.updated_at) AS added_at,
     (coalesce(p.owned, 0) = 1 OR coalesce(p.paid_plays, 0) >= 9 OR c.is_own = 1) AS owned, c.local_file AS local_file
   FROM coop_tracks c
-  LEFT JOIN coop_track_progress p ON p.track_id = c.id)`;
+  LEFT JOIN coop_track_progress p ON p.track_id = c.id
+  -- An unpublished release stays only with the listeners who own it (the server's rule).
+  WHERE c.published = 1 OR coalesce(p.owned, 0) = 1 OR coalesce(p.paid_plays, 0) >= 9 OR c.is_own = 1)`;
 
 export const COOP_COLUMNS = `${TRACK_COLUMNS}, t.owned, t.local_file`;
 
