@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, relative, sep } from 'node:path';
 import type { Clock } from '../../core/clock';
@@ -110,14 +111,17 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
       const existing = known.get(file.path);
       if (!result.ok) {
         summary.failed++;
+        const { size, mtimeMs } = file.size < 0 ? statOrNull(openablePath(file, options.aliasDir)) : file;
         batch.push(() => {
-          writer.recordProblem(folder.id, file, result.reason, result.detail, file.size, file.mtimeMs, writeNow);
+          writer.recordProblem(folder.id, file, result.reason, result.detail, size, mtimeMs, writeNow);
           if (existing) writer.setStatus(existing.id, 'missing', writeNow);
         });
         return;
       }
       const names = fillFromNames(result.info, relativeSegments(folder.path, file), rootName);
-      const write = { ...file, folderId: folder.id, info: result.info, names };
+      // Listed without a stat (a first scan): the reader's stat.
+      const stat = file.size < 0 ? { size: result.info.size, mtimeMs: result.info.mtimeMs } : null;
+      const write = { ...file, ...stat, folderId: folder.id, info: result.info, names };
       if (existing) {
         summary.updated++;
         batch.push(() => writer.updateTrack(existing.id, write, writeNow));
@@ -160,6 +164,7 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
             feed.push(file);
           }
         : undefined,
+      { statFiles: !streaming },
     );
     if (signal?.aborted) {
       feed.close();
@@ -271,6 +276,16 @@ class FileFeed {
     if (this.nextIndex < this.files.length) return this.files[this.nextIndex++];
     if (this.closed) return undefined;
     return new Promise((resolve) => this.waiting.push(resolve));
+  }
+}
+
+/** Size and mtime of a file listed without a stat, for its problem row (null if it cannot be stat'ed either). */
+function statOrNull(path: string): { size: number | null; mtimeMs: number | null } {
+  try {
+    const stats = statSync(path);
+    return { size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs) };
+  } catch {
+    return { size: null, mtimeMs: null };
   }
 }
 

@@ -17,6 +17,14 @@ export interface FoundProblem extends FilePath {
   detail: string;
 }
 
+export interface WalkOptions {
+  /**
+   * false: plain audio files are listed without a stat, with size and
+   * mtime -1 (for a reader that stats the file as it opens it anyway).
+   */
+  statFiles?: boolean;
+}
+
 export interface WalkResult {
   files: FoundFile[];
   problems: FoundProblem[];
@@ -28,7 +36,12 @@ export interface WalkResult {
  * symlinked folders are followed once (a loop of links is not followed
  * forever), and whatever cannot be read becomes a problem, not an error.
  */
-export async function walkFolder(root: string, signal?: AbortSignal, onFile?: (file: FoundFile) => void): Promise<WalkResult> {
+export async function walkFolder(
+  root: string,
+  signal?: AbortSignal,
+  onFile?: (file: FoundFile) => void,
+  options: WalkOptions = {},
+): Promise<WalkResult> {
   const files: FoundFile[] = [];
   const problems: FoundProblem[] = [];
   const visitedDirs = new Set<string>();
@@ -82,6 +95,16 @@ export async function walkFolder(root: string, signal?: AbortSignal, onFile?: (f
             return;
           }
           const audio = AUDIO_EXTENSIONS.has(extensionOf(name));
+          // A plain file's stat tells nothing more, unless its path is too long to open.
+          if (entry.isFile() && full.length < PATH_SAFE) {
+            if (!audio) return;
+            if (options.statFiles === false) {
+              const file = { ...filePathFromBytes(full), size: -1, mtimeMs: -1 };
+              files.push(file);
+              onFile?.(file);
+              return;
+            }
+          }
           let stats: Stats;
           try {
             const link = lstatSync(full);
@@ -116,6 +139,8 @@ export async function walkFolder(root: string, signal?: AbortSignal, onFile?: (f
 }
 
 const YIELD_MS = 8;
+/** Paths shorter than this (bytes) open on every platform we run on (Linux PATH_MAX is 4096). */
+const PATH_SAFE = 1024;
 
 const SEPARATOR = Buffer.from(process.platform === 'win32' ? '\\' : '/');
 

@@ -34,6 +34,8 @@ export class CachedFile {
   private constructor(
     private readonly fd: number,
     readonly size: number,
+    /** Last modified, whole milliseconds (as the scanner's walk records it). */
+    readonly mtimeMs: number,
   ) {}
 
   /** Opens a file for reading; throws the system error (ENOENT, EACCES, ELOOP…) as is. */
@@ -42,7 +44,7 @@ export class CachedFile {
     try {
       const stats = fstatSync(fd);
       if (stats.isDirectory()) throw Object.assign(new Error(`EISDIR: ${path}`), { code: 'EISDIR' });
-      return new CachedFile(fd, stats.size);
+      return new CachedFile(fd, stats.size, Math.trunc(stats.mtimeMs));
     } catch (error) {
       closeSync(fd);
       throw error;

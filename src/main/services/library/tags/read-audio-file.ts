@@ -10,6 +10,8 @@ import { oggDurationFromFile } from './ogg-duration';
 /** What one audio file says about itself. Empty strings mean "not tagged". */
 export interface AudioFileInfo {
   size: number;
+  /** Last modified (whole milliseconds) when read. */
+  mtimeMs: number;
   fingerprint: string;
   title: string;
   artist: string;
@@ -131,6 +133,7 @@ async function readOpenFile(file: CachedFile, path: string): Promise<AudioFileIn
   }
   return {
     size,
+    mtimeMs: file.mtimeMs,
     fingerprint,
     title: clean(common.title),
     artist: clean(common.artist ?? common.artists?.join(', ')),
