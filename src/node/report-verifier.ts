@@ -1,6 +1,7 @@
 import {
   compareSettlementOrder,
   earningsReportSchema,
+  addPlayToTotals,
   emptyTotals,
   type EarningsReport,
   type EarningsTotals,
@@ -337,17 +338,8 @@ class ReportCheck {
     if (p.priceThousandths !== expectedPrice) wrong('price', 'priceThousandths', expectedPrice, p.priceThousandths, `the price is ${expectedPrice} thousandths`);
     this.checkSplit(p.priceThousandths, p.artistShareTenThousandths, p.coopShareTenThousandths, where, `receipt ${r.id}`);
 
-    const add = (t: EarningsTotals) => {
-      t.plays++;
-      if (p.outcome === 'paid') t.paidPlays++;
-      else if (p.outcome === 'free') t.freePlays++;
-      else t.unpaidPlays++;
-      t.creditsSpentThousandths += p.priceThousandths;
-      t.artistShareTenThousandths += p.artistShareTenThousandths;
-      t.coopShareTenThousandths += p.coopShareTenThousandths;
-    };
-    add(this.totals);
-    add(this.perTrack.get(r.trackId)!);
+    addPlayToTotals(this.totals, p);
+    addPlayToTotals(this.perTrack.get(r.trackId)!, p);
   }
 
   private decidePurchase(b: ReportPurchase, durationMs: number, state: ListenerTrackState): void {

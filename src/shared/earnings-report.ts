@@ -180,3 +180,17 @@ export function compareSettlementOrder(a: ReportPlay, b: ReportPlay): number {
 export function emptyTotals(): EarningsTotals {
   return { plays: 0, paidPlays: 0, freePlays: 0, unpaidPlays: 0, purchases: 0, creditsSpentThousandths: 0, artistShareTenThousandths: 0, coopShareTenThousandths: 0 };
 }
+
+/** Counts one play into totals: the one rule the server's report and the verifier both sum by. */
+export function addPlayToTotals(
+  totals: EarningsTotals,
+  play: Pick<ReportPlay, 'outcome' | 'priceThousandths' | 'artistShareTenThousandths' | 'coopShareTenThousandths'>,
+): void {
+  totals.plays++;
+  if (play.outcome === 'paid') totals.paidPlays++;
+  else if (play.outcome === 'free') totals.freePlays++;
+  else totals.unpaidPlays++;
+  totals.creditsSpentThousandths += play.priceThousandths;
+  totals.artistShareTenThousandths += play.artistShareTenThousandths;
+  totals.coopShareTenThousandths += play.coopShareTenThousandths;
+}

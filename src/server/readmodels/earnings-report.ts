@@ -3,6 +3,7 @@ import {
   EARNINGS_REPORT_FORMAT,
   EARNINGS_REPORT_VERSION,
   compareSettlementOrder,
+  addPlayToTotals,
   emptyTotals,
   type EarningsReport,
   type EarningsTotals,
@@ -194,15 +195,7 @@ export async function earningsReport(
       return t;
     };
     for (const p of reportPlays) {
-      for (const t of [totals, of(p.signed.receipt.trackId)]) {
-        t.plays++;
-        if (p.outcome === 'paid') t.paidPlays++;
-        else if (p.outcome === 'free') t.freePlays++;
-        else t.unpaidPlays++;
-        t.creditsSpentThousandths += p.priceThousandths;
-        t.artistShareTenThousandths += p.artistShareTenThousandths;
-        t.coopShareTenThousandths += p.coopShareTenThousandths;
-      }
+      for (const t of [totals, of(p.signed.receipt.trackId)]) addPlayToTotals(t, p);
     }
     for (const b of purchases) {
       for (const t of [totals, of(b.trackId)]) {
