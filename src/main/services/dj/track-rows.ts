@@ -2,41 +2,11 @@ import type { Db } from '../db/database';
 import type { CoopDjTrack, LocalDjTrack } from '../../../shared/contract/dj';
 import type { TrackSortField } from '../../../shared/contract/library';
 import { ALL_KEYS, convertKey, keySpellings } from '../../../shared/musical-key';
-import { displayPath } from '../library/scan/paths';
-import { formatLabel } from '../library/library-queries';
+import { TRACK_COLUMNS, toLibraryTrack, type TrackRow } from '../library/track-rows';
 
 /** Reading library rows as DJ tracks (the library's shape plus both key notations). */
 
-export const TRACK_COLUMNS = `t.id, t.path, t.title, t.artist, t.album_artist, t.album, t.album_id, t.artist_id, t.track_no,
-  t.disc_no, t.year, t.genre, t.duration_ms, t.container, t.codec, t.bitrate, t.sample_rate, t.bpm, t.musical_key,
-  t.has_art, t.status, t.play_count, t.last_played_at, t.added_at`;
-
-export interface TrackRow {
-  id: number;
-  path: string;
-  title: string;
-  artist: string;
-  album_artist: string;
-  album: string;
-  album_id: number | null;
-  artist_id: number | null;
-  track_no: number | null;
-  disc_no: number | null;
-  year: number | null;
-  genre: string;
-  duration_ms: number;
-  container: string;
-  codec: string;
-  bitrate: number | null;
-  sample_rate: number | null;
-  bpm: number | null;
-  musical_key: string | null;
-  has_art: number;
-  status: LocalDjTrack['status'];
-  play_count: number;
-  last_played_at: number | null;
-  added_at: number;
-}
+export { TRACK_COLUMNS, type TrackRow };
 
 /**
  * Keys sort by the Camelot wheel (1A, 1B, 2A, …), whatever notation the tag
@@ -88,32 +58,8 @@ export function orderBySql(sort: TrackSortField, direction: 'asc' | 'desc'): str
 export function toDjTrack(row: TrackRow): LocalDjTrack {
   return {
     source: 'local',
-    id: row.id,
     owned: true,
-    path: displayPath(row.path),
-    title: row.title,
-    artist: row.artist,
-    albumArtist: row.album_artist,
-    album: row.album,
-    albumId: row.album_id,
-    artistId: row.artist_id,
-    trackNo: row.track_no,
-    discNo: row.disc_no,
-    year: row.year,
-    genre: row.genre,
-    durationMs: row.duration_ms,
-    format: formatLabel(row.codec, row.container),
-    bitrate: row.bitrate,
-    sampleRate: row.sample_rate,
-    bpm: row.bpm,
-    key: row.musical_key,
-    hasArt: row.has_art === 1,
-    status: row.status,
-    playCount: row.play_count,
-    lastPlayedAt: row.last_played_at,
-    addedAt: row.added_at,
-    mediaPath: `track/local/${row.id}`,
-    coverPath: `cover/local/${row.id}`,
+    ...toLibraryTrack(row),
     camelotKey: convertKey(row.musical_key, 'camelot'),
     musicalKey: convertKey(row.musical_key, 'musical'),
   };

@@ -11,6 +11,7 @@ import type {
   TrackSortField,
 } from '../../../shared/contract/library';
 import { displayPath } from './scan/paths';
+import { TRACK_COLUMNS, toLibraryTrack, type TrackRow } from './track-rows';
 import { ftsQuery } from './search-query';
 
 /**
@@ -62,37 +63,6 @@ function orderBy(field: TrackSortField, direction: 'ASC' | 'DESC'): string {
   return [...SORT_TERMS[field], 't.id'].map((term) => `${term} ${direction}`).join(', ');
 }
 
-const TRACK_COLUMNS = `t.id, t.path, t.title, t.artist, t.album_artist, t.album, t.album_id, t.artist_id, t.track_no,
-  t.disc_no, t.year, t.genre, t.duration_ms, t.container, t.codec, t.bitrate, t.sample_rate, t.bpm, t.musical_key,
-  t.has_art, t.status, t.play_count, t.last_played_at, t.added_at`;
-
-interface TrackRow {
-  id: number;
-  path: string;
-  title: string;
-  artist: string;
-  album_artist: string;
-  album: string;
-  album_id: number | null;
-  artist_id: number | null;
-  track_no: number | null;
-  disc_no: number | null;
-  year: number | null;
-  genre: string;
-  duration_ms: number;
-  container: string;
-  codec: string;
-  bitrate: number | null;
-  sample_rate: number | null;
-  bpm: number | null;
-  musical_key: string | null;
-  has_art: number;
-  status: LibraryTrack['status'];
-  play_count: number;
-  last_played_at: number | null;
-  added_at: number;
-}
-
 /** Read-only questions the UI asks, all answered in SQL (sorting and paging included). */
 export class LibraryQueries {
   private readonly statements = new Map<string, Statement<unknown[]>>();
@@ -134,7 +104,7 @@ export class LibraryQueries {
          ORDER BY ${orderBy(query.sort, direction)} LIMIT ? OFFSET ?`,
       )
       .all(...params, query.limit, query.offset) as TrackRow[];
-    return { total, offset: query.offset, rows: rows.map(toTrack) };
+    return { total, offset: query.offset, rows: rows.map(toLibraryTrack) };
   }
 
   /**
@@ -174,7 +144,7 @@ export class LibraryQueries {
         if (bits[id] === 1 && seen++ >= query.offset) wanted.push(id);
       }
     }
-    return { total, offset: query.offset, rows: this.rowsById(wanted).map(toTrack) };
+    return { total, offset: query.offset, rows: this.rowsById(wanted).map(toLibraryTrack) };
   }
 
   /**
@@ -262,9 +232,9 @@ export class LibraryQueries {
           `SELECT ${TRACK_COLUMNS} FROM library_tracks_fts f JOIN library_tracks t ON t.id = f.rowid
            WHERE library_tracks_fts MATCH ? AND t.status = 'ok' LIMIT ?`,
         ).all(match, limit) as TrackRow[]
-      ).map(toTrack);
+      ).map(toLibraryTrack);
     } else {
-      tracks = rows.slice(0, limit).map(toTrack);
+      tracks = rows.slice(0, limit).map(toLibraryTrack);
     }
     const albumIds = this.stmt('SELECT rowid FROM library_albums_fts WHERE library_albums_fts MATCH ? LIMIT ?')
       .pluck()
@@ -317,7 +287,7 @@ export class LibraryQueries {
       | undefined;
     if (!row) return null;
     return {
-      ...toTrack(row),
+      ...toLibraryTrack(row),
       trackOf: row.track_of,
       codec: row.codec,
       container: row.container,
@@ -431,46 +401,3 @@ function byDiscAndTrack(a: LibraryTrack, b: LibraryTrack): number {
   return (a.discNo ?? 0) - (b.discNo ?? 0) || (a.trackNo ?? 0) - (b.trackNo ?? 0) || a.title.localeCompare(b.title);
 }
 
-export function formatLabel(codec: string, container: string): string {
-  const c = codec.toLowerCase();
-  if (c.includes('layer 3')) return 'MP3';
-  if (c.includes('layer 2')) return 'MP2';
-  if (c.includes('flac')) return 'FLAC';
-  if (c.includes('opus')) return 'Opus';
-  if (c.includes('vorbis')) return 'Vorbis';
-  if (c.includes('alac')) return 'ALAC';
-  if (c.includes('aac')) return 'AAC';
-  if (c.includes('pcm')) return container.toUpperCase().startsWith('AIFF') ? 'AIFF' : 'WAV';
-  if (c.includes('wma') || c.includes('windows media')) return 'WMA';
-  return codec || container || 'unknown';
-}
-
-function toTrack(row: TrackRow): LibraryTrack {
-  return {
-    id: row.id,
-    path: displayPath(row.path),
-    title: row.title,
-    artist: row.artist,
-    albumArtist: row.album_artist,
-    album: row.album,
-    albumId: row.album_id,
-    artistId: row.artist_id,
-    trackNo: row.track_no,
-    discNo: row.disc_no,
-    year: row.year,
-    genre: row.genre,
-    durationMs: row.duration_ms,
-    format: formatLabel(row.codec, row.container),
-    bitrate: row.bitrate,
-    sampleRate: row.sample_rate,
-    bpm: row.bpm,
-    key: row.musical_key,
-    hasArt: row.has_art === 1,
-    status: row.status,
-    playCount: row.play_count,
-    lastPlayedAt: row.last_played_at,
-    addedAt: row.added_at,
-    mediaPath: `track/local/${row.id}`,
-    coverPath: `cover/local/${row.id}`,
-  };
-}
