@@ -23,6 +23,9 @@ export default defineConfig({
           // The bundled co-op server runs in the main process when no server address is set.
           'signature-worker': resolve('src/server/settlement/signature-worker.ts'),
         },
+        // Shared chunks sit beside the entries (not in chunks/), so `import.meta.url`
+        // of any module in the main process points at out/main/, where the workers are.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { defaultWorkerEntry, startWorker, type WorkerEntry } from '../../node/worker-entry';
 import { PublicKeyCache, verifyWithKeyCache } from './ed25519-key-cache';
 
 /**
@@ -49,29 +48,10 @@ export interface VerifyChunkReply {
   ok: Uint8Array;
 }
 
-/** Where the worker code is: its TypeScript source when running from source (tsx, vitest). */
-export interface WorkerEntry {
-  url: URL;
-  typescript: boolean;
-}
+export type { WorkerEntry };
 
-export function defaultWorkerEntry(): WorkerEntry {
-  const here = import.meta.url;
-  const typescript = /\.[cm]?ts$/.test(new URL(here).pathname);
-  return { url: new URL(typescript ? './signature-worker.ts' : './signature-worker.js', here), typescript };
-}
-
-/**
- * Node 20 does not apply `execArgv: ['--import', 'tsx']` to worker threads
- * (the loader hooks stay on the main thread), so a TypeScript entry is
- * started by a one-line bootstrap that imports it through tsx's `tsImport`.
- */
-function startWorker(entry: WorkerEntry): Worker {
-  if (!entry.typescript) return new Worker(entry.url);
-  const tsxApiCjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  const tsxApi = pathToFileURL(tsxApiCjs.replace(/index\.cjs$/, 'index.mjs')).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => api.tsImport(${JSON.stringify(entry.url.href)}, ${JSON.stringify(entry.url.href)}))`;
-  return new Worker(bootstrap, { eval: true });
+export function defaultSignatureWorkerEntry(): WorkerEntry {
+  return defaultWorkerEntry(import.meta.url, 'signature-worker');
 }
 
 /** Default pool size: the cores the main thread does not use, at least one. */
@@ -197,7 +177,7 @@ export class SignaturePool {
 
   private ensureWorkers(): void {
     while (!this.closed && this.slots.size < this.options.size && this.failures < MAX_WORKER_FAILURES) {
-      const slot: Slot = { worker: startWorker(this.options.entry ?? defaultWorkerEntry()), ready: false, inFlight: new Map() };
+      const slot: Slot = { worker: startWorker(this.options.entry ?? defaultSignatureWorkerEntry()), ready: false, inFlight: new Map() };
       // The pool must never keep a process alive on its own.
       slot.worker.unref();
       slot.worker.on('message', (message: VerifyChunkReply | { ready: true }) => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateEd25519KeyPair, signEd25519, verifyEd25519 } from '../../../src/node/ed25519';
 import { PublicKeyCache, verifyWithKeyCache } from '../../../src/server/settlement/ed25519-key-cache';
-import { SignaturePool, defaultWorkerEntry, type SignatureJob } from '../../../src/server/settlement/signature-pool';
+import { SignaturePool, defaultSignatureWorkerEntry, type SignatureJob } from '../../../src/server/settlement/signature-pool';
 
 /**
  * The signature pool runs its worker from TypeScript source here (vitest),
@@ -37,7 +37,7 @@ afterEach(async () => {
 
 describe('signature pool', () => {
   it('runs the worker from its TypeScript source and gives the verdicts verifyEd25519 gives', async () => {
-    expect(defaultWorkerEntry().typescript).toBe(true);
+    expect(defaultSignatureWorkerEntry().typescript).toBe(true);
     pool = new SignaturePool({ size: 1, chunkSize: 8 });
     await pool.warmUp();
     expect(pool.readyWorkers).toBe(1);

@@ -1,92 +1,16 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { basename, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import type * as EsbuildApi from 'esbuild';
+import type { Worker } from 'node:worker_threads';
+import { defaultWorkerEntry, startWorker, type WorkerEntry } from '../../../../node/worker-entry';
 import type { ReadResult, WorkerReplyMessage, WorkerTask } from './worker-protocol';
 
-/**
- * Where the scan worker's code is. Hosts inject it: the electron-vite
- * bundle emits the worker as its own entry (e.g. `scan-worker.js` next to
- * the main bundle) and passes `{ url }`. Running from source (tsx, vitest),
- * the default points at `scan-worker.ts` with `typescript: true`.
- */
-export interface ScanWorkerEntry {
-  url: URL;
-  /** Load the entry through tsx (its TypeScript source). */
-  typescript?: boolean;
-}
+/** Where the scan worker's code is (see `WorkerEntry`); hosts may inject it. */
+export type ScanWorkerEntry = WorkerEntry;
 
-/** The default: the worker next to this file; its TypeScript source when this file is TypeScript. */
+/** The scan worker next to this file: its built JavaScript, or its TypeScript source when running from source. */
 export function defaultScanWorkerEntry(): ScanWorkerEntry {
-  const here = import.meta.url;
-  if (/\.[cm]?ts$/.test(new URL(here).pathname)) {
-    return { url: new URL('./scan-worker.ts', here), typescript: true };
-  }
-  return { url: new URL('./scan-worker.js', here) };
+  return defaultWorkerEntry(import.meta.url, 'scan-worker');
 }
 
-/**
- * Starts a worker on the entry. A TypeScript entry (running from source:
- * tests, the CLI, benchmarks) is bundled once per process with esbuild
- * (tsx's own compiler, so present wherever tsx is), dependencies left to
- * node_modules as the app's build does: the worker then loads plain
- * JavaScript in ~0.1 s instead of resolving every module through tsx's
- * loader thread (~0.8 s). If that fails, a small bootstrap imports the
- * entry through tsx's `tsImport` (`execArgv: ['--import', 'tsx']` does not
- * reach worker threads on Node 20).
- */
-export function startScanWorker(entry: ScanWorkerEntry): Worker {
-  if (!entry.typescript) return new Worker(entry.url);
-  const bundle = bundledEntry(entry.url);
-  // Without the parent's `--import tsx`: the bundle is plain JavaScript.
-  if (bundle) return new Worker(bundle, { execArgv: [] });
-  // `require.resolve` finds the CommonJS build; its ES module twin sits beside it.
-  const tsxApiCjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  const tsxApi = pathToFileURL(tsxApiCjs.replace(/index\.cjs$/, 'index.mjs')).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => api.tsImport(${JSON.stringify(entry.url.href)}, ${JSON.stringify(entry.url.href)}))`;
-  return new Worker(bootstrap, { eval: true });
-}
-
-const bundles = new Map<string, URL | null>();
-
-function bundledEntry(entry: URL): URL | null {
-  if (bundles.has(entry.href)) return bundles.get(entry.href)!;
-  let url: URL | null;
-  try {
-    const require = createRequire(import.meta.url);
-    const esbuild = require('esbuild') as typeof EsbuildApi;
-    const source = fileURLToPath(entry);
-    const result = esbuild.buildSync({
-      entryPoints: [source],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      write: false,
-      logLevel: 'silent',
-    });
-    const code = result.outputFiles[0]!.text;
-    // Next to the dependencies, so the bundle's imports resolve as the app's do.
-    const modules = require.resolve('music-metadata');
-    const nodeModules = modules.slice(0, modules.lastIndexOf(`node_modules`) + 'node_modules'.length);
-    const dir = join(nodeModules, '.cache', 'resonate-workers');
-    const file = join(dir, `${basename(source).replace(/\.[cm]?ts$/, '')}-${createHash('sha1').update(code).digest('hex').slice(0, 12)}.mjs`);
-    if (!existsSync(file)) {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(`${file}.tmp${process.pid}`, code);
-      renameSyncSafe(`${file}.tmp${process.pid}`, file);
-    }
-    url = pathToFileURL(file);
-  } catch {
-    url = null;
-  }
-  bundles.set(entry.href, url);
-  return url;
-}
+export const startScanWorker = (entry: ScanWorkerEntry): Worker => startWorker(entry);
 
 export interface WorkerPoolOptions {
   entry: ScanWorkerEntry;
@@ -259,10 +183,3 @@ export class ScanWorkerPool {
 }
 
 /** Another process may have written the same bundle meanwhile: either copy is right. */
-function renameSyncSafe(from: string, to: string): void {
-  try {
-    renameSync(from, to);
-  } catch (error) {
-    if (!existsSync(to)) throw error;
-  }
-}

@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { defaultWorkerEntry, startWorker, type WorkerEntry } from '../../../../node/worker-entry';
 import type { AudioAnalysis } from './analyze-audio';
 
 /**
@@ -17,33 +16,12 @@ export interface AnalysisReply {
   analysis: AudioAnalysis;
 }
 
-/** Where the worker's code is; hosts inject it (the electron-vite bundle emits `analysis-worker.js` as its own entry). */
-export interface AnalysisWorkerEntry {
-  url: URL;
-  /** Load the entry through tsx (its TypeScript source). */
-  typescript?: boolean;
-}
+/** Where the analysis worker's code is (see `WorkerEntry`); hosts may inject it. */
+export type AnalysisWorkerEntry = WorkerEntry;
 
-/** The default: the worker source next to this file, run through tsx when it is TypeScript (tests, CLI, web host). */
+/** The analysis worker next to this file: its built JavaScript, or its TypeScript source when running from source. */
 export function defaultAnalysisWorkerEntry(): AnalysisWorkerEntry {
-  const here = import.meta.url;
-  if (/\.[cm]?ts$/.test(new URL(here).pathname)) {
-    return { url: new URL('./analysis-worker.ts', here), typescript: true };
-  }
-  return { url: new URL('./analysis-worker.js', here) };
-}
-
-/**
- * `execArgv: ['--import', 'tsx']` does not reach worker threads on Node 20,
- * so a TypeScript entry is loaded by a small bootstrap that imports it
- * through tsx's `tsImport` (the library's scan worker does the same).
- */
-function startWorker(entry: AnalysisWorkerEntry): Worker {
-  if (!entry.typescript) return new Worker(entry.url);
-  const tsxApiCjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  const tsxApi = pathToFileURL(tsxApiCjs.replace(/index\.cjs$/, 'index.mjs')).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => api.tsImport(${JSON.stringify(entry.url.href)}, ${JSON.stringify(entry.url.href)}))`;
-  return new Worker(bootstrap, { eval: true });
+  return defaultWorkerEntry(import.meta.url, 'analysis-worker');
 }
 
 interface Pending {
