@@ -179,7 +179,8 @@ export const en = {
     },
     nextPrice: 'Next play: {{price}}',
     previewOnly: 'Preview only',
-    balance: 'Balance',
+    /** The header shows what this device may spend now (the wallet view shows the account balance too). */
+    balance: 'Spendable',
     balanceValue: '{{credits}} credits',
     lowBalance: 'Low balance',
     previewTitle: 'Preview ended',
