@@ -12,6 +12,7 @@ import { allMigrations } from '../src/main/services/db/migrations';
 import { LibraryService } from '../src/main/services/library';
 import { LibraryQueries } from '../src/main/services/library/library-queries';
 import { SettingsService } from '../src/main/services/settings/settings-service';
+import { fillSyntheticLibrary } from '../tests/support/synthetic-library';
 
 /**
  * `npm run bench -- library`. Makes (once, cached in `.bench-cache/library`)
@@ -257,28 +258,7 @@ function build100kLibrary(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true });
   const db = openDatabase(join(dataDir, 'library.sqlite'));
   migrate(db, allMigrations);
-  const words = ['love', 'night', 'dance', 'summer', 'blue', 'gold', 'moon', 'light', 'street', 'rock', 'café', 'rêve',
-    'heart', 'fire', 'rain', 'city', 'dream', 'star', 'river', 'home', 'road', 'sky', 'time', 'world', 'soul', 'in', 'the'];
-  const pick = (n: number, salt: number) => words[(n * 2654435761 + salt * 40503) % words.length >>> 0]!;
-  db.prepare("INSERT INTO library_folders (id, path, added_at) VALUES (1, '/synthetic', 0)").run();
-  const insertArtist = db.prepare('INSERT INTO library_artists (id, name) VALUES (?, ?)');
-  const insertAlbum = db.prepare('INSERT INTO library_albums (id, title, album_artist) VALUES (?, ?, ?)');
-  const insertTrack = db.prepare(`INSERT INTO library_tracks (folder_id, path, size, mtime_ms, fingerprint, title, artist,
-      album_artist, album, artist_id, album_id, track_no, year, genre, duration_ms, container, codec, bitrate, sample_rate,
-      bpm, musical_key, added_at, updated_at)
-    VALUES (1, ?, 1000, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'Pop', 200000, 'MPEG', 'MPEG 1 Layer 3', 320000, 44100, 120, 'Am', ?, ?)`);
-  db.transaction(() => {
-    for (let a = 0; a < 5000; a++) insertArtist.run(a + 1, `${pick(a, 1)} ${pick(a, 2)} ${a}`);
-    for (let b = 0; b < 10_000; b++) insertAlbum.run(b + 1, `${pick(b, 3)} ${pick(b, 4)} ${b}`, `${pick(b % 5000, 1)} ${pick(b % 5000, 2)} ${b % 5000}`);
-    for (let i = 0; i < 100_000; i++) {
-      const album = i % 10_000;
-      const artist = album % 5000;
-      const title = `${pick(i, 5)} ${pick(i, 6)} ${pick(i, 7)}`;
-      insertTrack.run(`/synthetic/${i}.mp3`, `fp${i}`, title, `${pick(artist, 1)} ${pick(artist, 2)} ${artist}`,
-        `${pick(artist, 1)} ${pick(artist, 2)} ${artist}`, `${pick(album, 3)} ${pick(album, 4)} ${album}`,
-        artist + 1, album + 1, (i % 12) + 1, 1970 + (i % 50), i, i);
-    }
-  })();
+  fillSyntheticLibrary(db, { folder: '/synthetic', tracks: 100_000 });
   db.close();
   writeFileSync(marker, 'ok');
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { migrate, openDatabase } from '../../src/main/services/db/database';
 import { allMigrations } from '../../src/main/services/db/migrations';
 import { openApp, type OpenApp } from './support/web-app';
+import { fillSyntheticLibrary } from '../support/synthetic-library';
 
 /**
  * The track table with 100,000 rows: rows are inserted straight into the
@@ -40,29 +41,9 @@ function cached100kDatabase(): string {
 }
 
 function build100k(file: string): void {
-  const folder = FOLDER;
   const db = openDatabase(file);
   migrate(db, allMigrations);
-  const words = ['love', 'night', 'dance', 'summer', 'blue', 'gold', 'moon', 'light', 'street', 'rock', 'café', 'rêve', 'heart', 'fire', 'rain', 'city'];
-  const pick = (n: number, salt: number) => words[((n * 2654435761 + salt * 40503) >>> 0) % words.length]!;
-  db.prepare('INSERT INTO library_folders (id, path, added_at) VALUES (1, ?, 0)').run(folder);
-  const insertArtist = db.prepare('INSERT INTO library_artists (id, name) VALUES (?, ?)');
-  const insertAlbum = db.prepare('INSERT INTO library_albums (id, title, album_artist) VALUES (?, ?, ?)');
-  const insertTrack = db.prepare(`INSERT INTO library_tracks (folder_id, path, size, mtime_ms, fingerprint, title, artist,
-      album_artist, album, artist_id, album_id, track_no, year, genre, duration_ms, container, codec, bitrate, sample_rate,
-      bpm, musical_key, added_at, updated_at)
-    VALUES (1, ?, 1000, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'Pop', 200000, 'MPEG', 'MPEG 1 Layer 3', 320000, 44100, 120, 'Am', ?, ?)`);
-  db.transaction(() => {
-    for (let a = 0; a < 5000; a++) insertArtist.run(a + 1, `${pick(a, 1)} ${pick(a, 2)} ${a}`);
-    for (let b = 0; b < 10_000; b++) insertAlbum.run(b + 1, `${pick(b, 3)} ${pick(b, 4)} ${b}`, `${pick(b % 5000, 1)} ${pick(b % 5000, 2)} ${b % 5000}`);
-    for (let i = 0; i < TRACKS; i++) {
-      const album = i % 10_000;
-      const artist = album % 5000;
-      const name = `${pick(artist, 1)} ${pick(artist, 2)} ${artist}`;
-      insertTrack.run(join(folder, `${i}.mp3`), `fp${i}`, `${pick(i, 5)} ${pick(i, 6)} ${i}`, name, name,
-        `${pick(album, 3)} ${pick(album, 4)} ${album}`, artist + 1, album + 1, (i % 12) + 1, 1970 + (i % 50), i, i);
-    }
-  })();
+  fillSyntheticLibrary(db, { folder: FOLDER, tracks: TRACKS });
   db.pragma('journal_mode = DELETE'); // one self-contained file to copy
   db.close();
 }

@@ -4,7 +4,7 @@ import type { Clock } from './core/clock';
 import { createDispatcher, type CallHandlers } from './core/dispatcher';
 import { EventHub } from './core/events';
 import type { Logger } from './core/logger';
-import { openDatabase, migrate, type Db } from './db/database';
+import { openDatabase, migrate, refreshPlannerStatistics, type Db } from './db/database';
 import { allMigrations } from './db/migrations';
 import { SettingsService, type SettingsBackend } from './settings/settings-service';
 import type { MediaRouter } from './media/media-router';
@@ -126,6 +126,8 @@ export function createAppServices(options: AppServicesOptions) {
       await library.close();
       await release.close();
       await dj.close();
+      // SQLite's advice for long-lived connections: keep the planner's statistics fresh on the way out.
+      refreshPlannerStatistics(db);
       db.close();
     },
   };

@@ -73,3 +73,19 @@ export function migrate(db: Db, migrations: readonly Migration[]): string[] {
   }
   return ran;
 }
+
+/**
+ * Refreshes the query planner's statistics where they are stale, e.g. after
+ * a first scan: migrations that ran ANALYZE on empty tables leave stats that
+ * make the planner choose table scans over 100,000 rows. Bounded by
+ * analysis_limit, so it costs milliseconds at that size.
+ */
+export function refreshPlannerStatistics(db: Db): void {
+  const limit = db.pragma('analysis_limit', { simple: true }) as number;
+  try {
+    db.pragma('analysis_limit = 1000');
+    db.pragma('optimize');
+  } finally {
+    db.pragma(`analysis_limit = ${Math.trunc(limit)}`);
+  }
+}

@@ -7,7 +7,7 @@ import type { Settings } from '../../../shared/settings';
 import type { Clock } from '../core/clock';
 import type { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
-import type { Db } from '../db/database';
+import { refreshPlannerStatistics, type Db } from '../db/database';
 import { contentTypeFor } from '../media/media-router';
 import type { SettingsService } from '../settings/settings-service';
 import { CoverCache } from './covers';
@@ -273,14 +273,10 @@ export class LibraryService {
   private optimize(): void {
     const { db, logger } = this.deps;
     const started = performance.now();
-    const limit = db.pragma('analysis_limit', { simple: true }) as number;
     try {
-      db.pragma('analysis_limit = 1000');
-      db.pragma('optimize');
+      refreshPlannerStatistics(db);
     } catch (error) {
       logger.warn({ err: error }, 'PRAGMA optimize failed');
-    } finally {
-      db.pragma(`analysis_limit = ${Math.trunc(limit)}`);
     }
     logger.info({ ms: Math.round(performance.now() - started) }, 'library statistics refreshed');
   }
