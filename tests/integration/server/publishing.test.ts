@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { type Api, TestDevice, freshStore, postgresUnavailableReason, seedCatalog, signUp, spawnServer, type ServerProcess, type StoreTarget } from './harness';
+import { silentWav } from '../../support/silent-wav';
 
 /**
  * Publishing from the app against a real server: a rightsholder makes a
@@ -16,24 +17,6 @@ const pgSkipReason = await postgresUnavailableReason();
 const OFFSET_TYPE = 'application/offset+octet-stream';
 const CHUNK = 16 * 1024;
 
-/** WAV of silence, 8-bit mono at 1 kHz: `seconds` × 1000 bytes of audio. */
-function wav(seconds: number): Buffer {
-  const dataBytes = seconds * 1000;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(1000, 24);
-  header.writeUInt32LE(1000, 28);
-  header.writeUInt16LE(1, 32);
-  header.writeUInt16LE(8, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(dataBytes, 40);
-  return Buffer.concat([header, Buffer.alloc(dataBytes, 128)]);
-}
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function patch(api: Api, uploadId: string, offset: number, bytes: Buffer) {
@@ -106,7 +89,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       // A draft is not in the catalog for listeners.
       expect((await listener.get(`/v1/catalog/releases/${releaseId}`)).status).toBe(404);
 
-      const song = wav(120); // 120 044 bytes: eight chunks
+      const song = silentWav(120); // 120 044 bytes: eight chunks
       const created = await artist.post(`/v1/publishing/releases/${releaseId}/uploads`, { fileName: 'song.wav', size: song.length, sha256: sha256(song), title: 'Dawn Chorus', status: 'paid' });
       expect(created.status).toBe(201);
       expect(created.headers.get('location')).toBe(`/v1/publishing/uploads/${created.body.id}`);
@@ -154,7 +137,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(fakeDone.body.state).toBe('rejected');
       expect(fakeDone.body.rejectReason).toMatch(/^(unreadable|unsupported_format)/);
       // A file that is not what was declared: checksum.
-      const short = wav(30);
+      const short = silentWav(30);
       const liar = await artist.post(`/v1/publishing/releases/${releaseId}/uploads`, { fileName: 'short.wav', size: short.length, sha256: sha256(song), status: 'free' });
       let liarDone: Awaited<ReturnType<typeof patch>> | undefined;
       for (let at = 0; at < short.length; at += CHUNK) liarDone = await patch(artist, liar.body.id, at, short.subarray(at, at + CHUNK));

@@ -2,6 +2,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
+import { silentWav } from '../../support/silent-wav';
 import {
   Api,
   TestDevice,
@@ -19,25 +20,6 @@ import {
 const pgSkipReason = await postgresUnavailableReason();
 if (pgSkipReason) console.warn(`[server tests] skipping PostgreSQL: ${pgSkipReason}`);
 
-/** A WAV file of silence: 8-bit mono at 1 kHz, `seconds` long (music-metadata reads its duration). */
-function writeWav(file: string, seconds: number, title: string): void {
-  const dataBytes = seconds * 1000;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(1000, 24);
-  header.writeUInt32LE(1000, 28);
-  header.writeUInt16LE(1, 32);
-  header.writeUInt16LE(8, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(dataBytes, 40);
-  writeFileSync(file, Buffer.concat([header, Buffer.alloc(dataBytes, 128)]));
-  void title;
-}
 
 const PRICES = [2, 4, 8, 16, 32, 64, 128, 256, 512];
 
@@ -280,8 +262,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     it('imports a folder as a release and streams its audio with Range', async () => {
       const folder = tempDir('resonate-import-');
       mkdirSync(folder, { recursive: true });
-      writeWav(join(folder, '01 Opening.wav'), 60, 'Opening');
-      writeWav(join(folder, '02 Short.wav'), 20, 'Short');
+      writeFileSync(join(folder, '01 Opening.wav'), silentWav(60));
+      writeFileSync(join(folder, '02 Short.wav'), silentWav(20));
       writeFileSync(join(folder, 'cover.txt'), 'not audio');
       const out = await runCli(store, ['import-release', folder, '--artist', 'Imported Artist']);
       expect(out.tracks.map((t: any) => t.durationMs)).toEqual([60_000, 20_000]);
