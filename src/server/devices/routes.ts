@@ -27,6 +27,11 @@ const idParams = z.object({ id: z.string().min(1).max(128) });
 
 export function deviceRoutes(ctx: ServerContext): AnyRoute[] {
   const { db } = ctx.store;
+  /** Another user's device answers exactly like a missing one: no probing for ids. */
+  async function requireOwnDevice(userId: string, deviceId: string): Promise<void> {
+    const device = await db.selectFrom('devices').select(['user_id']).where('id', '=', deviceId).executeTakeFirst();
+    if (!device || device.user_id !== userId) throw notFound('device');
+  }
   async function listDevices(userId: string) {
     const rows = await db.selectFrom('devices').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
     const gaps = rows.length
@@ -92,8 +97,7 @@ export function deviceRoutes(ctx: ServerContext): AnyRoute[] {
       params: idParams,
       response: deviceSchema,
       handler: async ({ params, user }) => {
-        const device = await db.selectFrom('devices').select(['id', 'user_id']).where('id', '=', params.id).executeTakeFirst();
-        if (!device || device.user_id !== user.id) throw notFound('device');
+        await requireOwnDevice(user.id, params.id);
         await releaseAllowance(ctx, user.id, params.id, { revoke: true });
         return (await listDevices(user.id)).find((d) => d.id === params.id);
       },
@@ -107,8 +111,7 @@ export function deviceRoutes(ctx: ServerContext): AnyRoute[] {
       params: idParams,
       response: deviceSchema,
       handler: async ({ params, user }) => {
-        const device = await db.selectFrom('devices').select(['id', 'user_id']).where('id', '=', params.id).executeTakeFirst();
-        if (!device || device.user_id !== user.id) throw notFound('device');
+        await requireOwnDevice(user.id, params.id);
         await releaseAllowance(ctx, user.id, params.id, { revoke: false });
         return (await listDevices(user.id)).find((d) => d.id === params.id);
       },
