@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { FakeClock } from '../../../src/main/services/core/clock';
 import type { FetchLike } from '../../../src/main/services/sync/api-client';
-import { TestDevice, freshStore, runCli, signIn, signUp, tempDir, type Api, type StoreTarget } from '../server/harness';
+import { TestDevice, freshStore, signInNewAdmin, signUp, tempDir, type Api, type StoreTarget } from '../server/harness';
 import { makeApp, makeAudioFolder, serverProcess, type TestApp } from '../sync/support';
 
 /**
@@ -58,9 +58,7 @@ describe('the artist domain with a real server process', () => {
   beforeAll(async () => {
     store = await freshStore('sqlite');
     server = await serverProcess(store);
-    const adminEmail = `admin-${uuidv7()}@example.org`;
-    await runCli(store, ['add-user', '--email', adminEmail, '--password', 'admin password', '--role', 'admin']);
-    admin = await signIn(server.url, adminEmail, 'admin password');
+    admin = await signInNewAdmin(store, server.url);
     artistId = (await admin.post('/v1/admin/artists', { name: `Publisher ${uuidv7()}` })).body.id;
     net = cuttableFetch();
     // Small chunks so a file takes several; no waiting between retries.

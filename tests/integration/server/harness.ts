@@ -188,6 +188,12 @@ export class TestDevice {
   }
 }
 
+/** A new admin account (made with the server's CLI, as an operator would), signed in. */
+export async function signInNewAdmin(store: StoreTarget, base: string, adminEmail = `admin-${uuidv7()}@example.org`): Promise<Api> {
+  await runCli(store, ['add-user', '--email', adminEmail, '--password', 'admin password', '--role', 'admin']);
+  return signIn(base, adminEmail, 'admin password');
+}
+
 /** An admin signed in, an artist with a release of tracks of the given durations. */
 export async function seedCatalog(
   store: StoreTarget,
@@ -195,8 +201,7 @@ export async function seedCatalog(
   tracks: Array<{ durationMs: number; status?: 'paid' | 'free' }>,
   adminEmail = `admin-${uuidv7()}@example.org`,
 ): Promise<{ admin: Api; artistId: string; releaseId: string; trackIds: string[] }> {
-  await runCli(store, ['add-user', '--email', adminEmail, '--password', 'admin password', '--role', 'admin']);
-  const admin = await signIn(base, adminEmail, 'admin password');
+  const admin = await signInNewAdmin(store, base, adminEmail);
   const artist = await admin.post('/v1/admin/artists', { name: `Artist ${uuidv7()}` });
   const release = await admin.post('/v1/admin/releases', {
     artistId: artist.body.id,

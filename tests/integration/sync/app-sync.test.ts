@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { FakeClock } from '../../../src/main/services/core/clock';
-import { freshStore, runCli, signIn, type Api, type StoreTarget } from '../server/harness';
+import { freshStore, runCli, signIn, type Api, type StoreTarget, signInNewAdmin } from '../server/harness';
 import { expectNothingPending, listen, makeApp, makeAudioFolder, serverProcess, type TestApp } from './support';
 
 /**
@@ -26,9 +26,7 @@ describe('the app syncing with a real server process', () => {
     const imported = await runCli(store, ['import-release', makeAudioFolder([60, 60, 20]), '--artist', 'Sync Artist', '--title', 'Sync Tests']);
     artistId = imported.artistId;
     trackIds = imported.tracks.map((t: { id: string }) => t.id);
-    const adminEmail = `admin-${uuidv7()}@example.org`;
-    await runCli(store, ['add-user', '--email', adminEmail, '--password', 'admin password', '--role', 'admin']);
-    admin = await signIn(server.url, adminEmail, 'admin password');
+    admin = await signInNewAdmin(store, server.url);
     codes = (await admin.post('/v1/admin/voucher-batches', { valueThousandths: 5000, count: 4 })).body.codes;
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { FakeClock } from '../../../src/main/services/core/clock';
-import { freshStore, runCli, signIn, type StoreTarget } from '../server/harness';
+import { freshStore, runCli, signIn, type StoreTarget, signInNewAdmin } from '../server/harness';
 import { expectNothingPending, faultProxy, listen, makeApp, makeAudioFolder, serverProcess, type FaultMode } from './support';
 
 /**
@@ -24,9 +24,7 @@ describe('sync through a faulty network', () => {
     proxy = await faultProxy(server.url);
     const imported = await runCli(store, ['import-release', makeAudioFolder([60]), '--artist', 'Fault Artist']);
     trackId = imported.tracks[0].id;
-    const adminEmail = `admin-${uuidv7()}@example.org`;
-    await runCli(store, ['add-user', '--email', adminEmail, '--password', 'admin password', '--role', 'admin']);
-    const admin = await signIn(server.url, adminEmail, 'admin password');
+    const admin = await signInNewAdmin(store, server.url);
     code = (await admin.post('/v1/admin/voucher-batches', { valueThousandths: 5000, count: 1 })).body.codes[0];
   });
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { FakeClock } from '../../../src/main/services/core/clock';
 import { cumulativeCostThousandths } from '../../../src/shared/pricing';
-import { freshStore, runCli, signIn, type Api, type StoreTarget } from '../server/harness';
+import { freshStore, runCli, signIn, type Api, type StoreTarget, signInNewAdmin } from '../server/harness';
 import { expectNothingPending, listen, makeApp, makeAudioFolder, serverProcess, type TestApp } from './support';
 
 /**
@@ -33,9 +33,7 @@ describe('two devices of one listener, offline in turns', () => {
     store = await freshStore('sqlite');
     server = await serverProcess(store);
     trackIds = (await runCli(store, ['import-release', makeAudioFolder([60, 60, 60]), '--artist', 'Sim Artist'])).tracks.map((t: { id: string }) => t.id);
-    const adminEmail = `admin-${uuidv7()}@example.org`;
-    await runCli(store, ['add-user', '--email', adminEmail, '--password', 'admin password', '--role', 'admin']);
-    admin = await signIn(server.url, adminEmail, 'admin password');
+    admin = await signInNewAdmin(store, server.url);
   });
   afterAll(async () => {
     await server?.stop();

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { FakeClock } from '../../../src/main/services/core/clock';
-import { freshStore, runCli, signIn, type Api, type StoreTarget } from '../server/harness';
+import { freshStore, runCli, signIn, type Api, type StoreTarget, signInNewAdmin } from '../server/harness';
 import { listen, makeApp, makeAudioFolder, serverProcess, type TestApp } from './support';
 
 /**
@@ -27,9 +27,7 @@ describe('an unpublished release in the app', () => {
     const imported = await runCli(store, ['import-release', makeAudioFolder([60, 60]), '--artist', 'Gone Artist', '--title', 'Gone Tests']);
     releaseId = imported.releaseId;
     trackIds = imported.tracks.map((t: { id: string }) => t.id);
-    const adminEmail = `admin-${uuidv7()}@example.org`;
-    await runCli(store, ['add-user', '--email', adminEmail, '--password', 'admin password', '--role', 'admin']);
-    admin = await signIn(server.url, adminEmail, 'admin password');
+    admin = await signInNewAdmin(store, server.url);
     codes = (await admin.post('/v1/admin/voucher-batches', { valueThousandths: 5000, count: 2 })).body.codes;
   });
   afterAll(async () => {
