@@ -8,6 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { generateEd25519KeyPair } from '../../src/node/ed25519';
 import { signPlayReceipt } from '../../src/node/receipt-signing';
 import { seededCoopServer, ServerApi, type CoopServer } from './support/coop-server';
+import { docScreenshot } from './support/screenshots';
 import { openApp, type OpenApp } from './support/web-app';
 
 /**
@@ -183,7 +184,7 @@ test('a listener plays; the artist sees the earnings, exports CSV and a report t
   await page.getByLabel('Group by').selectOption('track');
   await expect(harbourRow).toBeVisible();
   await page.locator('.earnings-view').evaluate((el) => el.scrollTo(0, 0));
-  await page.screenshot({ path: 'docs/screenshots/earnings.png', fullPage: false });
+  await docScreenshot(page, 'earnings.png');
 });
 
 test('unpublish from the release preview keeps the earnings', async () => {

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { docScreenshot } from './support/screenshots';
 import { openApp, type OpenApp } from './support/web-app';
 
 /**
@@ -109,7 +110,7 @@ test('a free preview plays from the media URL without a player session', async (
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  await page.screenshot({ path: 'docs/screenshots/release-preview.png', fullPage: false });
+  await docScreenshot(page, 'release-preview.png');
 
   await page.getByRole('button', { name: 'Stop preview' }).click();
   await expect(audio).toHaveCount(0);

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { docScreenshot } from './support/screenshots';
 import { openApp, type OpenApp } from './support/web-app';
 
 /**
@@ -164,7 +165,7 @@ test('a crate is built by drag and drop and from the context menu; a duplicate i
   await expect(query()).toHaveValue('(key:8A OR key:7A OR key:9A OR key:8B)');
   await expect(page.getByTestId('dj-count')).toHaveText('3 tracks');
   await expectNoSeriousA11yViolations('DJ collection');
-  await page.screenshot({ path: 'docs/screenshots/dj.png' });
+  await docScreenshot(page, 'dj.png');
 });
 
 test('the crate is reordered by dragging a row', async () => {

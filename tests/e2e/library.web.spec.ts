@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
 import { makeAudioFixtures, type AudioFixtures } from './support/audio-fixtures';
+import { docScreenshot } from './support/screenshots';
 import { openApp, type OpenApp } from './support/web-app';
 
 /**
@@ -190,8 +190,7 @@ test('screenshot of the library view with real content', async () => {
   await rowOf('Long Horizon').dblclick();
   await expect.poll(elapsedSeconds, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
   await rowOf('Tidal Glass').click();
-  mkdirSync('docs/screenshots', { recursive: true });
-  await page.screenshot({ path: 'docs/screenshots/library.png' });
+  await docScreenshot(page, 'library.png');
   // Images the host has not got (a cover for a track without one) are not errors of the page.
   expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
 });

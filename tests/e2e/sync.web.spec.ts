@@ -1,10 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { seededCoopServer, ServerApi, type CoopServer } from './support/coop-server';
+import { docScreenshot } from './support/screenshots';
 import { openApp, type OpenApp, type RunningWebHost } from './support/web-app';
 
 /**
@@ -151,8 +151,7 @@ test('wallet: a voucher redeemed in the UI, a 45-second co-op play charged at on
   await expect(page.getByTestId('membership')).toContainText('Not a listener member yet');
   await expect(page.getByRole('progressbar', { name: 'Progress towards listener membership' })).toBeVisible();
   expect(await seriousViolations()).toEqual([]);
-  mkdirSync('docs/screenshots', { recursive: true });
-  await page.screenshot({ path: 'docs/screenshots/wallet.png' });
+  await docScreenshot(page, 'wallet.png');
 });
 
 test('buy the rest of a track and of a release, each after a confirmation stating the exact price', async () => {
