@@ -1,86 +1,23 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState, type MouseEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { djTrackRef, type DjList, type DjTrack, type LocalDjTrack } from '../../../../shared/contract/dj';
+import { djTrackRef, type DjTrack, type LocalDjTrack } from '../../../../shared/contract/dj';
 import type { TrackSortField } from '../../../../shared/contract/library';
 import { useCall, useEvent } from '../../api/queries';
-import { DataGrid, type Column } from '../../components/DataGrid';
+import { DataGrid } from '../../components/DataGrid';
 import { fetchRows, usePagedWindow } from '../../hooks/usePagedWindow';
-import { formatDuration } from '../../lib/format';
 import { currentItem, usePlayer } from '../../player/store';
 import { useNavigation } from '../../store/navigation';
 import { addToList, fromDj, isItemList, trackLabel } from './actions';
 import { CompatibleKeys } from './CompatibleKeys';
-import { ContextMenu, type MenuItem } from './ContextMenu';
 import { useDjView } from './dj-store';
+import { useDjColumns, useNotation, useTrackMenu } from './dj-tracks';
 import { setDragRefs } from './dnd';
 import { ImportDialog } from './ExportDialog';
 import { DjListView } from './DjListView';
 import { queryError, QueryBox } from './QueryBox';
 import { TagEditor } from './TagEditor';
 import './dj.css';
-
-export type Notation = 'camelot' | 'musical';
-
-export function useNotation(): Notation {
-  const settings = useCall('settings.get', {});
-  return settings.data?.keyNotation ?? 'camelot';
-}
-
-export function keyOf(track: DjTrack, notation: Notation): string {
-  return (notation === 'camelot' ? track.camelotKey : track.musicalKey) ?? track.key ?? '';
-}
-
-export function useDjColumns(notation: Notation, sortable: boolean): Column<DjTrack>[] {
-  const { t } = useTranslation();
-  return useMemo(() => {
-    const c = (key: string) => t(`tracks.columns.${key}`);
-    const s = (field: TrackSortField) => (sortable ? field : undefined);
-    return [
-      { id: 'title', label: c('title'), width: 240, sortField: s('title'), render: (r) => <span className="cell-title">{r.title}</span> },
-      { id: 'artist', label: c('artist'), width: 170, sortField: s('artist'), render: (r) => r.artist },
-      { id: 'bpm', label: c('bpm'), width: 76, align: 'end', sortField: s('bpm'), render: (r) => (r.bpm ? Math.round(r.bpm) : '') },
-      { id: 'key', label: c('key'), width: 68, sortField: s('key'), render: (r) => keyOf(r, notation) },
-      { id: 'duration', label: c('duration'), width: 64, align: 'end', sortField: s('durationMs'), render: (r) => formatDuration(r.durationMs) },
-      { id: 'album', label: c('album'), width: 160, sortField: s('album'), render: (r) => r.album },
-      { id: 'genre', label: c('genre'), width: 100, sortField: s('genre'), render: (r) => r.genre },
-      { id: 'year', label: c('year'), width: 56, align: 'end', sortField: s('year'), render: (r) => r.year ?? '' },
-      { id: 'source', label: t('dj.sourceColumn'), width: 80, render: (r) => t(`dj.source.${r.source}`) },
-    ] satisfies Column<DjTrack>[];
-  }, [t, notation, sortable]);
-}
-
-/** Context menu and drag for a set of tracks. */
-export function useTrackMenu(lists: DjList[], tracksOf: (index: number) => Promise<DjTrack[]>, onEditTags: (t: LocalDjTrack) => void) {
-  const { t } = useTranslation();
-  const [menu, setMenu] = useState<{ x: number; y: number; tracks: DjTrack[] } | null>(null);
-  const open = (index: number, event: MouseEvent) => {
-    event.preventDefault();
-    const at = { x: event.clientX, y: event.clientY };
-    void tracksOf(index).then((tracks) => tracks.length > 0 && setMenu({ ...at, tracks }));
-  };
-  const items = (tracks: DjTrack[]): MenuItem[] => {
-    const player = usePlayer.getState();
-    const out: MenuItem[] = [
-      { label: t('tracks.play'), onSelect: () => player.playTracks(tracks.map(fromDj)) },
-      { label: t('tracks.addToQueue'), onSelect: () => player.addToQueue(tracks.map(fromDj)) },
-    ];
-    for (const list of lists.filter(isItemList)) {
-      out.push({ label: t('dj.addTo', { name: list.name }), onSelect: () => void addToList(list, tracks.map(djTrackRef)) });
-    }
-    const only = tracks.length === 1 ? tracks[0]! : null;
-    out.push({
-      label: t('dj.tags.edit'),
-      disabled: !only || only.source !== 'local',
-      onSelect: () => only?.source === 'local' && onEditTags(only),
-    });
-    return out;
-  };
-  const element = menu && (
-    <ContextMenu x={menu.x} y={menu.y} label={t('dj.menuLabel', { count: menu.tracks.length })} items={items(menu.tracks)} onClose={() => setMenu(null)} />
-  );
-  return { open, element };
-}
 
 /** The DJ views: the whole collection (no list chosen) or one list. */
 export function DjView() {
@@ -136,7 +73,11 @@ function DjCollection() {
         <span aria-live="polite">{t('tracks.selected', { count: selected.length })}</span>
         <label className="inline-field">
           <span>{t('dj.addToLabel')}</span>
-          <select value={targetList ? String(targetList.id) : ''} onChange={(e) => setTarget(e.target.value)} disabled={itemLists.length === 0}>
+          <select
+            value={targetList ? String(targetList.id) : ''}
+            onChange={(e) => setTarget(e.target.value)}
+            disabled={itemLists.length === 0}
+          >
             {itemLists.map((l) => (
               <option key={l.id} value={l.id}>
                 {l.name}
@@ -147,7 +88,9 @@ function DjCollection() {
         <button
           type="button"
           disabled={selected.length === 0 || !targetList}
-          onClick={() => targetList && void rowsAt(selected).then((rows) => addToList(targetList, rows.map(djTrackRef)))}
+          onClick={() =>
+            targetList && void rowsAt(selected).then((rows) => addToList(targetList, rows.map(djTrackRef)))
+          }
         >
           {t('dj.add')}
         </button>
@@ -160,7 +103,11 @@ function DjCollection() {
         </button>
       </div>
       {notice && (
-        <p role={notice.kind === 'error' ? 'alert' : 'status'} className={`dj-notice ${notice.kind}`} data-testid="dj-notice">
+        <p
+          role={notice.kind === 'error' ? 'alert' : 'status'}
+          className={`dj-notice ${notice.kind}`}
+          data-testid="dj-notice"
+        >
           {notice.text}{' '}
           <button type="button" className="link" onClick={() => setNotice(null)}>
             {t('dj.dismiss')}
@@ -171,35 +118,45 @@ function DjCollection() {
         className="dj-grid-wrap"
         onContextMenu={(e) => {
           // The keyboard's context-menu key lands on the grid itself: open the menu for the selection.
-          if ((e.target as HTMLElement).getAttribute('role') === 'grid' && selected.length > 0) menu.open(selected[0]!, e);
+          if ((e.target as HTMLElement).getAttribute('role') === 'grid' && selected.length > 0)
+            menu.open(selected[0]!, e);
         }}
       >
-      <DataGrid
-        key={validQuery}
-        label={t('dj.gridLabel')}
-        columns={columns}
-        total={paged.total}
-        rowAt={paged.rowAt}
-        widthsKey="dj"
-        sort={{ field: sort, direction }}
-        onSort={(field) => sortBy(field as TrackSortField)}
-        onActivate={(index) => void rowsAt([index]).then((rows) => usePlayer.getState().playTracks(rows.map(fromDj)))}
-        onRangeChange={setRange}
-        onSelectionChange={setSelected}
-        isCurrent={(row) => !!currentTrack && currentTrack.source === row.source && currentTrack.id === String(row.id)}
-        emptyText={validQuery ? t('dj.noMatch') : t('tracks.none')}
-        testId="dj-table"
-        onRowDragStart={(index, event) => {
-          const indices = selected.includes(index) ? selected : [index];
-          const rows = indices.map((i) => paged.rowAt(i)).filter((r): r is DjTrack => !!r);
-          setDragRefs(event, rows.map(djTrackRef), rows.map(trackLabel).join('\n'));
-        }}
-        onRowContextMenu={menu.open}
-      />
+        <DataGrid
+          key={validQuery}
+          label={t('dj.gridLabel')}
+          columns={columns}
+          total={paged.total}
+          rowAt={paged.rowAt}
+          widthsKey="dj"
+          sort={{ field: sort, direction }}
+          onSort={(field) => sortBy(field as TrackSortField)}
+          onActivate={(index) =>
+            void rowsAt([index]).then((rows) => usePlayer.getState().playTracks(rows.map(fromDj)))
+          }
+          onRangeChange={setRange}
+          onSelectionChange={setSelected}
+          isCurrent={(row) =>
+            !!currentTrack && currentTrack.source === row.source && currentTrack.id === String(row.id)
+          }
+          emptyText={validQuery ? t('dj.noMatch') : t('tracks.none')}
+          testId="dj-table"
+          onRowDragStart={(index, event) => {
+            const indices = selected.includes(index) ? selected : [index];
+            const rows = indices.map((i) => paged.rowAt(i)).filter((r): r is DjTrack => !!r);
+            setDragRefs(event, rows.map(djTrackRef), rows.map(trackLabel).join('\n'));
+          }}
+          onRowContextMenu={menu.open}
+        />
       </div>
       {menu.element}
       {editing && <TagEditor track={editing} onClose={() => setEditing(null)} />}
-      {importing && <ImportDialog onClose={() => setImporting(false)} onImported={() => void client.invalidateQueries({ queryKey: ['dj.lists'] })} />}
+      {importing && (
+        <ImportDialog
+          onClose={() => setImporting(false)}
+          onImported={() => void client.invalidateQueries({ queryKey: ['dj.lists'] })}
+        />
+      )}
     </section>
   );
 }
