@@ -6,8 +6,9 @@ import pg from 'pg';
 import type { Database } from './schema';
 import { migrateToLatest } from './migrations';
 import { startCheckpointer } from './sqlite-checkpointer';
+import type { StoreKind } from './store-kind';
 
-export type StoreKind = 'sqlite' | 'postgres';
+export type { StoreKind } from './store-kind';
 
 export interface Store {
   db: Kysely<Database>;

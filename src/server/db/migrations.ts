@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import type { StoreKind } from './connect';
+import type { StoreKind } from './store-kind';
 
 /**
  * Versioned migrations for both stores, applied in id order on start by
