@@ -130,7 +130,7 @@ export const libraryFolderSchema = z.object({
 export type LibraryFolder = z.infer<typeof libraryFolderSchema>;
 
 export const problemReasonSchema = z.enum([
-  'empty', 'not_audio', 'corrupt', 'unreadable', 'symlink_loop', 'broken_link', 'path_too_long', 'timeout', 'crashed',
+  'empty', 'not_audio', 'corrupt', 'truncated', 'unreadable', 'symlink_loop', 'broken_link', 'path_too_long', 'timeout', 'crashed',
   'unavailable',
 ]);
 

@@ -121,6 +121,7 @@ export const en = {
       empty: 'Empty file',
       not_audio: 'Not an audio file',
       corrupt: 'Corrupt or unreadable audio',
+      truncated: 'Cut short',
       unreadable: 'No permission to read',
       symlink_loop: 'Link loop',
       broken_link: 'Broken link',
@@ -179,8 +180,16 @@ export const en = {
     },
     nextPrice: 'Next play: {{price}}',
     previewOnly: 'Preview only',
-    /** The header shows what this device may spend now (the wallet view shows the account balance too). */
-    balance: 'Spendable',
+    /** The header shows the account balance, and the part of it this device may spend offline. */
+    balance: 'Balance',
+    badge: {
+      label: 'Balance: {{balance}} credits',
+      offline: '{{spendable}} usable offline',
+      balanceTip: 'Your co-op balance is {{balance}} credits.',
+      offlineTip: 'This device holds {{spendable}} of it for plays while offline; the rest stays on your account, for plays once synced and for purchases.',
+      allTip: 'All of it can be spent on this device.',
+      lowTip: 'It is low: once it runs out, co-op tracks play as 45-second previews.',
+    },
     balanceValue: '{{credits}} credits',
     lowBalance: 'Low balance',
     previewTitle: 'Preview ended',
@@ -279,6 +288,7 @@ export const en = {
   sync: {
     states: { signed_out: 'Not signed in', syncing: 'Syncing…', online: 'Online', offline: 'Offline', error: 'Sync error' },
     lastSync: 'synced {{when}}',
+    justNow: 'just now',
     never: 'never synced',
     lastError: 'last error: {{message}}',
     pending_one: '{{count}} play to sync',

@@ -6,6 +6,7 @@ import { hasEmbeddedArt } from './embedded-art';
 import { parseTokenizerFast } from './fast-parse';
 import { readBpm, readMusicalKey, type NativeTags } from './musical-tags';
 import { oggDurationFromFile } from './ogg-duration';
+import { cutShortMp4, describeCut, findCut } from './truncation';
 
 /** What one audio file says about itself. Empty strings mean "not tagged". */
 export interface AudioFileInfo {
@@ -45,6 +46,7 @@ export type ProblemReason =
   | 'empty'
   | 'not_audio'
   | 'corrupt'
+  | 'truncated'
   | 'unreadable'
   | 'symlink_loop'
   | 'broken_link'
@@ -101,11 +103,14 @@ async function readOpenFile(file: CachedFile, path: string): Promise<AudioFileIn
   } catch (error) {
     throw classifyFsError(error);
   }
-  const artFromStructure = ART_FROM_STRUCTURE.has(extname(path).slice(1).toLowerCase());
+  const ext = extname(path).slice(1).toLowerCase();
+  const artFromStructure = ART_FROM_STRUCTURE.has(ext);
   let meta: IAudioMetadata;
   try {
     meta = await parseTokenizerFast(new CachedFileTokenizer(file, path), { duration: false, skipCovers: artFromStructure });
   } catch (error) {
+    const cut = error instanceof Error ? cutShortMp4(error.message, size) : null;
+    if (cut) throw new FileProblem('truncated', describeCut(cut, 0));
     throw classifyParseError(error);
   }
   const { format, common } = meta;
@@ -119,6 +124,8 @@ async function readOpenFile(file: CachedFile, path: string): Promise<AudioFileIn
     // Last resort for streams without any length header: size over bitrate.
     durationMs = Math.round(((size * 8) / format.bitrate) * 1000);
   }
+  const cut = findCut(file, ext, { container: format.container ?? '', codec: format.codec ?? '', durationMs, bitrate: format.bitrate ?? null });
+  if (cut) throw new FileProblem('truncated', describeCut(cut, durationMs));
   if (durationMs <= 0) {
     throw new FileProblem('corrupt', 'The file has audio headers but no playable audio (truncated?).');
   }
