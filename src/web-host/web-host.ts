@@ -9,7 +9,12 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { fileResponse } from '../node/file-range';
 import { remoteRangeResponse } from '../node/remote-range';
 import { isRemoteMedia } from '../main/services/media/media-router';
-import { createAppServices, type AppServices, type AppServicesOptions, type HostAdapter } from '../main/services/app-services';
+import {
+  createAppServices,
+  type AppServices,
+  type AppServicesOptions,
+  type HostAdapter,
+} from '../main/services/app-services';
 import { systemClock, type Clock } from '../main/services/core/clock';
 import type { Logger } from '../main/services/core/logger';
 import { clientMessageSchema, MAX_MESSAGE_BYTES, type ServerMessage } from './protocol';
@@ -67,6 +72,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     settingsBackend,
     host,
     appVersion: options.appVersion,
+    // Loaded only when needed: the server's store is not part of a start-up that uses a remote server.
+    startBundledServer: async (dir) => (await import('../server/bundled')).startBundledServer(dir),
     sync: options.sync,
   });
 
@@ -84,24 +91,27 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   });
 
-  app.get<{ Params: { '*': string }; Querystring: { token?: string } }>('/media/*', async (request, reply) => {
-    if (!tokenMatches(request.query.token)) return reply.code(403).send('Forbidden');
-    const media = await services.media.resolveSource(request.params['*']);
-    if (!media) return reply.code(404).send('Not found');
-    if (isRemoteMedia(media)) {
-      // The token is added upstream here; the browser leaving (seek, close) aborts the upstream request.
-      const left = new AbortController();
-      reply.raw.once('close', () => {
-        if (!reply.raw.writableFinished) left.abort();
-      });
-      const remote = await remoteRangeResponse(media, request.headers.range, { signal: left.signal });
-      reply.code(remote.status).headers(remote.headers);
-      return reply.send(remote.body ? Readable.fromWeb(remote.body as NodeReadableStream<Uint8Array>) : '');
-    }
-    const answer = await fileResponse(media.file, media.contentType, request.headers.range);
-    reply.code(answer.status).headers(answer.headers);
-    return reply.send(answer.body ?? '');
-  });
+  app.get<{ Params: { '*': string }; Querystring: { token?: string } }>(
+    '/media/*',
+    async (request, reply) => {
+      if (!tokenMatches(request.query.token)) return reply.code(403).send('Forbidden');
+      const media = await services.media.resolveSource(request.params['*']);
+      if (!media) return reply.code(404).send('Not found');
+      if (isRemoteMedia(media)) {
+        // The token is added upstream here; the browser leaving (seek, close) aborts the upstream request.
+        const left = new AbortController();
+        reply.raw.once('close', () => {
+          if (!reply.raw.writableFinished) left.abort();
+        });
+        const remote = await remoteRangeResponse(media, request.headers.range, { signal: left.signal });
+        reply.code(remote.status).headers(remote.headers);
+        return reply.send(remote.body ? Readable.fromWeb(remote.body as NodeReadableStream<Uint8Array>) : '');
+      }
+      const answer = await fileResponse(media.file, media.contentType, request.headers.range);
+      reply.code(answer.status).headers(answer.headers);
+      return reply.send(answer.body ?? '');
+    },
+  );
 
   if (existsSync(options.rendererDir)) {
     await app.register(fastifyStatic, { root: options.rendererDir, index: 'index.html' });
@@ -111,8 +121,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     );
   }
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+  });
+  // Without listeners these 'error' events would be thrown and end the process.
+  sockets.on('error', (error) => options.logger.warn(`web host: WebSocket server error: ${error.message}`));
   app.server.on('upgrade', (request, socket, head) => {
+    // A connection reset during the handshake concerns that connection only.
+    socket.on('error', () => socket.destroy());
     const url = new URL(request.url ?? '/', origin);
     const allowed =
       url.pathname === '/rpc' &&
@@ -153,6 +171,16 @@ function serveRenderer(ws: WebSocket, services: AppServices): void {
   };
   const unsubscribe = services.events.subscribe((event, payload) => send({ event, payload }));
   ws.on('close', unsubscribe);
+  // A frame that breaks the protocol (too big, not UTF-8, RSV bits, unmasked,
+  // reserved opcode, impossible length) makes ws close this socket with the
+  // code RFC 6455 gives (1009, 1007, 1002) and then emit 'error'. Unheard,
+  // that error would be thrown and end the host with all its services; it
+  // concerns this page's socket only.
+  ws.on('error', (error) => {
+    services.logger.warn(
+      `web host: closed a renderer socket that broke the WebSocket protocol: ${error.message}`,
+    );
+  });
   ws.on('message', async (data, isBinary) => {
     let raw: unknown;
     try {
@@ -165,7 +193,16 @@ function serveRenderer(ws: WebSocket, services: AppServices): void {
       services.logger.warn('web host: dropped a malformed message');
       return;
     }
-    const result = await services.dispatch(message.data.call, message.data.input);
-    send({ id: message.data.id, result });
+    try {
+      const result = await services.dispatch(message.data.call, message.data.input);
+      send({ id: message.data.id, result });
+    } catch (error) {
+      // The dispatcher answers every failure as an envelope; this is a bug, logged, not a crash.
+      services.logger.error(`web host: call ${message.data.call} threw: ${(error as Error).message}`);
+      send({
+        id: message.data.id,
+        result: { ok: false, error: { code: 'internal', message: 'the call failed' } },
+      });
+    }
   });
 }
