@@ -4,6 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import { resolveConfig, systemClock, type ConfigOverrides, type ServerClock } from './config';
 import { openStore, type Store, type StoreOptions } from './db/connect';
 import { errorHandler } from './http/errors';
+import { registerInputGuard } from './http/input-guard';
 import { databaseRateLimitStore } from './http/rate-limit-store';
 import { registerRoutes, route, type AnyRoute } from './http/route';
 import { accountRoutes } from './accounts/routes';
@@ -68,6 +69,10 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
   // Upload chunks reach their handler as the raw stream: written to disk as
   // they arrive, never buffered whole (the handler enforces the chunk limit).
   app.addContentTypeParser(OFFSET_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
+  // No NUL or lone surrogate reaches a handler (PostgreSQL cannot store them);
+  // receipts are checked one by one by the settlement, so one bad receipt
+  // is rejected alone.
+  registerInputGuard(app, { perItemArrays: { '/v1/receipts': ['receipts'] } });
   const routes: AnyRoute[] = [
     ...accountRoutes(ctx),
     ...deviceRoutes(ctx),

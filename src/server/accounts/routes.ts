@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ApiError } from '../http/errors';
 import { route, type AnyRoute } from '../http/route';
-import { verifyPassword } from './passwords';
+import { beginSignInAttempt, signInSucceeded } from './lockout';
+import { verifySignIn } from './passwords';
 import { createSession, endSession } from './sessions';
 import { artistsOf, createUser, findUserByEmail } from './users';
 import type { ServerContext } from '../context';
@@ -47,12 +48,19 @@ export function accountRoutes(ctx: ServerContext): AnyRoute[] {
       rateLimit,
       body: credentialsSchema.extend({ password: z.string().min(1).max(200) }),
       response: sessionSchema,
-      handler: async ({ body }) => {
+      handler: async ({ body, reply }) => {
+        // Per account (known or not), whatever address the guesses come from.
+        const attempt = await beginSignInAttempt(ctx, body.email);
+        if (!attempt.allowed) {
+          void reply.header('Retry-After', String(Math.ceil(attempt.retryAfterMs / 1000)));
+          throw new ApiError(429, 'account_locked', 'too many failed sign-ins for this account; try again after Retry-After seconds');
+        }
         const user = await findUserByEmail(ctx, body.email);
-        // Same answer for unknown email and wrong password: no account probing.
-        if (!user || !(await verifyPassword(user.password_hash, body.password))) {
+        // Same answer and the same argon2 work for an unknown email and a wrong password: no account probing.
+        if (!(await verifySignIn(user?.password_hash, body.password, ctx.config)) || !user) {
           throw new ApiError(401, 'bad_credentials', 'wrong email or password');
         }
+        await signInSucceeded(ctx, body.email);
         const session = await createSession(ctx, user.id);
         return { ...session, user: { id: user.id, email: user.email, role: user.role, artists: await artistsOf(ctx, user.id) } };
       },

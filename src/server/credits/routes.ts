@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { notFound } from '../http/errors';
 import { route, type AnyRoute } from '../http/route';
-import { createVoucherBatch, grantCredits, redeemVoucher } from './top-up';
+import { createVoucherBatch, grantCredits, grantCreditsOnce, redeemVoucher } from './top-up';
 import type { ServerContext } from '../context';
 
 const thousandths = z.number().int().min(1).max(1_000_000_000).describe('thousandths of a credit');
@@ -14,13 +14,25 @@ export function creditRoutes(ctx: ServerContext): AnyRoute[] {
       summary: "Grant credits to a listener's wallet",
       tag: 'admin',
       access: 'admin',
-      body: z.object({ userId: z.string().min(1).max(128), amountThousandths: thousandths, note: z.string().max(500).optional() }),
-      response: z.object({ transferId: z.string(), balanceThousandths: z.number().int() }),
+      body: z.object({
+        userId: z.string().min(1).max(128),
+        amountThousandths: thousandths,
+        note: z.string().max(500).optional(),
+        idempotencyKey: z
+          .string()
+          .regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8–128 characters of A–Z, a–z, 0–9, . _ : or -')
+          .optional()
+          .describe('client-chosen, e.g. a UUID: a resend with the same key answers the first grant and credits nothing; the same key with another user, amount or note is a 409. Send one: without it a retried request grants twice'),
+      }),
+      response: z.object({ transferId: z.string(), balanceThousandths: z.number().int(), duplicate: z.boolean().describe('made by an earlier request with this idempotency key; this is its answer') }),
       successStatus: 201,
       handler: async ({ body }) => {
         const user = await ctx.store.db.selectFrom('users').select('id').where('id', '=', body.userId).executeTakeFirst();
         if (!user) throw notFound('user');
-        return grantCredits(ctx, body.userId, body.amountThousandths, body.note ?? null);
+        const note = body.note ?? null;
+        return body.idempotencyKey
+          ? grantCreditsOnce(ctx, body.idempotencyKey, body.userId, body.amountThousandths, note)
+          : grantCredits(ctx, body.userId, body.amountThousandths, note);
       },
     }),
     route({

@@ -233,6 +233,21 @@ export function migrationsFor(kind: StoreKind): Record<string, Migration> {
         for (const statement of settlementSeqBackfill(kind)) await sql.raw(statement).execute(db);
       },
     },
+    // Server hardening: failed sign-ins per account (exponential back-off shared by
+    // every instance, accounts/lockout.ts) and idempotency keys of admin grants.
+    '0009_signin_lockout_grant_keys': fromStatements([
+      `CREATE TABLE sign_in_failures (
+        account_key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL CHECK (failures >= 0),
+        locked_until BIGINT NOT NULL,
+        last_failure_at BIGINT NOT NULL)`,
+      `CREATE TABLE grant_requests (
+        idempotency_key TEXT PRIMARY KEY,
+        content_hash TEXT NOT NULL,
+        transfer_id TEXT NOT NULL REFERENCES transfers(id),
+        balance_after BIGINT NOT NULL,
+        created_at BIGINT NOT NULL)`,
+    ]),
   };
 }
 

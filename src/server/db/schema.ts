@@ -26,6 +26,28 @@ export interface Database {
   server_secrets: ServerSecretsTable;
   uploads: UploadsTable;
   rate_limits: RateLimitsTable;
+  sign_in_failures: SignInFailuresTable;
+  grant_requests: GrantRequestsTable;
+}
+
+/** Failed sign-ins per account (`accounts/lockout.ts`); keyed by the SHA-256 of the normalised e-mail, known or not. */
+export interface SignInFailuresTable {
+  account_key: string;
+  failures: number;
+  /** Epoch ms before which a sign-in of this account is answered 429 (0: not locked). */
+  locked_until: number;
+  last_failure_at: number;
+}
+
+/** Idempotency keys of `POST /v1/admin/grants`: a resend answers the first result. */
+export interface GrantRequestsTable {
+  idempotency_key: string;
+  /** SHA-256 of the request's content (user, amount, note): the same key with other content is a conflict. */
+  content_hash: string;
+  transfer_id: string;
+  /** The wallet balance the first answer gave. */
+  balance_after: number;
+  created_at: number;
 }
 
 /** Fixed-window counters of the sign-in / sign-up rate limits (`http/rate-limit-store.ts`). */

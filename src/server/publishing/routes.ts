@@ -194,7 +194,7 @@ export function publishingRoutes(ctx: ServerContext): AnyRoute[] {
       params: releaseParams,
       body: z.object({
         fileName: z.string().trim().min(1).max(300),
-        size: z.number().int().min(1).describe('bytes'),
+        size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe('bytes'),
         sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
         title: z.string().trim().min(1).max(300).optional().describe('default: the file\'s title tag, else its name'),
         trackNumber: z.number().int().min(1).max(10_000).optional().describe("default: the file's track number tag"),

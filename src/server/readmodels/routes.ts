@@ -61,7 +61,7 @@ export function readModelRoutes(ctx: ServerContext): AnyRoute[] {
       summary: "The signed-in listener's ledger entries, newest first",
       tag: 'listener',
       access: 'user',
-      query: z.object({ before: z.coerce.number().int().min(1).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      query: z.object({ before: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
       response: z.object({
         entries: z.array(z.object({ id: z.number().int(), transferId: z.string(), kind: z.string(), receiptId: z.string().nullable(), trackId: z.string().nullable(), amountThousandths: z.number().int(), createdAt: z.number().int() })),
         nextBefore: z.number().int().nullable(),
@@ -126,8 +126,8 @@ export function readModelRoutes(ctx: ServerContext): AnyRoute[] {
       params: z.object({ id: coopTrackIdSchema }),
       query: z.object({
         groupBy: z.enum(['track', 'day', 'month', 'year']).default('track'),
-        from: z.coerce.number().int().min(0).optional().describe('epoch ms, inclusive'),
-        to: z.coerce.number().int().min(0).optional().describe('epoch ms, exclusive'),
+        from: z.coerce.number().int().min(0).max(8.64e15).optional().describe('epoch ms, inclusive'),
+        to: z.coerce.number().int().min(0).max(8.64e15).optional().describe('epoch ms, exclusive'),
         format: z.enum(['json', 'csv']).default('json'),
       }),
       response: z.object({ artistId: z.string(), groupBy: z.string(), rows: z.array(earningsRowSchema) }),

@@ -6,7 +6,9 @@ import { ApiError } from '../http/errors';
  * `p`: the listener's wallet version up to which play counts were sent;
  * `cv`/`ci`: the catalog (version, track id) up to which tracks were sent.
  */
-const cursorSchema = z.object({ p: z.number().int().min(0), cv: z.number().int().min(0), ci: z.string().max(128) });
+const counter = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+// ci is a track id (or '' at the start): the same characters, so no NUL or other text PostgreSQL refuses reaches a query.
+const cursorSchema = z.object({ p: counter, cv: counter, ci: z.string().regex(/^[A-Za-z0-9_-]{0,128}$/) });
 export type SyncCursor = z.infer<typeof cursorSchema>;
 export const START_CURSOR: SyncCursor = { p: 0, cv: 0, ci: '' };
 
