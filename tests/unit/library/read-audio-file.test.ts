@@ -76,7 +76,7 @@ describe('readAudioFile', () => {
     const text = join(fx.dir, 'text.flac');
     writeFileSync(text, 'this is not audio at all, just some words in a file'.repeat(20));
     await expect(readAudioFile(text)).rejects.toMatchObject({ reason: expect.stringMatching(/not_audio|corrupt/) });
-    await expect(readAudioFile(join(fx.dir, 'nope.mp3'))).rejects.toMatchObject({ reason: 'broken_link' });
+    await expect(readAudioFile(join(fx.dir, 'nope.mp3'))).rejects.toMatchObject({ reason: 'vanished' });
   });
 });
 

@@ -18,7 +18,7 @@ describe('ScanWorkerPool', () => {
       const results = await Promise.all([pool.read(fx.files.flac), pool.read(fx.files.opus), pool.read(join(fx.dir, 'none.mp3'))]);
       expect(results[0]).toMatchObject({ ok: true, info: { codec: 'FLAC' } });
       expect(results[1]).toMatchObject({ ok: true, info: { codec: 'Opus', durationMs: 3500 } });
-      expect(results[2]).toMatchObject({ ok: false, reason: 'broken_link' });
+      expect(results[2]).toMatchObject({ ok: false, reason: 'vanished' });
     } finally {
       await pool.close();
     }

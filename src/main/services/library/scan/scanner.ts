@@ -99,6 +99,8 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
     // Tracks whose file is gone: candidates for a move, else missing at the end (filled once listed).
     const vanished = new Map<string, KnownTrack[]>();
     const rootName = basename(folder.path);
+    /** Files listed but gone when read: a folder moved away mid-scan, or files deleted. */
+    const gone: { path: string; id: number | null }[] = [];
     const batch: (() => void)[] = [];
     const flush = () => {
       if (batch.length === 0) return;
@@ -109,6 +111,11 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
     const handle = (file: FoundFile, result: ReadResult) => {
       const writeNow = clock.nowMs();
       const existing = known.get(file.path);
+      if (!result.ok && result.reason === 'vanished') {
+        // Moved or deleted since it was listed: no problem row; a known track waits for the end of the folder.
+        gone.push({ path: file.path, id: existing?.id ?? null });
+        return;
+      }
       if (!result.ok) {
         summary.failed++;
         const { size, mtimeMs } = file.size < 0 ? statOrNull(openablePath(file, options.aliasDir)) : file;
@@ -221,8 +228,22 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
     if (signal?.aborted) break;
 
     progress('finishing', true);
+    if (gone.length > 0 && !(await folderIsReachable(folder.path, new Map()))) {
+      // The whole folder went away mid-scan (unmounted, moved): as if it had been unreachable from the start.
+      writer.transaction(() => {
+        const endNow = clock.nowMs();
+        writer.setFolderTracksStatus(folder.id, 'ok', 'unavailable', endNow);
+        writer.setFolderAvailable(folder.id, false, null);
+      });
+      summary.unavailableFolders.push(folder.path);
+      continue;
+    }
     writer.transaction(() => {
       const endNow = clock.nowMs();
+      for (const file of gone) {
+        if (file.id !== null && writer.setStatus(file.id, 'missing', endNow)) summary.missing++;
+        writer.clearProblem(file.path);
+      }
       for (const tracks of vanished.values()) {
         for (const track of tracks) if (writer.setStatus(track.id, 'missing', endNow)) summary.missing++;
       }

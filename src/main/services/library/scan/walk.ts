@@ -79,7 +79,9 @@ export async function walkFolder(
     try {
       entries = readdirSync(dir, { encoding: 'buffer', withFileTypes: true }).sort((a, b) => Buffer.compare(a.name, b.name));
     } catch (error) {
-      problems.push({ ...filePathFromBytes(dir), ...problemOf(error) });
+      const problem = problemOf(error);
+      // A folder moved away mid-walk is not a problem: its tracks go missing (or, for the root, unavailable).
+      if (problem.reason !== 'vanished') problems.push({ ...filePathFromBytes(dir), ...problem });
       continue;
     }
     const subdirs: Buffer[] = [];
@@ -106,11 +108,19 @@ export async function walkFolder(
             }
           }
           let stats: Stats;
+          let isLink = false;
           try {
             const link = lstatSync(full);
-            stats = link.isSymbolicLink() ? statSync(full) : link;
+            isLink = link.isSymbolicLink();
+            stats = isLink ? statSync(full) : link;
           } catch (error) {
-            const problem = problemOf(error);
+            const found = problemOf(error);
+            // Gone since its folder was read: not a problem. A link whose target does not exist is a broken link.
+            if (found.reason === 'vanished' && !isLink) return;
+            const problem =
+              found.reason === 'vanished'
+                ? { reason: 'broken_link' as const, detail: 'The link points to a file that does not exist.' }
+                : found;
             // A broken link to a non-audio file is not our business; a link loop always is.
             if (audio || problem.reason === 'symlink_loop' || problem.reason === 'path_too_long') {
               problems.push({ ...filePathFromBytes(full), ...problem });

@@ -53,7 +53,9 @@ export type ProblemReason =
   | 'path_too_long'
   | 'timeout'
   | 'crashed'
-  | 'unavailable';
+  | 'unavailable'
+  /** The file was listed but is gone when read (moved or deleted mid-scan): never stored as a problem. */
+  | 'vanished';
 
 export class FileProblem extends Error {
   constructor(
@@ -217,7 +219,8 @@ export function classifyFsError(error: unknown): FileProblem {
     case 'ELOOP':
       return new FileProblem('symlink_loop', 'A symbolic link points back to itself.');
     case 'ENOENT':
-      return new FileProblem('broken_link', 'The file (or the target of its link) does not exist.');
+      // Only a link can be broken (the walk tells those apart with lstat): a plain file was moved or deleted.
+      return new FileProblem('vanished', 'The file is no longer there.');
     case 'ENAMETOOLONG':
       return new FileProblem('path_too_long', 'The path is longer than the system allows.');
     case 'EISDIR':
