@@ -31,7 +31,13 @@ export interface InProcessServer {
   call<T = any>(
     method: string,
     url: string,
-    options?: { body?: unknown; token?: string; headers?: Record<string, string>; rawBody?: string },
+    options?: {
+      body?: unknown;
+      token?: string;
+      headers?: Record<string, string>;
+      rawBody?: string;
+      remoteAddress?: string;
+    },
   ): Promise<Answer<T>>;
   /** A new account of this role, signed in: its token and id. */
   account(
@@ -41,12 +47,18 @@ export interface InProcessServer {
   close(): Promise<void>;
 }
 
+/**
+ * A server on a fresh store, or (`sameStoreAs`) a second instance on another
+ * server's store, as two instances behind a load balancer; closing the
+ * second leaves the store to the first.
+ */
 export async function inProcessServer(
   kind: 'sqlite' | 'postgres',
   config: ConfigOverrides = {},
   clock = new TestClock(),
+  sameStoreAs?: InProcessServer,
 ): Promise<InProcessServer> {
-  const store = await freshStore(kind);
+  const store = sameStoreAs?.store ?? (await freshStore(kind));
   const built = await buildServer({
     dataDir: store.dataDir,
     databaseUrl: store.databaseUrl,
@@ -63,7 +75,13 @@ export async function inProcessServer(
     if (options.body !== undefined) payload = JSON.stringify(options.body);
     if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
       headers['content-type'] = 'application/json';
-    const response = await built.app.inject({ method: method as 'GET', url, headers, payload });
+    const response = await built.app.inject({
+      method: method as 'GET',
+      url,
+      headers,
+      payload,
+      remoteAddress: options.remoteAddress,
+    });
     let body: unknown = response.body;
     if (String(response.headers['content-type'] ?? '').includes('json') && response.body)
       body = JSON.parse(response.body);
@@ -83,7 +101,7 @@ export async function inProcessServer(
     },
     async close() {
       await built.close();
-      await store.cleanup();
+      if (!sameStoreAs) await store.cleanup();
     },
   };
 }
