@@ -1,0 +1,138 @@
+import canonicalize from 'canonicalize';
+import { leafHash, utf8Bytes, type Hash } from './hash';
+
+/** A leaf of the transparency log (docs/transparency-log.md §1). Every member is always present. */
+export interface LogLeaf {
+  v: 1;
+  kind: LeafKind;
+  /** 64 hex: the event's hash (§1.3). */
+  event: string;
+  /** "L-" + 22 base64url characters (§1.4). */
+  listener: string;
+  seq: number | null;
+  time: number;
+  track: string | null;
+  artist: string | null;
+  outcome: 'paid' | 'free' | 'unpaid' | null;
+  freeReason: 'short' | 'owned' | 'free_track' | 'own_track' | null;
+  playIndex: number | null;
+  /** Thousandths charged. */
+  price: number;
+  /** Ten-thousandths. */
+  artistShare: number;
+  coopShare: number;
+  /** Thousandths credited (grants, vouchers). */
+  credit: number;
+  corrects: number | null;
+}
+
+export const LEAF_KINDS = ['play', 'purchase', 'grant', 'voucher', 'correction'] as const;
+export type LeafKind = (typeof LEAF_KINDS)[number];
+
+const MEMBERS = [
+  'v',
+  'kind',
+  'event',
+  'listener',
+  'seq',
+  'time',
+  'track',
+  'artist',
+  'outcome',
+  'freeReason',
+  'playIndex',
+  'price',
+  'artistShare',
+  'coopShare',
+  'credit',
+  'corrects',
+] as const;
+const OUTCOMES = ['paid', 'free', 'unpaid'];
+const FREE_REASONS = ['short', 'owned', 'free_track', 'own_track'];
+
+const isInt = (v: unknown, min = 0): v is number =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+const isIntOrNull = (v: unknown, min = 0) => v === null || isInt(v, min);
+const isStrOrNull = (v: unknown) => v === null || (typeof v === 'string' && v.length > 0 && v.length <= 200);
+
+/** The problems of a would-be leaf; empty when it is one. Checks the shape and the money rules that hold on every leaf. */
+export function leafProblems(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return ['a leaf is a JSON object'];
+  const o = value as Record<string, unknown>;
+  const problems: string[] = [];
+  const extra = Object.keys(o).filter((k) => !(MEMBERS as readonly string[]).includes(k));
+  if (extra.length) problems.push(`unknown members: ${extra.join(', ')}`);
+  for (const m of MEMBERS) if (!(m in o)) problems.push(`missing member ${m}`);
+  if (problems.length) return problems;
+  if (o.v !== 1) problems.push('v must be 1');
+  if (!(LEAF_KINDS as readonly string[]).includes(o.kind as string))
+    problems.push('kind is not a known kind');
+  if (typeof o.event !== 'string' || !/^[0-9a-f]{64}$/.test(o.event))
+    problems.push('event must be 64 lower-case hex');
+  if (typeof o.listener !== 'string' || !/^L-[A-Za-z0-9_-]{22}$/.test(o.listener))
+    problems.push('listener must be L- and 22 base64url characters');
+  if (!isIntOrNull(o.seq, 1)) problems.push('seq must be a positive integer or null');
+  if (!isInt(o.time)) problems.push('time must be a non-negative integer');
+  if (!isStrOrNull(o.track) || !isStrOrNull(o.artist)) problems.push('track and artist must be ids or null');
+  if (o.outcome !== null && !OUTCOMES.includes(o.outcome as string))
+    problems.push('outcome is not paid, free, unpaid or null');
+  if (o.freeReason !== null && !FREE_REASONS.includes(o.freeReason as string))
+    problems.push('freeReason is not a known reason or null');
+  if (!isIntOrNull(o.playIndex, 1) || (o.playIndex !== null && (o.playIndex as number) > 9))
+    problems.push('playIndex must be 1..9 or null');
+  for (const m of ['price', 'artistShare', 'coopShare', 'credit'] as const)
+    if (!isInt(o[m])) problems.push(`${m} must be a non-negative integer`);
+  if (!isIntOrNull(o.corrects)) problems.push('corrects must be a leaf index or null');
+  if (problems.length) return problems;
+  const price = o.price as number;
+  if (
+    (o.artistShare as number) + (o.coopShare as number) !== price * 10 ||
+    (o.artistShare as number) * 100 !== price * 10 * 70
+  )
+    problems.push('shares are not 70/30 of the price');
+  const isPlay = o.kind === 'play';
+  if (isPlay !== (o.outcome !== null)) problems.push('outcome is set on plays only, and always on them');
+  if ((o.kind === 'play' || o.kind === 'purchase') && (o.track === null || o.artist === null))
+    problems.push('plays and purchases name a track and an artist');
+  if (o.outcome === 'paid' && (o.playIndex === null || price === 0))
+    problems.push('a paid play has a play index and a price');
+  if (o.outcome !== 'paid' && o.playIndex !== null) problems.push('only paid plays have a play index');
+  if ((o.outcome === 'free' || o.outcome === 'unpaid') && price !== 0)
+    problems.push('free and unpaid plays cost nothing');
+  if ((o.outcome === 'free') !== (o.freeReason !== null))
+    problems.push('freeReason is set exactly on free plays');
+  if ((o.kind === 'grant' || o.kind === 'voucher') !== (o.credit as number) > 0)
+    problems.push('credit is positive on grants and vouchers only');
+  if ((o.kind === 'correction') !== (o.corrects !== null))
+    problems.push('corrects is set exactly on corrections');
+  return problems;
+}
+
+/** The leaf's canonical bytes (RFC 8785) as a string; throws on a value that is not a valid leaf. */
+export function encodeLeaf(leaf: LogLeaf): string {
+  const problems = leafProblems(leaf);
+  if (problems.length) throw new Error(`not a log leaf: ${problems.join('; ')}`);
+  const json = canonicalize(leaf);
+  if (json === undefined) throw new Error('leaf could not be canonicalized');
+  return json;
+}
+
+/** Parses leaf bytes as served; the bytes must be valid, canonical, and a leaf. */
+export function parseLeaf(text: string): { ok: true; leaf: LogLeaf } | { ok: false; problems: string[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problems: [`not JSON: ${(error as Error).message}`] };
+  }
+  const problems = leafProblems(value);
+  if (problems.length) return { ok: false, problems };
+  if (canonicalize(value) !== text)
+    return { ok: false, problems: ['the bytes are not in canonical (RFC 8785) form'] };
+  return { ok: true, leaf: value as LogLeaf };
+}
+
+/** H(0x00 || UTF-8 bytes of the canonical leaf). */
+export function hashLeafText(text: string): Hash {
+  return leafHash(utf8Bytes(text));
+}
