@@ -57,6 +57,8 @@ if (!app.requestSingleInstanceLock()) {
           },
           appVersion: app.getVersion(),
           keyProtector: osKeyProtector(),
+          // Loaded only when needed: Fastify and the server's store are not part of a start-up that uses a remote server.
+          startBundledServer: async (dir) => (await import('../server/bundled')).startBundledServer(dir),
         });
       } catch (error) {
         dialog.showErrorBox('Resonate could not start', error instanceof Error ? error.message : String(error));

@@ -40,10 +40,12 @@ export interface AppServicesOptions {
   analysisWorker?: AnalysisWorkerEntry;
   /** Wraps the device's receipt-signing key at rest (Electron: safeStorage); default: a 0600 file. */
   keyProtector?: KeyProtector;
+  /** Starts the bundled co-op server when no server URL is set (the hosts pass src/server/bundled.ts); none: a remote server only. */
+  startBundledServer?: SyncDomainDeps['startBundledServer'];
   /** The sync engine's network, timers and pace (tests); the server URL is the `syncServerUrl` setting. */
   /** Publishing uploads: bytes per chunk and the wait between retries (tests). */
   artist?: { chunkBytes?: number; retryDelayMs?: number };
-  sync?: Partial<Pick<SyncDomainDeps, 'fetch' | 'timers' | 'random' | 'startBundledServer' | 'deviceName' | 'requestTimeoutMs' | 'intervalMs' | 'afterPlayDelayMs' | 'baseBackoffMs' | 'maxBackoffMs' | 'batchSize' | 'autoStart'>>;
+  sync?: Partial<Pick<SyncDomainDeps, 'fetch' | 'timers' | 'random' | 'deviceName' | 'requestTimeoutMs' | 'intervalMs' | 'afterPlayDelayMs' | 'baseBackoffMs' | 'maxBackoffMs' | 'batchSize' | 'autoStart'>>;
 }
 
 /**
@@ -65,7 +67,7 @@ export function createAppServices(options: AppServicesOptions) {
     mediaUrl: (mediaPath) => host.mediaUrl(mediaPath),
   });
   const sync = createSyncDomain({
-    db, dataDir, clock: options.clock, logger, events, settings, stream2own, keyProtector: options.keyProtector, ...options.sync,
+    db, dataDir, clock: options.clock, logger, events, settings, stream2own, keyProtector: options.keyProtector, startBundledServer: options.startBundledServer, ...options.sync,
   });
   media.register('track', createTrackMediaResolver({
     localFile: (trackId) => library.fileForTrack(trackId),

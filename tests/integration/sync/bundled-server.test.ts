@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { createAppServices } from '../../../src/main/services/app-services';
 import { FakeClock } from '../../../src/main/services/core/clock';
+import { startBundledServer } from '../../../src/server/bundled';
 import { silentLogger } from '../../../src/main/services/core/logger';
 import { tempDir } from '../server/harness';
 import { ok } from './support';
@@ -18,6 +19,7 @@ describe('no sync server set', () => {
       settingsBackend: { store: {} },
       host: { kind: 'web', pickFolder: async () => null, mediaUrl: (p) => `/media/${p}` },
       appVersion: '0.0.0-test',
+      startBundledServer,
       sync: { autoStart: false },
     });
     try {
@@ -30,6 +32,28 @@ describe('no sync server set', () => {
       expect(account.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(existsSync(join(dataDir, 'coop-server'))).toBe(true);
       expect(ok<{ state: string }>(await app.dispatch('sync.now', {})).state).toBe('online');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('in a host that bundles no server, signing up answers a clear error and no server folder is made', async () => {
+    const dataDir = tempDir('sync-unbundled-');
+    const app = createAppServices({
+      dataDir,
+      clock: new FakeClock(1_000, Date.now()),
+      logger: silentLogger,
+      settingsBackend: { store: {} },
+      host: { kind: 'web', pickFolder: async () => null, mediaUrl: (p) => `/media/${p}` },
+      appVersion: '0.0.0-test',
+      sync: { autoStart: false },
+    });
+    try {
+      const answer = await app.dispatch('account.signUp', { email: `u-${uuidv7()}@example.org`, password: 'bundled password' });
+      expect(answer.ok).toBe(false);
+      expect(answer.ok ? '' : answer.error.message).toMatch(/bundles no co-op server; set a sync server URL/);
+      expect(existsSync(join(dataDir, 'coop-server'))).toBe(false);
+      expect(ok(await app.dispatch('account.status', {}))).toMatchObject({ signedIn: false });
     } finally {
       await app.close();
     }

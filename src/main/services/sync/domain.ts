@@ -47,7 +47,10 @@ export interface SyncDomainDeps {
   fetch?: FetchLike;
   timers?: Timers;
   random?: () => number;
-  /** Starts the bundled server when `syncServerUrl` is empty; default: src/server in-process in `<dataDir>/coop-server`. */
+  /**
+   * Starts the bundled server when `syncServerUrl` is empty, in `<dataDir>/coop-server`. The host passes it
+   * (src/server/bundled.ts: src/server in-process); services never import src/server. None: only a remote server.
+   */
   startBundledServer?: (dataDir: string) => Promise<BundledServer>;
   /** Shown in the account's device list. */
   deviceName?: string;
@@ -67,11 +70,8 @@ const BUNDLED = 'bundled';
 
 class NotSignedIn extends Error {}
 
-async function defaultBundledServer(dir: string): Promise<BundledServer> {
-  // Loaded only when needed: Fastify and the server's store are not part of a start-up that uses a remote server.
-  const { startServer } = await import('../../../server/app');
-  const server = await startServer({ dataDir: dir, port: 0, host: '127.0.0.1', logLevel: 'warn' });
-  return { url: server.url, close: () => server.close() };
+async function noBundledServer(): Promise<BundledServer> {
+  throw new Error('this host bundles no co-op server; set a sync server URL');
 }
 
 export function createSyncDomain(deps: SyncDomainDeps) {
@@ -106,7 +106,7 @@ export function createSyncDomain(deps: SyncDomainDeps) {
   async function baseUrl(key: string): Promise<string> {
     if (key !== BUNDLED) return key;
     if (!bundled) {
-      const start = deps.startBundledServer ?? defaultBundledServer;
+      const start = deps.startBundledServer ?? noBundledServer;
       bundled = start(join(deps.dataDir, 'coop-server')).then(
         (server) => {
           bundledUrl = server.url;

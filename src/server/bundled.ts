@@ -1,0 +1,12 @@
+import { startServer } from './app';
+
+/**
+ * The co-op server a host bundles for an app with no sync server set: src/server in
+ * this process, on loopback, its SQLite store in `dataDir`. The hosts (Electron's
+ * main, the web host) hand it to the services as `startBundledServer`, loading this
+ * module only when it is needed; services never import src/server (lint checks it).
+ */
+export async function startBundledServer(dataDir: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = await startServer({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'warn' });
+  return { url: server.url, close: () => server.close() };
+}
