@@ -1,4 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { makeAudioFixtures, type AudioFixtures } from './support/audio-fixtures';
 import { docScreenshot } from './support/screenshots';
@@ -202,4 +206,72 @@ test('the volume is remembered across a reload', async () => {
   await page.reload();
   await expect(page.getByTestId('track-count')).toHaveText(`${music.tracks.length} tracks`);
   await expect(page.getByTestId('volume')).toHaveValue('35');
+});
+
+test.describe('bad files never pass as tracks', () => {
+  let bad: string;
+  let cutDetail: string;
+  test.beforeAll(() => {
+    // Sorts after the main library folder, so its problems come last in the Problems list.
+    bad = mkdtempSync(join(tmpdir(), 'resonate-zz-bad-'));
+    const whole = join(bad, 'whole.mp3.src');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=330:duration=30', '-ac', '2', '-b:a', '128k', '-f', 'mp3', whole]);
+    // More problems than the old list's silent 1,000-row cap.
+    for (let i = 0; i < 1205; i++) writeFileSync(join(bad, `n-${String(i).padStart(4, '0')}.mp3`), 'not audio');
+    const bytes = readFileSync(whole);
+    writeFileSync(join(bad, 'zz-cut20k.mp3'), bytes.subarray(0, 20_000));
+    cutDetail = `The file is cut short: 20 KB of an expected ${Math.round(bytes.length / 1000)} KB.`;
+    // Two playable tracks; the first one's audio is wiped after the scan (same size and time: the scan keeps it).
+    for (const [n, title] of [[1, 'Will Fail'], [2, 'Plays Fine']] as const) {
+      execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${400 + n * 100}:duration=6`, '-ac', '2', '-b:a', '96k',
+        '-metadata', `title=${title}`, '-metadata', 'artist=Zed Skip', '-metadata', 'album=Skip Album', '-metadata', `track=${n}`,
+        join(bad, `0${n} ${title}.mp3`)]);
+    }
+    rmSync(whole);
+  });
+  test.afterAll(() => rmSync(bad, { recursive: true, force: true }));
+
+  test('cut files and every bad file are under Problems, paged, with the true total everywhere', async () => {
+    await nav('Settings').click();
+    await page.getByLabel('Music folder path').fill(bad);
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    const total = 1205 + 1 + music.corrupt.length;
+    await expect(nav('Problems')).toHaveAccessibleName(new RegExp(`${total}`), { timeout: 30_000 });
+    await nav('Problems').click();
+    await expect(page.getByTestId('problems-total')).toHaveText(`${total} files could not be added.`);
+    await expect(page.getByTestId('problems-range')).toHaveText(`1–200 of ${total}`);
+    const table = page.getByRole('table', { name: 'Files that could not be added' });
+    await expect(table.getByRole('row')).toHaveCount(201);
+    for (let i = 0; i < 6; i++) await page.getByRole('button', { name: 'Next page' }).click();
+    await expect(page.getByTestId('problems-range')).toHaveText(`1201–${total} of ${total}`);
+    await expect(page.getByRole('button', { name: 'Next page' })).toBeDisabled();
+    const cut = table.getByRole('row').filter({ hasText: 'zz-cut20k.mp3' });
+    await expect(cut).toContainText('Cut short');
+    await expect(cut).toContainText(cutDetail);
+    await docScreenshot(page, 'problems-view.png');
+
+    // The library lists only the playable files, and Settings counts the same.
+    await nav('Library').click();
+    await expect(page.getByTestId('track-count')).toHaveText(`${music.tracks.length + 2} tracks`, { timeout: 30_000 });
+    await expect(rowOf('zz-cut20k')).toHaveCount(0);
+    await nav('Settings').click();
+    const folders = page.getByRole('list', { name: 'Library folders' });
+    await expect(folders.getByRole('listitem').filter({ hasText: bad })).toContainText('2 tracks');
+    await expect(folders.getByRole('listitem').filter({ hasText: music.root })).toContainText(`${music.tracks.length} tracks`);
+  });
+
+  test('a track whose file cannot be played is skipped with a plain message', async () => {
+    const file = join(bad, '01 Will Fail.mp3');
+    const { size, atime, mtime } = statSync(file);
+    writeFileSync(file, Buffer.alloc(size));
+    utimesSync(file, atime, mtime);
+    await nav('Library').click();
+    await rowOf('Will Fail').dblclick();
+    await expect(page.getByTestId('skip-notice')).toContainText('Could not play “Will Fail”', { timeout: 15_000 });
+    await expect(page.getByTestId('skip-notice')).toContainText('Skipped to the next track.');
+    await expect(page.getByTestId('np-title')).toHaveText('Plays Fine');
+    await expect.poll(elapsedSeconds, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+    await expect(page.getByText(/no supported source|MEDIA_ERR|Format error/i)).toHaveCount(0);
+    await page.getByTestId('play-pause').click();
+  });
 });

@@ -349,11 +349,12 @@ export class LibraryQueries {
     return { total, offset, rows: rows.map((r) => ({ ...r, path: displayPath(r.path) })) };
   }
 
+  /** Each folder's tracks as the Library counts them (status `ok`: playable), so Settings and Library agree. */
   folders(): LibraryFolder[] {
     const rows = this.db
       .prepare(
         `SELECT f.id, f.path, f.available, f.last_scan_at AS lastScanAt,
-           (SELECT count(*) FROM library_tracks t WHERE t.folder_id = f.id AND t.status != 'missing') AS trackCount
+           (SELECT count(*) FROM library_tracks t WHERE t.folder_id = f.id AND t.status = 'ok') AS trackCount
          FROM library_folders f ORDER BY f.path`,
       )
       .all() as (Omit<LibraryFolder, 'available'> & { available: number })[];

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { currentItem, usePlayer } from '../player/store';
 import { formatDuration } from '../lib/format';
 import { Cover } from './Cover';
+import { SkipNoticeText } from './SkipNoticeText';
 import { Stream2OwnSummary } from './Stream2Own';
 
 function Icon({ d }: { d: string }) {
@@ -114,6 +115,7 @@ export function NowPlayingBar() {
             {formatDuration(duration)}
           </span>
         </div>
+        <SkipNoticeText />
         {s.status === 'error' && s.error && (
           <p className="status-error np-error" role="alert">
             {t('player.error', { message: s.error })}

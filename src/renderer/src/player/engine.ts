@@ -7,6 +7,7 @@ import { queryClient } from '../api/queries';
 import { currentItem, usePlayer, type QueueItem } from './store';
 import type { PlayableTrack } from './track';
 import { updateMediaSession, installMediaSessionHandlers, updatePositionState } from './media-session';
+import { useSkipNotice } from './skip-notice';
 
 type ReportEvent = 'playing' | 'paused' | 'seeked' | 'timeupdate' | 'ratechange' | 'ended' | 'error';
 
@@ -43,6 +44,8 @@ class PlayerEngine {
   private standbyFor: { key: string; url: string } | null = null;
   private load: Load | null = null;
   private loadSeq = 0;
+  /** Tracks that failed to play one after another: the player skips on until every queued one has failed. */
+  private failedInARow = 0;
   private replayGain: ReplayGainMode = 'track';
   private gains = new Map<number, { trackGainDb: number | null; trackPeak: number | null; albumGainDb: number | null; albumPeak: number | null }>();
   private volumeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -119,6 +122,7 @@ class PlayerEngine {
         if (audio === this.active) handler();
       });
     on('playing', () => {
+      this.failedInARow = 0;
       usePlayer.getState().engine.status('playing');
       this.report('playing');
     });
@@ -141,10 +145,20 @@ class PlayerEngine {
     on('error', () => {
       if (!audio.getAttribute('src')) return;
       this.report('error');
-      const message = audio.error?.message || `media error ${audio.error?.code ?? ''}`.trim();
-      usePlayer.getState().engine.status('error', message);
+      this.playFailed();
     });
     return audio;
+  }
+
+  /** The file could not be played (missing, cut short, undecodable): say so plainly and go on to the next track. */
+  private playFailed(): void {
+    const state = usePlayer.getState();
+    const title = this.load?.item.track.title ?? '';
+    this.failedInARow += 1;
+    const skip = this.nextItem() !== null && this.failedInARow < state.queue.length;
+    useSkipNotice.getState().show(title, skip);
+    if (skip) state.next(true);
+    else state.engine.status('error', null);
   }
 
   private publishTime(): void {
@@ -262,7 +276,8 @@ class PlayerEngine {
         try {
           await this.active.play();
         } catch (error) {
-          if (this.load === load && !(error instanceof DOMException && error.name === 'AbortError')) {
+          // NotSupportedError ("no supported source"): the element's error event handles it, in plain words.
+          if (this.load === load && !(error instanceof DOMException && (error.name === 'AbortError' || error.name === 'NotSupportedError'))) {
             usePlayer.getState().engine.status('error', error instanceof Error ? error.message : String(error));
           }
         }
