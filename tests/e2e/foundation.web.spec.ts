@@ -38,7 +38,10 @@ test('invalid input gets the typed validation error naming the field, and change
 
   await field.fill('not a url');
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByTestId('settings-status')).toContainText('syncServerUrl');
+  // The field is named as the form names it, with what to enter; never by its code name.
+  await expect(page.getByTestId('settings-status')).toHaveText(
+    'Not saved: Sync server address: enter an address that starts with http:// or https://, or leave it empty to use the bundled server.',
+  );
 
   // Nothing changed: a fresh page reads the value saved before.
   await page.reload();

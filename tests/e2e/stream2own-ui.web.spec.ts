@@ -20,6 +20,8 @@ let page: Page;
 function seed(dataDir: string): void {
   const jingle = join(dataDir, 'jingle.ogg');
   execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=660:duration=3', '-c:a', 'libvorbis', jingle]);
+  const long = join(dataDir, 'long.ogg');
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=90', '-c:a', 'libvorbis', long]);
   const db = openDatabase(join(dataDir, 'library.sqlite'));
   migrate(db, allMigrations);
   const track = db.prepare(`INSERT INTO coop_tracks (id, title, artist, album, duration_ms, status, rightsholder, is_own, local_file, updated_at)
@@ -31,6 +33,8 @@ function seed(dataDir: string): void {
   progress.run('owned-one', 9, 1, 9);
   track.run('gift', 'Gift Song', 150_000, 'free', null);
   track.run('jingle', 'Short Jingle', 3_000, 'paid', jingle);
+  track.run('long-one', 'Long Song', 90_000, 'paid', long);
+  progress.run('long-one', 2, 0, 2);
   db.prepare('UPDATE wallet SET balance_thousandths = 5, balance_as_of = ? WHERE id = 1').run(Date.now());
   db.close();
 }
@@ -47,10 +51,14 @@ test.afterAll(async () => {
 
 const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
 
-test('catalog rows show plays as nine steps, the next price, owned and free; the header shows a low balance', async () => {
+test('catalog rows show plays as nine steps, the next price, owned and free; no red low balance for someone not signed in', async () => {
   const balance = page.getByTestId('wallet-balance');
-  await expect(balance).toContainText('0.005');
-  await expect(balance).toContainText('Low balance');
+  await expect(balance).toContainText('Balance 0.005');
+  // Not signed in: not someone who uses the co-op; the Wallet view still says the balance is low.
+  await expect(balance).not.toContainText('Low balance');
+  await expect(balance).not.toHaveClass(/low/);
+  await nav('Wallet').click();
+  await expect(page.getByTestId('low-balance')).toBeVisible();
 
   await nav('Co-op catalog').click();
   const grid = page.getByRole('grid', { name: 'Co-op tracks' });
@@ -86,4 +94,33 @@ test('a short co-op track played to its end is counted, free, and listed in Hist
   await expect(page.getByTestId('wallet-spendable')).toHaveText('0.005 credits');
   const results = await new AxeBuilder({ page }).analyze();
   expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+});
+
+test('a paid co-op play shows the 45-second mark on the seek bar and counts down its free preview', async () => {
+  await nav('Co-op catalog').click();
+  await page.getByRole('grid', { name: 'Co-op tracks' }).getByRole('row').filter({ hasText: 'Long Song' }).dblclick();
+  await expect(page.getByTestId('np-title')).toHaveText('Long Song');
+  // 45 s of 90 s: the mark sits half way along the seek bar.
+  const mark = page.getByTestId('seek-mark');
+  await expect(mark).toHaveAttribute('title', 'A play is counted after 45 seconds');
+  const [markBox, seekBox] = [await mark.boundingBox(), await page.getByRole('slider', { name: 'Seek' }).boundingBox()];
+  expect(Math.abs(markBox!.x - (seekBox!.x + seekBox!.width / 2))).toBeLessThan(seekBox!.width * 0.05);
+  // The balance (0.005) does not cover the third play (0.008): a preview, and the countdown says so.
+  const countdown = page.getByTestId('preview-countdown');
+  await expect(countdown).toHaveText(/^Preview: \d+ s left$/);
+  await expect(countdown).toHaveAttribute('title', /does not cover this play \(0\.008 credits\)/);
+  // It counts down from the main process's heard time.
+  const secondsLeft = async () => Number(/(\d+) s left/.exec(await countdown.innerText())![1]);
+  const first = await secondsLeft();
+  await expect.poll(secondsLeft, { timeout: 15_000 }).toBeLessThan(first);
+  expect(first).toBeLessThanOrEqual(45);
+  await page.getByTestId('play-pause').click();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, 'preview-countdown.png') });
+  // A free track has neither.
+  await nav('Co-op catalog').click();
+  await page.getByRole('grid', { name: 'Co-op tracks' }).getByRole('row').filter({ hasText: 'Short Jingle' }).dblclick();
+  await expect(page.getByTestId('np-title')).toHaveText('Short Jingle');
+  await expect(page.getByTestId('preview-countdown')).toHaveCount(0);
+  await expect(page.getByTestId('seek-mark')).toHaveCount(0);
 });

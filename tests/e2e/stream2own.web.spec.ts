@@ -80,7 +80,7 @@ test('offline: a 45-second play is counted and charged once, its signed receipt 
   await expect(row.getByRole('img', { name: '1 of 9 plays paid' })).toBeVisible();
   await expect(page.getByTestId('now-playing').getByTestId('s2o-summary')).toContainText('0.004');
   await expect(page.getByTestId('sync-pending')).toHaveText('1 play to sync');
-  await expect(page.getByTestId('sync-allowance')).toHaveText('Allowance left: 2.042');
+  await expect(page.getByTestId('wallet-offline')).toHaveText('· 2.042 usable offline');
   // Keep listening a little: still one count, one charge.
   await page.waitForTimeout(3_000);
   await page.getByTestId('play-pause').click();

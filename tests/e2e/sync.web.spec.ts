@@ -108,7 +108,10 @@ test('wallet: a voucher redeemed in the UI, a 45-second co-op play charged at on
   await expect(page.getByTestId('wallet-balance-big')).toContainText('5.000');
   // The server reserved this device's offline allowance out of the wallet.
   await expect(page.getByTestId('wallet-spendable')).toHaveText('2.044 credits');
-  await expect(page.getByTestId('sync-allowance')).toHaveText('Allowance left: 2.044');
+  // The header shows the balance and the part this device holds for offline plays, not "2.044" alone.
+  await expect(page.getByTestId('wallet-balance-value')).toHaveText('5.000');
+  await expect(page.getByTestId('wallet-offline')).toHaveText('· 2.044 usable offline');
+  await expect(page.getByTestId('wallet-balance')).toHaveAttribute('title', /co-op balance is 5\.000 credits\. This device holds 2\.044 of it/);
 
   await nav('Co-op catalog').click();
   const grid = page.getByRole('grid', { name: 'Co-op tracks' });

@@ -1,7 +1,9 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { CallName } from '../../../shared/contract';
-import { ApiError } from './client';
+import type { AccountStatus } from '../../../shared/contract/sync';
+import { usePlayer } from '../player/store';
+import { ApiError, api } from './client';
 import { useEvent } from './queries';
 
 /** Queries whose answers change when the account, the sync state or the wallet changes. */
@@ -17,12 +19,53 @@ export const WALLET_QUERIES: CallName[] = [
 ];
 
 /**
+ * Calls whose answers belong to the signed-in account (and its server): the
+ * wallet, the co-op catalog and its downloads, the sync state, the artist's
+ * releases and earnings. Local library answers are the device's, not here.
+ */
+const ACCOUNT_SCOPED = ['wallet.', 'coop.', 'downloads.', 'sync.', 'artist.', 'release.', 'player.'];
+
+export function isAccountScoped(key: unknown): boolean {
+  return typeof key === 'string' && ACCOUNT_SCOPED.some((prefix) => key.startsWith(prefix));
+}
+
+/** Who the answers are for: the same user on the same server. */
+function identity(a: Partial<AccountStatus> | undefined): string {
+  return a ? `${a.signedIn ? (a.userId ?? a.email ?? '') : ''}@${a.serverUrl ?? ''}` : '';
+}
+
+/**
+ * A new account status: sign in, sign out, another account or another server.
+ * When the account changed, every account-scoped answer is dropped (reset, not
+ * just marked stale), so no view shows the previous account's Spendable,
+ * History or Ledger while the new answers load; the player forgets a preview
+ * prompt meant for the previous account.
+ */
+export function applyAccountStatus(client: QueryClient, next: AccountStatus): void {
+  const previous = client.getQueryData<AccountStatus>(['account.status', {}]);
+  client.setQueryData(['account.status', {}], next);
+  const changed = !previous || identity(previous) !== identity(next);
+  if (changed) {
+    void client.resetQueries({ predicate: (q) => isAccountScoped(q.queryKey[0]) });
+    usePlayer.getState().dismissPreview();
+  } else {
+    for (const key of [...WALLET_QUERIES, 'sync.status']) void client.invalidateQueries({ queryKey: [key] });
+  }
+}
+
+/**
  * Keeps the cached account and sync answers in step with the main process's
  * events. Mounted once (in the header): the main process pushes
  * `sync.status`, `account.changed` and `sync.correction`.
  */
 export function useSyncEvents(): void {
   const client = useQueryClient();
+  const refreshAccount = () => {
+    void api
+      .call('account.status', {})
+      .then((account) => applyAccountStatus(client, account))
+      .catch(() => undefined);
+  };
   const invalidateWallet = () => {
     for (const key of WALLET_QUERIES) void client.invalidateQueries({ queryKey: [key] });
   };
@@ -31,43 +74,30 @@ export function useSyncEvents(): void {
     client.setQueryData(['sync.status', {}], status);
     // A finished sync may bring catalog, counts, ownership and balance.
     if (previous && status.lastSyncAtMs !== previous.lastSyncAtMs) invalidateWallet();
+    // Signed in or out elsewhere (another server in Settings, an expired session): ask again.
+    if (previous && (previous.state === 'signed_out') !== (status.state === 'signed_out')) refreshAccount();
   });
-  useEvent('account.changed', (account) => {
-    client.setQueryData(['account.status', {}], account);
-    invalidateWallet();
-  });
+  useEvent('account.changed', (account) => applyAccountStatus(client, account));
+  // The account is the server's: another sync server in Settings is another account (or none).
+  useEvent('settings.changed', () => refreshAccount());
   useEvent('sync.correction', () => {
     void client.invalidateQueries({ queryKey: ['sync.corrections'] });
     void client.invalidateQueries({ queryKey: ['sync.status'] });
   });
 }
 
-/** The current time, refreshed every `everyMs` (for "synced 2 minutes ago"). */
-export function useNow(everyMs = 30_000): number {
+/**
+ * The current time for relative times ("synced 2 minutes ago"), read again
+ * every `everyMs`. An answer newer than it (a sync that just finished) reads
+ * as "just now" (`relativeTime` never uses the future tense).
+ */
+export function useNow(everyMs = 10_000): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const id = setInterval(() => setNow(Date.now()), everyMs);
     return () => clearInterval(id);
   }, [everyMs]);
   return now;
-}
-
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['day', 86_400_000],
-  ['hour', 3_600_000],
-  ['minute', 60_000],
-  ['second', 1_000],
-];
-
-/** "2 minutes ago", "just now" (`Intl.RelativeTimeFormat`, in the UI language). */
-export function relativeTime(atMs: number, nowMs: number, locale: string): string {
-  const diff = atMs - nowMs;
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  if (Math.abs(diff) < 10_000) return rtf.format(0, 'second');
-  for (const [unit, ms] of UNITS) {
-    if (Math.abs(diff) >= ms || unit === 'second') return rtf.format(Math.round(diff / ms), unit);
-  }
-  return rtf.format(0, 'second');
 }
 
 /** The error code of a failed call (`unavailable`, `forbidden`, ...), or `other`. */

@@ -1,6 +1,7 @@
 import { forwardRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatCredits } from '../../../shared/pricing';
+import { useCall } from '../api/queries';
 import { useS2OCall } from '../api/stream2own';
 import { useLibraryView } from '../store/library';
 import { useNavigation } from '../store/navigation';
@@ -37,23 +38,52 @@ export const SearchBox = forwardRef<HTMLInputElement>(function SearchBox(_props,
   );
 });
 
-/** The wallet balance, with the low-balance warning; hidden where the host has no wallet. */
+/**
+ * The wallet in the header: the account balance and, when this device holds
+ * only part of it for plays offline (the allowance), that part too, so
+ * "2.044 of 5.018" never reads as lost money; the tooltip says what each is.
+ * The low-balance mark is only for someone who uses the co-op (signed in,
+ * with counted co-op plays). Hidden where the host has no wallet, and for a
+ * device that never had one.
+ */
 export function WalletBadge() {
   const { t } = useTranslation();
   const wallet = useS2OCall('wallet.get', {});
+  const account = useCall('account.status', {});
+  const plays = useS2OCall('wallet.history', { limit: 1 });
   const go = useNavigation((s) => s.go);
   if (!wallet.data) return null;
   const w = wallet.data;
+  const signedIn = account.data?.signedIn ?? false;
+  if (!signedIn && w.balanceThousandths === 0 && w.spendableThousandths === 0) return null;
+  const usesCoop = signedIn && (plays.data?.entries.length ?? 0) > 0;
+  const low = w.lowBalance && usesCoop;
+  const balance = formatCredits(w.balanceThousandths);
+  const spendable = formatCredits(w.spendableThousandths);
+  const partOffline = w.spendableThousandths !== w.balanceThousandths;
+  const tooltip = [
+    t('s2o.badge.balanceTip', { balance }),
+    partOffline ? t('s2o.badge.offlineTip', { spendable }) : t('s2o.badge.allTip'),
+    low ? t('s2o.badge.lowTip') : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     <button
       type="button"
-      className={w.lowBalance ? 'wallet-badge low' : 'wallet-badge'}
+      className={low ? 'wallet-badge low' : 'wallet-badge'}
       onClick={() => go('wallet')}
       data-testid="wallet-balance"
-      aria-label={`${t('s2o.balance')}: ${t('s2o.balanceValue', { credits: formatCredits(w.spendableThousandths) })}${w.lowBalance ? ` (${t('s2o.lowBalance')})` : ''}`}
+      title={tooltip}
+      aria-label={`${t('s2o.badge.label', { balance })}${partOffline ? `, ${t('s2o.badge.offline', { spendable })}` : ''}${low ? ` (${t('s2o.lowBalance')})` : ''}`}
     >
-      <span className="muted">{t('s2o.balance')}</span> <strong>{formatCredits(w.spendableThousandths)}</strong>
-      {w.lowBalance && <span className="badge badge-warn">{t('s2o.lowBalance')}</span>}
+      <span className="muted">{t('s2o.balance')}</span> <strong data-testid="wallet-balance-value">{balance}</strong>
+      {partOffline && (
+        <span className="wallet-offline" data-testid="wallet-offline">
+          · {t('s2o.badge.offline', { spendable })}
+        </span>
+      )}
+      {low && <span className="badge badge-warn">{t('s2o.lowBalance')}</span>}
     </button>
   );
 }

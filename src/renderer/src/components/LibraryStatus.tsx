@@ -47,7 +47,7 @@ function ScanProgress({ status }: { status: ScanStatus }) {
   return (
     <div className="scan-progress" role="region" aria-label={t('scan.label')} data-testid="scan-progress">
       <div className="scan-progress-text">
-        <span>{known ? t('scan.progress', { done: status.done, total: status.total, rate: Math.round(status.rate) }) : t('scan.listing')}</span>
+        <span>{known ? t('scan.progress', { done: status.done, total: status.total, rate: t('scan.rate', { count: Math.round(status.rate) }) }) : t('scan.listing')}</span>
         {status.currentFolder && <span className="muted scan-folder">{t('scan.folder', { folder: status.currentFolder })}</span>}
       </div>
       <progress

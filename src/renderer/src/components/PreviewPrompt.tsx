@@ -4,6 +4,7 @@ import { formatCredits } from '../../../shared/pricing';
 import { usePlayer } from '../player/store';
 import { useNavigation } from '../store/navigation';
 import { PurchaseConfirm } from './PurchaseConfirm';
+import { usePurchaseBlocker } from '../api/purchase';
 
 /**
  * The stream-to-own prompt after a 45-second preview: the main process
@@ -18,6 +19,8 @@ export function PreviewPrompt() {
   const go = useNavigation((s) => s.go);
   const dialogRef = useRef<HTMLDialogElement>(null);
   const [confirming, setConfirming] = useState(false);
+  const blocker = usePurchaseBlocker();
+  const restBlocked = preview && preview.remainingToOwnThousandths > 0 ? blocker(preview.remainingToOwnThousandths) : null;
 
   useEffect(() => {
     const dialog = dialogRef.current;
@@ -46,6 +49,11 @@ export function PreviewPrompt() {
         <>
           <h2 id="preview-title">{t('s2o.previewTitle')}</h2>
           <p>{values.title ? t('s2o.previewBody', values) : t('s2o.previewBodyUntitled', values)}</p>
+          {restBlocked && !confirming && (
+            <p className="muted" id="preview-buy-blocked" data-testid="preview-buy-blocked">
+              {restBlocked}
+            </p>
+          )}
           {confirming ? (
             <PurchaseConfirm
               purchase={{ kind: 'track', trackId: preview.trackId, title: preview.title, priceThousandths: preview.remainingToOwnThousandths }}
@@ -65,7 +73,12 @@ export function PreviewPrompt() {
                 {t('s2o.addCredits')}
               </button>
               {preview.remainingToOwnThousandths > 0 && (
-                <button type="button" onClick={() => setConfirming(true)}>
+                <button
+                  type="button"
+                  onClick={() => setConfirming(true)}
+                  disabled={restBlocked !== null}
+                  aria-describedby={restBlocked ? 'preview-buy-blocked' : undefined}
+                >
                   {t('s2o.buyRest', { price: formatCredits(preview.remainingToOwnThousandths) })}
                 </button>
               )}

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { formatCredits } from '../../../shared/pricing';
-import { relativeTime, useNow, useSyncEvents } from '../api/account';
+import { useNow, useSyncEvents } from '../api/account';
+import { relativeTime } from '../lib/format';
 import { useCall, useCallMutation } from '../api/queries';
 import { useNavigation } from '../store/navigation';
 import '../styles/account.css';
@@ -39,8 +40,13 @@ export function SyncStatusBar() {
   if (!status.data) return null;
   const s = status.data;
   const busy = s.state === 'syncing' || syncNow.isPending;
-  const last = s.lastSyncAtMs ? t('sync.lastSync', { when: relativeTime(s.lastSyncAtMs, now, i18n.language) }) : t('sync.never');
-  const detail = [t(`sync.states.${s.state}`), last, s.lastError && s.state !== 'online' ? t('sync.lastError', { message: s.lastError.message }) : null]
+  const last = s.lastSyncAtMs ? t('sync.lastSync', { when: relativeTime(s.lastSyncAtMs, now, i18n.language, t('sync.justNow')) }) : t('sync.never');
+  const detail = [
+    t(`sync.states.${s.state}`),
+    last,
+    s.state !== 'signed_out' ? t('sync.allowanceLeft', { credits: formatCredits(s.spendableThousandths) }) : null,
+    s.lastError && s.state !== 'online' ? t('sync.lastError', { message: s.lastError.message }) : null,
+  ]
     .filter(Boolean)
     .join(' · ');
   return (
@@ -56,12 +62,7 @@ export function SyncStatusBar() {
         </span>
       )}
       {s.state !== 'signed_out' && (
-        <span className="muted sync-allowance" data-testid="sync-allowance">
-          {t('sync.allowanceLeft', { credits: formatCredits(s.spendableThousandths) })}
-        </span>
-      )}
-      {s.state !== 'signed_out' && (
-        <button type="button" className="small" onClick={() => syncNow.mutate({})} disabled={busy} data-testid="sync-now">
+        <button type="button" className="small" onClick={() => syncNow.mutate({})} disabled={busy} data-testid="sync-now" title={detail}>
           {busy ? t('sync.syncing') : t('sync.now')}
         </button>
       )}

@@ -76,7 +76,9 @@ export const en = {
   scan: {
     label: 'Scanning the library',
     listing: 'Looking for music files…',
-    progress: '{{done}} of {{total}} files · {{rate}} files/s',
+    progress: '{{done}} of {{total}} files · {{rate}}',
+    rate_one: '{{count}} file/s',
+    rate_other: '{{count}} files/s',
     folder: 'In {{folder}}',
     cancel: 'Cancel scan',
     finished: 'Scan finished: {{added}} added, {{updated}} updated, {{missing}} missing, {{failed}} problems',
@@ -104,7 +106,8 @@ export const en = {
     title: 'Artists',
     label: 'Artists',
     none: 'No artists yet.',
-    summary: '{{albums}} albums · {{tracks}} tracks',
+    /** `albums` and `tracks` are already counted words (albums.count, albums.tracks): "1 album · 12 tracks". */
+    summary: '{{albums}} · {{tracks}}',
     playAll: 'Play all',
     albums: 'Albums',
     tracks: 'Tracks',
@@ -161,6 +164,16 @@ export const en = {
     failed: 'Could not play “{{title}}”: its file is missing, damaged or in a format this player cannot decode.',
     cover: 'Cover',
     seekValue: '{{elapsed}} of {{total}}',
+    countdown: {
+      charge: 'Free preview: {{count}} s left',
+      chargeTip: 'The first 45 seconds of a play are free. After that this play is counted and costs {{price}} credits.',
+      preview: 'Preview: {{count}} s left',
+      previewTip: 'Your balance does not cover this play ({{price}} credits): it stops after the free 45 seconds.',
+    },
+    countMark: 'A play is counted after 45 seconds',
+    charged: 'Paid play {{n}} of 9 for “{{title}}”: {{price}} credits.',
+    chargedOwned: 'Paid play 9 of 9 for “{{title}}”: {{price}} credits. It is yours now: every play is free.',
+    dismissNotice: 'Dismiss',
   },
   queue: {
     title: 'Queue',
@@ -354,6 +367,10 @@ export const en = {
     confirmBuy: 'Buy for {{price}} credits',
     cancel: 'Cancel',
     bought: 'Bought: {{price}} credits paid. It is yours.',
+    buyBlocked: {
+      signIn: 'Sign in to buy: purchases are made on your co-op account.',
+      balance: 'Your balance ({{balance}} credits) does not cover {{price}} credits. Redeem a voucher to add credits.',
+    },
     buyErrors: {
       forbidden: 'Not enough credits: redeem a voucher first.',
       conflict: 'Nothing left to buy: you own it already.',
@@ -416,6 +433,19 @@ export const en = {
     dataDir: 'Data folder: {{dataDir}}',
     hostElectron: 'the desktop app',
     hostWeb: 'the web host',
+  },
+  /** Names and hints for fields a call may refuse (see lib/issues.ts); keyed by the contract's field path. */
+  fields: {
+    syncServerUrl: { label: 'Sync server address', invalid: 'enter an address that starts with http:// or https://, or leave it empty to use the bundled server.' },
+    libraryFolders: { label: 'Music folders', invalid: 'each folder must be a path of at most 4096 characters.' },
+    volume: { label: 'Volume', invalid: 'must be between 0 and 100%.' },
+    theme: { label: 'Theme', invalid: 'choose one of the listed themes.' },
+    replayGain: { label: 'ReplayGain', invalid: 'choose track, album or off.' },
+    keyNotation: { label: 'Musical key notation', invalid: 'choose Camelot or musical.' },
+    language: { label: 'Language', invalid: 'choose one of the listed languages.' },
+    email: { label: 'Email', invalid: 'enter a valid email address.' },
+    password: { label: 'Password', invalid: 'use at least 8 characters.' },
+    code: { label: 'Voucher code', invalid: 'check the code and try again.' },
   },
   errors: {
     unavailable: 'The app’s background service is not reachable. Is the web host running?',

@@ -29,3 +29,25 @@ export function formatKey(key: string | null, notation: 'camelot' | 'musical'): 
   const camelot = /^\d{1,2}[ABab]$/.test(clean) ? clean.toUpperCase() : null;
   return (camelot && MUSICAL[camelot]) || key;
 }
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+];
+
+/**
+ * "2 minutes ago", "3 hours ago", "yesterday" (`Intl.RelativeTimeFormat`, in
+ * the UI language); `justNow` under a minute, and for a time ahead of `nowMs` (a
+ * past event is never told in the future tense: clocks of two processes
+ * differ by a little).
+ */
+export function relativeTime(atMs: number, nowMs: number, locale: string, justNow: string): string {
+  const ago = nowMs - atMs;
+  if (!(ago >= 60_000)) return justNow;
+  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  for (const [unit, ms] of UNITS) {
+    if (ago >= ms) return rtf.format(-Math.floor(ago / ms), unit);
+  }
+  return justNow;
+}

@@ -85,6 +85,14 @@ class PlayerEngine {
     });
     onS2OEvent('player.playCounted', (counted) => {
       if (counted.stream2own) usePlayer.getState().engine.stream2own(counted.source, counted.trackId, counted.stream2own);
+      if (this.load?.session?.id === counted.sessionId) {
+        const item = this.load.item;
+        usePlayer.getState().engine.counted(
+          counted.outcome === 'charged' && counted.paidPlayNumber !== null
+            ? { title: item.track.title, chargeThousandths: counted.chargeThousandths, paidPlayNumber: counted.paidPlayNumber }
+            : null,
+        );
+      }
       if (counted.wallet) queryClient.setQueryData(['wallet.get', {}], counted.wallet);
       void queryClient.invalidateQueries({ queryKey: ['coop.tracks'] });
       void queryClient.invalidateQueries({ queryKey: ['wallet.history'] });
@@ -312,6 +320,7 @@ class PlayerEngine {
     session.seq += 1;
     void s2oCall('player.report', { sessionId: session.id, trackId: session.trackId, seq: session.seq, event, positionMs, rate })
       .then((answer) => {
+        if (this.load === load && answer.accepted) usePlayer.getState().engine.heard(answer.heardMs);
         if (answer.stop && this.load === load) usePlayer.getState().pause();
       })
       .catch(() => undefined);

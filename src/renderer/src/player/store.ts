@@ -20,6 +20,16 @@ export interface PreviewPrompt {
   remainingToOwnThousandths: number;
 }
 
+/** A brief, quiet notice that a play was just charged (stream to own). */
+export interface ChargeNotice {
+  /** Bumped per notice, so the same play twice shows twice. */
+  id: number;
+  title: string;
+  chargeThousandths: number;
+  /** 1…9: which paid play this was. */
+  paidPlayNumber: number;
+}
+
 export interface PlayerState {
   queue: QueueItem[];
   /** Index of the current entry in `queue`, -1 when nothing is loaded. */
@@ -41,6 +51,15 @@ export interface PlayerState {
   unshuffled: QueueItem[] | null;
   error: string | null;
   preview: PreviewPrompt | null;
+  /**
+   * How much of the current play the main process counts as heard (its
+   * answer to the last report); null before its first answer or for a host
+   * without the listening guard. Drives the free-preview countdown.
+   */
+  heardMs: number | null;
+  /** The current play was counted (charged, free or local). */
+  counted: boolean;
+  chargeNotice: ChargeNotice | null;
   queueOpen: boolean;
 }
 
@@ -66,6 +85,7 @@ export interface PlayerActions {
   clearQueue(): void;
   setQueueOpen(open: boolean): void;
   dismissPreview(): void;
+  dismissChargeNotice(): void;
   /** Engine callbacks. */
   engine: {
     status(status: PlaybackStatus, error?: string | null): void;
@@ -76,6 +96,10 @@ export interface PlayerActions {
     initVolume(volume: number, muted: boolean): void;
     /** The main process told us a track's new stream-to-own state. */
     stream2own(source: 'local' | 'coop', trackId: string, state: Stream2OwnState): void;
+    /** The main process's heard time for the current play. */
+    heard(heardMs: number): void;
+    /** The current play was counted; `charge` when it was a paid play. */
+    counted(charge: Omit<ChargeNotice, 'id'> | null): void;
   };
 }
 
@@ -110,6 +134,8 @@ export const usePlayer = create<PlayerState & PlayerActions>((set, get) => {
       durationMs: s.queue[index]?.track.durationMs ?? 0,
       error: null,
       preview: null,
+      heardMs: null,
+      counted: false,
       ...patch,
     }));
 
@@ -129,6 +155,9 @@ export const usePlayer = create<PlayerState & PlayerActions>((set, get) => {
     unshuffled: null,
     error: null,
     preview: null,
+    heardMs: null,
+    counted: false,
+    chargeNotice: null,
     queueOpen: false,
 
     playTracks(tracks, startAt = 0) {
@@ -258,12 +287,18 @@ export const usePlayer = create<PlayerState & PlayerActions>((set, get) => {
     dismissPreview() {
       set({ preview: null });
     },
+    dismissChargeNotice() {
+      set({ chargeNotice: null });
+    },
     engine: {
       status: (status, error = null) => set({ status, error }),
       time: (positionMs, durationMs) => set({ positionMs, durationMs }),
       preview: (prompt) => set({ preview: prompt, wantPlaying: false }),
       ended: () => get().next(true),
       seekDone: () => set({ seekRequest: null }),
+      heard: (heardMs) => set({ heardMs }),
+      counted: (charge) =>
+        set((s) => ({ counted: true, chargeNotice: charge ? { ...charge, id: (s.chargeNotice?.id ?? 0) + 1 } : s.chargeNotice })),
       initVolume: (volume, muted) => set({ volume, muted }),
       stream2own: (source, trackId, state) =>
         set((s) => ({

@@ -49,7 +49,7 @@ export function ArtistsView() {
                   <button type="button" className="artist-row" onClick={() => go('artists', String(artist.id))}>
                     <Cover path={artist.coverPath} alt="" size={40} className="round" />
                     <span className="artist-name">{artist.name}</span>
-                    <span className="muted">{t('artists.summary', { albums: artist.albumCount, tracks: artist.trackCount })}</span>
+                    <span className="muted">{t('artists.summary', { albums: t('albums.count', { count: artist.albumCount }), tracks: t('albums.tracks', { count: artist.trackCount }) })}</span>
                   </button>
                 )}
               </li>
@@ -75,7 +75,7 @@ function ArtistPage({ id }: { id: number }) {
       </button>
       <div className="view-head">
         <h1 id="artist-title">{a.name}</h1>
-        <span className="muted">{t('artists.summary', { albums: a.albumCount, tracks: a.trackCount })}</span>
+        <span className="muted">{t('artists.summary', { albums: t('albums.count', { count: a.albumCount }), tracks: t('albums.tracks', { count: a.trackCount }) })}</span>
         <button type="button" className="primary" onClick={() => usePlayer.getState().playTracks(tracks.map(fromLibrary))}>
           {t('artists.playAll')}
         </button>

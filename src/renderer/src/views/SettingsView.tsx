@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
+import { issueText } from '../lib/issues';
 import { useCall, useCallMutation } from '../api/queries';
 import { AddFolder, FolderList } from '../components/Folders';
 import { LibraryStatus } from '../components/LibraryStatus';
@@ -116,7 +117,7 @@ function SyncServerForm({
     } catch (error) {
       const reason =
         error instanceof ApiError && error.issues.length > 0
-          ? error.issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+          ? error.issues.map((i) => issueText(i, t)).join('; ')
           : error instanceof Error
             ? error.message
             : String(error);

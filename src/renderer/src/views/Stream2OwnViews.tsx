@@ -17,7 +17,7 @@ function useCoopColumns(): Column<CoopTrack>[] {
     { id: 'artist', label: c('artist'), width: 170, render: (r) => r.artist },
     { id: 'album', label: c('album'), width: 160, render: (r) => r.album ?? '' },
     { id: 'duration', label: c('duration'), width: 64, align: 'end', render: (r) => formatDuration(r.durationMs) },
-    { id: 's2o', label: c('stream2own'), width: 130, render: (r) => <PlaySteps state={r.stream2own} /> },
+    { id: 's2o', label: c('stream2own'), width: 150, render: (r) => <PlaySteps state={r.stream2own} /> },
     { id: 'price', label: c('price'), width: 190, render: (r) => <PriceTag state={r.stream2own} compact /> },
   ];
 }

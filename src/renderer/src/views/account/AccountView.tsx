@@ -3,7 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountStatus } from '../../../../shared/contract/sync';
 import { api } from '../../api/client';
-import { WALLET_QUERIES, errorCode } from '../../api/account';
+import { applyAccountStatus, errorCode } from '../../api/account';
 import { useCall } from '../../api/queries';
 import { useNavigation } from '../../store/navigation';
 import '../../styles/account.css';
@@ -40,8 +40,7 @@ function SignInForm({ account }: { account: AccountStatus }) {
     setError(null);
     try {
       const next = mode === 'signIn' ? await api.call('account.signIn', { email, password }) : await api.call('account.signUp', { email, password });
-      client.setQueryData(['account.status', {}], next);
-      for (const key of [...WALLET_QUERIES, 'sync.status']) void client.invalidateQueries({ queryKey: [key] });
+      applyAccountStatus(client, next);
       setPassword('');
     } catch (e) {
       const code = errorCode(e);
@@ -115,8 +114,7 @@ function SignedIn({ account }: { account: AccountStatus }) {
     setBusy(true);
     setError(null);
     try {
-      client.setQueryData(['account.status', {}], await api.call('account.signOut', {}));
-      for (const key of [...WALLET_QUERIES, 'sync.status']) void client.invalidateQueries({ queryKey: [key] });
+      applyAccountStatus(client, await api.call('account.signOut', {}));
     } catch (e) {
       setError(t('account.errors.signOut', { message: e instanceof Error ? e.message : String(e) }));
     } finally {

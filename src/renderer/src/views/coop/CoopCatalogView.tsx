@@ -8,6 +8,7 @@ import { errorCode } from '../../api/account';
 import { useCall } from '../../api/queries';
 import { DataGrid, type Column } from '../../components/DataGrid';
 import { PurchaseConfirm, type Purchase } from '../../components/PurchaseConfirm';
+import { usePurchaseBlocker } from '../../api/purchase';
 import { PlaySteps, PriceTag } from '../../components/Stream2Own';
 import { formatDuration } from '../../lib/format';
 import { currentItem, usePlayer } from '../../player/store';
@@ -92,6 +93,9 @@ function TrackActions({ track, onPlay }: { track: CoopTrack; onPlay(): void }) {
   const s = track.stream2own;
   const releasePrice = details.data?.releaseRemainingToOwnThousandths ?? 0;
   const releaseTitle = details.data?.releaseTitle ?? track.album ?? '';
+  const blocker = usePurchaseBlocker();
+  const restBlocked = s.remainingToOwnThousandths > 0 ? blocker(s.remainingToOwnThousandths) : null;
+  const releaseBlocked = details.data?.releaseId && releasePrice > 0 ? blocker(releasePrice) : null;
   return (
     <section className="track-actions" aria-labelledby="track-actions-title" data-testid="track-actions">
       <h2 id="track-actions-title">{t('coopUi.selected', { title: track.title, artist: track.artist })}</h2>
@@ -131,6 +135,8 @@ function TrackActions({ track, onPlay }: { track: CoopTrack; onPlay(): void }) {
           <button
             type="button"
             onClick={() => setPurchase({ kind: 'track', trackId: track.id, title: track.title, priceThousandths: s.remainingToOwnThousandths })}
+            disabled={restBlocked !== null}
+            aria-describedby={restBlocked ? 'buy-blocked' : undefined}
             data-testid="buy-rest"
           >
             {t('s2o.buyRest', { price: formatCredits(s.remainingToOwnThousandths) })}
@@ -140,12 +146,19 @@ function TrackActions({ track, onPlay }: { track: CoopTrack; onPlay(): void }) {
           <button
             type="button"
             onClick={() => setPurchase({ kind: 'release', releaseId: details.data!.releaseId!, title: releaseTitle, priceThousandths: releasePrice })}
+            disabled={releaseBlocked !== null}
+            aria-describedby={releaseBlocked ? 'buy-blocked' : undefined}
             data-testid="buy-release"
           >
             {t('coopUi.buyRelease', { title: releaseTitle, price: formatCredits(releasePrice) })}
           </button>
         )}
       </div>
+      {(restBlocked ?? releaseBlocked) && (
+        <p className="muted" id="buy-blocked" data-testid="buy-blocked">
+          {restBlocked ?? releaseBlocked}
+        </p>
+      )}
       {purchase && (
         <PurchaseConfirm
           purchase={purchase}
@@ -184,7 +197,7 @@ export function CoopCatalogView() {
     { id: 'album', label: c('album'), width: 140, render: (r) => r.album ?? '' },
     { id: 'duration', label: c('duration'), width: 60, align: 'end', render: (r) => formatDuration(r.durationMs) },
     { id: 'offline', label: t('coopUi.offlineColumn'), width: 90, render: (r) => <OfflineBadge track={r} pinned={pinned.has(r.id)} /> },
-    { id: 's2o', label: c('stream2own'), width: 120, render: (r) => <PlaySteps state={r.stream2own} /> },
+    { id: 's2o', label: c('stream2own'), width: 150, render: (r) => <PlaySteps state={r.stream2own} /> },
     { id: 'price', label: c('price'), width: 170, render: (r) => <PriceTag state={r.stream2own} compact /> },
   ];
   const play = (index: number) => usePlayer.getState().playTracks(list.map(fromCoop), index);

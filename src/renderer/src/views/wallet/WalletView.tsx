@@ -69,7 +69,11 @@ function VoucherForm({ signedIn }: { signedIn: boolean }) {
             ref={inputRef}
             id="voucher-code"
             value={code}
-            onChange={(e) => setCode(e.target.value)}
+            onChange={(e) => {
+              setCode(e.target.value);
+              // An answer is about the code it was for: editing the code clears it.
+              setResult(null);
+            }}
             autoComplete="off"
             spellCheck={false}
             disabled={!signedIn}
