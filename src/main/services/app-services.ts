@@ -82,7 +82,6 @@ export function createAppServices(options: AppServicesOptions) {
     db, clock: options.clock, logger, events, request: sync.authenticatedRequest, release: release.service, ...options.artist,
   });
   const dj = createDjDomain({ db, events, clock: options.clock, logger, dataDir, appVersion: options.appVersion });
-  let echoCalls = 0;
 
   const handlers: CallHandlers = {
     'app.info': () => ({
@@ -93,7 +92,6 @@ export function createAppServices(options: AppServicesOptions) {
       dataDir,
       mediaUrlTemplate: host.mediaUrl('{path}'),
     }),
-    'app.echo': ({ text }) => ({ text: text.toUpperCase(), calls: ++echoCalls }),
     'dialog.pickFolder': ({ title }) => host.pickFolder(title),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),

@@ -17,11 +17,6 @@ export const appCalls = {
       mediaUrlTemplate: z.string(),
     }),
   ),
-  'app.echo': call(
-    'Answers with the text it was given, upper-cased, and counts the calls: a probe that a call reached the main process.',
-    z.object({ text: z.string().min(1).max(200) }).strict(),
-    z.object({ text: z.string(), calls: z.number().int() }),
-  ),
   'dialog.pickFolder': call(
     'Opens the OS folder picker. The web host has none and answers null; its UI asks for a path instead.',
     z.object({ title: z.string().max(200).optional() }).strict(),

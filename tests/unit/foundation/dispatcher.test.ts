@@ -29,22 +29,27 @@ function build(dataDir = mkdtempSync(join(tmpdir(), 'resonate-dispatch-'))) {
 describe('the contract dispatcher', () => {
   it('answers a valid call from the real service', async () => {
     const s = build();
-    expect(await s.dispatch('app.echo', { text: 'hi' })).toEqual({ ok: true, value: { text: 'HI', calls: 1 } });
     const info = await s.dispatch('app.info', {});
     expect(info).toMatchObject({ ok: true, value: { version: '9.9.9', host: 'web' } });
+    expect(await s.dispatch('settings.update', { volume: 0.25 })).toMatchObject({ ok: true, value: { volume: 0.25 } });
   });
 
   it('rejects invalid input with a typed error naming each field, before the handler runs', async () => {
     const s = build();
-    const bad = await s.dispatch('app.echo', { text: 42 });
-    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'text' }] } });
-    // The handler never ran: the first valid call is call number one.
-    expect(await s.dispatch('app.echo', { text: 'x' })).toMatchObject({ ok: true, value: { calls: 1 } });
+    const changes: unknown[] = [];
+    s.events.subscribe((name, payload) => name === 'settings.changed' && changes.push(payload));
+    const bad = await s.dispatch('settings.update', { volume: 'loud' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'volume' }] } });
+    // The handler never ran: it announces every update, and the first valid one is the first announced.
+    expect(changes).toEqual([]);
+    expect(await s.dispatch('settings.update', { volume: 0.5 })).toMatchObject({ ok: true });
+    expect(changes).toMatchObject([{ volume: 0.5 }]);
   });
 
   it('rejects unknown fields and unknown calls', async () => {
     const s = build();
-    expect(await s.dispatch('app.echo', { text: 'x', extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await s.dispatch('app.info', { extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await s.dispatch('settings.update', { volume: 0.5, extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(await s.dispatch('app.deleteEverything', {})).toMatchObject({ ok: false, error: { code: 'unknown_call' } });
     expect(await s.dispatch({ toString: 1 }, {})).toMatchObject({ ok: false, error: { code: 'unknown_call' } });
   });
