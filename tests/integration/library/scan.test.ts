@@ -225,3 +225,31 @@ describe('library scan', () => {
     expect((await allTracks(lib)).find((t) => t.path === file)!.id).toBe(before.id);
   });
 });
+
+describe('cover art added after a miss', () => {
+  it('shows a folder image added after the first look, and an embedded picture added by re-tagging', async () => {
+    const dir = tempDir();
+    const lib = openLibrary();
+    try {
+      place(fx.files.ogg, join(dir, 'Album', 'song.ogg'));
+      place(fx.files.mp3, join(dir, 'Other', 'plain.mp3'));
+      await lib.call('library.addFolder', { path: dir });
+      await lib.service.waitForIdle();
+      const tracks = await allTracks(lib);
+      const song = tracks.find((t) => t.path.endsWith('song.ogg'))!;
+      const plain = tracks.find((t) => t.path.endsWith('plain.mp3'))!;
+      expect(await lib.media.resolve(`cover/local/${song.id}`)).toBeNull();
+      expect(await lib.media.resolve(`cover/local/${plain.id}`)).toBeNull();
+
+      // The user drops a cover into the folder, and re-tags the other file with a picture; then rescans.
+      place(fx.files.flac, join(dir, 'Album', 'cover.jpg'));
+      makeMp3WithCover(join(dir, 'Other', 'plain.mp3'));
+      await lib.service.scanAndWait();
+      expect((await lib.media.resolve(`cover/local/${song.id}`))?.file).toBe(join(dir, 'Album', 'cover.jpg'));
+      expect(await lib.media.resolve(`cover/local/${plain.id}`)).toMatchObject({ contentType: 'image/png' });
+    } finally {
+      await lib.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

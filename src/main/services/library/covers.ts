@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseFile } from 'music-metadata';
 import { contentTypeFor, type MediaFile } from '../media/media-router';
@@ -12,20 +12,29 @@ const IMAGE_EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/jpg': 'j
  * are (front cover preferred). Without an image library in the main process
  * we do not resize; the renderer scales with CSS. A track without an
  * embedded picture uses a `cover.jpg`/`folder.jpg`/… next to it, served in
- * place. A miss is remembered as an empty `.none` file so it is not looked
- * for again until the cache is cleared.
+ * place. A miss is remembered in a `.none` file holding what was looked at
+ * (the track file's size and time, its folder's time): when either changed
+ * (the file was re-tagged, an image was added to the folder), the marker is
+ * dropped and the cover looked for again. A cached embedded picture older
+ * than its track file is extracted again.
  */
 export class CoverCache {
   constructor(private readonly dir: string) {}
 
   async coverFor(trackId: number, file: string | null): Promise<MediaFile | null> {
     const cached = this.cached(trackId);
-    if (cached === 'none') return null;
-    if (cached) return { file: cached, contentType: contentTypeFor(cached) };
+    const looked = file ? lookedAt(file) : '';
+    if (cached === 'none') {
+      if (!file || this.readMarker(trackId) === looked) return null;
+      this.drop(`${trackId}.none`); // the file or its folder changed since the miss
+    } else if (cached) {
+      if (!file || !newerThan(file, cached)) return { file: cached, contentType: contentTypeFor(cached) };
+      this.drop(cached.slice(this.dir.length + 1)); // the file was re-tagged since its picture was cached
+    }
     if (!file) return null;
     const found = (await this.extractEmbedded(trackId, file)) ?? findFolderImage(dirname(file));
     if (!found) {
-      this.write(`${trackId}.none`, Buffer.alloc(0));
+      this.write(`${trackId}.none`, Buffer.from(looked));
       return null;
     }
     return { file: found, contentType: contentTypeFor(found) };
@@ -39,6 +48,22 @@ export class CoverCache {
       } catch {
         // already gone
       }
+    }
+  }
+
+  private readMarker(trackId: number): string | null {
+    try {
+      return readFileSync(join(this.dir, `${trackId}.none`), 'utf8');
+    } catch {
+      return null;
+    }
+  }
+
+  private drop(name: string): void {
+    try {
+      unlinkSync(join(this.dir, name));
+    } catch {
+      // already gone
     }
   }
 
@@ -80,6 +105,25 @@ export class CoverCache {
     writeFileSync(temp, data);
     renameSync(temp, target);
     return target;
+  }
+}
+
+/** What a miss depended on: the track file's size and time and its folder's time (adding an image changes it). */
+function lookedAt(file: string): string {
+  try {
+    const own = statSync(file);
+    const folder = statSync(dirname(file));
+    return `${own.size}:${Math.trunc(own.mtimeMs)}:${Math.trunc(folder.mtimeMs)}`;
+  } catch {
+    return '';
+  }
+}
+
+function newerThan(file: string, cached: string): boolean {
+  try {
+    return statSync(file).mtimeMs > statSync(cached).mtimeMs;
+  } catch {
+    return false;
   }
 }
 
