@@ -18,6 +18,8 @@ import { openApiDocument } from './openapi';
 import type { ServerContext } from './context';
 import { SignaturePool, defaultPoolSize } from './settlement/signature-pool';
 import { LruCache } from './lru';
+import { TransparencyLog } from './tlog/log';
+import { tlogRoutes } from './tlog/routes';
 
 export const SERVER_API_VERSION = '1.0.0';
 
@@ -35,6 +37,8 @@ export interface ServerOptions {
 export interface BuiltServer {
   app: FastifyInstance;
   ctx: ServerContext;
+  /** This instance's view of the transparency log (docs/transparency-log.md). */
+  tlog: TransparencyLog;
   close(): Promise<void>;
 }
 
@@ -59,6 +63,8 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
     onWorkerError: (error) => app.log.error({ err: error }, 'signature worker failed; its signatures were verified on the main thread'),
   });
   const ctx: ServerContext = { store, config, clock: options.clock ?? systemClock, mediaDir: join(options.dataDir, 'media'), log: app.log, signatures, deviceKeys: new LruCache(20_000) };
+  const tlog = new TransparencyLog(ctx);
+  tlog.start();
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
@@ -81,6 +87,7 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
     ...readModelRoutes(ctx),
     ...syncRoutes(ctx),
     ...publishingRoutes(ctx),
+    ...tlogRoutes(ctx, tlog),
   ];
   const all: AnyRoute[] = [
     ...routes,
@@ -105,8 +112,10 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
   return {
     app,
     ctx,
+    tlog,
     close: async () => {
       await app.close();
+      await tlog.stop();
       await signatures.close();
       if (!openedStore) await store.close();
     },

@@ -30,6 +30,17 @@ export interface ServerConfig {
     maxChunkBytes: number;
     maxUploadsPerRelease: number;
   };
+  /** The public transparency log of settlements (docs/transparency-log.md). */
+  transparencyLog: {
+    /** On by default; off only to measure its cost (bench/tlog.bench.ts). */
+    enabled: boolean;
+    /** The checkpoints' origin line and the log key's name, e.g. "<host>/resonate-log". */
+    origin: string;
+    /** How often an instance signs a checkpoint while leaves arrive. */
+    checkpointIntervalMs: number;
+    /** Witness vkeys whose cosignatures are accepted; null: any witness whose cosignature verifies. */
+    witnesses: string[] | null;
+  };
   membership: {
     /** Listener membership: at least this many euros' worth of credits spent in a calendar year. */
     listenerThresholdEuros: number;
@@ -54,6 +65,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     maxChunkBytes: 16 * 1024 * 1024,
     maxUploadsPerRelease: 200,
   },
+  transparencyLog: { enabled: true, origin: 'localhost/resonate-log', checkpointIntervalMs: 2000, witnesses: null },
   membership: {
     listenerThresholdEuros: 15,
     artistThresholdEuros: 15,
@@ -61,7 +73,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   },
 };
 
-export type ConfigOverrides = Partial<Omit<ServerConfig, 'membership' | 'passwordHashing' | 'upload'>> & {
+export type ConfigOverrides = Partial<Omit<ServerConfig, 'membership' | 'passwordHashing' | 'upload' | 'transparencyLog'>> & {
+  transparencyLog?: Partial<ServerConfig['transparencyLog']>;
   upload?: Partial<ServerConfig['upload']>;
   membership?: Partial<ServerConfig['membership']>;
   passwordHashing?: Partial<ServerConfig['passwordHashing']>;
@@ -73,6 +86,7 @@ export function resolveConfig(overrides: ConfigOverrides = {}): ServerConfig {
     ...overrides,
     membership: { ...DEFAULT_CONFIG.membership, ...overrides.membership },
     upload: { ...DEFAULT_CONFIG.upload, ...overrides.upload },
+    transparencyLog: { ...DEFAULT_CONFIG.transparencyLog, ...overrides.transparencyLog },
     passwordHashing: { ...DEFAULT_CONFIG.passwordHashing, ...overrides.passwordHashing },
   };
 }

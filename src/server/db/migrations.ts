@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { StoreKind } from './store-kind';
+import { transparencyLogMigration } from '../tlog/migration';
 
 /**
  * Versioned migrations for both stores, applied in id order on start by
@@ -233,6 +234,8 @@ export function migrationsFor(kind: StoreKind): Record<string, Migration> {
         for (const statement of settlementSeqBackfill(kind)) await sql.raw(statement).execute(db);
       },
     },
+    // The public transparency log of settlements (docs/transparency-log.md, src/server/tlog).
+    '0008_transparency_log': transparencyLogMigration(kind),
     // Server hardening: failed sign-ins per account (exponential back-off shared by
     // every instance, accounts/lockout.ts) and idempotency keys of admin grants.
     '0009_signin_lockout_grant_keys': fromStatements([

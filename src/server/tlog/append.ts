@@ -1,0 +1,206 @@
+import { createHash, createHmac } from 'node:crypto';
+import { splitCharge } from '../../shared/pricing';
+import { encodeLeaf, type LogLeaf } from '../../shared/tlog/leaf';
+import type { ServerContext } from '../context';
+import type { FreeReason, PlayOutcome } from '../db/schema';
+import type { Store } from '../db/connect';
+import { toInt, type Tx } from '../db/transaction';
+import { withTlogTx } from './schema';
+
+/**
+ * Appending settlement events to the transparency log, inside the caller's
+ * transaction (docs/transparency-log.md §1, §8): the settlement and its
+ * leaves commit together or not at all.
+ */
+export type LogEvent =
+  | {
+      kind: 'play';
+      userId: string;
+      receiptId: string;
+      /** SHA-256 hex of the receipt's canonical bytes (plays.content_hash). */
+      contentHash: string;
+      seq: number;
+      time: number;
+      trackId: string;
+      artistId: string;
+      outcome: PlayOutcome;
+      freeReason: FreeReason | null;
+      playIndex: number | null;
+      price: number;
+    }
+  | {
+      kind: 'purchase';
+      userId: string;
+      transferId: string;
+      seq: number;
+      time: number;
+      trackId: string;
+      artistId: string;
+      price: number;
+    }
+  | { kind: 'grant' | 'voucher'; userId: string; transferId: string; time: number; credit: number };
+
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Pseudonym keys, per store: HMAC(report_pseudonyms secret, scope), as the earnings report's stable pseudonyms. */
+const secrets = new WeakMap<Store, Buffer>();
+const scopeKeys = new WeakMap<Store, Map<string, Buffer>>();
+
+async function pseudonymSecret(ctx: ServerContext, tx: Tx): Promise<Buffer> {
+  let secret = secrets.get(ctx.store);
+  if (!secret) {
+    const row = await tx
+      .selectFrom('server_secrets')
+      .select('value')
+      .where('name', '=', 'report_pseudonyms')
+      .executeTakeFirstOrThrow();
+    secret = Buffer.from(row.value, 'base64url');
+    secrets.set(ctx.store, secret);
+  }
+  return secret;
+}
+
+function pseudonym(store: Store, secret: Buffer, scope: string, userId: string): string {
+  let keys = scopeKeys.get(store);
+  if (!keys) scopeKeys.set(store, (keys = new Map()));
+  let key = keys.get(scope);
+  if (!key) {
+    key = createHmac('sha256', secret).update(scope).digest();
+    if (keys.size > 100_000) keys.clear();
+    keys.set(scope, key);
+  }
+  return `L-${createHmac('sha256', key).update(userId).digest('base64url').slice(0, 22)}`;
+}
+
+const NONE = {
+  track: null,
+  artist: null,
+  outcome: null,
+  freeReason: null,
+  playIndex: null,
+  price: 0,
+  artistShare: 0,
+  coopShare: 0,
+  credit: 0,
+  corrects: null,
+} as const;
+
+/** The leaf of one event (§1.1); `listenerOf(scope, userId)` gives the pseudonym. */
+export function leafOf(event: LogEvent, listenerOf: (scope: string, userId: string) => string): LogLeaf {
+  if (event.kind !== 'play' && event.kind !== 'purchase') {
+    return {
+      ...NONE,
+      v: 1,
+      kind: event.kind,
+      event: sha256Hex(event.transferId),
+      listener: listenerOf('credits', event.userId),
+      seq: null,
+      time: event.time,
+      credit: event.credit,
+    };
+  }
+  const shares = splitCharge(event.price);
+  const common = {
+    ...NONE,
+    v: 1 as const,
+    listener: listenerOf(`artist:${event.artistId}`, event.userId),
+    seq: event.seq,
+    time: event.time,
+    track: event.trackId,
+    artist: event.artistId,
+    price: event.price,
+    artistShare: shares.artistTenThousandths,
+    coopShare: shares.coopTenThousandths,
+  };
+  if (event.kind === 'purchase')
+    return { ...common, kind: 'purchase', event: sha256Hex(`${event.transferId}\n${event.trackId}`) };
+  return {
+    ...common,
+    kind: 'play',
+    event: event.contentHash,
+    outcome: event.outcome,
+    freeReason: event.outcome === 'free' ? event.freeReason : null,
+    playIndex: event.outcome === 'paid' ? event.playIndex : null,
+  };
+}
+
+/**
+ * Appends the events' leaves in the caller's transaction. Call it LAST in
+ * the transaction: the sequencer row stays locked (PostgreSQL) until commit,
+ * so appenders are serialised only for their final statements, and leaf
+ * indexes follow commit order across instances, densely (a rollback undoes
+ * the increment too). Answers the first index given (or null: none).
+ */
+export async function appendLogLeaves(
+  ctx: ServerContext,
+  tx: Tx,
+  events: LogEvent[],
+): Promise<number | null> {
+  if (!events.length || !ctx.config.transparencyLog.enabled) return null;
+  const secret = await pseudonymSecret(ctx, tx);
+  const listenerOf = (scope: string, userId: string) => pseudonym(ctx.store, secret, scope, userId);
+  const now = ctx.clock.nowMs();
+  const texts = events.map((e) => encodeLeaf(leafOf(e, listenerOf)));
+  const t = withTlogTx(tx);
+  const row = await t
+    .updateTable('tlog_state')
+    .set((eb) => ({ size: eb('size', '+', events.length) }))
+    .where('id', '=', 1)
+    .returning('size')
+    .executeTakeFirstOrThrow();
+  const end = toInt(row.size);
+  const start = end - events.length;
+  if (start < 0) throw new Error('transparency log invariant broken: the sequencer went below zero');
+  const rows = texts.map((leaf, i) => ({
+    idx: start + i,
+    leaf_hash: createHash('sha256')
+      .update(Buffer.from([0]))
+      .update(leaf)
+      .digest(),
+    leaf,
+    receipt_id: events[i]!.kind === 'play' ? (events[i] as { receiptId: string }).receiptId : null,
+    created_at: now,
+  }));
+  for (let i = 0; i < rows.length; i += 500)
+    await t
+      .insertInto('tlog_leaves')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  return start;
+}
+
+/** The log events of settled play rows (as settlement writes them). */
+export function playEvents(
+  plays: Array<{
+    receipt_id: string;
+    user_id: string;
+    content_hash: string;
+    settle_seq: number | null;
+    settled_at: number;
+    track_id: string;
+    artist_id: string;
+    outcome: PlayOutcome;
+    free_reason: FreeReason | null;
+    play_index: number | null;
+    price: number;
+  }>,
+): LogEvent[] {
+  return plays.map((p) => {
+    if (p.settle_seq === null)
+      throw new Error(`settlement invariant broken: play ${p.receipt_id} has no settlement sequence number`);
+    return {
+      kind: 'play',
+      userId: p.user_id,
+      receiptId: p.receipt_id,
+      contentHash: p.content_hash,
+      seq: p.settle_seq,
+      time: p.settled_at,
+      trackId: p.track_id,
+      artistId: p.artist_id,
+      outcome: p.outcome,
+      freeReason: p.free_reason,
+      playIndex: p.play_index,
+      price: p.price,
+    };
+  });
+}

@@ -1,0 +1,401 @@
+import { createHash } from 'node:crypto';
+import { MerkleTree } from '../../shared/tlog/tree';
+import { equalBytes, toBase64, toHex, type Hash } from '../../shared/tlog/hash';
+import {
+  formatVkey,
+  keyIdOf,
+  parseCheckpoint,
+  parseNote,
+  parseVkey,
+  publicKeyOf,
+  SIG_COSIGNATURE_V1,
+  SIG_ED25519,
+  signCheckpoint,
+  verifiedCosignatures,
+  MAX_SIGNATURES,
+} from '../../shared/tlog/note';
+import { encodeEntryBundle, TILE_HEIGHT, TILE_WIDTH } from '../../shared/tlog/tiles';
+import type { ServerContext } from '../context';
+import { toInt } from '../db/transaction';
+import { ApiError } from '../http/errors';
+import { withTlog, type TlogDb } from './schema';
+
+/** RFC 9162 node hash with node:crypto (the server's hot path; the shared one is the pure-JS equivalent). */
+const nodeHashFast = (left: Hash, right: Hash): Hash =>
+  createHash('sha256')
+    .update(Buffer.from([1]))
+    .update(left)
+    .update(right)
+    .digest();
+
+export interface LogKeyInfo {
+  origin: string;
+  keyName: string;
+  vkey: string;
+  publicKey: string;
+  keyId: string;
+}
+
+/**
+ * One server instance's view of the transparency log: the tree's hashes in
+ * memory (memoised subtree hashes, `MerkleTree`), caught up from the store's
+ * `tlog_leaves` (other instances append too), full hash tiles persisted as
+ * they fill, checkpoints signed with the shared log key and stored, witness
+ * cosignatures accepted and published. Proofs are computed from the memoised
+ * hashes; leaves and entry bundles are read from the store.
+ */
+export class TransparencyLog {
+  private readonly tree = new MerkleTree(nodeHashFast);
+  private readonly db: TlogDb;
+  private loaded: Promise<void> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private persistedTiles: number[] = [];
+  private seed: Uint8Array | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly ctx: ServerContext) {
+    this.db = withTlog(ctx.store.db);
+  }
+
+  get origin(): string {
+    return this.ctx.config.transparencyLog.origin;
+  }
+
+  /** Signs a checkpoint every `checkpointIntervalMs` while leaves arrive. */
+  start(): void {
+    if (this.timer || !this.ctx.config.transparencyLog.enabled) return;
+    this.timer = setInterval(() => {
+      this.latestCheckpoint().catch((error: unknown) =>
+        this.ctx.log.error({ err: error }, 'transparency log: checkpoint failed'),
+      );
+    }, this.ctx.config.transparencyLog.checkpointIntervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.queue.catch(() => {});
+  }
+
+  /** Runs `work` after every earlier catch-up or signing of this instance. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async load(): Promise<void> {
+    // Full level-0 tiles first (8 KiB a row instead of 256 rows), then the leaves after them.
+    let expected = 0;
+    for (;;) {
+      const tiles = await this.db
+        .selectFrom('tlog_tiles')
+        .select(['idx', 'hashes'])
+        .where('level', '=', 0)
+        .where('idx', '>=', expected)
+        .orderBy('idx')
+        .limit(512)
+        .execute();
+      for (const t of tiles) {
+        if (toInt(t.idx) !== expected || t.hashes.length !== 32 * TILE_WIDTH)
+          throw new Error(`transparency log: stored tile 0/${t.idx} is out of order or not full`);
+        for (let i = 0; i < TILE_WIDTH; i++) this.tree.append(t.hashes.subarray(i * 32, (i + 1) * 32));
+        expected++;
+      }
+      if (tiles.length < 512) break;
+    }
+    const counts = await this.db
+      .selectFrom('tlog_tiles')
+      .select(['level', (eb) => eb.fn.countAll().as('n')])
+      .groupBy('level')
+      .execute();
+    for (const c of counts) this.persistedTiles[toInt(c.level)] = toInt(c.n);
+    await this.readNewLeaves();
+  }
+
+  private async readNewLeaves(): Promise<void> {
+    for (;;) {
+      const from = this.tree.size;
+      const rows = await this.db
+        .selectFrom('tlog_leaves')
+        .select(['idx', 'leaf_hash'])
+        .where('idx', '>=', from)
+        .orderBy('idx')
+        .limit(10_000)
+        .execute();
+      for (const [i, r] of rows.entries()) {
+        // Indexes are dense and committed in order (the sequencer row); a hole would be a broken invariant.
+        if (toInt(r.idx) !== from + i)
+          throw new Error(`transparency log invariant broken: leaf ${from + i} missing, found ${r.idx}`);
+        this.tree.append(r.leaf_hash);
+      }
+      if (rows.length < 10_000) return;
+    }
+  }
+
+  /** Brings the in-memory tree up to every committed leaf, and persists newly full tiles. */
+  catchUp(): Promise<number> {
+    return this.serial(async () => {
+      if (!this.loaded) this.loaded = this.load();
+      await this.loaded;
+      await this.readNewLeaves();
+      await this.persistTiles();
+      return this.tree.size;
+    });
+  }
+
+  private async persistTiles(): Promise<void> {
+    for (let level = 0; TILE_WIDTH ** level <= this.tree.size; level++) {
+      const full = Math.floor(this.tree.nodeCount(TILE_HEIGHT * level) / TILE_WIDTH);
+      const done = this.persistedTiles[level] ?? 0;
+      if (full <= done) continue;
+      const rows = [];
+      for (let n = done; n < full; n++)
+        rows.push({ level, idx: n, hashes: this.hashTile(level, n, TILE_WIDTH)! });
+      for (let i = 0; i < rows.length; i += 100)
+        await this.db
+          .insertInto('tlog_tiles')
+          .values(rows.slice(i, i + 100))
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      this.persistedTiles[level] = full;
+    }
+  }
+
+  private async signingSeed(): Promise<Uint8Array> {
+    if (!this.seed) {
+      const row = await this.db
+        .selectFrom('server_secrets')
+        .select('value')
+        .where('name', '=', 'tlog_signing_key')
+        .executeTakeFirstOrThrow();
+      const seed = Buffer.from(row.value, 'base64url');
+      if (seed.length !== 32) throw new Error('the transparency log key is not a 32-byte seed');
+      this.seed = new Uint8Array(seed);
+    }
+    return this.seed;
+  }
+
+  async keyInfo(): Promise<LogKeyInfo> {
+    const publicKey = publicKeyOf(await this.signingSeed());
+    return {
+      origin: this.origin,
+      keyName: this.origin,
+      vkey: formatVkey(this.origin, SIG_ED25519, publicKey),
+      publicKey: toBase64(publicKey),
+      keyId: toHex(keyIdOf(this.origin, SIG_ED25519, publicKey)),
+    };
+  }
+
+  /** The latest checkpoint, signed now when the tree has grown since the last one; with its cosignatures. */
+  async latestCheckpoint(): Promise<{ size: number; note: string }> {
+    const size = await this.catchUp();
+    return this.serial(async () => {
+      const latest = await this.db
+        .selectFrom('tlog_checkpoints')
+        .select(['size', 'note'])
+        .orderBy('size', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (latest && toInt(latest.size) >= size)
+        return {
+          size: toInt(latest.size),
+          note: await this.withCosignatures(toInt(latest.size), latest.note),
+        };
+      const note = signCheckpoint(
+        { origin: this.origin, size, root: this.tree.root(size) },
+        this.origin,
+        await this.signingSeed(),
+      );
+      // Another instance may sign the same size at once: Ed25519 is deterministic, so it is the same note.
+      await this.db
+        .insertInto('tlog_checkpoints')
+        .values({ size, root: this.tree.root(size), note, created_at: this.ctx.clock.nowMs() })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      return { size, note: await this.withCosignatures(size, note) };
+    });
+  }
+
+  async checkpointAt(size: number): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('tlog_checkpoints')
+      .select('note')
+      .where('size', '=', size)
+      .executeTakeFirst();
+    return row ? this.withCosignatures(size, row.note) : null;
+  }
+
+  private async withCosignatures(size: number, note: string): Promise<string> {
+    const cosigs = await this.db
+      .selectFrom('tlog_cosignatures')
+      .select('line')
+      .where('size', '=', size)
+      .orderBy('created_at')
+      .orderBy('vkey')
+      .limit(MAX_SIGNATURES - 1)
+      .execute();
+    return note + cosigs.map((c) => c.line).join('');
+  }
+
+  private async sized(size: number | undefined, atLeast: number): Promise<number> {
+    let current = this.tree.size;
+    if (size === undefined || size > current) current = await this.catchUp();
+    const n = size ?? (await this.latestCheckpoint()).size;
+    if (n > current) throw new ApiError(400, 'beyond_tree', `the tree has ${current} leaves, not ${n}`);
+    if (n < atLeast) throw new ApiError(400, 'invalid_input', `size ${n} is below ${atLeast}`);
+    return n;
+  }
+
+  async inclusionProof(
+    index: number,
+    size?: number,
+  ): Promise<{ index: number; size: number; leaf: string; leafHash: string; proof: string[] }> {
+    const n = await this.sized(size, index + 1);
+    const row = await this.db
+      .selectFrom('tlog_leaves')
+      .select(['leaf', 'leaf_hash'])
+      .where('idx', '=', index)
+      .executeTakeFirst();
+    if (!row) throw new ApiError(404, 'not_in_log', `no leaf ${index}`);
+    if (!equalBytes(row.leaf_hash, this.tree.leafHash(index)))
+      throw new Error(`transparency log invariant broken: leaf ${index} hash differs from the tree`);
+    return {
+      index,
+      size: n,
+      leaf: row.leaf,
+      leafHash: toBase64(row.leaf_hash),
+      proof: this.tree.inclusionProof(index, n).map(toBase64),
+    };
+  }
+
+  async indexOfReceipt(receiptId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('tlog_leaves')
+      .select('idx')
+      .where('receipt_id', '=', receiptId)
+      .executeTakeFirst();
+    if (!row)
+      throw new ApiError(404, 'not_in_log', 'no leaf for this receipt (not settled, or not yet committed)');
+    return toInt(row.idx);
+  }
+
+  async consistencyProof(from: number, to: number): Promise<{ from: number; to: number; proof: string[] }> {
+    if (from > to) throw new ApiError(400, 'invalid_input', `from ${from} is above to ${to}`);
+    await this.sized(to, 0);
+    return { from, to, proof: this.tree.consistencyProof(from, to).map(toBase64) };
+  }
+
+  async leaves(
+    start: number,
+    end: number,
+  ): Promise<{
+    start: number;
+    end: number;
+    leaves: Array<{ index: number; leaf: string; leafHash: string }>;
+  }> {
+    if (end < start || end - start > 1000)
+      throw new ApiError(400, 'invalid_input', 'at most 1000 leaves, start <= end');
+    await this.sized(end, 0);
+    const rows = await this.db
+      .selectFrom('tlog_leaves')
+      .select(['idx', 'leaf', 'leaf_hash'])
+      .where('idx', '>=', start)
+      .where('idx', '<', end)
+      .orderBy('idx')
+      .execute();
+    return {
+      start,
+      end,
+      leaves: rows.map((r) => ({ index: toInt(r.idx), leaf: r.leaf, leafHash: toBase64(r.leaf_hash) })),
+    };
+  }
+
+  /** Hash tile bytes, or null when the tree does not (yet) have that many nodes. */
+  hashTile(level: number, index: number, width: number): Uint8Array | null {
+    const h = TILE_HEIGHT * level;
+    const first = index * TILE_WIDTH;
+    if (this.tree.nodeCount(h) < first + width) return null;
+    const out = new Uint8Array(32 * width);
+    for (let i = 0; i < width; i++) out.set(this.tree.node(h, first + i), 32 * i);
+    return out;
+  }
+
+  async tile(level: number | 'entries', index: number, width: number): Promise<Uint8Array | null> {
+    const first = index * TILE_WIDTH;
+    if (this.tree.size < first + width) await this.catchUp();
+    if (level !== 'entries') return this.hashTile(level, index, width);
+    if (this.tree.size < first + width) return null;
+    const rows = await this.db
+      .selectFrom('tlog_leaves')
+      .select('leaf')
+      .where('idx', '>=', first)
+      .where('idx', '<', first + width)
+      .orderBy('idx')
+      .execute();
+    return encodeEntryBundle(rows.map((r) => Buffer.from(r.leaf, 'utf8')));
+  }
+
+  /** Accepts a witness's cosignature of a checkpoint this log signed (docs §4, POST /v1/log/cosignatures). */
+  async addCosignature(vkey: string, cosigned: string): Promise<{ size: number; witness: string }> {
+    let key;
+    let note;
+    let size;
+    try {
+      key = parseVkey(vkey);
+      note = parseNote(cosigned);
+      size = parseCheckpoint(note.body).size;
+    } catch (error) {
+      throw new ApiError(400, 'invalid_input', `malformed: ${(error as Error).message}`);
+    }
+    if (key.type !== SIG_COSIGNATURE_V1)
+      throw new ApiError(400, 'invalid_input', 'a witness vkey has signature type 0x04 (cosignature/v1)');
+    const allowed = this.ctx.config.transparencyLog.witnesses;
+    if (allowed && !allowed.includes(vkey))
+      throw new ApiError(
+        403,
+        'unknown_witness',
+        'this log accepts cosignatures from its listed witnesses only',
+      );
+    const stored = await this.db
+      .selectFrom('tlog_checkpoints')
+      .select('note')
+      .where('size', '=', size)
+      .executeTakeFirst();
+    if (!stored || parseNote(stored.note).body !== note.body)
+      throw new ApiError(409, 'unknown_checkpoint', 'this log signed no such checkpoint');
+    const [cosig] = verifiedCosignatures(note, [key]);
+    if (!cosig)
+      throw new ApiError(
+        422,
+        'bad_cosignature',
+        'no cosignature by this witness key verifies over the checkpoint',
+      );
+    if (cosig.time * 1000 > this.ctx.clock.nowMs() + 10 * 60_000)
+      throw new ApiError(422, 'bad_cosignature', 'the cosignature is dated in the future');
+    const count = await this.db
+      .selectFrom('tlog_cosignatures')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('size', '=', size)
+      .executeTakeFirstOrThrow();
+    if (toInt(count.n) >= MAX_SIGNATURES - 1)
+      throw new ApiError(
+        409,
+        'too_many_cosignatures',
+        'this checkpoint has as many cosignatures as a note can carry',
+      );
+    await this.db
+      .insertInto('tlog_cosignatures')
+      .values({
+        size,
+        vkey: cosig.vkey,
+        line: cosig.line,
+        time: cosig.time,
+        created_at: this.ctx.clock.nowMs(),
+      })
+      .onConflict((oc) => oc.columns(['size', 'vkey']).doNothing())
+      .execute();
+    return { size, witness: key.name };
+  }
+}
