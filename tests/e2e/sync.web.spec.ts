@@ -93,6 +93,8 @@ test('account: plain errors for an unreachable server and a wrong password, then
   await expect(page.getByTestId('account-email')).toHaveText(email);
   await expect(page.getByTestId('account-chip')).toHaveText(email);
   await expect(page.getByTestId('sync-state')).toHaveText('Online', { timeout: 20_000 });
+  // Just synced: "just now", never "in 23 seconds".
+  await expect(page.getByTestId('sync-last')).toHaveText('· synced just now');
   expect(await seriousViolations()).toEqual([]);
 });
 
@@ -103,6 +105,8 @@ test('wallet: a voucher redeemed in the UI, a 45-second co-op play charged at on
   await page.getByRole('button', { name: 'Redeem' }).click();
   await expect(page.getByTestId('voucher-result')).toHaveText('No voucher has this code. Check it and try again.');
   await page.getByLabel('Voucher code').fill(codes[0]!);
+  // The error was about the code before: a new code clears it.
+  await expect(page.getByTestId('voucher-result')).toHaveCount(0);
   await page.getByRole('button', { name: 'Redeem' }).click();
   await expect(page.getByTestId('voucher-result')).toHaveText('Voucher redeemed: 5.000 credits added.');
   await expect(page.getByTestId('wallet-balance-big')).toContainText('5.000');
@@ -121,12 +125,18 @@ test('wallet: a voucher redeemed in the UI, a 45-second co-op play charged at on
   const started = Date.now();
   await row('River Song').dblclick();
   await expect(page.getByTestId('np-title')).toHaveText('River Song', { timeout: 20_000 });
+  // The free 45 seconds count down; the balance covers the play, so it will be charged after them.
+  await expect(page.getByTestId('preview-countdown')).toHaveText(/^Free preview: \d+ s left$/);
+  await expect(page.getByTestId('preview-countdown')).toHaveAttribute('title', /costs 0\.002 credits/);
   // Counted by the main process after 45 s heard; the charge shows at once.
   await expect(page.getByTestId('wallet-balance')).toContainText('2.042', { timeout: 70_000 });
   const countedAfter = Date.now() - started;
   expect(countedAfter).toBeGreaterThanOrEqual(45_000);
   test.info().annotations.push({ type: 'counted after', description: `${countedAfter} ms` });
   await expect(row('River Song').getByRole('img', { name: '1 of 9 plays paid' })).toBeVisible();
+  // A quiet notice says what was charged and which play it was, in words.
+  await expect(page.getByTestId('charge-notice')).toHaveText(/^Paid play 1 of 9 for “River Song”: 0\.002 credits\./);
+  await expect(page.getByTestId('preview-countdown')).toHaveCount(0);
   await page.getByTestId('play-pause').click();
 
   // The engine syncs soon after a counted play; "Sync now" as well.
@@ -155,6 +165,32 @@ test('wallet: a voucher redeemed in the UI, a 45-second co-op play charged at on
   await expect(page.getByRole('progressbar', { name: 'Progress towards listener membership' })).toBeVisible();
   expect(await seriousViolations()).toEqual([]);
   await docScreenshot(page, 'wallet.png');
+});
+
+/** The header's content overflows it (cut off, or a horizontal scrollbar) by this many pixels; 0 when it fits. */
+async function headerOverflow(): Promise<number> {
+  return page.locator('.app-header').evaluate((header) => {
+    const box = header.getBoundingClientRect();
+    const right = Math.max(...[...header.querySelectorAll('*')].map((el) => el.getBoundingClientRect().right));
+    return Math.max(header.scrollWidth - header.clientWidth, Math.ceil(right - box.right));
+  });
+}
+
+test('the header fits at 1024 px, and at 1440 px with the queue open', async () => {
+  try {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await expect(page.getByTestId('wallet-offline')).toBeVisible();
+    await expect(page.getByTestId('account-chip')).toBeVisible();
+    expect(await headerOverflow()).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.getByTestId('queue-toggle').click();
+    await expect(page.getByRole('heading', { name: 'Queue' })).toBeVisible();
+    expect(await headerOverflow()).toBeLessThanOrEqual(0);
+    if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, 'header-1440-queue.png'), clip: { x: 0, y: 0, width: 1440, height: 120 } });
+  } finally {
+    if (await page.getByTestId('queue-toggle').getAttribute('aria-pressed') === 'true') await page.getByTestId('queue-toggle').click();
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
 });
 
 test('buy the rest of a track and of a release, each after a confirmation stating the exact price', async () => {
@@ -210,4 +246,43 @@ test('corrections the engine recorded are listed plainly until dismissed', async
   await page.getByTestId('sync-now').click();
   await expect(page.getByTestId('sync-state')).toHaveText('Online');
   await expect(notice).toHaveCount(0);
+});
+
+test('another server in Settings is another account: the header and wallet follow it, and come back with it', async () => {
+  await expect(page.getByTestId('account-chip')).toHaveText(email);
+  await expect(page.getByTestId('wallet-balance')).toBeVisible();
+  const other = `http://127.0.0.1:${await closedPort()}`;
+  await setServerUrl(other);
+  // Not "Not signed in" beside the old account's email: the chip and the state agree.
+  await expect(page.getByTestId('account-chip')).toHaveText('Sign in');
+  await expect(page.getByTestId('sync-state')).toHaveText('Not signed in');
+  await nav('Account').click();
+  await expect(page.getByRole('heading', { name: 'Sign in to the co-op' })).toBeVisible();
+  await setServerUrl(server.url);
+  await expect(page.getByTestId('account-chip')).toHaveText(email);
+});
+
+test('signed in as another account, the views show that account: its empty wallet, and Buy the rest disabled with the reason', async () => {
+  const second = `second-${Date.now()}@example.org`;
+  await nav('Account').click();
+  await page.getByTestId('sign-out').click();
+  await expect(page.getByTestId('account-chip')).toHaveText('Sign in');
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel('Email').fill(second);
+  await page.getByLabel('Password').fill(password);
+  await page.getByTestId('account-form').getByRole('button', { name: 'Create account', exact: true }).click();
+  await expect(page.getByTestId('account-chip')).toHaveText(second);
+  await expect(page.getByTestId('sync-state')).toHaveText('Online', { timeout: 20_000 });
+  await nav('Wallet').click();
+  await expect(page.getByTestId('wallet-balance-big')).toContainText('0.000');
+  await expect(page.getByTestId('ledger')).toHaveCount(0);
+  await expect(page.getByText('No entries yet')).toBeVisible();
+
+  await nav('Co-op catalog').click();
+  const grid = page.getByRole('grid', { name: 'Co-op tracks' });
+  await grid.getByRole('row').filter({ hasText: 'Second Song' }).click();
+  const buy = page.getByTestId('buy-rest');
+  await expect(buy).toBeDisabled();
+  await expect(page.getByTestId('buy-blocked')).toHaveText(/^Your balance \(0\.000 credits\) does not cover 1\.022 credits\./);
+  await expect(buy).toHaveAccessibleDescription(/does not cover 1\.022 credits/);
 });

@@ -54,7 +54,12 @@ export function SyncStatusBar() {
       <span className={`sync-dot sync-${s.state}`} aria-hidden="true" />
       <span className="sync-text" title={detail}>
         <span data-testid="sync-state">{t(`sync.states.${s.state}`)}</span>
-        {s.state !== 'signed_out' && <span className="muted sync-last"> · {last}</span>}
+        {s.state !== 'signed_out' && (
+          <span className="muted sync-last" data-testid="sync-last">
+            {' '}
+            · {last}
+          </span>
+        )}
       </span>
       {s.pendingReceipts > 0 && (
         <span className="badge badge-pending" data-testid="sync-pending">
