@@ -32,6 +32,41 @@ export function isShortTrack(durationMs: number): boolean {
   return durationMs < COUNT_THRESHOLD_MS;
 }
 
+/**
+ * Why a counted play is free, spelled as on the wire (server answers, earnings
+ * report): 'short' (under 45 s), 'owned' (nine paid plays or bought),
+ * 'own_track' (the listener is a rightsholder of the track's artist),
+ * 'free_track' (the rightsholder marked it free).
+ */
+export type FreeReason = 'short' | 'owned' | 'own_track' | 'free_track';
+
+export interface FreeReasonFacts {
+  /** The track's duration (the server's catalog duration is the authority). */
+  durationMs: number;
+  /** The rightsholder marked the track free. */
+  freeTrack: boolean;
+  /** The listener is a rightsholder of the track's artist. */
+  ownTrack: boolean;
+  /** The listener owns the track (nine paid plays, or bought the rest). */
+  owned: boolean;
+}
+
+/**
+ * The one precedence of free reasons, for the server and the app alike, or
+ * null when the play is to be charged. A short track is 'short' first (a fact
+ * of the track the protocol and the report verifier check; it can never be
+ * owned); then 'owned', so an owned track is reported owned whatever becomes
+ * of its status; then 'own_track' (the rightsholder plays free whatever the
+ * status); then 'free_track'.
+ */
+export function freeReasonFor(facts: FreeReasonFacts): FreeReason | null {
+  if (isShortTrack(facts.durationMs)) return 'short';
+  if (facts.owned) return 'owned';
+  if (facts.ownTrack) return 'own_track';
+  if (facts.freeTrack) return 'free_track';
+  return null;
+}
+
 /** After this many paid plays the listener owns the track. */
 export const PAID_PLAYS_TO_OWN = 9;
 

@@ -72,7 +72,8 @@ export const playReceiptSchema = z
   .strict()
   .superRefine((r, ctx) => {
     // A receipt only exists for a counted play: 45 s heard, or a short track heard to the end.
-    const needed = heardMsNeededToCount(r.durationMs);
+    // A duration the field refuses (0, negative, fractional, huge) is reported by the field, not thrown here.
+    const needed = Number.isSafeInteger(r.durationMs) && r.durationMs > 0 ? heardMsNeededToCount(r.durationMs) : 0;
     if (r.heardMs < needed) {
       ctx.addIssue({ code: 'custom', path: ['heardMs'], message: `a counted play has heardMs ≥ ${needed}` });
     }

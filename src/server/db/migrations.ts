@@ -234,6 +234,10 @@ export function migrationsFor(kind: StoreKind): Record<string, Migration> {
         for (const statement of settlementSeqBackfill(kind)) await sql.raw(statement).execute(db);
       },
     },
+    // Time-window verdicts and a reused seq no longer void a charge: such plays
+    // are settled and the anomaly is kept with the play; a revoked or released
+    // device's allowance stays reserved (frozen) for its receipts.
+    '0007_settlement_anomalies': fromStatements(settlementAnomalies(kind)),
     // The public transparency log of settlements (docs/transparency-log.md, src/server/tlog).
     '0008_transparency_log': transparencyLogMigration(kind),
     // Server hardening: failed sign-ins per account (exponential back-off shared by
@@ -295,6 +299,63 @@ function settlementSeqBackfill(kind: StoreKind): string[] {
     ...triggers.create,
     `UPDATE wallets SET settle_seq = COALESCE((SELECT MAX(b.n) FROM settle_seq_backfill b WHERE b.user_id = wallets.user_id), 0)`,
     'DROP TABLE settle_seq_backfill',
+  ];
+}
+
+/**
+ * `plays.anomaly` ('counted_in_future', 'too_old', 'seq_reused', comma-joined)
+ * and `plays.clock_skew_ms`; (device_id, seq) no longer unique (a device
+ * restored from a backup replays seq numbers under new receipt ids; the
+ * receipt id stays the exactly-once key), only indexed. `devices.frozen_until`
+ * and `devices.release_seq` keep a revoked or released device's allowance
+ * reserved until its receipts are in or the receipt age limit has passed.
+ * SQLite cannot drop a table constraint: plays is rebuilt (its triggers with it).
+ */
+function settlementAnomalies(kind: StoreKind): string[] {
+  const devices = ['ALTER TABLE devices ADD COLUMN frozen_until BIGINT', 'ALTER TABLE devices ADD COLUMN release_seq BIGINT'];
+  if (kind === 'postgres') {
+    return [
+      'ALTER TABLE plays DROP CONSTRAINT plays_device_id_seq_key',
+      'ALTER TABLE plays ADD COLUMN anomaly TEXT',
+      'ALTER TABLE plays ADD COLUMN clock_skew_ms BIGINT',
+      'CREATE INDEX plays_device_seq ON plays (device_id, seq)',
+      ...devices,
+    ];
+  }
+  const columns =
+    'receipt_id, user_id, device_id, seq, track_id, artist_id, counted_at, heard_ms, content_hash, outcome, free_reason, play_index, price, settled_at, receipt_json, signature, settle_seq';
+  return [
+    `CREATE TABLE plays_0007 (
+      receipt_id TEXT PRIMARY KEY,
+      user_id TEXT NOT NULL REFERENCES users(id),
+      device_id TEXT NOT NULL REFERENCES devices(id),
+      seq BIGINT NOT NULL,
+      track_id TEXT NOT NULL REFERENCES tracks(id),
+      artist_id TEXT NOT NULL,
+      counted_at BIGINT NOT NULL,
+      heard_ms BIGINT NOT NULL,
+      content_hash TEXT NOT NULL,
+      outcome TEXT NOT NULL CHECK (outcome IN ('paid', 'free', 'unpaid')),
+      free_reason TEXT CHECK (free_reason IN ('short', 'owned', 'free_track', 'own_track')),
+      play_index INTEGER,
+      price BIGINT NOT NULL,
+      settled_at BIGINT NOT NULL,
+      receipt_json TEXT,
+      signature TEXT,
+      settle_seq BIGINT,
+      anomaly TEXT,
+      clock_skew_ms BIGINT,
+      CHECK ((outcome = 'paid' AND play_index BETWEEN 1 AND 9 AND price > 0)
+          OR (outcome <> 'paid' AND play_index IS NULL AND price = 0)),
+      CHECK ((outcome = 'free') = (free_reason IS NOT NULL)))`,
+    `INSERT INTO plays_0007 (${columns}) SELECT ${columns} FROM plays`,
+    'DROP TABLE plays',
+    'ALTER TABLE plays_0007 RENAME TO plays',
+    'CREATE INDEX plays_artist_settled ON plays (artist_id, settled_at)',
+    'CREATE INDEX plays_device_seq ON plays (device_id, seq)',
+    `CREATE TRIGGER plays_no_update BEFORE UPDATE ON plays BEGIN SELECT RAISE(ABORT, 'append-only table plays'); END`,
+    `CREATE TRIGGER plays_no_delete BEFORE DELETE ON plays BEGIN SELECT RAISE(ABORT, 'append-only table plays'); END`,
+    ...devices,
   ];
 }
 

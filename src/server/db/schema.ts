@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { FreeReason as SharedFreeReason } from '../../shared/pricing';
 
 /**
  * The server's tables, as Kysely sees them. Column names are snake_case as in
@@ -105,6 +106,14 @@ export interface DevicesTable {
   last_seq: number;
   /** Offline allowance in thousandths, part of wallets.reserved. */
   allowance: number;
+  /**
+   * Set while a revoked or released device's allowance is frozen: kept
+   * reserved for its receipts until then (revoked_at or the release, plus the
+   * receipt age limit); null when the allowance is live or gone.
+   */
+  frozen_until: number | null;
+  /** Set when the device released its allowance itself: the highest seq it had counted. */
+  release_seq: number | null;
 }
 
 export interface ArtistsTable {
@@ -221,7 +230,8 @@ export interface LedgerEntriesTable {
 }
 
 export type PlayOutcome = 'paid' | 'free' | 'unpaid';
-export type FreeReason = 'short' | 'owned' | 'free_track' | 'own_track';
+/** One spelling with the app: `src/shared/pricing.ts` (`freeReasonFor`). */
+export type FreeReason = SharedFreeReason;
 
 export interface PlaysTable {
   receipt_id: string;
@@ -254,6 +264,13 @@ export interface PlaysTable {
    */
   receipt_json: string | null;
   signature: string | null;
+  /**
+   * What was unusual about the receipt, settled anyway (comma-joined, null for
+   * none): 'counted_in_future', 'too_old', 'seq_reused' (migration 0007).
+   */
+  anomaly: string | null;
+  /** countedAt minus the server's time, for a 'counted_in_future' receipt; else null. */
+  clock_skew_ms: number | null;
 }
 
 export interface ListenerTracksTable {

@@ -1,11 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import { publicKeyObject } from '../../node/ed25519';
+import { publicKeyObject, verifyEd25519 } from '../../node/ed25519';
+import { allowanceReleaseBodySchema, allowanceReleaseSigningBytes } from '../../shared/allowance-release';
 import { uuidV7Schema } from '../../shared/receipt';
 import { ApiError, notFound } from '../http/errors';
 import { route, type AnyRoute } from '../http/route';
 import { isUniqueViolation } from '../accounts/users';
-import { releaseAllowance } from '../settlement/allowances';
+import { releaseOwnAllowance, revokeDevice } from '../settlement/allowances';
 import type { ServerContext } from '../context';
 
 export const deviceSchema = z.object({
@@ -16,7 +17,16 @@ export const deviceSchema = z.object({
   revokedAt: z.number().int().nullable(),
   lastSeq: z.number().int().describe('highest receipt seq seen from this device'),
   allowanceThousandths: z.number().int().describe('offline allowance reserved for this device'),
-  seqGaps: z.array(z.object({ fromSeq: z.number().int(), toSeq: z.number().int(), detectedAt: z.number().int() })),
+  allowanceFrozenUntil: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      'revoked or released: the allowance stays reserved for its receipts until then (or until they are all in)',
+    ),
+  seqGaps: z.array(
+    z.object({ fromSeq: z.number().int(), toSeq: z.number().int(), detectedAt: z.number().int() }),
+  ),
 });
 const registerSchema = z.object({
   id: uuidV7Schema.optional().describe('the device may choose its id (UUIDv7); else the server does'),
@@ -28,14 +38,33 @@ const idParams = z.object({ id: z.string().min(1).max(128) });
 export function deviceRoutes(ctx: ServerContext): AnyRoute[] {
   const { db } = ctx.store;
   /** Another user's device answers exactly like a missing one: no probing for ids. */
-  async function requireOwnDevice(userId: string, deviceId: string): Promise<void> {
-    const device = await db.selectFrom('devices').select(['user_id']).where('id', '=', deviceId).executeTakeFirst();
+  async function requireOwnDevice(userId: string, deviceId: string): Promise<{ public_key: string }> {
+    const device = await db
+      .selectFrom('devices')
+      .select(['user_id', 'public_key'])
+      .where('id', '=', deviceId)
+      .executeTakeFirst();
     if (!device || device.user_id !== userId) throw notFound('device');
+    return device;
   }
   async function listDevices(userId: string) {
-    const rows = await db.selectFrom('devices').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+    const rows = await db
+      .selectFrom('devices')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('created_at')
+      .execute();
     const gaps = rows.length
-      ? await db.selectFrom('seq_gaps').selectAll().where('device_id', 'in', rows.map((r) => r.id)).orderBy('from_seq').execute()
+      ? await db
+          .selectFrom('seq_gaps')
+          .selectAll()
+          .where(
+            'device_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .orderBy('from_seq')
+          .execute()
       : [];
     return rows.map((r) => ({
       id: r.id,
@@ -45,6 +74,7 @@ export function deviceRoutes(ctx: ServerContext): AnyRoute[] {
       revokedAt: r.revoked_at,
       lastSeq: r.last_seq,
       allowanceThousandths: r.allowance,
+      allowanceFrozenUntil: r.frozen_until,
       seqGaps: gaps
         .filter((g) => g.device_id === r.id)
         .map((g) => ({ fromSeq: g.from_seq, toSeq: g.to_seq, detectedAt: g.detected_at })),
@@ -54,7 +84,7 @@ export function deviceRoutes(ctx: ServerContext): AnyRoute[] {
     route({
       method: 'POST',
       url: '/v1/devices',
-      summary: "Register a device and its Ed25519 public key",
+      summary: 'Register a device and its Ed25519 public key',
       tag: 'devices',
       access: 'user',
       body: registerSchema,
@@ -70,10 +100,22 @@ export function deviceRoutes(ctx: ServerContext): AnyRoute[] {
         try {
           await db
             .insertInto('devices')
-            .values({ id, user_id: user.id, name: body.name, public_key: body.publicKey, created_at: ctx.clock.nowMs(), revoked_at: null, last_seq: 0, allowance: 0 })
+            .values({
+              id,
+              user_id: user.id,
+              name: body.name,
+              public_key: body.publicKey,
+              created_at: ctx.clock.nowMs(),
+              revoked_at: null,
+              last_seq: 0,
+              allowance: 0,
+              frozen_until: null,
+              release_seq: null,
+            })
             .execute();
         } catch (error) {
-          if (isUniqueViolation(error)) throw new ApiError(409, 'device_exists', 'a device with this id or public key is registered');
+          if (isUniqueViolation(error))
+            throw new ApiError(409, 'device_exists', 'a device with this id or public key is registered');
           throw error;
         }
         return (await listDevices(user.id)).find((d) => d.id === id);
@@ -91,28 +133,42 @@ export function deviceRoutes(ctx: ServerContext): AnyRoute[] {
     route({
       method: 'POST',
       url: '/v1/devices/:id/revoke',
-      summary: 'Revoke a device: its receipts are refused from now on and its allowance is released',
+      summary:
+        'Revoke a device: its receipts counted from now on are refused; its allowance stays reserved for those counted before, until the receipt age limit',
       tag: 'devices',
       access: 'user',
       params: idParams,
       response: deviceSchema,
       handler: async ({ params, user }) => {
         await requireOwnDevice(user.id, params.id);
-        await releaseAllowance(ctx, user.id, params.id, { revoke: true });
+        await revokeDevice(ctx, user.id, params.id);
         return (await listDevices(user.id)).find((d) => d.id === params.id);
       },
     }),
     route({
       method: 'POST',
       url: '/v1/devices/:id/allowance/release',
-      summary: "Give the device's offline allowance back to the wallet (e.g. on sign-out of the app)",
+      summary:
+        'The device itself gives its offline allowance back (e.g. on sign-out of the app), signing which device it is and the last seq it counted; the allowance stays reserved until those receipts are in',
       tag: 'devices',
       access: 'user',
       params: idParams,
+      body: allowanceReleaseBodySchema,
       response: deviceSchema,
-      handler: async ({ params, user }) => {
-        await requireOwnDevice(user.id, params.id);
-        await releaseAllowance(ctx, user.id, params.id, { revoke: false });
+      handler: async ({ params, body, user }) => {
+        const device = await requireOwnDevice(user.id, params.id);
+        // Only the device's own key releases it: not another device of the account, not a session token alone.
+        let valid: boolean;
+        try {
+          valid =
+            body.statement.deviceId === params.id &&
+            verifyEd25519(device.public_key, allowanceReleaseSigningBytes(body.statement), body.signature);
+        } catch {
+          valid = false;
+        }
+        if (!valid)
+          throw new ApiError(403, 'not_this_device', "the release is not signed by this device's key");
+        await releaseOwnAllowance(ctx, user.id, params.id, body.statement.lastSeq);
         return (await listDevices(user.id)).find((d) => d.id === params.id);
       },
     }),

@@ -44,7 +44,12 @@ const SIGNATURE_LENGTH = 64;
  * Same answer as `verifyEd25519` of `src/node/ed25519.ts` (strict base64url,
  * 64-byte signature, never throws), with the key from the cache.
  */
-export function verifyWithKeyCache(cache: PublicKeyCache, publicKey: string, message: Uint8Array, signature: string): boolean {
+export function verifyWithKeyCache(
+  cache: PublicKeyCache,
+  publicKey: string,
+  message: Uint8Array,
+  signature: string,
+): boolean {
   try {
     const sig = fromBase64Url(signature);
     if (sig.length !== SIGNATURE_LENGTH) return false;

@@ -1,9 +1,15 @@
-import { COUNT_THRESHOLD_MS, PRICE_TO_OWN_THOUSANDTHS, cumulativeCostThousandths, remainingToOwnThousandths } from '../../shared/pricing';
+import {
+  PRICE_TO_OWN_THOUSANDTHS,
+  cumulativeCostThousandths,
+  freeReasonFor,
+  remainingToOwnThousandths,
+} from '../../shared/pricing';
 import { v7 as uuidv7 } from 'uuid';
 import type { ServerContext } from '../context';
 import { inTransaction, lockWallet } from '../db/transaction';
 import { ApiError } from '../http/errors';
 import { appendTransfers, chargePostings, type Posting } from '../ledger/postings';
+import { expireFrozenAllowances } from './allowances';
 
 /**
  * "Buy the rest": pay what is left of 1022 thousandths at once and own the
@@ -19,47 +25,112 @@ export interface PurchaseAnswer {
   balanceThousandths: number;
 }
 
-export async function buyTheRest(ctx: ServerContext, userId: string, scope: { trackId: string } | { releaseId: string }, requestId: string | null): Promise<PurchaseAnswer> {
+export async function buyTheRest(
+  ctx: ServerContext,
+  userId: string,
+  scope: { trackId: string } | { releaseId: string },
+  requestId: string | null,
+): Promise<PurchaseAnswer> {
   return inTransaction(ctx.store, async (tx) => {
     const wallet = await lockWallet(ctx.store, tx, userId);
     if (requestId) {
-      const earlier = await tx.selectFrom('transfers').select('id').where('user_id', '=', userId).where('request_id', '=', requestId).executeTakeFirst();
+      const earlier = await tx
+        .selectFrom('transfers')
+        .select('id')
+        .where('user_id', '=', userId)
+        .where('request_id', '=', requestId)
+        .executeTakeFirst();
       if (earlier) {
-        const entries = await tx.selectFrom('ledger_entries').select(['track_id', 'amount']).where('transfer_id', '=', earlier.id).where('account_type', '=', 'listener').execute();
+        const entries = await tx
+          .selectFrom('ledger_entries')
+          .select(['track_id', 'amount'])
+          .where('transfer_id', '=', earlier.id)
+          .where('account_type', '=', 'listener')
+          .execute();
         const tracks = entries.map((e) => ({ trackId: e.track_id!, paidThousandths: -e.amount / 10 }));
-        return { transferId: earlier.id, duplicate: true, tracks, totalThousandths: tracks.reduce((s, t) => s + t.paidThousandths, 0), balanceThousandths: wallet.balance };
+        return {
+          transferId: earlier.id,
+          duplicate: true,
+          tracks,
+          totalThousandths: tracks.reduce((s, t) => s + t.paidThousandths, 0),
+          balanceThousandths: wallet.balance,
+        };
       }
     }
     let query = tx
       .selectFrom('tracks')
       .innerJoin('releases', 'releases.id', 'tracks.release_id')
-      .select(['tracks.id', 'tracks.artist_id', 'tracks.duration_ms', 'tracks.status', 'releases.status as release_status']);
-    query = 'trackId' in scope ? query.where('tracks.id', '=', scope.trackId) : query.where('tracks.release_id', '=', scope.releaseId);
+      .select([
+        'tracks.id',
+        'tracks.artist_id',
+        'tracks.duration_ms',
+        'tracks.status',
+        'releases.status as release_status',
+      ]);
+    query =
+      'trackId' in scope
+        ? query.where('tracks.id', '=', scope.trackId)
+        : query.where('tracks.release_id', '=', scope.releaseId);
     const tracks = await query.execute();
-    if (!tracks.length) throw new ApiError(404, 'not_found', 'trackId' in scope ? 'track not found' : 'release not found');
+    if (!tracks.length)
+      throw new ApiError(404, 'not_found', 'trackId' in scope ? 'track not found' : 'release not found');
     // What is no longer (or not yet) in the catalog cannot be bought; what was bought stays owned.
-    if (tracks.some((t) => t.release_status !== 'published')) throw new ApiError(409, 'unpublished', 'the release is not published');
-    const own = new Set((await tx.selectFrom('artist_rightsholders').select('artist_id').where('user_id', '=', userId).execute()).map((r) => r.artist_id));
+    if (tracks.some((t) => t.release_status !== 'published'))
+      throw new ApiError(409, 'unpublished', 'the release is not published');
+    const own = new Set(
+      (
+        await tx
+          .selectFrom('artist_rightsholders')
+          .select('artist_id')
+          .where('user_id', '=', userId)
+          .execute()
+      ).map((r) => r.artist_id),
+    );
     const stats = new Map(
-      (await tx.selectFrom('listener_tracks').selectAll().where('user_id', '=', userId).where('track_id', 'in', tracks.map((t) => t.id)).execute()).map((s) => [s.track_id, s]),
+      (
+        await tx
+          .selectFrom('listener_tracks')
+          .selectAll()
+          .where('user_id', '=', userId)
+          .where(
+            'track_id',
+            'in',
+            tracks.map((t) => t.id),
+          )
+          .execute()
+      ).map((s) => [s.track_id, s]),
     );
     const now = ctx.clock.nowMs();
+    // Frozen allowances whose time is up go back first: the purchase may spend them.
+    await expireFrozenAllowances(tx, wallet, now);
     const postings: Posting[] = [];
     const bought: PurchaseAnswer['tracks'] = [];
     for (const t of tracks) {
-      // Free, short, own and owned tracks need no buying.
-      if (t.status !== 'paid' || t.duration_ms < COUNT_THRESHOLD_MS || own.has(t.artist_id) || stats.get(t.id)?.owned_at != null) continue;
+      // Free, short, own and owned tracks need no buying (the same rule that makes their plays free).
+      const free = freeReasonFor({
+        durationMs: t.duration_ms,
+        freeTrack: t.status !== 'paid',
+        ownTrack: own.has(t.artist_id),
+        owned: stats.get(t.id)?.owned_at != null,
+      });
+      if (free) continue;
       const s = stats.get(t.id);
       const paidPlays = s?.paid_plays ?? 0;
       const rest = remainingToOwnThousandths(paidPlays);
-      if ((s?.paid_amount ?? 0) !== cumulativeCostThousandths(paidPlays)) throw new Error('pricing invariant broken: paid amount off the table');
+      if ((s?.paid_amount ?? 0) !== cumulativeCostThousandths(paidPlays))
+        throw new Error('pricing invariant broken: paid amount off the table');
       postings.push(...chargePostings(userId, t.artist_id, t.id, rest));
       bought.push({ trackId: t.id, paidThousandths: rest });
     }
-    if ('trackId' in scope && !bought.length) throw new ApiError(409, 'nothing_to_buy', 'the track is owned, free, short or your own');
+    if ('trackId' in scope && !bought.length)
+      throw new ApiError(409, 'nothing_to_buy', 'the track is owned, free, short or your own');
     const total = bought.reduce((sum, b) => sum + b.paidThousandths, 0);
     if (total > wallet.balance - wallet.reserved) {
-      throw new ApiError(402, 'insufficient_credits', `needs ${total} thousandths, ${wallet.balance - wallet.reserved} available`);
+      throw new ApiError(
+        402,
+        'insufficient_credits',
+        `needs ${total} thousandths, ${wallet.balance - wallet.reserved} available`,
+      );
     }
     const transferId = `${'trackId' in scope ? 'buy_track' : 'buy_release'}:${userId}:${requestId ?? uuidv7()}`;
     if (bought.length) {
@@ -81,11 +152,31 @@ export async function buyTheRest(ctx: ServerContext, userId: string, scope: { tr
       for (const b of bought) {
         const s = stats.get(b.trackId);
         const row = { paid_amount: PRICE_TO_OWN_THOUSANDTHS, owned_at: now, version };
-        if (s) await tx.updateTable('listener_tracks').set(row).where('user_id', '=', userId).where('track_id', '=', b.trackId).execute();
-        else await tx.insertInto('listener_tracks').values({ user_id: userId, track_id: b.trackId, paid_plays: 0, total_plays: 0, ...row }).execute();
+        if (s)
+          await tx
+            .updateTable('listener_tracks')
+            .set(row)
+            .where('user_id', '=', userId)
+            .where('track_id', '=', b.trackId)
+            .execute();
+        else
+          await tx
+            .insertInto('listener_tracks')
+            .values({ user_id: userId, track_id: b.trackId, paid_plays: 0, total_plays: 0, ...row })
+            .execute();
       }
-      await tx.updateTable('wallets').set({ balance: wallet.balance - total, version, settle_seq: wallet.settle_seq + 1 }).where('user_id', '=', userId).execute();
+      await tx
+        .updateTable('wallets')
+        .set({ balance: wallet.balance - total, version, settle_seq: wallet.settle_seq + 1 })
+        .where('user_id', '=', userId)
+        .execute();
     }
-    return { transferId, duplicate: false, tracks: bought, totalThousandths: total, balanceThousandths: wallet.balance - total };
+    return {
+      transferId,
+      duplicate: false,
+      tracks: bought,
+      totalThousandths: total,
+      balanceThousandths: wallet.balance - total,
+    };
   });
 }

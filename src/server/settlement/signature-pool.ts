@@ -163,7 +163,8 @@ export class SignaturePool {
   /** Starts the workers now and resolves when they are ready (else they start on the first batch). */
   async warmUp(): Promise<void> {
     this.ensureWorkers();
-    while (!this.closed && this.slots.size > 0 && this.readyWorkers < this.slots.size) await new Promise((r) => setTimeout(r, 5));
+    while (!this.closed && this.slots.size > 0 && this.readyWorkers < this.slots.size)
+      await new Promise((r) => setTimeout(r, 5));
   }
 
   async close(): Promise<void> {
@@ -177,7 +178,11 @@ export class SignaturePool {
 
   private ensureWorkers(): void {
     while (!this.closed && this.slots.size < this.options.size && this.failures < MAX_WORKER_FAILURES) {
-      const slot: Slot = { worker: startWorker(this.options.entry ?? defaultSignatureWorkerEntry()), ready: false, inFlight: new Map() };
+      const slot: Slot = {
+        worker: startWorker(this.options.entry ?? defaultSignatureWorkerEntry()),
+        ready: false,
+        inFlight: new Map(),
+      };
       // The pool must never keep a process alive on its own.
       slot.worker.unref();
       slot.worker.on('message', (message: VerifyChunkReply | { ready: true }) => {
@@ -189,7 +194,8 @@ export class SignaturePool {
         const chunk = slot.inFlight.get(message.id);
         if (!chunk) return;
         slot.inFlight.delete(message.id);
-        for (let i = 0; i < chunk.jobs.length; i++) chunk.batch.verdicts[chunk.start + i] = message.ok[i] === 1;
+        for (let i = 0; i < chunk.jobs.length; i++)
+          chunk.batch.verdicts[chunk.start + i] = message.ok[i] === 1;
         this.stats.byWorkers += chunk.jobs.length;
         this.chunkDone(chunk);
         this.dispatch();
@@ -246,7 +252,12 @@ export class SignaturePool {
 
   private verifyHere(chunk: Chunk): void {
     chunk.jobs.forEach((job, i) => {
-      chunk.batch.verdicts[chunk.start + i] = verifyWithKeyCache(this.mainCache, job.publicKey, job.message, job.signature);
+      chunk.batch.verdicts[chunk.start + i] = verifyWithKeyCache(
+        this.mainCache,
+        job.publicKey,
+        job.message,
+        job.signature,
+      );
     });
     this.stats.byCaller += chunk.jobs.length;
     this.chunkDone(chunk);

@@ -18,7 +18,9 @@ port.on('message', (task: VerifyChunkTask) => {
   let start = 0;
   for (let i = 0; i < ok.length; i++) {
     const end = task.ends[i]!;
-    ok[i] = verifyWithKeyCache(cache, task.publicKeys[i]!, bytes.subarray(start, end), task.signatures[i]!) ? 1 : 0;
+    ok[i] = verifyWithKeyCache(cache, task.publicKeys[i]!, bytes.subarray(start, end), task.signatures[i]!)
+      ? 1
+      : 0;
     start = end;
   }
   const reply: VerifyChunkReply = { id: task.id, ok };

@@ -26,7 +26,8 @@ const rejectedSchema = z.object({
   index: z.number().int(),
   id: z.string().nullable(),
   status: z.literal('rejected'),
-  reason: z.enum(['malformed', 'unknown_device', 'device_not_yours', 'device_revoked', 'bad_signature', 'counted_in_future', 'too_old', 'unknown_track', 'not_counted', 'conflict', 'seq_reused']),
+  // All final except retry_later (settlement: batch-types.ts). A time window or a reused seq is settled, not rejected.
+  reason: z.enum(['malformed', 'unknown_device', 'device_not_yours', 'device_revoked', 'bad_signature', 'unknown_track', 'not_counted', 'conflict', 'retry_later']),
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { generateEd25519KeyPair } from '../../../src/node/ed25519';
+import { generateEd25519KeyPair, signEd25519 } from '../../../src/node/ed25519';
+import { allowanceReleaseSigningBytes, type AllowanceReleaseBody, type AllowanceReleaseStatement } from '../../../src/shared/allowance-release';
 import { signPlayReceipt } from '../../../src/node/receipt-signing';
 import type { PlayReceipt, SignedPlayReceipt } from '../../../src/shared/receipt';
 import { startServerProcess, type ServerProcess } from '../../support/server-process';
@@ -188,6 +189,12 @@ export class TestDevice {
 
   play(trackId: string, overrides: Partial<PlayReceipt> = {}, atMs = Date.now()): SignedPlayReceipt {
     return this.sign(this.receipt(trackId, overrides, atMs));
+  }
+
+  /** The body of `POST /v1/devices/:id/allowance/release`, signed by this device's key (as the app does on sign-out). */
+  releaseBody(statement: Partial<AllowanceReleaseStatement> = {}): AllowanceReleaseBody {
+    const full: AllowanceReleaseStatement = { deviceId: this.id, lastSeq: this.seq, signedAt: new Date().toISOString(), ...statement };
+    return { statement: full, signature: signEd25519(this.keys.privateKey, allowanceReleaseSigningBytes(full)) };
   }
 }
 

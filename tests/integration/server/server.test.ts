@@ -136,7 +136,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect((await api.get('/v1/plays')).body.tracks[0]).toMatchObject({ paidPlays: 1, totalPlays: 3 });
     });
 
-    it('rejects forged, tampered, foreign, revoked, future, stale, unknown and conflicting receipts, storing nothing', async () => {
+    it('rejects forged, tampered, foreign, revoked, unknown and conflicting receipts, storing nothing', async () => {
       const { api, device } = await listenerWith(1000);
       const other = await listenerWith(1000);
       const track = catalog.trackIds[2]!;
@@ -145,22 +145,20 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const forged = new TestDevice();
       const forgedReceipt = { receipt: { ...device.receipt(track) }, signature: forged.sign(device.receipt(track)).signature };
       const foreign = other.device.play(track);
-      const future = device.play(track, {}, Date.now() + 3_600_000);
-      const stale = device.play(track, {}, Date.now() - 200 * 24 * 3_600_000);
       const unknown = device.play('no-such-track');
       const malformed = { receipt: { ...device.receipt(track), extra: 1 }, signature: good.signature };
-      const answer = await api.post('/v1/receipts', { deviceId: device.id, receipts: [tampered, forgedReceipt, foreign, future, stale, unknown, malformed] });
+      const answer = await api.post('/v1/receipts', { deviceId: device.id, receipts: [tampered, forgedReceipt, foreign, unknown, malformed] });
       expect(answer.body.results.map((r: any) => r.reason)).toEqual([
-        'bad_signature', 'bad_signature', 'device_not_yours', 'counted_in_future', 'too_old', 'unknown_track', 'malformed',
+        'bad_signature', 'bad_signature', 'device_not_yours', 'unknown_track', 'malformed',
       ]);
       expect((await api.get('/v1/plays')).body.tracks).toEqual([]);
       expect((await api.get('/v1/wallet')).body.balanceThousandths).toBe(1000);
       // conflict: same id, other content (validly signed)
       expect((await api.post('/v1/receipts', { deviceId: device.id, receipts: [good] })).body.results[0].status).toBe('settled');
       const sameId = device.sign({ ...good.receipt, heardMs: 50_000, seq: device.seq + 1 });
-      const reusedSeq = device.sign({ ...device.receipt(track), seq: good.receipt.seq });
-      const conflict = await api.post('/v1/receipts', { deviceId: device.id, receipts: [sameId, reusedSeq] });
-      expect(conflict.body.results.map((r: any) => r.reason)).toEqual(['conflict', 'seq_reused']);
+      // (A time window or a reused seq is settled, not rejected: settlement-holes.test.ts.)
+      const conflict = await api.post('/v1/receipts', { deviceId: device.id, receipts: [sameId] });
+      expect(conflict.body.results.map((r: any) => r.reason)).toEqual(['conflict']);
       // replay to another account: conflict, not a second settlement
       await other.api.post('/v1/devices', { name: 'copy', publicKey: device.keys.publicKey }).then((r) => expect(r.status).toBe(409));
       // revoked device
@@ -201,7 +199,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const r1 = await api.post('/v1/receipts', { deviceId: device.id, receipts: [device.play(catalog.trackIds[0]!)] });
       expect(r1.body.results[0].outcome).toBe('paid');
       expect(r1.body.allowanceThousandths).toBe(1498);
-      await api.post(`/v1/devices/${device.id}/allowance/release`);
+      // The device itself releases (its one receipt is in, so the allowance goes back at once).
+      expect((await api.post(`/v1/devices/${device.id}/allowance/release`, device.releaseBody())).status).toBe(200);
       expect((await api.get('/v1/wallet')).body.reservedThousandths).toBe(0);
     });
 
