@@ -1,11 +1,10 @@
-import BetterSqlite3 from 'better-sqlite3';
 import fc from 'fast-check';
-import pg from 'pg';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
+import { PAID_PLAYS_TO_OWN, priceOfPaidPlay } from '../../../src/shared/pricing';
 import type { SignedPlayReceipt } from '../../../src/shared/receipt';
 import { type Api, TestDevice, freshStore, postgresUnavailableReason, seedCatalog, signUp, spawnServer, type ServerProcess, type StoreTarget } from './harness';
+import { checkInvariants } from './ledger-invariants';
 
 /**
  * A seeded, replayable simulation of many listeners and devices against real
@@ -43,12 +42,16 @@ const scenarioArb = fc.record({
     }),
     { minLength: 4, maxLength: 7 },
   ),
+  /** One listener with credits to spare and few plays: its devices' plays all fit in their allowances. */
+  rich: fc.array(fc.record({ device: fc.nat(1), track: fc.nat(3) }), { minLength: 3, maxLength: 7 }),
 });
 
 interface SimDevice {
   device: TestDevice;
   outbox: SignedPlayReceipt[];
   sent: SignedPlayReceipt[];
+  /** The offline allowance the device pulled before playing. */
+  allowance: number;
 }
 
 async function runSimulation(kind: 'sqlite' | 'postgres', seed: number) {
@@ -61,19 +64,26 @@ async function runSimulation(kind: 'sqlite' | 'postgres', seed: number) {
   try {
     const catalog = await seedCatalog(store, servers[0]!.url, [{ durationMs: 200_000 }, { durationMs: 180_000 }, { durationMs: 240_000 }, { durationMs: 30_000 }]);
     const firstAnswers = new Map<string, string>();
+    const outcomes = new Map<string, string>();
+    const purchases: Array<{ api: Api; path: string; requestId: string; first: { status: number; body: any } }> = [];
     const failures: string[] = [];
     const base = Date.now() - 3_600_000;
     let clock = 0;
 
     const listeners = await Promise.all(
-      scenario.listeners.map(async (l) => {
+      [...scenario.listeners, { credits: 10_000, devices: 2, plays: scenario.rich }].map(async (l) => {
         const api = await signUp(servers[0]!.url, `sim-${uuidv7()}@example.org`);
         if (l.credits) await catalog.admin.post('/v1/admin/grants', { userId: api.userId, amountThousandths: l.credits });
         const devices: SimDevice[] = [];
         for (let d = 0; d < l.devices; d++) {
           const device = new TestDevice();
           await device.register(api);
-          devices.push({ device, outbox: [], sent: [] });
+          devices.push({ device, outbox: [], sent: [], allowance: 0 });
+        }
+        // Each device pulls its offline allowance before it plays (as the app does at sign-in).
+        for (const dev of devices) {
+          const pull = await api.withBase(urls()[rand.int(urls().length)]!).post('/v1/sync', { deviceId: dev.device.id });
+          dev.allowance = pull.body.allowanceThousandths;
         }
         return { api, devices, plays: l.plays };
       }),
@@ -98,10 +108,24 @@ async function runSimulation(kind: 'sqlite' | 'postgres', seed: number) {
           continue;
         }
         const first = firstAnswers.get(result.id);
+        outcomes.set(result.id, result.outcome);
         if (first === undefined) firstAnswers.set(result.id, key);
         else if (first !== key) failures.push(`receipt ${result.id} answered differently: ${first} vs ${key}`);
         dev.outbox = dev.outbox.filter((r) => r.receipt.id !== result.id);
       }
+    }
+
+    /** A purchase sent to another instance while the listener's receipts settle: the wallet row is contended. */
+    async function buy(api: Api, path: string, url: string): Promise<void> {
+      const requestId = `sim-${uuidv7()}`;
+      let answer;
+      try {
+        answer = await api.withBase(url).post(path, { requestId });
+      } catch {
+        return; // server gone mid-request
+      }
+      if (answer.status >= 500) failures.push(`purchase answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      else purchases.push({ api, path, requestId, first: answer });
     }
 
     let killed = false;
@@ -136,7 +160,17 @@ async function runSimulation(kind: 'sqlite' | 'postgres', seed: number) {
             servers[victim] = await spawnServer(store);
             continue;
           }
-          await send(listener.api, dev, batch, url);
+          // Often, at the same moment on the other instance: another device's outbox (maybe the same
+          // receipts) and sometimes a purchase, so one listener's wallet is contended across instances.
+          const other = targets[(targets.indexOf(url) + 1) % targets.length]!;
+          const companion = listener.devices[rand.int(listener.devices.length)]!;
+          const concurrent: Array<Promise<void>> = [send(listener.api, dev, batch, url)];
+          if (rand.chance(0.5) && companion.outbox.length) concurrent.push(send(listener.api, companion, [...companion.outbox], other));
+          if (rand.chance(0.15)) {
+            const path = rand.chance(0.5) ? `/v1/tracks/${catalog.trackIds[rand.int(3)]}/buy` : `/v1/releases/${catalog.releaseId}/buy`;
+            concurrent.push(buy(listener.api, path, other));
+          }
+          await Promise.all(concurrent);
         }
       }),
     );
@@ -149,72 +183,33 @@ async function runSimulation(kind: 'sqlite' | 'postgres', seed: number) {
         if (dev.outbox.length) failures.push(`${dev.outbox.length} receipts never answered`);
       }
     }
+    // A resent purchase answers its first result (and pays nothing more).
+    for (const p of purchases) {
+      const again = await p.api.withBase(urls()[0]!).post(p.path, { requestId: p.requestId });
+      if (p.first.status === 200 && (again.status !== 200 || !again.body.duplicate || again.body.transferId !== p.first.body.transferId)) {
+        failures.push(`purchase ${p.requestId} resent answered ${again.status}: ${JSON.stringify(again.body)}`);
+      }
+    }
+    // Plays within a device's offline allowance are never unpaid. Within: even at the worst price each
+    // could get (its listener's plays of the track all settled before it), the device's plays fit in the
+    // allowance it pulled (its receipts spend its own allowance first; purchases never touch allowances).
+    let withinDevices = 0;
+    for (const listener of listeners) {
+      const playsOfTrack = new Map<string, number>();
+      for (const dev of listener.devices) for (const r of dev.sent) playsOfTrack.set(r.receipt.trackId, (playsOfTrack.get(r.receipt.trackId) ?? 0) + 1);
+      for (const dev of listener.devices) {
+        const worst = dev.sent.reduce((sum, r) => sum + (r.receipt.durationMs < 45_000 ? 0 : priceOfPaidPlay(Math.min(PAID_PLAYS_TO_OWN, playsOfTrack.get(r.receipt.trackId)!))), 0);
+        if (!dev.sent.length || worst > dev.allowance) continue;
+        withinDevices++;
+        const unpaid = dev.sent.filter((r) => outcomes.get(r.receipt.id) === 'unpaid');
+        if (unpaid.length) failures.push(`${unpaid.length} plays within the allowance (${worst} ≤ ${dev.allowance}) booked unpaid`);
+      }
+    }
     const totalReceipts = listeners.reduce((n, l) => n + l.devices.reduce((m, d) => m + d.sent.length, 0), 0);
-    return { store, failures, totalReceipts, answered: firstAnswers.size };
+    return { store, failures, totalReceipts, answered: firstAnswers.size, purchases: purchases.length, withinDevices };
   } finally {
     for (const s of servers) await s?.stop();
   }
-}
-
-/** The invariants, checked with plain SQL on the store after the run. */
-async function checkInvariants(store: StoreTarget): Promise<string[]> {
-  let query: (text: string) => Promise<any[]>;
-  let done: () => Promise<void>;
-  if (store.databaseUrl) {
-    const client = new pg.Client({ connectionString: store.databaseUrl });
-    await client.connect();
-    query = async (text) => (await client.query(text)).rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v])));
-    done = () => client.end();
-  } else {
-    const db = new BetterSqlite3(join(store.dataDir, 'resonate-server.sqlite'), { readonly: true });
-    query = async (text) => db.prepare(text).all();
-    done = async () => {
-      db.close();
-    };
-  }
-  const problems: string[] = [];
-  const expectNone = async (what: string, text: string) => {
-    const rows = await query(text);
-    if (rows.length) problems.push(`${what}: ${JSON.stringify(rows.slice(0, 3))}`);
-  };
-  try {
-    await expectNone('a receipt settled twice', `SELECT receipt_id FROM transfers WHERE kind = 'play' GROUP BY receipt_id HAVING COUNT(*) > 1`);
-    await expectNone('a transfer whose entries do not sum to zero', `SELECT transfer_id, SUM(amount) AS s FROM ledger_entries GROUP BY transfer_id HAVING SUM(amount) <> 0`);
-    await expectNone('a wallet below zero or over-reserved', `SELECT user_id FROM wallets WHERE balance < 0 OR reserved < 0 OR reserved > balance`);
-    await expectNone(
-      'a wallet that disagrees with its ledger',
-      `SELECT w.user_id FROM wallets w LEFT JOIN (SELECT account_id, SUM(amount) AS s FROM ledger_entries WHERE account_type = 'listener' GROUP BY account_id) e ON e.account_id = w.user_id WHERE w.balance * 10 <> COALESCE(e.s, 0)`,
-    );
-    await expectNone(
-      'reservations that are not the sum of device allowances',
-      `SELECT w.user_id FROM wallets w LEFT JOIN (SELECT user_id, SUM(allowance) AS s FROM devices GROUP BY user_id) d ON d.user_id = w.user_id WHERE w.reserved <> COALESCE(d.s, 0)`,
-    );
-    await expectNone('a paid play off the price table', `SELECT receipt_id FROM plays WHERE outcome = 'paid' AND price <> (CASE play_index WHEN 1 THEN 2 WHEN 2 THEN 4 WHEN 3 THEN 8 WHEN 4 THEN 16 WHEN 5 THEN 32 WHEN 6 THEN 64 WHEN 7 THEN 128 WHEN 8 THEN 256 WHEN 9 THEN 512 END)`);
-    await expectNone(
-      'paid play indexes not 1..k without repeats per listener and track',
-      `SELECT user_id, track_id FROM plays WHERE outcome = 'paid' GROUP BY user_id, track_id HAVING COUNT(*) <> MAX(play_index) OR COUNT(DISTINCT play_index) <> COUNT(*)`,
-    );
-    await expectNone(
-      'prices not in the server order (a later settlement with a lower index)',
-      `SELECT a.receipt_id FROM plays a JOIN plays b ON a.user_id = b.user_id AND a.track_id = b.track_id AND a.outcome = 'paid' AND b.outcome = 'paid' AND a.play_index < b.play_index WHERE a.settled_at > b.settled_at`,
-    );
-    await expectNone('ownership not after exactly 9 paid plays', `SELECT user_id, track_id FROM listener_tracks WHERE (owned_at IS NOT NULL) <> (paid_plays = 9)`);
-    await expectNone(
-      'play counts that disagree with the plays',
-      `SELECT lt.user_id FROM listener_tracks lt JOIN (SELECT user_id, track_id, COUNT(*) AS n, SUM(CASE WHEN outcome = 'paid' THEN 1 ELSE 0 END) AS paid, SUM(price) AS amount FROM plays GROUP BY user_id, track_id) p ON p.user_id = lt.user_id AND p.track_id = lt.track_id WHERE lt.total_plays <> p.n OR lt.paid_plays <> p.paid OR lt.paid_amount <> p.amount`,
-    );
-    await expectNone('an unpaid or free play with ledger entries', `SELECT p.receipt_id FROM plays p JOIN transfers t ON t.receipt_id = p.receipt_id WHERE p.outcome <> 'paid'`);
-    await expectNone('a paid play without its transfer', `SELECT p.receipt_id FROM plays p LEFT JOIN transfers t ON t.receipt_id = p.receipt_id WHERE p.outcome = 'paid' AND t.id IS NULL`);
-    await expectNone('a play after ownership that was charged', `SELECT p.receipt_id FROM plays p WHERE p.outcome = 'paid' AND p.play_index > 9`);
-    const [paid] = await query(`SELECT COALESCE(-SUM(amount), 0) AS s FROM ledger_entries e JOIN transfers t ON t.id = e.transfer_id WHERE t.kind = 'play' AND e.account_type = 'listener'`);
-    const [earned] = await query(`SELECT COALESCE(SUM(amount), 0) AS s FROM ledger_entries WHERE account_type IN ('artist', 'coop')`);
-    if (Number(paid.s) !== Number(earned.s)) problems.push(`listeners paid ${paid.s} but artists and co-op earned ${earned.s}`);
-    const [split] = await query(`SELECT COALESCE(SUM(CASE WHEN account_type = 'artist' THEN amount ELSE 0 END), 0) AS a, COALESCE(SUM(CASE WHEN account_type = 'coop' THEN amount ELSE 0 END), 0) AS c FROM ledger_entries`);
-    if (Number(split.a) * 3 !== Number(split.c) * 7) problems.push(`split is not 70/30: ${split.a} / ${split.c}`);
-  } finally {
-    await done();
-  }
-  return problems;
 }
 
 for (const kind of ['sqlite', 'postgres'] as const) {
@@ -228,6 +223,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       store = run.store;
       expect(run.failures, `seed ${SEED}`).toEqual([]);
       expect(run.answered).toBe(run.totalReceipts);
+      expect(run.withinDevices, 'devices whose plays all fit their allowance').toBeGreaterThan(0);
       expect(await checkInvariants(run.store), `seed ${SEED}`).toEqual([]);
     });
   });
