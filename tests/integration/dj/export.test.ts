@@ -191,3 +191,45 @@ describe('export a crate', () => {
     expect(failed.error).toMatch(/not there/);
   });
 });
+
+describe('export to a stick', () => {
+  const stick = '/dev/shm';
+  const onOwnMount = existsSync(stick) && statSync(stick).dev !== statSync(tmpdir()).dev;
+
+  it.skipIf(!onOwnMount)('fills the Rekordbox fields, locates files from the stick’s root, and never copies a file cut short', async () => {
+    const music = join(root, 'stick-music');
+    mkdirSync(music, { recursive: true });
+    const tagged = makeAudio(music, 'tagged', 'flac', 2, { track: '7/12', date: '2019', comment: 'Peak time, big room' });
+    const whole = makeAudio(music, 'long', 'flac', 30);
+    // A download cut short after the scan read it: the library still holds it as a 30 s track.
+    const cut = join(music, 'cut.flac');
+    writeFileSync(cut, readFileSync(whole).subarray(0, 3000));
+    const addedAt = Date.UTC(2024, 4, 17, 12, 0, 0);
+    const taggedId = addTrack(db, { path: tagged, title: 'Tagged', artist: 'Stick', size: statSync(tagged).size, durationMs: 2000, addedAt, codec: 'FLAC' });
+    const cutId = addTrack(db, { path: cut, title: 'Cut Short', artist: 'Stick', size: 300_000, durationMs: 30_000, codec: 'FLAC' });
+    const crate = await call(dj.handlers['dj.createList']({ kind: 'crate', name: 'Stick Test', parentId: null }));
+    await call(dj.handlers['dj.addItems']({ listId: crate.id, refs: [taggedId, cutId].map((id) => ({ source: 'local' as const, id })), beforeItemId: null }));
+
+    const dest = mkdtempSync(join(stick, 'resonate-usb-'));
+    try {
+      const started = await call(dj.handlers['dj.export']({ listId: crate.id, destination: dest }));
+      const done = await dj.waitForExport(started.jobId);
+      expect(done).toMatchObject({ state: 'done', filesTotal: 1 });
+      expect(done.problems).toEqual([{ label: 'Stick – Cut Short', reason: 'The file is cut short: it ends after 3 KB, before any of its 30 s of audio.' }]);
+      expect(readdirSync(join(done.folder, 'Music'))).toEqual(['Stick - Tagged.flac']);
+
+      const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'TRACK' }).parse(readFileSync(done.rekordboxXmlFile!, 'utf8'));
+      const entries = xml.DJ_PLAYLISTS.COLLECTION.TRACK as Record<string, string>[];
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({
+        Name: 'Tagged', TrackNumber: '7', Year: '2019', BitRate: expect.stringMatching(/^[1-9]\d*$/), SampleRate: '44100', DateAdded: '2024-05-17', Comments: 'Peak time, big room',
+        Size: String(statSync(tagged).size),
+      });
+      // From the root of the stick, wherever it is mounted next: /dev/shm is the mount here.
+      const below = `${dest.slice(stick.length + 1)}/Stick%20Test/Music/Stick%20-%20Tagged.flac`;
+      expect(entries[0]!.Location).toBe(`file://localhost/${below}`);
+    } finally {
+      rmSync(dest, { recursive: true, force: true });
+    }
+  });
+});

@@ -86,7 +86,8 @@ export function createDjDomain(deps: DjDomainDeps) {
         const t = found.track;
         return {
           key, label: trackLabel(t), title: t.title, artist: t.artist, album: t.album, genre: t.genre, durationMs: t.durationMs,
-          bpm: t.bpm, tagKey: t.key, year: t.year, file: t.status === 'ok' ? found.file : null, missingReason: `the file is ${t.status}`,
+          bpm: t.bpm, tagKey: t.key, year: t.year, addedAt: t.addedAt, file: t.status === 'ok' ? found.file : null,
+          missingReason: `the file is ${t.status}`,
         };
       }
       const found = coopTrackFile(db, ref.id);

@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, stat, statfs, unlink, utimes, writeFile } from 'node:fs/promises';
 import { createHash, randomUUID } from 'node:crypto';
-import { extname, join } from 'node:path';
+import { dirname, extname, join, relative, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Clock } from '../core/clock';
@@ -11,6 +11,7 @@ import type { DjList, ExportStatus } from '../../../shared/contract/dj';
 import { formatKey, parseKey } from '../../../shared/musical-key';
 import { DEFAULT_FILE_NAME_PATTERN, MAX_STEM, NameAllocator, renderFileStem, sanitizeFileStem } from './file-names';
 import { writeM3u8 } from './playlist-files';
+import { FileProblem, readAudioFile, type AudioFileInfo } from '../library/tags/read-audio-file';
 import { rekordboxKind, rekordboxXml, type RekordboxTrack } from './rekordbox-xml';
 
 /**
@@ -42,6 +43,8 @@ export interface ExportSource {
   /** The key as the tag has it, any notation. */
   tagKey: string | null;
   year: number | null;
+  /** When it entered the library (local tracks). */
+  addedAt?: number | null;
   /** The audio file to copy; null with a reason when there is none. */
   file: string | Buffer | null;
   missingReason?: string;
@@ -149,7 +152,7 @@ export class ExportJob {
 
     // Plan: a stable file name per track (from an earlier run when there was one).
     const names = new NameAllocator();
-    const present: { source: ExportSource; size: number; mtimeMs: number }[] = [];
+    const present: { source: ExportSource; size: number; mtimeMs: number; info: AudioFileInfo | null }[] = [];
     for (const source of sources) {
       if (!source.file) {
         this.status.problems.push({ label: source.label, reason: source.missingReason ?? 'no file' });
@@ -164,7 +167,13 @@ export class ExportJob {
         this.status.problems.push({ label: source.label, reason: 'larger than 4 GB, which FAT32 cannot hold' });
         continue;
       }
-      present.push({ source, size: s.size, mtimeMs: Math.trunc(s.mtimeMs) });
+      // Read as the scan reads it: a file cut short or damaged since the scan is not copied (it would be a Problem).
+      const info = await readForExport(source.file);
+      if (info instanceof FileProblem) {
+        this.status.problems.push({ label: source.label, reason: info.message });
+        continue;
+      }
+      present.push({ source, size: s.size, mtimeMs: Math.trunc(s.mtimeMs), info });
     }
     // Names made with another pattern are not kept: those files are renamed
     // (copied anew, the old ones removed once the new ones are whole).
@@ -260,6 +269,7 @@ export class ExportJob {
     );
     this.status.playlistFile = playlistFile;
     const xmlFile = join(folder, 'rekordbox.xml');
+    const driveRoot = await mountRoot(destination);
     const tracks: RekordboxTrack[] = planned.map((p, i) => {
       const key = p.source.tagKey ? parseKey(p.source.tagKey) : null;
       return {
@@ -273,8 +283,13 @@ export class ExportJob {
         totalTimeSeconds: p.source.durationMs / 1000,
         bpm: p.source.bpm,
         tonality: key ? formatKey(key, 'musical') : null,
-        year: p.source.year,
-        absolutePath: join(musicFolder, p.name!),
+        year: p.source.year ?? p.info?.year ?? null,
+        trackNumber: p.info?.trackNo ?? null,
+        bitRateKbps: p.info?.bitrate ? Math.round(p.info.bitrate / 1000) : null,
+        sampleRate: p.info?.sampleRate ?? null,
+        dateAdded: p.source.addedAt ?? null,
+        comments: p.info?.comment ?? '',
+        pathOnDrive: `/${relative(driveRoot, join(musicFolder, p.name!)).split(sep).join('/')}`,
       };
     });
     await writeAtomically(xmlFile, rekordboxXml({ productVersion: this.deps.appVersion, playlistName: list.name, tracks }));
@@ -348,6 +363,29 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   const temp = `${file}.tmp`;
   await writeFile(temp, text, 'utf8');
   await rename(temp, file);
+}
+
+/** The file's tags and format, or why it is not whole audio (a Buffer path, not UTF-8, is not read: null). */
+async function readForExport(file: string | Buffer): Promise<AudioFileInfo | FileProblem | null> {
+  if (typeof file !== 'string') return null;
+  try {
+    return await readAudioFile(file);
+  } catch (error) {
+    return error instanceof FileProblem ? error : new FileProblem('corrupt', String(error));
+  }
+}
+
+/** The root of the file system `dir` is on (a USB stick's mount point): the last parent on the same device. */
+async function mountRoot(dir: string): Promise<string> {
+  let current = dir;
+  const device = (await stat(current)).dev;
+  for (;;) {
+    const parent = dirname(current);
+    if (parent === current) return current;
+    const parentStat = await stat(parent).catch(() => null);
+    if (!parentStat || parentStat.dev !== device) return current;
+    current = parent;
+  }
 }
 
 function mb(bytes: number): string {

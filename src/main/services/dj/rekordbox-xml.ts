@@ -20,8 +20,15 @@ export interface RekordboxTrack {
   /** Musical notation (Am, F#m, Db), as Rekordbox writes it. */
   tonality: string | null;
   year: number | null;
-  /** Absolute path of the exported file. */
-  absolutePath: string;
+  trackNumber: number | null;
+  /** kbit/s. */
+  bitRateKbps: number | null;
+  sampleRate: number | null;
+  /** When the track entered the library: written `yyyy-mm-dd`. */
+  dateAdded: number | null;
+  comments: string;
+  /** The exported file's path from the root of the drive it is on (see `fileLocation`). */
+  pathOnDrive: string;
 }
 
 export function rekordboxXml(input: { productVersion: string; playlistName: string; tracks: RekordboxTrack[] }): string {
@@ -50,9 +57,14 @@ export function rekordboxXml(input: { productVersion: string; playlistName: stri
           '@_Size': t.sizeBytes,
           '@_TotalTime': Math.round(t.totalTimeSeconds),
           '@_Year': t.year ?? '',
+          '@_TrackNumber': t.trackNumber ?? '',
+          '@_BitRate': t.bitRateKbps ?? '',
+          '@_SampleRate': t.sampleRate ?? '',
+          '@_DateAdded': t.dateAdded === null ? '' : new Date(t.dateAdded).toISOString().slice(0, 10),
+          '@_Comments': t.comments,
           '@_AverageBpm': t.bpm === null ? '0.00' : t.bpm.toFixed(2),
           '@_Tonality': t.tonality ?? '',
-          '@_Location': fileLocation(t.absolutePath),
+          '@_Location': fileLocation(t.pathOnDrive),
         })),
       },
       PLAYLISTS: {
@@ -77,7 +89,8 @@ export function rekordboxXml(input: { productVersion: string; playlistName: stri
 /**
  * `file://localhost/` and the path, each segment percent-encoded (spaces,
  * `#`, `%`, non-ASCII), as Rekordbox writes it. A Windows drive (`E:`)
- * keeps its colon.
+ * keeps its colon. Exports give the path from the root of the drive the
+ * files are on, so the XML holds wherever the stick is mounted next.
  */
 export function fileLocation(absolutePath: string): string {
   const segments = absolutePath.replace(/\\/g, '/').split('/').filter((s, i) => s !== '' || i === 0);

@@ -23,6 +23,8 @@ export interface AudioFileInfo {
   discNo: number | null;
   year: number | null;
   genre: string;
+  /** The first comment tag (shown in DJ exports). */
+  comment: string;
   durationMs: number;
   container: string;
   codec: string;
@@ -153,6 +155,7 @@ async function readOpenFile(file: CachedFile, path: string): Promise<AudioFileIn
     discNo: positiveInt(common.disk?.no),
     year: positiveInt(common.year),
     genre: clean(common.genre?.join(', ')),
+    comment: clean(common.comment?.[0]?.text),
     durationMs,
     container: clean(format.container),
     codec: clean(format.codec),
