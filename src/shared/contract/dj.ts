@@ -108,6 +108,7 @@ export const listItemSchema = z.object({
   /** Null for the rows of a smart playlist (they are not stored). */
   itemId: z.number().int().nullable(),
   ref: trackRefSchema,
+  /** The row's place in the list from 0 (the "#" column shows it + 1). */
   position: z.number().int(),
   addedAt: z.number().int().nullable(),
   /** "Artist – Title" as known when added, shown when the track is gone. */

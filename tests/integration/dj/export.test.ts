@@ -129,6 +129,20 @@ describe('export a crate', () => {
     expect((rootNode.NODE.TRACK as { Key: string }[]).map((t) => t.Key)).toEqual(['1', '2', '3', '4', '5', '6']);
   });
 
+  it('numbers the crate’s rows 1, 2, 3 … in their order, after moves too (not by the stored sort key)', async () => {
+    const page = await call(dj.handlers['dj.listItems']({ id: crateId, offset: 0, limit: 100 }));
+    expect(page.rows.map((r) => r.position)).toEqual([0, 1, 2, 3, 4, 5]);
+    const [first, second] = page.rows;
+    await call(dj.handlers['dj.moveItems']({ listId: crateId, itemIds: [second!.itemId!], beforeItemId: first!.itemId! }));
+    const moved = await call(dj.handlers['dj.listItems']({ id: crateId, offset: 0, limit: 100 }));
+    expect(moved.rows.map((r) => r.itemId)).toEqual([second!.itemId, first!.itemId, ...page.rows.slice(2).map((r) => r.itemId)]);
+    expect(moved.rows.map((r) => r.position)).toEqual([0, 1, 2, 3, 4, 5]);
+    const tail = await call(dj.handlers['dj.listItems']({ id: crateId, offset: 4, limit: 100 }));
+    expect(tail.rows.map((r) => r.position)).toEqual([4, 5]);
+    // Back as it was, for the export below.
+    await call(dj.handlers['dj.moveItems']({ listId: crateId, itemIds: [first!.itemId!], beforeItemId: second!.itemId! }));
+  });
+
   it('resumes: an interrupted export copies only what is missing, and keeps names', async () => {
     const dest = dirname(status.folder);
     const musicDir = join(status.folder, 'Music');

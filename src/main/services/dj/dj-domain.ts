@@ -61,10 +61,11 @@ export function createDjDomain(deps: DjDomainDeps) {
         rows: page.rows.map((track, i) => ({ itemId: null, ref: djTrackRef(track), position: offset + i, addedAt: null, label: trackLabel(track), track })),
       };
     }
-    const rows = lists.items(list.id, offset, limit).map((item) => ({
+    // The place in the list (0, 1, 2 …), not the stored sort key (spaced out for cheap inserts: 1024, 2048 …).
+    const rows = lists.items(list.id, offset, limit).map((item, i) => ({
       itemId: item.id,
       ref: item.ref,
-      position: item.position,
+      position: offset + i,
       addedAt: item.addedAt,
       label: item.label,
       track: item.ref.source === 'local' ? trackById(db, item.ref.id) : coopTrackById(db, item.ref.id),
