@@ -8,7 +8,14 @@ import {
   type ReportPlay,
   type ReportPurchase,
 } from '../shared/earnings-report';
-import { COUNT_THRESHOLD_MS, PAID_PLAYS_TO_OWN, isShortTrack, priceOfPaidPlay, remainingToOwnThousandths, splitCharge } from '../shared/pricing';
+import {
+  COUNT_THRESHOLD_MS,
+  PAID_PLAYS_TO_OWN,
+  isShortTrack,
+  priceOfPaidPlay,
+  remainingToOwnThousandths,
+  splitCharge,
+} from '../shared/pricing';
 import { verifySignedPlayReceipt } from './receipt-signing';
 
 /**
@@ -30,6 +37,7 @@ export type MismatchKind =
   | 'device_key_changed'
   | 'device_listener_changed'
   | 'unknown_track'
+  | 'track_duration'
   | 'missing_opening_state'
   | 'opening_state'
   | 'outside_period'
@@ -87,28 +95,67 @@ function compareEvents(version: number, a: Event, b: Event): number {
   if (version >= 2) {
     const la = eventListener(a);
     const lb = eventListener(b);
-    return la < lb ? -1 : la > lb ? 1 : eventSeq(a) - eventSeq(b) || (a.kind === b.kind ? 0 : a.kind === 'play' ? -1 : 1);
+    return la < lb
+      ? -1
+      : la > lb
+        ? 1
+        : eventSeq(a) - eventSeq(b) || (a.kind === b.kind ? 0 : a.kind === 'play' ? -1 : 1);
   }
-  return eventTime(a) - eventTime(b) || (a.kind === b.kind ? (a.kind === 'play' ? compareSettlementOrder(a.play, (b as typeof a).play) : 0) : a.kind === 'play' ? -1 : 1);
+  return (
+    eventTime(a) - eventTime(b) ||
+    (a.kind === b.kind
+      ? a.kind === 'play'
+        ? compareSettlementOrder(a.play, (b as typeof a).play)
+        : 0
+      : a.kind === 'play'
+        ? -1
+        : 1)
+  );
 }
 
+/** Checks one report. Never throws: any input it cannot check is answered `ok: false` with the reason. */
 export function verifyEarningsReport(input: unknown): VerificationResult {
   return checkOne(input).result;
 }
 
-function checkOne(input: unknown): { result: VerificationResult; report: EarningsReport | null; closing: Map<string, ListenerTrackState> } {
-  const parsed = earningsReportSchema.safeParse(input);
-  if (!parsed.success) {
-    const mismatches = parsed.error.issues.slice(0, 50).map<Mismatch>((issue) => ({
-      kind: 'malformed',
-      field: issue.path.map(String).join('.'),
-      message: issue.message,
-    }));
-    const result = { ok: false, receipts: 0, verified: 0, totals: emptyTotals(), claims: { freeTrack: 0, ownTrack: 0, unpaid: 0 }, mismatches };
-    return { result, report: null, closing: new Map() };
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
+/** An answer for input that could not be checked as a report: `malformed`, never ok. */
+export function unreadableReport(mismatches: Mismatch[]): VerificationResult {
+  return {
+    ok: false,
+    receipts: 0,
+    verified: 0,
+    totals: emptyTotals(),
+    claims: { freeTrack: 0, ownTrack: 0, unpaid: 0 },
+    mismatches,
+  };
+}
+
+type Checked = {
+  result: VerificationResult;
+  report: EarningsReport | null;
+  closing: Map<string, ListenerTrackState>;
+};
+
+function checkOne(input: unknown): Checked {
+  try {
+    const parsed = earningsReportSchema.safeParse(input);
+    if (!parsed.success) {
+      const mismatches = parsed.error.issues.slice(0, 50).map<Mismatch>((issue) => ({
+        kind: 'malformed',
+        field: issue.path.map(String).join('.'),
+        message: issue.message,
+      }));
+      return { result: unreadableReport(mismatches), report: null, closing: new Map() };
+    }
+    const check = new ReportCheck(parsed.data);
+    return { result: check.run(), report: parsed.data, closing: check.closingStates };
+  } catch (error) {
+    // A verifier answers every input; what it cannot check does not pass.
+    const message = `the report could not be checked: ${error instanceof Error ? error.message : String(error)}`;
+    return { result: unreadableReport([{ kind: 'malformed', message }]), report: null, closing: new Map() };
   }
-  const check = new ReportCheck(parsed.data);
-  return { result: check.run(), report: parsed.data, closing: check.closingStates };
 }
 
 export interface ChainResult {
@@ -130,22 +177,37 @@ export function verifyEarningsReportChain(inputs: unknown[]): ChainResult {
   const checked = inputs.map(checkOne);
   const chain: Mismatch[] = [];
   const known = new Map<string, ListenerTrackState>();
-  const ordered = checked.filter((c) => c.report !== null).sort((a, b) => Date.parse(a.report!.period.from) - Date.parse(b.report!.period.from));
+  const ordered = checked
+    .filter((c) => c.report !== null)
+    .sort((a, b) => Date.parse(a.report!.period.from) - Date.parse(b.report!.period.from));
+  // A chain that starts at the epoch and joins up holds every settlement so far:
+  // a (listener, track) it has not seen yet had none, so it must open at zero.
+  let fromEpoch = ordered[0]?.report?.period.from === EPOCH;
   ordered.forEach((c, i) => {
     const report = c.report!;
     const previous = ordered[i - 1]?.report;
     if (previous && previous.period.to !== report.period.from) {
-      chain.push({ kind: 'outside_period', message: `the period ${report.period.from} does not start where the one before ended (${previous.period.to})` });
+      chain.push({
+        kind: 'outside_period',
+        message: `the period ${report.period.from} does not start where the one before ended (${previous.period.to})`,
+      });
+      fromEpoch = false;
     }
     for (const o of report.openingStates) {
       const key = `${o.listener}\n${o.trackId}`;
-      const before = known.get(key);
+      const before = known.get(key) ?? (fromEpoch ? { paid: 0, owned: false } : undefined);
       const owned = o.ownedBefore || o.paidPlaysBefore >= PAID_PLAYS_TO_OWN;
       if (before && (before.paid !== o.paidPlaysBefore || before.owned !== owned)) {
         chain.push({
-          kind: 'opening_state', listener: o.listener, trackId: o.trackId, field: 'paidPlaysBefore',
-          expected: before.paid, actual: o.paidPlaysBefore,
-          message: `listener ${o.listener} closed the earlier period with ${before.paid} paid plays of ${o.trackId}${before.owned ? ' (owned)' : ''}, but the report from ${report.period.from} opens with ${o.paidPlaysBefore}${owned ? ' (owned)' : ''}`,
+          kind: 'opening_state',
+          listener: o.listener,
+          trackId: o.trackId,
+          field: 'paidPlaysBefore',
+          expected: before.paid,
+          actual: o.paidPlaysBefore,
+          message: known.has(key)
+            ? `listener ${o.listener} closed the earlier period with ${before.paid} paid plays of ${o.trackId}${before.owned ? ' (owned)' : ''}, but the report from ${report.period.from} opens with ${o.paidPlaysBefore}${owned ? ' (owned)' : ''}`
+            : `listener ${o.listener} has no settlement of ${o.trackId} in the reports since ${EPOCH}, but the report from ${report.period.from} opens with ${o.paidPlaysBefore} paid plays${owned ? ' (owned)' : ''}`,
         });
       }
     }
@@ -161,10 +223,13 @@ class ReportCheck {
   private readonly perTrack = new Map<string, EarningsTotals>();
   private readonly claims = { freeTrack: 0, ownTrack: 0, unpaid: 0 };
   private verified = 0;
+  private readonly durationOf: Map<string, number>;
   /** Per `listener\ntrack`: where the listener stood at the end of the period, after the replay. */
   readonly closingStates = new Map<string, ListenerTrackState>();
 
-  constructor(private readonly report: EarningsReport) {}
+  constructor(private readonly report: EarningsReport) {
+    this.durationOf = new Map(report.tracks.map((t) => [t.trackId, t.durationMs]));
+  }
 
   run(): VerificationResult {
     const { report } = this;
@@ -173,6 +238,7 @@ class ReportCheck {
     // forged receipt does not shift every later index into a mismatch too.
     const listed = report.plays.filter((p) => this.checkAuthenticity(p));
     this.checkIdentities(report.plays);
+    this.checkOpeningAtEpoch();
     this.recomputePrices(listed);
     this.checkTotals();
     return {
@@ -195,19 +261,65 @@ class ReportCheck {
     const where = { receiptId: r.id, trackId: r.trackId, listener: p.listener };
     const checked = verifySignedPlayReceipt(p.signed, p.devicePublicKey);
     if (!checked.ok) {
-      this.flag({ kind: 'bad_signature', message: `receipt ${r.id}: the signature does not verify with the device key given (${checked.reason})`, ...where });
+      this.flag({
+        kind: 'bad_signature',
+        message: `receipt ${r.id}: the signature does not verify with the device key given (${checked.reason})`,
+        ...where,
+      });
     } else {
       this.verified++;
     }
     const settled = Date.parse(p.settledAt);
     if (settled < Date.parse(this.report.period.from) || settled >= Date.parse(this.report.period.to)) {
-      this.flag({ kind: 'outside_period', message: `receipt ${r.id} was settled at ${p.settledAt}, outside the report's period`, ...where });
+      this.flag({
+        kind: 'outside_period',
+        message: `receipt ${r.id} was settled at ${p.settledAt}, outside the report's period`,
+        ...where,
+      });
     }
     if (!this.perTrack.has(r.trackId)) {
-      this.flag({ kind: 'unknown_track', message: `receipt ${r.id} is for track ${r.trackId}, which the report does not list`, ...where });
+      this.flag({
+        kind: 'unknown_track',
+        message: `receipt ${r.id} is for track ${r.trackId}, which the report does not list`,
+        ...where,
+      });
       return false;
     }
+    // The report's duration decides "short" (free); the device signed the one it played.
+    // Any disagreement is flagged: a long track declared short would make every play free.
+    const declared = this.durationOf.get(r.trackId)!;
+    if (r.durationMs !== declared) {
+      this.flag({
+        kind: 'track_duration',
+        field: 'durationMs',
+        expected: r.durationMs,
+        actual: declared,
+        message: `receipt ${r.id}: the device signed a duration of ${r.durationMs} ms for track ${r.trackId}, the report declares ${declared} ms`,
+        ...where,
+      });
+    }
     return true;
+  }
+
+  /**
+   * A report from the epoch has nothing before it: every opening state is
+   * zero. Otherwise a server could claim paid plays "before 1970" and charge
+   * the higher steps of the ladder.
+   */
+  private checkOpeningAtEpoch(): void {
+    if (this.report.period.from !== EPOCH) return;
+    for (const o of this.report.openingStates) {
+      if (o.paidPlaysBefore === 0 && !o.ownedBefore) continue;
+      this.flag({
+        kind: 'opening_state',
+        listener: o.listener,
+        trackId: o.trackId,
+        field: 'paidPlaysBefore',
+        expected: 0,
+        actual: o.paidPlaysBefore,
+        message: `the period starts at ${EPOCH}, so nothing came before it, but listener ${o.listener} opens track ${o.trackId} with ${o.paidPlaysBefore} paid plays${o.ownedBefore ? ' (owned)' : ''}`,
+      });
+    }
   }
 
   /**
@@ -223,19 +335,33 @@ class ReportCheck {
     for (const p of plays) {
       const r = p.signed.receipt;
       const where = { receiptId: r.id, trackId: r.trackId, listener: p.listener };
-      if (ids.has(r.id)) this.flag({ kind: 'duplicate_receipt', message: `receipt ${r.id} appears more than once`, ...where });
+      if (ids.has(r.id))
+        this.flag({ kind: 'duplicate_receipt', message: `receipt ${r.id} appears more than once`, ...where });
       ids.add(r.id);
       const seqKey = `${r.deviceId}#${r.seq}`;
-      if (seqs.has(seqKey)) this.flag({ kind: 'duplicate_seq', message: `device ${r.deviceId} seq ${r.seq} appears on two receipts`, ...where });
+      if (seqs.has(seqKey))
+        this.flag({
+          kind: 'duplicate_seq',
+          message: `device ${r.deviceId} seq ${r.seq} appears on two receipts`,
+          ...where,
+        });
       seqs.add(seqKey);
       const key = deviceKey.get(r.deviceId);
       if (key !== undefined && key !== p.devicePublicKey) {
-        this.flag({ kind: 'device_key_changed', message: `device ${r.deviceId} is given two different public keys`, ...where });
+        this.flag({
+          kind: 'device_key_changed',
+          message: `device ${r.deviceId} is given two different public keys`,
+          ...where,
+        });
       }
       deviceKey.set(r.deviceId, key ?? p.devicePublicKey);
       const listener = deviceListener.get(r.deviceId);
       if (listener !== undefined && listener !== p.listener) {
-        this.flag({ kind: 'device_listener_changed', message: `device ${r.deviceId} appears under two listeners (${listener}, ${p.listener})`, ...where });
+        this.flag({
+          kind: 'device_listener_changed',
+          message: `device ${r.deviceId} appears under two listeners (${listener}, ${p.listener})`,
+          ...where,
+        });
       }
       deviceListener.set(r.deviceId, listener ?? p.listener);
     }
@@ -250,9 +376,15 @@ class ReportCheck {
     for (let i = 1; i < sorted.length; i++) {
       const a = sorted[i - 1]!;
       const b = sorted[i]!;
-      if (this.report.version < 2 || eventListener(a) !== eventListener(b) || eventSeq(a) !== eventSeq(b)) continue;
+      if (this.report.version < 2 || eventListener(a) !== eventListener(b) || eventSeq(a) !== eventSeq(b))
+        continue;
       if (a.kind === 'purchase' && b.kind === 'purchase') continue;
-      const receiptId = b.kind === 'play' ? b.play.signed.receipt.id : a.kind === 'play' ? a.play.signed.receipt.id : undefined;
+      const receiptId =
+        b.kind === 'play'
+          ? b.play.signed.receipt.id
+          : a.kind === 'play'
+            ? a.play.signed.receipt.id
+            : undefined;
       this.flag({
         kind: 'duplicate_settlement_seq',
         message: `listener ${eventListener(b)} has two settlements numbered ${eventSeq(b)}`,
@@ -268,11 +400,13 @@ class ReportCheck {
    * the shared pricing rules, as the server's settlement does.
    */
   private recomputePrices(plays: ReportPlay[]): void {
-    const { report } = this;
-    const durationOf = new Map(report.tracks.map((t) => [t.trackId, t.durationMs]));
+    const { report, durationOf } = this;
     const states = this.closingStates;
     for (const o of report.openingStates) {
-      states.set(`${o.listener}\n${o.trackId}`, { paid: o.paidPlaysBefore, owned: o.ownedBefore || o.paidPlaysBefore >= PAID_PLAYS_TO_OWN });
+      states.set(`${o.listener}\n${o.trackId}`, {
+        paid: o.paidPlaysBefore,
+        owned: o.ownedBefore || o.paidPlaysBefore >= PAID_PLAYS_TO_OWN,
+      });
     }
     const events: Event[] = [
       ...plays.map((play): Event => ({ kind: 'play', play })),
@@ -285,13 +419,24 @@ class ReportCheck {
       const trackId = e.kind === 'play' ? e.play.signed.receipt.trackId : e.purchase.trackId;
       const durationMs = durationOf.get(trackId);
       if (durationMs === undefined) {
-        if (e.kind === 'purchase') this.flag({ kind: 'unknown_track', message: `a purchase of track ${trackId}, which the report does not list`, trackId, listener });
+        if (e.kind === 'purchase')
+          this.flag({
+            kind: 'unknown_track',
+            message: `a purchase of track ${trackId}, which the report does not list`,
+            trackId,
+            listener,
+          });
         continue;
       }
       const key = `${listener}\n${trackId}`;
       let state = states.get(key);
       if (!state) {
-        this.flag({ kind: 'missing_opening_state', message: `no opening state for listener ${listener} and track ${trackId}; assumed no earlier plays`, trackId, listener });
+        this.flag({
+          kind: 'missing_opening_state',
+          message: `no opening state for listener ${listener} and track ${trackId}; assumed no earlier plays`,
+          trackId,
+          listener,
+        });
         state = { paid: 0, owned: false };
         states.set(key, state);
       }
@@ -308,35 +453,88 @@ class ReportCheck {
 
     // The server counts a play only after min(45 s, the catalog's duration) heard.
     const needed = Math.min(COUNT_THRESHOLD_MS, durationMs);
-    if (r.heardMs < needed) wrong('not_counted', 'heardMs', `≥ ${needed}`, r.heardMs, 'too little heard for a counted play');
+    if (r.heardMs < needed)
+      wrong('not_counted', 'heardMs', `≥ ${needed}`, r.heardMs, 'too little heard for a counted play');
 
     let expectedPrice = 0;
     if (isShortTrack(durationMs)) {
-      if (p.outcome !== 'free' || p.freeReason !== 'short') wrong('outcome', 'outcome', 'free (short)', describe(p), 'a track under 45 s is always free');
+      if (p.outcome !== 'free' || p.freeReason !== 'short')
+        wrong('outcome', 'outcome', 'free (short)', describe(p), 'a track under 45 s is always free');
     } else if (p.outcome === 'paid') {
       if (state.owned) {
-        wrong('outcome', 'outcome', 'free (owned)', describe(p), `the listener already owned the track (${state.paid} paid plays)`);
+        wrong(
+          'outcome',
+          'outcome',
+          'free (owned)',
+          describe(p),
+          `the listener already owned the track (${state.paid} paid plays)`,
+        );
       } else {
         const expectedIndex = state.paid + 1;
         expectedPrice = priceOfPaidPlay(expectedIndex);
-        if (p.playIndex !== expectedIndex) wrong('play_index', 'playIndex', expectedIndex, p.playIndex, `this is the listener's paid play number ${expectedIndex} of the track`);
+        if (p.playIndex !== expectedIndex)
+          wrong(
+            'play_index',
+            'playIndex',
+            expectedIndex,
+            p.playIndex,
+            `this is the listener's paid play number ${expectedIndex} of the track`,
+          );
         state.paid = expectedIndex;
         if (state.paid >= PAID_PLAYS_TO_OWN) state.owned = true;
       }
     } else if (p.outcome === 'free') {
-      if (p.freeReason === 'short') wrong('outcome', 'freeReason', 'not short', 'short', `the track is ${durationMs} ms long, not under 45 s`);
-      else if (p.freeReason === 'owned' && !state.owned) wrong('outcome', 'freeReason', 'not owned yet', 'owned', `the listener had ${state.paid} paid plays and had not bought the track`);
+      if (p.freeReason === 'short')
+        wrong(
+          'outcome',
+          'freeReason',
+          'not short',
+          'short',
+          `the track is ${durationMs} ms long, not under 45 s`,
+        );
+      else if (p.freeReason === 'owned' && !state.owned)
+        wrong(
+          'outcome',
+          'freeReason',
+          'not owned yet',
+          'owned',
+          `the listener had ${state.paid} paid plays and had not bought the track`,
+        );
       else if (p.freeReason === 'free_track') this.claims.freeTrack++;
       else if (p.freeReason === 'own_track') this.claims.ownTrack++;
-      else if (p.freeReason === null) wrong('outcome', 'freeReason', 'a reason', null, 'a free play must say why');
+      else if (p.freeReason === null)
+        wrong('outcome', 'freeReason', 'a reason', null, 'a free play must say why');
+    } else if (state.owned) {
+      wrong(
+        'outcome',
+        'outcome',
+        'free (owned)',
+        'unpaid',
+        `the listener already owned the track (${state.paid} paid plays): an owned track is free, never unpaid`,
+      );
     } else {
       this.claims.unpaid++;
     }
-    if (p.outcome !== 'free' && p.freeReason !== null) wrong('outcome', 'freeReason', null, p.freeReason, 'only free plays have a free reason');
-    if (p.outcome !== 'paid' && p.playIndex !== null) wrong('play_index', 'playIndex', null, p.playIndex, 'only paid plays have a play index');
+    if (p.outcome !== 'free' && p.freeReason !== null)
+      wrong('outcome', 'freeReason', null, p.freeReason, 'only free plays have a free reason');
+    if (p.outcome !== 'paid' && p.playIndex !== null)
+      wrong('play_index', 'playIndex', null, p.playIndex, 'only paid plays have a play index');
     // A play the rules say is free or unpaid costs 0; a paid one costs 2^index.
-    if (p.priceThousandths !== expectedPrice) wrong('price', 'priceThousandths', expectedPrice, p.priceThousandths, `the price is ${expectedPrice} thousandths`);
-    this.checkSplit(p.priceThousandths, p.artistShareTenThousandths, p.coopShareTenThousandths, where, `receipt ${r.id}`);
+    if (p.priceThousandths !== expectedPrice)
+      wrong(
+        'price',
+        'priceThousandths',
+        expectedPrice,
+        p.priceThousandths,
+        `the price is ${expectedPrice} thousandths`,
+      );
+    this.checkSplit(
+      p.priceThousandths,
+      p.artistShareTenThousandths,
+      p.coopShareTenThousandths,
+      where,
+      `receipt ${r.id}`,
+    );
 
     addPlayToTotals(this.totals, p);
     addPlayToTotals(this.perTrack.get(r.trackId)!, p);
@@ -345,15 +543,32 @@ class ReportCheck {
   private decidePurchase(b: ReportPurchase, durationMs: number, state: ListenerTrackState): void {
     const where = { trackId: b.trackId, listener: b.listener };
     if (isShortTrack(durationMs) || state.owned) {
-      this.flag({ kind: 'purchase', message: `listener ${b.listener} bought track ${b.trackId}, which was ${state.owned ? 'already owned' : 'free (short)'}`, ...where });
+      this.flag({
+        kind: 'purchase',
+        message: `listener ${b.listener} bought track ${b.trackId}, which was ${state.owned ? 'already owned' : 'free (short)'}`,
+        ...where,
+      });
     } else {
       const expected = remainingToOwnThousandths(state.paid);
       if (b.priceThousandths !== expected) {
-        this.flag({ kind: 'price', field: 'priceThousandths', expected, actual: b.priceThousandths, message: `buying the rest after ${state.paid} paid plays costs ${expected} thousandths`, ...where });
+        this.flag({
+          kind: 'price',
+          field: 'priceThousandths',
+          expected,
+          actual: b.priceThousandths,
+          message: `buying the rest after ${state.paid} paid plays costs ${expected} thousandths`,
+          ...where,
+        });
       }
     }
     state.owned = true;
-    this.checkSplit(b.priceThousandths, b.artistShareTenThousandths, b.coopShareTenThousandths, where, `the purchase of ${b.trackId} by ${b.listener}`);
+    this.checkSplit(
+      b.priceThousandths,
+      b.artistShareTenThousandths,
+      b.coopShareTenThousandths,
+      where,
+      `the purchase of ${b.trackId} by ${b.listener}`,
+    );
     for (const t of [this.totals, this.perTrack.get(b.trackId)!]) {
       t.purchases++;
       t.creditsSpentThousandths += b.priceThousandths;
@@ -362,24 +577,57 @@ class ReportCheck {
     }
   }
 
-  private checkSplit(priceThousandths: number, artist: number, coop: number, where: Omit<Mismatch, 'kind' | 'message'>, what: string): void {
+  private checkSplit(
+    priceThousandths: number,
+    artist: number,
+    coop: number,
+    where: Omit<Mismatch, 'kind' | 'message'>,
+    what: string,
+  ): void {
     const split = splitCharge(priceThousandths);
     if (artist !== split.artistTenThousandths) {
-      this.flag({ kind: 'split', field: 'artistShareTenThousandths', expected: split.artistTenThousandths, actual: artist, message: `${what}: the artist's 70% of ${priceThousandths} thousandths is ${split.artistTenThousandths} ten-thousandths`, ...where });
+      this.flag({
+        kind: 'split',
+        field: 'artistShareTenThousandths',
+        expected: split.artistTenThousandths,
+        actual: artist,
+        message: `${what}: the artist's 70% of ${priceThousandths} thousandths is ${split.artistTenThousandths} ten-thousandths`,
+        ...where,
+      });
     }
     if (coop !== split.coopTenThousandths) {
-      this.flag({ kind: 'split', field: 'coopShareTenThousandths', expected: split.coopTenThousandths, actual: coop, message: `${what}: the co-op's 30% of ${priceThousandths} thousandths is ${split.coopTenThousandths} ten-thousandths`, ...where });
+      this.flag({
+        kind: 'split',
+        field: 'coopShareTenThousandths',
+        expected: split.coopTenThousandths,
+        actual: coop,
+        message: `${what}: the co-op's 30% of ${priceThousandths} thousandths is ${split.coopTenThousandths} ten-thousandths`,
+        ...where,
+      });
     }
   }
 
   private checkTotals(): void {
     for (const t of this.report.tracks) {
       for (const field of diff(this.perTrack.get(t.trackId)!, t.totals)) {
-        this.flag({ kind: 'track_totals', trackId: t.trackId, field, expected: this.perTrack.get(t.trackId)![field], actual: t.totals[field], message: `track ${t.trackId}: ${field} does not match its plays` });
+        this.flag({
+          kind: 'track_totals',
+          trackId: t.trackId,
+          field,
+          expected: this.perTrack.get(t.trackId)![field],
+          actual: t.totals[field],
+          message: `track ${t.trackId}: ${field} does not match its plays`,
+        });
       }
     }
     for (const field of diff(this.totals, this.report.totals)) {
-      this.flag({ kind: 'totals', field, expected: this.totals[field], actual: this.report.totals[field], message: `report total ${field} does not match the plays` });
+      this.flag({
+        kind: 'totals',
+        field,
+        expected: this.totals[field],
+        actual: this.report.totals[field],
+        message: `report total ${field} does not match the plays`,
+      });
     }
   }
 }

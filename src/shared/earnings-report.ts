@@ -32,7 +32,9 @@ export const EARNINGS_REPORT_VERSION = 2;
  * HMAC of the account id and artist id under a server secret) so that
  * consecutive reports can be verified as a chain; never an account id.
  */
-export const listenerPseudonymSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z, a–z, 0–9, _ or -');
+export const listenerPseudonymSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z, a–z, 0–9, _ or -');
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const thousandths = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -151,11 +153,37 @@ export const earningsReportSchema = z
     const check = (items: Array<{ settlementSeq?: number }>, name: 'plays' | 'purchases') =>
       items.forEach((item, i) => {
         if ((item.settlementSeq !== undefined) !== want) {
-          ctx.addIssue({ code: 'custom', path: [name, i, 'settlementSeq'], message: want ? `required in version ${report.version}` : 'not part of version 1' });
+          ctx.addIssue({
+            code: 'custom',
+            path: [name, i, 'settlementSeq'],
+            message: want ? `required in version ${report.version}` : 'not part of version 1',
+          });
         }
       });
     check(report.plays, 'plays');
     check(report.purchases, 'purchases');
+    // One entry per track and per (listener, track): a second one would let the report say two things at once.
+    const unique = <T>(
+      items: T[],
+      name: 'tracks' | 'openingStates',
+      key: (item: T) => string,
+      what: string,
+    ) => {
+      const seen = new Set<string>();
+      items.forEach((item, i) => {
+        const k = key(item);
+        if (seen.has(k))
+          ctx.addIssue({ code: 'custom', path: [name, i], message: `a second entry for ${what}` });
+        seen.add(k);
+      });
+    };
+    unique(report.tracks, 'tracks', (t) => t.trackId, 'the same track');
+    unique(
+      report.openingStates,
+      'openingStates',
+      (o) => `${o.listener}\n${o.trackId}`,
+      'the same listener and track',
+    );
   });
 export type EarningsReport = z.infer<typeof earningsReportSchema>;
 
@@ -178,13 +206,25 @@ export function compareSettlementOrder(a: ReportPlay, b: ReportPlay): number {
 }
 
 export function emptyTotals(): EarningsTotals {
-  return { plays: 0, paidPlays: 0, freePlays: 0, unpaidPlays: 0, purchases: 0, creditsSpentThousandths: 0, artistShareTenThousandths: 0, coopShareTenThousandths: 0 };
+  return {
+    plays: 0,
+    paidPlays: 0,
+    freePlays: 0,
+    unpaidPlays: 0,
+    purchases: 0,
+    creditsSpentThousandths: 0,
+    artistShareTenThousandths: 0,
+    coopShareTenThousandths: 0,
+  };
 }
 
 /** Counts one play into totals: the one rule the server's report and the verifier both sum by. */
 export function addPlayToTotals(
   totals: EarningsTotals,
-  play: Pick<ReportPlay, 'outcome' | 'priceThousandths' | 'artistShareTenThousandths' | 'coopShareTenThousandths'>,
+  play: Pick<
+    ReportPlay,
+    'outcome' | 'priceThousandths' | 'artistShareTenThousandths' | 'coopShareTenThousandths'
+  >,
 ): void {
   totals.plays++;
   if (play.outcome === 'paid') totals.paidPlays++;

@@ -10,15 +10,38 @@ const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'verify-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(file: string): Promise<{ code: number; json: Record<string, unknown> }> {
+async function cli(
+  file: string | string[],
+  options: string[] = ['--json'],
+): Promise<{ code: number; json: Record<string, unknown>; lines: number }> {
+  const files = Array.isArray(file) ? file : [file];
+  let code = 0;
+  let stdout: string;
   try {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'verify-report', file, '--json']);
-    return { code: 0, json: JSON.parse(stdout) as Record<string, unknown> };
+    ({ stdout } = await run(process.execPath, [
+      '--import',
+      'tsx',
+      'src/cli/index.ts',
+      'verify-report',
+      ...files,
+      ...options,
+    ]));
   } catch (error) {
-    const e = error as { code: number; stdout: string };
-    return { code: e.code, json: JSON.parse(e.stdout) as Record<string, unknown> };
+    ({ code, stdout } = error as { code: number; stdout: string });
   }
+  // Exactly one line of JSON, whatever the input.
+  return {
+    code,
+    json: JSON.parse(stdout) as Record<string, unknown>,
+    lines: stdout.trim().split('\n').length,
+  };
 }
+
+const write = (name: string, content: string) => {
+  const file = join(dir, name);
+  writeFileSync(file, content);
+  return file;
+};
 
 describe('cli verify-report', () => {
   it('prints the verified totals of a clean report and exits 0; a tampered one exits 1', async () => {
@@ -30,7 +53,10 @@ describe('cli verify-report', () => {
     expect(ok.code).toBe(0);
     expect(ok.json).toMatchObject({ ok: true, receipts: 10, verified: 10, mismatches: [] });
 
-    report.plays[3]!.signed.receipt.countedAt = report.plays[3]!.signed.receipt.countedAt.replace(/\.\d{3}Z$/, '.999Z');
+    report.plays[3]!.signed.receipt.countedAt = report.plays[3]!.signed.receipt.countedAt.replace(
+      /\.\d{3}Z$/,
+      '.999Z',
+    );
     const tampered = join(dir, 'tampered.json');
     writeFileSync(tampered, JSON.stringify(report));
     const bad = await cli(tampered);
@@ -42,5 +68,55 @@ describe('cli verify-report', () => {
     const junk = join(dir, 'junk.json');
     writeFileSync(junk, '{"hello":');
     expect((await cli(junk)).code).toBe(2);
+  }, 30_000);
+
+  // Crafted receipts (issue 12.7): these made the verifier throw, and the CLI exit 1 with a bare message.
+  for (const durationMs of [0, -1, 1e300, 1.5]) {
+    it(`answers {"ok":false} as JSON and exits 2 for a receipt with durationMs ${durationMs}`, async () => {
+      const { report } = sampleReport();
+      report.plays[0]!.signed.receipt.durationMs = durationMs;
+      const answer = await cli(write(`duration-${durationMs}.json`, JSON.stringify(report)));
+      expect(answer.lines).toBe(1);
+      expect(answer.code).toBe(2);
+      expect(answer.json).toMatchObject({
+        ok: false,
+        mismatches: expect.arrayContaining([
+          expect.objectContaining({ kind: 'malformed', field: 'plays.0.signed.receipt.durationMs' }),
+        ]),
+      });
+    }, 30_000);
+  }
+
+  it('answers JSON for every input that is not a report: not JSON, wrong shapes, a missing file, a wrong option, no file', async () => {
+    const cases: Array<[string, Promise<Awaited<ReturnType<typeof cli>>>]> = [
+      ['not JSON', cli(write('not-json.json', 'not json at all \u0000'))],
+      ['null', cli(write('null.json', 'null'))],
+      ['an array', cli(write('array.json', '[1,2,3]'))],
+      ['a string', cli(write('string.json', '"report"'))],
+      ['deep nesting', cli(write('deep.json', '['.repeat(100_000) + ']'.repeat(100_000)))],
+      ['a missing file', cli(join(dir, 'does-not-exist.json'))],
+      ['a wrong option', cli(write('opt.json', '{}'), ['--json', '--frobnicate'])],
+      ['no file', cli([], ['--json'])],
+    ];
+    for (const [name, pending] of cases) {
+      const answer = await pending;
+      expect(answer.lines, name).toBe(1);
+      expect(answer.code, name).toBe(2);
+      expect(answer.json, name).toMatchObject({
+        ok: false,
+        mismatches: [expect.objectContaining({ kind: 'malformed', message: expect.any(String) })],
+      });
+    }
+  }, 60_000);
+
+  it('chains: an unreadable file among several is answered per file, as JSON, exit 2', async () => {
+    const { report } = sampleReport();
+    const good = write('chain-good.json', JSON.stringify(report));
+    const answer = await cli([good, join(dir, 'chain-missing.json')]);
+    expect(answer.code).toBe(2);
+    expect(answer.json).toMatchObject({
+      ok: false,
+      reports: [{ ok: true }, { ok: false, mismatches: [{ kind: 'malformed' }] }],
+    });
   }, 30_000);
 });
