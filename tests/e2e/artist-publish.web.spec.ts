@@ -97,12 +97,16 @@ test('preview → publish: paid/free per track (short ones always free), a confi
   await panel.getByTestId('publish-review').click();
   await expect(panel.getByText('Publish 3 tracks as “Tidal Rooms” by Juniper Coast? 1 paid, 2 free.')).toBeVisible();
   await expect(panel.getByTestId('publish-confirm')).toBeFocused();
+  // The confirmation names the checks that did not pass (48 kbit/s MP3s).
+  await expect(panel.getByTestId('publish-failed-checks')).toContainText('bit rate');
   await page.keyboard.press('Enter');
   await expect(panel.getByTestId('publish-result')).toContainText('Published: 3 tracks are in the co-op catalog.', { timeout: 60_000 });
   await expect(panel.getByTestId('upload-state')).toHaveText(['accepted', 'accepted', 'accepted']);
   await expect(panel.getByTestId('publish-result')).toContainText('Harbour Lights · 0:50 · Paid (stream to own)');
   await expect(panel.getByTestId('publish-result')).toContainText('Skerry · 0:20 · Free');
   await expect(panel.getByTestId('artist-releases')).toContainText('Tidal Rooms — in the catalog, 3 tracks');
+  // Published: no "Publish…" offered again for the same release.
+  await expect(panel.getByTestId('publish-review')).toHaveCount(0);
   expect(await seriousViolations()).toEqual([]);
 
   // In the catalog: for any listener on the server, and in this app's co-op catalog after a sync.

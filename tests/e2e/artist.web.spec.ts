@@ -106,6 +106,13 @@ test('a free preview plays from the media URL without a player session', async (
   // The main player (which opens stream-to-own sessions) stays idle.
   await expect(page.getByTestId('np-title')).toHaveText('Nothing playing');
   await expect(trackRow('Interlude').getByRole('button', { name: 'Stop the preview of Interlude' })).toHaveAttribute('aria-pressed', 'true');
+  // Space in the preview player is the preview's: it pauses it, and the main player stays idle.
+  await audio.focus();
+  await page.keyboard.press(' ');
+  await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.paused)).toBe(true);
+  await expect(page.getByTestId('np-title')).toHaveText('Nothing playing');
+  await page.keyboard.press(' ');
+  await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.paused)).toBe(false);
 
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

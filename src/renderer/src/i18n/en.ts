@@ -621,6 +621,8 @@ export const en = {
       free: 'Free',
       alwaysFree: 'Free: under 45 s, always free',
       review: 'Publish…',
+      failedChecks_one: 'This check did not pass:',
+      failedChecks_other: 'These {{count}} checks did not pass:',
       confirm_one: 'Publish {{count}} track as “{{title}}” by {{artist}}? {{paid}} paid, {{free}} free. It appears in the co-op catalog for every listener.',
       confirm_other: 'Publish {{count}} tracks as “{{title}}” by {{artist}}? {{paid}} paid, {{free}} free. They appear in the co-op catalog for every listener.',
       confirmButton: 'Publish now',

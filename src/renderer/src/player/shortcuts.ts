@@ -27,6 +27,8 @@ export function installShortcuts(focusSearch: () => void): () => void {
     const target = event.target instanceof HTMLElement ? event.target : null;
     const onButton = !!target?.closest('button, a, summary, [role="separator"], dialog');
     const inGrid = !!target?.closest('[role="grid"]');
+    // A media element with its own controls (the release preview's player) takes its own keys.
+    if (target?.closest('audio, video')) return;
     switch (event.key) {
       case ' ':
         if (onButton) return;

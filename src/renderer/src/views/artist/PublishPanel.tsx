@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PublishProgress, PublishResult } from '../../../../shared/contract/artist';
-import type { ReleaseDraft } from '../../../../shared/contract/release';
+import type { ReleaseDraft, ReleaseProblem } from '../../../../shared/contract/release';
 import { api } from '../../api/client';
 import { useCall, useEvent } from '../../api/queries';
 import { formatDuration } from '../../lib/format';
@@ -54,7 +54,7 @@ function ReleasesList({ artistId }: { artistId: string }) {
 }
 
 /** The release preview's last step: paid/free per track, a confirmation, upload progress per file, the result. */
-export function PublishPanel({ draft }: { draft: ReleaseDraft }) {
+export function PublishPanel({ draft, problems = [] }: { draft: ReleaseDraft; problems?: ReleaseProblem[] }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const picker = useArtistPicker();
@@ -95,6 +95,8 @@ export function PublishPanel({ draft }: { draft: ReleaseDraft }) {
   const artistName = picker.artists.find((a) => a.id === artistId)?.name ?? '';
   const selected = draft.tracks.filter((tr) => choices[tr.position]?.include);
   const statusOf = (position: number, alwaysFree: boolean) => (alwaysFree ? 'free' : (choices[position]?.status ?? 'paid'));
+  // The checks that did not pass (errors and warnings; notes are not failures), named in the confirmation.
+  const failed = problems.filter((p) => p.severity !== 'info');
   const paidCount = selected.filter((tr) => statusOf(tr.position, tr.alwaysFree) === 'paid').length;
   const set = (position: number, patch: Partial<Choice>) => setChoices((c) => ({ ...c, [position]: { ...(c[position] ?? { include: true, status: 'paid' }), ...patch } }));
 
@@ -186,7 +188,7 @@ export function PublishPanel({ draft }: { draft: ReleaseDraft }) {
           })}
         </tbody>
       </table>
-      {!confirming && (
+      {!confirming && !result?.published && (
         <p>
           <button type="button" className="primary" disabled={busy || selected.length === 0 || !title.trim()} onClick={() => setConfirming(true)} data-testid="publish-review">
             {t('artist.publish.review')}
@@ -199,6 +201,20 @@ export function PublishPanel({ draft }: { draft: ReleaseDraft }) {
           <p id="publish-question">
             {t('artist.publish.confirm', { count: selected.length, title: title.trim(), artist: artistName, paid: paidCount, free: selected.length - paidCount })}
           </p>
+          {failed.length > 0 && (
+            <div className="publish-failed-checks" data-testid="publish-failed-checks">
+              <p>
+                <strong>{t('artist.publish.failedChecks', { count: failed.length })}</strong>
+              </p>
+              <ul>
+                {failed.map((p, i) => (
+                  <li key={`${p.code}-${i}`} data-code={p.code}>
+                    {t(`artist.severity.${p.severity}`)}: {p.message}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           <div className="dialog-actions">
             <button ref={confirmRef} type="button" className="primary" onClick={() => void publish()} data-testid="publish-confirm">
               {t('artist.publish.confirmButton')}

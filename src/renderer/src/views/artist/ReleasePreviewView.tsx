@@ -294,7 +294,7 @@ export function ReleasePreviewView() {
               <Problems problems={checks.data.problems} draft={d} />
             </>
           )}
-          <PublishPanel key={d.draftId} draft={d} />
+          <PublishPanel key={d.draftId} draft={d} problems={checks.data?.problems} />
         </>
       )}
     </section>
