@@ -3,7 +3,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { PAID_PLAYS_TO_OWN, priceOfPaidPlay } from '../../../src/shared/pricing';
 import type { SignedPlayReceipt } from '../../../src/shared/receipt';
-import { type Api, TestDevice, freshStore, postgresUnavailableReason, seedCatalog, signUp, spawnServer, type ServerProcess, type StoreTarget } from './harness';
+import {
+  type Api,
+  TestDevice,
+  freshStore,
+  postgresUnavailableReason,
+  seedCatalog,
+  signUp,
+  spawnServer,
+  type ServerProcess,
+  type StoreTarget,
+} from './harness';
 import { checkInvariants } from './ledger-invariants';
 
 /**
@@ -36,7 +46,11 @@ function prng(seed: number) {
 const scenarioArb = fc.record({
   listeners: fc.array(
     fc.record({
-      credits: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 400 }), fc.integer({ min: 400, max: 4000 })),
+      credits: fc.oneof(
+        fc.constant(0),
+        fc.integer({ min: 1, max: 400 }),
+        fc.integer({ min: 400, max: 4000 }),
+      ),
       devices: fc.integer({ min: 1, max: 3 }),
       plays: fc.array(fc.record({ device: fc.nat(2), track: fc.nat(3) }), { minLength: 10, maxLength: 45 }),
     }),
@@ -62,10 +76,20 @@ async function runSimulation(kind: 'sqlite' | 'postgres', seed: number) {
   if (kind === 'postgres') servers.push(await spawnServer(store));
   const urls = () => servers.filter((s): s is ServerProcess => s !== null).map((s) => s.url);
   try {
-    const catalog = await seedCatalog(store, servers[0]!.url, [{ durationMs: 200_000 }, { durationMs: 180_000 }, { durationMs: 240_000 }, { durationMs: 30_000 }]);
+    const catalog = await seedCatalog(store, servers[0]!.url, [
+      { durationMs: 200_000 },
+      { durationMs: 180_000 },
+      { durationMs: 240_000 },
+      { durationMs: 30_000 },
+    ]);
     const firstAnswers = new Map<string, string>();
     const outcomes = new Map<string, string>();
-    const purchases: Array<{ api: Api; path: string; requestId: string; first: { status: number; body: any } }> = [];
+    const purchases: Array<{
+      api: Api;
+      path: string;
+      requestId: string;
+      first: { status: number; body: any };
+    }> = [];
     const failures: string[] = [];
     const base = Date.now() - 3_600_000;
     let clock = 0;
@@ -73,7 +97,8 @@ async function runSimulation(kind: 'sqlite' | 'postgres', seed: number) {
     const listeners = await Promise.all(
       [...scenario.listeners, { credits: 10_000, devices: 2, plays: scenario.rich }].map(async (l) => {
         const api = await signUp(servers[0]!.url, `sim-${uuidv7()}@example.org`);
-        if (l.credits) await catalog.admin.post('/v1/admin/grants', { userId: api.userId, amountThousandths: l.credits });
+        if (l.credits)
+          await catalog.admin.post('/v1/admin/grants', { userId: api.userId, amountThousandths: l.credits });
         const devices: SimDevice[] = [];
         for (let d = 0; d < l.devices; d++) {
           const device = new TestDevice();
@@ -82,7 +107,9 @@ async function runSimulation(kind: 'sqlite' | 'postgres', seed: number) {
         }
         // Each device pulls its offline allowance before it plays (as the app does at sign-in).
         for (const dev of devices) {
-          const pull = await api.withBase(urls()[rand.int(urls().length)]!).post('/v1/sync', { deviceId: dev.device.id });
+          const pull = await api
+            .withBase(urls()[rand.int(urls().length)]!)
+            .post('/v1/sync', { deviceId: dev.device.id });
           dev.allowance = pull.body.allowanceThousandths;
         }
         return { api, devices, plays: l.plays };
@@ -110,7 +137,8 @@ async function runSimulation(kind: 'sqlite' | 'postgres', seed: number) {
         const first = firstAnswers.get(result.id);
         outcomes.set(result.id, result.outcome);
         if (first === undefined) firstAnswers.set(result.id, key);
-        else if (first !== key) failures.push(`receipt ${result.id} answered differently: ${first} vs ${key}`);
+        else if (first !== key)
+          failures.push(`receipt ${result.id} answered differently: ${first} vs ${key}`);
         dev.outbox = dev.outbox.filter((r) => r.receipt.id !== result.id);
       }
     }
@@ -124,7 +152,8 @@ async function runSimulation(kind: 'sqlite' | 'postgres', seed: number) {
       } catch {
         return; // server gone mid-request
       }
-      if (answer.status >= 500) failures.push(`purchase answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      if (answer.status >= 500)
+        failures.push(`purchase answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       else purchases.push({ api, path, requestId, first: answer });
     }
 
@@ -135,7 +164,11 @@ async function runSimulation(kind: 'sqlite' | 'postgres', seed: number) {
           const dev = listener.devices[play.device % listener.devices.length]!;
           const track = catalog.trackIds[play.track]!;
           const durationMs = play.track === 3 ? 30_000 : 200_000;
-          const signed = dev.device.play(track, { durationMs, heardMs: Math.min(45_000, durationMs) }, base + ++clock * 1000);
+          const signed = dev.device.play(
+            track,
+            { durationMs, heardMs: Math.min(45_000, durationMs) },
+            base + ++clock * 1000,
+          );
           dev.outbox.push(signed);
           dev.sent.push(signed);
           // Offline devices hold receipts back (late submissions); online ones send in small, shuffled batches.
@@ -165,9 +198,12 @@ async function runSimulation(kind: 'sqlite' | 'postgres', seed: number) {
           const other = targets[(targets.indexOf(url) + 1) % targets.length]!;
           const companion = listener.devices[rand.int(listener.devices.length)]!;
           const concurrent: Array<Promise<void>> = [send(listener.api, dev, batch, url)];
-          if (rand.chance(0.5) && companion.outbox.length) concurrent.push(send(listener.api, companion, [...companion.outbox], other));
+          if (rand.chance(0.5) && companion.outbox.length)
+            concurrent.push(send(listener.api, companion, [...companion.outbox], other));
           if (rand.chance(0.15)) {
-            const path = rand.chance(0.5) ? `/v1/tracks/${catalog.trackIds[rand.int(3)]}/buy` : `/v1/releases/${catalog.releaseId}/buy`;
+            const path = rand.chance(0.5)
+              ? `/v1/tracks/${catalog.trackIds[rand.int(3)]}/buy`
+              : `/v1/releases/${catalog.releaseId}/buy`;
             concurrent.push(buy(listener.api, path, other));
           }
           await Promise.all(concurrent);
@@ -178,16 +214,23 @@ async function runSimulation(kind: 'sqlite' | 'postgres', seed: number) {
     // Final flush: everything still unanswered, plus every receipt once more (all duplicates now).
     for (const listener of listeners) {
       for (const dev of listener.devices) {
-        for (let round = 0; dev.outbox.length && round < 5; round++) await send(listener.api, dev, [...dev.outbox], urls()[round % urls().length]!);
-        for (let i = 0; i < dev.sent.length; i += 100) await send(listener.api, dev, dev.sent.slice(i, i + 100), urls()[0]!);
+        for (let round = 0; dev.outbox.length && round < 5; round++)
+          await send(listener.api, dev, [...dev.outbox], urls()[round % urls().length]!);
+        for (let i = 0; i < dev.sent.length; i += 100)
+          await send(listener.api, dev, dev.sent.slice(i, i + 100), urls()[0]!);
         if (dev.outbox.length) failures.push(`${dev.outbox.length} receipts never answered`);
       }
     }
     // A resent purchase answers its first result (and pays nothing more).
     for (const p of purchases) {
       const again = await p.api.withBase(urls()[0]!).post(p.path, { requestId: p.requestId });
-      if (p.first.status === 200 && (again.status !== 200 || !again.body.duplicate || again.body.transferId !== p.first.body.transferId)) {
-        failures.push(`purchase ${p.requestId} resent answered ${again.status}: ${JSON.stringify(again.body)}`);
+      if (
+        p.first.status === 200 &&
+        (again.status !== 200 || !again.body.duplicate || again.body.transferId !== p.first.body.transferId)
+      ) {
+        failures.push(
+          `purchase ${p.requestId} resent answered ${again.status}: ${JSON.stringify(again.body)}`,
+        );
       }
     }
     // Plays within a device's offline allowance are never unpaid. Within: even at the worst price each
@@ -196,17 +239,36 @@ async function runSimulation(kind: 'sqlite' | 'postgres', seed: number) {
     let withinDevices = 0;
     for (const listener of listeners) {
       const playsOfTrack = new Map<string, number>();
-      for (const dev of listener.devices) for (const r of dev.sent) playsOfTrack.set(r.receipt.trackId, (playsOfTrack.get(r.receipt.trackId) ?? 0) + 1);
+      for (const dev of listener.devices)
+        for (const r of dev.sent)
+          playsOfTrack.set(r.receipt.trackId, (playsOfTrack.get(r.receipt.trackId) ?? 0) + 1);
       for (const dev of listener.devices) {
-        const worst = dev.sent.reduce((sum, r) => sum + (r.receipt.durationMs < 45_000 ? 0 : priceOfPaidPlay(Math.min(PAID_PLAYS_TO_OWN, playsOfTrack.get(r.receipt.trackId)!))), 0);
+        const worst = dev.sent.reduce(
+          (sum, r) =>
+            sum +
+            (r.receipt.durationMs < 45_000
+              ? 0
+              : priceOfPaidPlay(Math.min(PAID_PLAYS_TO_OWN, playsOfTrack.get(r.receipt.trackId)!))),
+          0,
+        );
         if (!dev.sent.length || worst > dev.allowance) continue;
         withinDevices++;
         const unpaid = dev.sent.filter((r) => outcomes.get(r.receipt.id) === 'unpaid');
-        if (unpaid.length) failures.push(`${unpaid.length} plays within the allowance (${worst} ≤ ${dev.allowance}) booked unpaid`);
+        if (unpaid.length)
+          failures.push(
+            `${unpaid.length} plays within the allowance (${worst} ≤ ${dev.allowance}) booked unpaid`,
+          );
       }
     }
     const totalReceipts = listeners.reduce((n, l) => n + l.devices.reduce((m, d) => m + d.sent.length, 0), 0);
-    return { store, failures, totalReceipts, answered: firstAnswers.size, purchases: purchases.length, withinDevices };
+    return {
+      store,
+      failures,
+      totalReceipts,
+      answered: firstAnswers.size,
+      purchases: purchases.length,
+      withinDevices,
+    };
   } finally {
     for (const s of servers) await s?.stop();
   }
@@ -221,6 +283,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     it(`keeps every money invariant (seed ${SEED})`, { timeout: 120_000 }, async () => {
       const run = await runSimulation(kind, SEED);
       store = run.store;
+      console.log(
+        `[server simulation] ${kind}: ${run.totalReceipts} receipts, ${run.purchases} purchases, ${run.withinDevices} devices within their allowance`,
+      );
       expect(run.failures, `seed ${SEED}`).toEqual([]);
       expect(run.answered).toBe(run.totalReceipts);
       expect(run.withinDevices, 'devices whose plays all fit their allowance').toBeGreaterThan(0);
