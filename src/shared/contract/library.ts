@@ -241,13 +241,18 @@ export const libraryCalls = {
     z.object({ ...pageInput }).strict(),
     page(libraryProblemSchema),
   ),
+  'library.relocate': call(
+    'Binds a track whose file is missing to its file again: `path` is the file, or a folder to look in (by content, else same title, artist and length). Keeps its id, plays and lists. The file must be inside a library folder.',
+    z.object({ id: z.number().int(), path: z.string().min(1).max(4096) }).strict(),
+    z.object({ path: z.string(), matchedBy: z.enum(['fingerprint', 'tags']) }),
+  ),
 };
 
 export const libraryEvents = {
   'library.scanProgress': event('A scan moved on (a few times a second at most), started or finished.', scanStatusSchema),
   'library.changed': event(
     'The library content changed (after a scan batch, a watched change, a play): refetch what is shown.',
-    z.object({ reason: z.enum(['scan', 'folders', 'plays']) }),
+    z.object({ reason: z.enum(['scan', 'folders', 'plays', 'relocate']) }),
   ),
   'library.watchState': event('Watching switched between watching, polling and off.', watchStateSchema),
 };

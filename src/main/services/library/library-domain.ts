@@ -41,6 +41,7 @@ export function createLibraryDomain(deps: LibraryDomainDeps) {
     'library.artists': ({ offset, limit }) => q.artists(offset, limit),
     'library.artist': ({ id }) => found(q.artist(id), 'artist'),
     'library.problems': ({ offset, limit }) => q.problems(offset, limit),
+    'library.relocate': ({ id, path }) => service.relocate(id, path),
   };
 
   deps.media?.register('cover', (segments) => {

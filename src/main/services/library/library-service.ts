@@ -15,6 +15,7 @@ import { chokidarWatchFactory, FolderWatcher, type WatchFactory } from './folder
 import { LibraryQueries } from './library-queries';
 import { LibraryWriter } from './scan/library-writer';
 import { aliasFor } from './scan/paths';
+import { relocateTrack, type RelocateResult } from './relocate';
 import { runScan, type ScanSummary } from './scan/scanner';
 import { ScanStateStore } from './scan/scan-state';
 import { defaultScanWorkerEntry, ScanWorkerPool, type ScanWorkerEntry } from './scan/worker-pool';
@@ -331,6 +332,15 @@ export class LibraryService {
       .run(Math.trunc(atMs), trackId).changes;
     if (changes > 0) this.deps.events.emit('library.changed', { reason: 'plays' });
     return changes > 0;
+  }
+
+  /** See `relocateTrack`: the track's file again, by content or tags, keeping its id and plays. */
+  async relocate(trackId: number, path: string): Promise<RelocateResult> {
+    const folders = this.queries.folders().map((f) => ({ id: f.id, path: f.path }));
+    const result = await relocateTrack({ db: this.deps.db, writer: this.writer, folders, nowMs: this.deps.clock.nowMs() }, trackId, path);
+    this.covers.invalidate(trackId);
+    this.deps.events.emit('library.changed', { reason: 'relocate' });
+    return result;
   }
 
   async cover(trackId: number) {
