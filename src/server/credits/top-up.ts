@@ -6,6 +6,7 @@ import { ApiError } from '../http/errors';
 import { sha256Hex } from '../accounts/sessions';
 import { isUniqueViolation } from '../accounts/users';
 import { appendTransfers, topUpPostings } from '../ledger/postings';
+import { appendLogLeaves } from '../tlog/append';
 
 export interface GrantAnswer {
   transferId: string;
@@ -18,12 +19,15 @@ export interface GrantAnswer {
 async function applyGrant(ctx: ServerContext, tx: Tx, userId: string, thousandths: number, note: string | null) {
   const wallet = await lockWallet(ctx.store, tx, userId);
   const transferId = `grant:${uuidv7()}`;
+  const now = ctx.clock.nowMs();
   await appendTransfers(tx, [
-    { id: transferId, kind: 'grant', user_id: userId, receipt_id: null, request_id: null, note, created_at: ctx.clock.nowMs(), postings: topUpPostings(userId, thousandths) },
+    { id: transferId, kind: 'grant', user_id: userId, receipt_id: null, request_id: null, note, created_at: now, postings: topUpPostings(userId, thousandths) },
   ]);
   const balance = wallet.balance + thousandths;
   if (!Number.isSafeInteger(balance) || balance < wallet.balance) throw new Error('grant invariant broken: balance did not grow by the grant');
   await tx.updateTable('wallets').set({ balance, version: wallet.version + 1 }).where('user_id', '=', userId).execute();
+  // Last in the transaction: the grant's transparency-log leaf (docs/transparency-log.md).
+  await appendLogLeaves(ctx, tx, [{ kind: 'grant', userId, transferId, time: now, credit: thousandths }]);
   return { transferId, balanceThousandths: balance };
 }
 
@@ -122,11 +126,14 @@ export async function redeemVoucher(ctx: ServerContext, userId: string, code: st
       .select(['voucher_batches.value'])
       .where('vouchers.code_hash', '=', codeHash)
       .executeTakeFirstOrThrow();
+    const transferId = `voucher:${codeHash.slice(0, 32)}`;
     await appendTransfers(tx, [
-      { id: `voucher:${codeHash.slice(0, 32)}`, kind: 'voucher', user_id: userId, receipt_id: null, request_id: null, note: null, created_at: now, postings: topUpPostings(userId, batch.value) },
+      { id: transferId, kind: 'voucher', user_id: userId, receipt_id: null, request_id: null, note: null, created_at: now, postings: topUpPostings(userId, batch.value) },
     ]);
     const balance = wallet.balance + batch.value;
     await tx.updateTable('wallets').set({ balance, version: wallet.version + 1 }).where('user_id', '=', userId).execute();
+    // Last in the transaction: the voucher's transparency-log leaf (docs/transparency-log.md).
+    await appendLogLeaves(ctx, tx, [{ kind: 'voucher', userId, transferId, time: now, credit: batch.value }]);
     return { creditedThousandths: batch.value, balanceThousandths: balance };
   });
 }

@@ -9,6 +9,7 @@ import type { ServerContext } from '../context';
 import { inTransaction, lockWallet } from '../db/transaction';
 import { ApiError } from '../http/errors';
 import { appendTransfers, chargePostings, type Posting } from '../ledger/postings';
+import { appendLogLeaves } from '../tlog/append';
 import { expireFrozenAllowances } from './allowances';
 
 /**
@@ -170,6 +171,22 @@ export async function buyTheRest(
         .set({ balance: wallet.balance - total, version, settle_seq: wallet.settle_seq + 1 })
         .where('user_id', '=', userId)
         .execute();
+      // Last in the transaction: one transparency-log leaf per track bought (docs/transparency-log.md).
+      const artistOf = new Map(tracks.map((t) => [t.id, t.artist_id]));
+      await appendLogLeaves(
+        ctx,
+        tx,
+        bought.map((b) => ({
+          kind: 'purchase' as const,
+          userId,
+          transferId,
+          seq: wallet.settle_seq + 1,
+          time: now,
+          trackId: b.trackId,
+          artistId: artistOf.get(b.trackId)!,
+          price: b.paidThousandths,
+        })),
+      );
     }
     return {
       transferId,

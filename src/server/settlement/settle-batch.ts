@@ -5,6 +5,7 @@ import { parseAndPrecheck, verifySignatures } from './batch-parse';
 import { lockAndLoad } from './batch-load';
 import { priceBatch, type PricedBatch } from './batch-price';
 import { postBatch } from './batch-post';
+import { appendLogLeaves, playEvents } from '../tlog/append';
 import type { BatchAnswer, ReceiptResult } from './batch-types';
 
 export type { BatchAnswer, ReceiptResult } from './batch-types';
@@ -45,7 +46,9 @@ export async function settleBatch(
       postingDeviceId,
       allowanceTarget: ctx.config.deviceAllowanceThousandths,
     });
-    await postBatch(tx, loaded, priced);
+    const posted = await postBatch(tx, loaded, priced);
+    // Last in the transaction: the plays and their transparency-log leaves commit together (docs/transparency-log.md).
+    await appendLogLeaves(ctx, tx, playEvents(posted.plays));
     return answer(raws.length, prechecks.rejected, priced);
   });
 }
