@@ -8,7 +8,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { fileResponse } from '../node/file-range';
 import { remoteRangeResponse } from '../node/remote-range';
-import { isRemoteMedia } from '../main/services/media/media-router';
+import { isRemoteMedia, RANGE_REFUSED, rangeWithinLimit } from '../main/services/media/media-router';
 import {
   createAppServices,
   type AppServices,
@@ -97,17 +97,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!tokenMatches(request.query.token)) return reply.code(403).send('Forbidden');
       const media = await services.media.resolveSource(request.params['*']);
       if (!media) return reply.code(404).send('Not found');
+      // An uncounted preview is served only up to its cap (docs/listening-guard.md).
+      const range = rangeWithinLimit(media, request.headers.range);
+      if (range === RANGE_REFUSED) return reply.code(416).header('Cache-Control', 'no-store').send('');
       if (isRemoteMedia(media)) {
         // The token is added upstream here; the browser leaving (seek, close) aborts the upstream request.
         const left = new AbortController();
         reply.raw.once('close', () => {
           if (!reply.raw.writableFinished) left.abort();
         });
-        const remote = await remoteRangeResponse(media, request.headers.range, { signal: left.signal });
+        const remote = await remoteRangeResponse(media, range, { signal: left.signal });
         reply.code(remote.status).headers(remote.headers);
         return reply.send(remote.body ? Readable.fromWeb(remote.body as NodeReadableStream<Uint8Array>) : '');
       }
-      const answer = await fileResponse(media.file, media.contentType, request.headers.range);
+      const answer = await fileResponse(media.file, media.contentType, range);
       reply.code(answer.status).headers(answer.headers);
       return reply.send(answer.body ?? '');
     },

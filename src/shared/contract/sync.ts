@@ -103,6 +103,21 @@ export type DownloadsStatus = z.infer<typeof downloadsStatusSchema>;
 
 const credentials = z.object({ email: z.email().max(254), password: z.string().min(8).max(200) }).strict();
 
+/** A one-time token the main process issued with a quote; a purchase presents it (wallet.quote). */
+export const quoteTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{32,128}$/);
+
+export const purchaseQuoteSchema = z.object({
+  quoteToken: quoteTokenSchema,
+  kind: z.enum(['track', 'release']),
+  /** The track id (buy the rest) or the release id. */
+  itemId: z.string(),
+  title: z.string(),
+  /** What the purchase will charge, as this device knows it (the server has the last word). */
+  priceThousandths: thousandths,
+  /** Wall clock, ms: the token is refused after this. */
+  expiresAtMs: z.number().int(),
+});
+
 export const purchaseResultSchema = z.object({
   tracks: z.array(z.object({ trackId: z.string(), paidThousandths: thousandths })),
   totalThousandths: thousandths,
@@ -132,9 +147,17 @@ const membershipPartSchema = z.object({
 });
 export const membershipSchema = z.object({
   year: z.number().int(),
-  listener: membershipPartSchema.extend({ spentThousandths: z.number().int(), thresholdThousandths: z.number().int(), spentEuros: z.string() }),
+  listener: membershipPartSchema.extend({
+    spentThousandths: z.number().int(),
+    thresholdThousandths: z.number().int(),
+    spentEuros: z.string(),
+  }),
   artist: membershipPartSchema
-    .extend({ earnedTenThousandths: z.number().int(), thresholdTenThousandths: z.number().int(), earnedEuros: z.string() })
+    .extend({
+      earnedTenThousandths: z.number().int(),
+      thresholdTenThousandths: z.number().int(),
+      earnedEuros: z.string(),
+    })
     .nullable(),
 });
 
@@ -155,11 +178,21 @@ export const syncCalls = {
     z.object({}).strict(),
     accountStatusSchema,
   ),
-  'sync.status': call('The sync engine: state, last sync, pending receipts, allowance left.', z.object({}).strict(), syncStatusSchema),
-  'sync.now': call('Syncs now (push receipts, pull changes) and answers the status after it; never fails for a server problem, the status says.', z.object({}).strict(), syncStatusSchema),
+  'sync.status': call(
+    'The sync engine: state, last sync, pending receipts, allowance left.',
+    z.object({}).strict(),
+    syncStatusSchema,
+  ),
+  'sync.now': call(
+    'Syncs now (push receipts, pull changes) and answers the status after it; never fails for a server problem, the status says.',
+    z.object({}).strict(),
+    syncStatusSchema,
+  ),
   'sync.corrections': call(
-    'Corrections the server made to this device\'s charges, newest first. `markSeen` clears the unseen count.',
-    z.object({ limit: z.number().int().min(1).max(500).default(100), markSeen: z.boolean().default(false) }).strict(),
+    "Corrections the server made to this device's charges, newest first. `markSeen` clears the unseen count.",
+    z
+      .object({ limit: z.number().int().min(1).max(500).default(100), markSeen: z.boolean().default(false) })
+      .strict(),
     z.object({ corrections: z.array(correctionSchema) }),
   ),
   'coop.download': call(
@@ -167,13 +200,21 @@ export const syncCalls = {
     z.object({ trackId: coopTrackIdSchema, pin: z.boolean().default(false) }).strict(),
     downloadEntrySchema,
   ),
-  'coop.removeDownload': call('Deletes a downloaded track from this device.', z.object({ trackId: coopTrackIdSchema }).strict(), z.object({ removed: z.boolean() })),
+  'coop.removeDownload': call(
+    'Deletes a downloaded track from this device.',
+    z.object({ trackId: coopTrackIdSchema }).strict(),
+    z.object({ removed: z.boolean() }),
+  ),
   'coop.pin': call(
     'Pins (never evicted) or unpins a downloaded track.',
     z.object({ trackId: coopTrackIdSchema, pinned: z.boolean() }).strict(),
     downloadEntrySchema,
   ),
-  'downloads.status': call('Downloads on this device: usage, limit, entries by last use.', z.object({}).strict(), downloadsStatusSchema),
+  'downloads.status': call(
+    'Downloads on this device: usage, limit, entries by last use.',
+    z.object({}).strict(),
+    downloadsStatusSchema,
+  ),
   'downloads.setLimit': call(
     'Sets the download cache limit; unpinned downloads are evicted, least recently played first, to fit.',
     z.object({ limitBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict(),
@@ -182,21 +223,38 @@ export const syncCalls = {
   'wallet.redeemVoucher': call(
     'Redeems a voucher code on the server. Errors: conflict (already redeemed), not_found (no such code), unavailable.',
     z.object({ code: z.string().trim().min(4).max(64) }).strict(),
-    z.object({ creditedThousandths: thousandths, balanceThousandths: thousandths, wallet: walletSummarySchema }),
+    z.object({
+      creditedThousandths: thousandths,
+      balanceThousandths: thousandths,
+      wallet: walletSummarySchema,
+    }),
+  ),
+  'wallet.quote': call(
+    'Step one of a purchase: the main process states the price of buying the rest of a track or of a release, with a one-time token valid for 2 minutes that the purchase call must present. Errors: not_found, conflict (nothing to buy, unpublished).',
+    z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('track'), trackId: coopTrackIdSchema }).strict(),
+      z.object({ kind: z.literal('release'), releaseId: coopTrackIdSchema }).strict(),
+    ]),
+    purchaseQuoteSchema,
   ),
   'wallet.buyRest': call(
-    'Buys the rest of a track (1.022 credits minus what was paid) and owns it. Errors: conflict (nothing to buy), forbidden (not enough credits), unavailable.',
-    z.object({ trackId: coopTrackIdSchema }).strict(),
+    'Buys the rest of a track (1.022 credits minus what was paid) and owns it, presenting the token of a wallet.quote for it. Errors: forbidden (no valid quote, or not enough credits), conflict (nothing to buy, the price changed), unavailable.',
+    z.object({ trackId: coopTrackIdSchema, quoteToken: quoteTokenSchema }).strict(),
     purchaseResultSchema,
   ),
   'wallet.buyRelease': call(
-    'Buys the rest of every track of a release not owned yet, all or nothing.',
-    z.object({ releaseId: coopTrackIdSchema }).strict(),
+    'Buys the rest of every track of a release not owned yet, all or nothing, presenting the token of a wallet.quote for it. Errors as wallet.buyRest.',
+    z.object({ releaseId: coopTrackIdSchema, quoteToken: quoteTokenSchema }).strict(),
     purchaseResultSchema,
   ),
   'wallet.ledger': call(
     'The server ledger of the wallet, newest first; page with `before` (the previous nextBefore). Needs the server.',
-    z.object({ limit: z.number().int().min(1).max(500).default(100), before: z.number().int().min(1).optional() }).strict(),
+    z
+      .object({
+        limit: z.number().int().min(1).max(500).default(100),
+        before: z.number().int().min(1).optional(),
+      })
+      .strict(),
     z.object({ entries: z.array(ledgerEntrySchema), nextBefore: z.number().int().nullable() }),
   ),
   'wallet.membership': call(
@@ -221,7 +279,13 @@ export const syncCalls = {
 };
 
 export const syncEvents = {
-  'sync.status': event('The sync state changed (started, finished, failed, pending receipts or allowance changed).', syncStatusSchema),
-  'sync.correction': event('The server settled a receipt differently from this device\'s estimate; show it plainly.', correctionSchema),
+  'sync.status': event(
+    'The sync state changed (started, finished, failed, pending receipts or allowance changed).',
+    syncStatusSchema,
+  ),
+  'sync.correction': event(
+    "The server settled a receipt differently from this device's estimate; show it plainly.",
+    correctionSchema,
+  ),
   'account.changed': event('Signed in, signed out, or this device was registered.', accountStatusSchema),
 };

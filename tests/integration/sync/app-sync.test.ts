@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { FakeClock } from '../../../src/main/services/core/clock';
 import { freshStore, runCli, signIn, type Api, type StoreTarget, signInNewAdmin } from '../server/harness';
-import { expectNothingPending, listen, makeApp, makeAudioFolder, serverProcess, type TestApp } from './support';
+import {
+  buy,
+  expectNothingPending,
+  listen,
+  makeApp,
+  makeAudioFolder,
+  serverProcess,
+  type TestApp,
+} from './support';
 
 /**
  * The app services against a real sync server process on SQLite: account,
@@ -23,7 +31,14 @@ describe('the app syncing with a real server process', () => {
   beforeAll(async () => {
     store = await freshStore('sqlite');
     server = await serverProcess(store);
-    const imported = await runCli(store, ['import-release', makeAudioFolder([60, 60, 20]), '--artist', 'Sync Artist', '--title', 'Sync Tests']);
+    const imported = await runCli(store, [
+      'import-release',
+      makeAudioFolder([60, 60, 20]),
+      '--artist',
+      'Sync Artist',
+      '--title',
+      'Sync Tests',
+    ]);
     artistId = imported.artistId;
     trackIds = imported.tracks.map((t: { id: string }) => t.id);
     admin = await signInNewAdmin(store, server.url);
@@ -49,7 +64,11 @@ describe('the app syncing with a real server process', () => {
     const redeemed = await t.call('wallet.redeemVoucher', { code: codes[0] });
     expect(redeemed.creditedThousandths).toBe(5000);
     // The sync after the voucher brought the catalog and this device's allowance.
-    expect(redeemed.wallet).toMatchObject({ balanceThousandths: 5000, allowanceThousandths: 2044, spendableThousandths: 2044 });
+    expect(redeemed.wallet).toMatchObject({
+      balanceThousandths: 5000,
+      allowanceThousandths: 2044,
+      spendableThousandths: 2044,
+    });
     const catalog = await t.call('coop.tracks', { query: 'song' });
     expect(catalog.total).toBe(3);
     const details = await t.call('coop.trackDetails', { trackId: trackIds[0] });
@@ -61,7 +80,9 @@ describe('the app syncing with a real server process', () => {
     const afterPlay = await t.call('wallet.get');
     expect(afterPlay).toMatchObject({ pendingThousandths: 2, spendableThousandths: 2042, unsentReceipts: 1 });
     await t.app.sync.downloads.idle();
-    expect((await t.call('downloads.status')).entries.map((e: { trackId: string }) => e.trackId)).toEqual([trackIds[0]]);
+    expect((await t.call('downloads.status')).entries.map((e: { trackId: string }) => e.trackId)).toEqual([
+      trackIds[0],
+    ]);
 
     const status = await t.call('sync.now');
     expect(status.state).toBe('online');
@@ -70,25 +91,59 @@ describe('the app syncing with a real server process', () => {
     expect((await t.api.get('/v1/wallet')).body.balanceThousandths).toBe(4998);
     const earnings = await admin.get(`/v1/artists/${artistId}/earnings?groupBy=track`);
     const row = earnings.body.rows.find((r: { key: string }) => r.key === trackIds[0]);
-    expect(row).toMatchObject({ paidPlays: 1, spentThousandths: 2, artistShareTenThousandths: 14, coopShareTenThousandths: 6 });
+    expect(row).toMatchObject({
+      paidPlays: 1,
+      spentThousandths: 2,
+      artistShareTenThousandths: 14,
+      coopShareTenThousandths: 6,
+    });
     const history = await t.call('wallet.history', {});
     expect(history.entries[0]).toMatchObject({ outcome: 'charged', chargeThousandths: 2, settled: true });
     const ledger = await t.call('wallet.ledger', {});
-    expect(ledger.entries.reduce((sum: number, e: { amountThousandths: number }) => sum + e.amountThousandths, 0)).toBe(4998);
+    expect(
+      ledger.entries.reduce((sum: number, e: { amountThousandths: number }) => sum + e.amountThousandths, 0),
+    ).toBe(4998);
     const membership = await t.call('wallet.membership', {});
     expect(membership.listener).toMatchObject({ member: false, spentThousandths: 2 });
 
     // Buying the rest makes it owned; the next play is free.
-    const bought = await t.call('wallet.buyRest', { trackId: trackIds[0] });
+    const bought = await buy(t, 'track', trackIds[0]!);
     expect(bought.totalThousandths).toBe(1020);
     const track = (await t.call('coop.tracks', {})).tracks.find((x: { id: string }) => x.id === trackIds[0]);
     expect(track.stream2own).toMatchObject({ owned: true, nextPriceThousandths: 0 });
     expect(track.downloaded).toBe(true);
-    // Short track: counted free; its receipt settles as free, no correction.
-    await listen(t, trackIds[2]!, 20_000);
+    // Short track (20 s) heard to its end: counted free; its receipt settles as free, no correction.
+    const short = await listen(t, trackIds[2]!, 20_500, { ended: true });
+    expect(short.counted).toBe(true);
+    const [shortPlay] = (await t.call('wallet.history', { limit: 1 })).entries;
+    expect(shortPlay).toMatchObject({
+      trackId: trackIds[2],
+      outcome: 'free',
+      freeReason: 'short_track',
+      chargeThousandths: 0,
+    });
     const finalStatus = await t.call('sync.now');
     expectNothingPending(finalStatus);
     expect(finalStatus.unseenCorrections).toBe(0);
+    const shortOnServer = (await t.api.get('/v1/plays')).body.tracks.find(
+      (p: { trackId: string }) => p.trackId === trackIds[2],
+    );
+    expect(shortOnServer).toMatchObject({ totalPlays: 1, paidPlays: 0 });
+
+    // The guard's 1 s slack, app guard → real server: heard to the end less 999 ms counts, and the server settles it.
+    const shortTrack = (await t.call('coop.tracks', {})).tracks.find(
+      (x: { id: string }) => x.id === trackIds[2],
+    );
+    expect(shortTrack.durationMs).toBeLessThan(45_000);
+    const slack = await listen(t, trackIds[2]!, shortTrack.durationMs - 999, { ended: true });
+    expect(slack.counted).toBe(true);
+    const slackStatus = await t.call('sync.now');
+    expectNothingPending(slackStatus);
+    expect(slackStatus.unseenCorrections).toBe(0);
+    const slackOnServer = (await t.api.get('/v1/plays')).body.tracks.find(
+      (p: { trackId: string }) => p.trackId === trackIds[2],
+    );
+    expect(slackOnServer).toMatchObject({ totalPlays: 2, paidPlays: 0 });
     expect((await t.api.get('/v1/wallet')).body.balanceThousandths).toBe(5000 - 2 - 1020);
   });
 
@@ -101,7 +156,11 @@ describe('the app syncing with a real server process', () => {
       for (let i = 0; i < 3; i++) expect((await listen(t, trackIds[1]!)).counted).toBe(true);
       const offline = await t.call('sync.now');
       expect(offline.state).toBe('offline');
-      expect(offline).toMatchObject({ pendingReceipts: 3, pendingThousandths: 2 + 4 + 8, spendableThousandths: 2044 - 14 });
+      expect(offline).toMatchObject({
+        pendingReceipts: 3,
+        pendingThousandths: 2 + 4 + 8,
+        spendableThousandths: 2044 - 14,
+      });
       // Reads that need the server say so plainly.
       const ledger = await t.app.dispatch('wallet.ledger', {});
       expect(ledger).toMatchObject({ ok: false, error: { code: 'unavailable' } });
@@ -119,7 +178,9 @@ describe('the app syncing with a real server process', () => {
     const again = await t.call('sync.now');
     expect(again.balanceThousandths).toBe(5000 - 14);
     const plays = (await t.api.get('/v1/plays')).body.tracks;
-    expect(plays).toEqual([expect.objectContaining({ trackId: trackIds[1], paidPlays: 3, paidThousandths: 14 })]);
+    expect(plays).toEqual([
+      expect.objectContaining({ trackId: trackIds[1], paidPlays: 3, paidThousandths: 14 }),
+    ]);
     expect((await t.api.get('/v1/wallet')).body.balanceThousandths).toBe(5000 - 14);
     const track = (await t.call('coop.tracks', {})).tracks.find((x: { id: string }) => x.id === trackIds[1]);
     expect(track.stream2own).toMatchObject({ paidPlays: 3, nextPriceThousandths: 16 });

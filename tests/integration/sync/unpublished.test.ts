@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { FakeClock } from '../../../src/main/services/core/clock';
 import { freshStore, runCli, signIn, type Api, type StoreTarget, signInNewAdmin } from '../server/harness';
-import { listen, makeApp, makeAudioFolder, serverProcess, type TestApp } from './support';
+import { buy, listen, makeApp, makeAudioFolder, serverProcess, type TestApp } from './support';
 
 /**
  * An artist unpublishes a release on the real server (SQLite): after the next
@@ -24,7 +24,14 @@ describe('an unpublished release in the app', () => {
   beforeAll(async () => {
     store = await freshStore('sqlite');
     server = await serverProcess(store);
-    const imported = await runCli(store, ['import-release', makeAudioFolder([60, 60]), '--artist', 'Gone Artist', '--title', 'Gone Tests']);
+    const imported = await runCli(store, [
+      'import-release',
+      makeAudioFolder([60, 60]),
+      '--artist',
+      'Gone Artist',
+      '--title',
+      'Gone Tests',
+    ]);
     releaseId = imported.releaseId;
     trackIds = imported.tracks.map((t: { id: string }) => t.id);
     admin = await signInNewAdmin(store, server.url);
@@ -55,14 +62,18 @@ describe('an unpublished release in the app', () => {
     // The owner plays the first track (streamed and downloaded), then buys the rest of it.
     expect((await listen(owner, owned)).counted).toBe(true);
     await owner.app.sync.downloads.idle();
-    await owner.call('wallet.buyRest', { trackId: owned });
+    await buy(owner, 'track', owned);
     expect(ids(await owner.call('wallet.collection'))).toEqual([owned]);
     // The stranger plays the second one once: history and progress to keep.
     expect((await listen(stranger, other)).counted).toBe(true);
     expect((await stranger.call('sync.now')).state).toBe('online');
     expect((await stranger.call('coop.tracks', {})).total).toBe(2);
+    // A purchase confirmed before the unpublish is refused after it.
+    const quoted = await stranger.call('wallet.quote', { kind: 'track', trackId: other });
 
-    expect((await admin.post(`/v1/publishing/releases/${releaseId}/unpublish`, {})).body.status).toBe('unpublished');
+    expect((await admin.post(`/v1/publishing/releases/${releaseId}/unpublish`, {})).body.status).toBe(
+      'unpublished',
+    );
     expect((await owner.call('sync.now')).state).toBe('online');
     expect((await stranger.call('sync.now')).state).toBe('online');
 
@@ -70,17 +81,34 @@ describe('an unpublished release in the app', () => {
     expect(await stranger.call('coop.tracks', {})).toEqual({ tracks: [], total: 0 });
     expect((await stranger.call('coop.tracks', { query: 'song' })).total).toBe(0);
     const open = await stranger.app.dispatch('player.open', { source: 'coop', trackId: other });
-    expect(open).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.stringMatching(/unpublished/) } });
+    expect(open).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', message: expect.stringMatching(/unpublished/) },
+    });
     const balance = (await stranger.api.get('/v1/wallet')).body.balanceThousandths;
-    const buyRest = await stranger.app.dispatch('wallet.buyRest', { trackId: other });
-    expect(buyRest).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/unpublished/) } });
-    const buyRelease = await stranger.app.dispatch('wallet.buyRelease', { releaseId });
-    expect(buyRelease).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringMatching(/unpublished/) } });
+    const buyRest = await stranger.app.dispatch('wallet.buyRest', {
+      trackId: other,
+      quoteToken: quoted.quoteToken,
+    });
+    expect(buyRest).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: expect.stringMatching(/unpublished/) },
+    });
+    const quoteRelease = await stranger.app.dispatch('wallet.quote', { kind: 'release', releaseId });
+    expect(quoteRelease).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', message: expect.stringMatching(/unpublished/) },
+    });
     expect((await stranger.api.get('/v1/wallet')).body.balanceThousandths).toBe(balance);
     // History and progress stay.
     const history = await stranger.call('wallet.history', {});
-    expect(history.entries).toEqual([expect.objectContaining({ trackId: other, outcome: 'charged', settled: true })]);
-    expect(stranger.app.stream2own.catalog.get(other)).toMatchObject({ published: false, progress: { paidPlays: 1 } });
+    expect(history.entries).toEqual([
+      expect.objectContaining({ trackId: other, outcome: 'charged', settled: true }),
+    ]);
+    expect(stranger.app.stream2own.catalog.get(other)).toMatchObject({
+      published: false,
+      progress: { paidPlays: 1 },
+    });
 
     // The owner: still in the Collection and the catalog (the other track is not), still playing from the download.
     expect(ids(await owner.call('wallet.collection'))).toEqual([owned]);
@@ -93,15 +121,24 @@ describe('an unpublished release in the app', () => {
     await owner.app.sync.downloads.idle();
     const ownerStatus = await owner.call('sync.now');
     expect(ownerStatus).toMatchObject({ state: 'online', pendingReceipts: 0 });
-    expect((await owner.call('wallet.history', {})).entries.filter((e: { trackId: string }) => e.trackId === owned)).toHaveLength(3);
+    expect(
+      (await owner.call('wallet.history', {})).entries.filter(
+        (e: { trackId: string }) => e.trackId === owned,
+      ),
+    ).toHaveLength(3);
 
     // Published again: back for everybody.
-    expect((await admin.post(`/v1/publishing/releases/${releaseId}/publish`, {})).body.status).toBe('published');
+    expect((await admin.post(`/v1/publishing/releases/${releaseId}/publish`, {})).body.status).toBe(
+      'published',
+    );
     expect((await stranger.call('sync.now')).state).toBe('online');
     expect(ids(await stranger.call('coop.tracks', {}))).toEqual([...trackIds].sort());
     expect((await listen(stranger, other)).counted).toBe(true);
     await stranger.app.sync.downloads.idle();
     expect((await stranger.call('sync.now')).pendingReceipts).toBe(0);
-    expect(stranger.app.stream2own.catalog.get(other)).toMatchObject({ published: true, progress: { paidPlays: 2 } });
+    expect(stranger.app.stream2own.catalog.get(other)).toMatchObject({
+      published: true,
+      progress: { paidPlays: 2 },
+    });
   });
 });

@@ -11,16 +11,32 @@ import { aTrack, stream2ownHarness } from '../../integration/stream2own/harness'
 function setup() {
   const h = stream2ownHarness();
   migrate(h.db, syncMigrations);
-  const store = new SyncStore(h.db, h.domain.wallet, h.domain.catalog);
+  const store = new SyncStore(h.db, h.domain.wallet, h.domain.catalog, () => h.domain.identity().deviceId);
   h.domain.applyServerState({ balanceThousandths: 1000, asOfMs: 0, allowanceThousandths: 1000 });
   return { ...h, store };
 }
 
-function settled(index: number, id: string, priceThousandths: number, extra: Partial<Record<string, unknown>> = {}) {
-  return { index, id, status: 'settled' as const, duplicate: false, outcome: 'paid' as const, freeReason: null, playIndex: 1, priceThousandths, owned: false, ...extra };
+function settled(
+  index: number,
+  id: string,
+  priceThousandths: number,
+  extra: Partial<Record<string, unknown>> = {},
+) {
+  return {
+    index,
+    id,
+    status: 'settled' as const,
+    duplicate: false,
+    outcome: 'paid' as const,
+    freeReason: null,
+    playIndex: 1,
+    priceThousandths,
+    owned: false,
+    ...extra,
+  };
 }
 
-describe('applying the server\'s answers', () => {
+describe("applying the server's answers", () => {
   it('an answer that does not match the batch changes nothing; a good one is stored once, with its correction once', () => {
     const { domain, store, listen, db } = setup();
     domain.catalog.upsert([aTrack('t1')]);
@@ -29,7 +45,11 @@ describe('applying the server\'s answers', () => {
     expect(batch).toHaveLength(1);
     const id = batch[0]!.receipt.id;
     const wallet = { balanceThousandths: 996, reservedThousandths: 996, version: 2 };
-    const wrong: ReceiptsAnswer = { results: [settled(0, 'someone-else', 4)], wallet, allowanceThousandths: 996 };
+    const wrong: ReceiptsAnswer = {
+      results: [settled(0, 'someone-else', 4)],
+      wallet,
+      allowanceThousandths: 996,
+    };
     expect(() => store.applyPushAnswer(batch, wrong, 10)).toThrow(/does not match/);
     const missing: ReceiptsAnswer = { results: [], wallet, allowanceThousandths: 996 };
     expect(() => store.applyPushAnswer(batch, missing, 10)).toThrow(/0 results for 1/);
@@ -37,42 +57,100 @@ describe('applying the server\'s answers', () => {
     expect(domain.wallet.balances()).toMatchObject({ balanceThousandths: 1000, pendingThousandths: 2 });
 
     // Another device played it first: the server says this was the 2nd paid play, 4 thousandths.
-    const good: ReceiptsAnswer = { results: [settled(0, id, 4, { playIndex: 2 })], wallet, allowanceThousandths: 996 };
+    const good: ReceiptsAnswer = {
+      results: [settled(0, id, 4, { playIndex: 2 })],
+      wallet,
+      allowanceThousandths: 996,
+    };
     const first = store.applyPushAnswer(batch, good, 20);
     expect(first).toMatchObject({ answered: 1, keptForRetry: 0 });
-    expect(first.corrections).toEqual([expect.objectContaining({ kind: 'price', estimatedThousandths: 2, actualThousandths: 4, receiptId: id })]);
+    expect(first.corrections).toEqual([
+      expect.objectContaining({
+        kind: 'price',
+        estimatedThousandths: 2,
+        actualThousandths: 4,
+        receiptId: id,
+      }),
+    ]);
     expect(store.pendingReceipts()).toBe(0);
-    expect(domain.wallet.balances()).toMatchObject({ balanceThousandths: 996, pendingThousandths: 0, spendableThousandths: 996 });
+    expect(domain.wallet.balances()).toMatchObject({
+      balanceThousandths: 996,
+      pendingThousandths: 0,
+      spendableThousandths: 996,
+    });
     expect(domain.wallet.progress('t1').paidPlays).toBe(2);
     // The same answer again (a resend's duplicate): nothing more.
-    const again = store.applyPushAnswer(batch, { ...good, results: [{ ...good.results[0]!, duplicate: true } as never] }, 30);
+    const again = store.applyPushAnswer(
+      batch,
+      { ...good, results: [{ ...good.results[0]!, duplicate: true } as never] },
+      30,
+    );
     expect(again).toMatchObject({ answered: 0, corrections: [] });
     expect((db.prepare('SELECT COUNT(*) AS n FROM sync_corrections').get() as { n: number }).n).toBe(1);
   });
 
-  it('keeps receipts the server may accept later, and takes final rejections out with a correction', () => {
+  it('never voids a charge on a verdict that is not final: time window, seq reuse and unknown reasons stay and are retried with backoff', () => {
     const { domain, store, listen } = setup();
-    domain.catalog.upsert([aTrack('t1'), aTrack('t2')]);
-    listen('t1');
-    listen('t2');
+    const ids = ['t1', 't2', 't3', 't4', 't5', 't6'];
+    domain.catalog.upsert(ids.map((id) => aTrack(id)));
+    for (const id of ids) listen(id);
     const batch = store.unansweredBatch(10, 0);
+    expect(batch.map((r) => r.receipt.trackId)).toEqual(ids);
     const wallet = { balanceThousandths: 1000, reservedThousandths: 1000, version: 2 };
+    const rejected = (index: number, reason: string) => ({
+      index,
+      id: batch[index]!.receipt.id,
+      status: 'rejected' as const,
+      reason,
+      message: reason,
+    });
     const outcome = store.applyPushAnswer(
       batch,
       {
         results: [
-          { index: 0, id: batch[0]!.receipt.id, status: 'rejected', reason: 'unknown_track', message: 'no such track' },
-          { index: 1, id: batch[1]!.receipt.id, status: 'rejected', reason: 'device_revoked', message: 'revoked' },
+          rejected(0, 'counted_in_future'),
+          rejected(1, 'too_old'),
+          rejected(2, 'seq_reused'),
+          rejected(3, 'a_reason_from_a_newer_server'),
+          rejected(4, 'unknown_track'),
+          rejected(5, 'device_revoked'),
         ],
         wallet,
         allowanceThousandths: 1000,
       },
       10,
     );
-    expect(outcome).toMatchObject({ answered: 1, keptForRetry: 1 });
-    expect(outcome.corrections).toEqual([expect.objectContaining({ kind: 'rejected', reason: 'device_revoked', trackId: 't2' })]);
-    expect(store.unansweredBatch(10, 0).map((r) => r.receipt.trackId)).toEqual(['t1']);
-    expect(domain.wallet.balances().pendingThousandths).toBe(2);
+    expect(outcome).toMatchObject({ answered: 2, keptForRetry: 4 });
+    expect(outcome.corrections.map((c) => [c.kind, c.trackId])).toEqual([
+      ['rejected', 't5'],
+      ['rejected', 't6'],
+    ]);
+    // The four kept charges are still pending (spendable stays lowered): nothing became free.
+    expect(domain.wallet.balances()).toMatchObject({
+      pendingThousandths: 4 * 2,
+      spendableThousandths: 1000 - 8,
+    });
+    expect(store.pendingReceipts()).toBe(4);
+    // Backoff: not in the next batch until a minute later, then two minutes after the next "not now".
+    expect(store.unansweredBatch(10, 10 + 59_999)).toEqual([]);
+    const retry = store.unansweredBatch(10, 10 + 60_000);
+    expect(retry.map((r) => r.receipt.trackId)).toEqual(['t1', 't2', 't3', 't4']);
+    store.applyPushAnswer(
+      retry.slice(0, 1),
+      { results: [{ ...rejected(0, 'counted_in_future') }], wallet, allowanceThousandths: 1000 },
+      100_000,
+    );
+    expect(store.unansweredBatch(10, 100_000 + 119_999).map((r) => r.receipt.trackId)).toEqual([
+      't2',
+      't3',
+      't4',
+    ]);
+    expect(store.unansweredBatch(10, 100_000 + 120_000).map((r) => r.receipt.trackId)).toEqual([
+      't1',
+      't2',
+      't3',
+      't4',
+    ]);
   });
 });
 
@@ -85,7 +163,9 @@ describe('downloads', () => {
       const file = join(dataDir, `${id}.mp3`);
       writeFileSync(file, Buffer.alloc(size));
       domain.catalog.upsert([aTrack(id, { localFile: file })]);
-      db.prepare('INSERT INTO coop_downloads (track_id, file, size_bytes, pinned, downloaded_at, last_used_at) VALUES (?, ?, ?, 0, ?, ?)').run(id, file, size, clock.nowMs(), clock.nowMs());
+      db.prepare(
+        'INSERT INTO coop_downloads (track_id, file, size_bytes, pinned, downloaded_at, last_used_at) VALUES (?, ?, ?, 0, ?, ?)',
+      ).run(id, file, size, clock.nowMs(), clock.nowMs());
       clock.advance(1000);
       return file;
     };

@@ -10,6 +10,8 @@ export interface MediaFile {
   kind?: 'file';
   file: string;
   contentType: string;
+  /** Only the first this many bytes may be served (an uncounted preview); see `rangeWithinLimit`. */
+  limitBytes?: number;
 }
 
 /**
@@ -23,6 +25,8 @@ export interface RemoteMedia {
   headers: Record<string, string>;
   /** When upstream names none. */
   contentType: string;
+  /** Only the first this many bytes may be served (an uncounted preview); see `rangeWithinLimit`. */
+  limitBytes?: number;
 }
 
 export type MediaSource = MediaFile | RemoteMedia;
@@ -42,6 +46,36 @@ export function isRemoteMedia(media: MediaSource): media is RemoteMedia {
 }
 
 const SEGMENT = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** `rangeWithinLimit`'s answer for a request beyond the cap: the hosts answer 416 with no body. */
+export const RANGE_REFUSED = 'refused';
+
+const SINGLE_RANGE = /^bytes=(\d{1,15})?-(\d{1,15})?$/;
+
+/**
+ * The Range header to serve a media request with, for both hosts. Without a
+ * cap it is the request's own. With `limitBytes` (a co-op session that has
+ * not counted while the wallet cannot pay for it) the answer never reaches
+ * past the cap: no Range or an open or long one is cut to end at the cap
+ * (a 206 the audio element reads as usual), and a range that starts at or
+ * beyond it — or asks for the file's tail — is refused.
+ */
+export function rangeWithinLimit(
+  media: MediaSource,
+  rangeHeader: string | null | undefined,
+): string | null | typeof RANGE_REFUSED {
+  const limit = media.limitBytes;
+  if (limit === undefined) return rangeHeader ?? null;
+  if (!Number.isSafeInteger(limit) || limit <= 0) return RANGE_REFUSED;
+  const m = rangeHeader ? SINGLE_RANGE.exec(rangeHeader.trim()) : null;
+  if (!m || (m[1] === undefined && m[2] === undefined)) return `bytes=0-${limit - 1}`;
+  if (m[1] === undefined) return RANGE_REFUSED; // bytes=-n: the tail
+  const start = Number(m[1]);
+  if (start >= limit) return RANGE_REFUSED;
+  const end = m[2] === undefined ? limit - 1 : Math.min(Number(m[2]), limit - 1);
+  if (end < start) return RANGE_REFUSED;
+  return `bytes=${start}-${end}`;
+}
 
 export function createMediaRouter(): MediaRouter {
   const resolvers = new Map<string, MediaResolver>();

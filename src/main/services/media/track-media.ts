@@ -15,8 +15,8 @@ import { contentTypeFor, type MediaFile, type MediaResolver, type RemoteMedia } 
 export interface TrackMediaLookups {
   /** The file of a library track, or null. */
   localFile(trackId: number): string | null;
-  /** The file of a co-op track for a live session of it, or null. */
-  coopFile(trackId: string, sessionId: string): string | null;
+  /** The file of a co-op track for a live session of it (with its byte cap, if any), or null. */
+  coopFile(trackId: string, sessionId: string): string | MediaFile | null;
   /** The remote audio of a co-op track for a live session of it (not downloaded), or null. */
   coopRemote?(trackId: string, sessionId: string): RemoteMedia | null | Promise<RemoteMedia | null>;
 }
@@ -31,7 +31,9 @@ export function createTrackMediaResolver(lookups: TrackMediaLookups): MediaResol
       file = lookups.localFile(Number(id));
     } else if (source === 'coop') {
       if (!session) return null;
-      file = lookups.coopFile(id, session);
+      const coop = lookups.coopFile(id, session);
+      if (coop !== null && typeof coop === 'object') return coop;
+      file = coop;
       if (!file) return lookups.coopRemote ? lookups.coopRemote(id, session) : null;
     }
     return file ? ({ file, contentType: contentTypeFor(file) } satisfies MediaFile) : null;

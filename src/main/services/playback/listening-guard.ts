@@ -60,12 +60,20 @@ export interface ListeningGuardDeps {
   onCounted(play: CountedPlay): CountDecision;
   limits?: Partial<GuardLimits>;
   newSessionId?: () => string;
+  /**
+   * Called after a report added heard time to a session that has not
+   * counted yet (before the count is decided), so heard time can be kept
+   * across sessions (one free preview per window, not per session).
+   */
+  onHeard?(session: SessionSnapshot): void;
 }
 
 export interface OpenSessionInput {
   source: TrackSource;
   trackId: string;
   durationMs: number;
+  /** Heard in earlier sessions of this track that did not count (the preview window); default 0. */
+  heardBeforeMs?: number;
 }
 
 export interface SessionSnapshot {
@@ -90,6 +98,8 @@ interface Session {
   readonly durationMs: number;
   readonly openedMono: number;
   readonly startedAtMs: number;
+  /** Carried over from earlier sessions; this session's own listening is heardMs − heardBeforeMs. */
+  readonly heardBeforeMs: number;
   phase: SessionPhase;
   /** Where and when listening was last measured from; null unless playing. */
   baseline: { mono: number; positionMs: number } | null;
@@ -121,6 +131,9 @@ export class ListeningGuard {
     if (!Number.isSafeInteger(input.durationMs) || input.durationMs <= 0) {
       throw new RangeError(`durationMs must be a positive integer, got ${input.durationMs}`);
     }
+    const heardBeforeMs = input.heardBeforeMs ?? 0;
+    if (!Number.isFinite(heardBeforeMs) || heardBeforeMs < 0)
+      throw new RangeError(`heardBeforeMs must be ≥ 0, got ${heardBeforeMs}`);
     if (this.current) this.close(this.current.id);
     const mono = this.deps.clock.monotonicMs();
     const session: Session = {
@@ -130,9 +143,10 @@ export class ListeningGuard {
       durationMs: input.durationMs,
       openedMono: mono,
       startedAtMs: this.deps.clock.nowMs(),
+      heardBeforeMs,
       phase: 'open',
       baseline: null,
-      heardMs: 0,
+      heardMs: heardBeforeMs,
       counted: false,
       lastSeq: 0,
       rate: 1,
@@ -164,6 +178,12 @@ export class ListeningGuard {
     return s && s.id === sessionId && s.phase === 'open' ? this.snapshot(s) : null;
   }
 
+  /** The live session, if it plays this track. */
+  liveSessionOf(source: TrackSource, trackId: string): SessionSnapshot | null {
+    const s = this.current;
+    return s && s.source === source && s.trackId === trackId && s.phase === 'open' ? this.snapshot(s) : null;
+  }
+
   session(sessionId: string): SessionSnapshot | null {
     const s = this.current?.id === sessionId ? this.current : this.closed.get(sessionId);
     return s ? this.snapshot(s) : null;
@@ -174,17 +194,28 @@ export class ListeningGuard {
     const session = this.current?.id === report.sessionId ? this.current : null;
     if (!session) {
       const old = this.closed.get(report.sessionId);
-      if (old) return this.reject(old, report, old.phase === 'stopped' ? 'preview_ended' : old.phase === 'closed' ? 'session_closed' : 'session_ended');
+      if (old)
+        return this.reject(
+          old,
+          report,
+          old.phase === 'stopped'
+            ? 'preview_ended'
+            : old.phase === 'closed'
+              ? 'session_closed'
+              : 'session_ended',
+        );
       return this.rejectUnknown(report);
     }
     if (report.trackId !== session.trackId) return this.reject(session, report, 'track_mismatch');
     if (session.phase === 'stopped') return this.reject(session, report, 'preview_ended');
     if (session.phase !== 'open') return this.reject(session, report, 'session_ended');
     if (!session.gate.tryTake(now)) return this.reject(session, report, 'flooding');
-    if (!Number.isSafeInteger(report.seq) || report.seq <= session.lastSeq) return this.reject(session, report, 'out_of_order');
+    if (!Number.isSafeInteger(report.seq) || report.seq <= session.lastSeq)
+      return this.reject(session, report, 'out_of_order');
     session.lastSeq = report.seq;
 
     const position = Math.max(0, report.positionMs);
+    const heardBefore = session.heardMs;
     let jumped = false;
     switch (report.event) {
       case 'playing':
@@ -222,7 +253,21 @@ export class ListeningGuard {
     if (report.rate !== undefined && Number.isFinite(report.rate)) {
       session.rate = Math.min(MAX_RATE, Math.max(MIN_RATE, report.rate));
     }
-    assertInvariant(session.heardMs <= now - session.openedMono, 'heard time exceeds the time the session has been open');
+    assertInvariant(
+      session.heardMs - session.heardBeforeMs <= now - session.openedMono,
+      'heard time exceeds the time the session has been open',
+    );
+    if (!session.counted && session.heardMs > heardBefore && this.deps.onHeard) {
+      try {
+        this.deps.onHeard(this.snapshot(session));
+      } catch (error) {
+        // Keeping the preview window is best effort; the count itself does not depend on it.
+        this.deps.log.error(
+          { err: error, sessionId: session.id },
+          'could not keep the heard time of a session',
+        );
+      }
+    }
 
     const stop = this.countIfDue(session, report.event === 'ended');
     if (jumped) return this.rejectAfterApplying(session, report, 'position_jump', stop);
@@ -240,7 +285,8 @@ export class ListeningGuard {
     assertInvariant(base !== null, 'accrue without a baseline');
     const elapsed = Math.max(0, now - base.mono);
     const advanced = positionMs - base.positionMs;
-    const plausible = elapsed * Math.max(session.rate, 1) * this.limits.jumpRateFactor + this.limits.jumpSlackMs;
+    const plausible =
+      elapsed * Math.max(session.rate, 1) * this.limits.jumpRateFactor + this.limits.jumpSlackMs;
     session.baseline = { mono: now, positionMs };
     if (advanced > plausible || advanced < -this.limits.jumpSlackMs) return true;
     session.heardMs += Math.max(0, Math.min(elapsed, advanced));
@@ -251,7 +297,8 @@ export class ListeningGuard {
   private countIfDue(session: Session, endedNow: boolean): boolean {
     if (session.counted) return false;
     const due = isShortTrack(session.durationMs)
-      ? session.heardMs >= COUNT_THRESHOLD_MS || (endedNow && session.heardMs >= heardMsNeededToCount(session.durationMs))
+      ? session.heardMs >= COUNT_THRESHOLD_MS ||
+        (endedNow && session.heardMs >= heardMsNeededToCount(session.durationMs))
       : session.heardMs >= COUNT_THRESHOLD_MS;
     if (!due) return false;
     session.counted = true;
@@ -269,13 +316,19 @@ export class ListeningGuard {
       decision = this.deps.onCounted(play);
     } catch (error) {
       // The charge could not be recorded. Playing on would be listening unpaid, so stop.
-      this.deps.log.error({ err: error, sessionId: session.id, trackId: session.trackId }, 'counting a play failed; stopping playback');
+      this.deps.log.error(
+        { err: error, sessionId: session.id, trackId: session.trackId },
+        'counting a play failed; stopping playback',
+      );
       session.counted = false;
       session.phase = 'failed';
       session.baseline = null;
       return true;
     }
-    this.deps.log.info({ sessionId: session.id, trackId: session.trackId, heardMs: session.heardMs }, 'play counted');
+    this.deps.log.info(
+      { sessionId: session.id, trackId: session.trackId, heardMs: session.heardMs },
+      'play counted',
+    );
     if (decision.stopPlayback) {
       session.phase = 'stopped';
       session.baseline = null;
@@ -285,7 +338,10 @@ export class ListeningGuard {
   }
 
   private rejectUnknown(report: PlayerReport): ReportResult {
-    this.deps.log.warn({ sessionId: String(report.sessionId).slice(0, 64), event: report.event }, 'rejected player report: unknown_session');
+    this.deps.log.warn(
+      { sessionId: String(report.sessionId).slice(0, 64), event: report.event },
+      'rejected player report: unknown_session',
+    );
     return { accepted: false, reason: 'unknown_session', heardMs: 0, counted: false, stop: true };
   }
 
@@ -293,12 +349,25 @@ export class ListeningGuard {
     return this.rejectAfterApplying(session, report, reason, session.phase !== 'open');
   }
 
-  private rejectAfterApplying(session: Session, report: PlayerReport, reason: ReportRejection, stop: boolean): ReportResult {
+  private rejectAfterApplying(
+    session: Session,
+    report: PlayerReport,
+    reason: ReportRejection,
+    stop: boolean,
+  ): ReportResult {
     const count = (session.rejections.get(reason) ?? 0) + 1;
     session.rejections.set(reason, count);
     if ((count & (count - 1)) === 0) {
       this.deps.log.warn(
-        { sessionId: session.id, trackId: session.trackId, event: report.event, seq: report.seq, positionMs: report.positionMs, reason, count },
+        {
+          sessionId: session.id,
+          trackId: session.trackId,
+          event: report.event,
+          seq: report.seq,
+          positionMs: report.positionMs,
+          reason,
+          count,
+        },
         `rejected player report: ${reason}`,
       );
     }

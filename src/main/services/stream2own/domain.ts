@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { CallOutput } from '../../../shared/contract';
 import { CallError } from '../../../shared/contract/define';
 import type { playerCalls, PlayCounted } from '../../../shared/contract/player';
@@ -9,15 +9,22 @@ import type { CallHandlers } from '../core/dispatcher';
 import type { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
 import type { Db } from '../db/database';
+import { contentTypeFor, type MediaFile } from '../media/media-router';
 import { coopTrackMediaPath, localTrackMediaPath } from '../media/track-media';
 import { ListeningGuard, type GuardLimits } from '../playback/listening-guard';
 import type { CountDecision, CountedPlay } from '../playback/types';
 import { CoopCatalogStore, isVisibleTrack, type CoopTrackWithProgress } from './../wallet/catalog-store';
 import { stream2OwnState } from '../wallet/charge-rules';
-import { loadOrCreateDeviceIdentity, type DeviceIdentity, type KeyProtector } from '../wallet/device-identity';
+import {
+  loadOrCreateDeviceIdentity,
+  type DeviceIdentity,
+  type KeyProtector,
+} from '../wallet/device-identity';
 import { OutboxStore } from '../wallet/outbox-store';
 import { createPlayRecorder, type PlayRecorderHooks } from '../wallet/play-recorder';
-import { WalletStore } from '../wallet/wallet-store';
+import { PreviewLedger } from '../wallet/preview-ledger';
+import { ServerClock } from '../wallet/server-clock';
+import { WalletStore, type WalletOwner } from '../wallet/wallet-store';
 
 /**
  * Stream to own, wired: the listening guard, the wallet, the outbox and the
@@ -52,8 +59,25 @@ export interface Stream2OwnDeps {
 
 export const DEFAULT_LOW_BALANCE_THOUSANDTHS = 100;
 
+/**
+ * What an uncounted co-op session may fetch while the wallet cannot pay the
+ * play (a preview): the first 45 s of audio plus this margin, in proportion
+ * of the file's bytes to the track's duration, plus a fixed allowance for
+ * the container's headers. An unknown size is taken as 320 kbit/s.
+ */
+export const PREVIEW_MEDIA_MARGIN_MS = 15_000;
+export const PREVIEW_MEDIA_HEADER_BYTES = 64 * 1024;
+const UNKNOWN_SIZE_BYTES_PER_SECOND = 40_000;
+
+/** The account using the wallet (the sync domain binds it): the server in use and the signed-in listener. */
+export interface WalletAccount {
+  serverKey: string | null;
+  userId: string | null;
+}
+
 /** Why a non-owner can no longer play an unpublished track. */
-export const UNPUBLISHED_MESSAGE = 'The artist has unpublished this track; only listeners who own it can still play it.';
+export const UNPUBLISHED_MESSAGE =
+  'The artist has unpublished this track; only listeners who own it can still play it.';
 
 export type Stream2OwnCallName = keyof typeof playerCalls | keyof typeof walletCalls;
 export type Stream2OwnHandlers = Pick<CallHandlers, Stream2OwnCallName>;
@@ -61,8 +85,14 @@ export type Stream2OwnHandlers = Pick<CallHandlers, Stream2OwnCallName>;
 export function createStream2OwnDomain(deps: Stream2OwnDeps) {
   const log = deps.logger.child({ domain: 'stream2own' });
   const catalog = new CoopCatalogStore(deps.db, deps.clock);
-  const wallet = new WalletStore(deps.db);
+  /** Null until the sync domain binds the account (stream to own alone: one anonymous wallet). */
+  let account: (() => WalletAccount) | null = null;
+  const owner = (): WalletOwner | null => (account ? { ...account(), deviceId: identity.deviceId } : null);
+  const wallet = new WalletStore(deps.db, owner);
   const outbox = new OutboxStore(deps.db);
+  const serverClock = new ServerClock(deps.db, deps.clock);
+  const previews = new PreviewLedger(deps.db);
+  const listener = (): string => account?.().userId ?? '';
   let identity: DeviceIdentity = loadOrCreateDeviceIdentity({
     db: deps.db,
     dataDir: deps.dataDir,
@@ -70,7 +100,13 @@ export function createStream2OwnDomain(deps: Stream2OwnDeps) {
     protector: deps.keyProtector,
     log,
   });
-  const recorder = createPlayRecorder({ db: deps.db, catalog, wallet, identity: () => identity, hooks: deps.recorderHooks });
+  const recorder = createPlayRecorder({
+    db: deps.db,
+    catalog,
+    wallet,
+    identity: () => identity,
+    hooks: deps.recorderHooks,
+  });
   const lowBalanceThreshold = deps.lowBalanceThresholdThousandths ?? DEFAULT_LOW_BALANCE_THOUSANDTHS;
 
   function summary(): WalletSummary {
@@ -130,6 +166,8 @@ export function createStream2OwnDomain(deps: Stream2OwnDeps) {
     }
 
     const recorded = recorder.record(play);
+    // A counted play uses up what was heard before; a preview keeps it for the window.
+    if (recorded.decision.outcome !== 'preview') previews.clear(listener(), play.trackId);
     const track = catalog.get(play.trackId);
     const walletNow = summary();
     const { decision } = recorded;
@@ -163,7 +201,37 @@ export function createStream2OwnDomain(deps: Stream2OwnDeps) {
     return { stopPlayback: false };
   }
 
-  const guard = new ListeningGuard({ clock: deps.clock, log, onCounted, limits: deps.guardLimits });
+  // Stamps (session start, countedAt) are in the server's time as learned at the last sync.
+  const guard = new ListeningGuard({
+    clock: serverClock.corrected(),
+    log,
+    onCounted,
+    limits: deps.guardLimits,
+    onHeard: (session) => {
+      if (session.source === 'coop')
+        previews.record(listener(), session.trackId, session.heardMs, serverClock.nowMs());
+    },
+  });
+
+  /**
+   * The bytes a co-op session may fetch now: null (no cap) once it counted,
+   * or when the play is free (owned, own track, free, short) or the wallet
+   * covers it; else about the first 45 s of audio plus a margin.
+   */
+  function mediaLimit(trackId: string, sessionId: string | null, sizeBytes: number | null): number | null {
+    const live = sessionId ? guard.liveSession(sessionId) : guard.liveSessionOf('coop', trackId);
+    if (!live || live.source !== 'coop' || live.trackId !== trackId || live.counted) return null;
+    const track = catalog.get(trackId);
+    if (!track) return null;
+    const state = stream2OwnState(track, track.progress, wallet.balances().spendableThousandths);
+    if (state.freeReason !== null || !state.previewOnly) return null;
+    const audioMs = COUNT_THRESHOLD_MS + PREVIEW_MEDIA_MARGIN_MS;
+    const limit =
+      sizeBytes === null
+        ? PREVIEW_MEDIA_HEADER_BYTES + Math.ceil((audioMs / 1000) * UNKNOWN_SIZE_BYTES_PER_SECOND)
+        : PREVIEW_MEDIA_HEADER_BYTES + Math.ceil((sizeBytes * audioMs) / Math.max(track.durationMs, audioMs));
+    return sizeBytes !== null && limit >= sizeBytes ? null : limit;
+  }
 
   /**
    * Opens a guard session for a co-op track. `streamed`: the caller (the sync
@@ -177,13 +245,22 @@ export function createStream2OwnDomain(deps: Stream2OwnDeps) {
     if (!streamed && (!track.localFile || !existsSync(track.localFile))) {
       throw new CallError('unavailable', 'That track has not been downloaded to this device.');
     }
-    const session = guard.open({ source: 'coop', trackId, durationMs: track.durationMs });
+    // One free preview per window, not per session: what was heard of this track before is carried on.
+    const heardBeforeMs = previews.heardMs(listener(), trackId, serverClock.nowMs());
+    const session = guard.open({ source: 'coop', trackId, durationMs: track.durationMs, heardBeforeMs });
     const mediaPath = coopTrackMediaPath(trackId, session.sessionId);
     return {
       sessionId: session.sessionId,
       mediaPath,
       mediaUrl: deps.mediaUrl(mediaPath),
-      track: { source: 'coop', trackId, title: track.title, artist: track.artist, album: track.album, durationMs: track.durationMs },
+      track: {
+        source: 'coop',
+        trackId,
+        title: track.title,
+        artist: track.artist,
+        album: track.album,
+        durationMs: track.durationMs,
+      },
       stream2own: stream2OwnState(track, track.progress, wallet.balances().spendableThousandths),
     };
   }
@@ -194,7 +271,11 @@ export function createStream2OwnDomain(deps: Stream2OwnDeps) {
         if (!deps.local) throw new CallError('unavailable', 'There is no local library in this host.');
         if (!/^\d{1,15}$/.test(trackId)) throw new CallError('not_found', 'No such local track.');
         const playable = deps.local.getPlayableFile(Number(trackId));
-        if (!playable) throw new CallError('not_found', 'That track is not in the library or its file is not on disk now.');
+        if (!playable)
+          throw new CallError(
+            'not_found',
+            'That track is not in the library or its file is not on disk now.',
+          );
         // An unknown duration (0) is counted like a long track: at 45 s heard.
         const durationMs = playable.durationMs > 0 ? Math.round(playable.durationMs) : COUNT_THRESHOLD_MS;
         const session = guard.open({ source, trackId, durationMs });
@@ -240,12 +321,29 @@ export function createStream2OwnDomain(deps: Stream2OwnDeps) {
       const live = guard.liveSession(sessionId);
       return Boolean(live && live.source === 'coop' && live.trackId === trackId);
     },
-    /** For the `track` media resolver: the co-op file, only for the live session of that track. */
-    coopFile(trackId: string, sessionId: string): string | null {
+    /**
+     * For the `track` media resolver: the co-op file, only for the live session
+     * of that track, with the byte cap of an uncounted preview (`limitBytes`).
+     */
+    coopFile(trackId: string, sessionId: string): MediaFile | null {
       const live = guard.liveSession(sessionId);
       if (!live || live.source !== 'coop' || live.trackId !== trackId) return null;
       const file = catalog.get(trackId)?.localFile ?? null;
-      return file && existsSync(file) ? file : null;
+      if (!file || !existsSync(file)) return null;
+      const limit = mediaLimit(trackId, sessionId, statSync(file).size);
+      return { file, contentType: contentTypeFor(file), ...(limit !== null ? { limitBytes: limit } : {}) };
+    },
+    /** The byte cap for the live session of a streamed co-op track (null: none); `sizeBytes` null when not known yet. */
+    coopMediaLimit: (trackId: string, sizeBytes: number | null) => mediaLimit(trackId, null, sizeBytes),
+    /** The server's time as learned at the last sync (receipts are stamped with it). */
+    serverClock,
+    /**
+     * Binds the wallet to an account (the sync domain does, once): the wallet
+     * row is spendable only for the server, listener and device identity it
+     * came from, and the preview window is kept per listener.
+     */
+    bindAccount(current: () => WalletAccount): void {
+      account = current;
     },
     /** The sync engine's entry: a new balance from the server, and the charges it settled. */
     applyServerState(state: Parameters<WalletStore['applyServerState']>[0]): void {
@@ -254,7 +352,17 @@ export function createStream2OwnDomain(deps: Stream2OwnDeps) {
     },
     /** Makes a new device identity now (e.g. the user reset the device). Unsent receipts stay as they are. */
     rotateIdentity(): void {
-      identity = loadOrCreateDeviceIdentity({ db: deps.db, dataDir: deps.dataDir, clock: deps.clock, protector: deps.keyProtector, log, forceNew: true });
+      identity = loadOrCreateDeviceIdentity({
+        db: deps.db,
+        dataDir: deps.dataDir,
+        clock: deps.clock,
+        protector: deps.keyProtector,
+        log,
+        forceNew: true,
+      });
+      // The old device's allowance is not the new one's; until a sync brings it nothing is spendable (the row names the old device).
+      wallet.forgetAllowance();
+      emitSafely(() => deps.events.emit('wallet.changed', summary()));
     },
   };
 }

@@ -83,7 +83,11 @@ export const rejectedResultSchema = z.object({
 export type SettledResult = z.infer<typeof settledResultSchema>;
 export type RejectedResult = z.infer<typeof rejectedResultSchema>;
 
-const walletBriefSchema = z.object({ balanceThousandths: int.min(0), reservedThousandths: int.min(0), version: int });
+const walletBriefSchema = z.object({
+  balanceThousandths: int.min(0),
+  reservedThousandths: int.min(0),
+  version: int,
+});
 export const receiptsAnswerSchema = z.object({
   results: z.array(z.discriminatedUnion('status', [settledResultSchema, rejectedResultSchema])),
   wallet: walletBriefSchema,
@@ -135,15 +139,37 @@ const purchaseSchema = z.object({
 });
 const ledgerSchema = z.object({
   entries: z.array(
-    z.object({ id: int, transferId: z.string(), kind: z.string(), receiptId: z.string().nullable(), trackId: z.string().nullable(), amountThousandths: int, createdAt: int }),
+    z.object({
+      id: int,
+      transferId: z.string(),
+      kind: z.string(),
+      receiptId: z.string().nullable(),
+      trackId: z.string().nullable(),
+      amountThousandths: int,
+      createdAt: int,
+    }),
   ),
   nextBefore: int.nullable(),
 });
 const membershipSchema = z.object({
   year: int,
-  listener: z.object({ member: z.boolean(), spentThousandths: int, thresholdThousandths: int, spentEuros: z.string(), thresholdEuros: z.string(), progressPercent: int }),
+  listener: z.object({
+    member: z.boolean(),
+    spentThousandths: int,
+    thresholdThousandths: int,
+    spentEuros: z.string(),
+    thresholdEuros: z.string(),
+    progressPercent: int,
+  }),
   artist: z
-    .object({ member: z.boolean(), earnedTenThousandths: int, thresholdTenThousandths: int, earnedEuros: z.string(), thresholdEuros: z.string(), progressPercent: int })
+    .object({
+      member: z.boolean(),
+      earnedTenThousandths: int,
+      thresholdTenThousandths: int,
+      earnedEuros: z.string(),
+      thresholdEuros: z.string(),
+      progressPercent: int,
+    })
     .nullable(),
 });
 const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
@@ -169,12 +195,15 @@ export interface ApiClientOptions {
   timers?: Timers;
   /** Per request (default 15 s); downloads use it as the idle timeout between chunks. */
   timeoutMs?: number;
+  /** Told the `Date` header of every server answer (the engine learns the server's time from it). */
+  onServerDate?: (dateHeader: string | null) => void;
 }
 
 export class SyncApiClient {
   private readonly fetchImpl: FetchLike;
   private readonly timers: Timers;
   private readonly timeoutMs: number;
+  private readonly onServerDate: (dateHeader: string | null) => void;
   readonly baseUrl: string;
   token: string | null;
 
@@ -184,10 +213,24 @@ export class SyncApiClient {
     this.fetchImpl = options.fetch ?? ((url, init) => fetch(url, init));
     this.timers = options.timers ?? realTimers;
     this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.onServerDate = options.onServerDate ?? (() => undefined);
+  }
+
+  private sawAnswer(response: Response): void {
+    try {
+      this.onServerDate(response.headers.get('date'));
+    } catch {
+      // Learning the time is best effort; the answer itself is what matters.
+    }
   }
 
   /** One JSON request; the answer body parsed by `schema` (null: no body expected). */
-  private async request<T>(method: string, path: string, body: unknown, schema: z.ZodType<T> | null): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    schema: z.ZodType<T> | null,
+  ): Promise<T> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = this.timers.setTimeout(() => {
@@ -207,21 +250,35 @@ export class SyncApiClient {
         signal: controller.signal,
       });
       status = response.status;
+      this.sawAnswer(response);
       // Reading the body is under the same timeout: a server may stall mid-answer.
       text = await response.text();
     } catch (error) {
-      if (timedOut) throw new SyncApiError('timeout', `${method} ${path} timed out after ${this.timeoutMs} ms`);
+      if (timedOut)
+        throw new SyncApiError('timeout', `${method} ${path} timed out after ${this.timeoutMs} ms`);
       const message = error instanceof Error ? error.message : String(error);
       throw new SyncApiError('network', `${method} ${path}: ${message}`, status || null);
     } finally {
       this.timers.clearTimeout(timer);
     }
-    if (status >= 500) throw new SyncApiError('server_error', `${method} ${path} answered ${status}`, status, errorCodeOf(text));
+    if (status >= 500)
+      throw new SyncApiError(
+        'server_error',
+        `${method} ${path} answered ${status}`,
+        status,
+        errorCodeOf(text),
+      );
     if (status >= 400) {
       const code = errorCodeOf(text);
-      throw new SyncApiError('http', `${method} ${path} answered ${status}${code ? ` (${code})` : ''}: ${errorMessageOf(text) ?? ''}`.trim(), status, code);
+      throw new SyncApiError(
+        'http',
+        `${method} ${path} answered ${status}${code ? ` (${code})` : ''}: ${errorMessageOf(text) ?? ''}`.trim(),
+        status,
+        code,
+      );
     }
-    if (status < 200 || status >= 300) throw new SyncApiError('bad_response', `${method} ${path} answered ${status}`, status);
+    if (status < 200 || status >= 300)
+      throw new SyncApiError('bad_response', `${method} ${path} answered ${status}`, status);
     if (schema === null) return undefined as T;
     let json: unknown;
     try {
@@ -232,7 +289,11 @@ export class SyncApiClient {
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      throw new SyncApiError('bad_response', `${method} ${path} answered an unexpected shape (${first?.path.join('.')}: ${first?.message})`, status);
+      throw new SyncApiError(
+        'bad_response',
+        `${method} ${path} answered an unexpected shape (${first?.path.join('.')}: ${first?.message})`,
+        status,
+      );
     }
     return parsed.data;
   }
@@ -262,11 +323,15 @@ export class SyncApiClient {
         body: init.json !== undefined ? JSON.stringify(init.json) : (init.bytes as RequestInit['body']),
         signal: controller.signal,
       });
+      this.sawAnswer(response);
       const text = method === 'HEAD' ? '' : await response.text();
       return { status: response.status, headers: response.headers, text };
     } catch (error) {
       if (timedOut) throw new SyncApiError('timeout', `${method} ${path} timed out after ${timeoutMs} ms`);
-      throw new SyncApiError('network', `${method} ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new SyncApiError(
+        'network',
+        `${method} ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       this.timers.clearTimeout(timer);
     }
@@ -286,7 +351,11 @@ export class SyncApiClient {
   }
 
   /** Registers a device key; `exists` when this id or key is registered already (to this or another account). */
-  async registerDevice(device: { id: string; name: string; publicKey: string }): Promise<'created' | 'exists'> {
+  async registerDevice(device: {
+    id: string;
+    name: string;
+    publicKey: string;
+  }): Promise<'created' | 'exists'> {
     try {
       await this.request('POST', '/v1/devices', device, z.object({ id: z.string() }));
       return 'created';
@@ -295,12 +364,24 @@ export class SyncApiClient {
       throw error;
     }
   }
-  listDevices(): Promise<{ devices: { id: string; publicKey: string; revokedAt: number | null }[] }> {
+  listDevices(): Promise<{
+    devices: { id: string; publicKey: string; revokedAt: number | null; lastSeq?: number }[];
+  }> {
     return this.request(
       'GET',
       '/v1/devices',
       undefined,
-      z.object({ devices: z.array(z.object({ id: z.string(), publicKey: z.string(), revokedAt: int.nullable() })) }),
+      z.object({
+        devices: z.array(
+          // lastSeq: the highest receipt seq the server has seen from the device (older servers omit it).
+          z.object({
+            id: z.string(),
+            publicKey: z.string(),
+            revokedAt: int.nullable(),
+            lastSeq: int.min(0).optional(),
+          }),
+        ),
+      }),
     );
   }
 
@@ -308,19 +389,42 @@ export class SyncApiClient {
     return this.request('POST', '/v1/receipts', { deviceId, receipts }, receiptsAnswerSchema);
   }
   pull(deviceId: string, cursor: string | null, catalogLimit = 500): Promise<PullAnswer> {
-    return this.request('POST', '/v1/sync', { deviceId, ...(cursor ? { cursor } : {}), catalogLimit }, pullAnswerSchema);
+    return this.request(
+      'POST',
+      '/v1/sync',
+      { deviceId, ...(cursor ? { cursor } : {}), catalogLimit },
+      pullAnswerSchema,
+    );
   }
   redeemVoucher(code: string) {
-    return this.request('POST', '/v1/vouchers/redeem', { code }, z.object({ creditedThousandths: int.min(0), balanceThousandths: int.min(0) }));
+    return this.request(
+      'POST',
+      '/v1/vouchers/redeem',
+      { code },
+      z.object({ creditedThousandths: int.min(0), balanceThousandths: int.min(0) }),
+    );
   }
   buyTrack(trackId: string, requestId: string) {
-    return this.request('POST', `/v1/tracks/${encodeURIComponent(trackId)}/buy`, { requestId }, purchaseSchema);
+    return this.request(
+      'POST',
+      `/v1/tracks/${encodeURIComponent(trackId)}/buy`,
+      { requestId },
+      purchaseSchema,
+    );
   }
   buyRelease(releaseId: string, requestId: string) {
-    return this.request('POST', `/v1/releases/${encodeURIComponent(releaseId)}/buy`, { requestId }, purchaseSchema);
+    return this.request(
+      'POST',
+      `/v1/releases/${encodeURIComponent(releaseId)}/buy`,
+      { requestId },
+      purchaseSchema,
+    );
   }
   ledger(before: number | undefined, limit: number) {
-    const query = new URLSearchParams({ limit: String(limit), ...(before ? { before: String(before) } : {}) });
+    const query = new URLSearchParams({
+      limit: String(limit),
+      ...(before ? { before: String(before) } : {}),
+    });
     return this.request('GET', `/v1/ledger?${query}`, undefined, ledgerSchema);
   }
   membership(year: number | undefined) {
@@ -359,15 +463,24 @@ export class SyncApiClient {
     const part = `${file}.part`;
     arm();
     try {
-      const response = await this.fetchImpl(`${this.baseUrl}/v1/tracks/${encodeURIComponent(trackId)}/audio`, {
-        method: 'GET',
-        headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
-        signal: controller.signal,
-      });
+      const response = await this.fetchImpl(
+        `${this.baseUrl}/v1/tracks/${encodeURIComponent(trackId)}/audio`,
+        {
+          method: 'GET',
+          headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+          signal: controller.signal,
+        },
+      );
       if (response.status !== 200 || !response.body) {
         const text = await response.text().catch(() => '');
-        const kind: ApiFailureKind = response.status >= 500 ? 'server_error' : response.status >= 400 ? 'http' : 'bad_response';
-        throw new SyncApiError(kind, `audio of ${trackId}: the server answered ${response.status}`, response.status, errorCodeOf(text));
+        const kind: ApiFailureKind =
+          response.status >= 500 ? 'server_error' : response.status >= 400 ? 'http' : 'bad_response';
+        throw new SyncApiError(
+          kind,
+          `audio of ${trackId}: the server answered ${response.status}`,
+          response.status,
+          errorCodeOf(text),
+        );
       }
       const contentType = response.headers.get('content-type') ?? 'application/octet-stream';
       const expected = Number(response.headers.get('content-length') ?? NaN);
@@ -384,7 +497,9 @@ export class SyncApiClient {
           if (!out.write(value)) await new Promise<void>((resolve) => out.once('drain', resolve));
         }
       } finally {
-        await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+        await new Promise<void>((resolve, reject) =>
+          out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+        );
       }
       if (Number.isFinite(expected) && expected !== sizeBytes) {
         throw new SyncApiError('bad_response', `audio of ${trackId}: got ${sizeBytes} of ${expected} bytes`);
@@ -394,8 +509,12 @@ export class SyncApiClient {
     } catch (error) {
       await rm(part, { force: true });
       if (error instanceof SyncApiError) throw error;
-      if (timedOut) throw new SyncApiError('timeout', `audio of ${trackId}: no data for ${this.timeoutMs} ms`);
-      throw new SyncApiError('network', `audio of ${trackId}: ${error instanceof Error ? error.message : String(error)}`);
+      if (timedOut)
+        throw new SyncApiError('timeout', `audio of ${trackId}: no data for ${this.timeoutMs} ms`);
+      throw new SyncApiError(
+        'network',
+        `audio of ${trackId}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       if (timer !== null) this.timers.clearTimeout(timer);
       options.signal?.removeEventListener('abort', stop);

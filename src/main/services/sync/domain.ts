@@ -3,18 +3,35 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { CallError } from '../../../shared/contract/define';
-import type { AccountStatus, Correction, SyncStateName, SyncStatus, syncCalls } from '../../../shared/contract/sync';
+import type {
+  AccountStatus,
+  Correction,
+  SyncStateName,
+  SyncStatus,
+  syncCalls,
+} from '../../../shared/contract/sync';
 import type { Settings } from '../../../shared/settings';
 import type { Clock } from '../core/clock';
 import type { CallHandler, CallHandlers } from '../core/dispatcher';
 import type { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
 import { migrate, type Db } from '../db/database';
+import { PurchaseQuotes } from './quotes';
 import type { RemoteMedia } from '../media/media-router';
 import { UNPUBLISHED_MESSAGE, type Stream2OwnDomain } from '../stream2own/domain';
+import { stream2OwnState } from '../wallet/charge-rules';
 import { isVisibleTrack } from '../wallet/catalog-store';
 import type { KeyProtector } from '../wallet/device-identity';
-import { realTimers, SyncApiClient, SyncApiError, type FetchLike, type RawAnswer, type RawRequestInit, type ServerSession, type Timers } from './api-client';
+import {
+  realTimers,
+  SyncApiClient,
+  SyncApiError,
+  type FetchLike,
+  type RawAnswer,
+  type RawRequestInit,
+  type ServerSession,
+  type Timers,
+} from './api-client';
 import { Downloads } from './downloads';
 import { syncMigrations } from './migrations';
 import { SyncScheduler, type RunResult } from './scheduler';
@@ -78,7 +95,13 @@ export function createSyncDomain(deps: SyncDomainDeps) {
   migrate(deps.db, syncMigrations);
   const log = deps.logger.child({ domain: 'sync' });
   const { stream2own, clock } = deps;
-  const store = new SyncStore(deps.db, stream2own.wallet, stream2own.catalog);
+  const store = new SyncStore(
+    deps.db,
+    stream2own.wallet,
+    stream2own.catalog,
+    () => stream2own.identity().deviceId,
+  );
+  const quotes = new PurchaseQuotes(clock);
   const sessions = new SessionStore(deps.dataDir, deps.keyProtector);
   const timers = deps.timers ?? realTimers;
   const batchSize = deps.batchSize ?? 200;
@@ -103,6 +126,13 @@ export function createSyncDomain(deps: SyncDomainDeps) {
     return deps.settings.get().syncServerUrl || BUNDLED;
   }
 
+  // The wallet row is spendable only for the server, listener and device it came from.
+  stream2own.bindAccount(() => {
+    const key = serverKey();
+    const account = store.account();
+    return { serverKey: key, userId: account.serverKey === key ? account.userId : null };
+  });
+
   async function baseUrl(key: string): Promise<string> {
     if (key !== BUNDLED) return key;
     if (!bundled) {
@@ -115,7 +145,10 @@ export function createSyncDomain(deps: SyncDomainDeps) {
         },
         (error: unknown) => {
           bundled = null; // try again next time
-          throw new SyncApiError('network', `the bundled server did not start: ${error instanceof Error ? error.message : String(error)}`);
+          throw new SyncApiError(
+            'network',
+            `the bundled server did not start: ${error instanceof Error ? error.message : String(error)}`,
+          );
         },
       );
     }
@@ -123,7 +156,19 @@ export function createSyncDomain(deps: SyncDomainDeps) {
   }
 
   function client(base: string, token: string | null = null): SyncApiClient {
-    return new SyncApiClient({ baseUrl: base, token, fetch: deps.fetch, timers, timeoutMs: deps.requestTimeoutMs });
+    const key = serverKey();
+    return new SyncApiClient({
+      baseUrl: base,
+      token,
+      fetch: deps.fetch,
+      timers,
+      timeoutMs: deps.requestTimeoutMs,
+      // Every answer tells the server's time: receipts are stamped with it, whatever this device's clock says.
+      onServerDate: (date) => {
+        if (stream2own.serverClock.learn(date, key))
+          log.info({ offsetMs: stream2own.serverClock.offsetMs() }, "learned the server's time");
+      },
+    });
   }
 
   /** The signed-in session for the server in use, or NotSignedIn. */
@@ -131,7 +176,8 @@ export function createSyncDomain(deps: SyncDomainDeps) {
     const key = serverKey();
     const session = sessions.load();
     const account = store.account();
-    if (!session || session.serverKey !== key || !account.userId || account.serverKey !== key) throw new NotSignedIn();
+    if (!session || session.serverKey !== key || !account.userId || account.serverKey !== key)
+      throw new NotSignedIn();
     return { api: client(await baseUrl(key), session.token), key, userId: account.userId };
   }
 
@@ -139,7 +185,9 @@ export function createSyncDomain(deps: SyncDomainDeps) {
     const key = serverKey();
     const account = store.account();
     const session = sessions.load();
-    const signedIn = Boolean(session && session.serverKey === key && account.userId && account.serverKey === key);
+    const signedIn = Boolean(
+      session && session.serverKey === key && account.userId && account.serverKey === key,
+    );
     const { deviceId } = stream2own.identity();
     return {
       signedIn,
@@ -150,7 +198,8 @@ export function createSyncDomain(deps: SyncDomainDeps) {
       serverUrl: key === BUNDLED ? bundledUrl : key,
       bundledServer: key === BUNDLED,
       deviceId,
-      deviceRegistered: signedIn && account.userId !== null && store.isDeviceRegistered(deviceId, key, account.userId),
+      deviceRegistered:
+        signedIn && account.userId !== null && store.isDeviceRegistered(deviceId, key, account.userId),
     };
   }
 
@@ -200,12 +249,21 @@ export function createSyncDomain(deps: SyncDomainDeps) {
       if (store.isDeviceRegistered(deviceId, conn.key, conn.userId)) continue;
       const publicKey = stream2own.outbox.devicePublicKey(deviceId);
       if (!publicKey) continue;
-      const result = await conn.api.registerDevice({ id: deviceId, name: deps.deviceName ?? `Resonate on ${hostname()}`.slice(0, 100), publicKey });
+      const result = await conn.api.registerDevice({
+        id: deviceId,
+        name: deps.deviceName ?? `Resonate on ${hostname()}`.slice(0, 100),
+        publicKey,
+      });
       if (result === 'exists') {
-        const mine = (await conn.api.listDevices()).devices.some((d) => d.id === deviceId && d.publicKey === publicKey);
+        const mine = (await conn.api.listDevices()).devices.some(
+          (d) => d.id === deviceId && d.publicKey === publicKey,
+        );
         if (!mine) {
           if (deviceId === current) {
-            log.warn({ deviceId }, 'this device key is registered to another account; making a new device identity');
+            log.warn(
+              { deviceId },
+              'this device key is registered to another account; making a new device identity',
+            );
             stream2own.rotateIdentity();
             return ensureDevices(conn);
           }
@@ -218,15 +276,30 @@ export function createSyncDomain(deps: SyncDomainDeps) {
     }
   }
 
+  /**
+   * The server's highest seq per device of ours: the next receipt takes a
+   * higher one, so a device restored from a backup never replays a seq.
+   */
+  async function learnSeqs(conn: { api: SyncApiClient }): Promise<void> {
+    const { devices } = await conn.api.listDevices();
+    for (const d of devices) {
+      if (d.lastSeq === undefined || stream2own.outbox.devicePublicKey(d.id) !== d.publicKey) continue;
+      if (stream2own.outbox.raiseNextSeq(d.id, d.lastSeq))
+        log.warn(
+          { deviceId: d.id, lastSeq: d.lastSeq },
+          'the server has seen higher receipt numbers from this device (restored from a backup?); continuing after them',
+        );
+    }
+  }
+
   async function push(conn: { api: SyncApiClient }): Promise<void> {
-    let skip = 0;
-    // Bounded, so a server that keeps answering "try later" for some receipts cannot loop us.
+    // Bounded, so a server that keeps answering "try later" for some receipts cannot loop us;
+    // receipts kept for a retry wait until their time, so they are not in the next batch.
     for (let round = 0; round < 1000; round++) {
-      const batch = store.unansweredBatch(batchSize, skip);
+      const batch = store.unansweredBatch(batchSize, clock.nowMs());
       if (batch.length === 0) return;
       const answer = await conn.api.pushReceipts(stream2own.identity().deviceId, batch);
       const outcome = store.applyPushAnswer(batch, answer, clock.nowMs());
-      skip += outcome.keptForRetry;
       if (outcome.corrections.length) emitCorrections(outcome.corrections);
       emitWallet();
       if (batch.length < batchSize) return;
@@ -239,7 +312,10 @@ export function createSyncDomain(deps: SyncDomainDeps) {
       store.applyPull(answer, clock.nowMs(), (trackId) => downloads.fileOf(trackId));
       if (answer.deviceRevoked) {
         // A revoked key can sign nothing the server accepts: new key, new device id, registered next run.
-        log.warn({ deviceId: stream2own.identity().deviceId }, 'this device was revoked on the server; making a new device identity');
+        log.warn(
+          { deviceId: stream2own.identity().deviceId },
+          'this device was revoked on the server; making a new device identity',
+        );
         stream2own.rotateIdentity();
       }
       if (answer.catalog.complete) break;
@@ -264,6 +340,7 @@ export function createSyncDomain(deps: SyncDomainDeps) {
     emitStatus();
     try {
       await ensureDevices(conn);
+      await learnSeqs(conn);
       await push(conn);
       await pull(conn);
       state = 'online';
@@ -327,7 +404,11 @@ export function createSyncDomain(deps: SyncDomainDeps) {
   function callError(error: unknown, action: string): Error {
     if (error instanceof NotSignedIn) return new CallError('unavailable', `Sign in to ${action}.`);
     if (!(error instanceof SyncApiError)) return error instanceof Error ? error : new Error(String(error));
-    if (error.retryable) return new CallError('unavailable', `Could not ${action}: the co-op server is not reachable or not answering properly (${error.message}).`);
+    if (error.retryable)
+      return new CallError(
+        'unavailable',
+        `Could not ${action}: the co-op server is not reachable or not answering properly (${error.message}).`,
+      );
     const code = error.code ?? '';
     if (code === 'bad_credentials') return new CallError('forbidden', 'Wrong email or password.');
     if (code === 'insufficient_credits') return new CallError('forbidden', 'Not enough credits.');
@@ -338,17 +419,26 @@ export function createSyncDomain(deps: SyncDomainDeps) {
     return new CallError('unavailable', `Could not ${action}: ${error.message}`);
   }
 
-  async function afterSignIn(key: string, api: SyncApiClient, session: ServerSession): Promise<AccountStatus> {
+  async function afterSignIn(
+    key: string,
+    api: SyncApiClient,
+    session: ServerSession,
+  ): Promise<AccountStatus> {
     const previous = store.account();
     const waiting = store.devicesWithPendingReceipts();
     const foreign = waiting.filter((d) => {
-      const row = deps.db.prepare('SELECT user_id AS u FROM sync_devices WHERE device_id = ? AND server_key = ?').get(d, key) as { u: string } | undefined;
+      const row = deps.db
+        .prepare('SELECT user_id AS u FROM sync_devices WHERE device_id = ? AND server_key = ?')
+        .get(d, key) as { u: string } | undefined;
       return row !== undefined && row.u !== session.user.id;
     });
     if (foreign.length > 0) {
       api.token = session.token;
       await api.signOut().catch(() => undefined);
-      throw new CallError('conflict', `This device has plays of ${previous.email ?? 'another account'} that are not sent yet; sign in to that account first so they are settled.`);
+      throw new CallError(
+        'conflict',
+        `This device has plays of ${previous.email ?? 'another account'} that are not sent yet; sign in to that account first so they are settled.`,
+      );
     }
     sessions.save({ serverKey: key, token: session.token, expiresAt: session.expiresAt });
     store.signedIn(key, session.user, clock.nowMs());
@@ -364,7 +454,11 @@ export function createSyncDomain(deps: SyncDomainDeps) {
     return accountStatus();
   }
 
-  async function signInWith(action: 'sign up' | 'sign in', email: string, password: string): Promise<AccountStatus> {
+  async function signInWith(
+    action: 'sign up' | 'sign in',
+    email: string,
+    password: string,
+  ): Promise<AccountStatus> {
     const key = serverKey();
     let api: SyncApiClient;
     let session: ServerSession;
@@ -387,7 +481,10 @@ export function createSyncDomain(deps: SyncDomainDeps) {
     }
   }
 
-  async function purchase(action: string, buy: (api: SyncApiClient, requestId: string) => ReturnType<SyncApiClient['buyTrack']>) {
+  async function purchase(
+    action: string,
+    buy: (api: SyncApiClient, requestId: string) => ReturnType<SyncApiClient['buyTrack']>,
+  ) {
     // One request id for the purchase and its retry: a resend after a lost answer is not charged twice.
     const requestId = uuidv7();
     const answer = await withServer(action, async (api) => {
@@ -422,7 +519,11 @@ export function createSyncDomain(deps: SyncDomainDeps) {
       if (conn) {
         // Last chance to send what is waiting; whatever stays is sent at the next sign-in.
         if (store.pendingReceipts() > 0 && state !== 'offline') await scheduler.now();
-        await conn.api.signOut().catch((error: unknown) => log.info({ err: error }, 'server sign-out failed; forgetting the session anyway'));
+        await conn.api
+          .signOut()
+          .catch((error: unknown) =>
+            log.info({ err: error }, 'server sign-out failed; forgetting the session anyway'),
+          );
       }
       scheduler.stop();
       sessions.clear();
@@ -468,7 +569,9 @@ export function createSyncDomain(deps: SyncDomainDeps) {
         artistId: meta?.artistId ?? null,
         hasAudio: meta?.hasAudio ?? downloads.fileOf(trackId) !== null,
         download: downloads.fileOf(trackId) ? downloads.entry(trackId) : null,
-        releaseRemainingToOwnThousandths: meta ? store.releaseRemainingToOwn(meta.releaseId, stream2own.wallet.balances().spendableThousandths) : null,
+        releaseRemainingToOwnThousandths: meta
+          ? store.releaseRemainingToOwn(meta.releaseId, stream2own.wallet.balances().spendableThousandths)
+          : null,
       };
     },
     'wallet.redeemVoucher': async ({ code }) => {
@@ -476,22 +579,27 @@ export function createSyncDomain(deps: SyncDomainDeps) {
       await scheduler.now(); // brings the balance and a new allowance
       return { ...answer, wallet: stream2own.summary() };
     },
-    'wallet.buyRest': ({ trackId }) => {
-      // Refused here, before the server (which answers 409 unpublished): nothing is sent, nothing charged.
-      if (stream2own.catalog.get(trackId)?.published === false) {
-        throw new CallError('conflict', 'Could not buy the rest of the track: the artist has unpublished it, so it can no longer be bought.');
-      }
+    'wallet.quote': (input) => {
+      const item = input.kind === 'track' ? trackOffer(input.trackId) : releaseOffer(input.releaseId);
+      return quotes.issue(item);
+    },
+    'wallet.buyRest': ({ trackId, quoteToken }) => {
+      const quote = quotes.take(quoteToken, 'track', trackId);
+      // The price may have moved since the quote (a play counted, another device synced): confirm again.
+      if (trackOffer(trackId).priceThousandths !== quote.priceThousandths) throw priceChanged();
       return purchase('buy the rest of the track', (api, id) => api.buyTrack(trackId, id));
     },
-    'wallet.buyRelease': ({ releaseId }) => {
-      if (store.releaseUnpublished(releaseId)) {
-        throw new CallError('conflict', 'Could not buy the release: the artist has unpublished it, so it can no longer be bought.');
-      }
+    'wallet.buyRelease': ({ releaseId, quoteToken }) => {
+      const quote = quotes.take(quoteToken, 'release', releaseId);
+      if (releaseOffer(releaseId).priceThousandths !== quote.priceThousandths) throw priceChanged();
       return purchase('buy the release', (api, id) => api.buyRelease(releaseId, id));
     },
     'wallet.ledger': async ({ limit, before }) => {
       const answer = await withServer('load the ledger', (api) => api.ledger(before, limit));
-      return { entries: answer.entries.map(({ createdAt, ...e }) => ({ ...e, createdAtMs: createdAt })), nextBefore: answer.nextBefore };
+      return {
+        entries: answer.entries.map(({ createdAt, ...e }) => ({ ...e, createdAtMs: createdAt })),
+        nextBefore: answer.nextBefore,
+      };
     },
     'wallet.membership': async ({ year }) => {
       const m = await withServer('load the membership', (api) => api.membership(year));
@@ -502,6 +610,48 @@ export function createSyncDomain(deps: SyncDomainDeps) {
       };
     },
   };
+
+  /** What buying the rest of a track costs now; refused before the server for an unpublished track or nothing to buy. */
+  function trackOffer(trackId: string) {
+    const track = stream2own.catalog.get(trackId);
+    if (!track) throw new CallError('not_found', 'That track is not in the co-op catalog on this device.');
+    // Refused here, before the server (which answers 409 unpublished): nothing is sent, nothing charged.
+    if (track.published === false) {
+      throw new CallError(
+        'conflict',
+        'Could not buy the rest of the track: the artist has unpublished it, so it can no longer be bought.',
+      );
+    }
+    const price = stream2OwnState(
+      track,
+      track.progress,
+      stream2own.wallet.balances().spendableThousandths,
+    ).remainingToOwnThousandths;
+    if (price <= 0) throw new CallError('conflict', 'There is nothing left to buy of this track.');
+    return { kind: 'track' as const, itemId: trackId, title: track.title, priceThousandths: price };
+  }
+
+  function releaseOffer(releaseId: string) {
+    const title = store.releaseTitle(releaseId);
+    if (title === null)
+      throw new CallError('not_found', 'That release is not in the co-op catalog on this device.');
+    if (store.releaseUnpublished(releaseId)) {
+      throw new CallError(
+        'conflict',
+        'Could not buy the release: the artist has unpublished it, so it can no longer be bought.',
+      );
+    }
+    const price = store.releaseRemainingToOwn(releaseId, stream2own.wallet.balances().spendableThousandths);
+    if (price <= 0) throw new CallError('conflict', 'There is nothing left to buy of this release.');
+    return { kind: 'release' as const, itemId: releaseId, title, priceThousandths: price };
+  }
+
+  function priceChanged(): CallError {
+    return new CallError(
+      'conflict',
+      'The price changed since it was confirmed; nothing was bought. Confirm the new price.',
+    );
+  }
 
   /** `visible`: also refuse an unpublished track the listener does not own (the server would answer 403 unpublished). */
   function requireTrack(trackId: string, options: { visible?: boolean } = {}): void {
@@ -529,12 +679,21 @@ export function createSyncDomain(deps: SyncDomainDeps) {
           // Before any download starts: an unpublished track plays only for its owners (and rightsholders).
           if (!isVisibleTrack(track)) throw new CallError('not_found', UNPUBLISHED_MESSAGE);
           if (!track.localFile || !existsSync(track.localFile)) {
-            if (store.trackMeta(input.trackId)?.hasAudio === false) throw new CallError('unavailable', 'The co-op has no audio for this track yet.');
+            if (store.trackMeta(input.trackId)?.hasAudio === false)
+              throw new CallError('unavailable', 'The co-op has no audio for this track yet.');
             await withServer('stream this track, which is not downloaded to this device', async (api) => {
               const pending = downloads.begin(input.trackId, api);
               pending.done.then(
-                (entry) => log.info({ trackId: entry.trackId, sizeBytes: entry.sizeBytes }, 'downloaded a streamed track'),
-                (error: unknown) => log.warn({ err: error, trackId: input.trackId }, 'the background download failed; the next play streams it again'),
+                (entry) =>
+                  log.info(
+                    { trackId: entry.trackId, sizeBytes: entry.sizeBytes },
+                    'downloaded a streamed track',
+                  ),
+                (error: unknown) =>
+                  log.warn(
+                    { err: error, trackId: input.trackId },
+                    'the background download failed; the next play streams it again',
+                  ),
               );
               await pending.started;
             });
@@ -561,7 +720,14 @@ export function createSyncDomain(deps: SyncDomainDeps) {
     } catch {
       return null;
     }
-    return { kind: 'remote', ...conn.api.audioSource(trackId), contentType: 'application/octet-stream' };
+    // An uncounted preview may fetch only about its first 45 s (docs/listening-guard.md).
+    const limit = stream2own.coopMediaLimit(trackId, downloads.sizeOf(trackId));
+    return {
+      kind: 'remote',
+      ...conn.api.audioSource(trackId),
+      contentType: 'application/octet-stream',
+      ...(limit !== null ? { limitBytes: limit } : {}),
+    };
   }
 
   /**
@@ -571,7 +737,11 @@ export function createSyncDomain(deps: SyncDomainDeps) {
    * any HTTP status is answered, not thrown. A 401 is answered too: the next
    * sync notices the ended session.
    */
-  async function authenticatedRequest(method: string, path: string, init?: RawRequestInit): Promise<RawAnswer> {
+  async function authenticatedRequest(
+    method: string,
+    path: string,
+    init?: RawRequestInit,
+  ): Promise<RawAnswer> {
     let conn;
     try {
       conn = await connection();

@@ -40,6 +40,8 @@ export class Downloads {
   readonly dir: string;
   private readonly inFlight = new Map<string, { started: Promise<void>; done: Promise<DownloadEntry> }>();
   private readonly stopping = new AbortController();
+  /** The size the server announced for each track's audio (Content-Length), once its download started. */
+  private readonly announcedSizes = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -54,7 +56,8 @@ export class Downloads {
 
   /** The downloaded file of a track, if it is still there. */
   fileOf(trackId: string): string | null {
-    const row = this.db.prepare('SELECT file FROM coop_downloads WHERE track_id = ?').get(trackId) as { file: string } | undefined;
+    const row = this.db.prepare('SELECT file FROM coop_downloads WHERE track_id = ?').get(trackId) as
+      { file: string } | undefined;
     return row && existsSync(row.file) ? row.file : null;
   }
 
@@ -93,6 +96,14 @@ export class Downloads {
     return pending;
   }
 
+  /** The byte size of a track's audio as far as this device knows it: the downloaded file's, or the size the server announced. */
+  sizeOf(trackId: string): number | null {
+    const row = this.db
+      .prepare('SELECT size_bytes AS n FROM coop_downloads WHERE track_id = ?')
+      .get(trackId) as { n: number } | undefined;
+    return row?.n ?? this.announcedSizes.get(trackId) ?? null;
+  }
+
   /** Whether a download of the track is running. */
   downloading(trackId: string): boolean {
     return this.inFlight.has(trackId);
@@ -109,10 +120,20 @@ export class Downloads {
     await this.idle();
   }
 
-  private async download(trackId: string, client: SyncApiClient, onStarted: () => void = () => undefined): Promise<DownloadEntry> {
+  private async download(
+    trackId: string,
+    client: SyncApiClient,
+    onStarted: () => void = () => undefined,
+  ): Promise<DownloadEntry> {
     mkdirSync(this.dir, { recursive: true });
     const base = join(this.dir, trackId);
-    const { sizeBytes, contentType } = await client.downloadAudio(trackId, `${base}.download`, { onStarted, signal: this.stopping.signal });
+    const { sizeBytes, contentType } = await client.downloadAudio(trackId, `${base}.download`, {
+      onStarted: (info) => {
+        if (info.sizeBytes !== null) this.announcedSizes.set(trackId, info.sizeBytes);
+        onStarted();
+      },
+      signal: this.stopping.signal,
+    });
     const file = `${base}${EXTENSIONS[contentType.split(';')[0]!.trim().toLowerCase()] ?? '.audio'}`;
     renameSync(`${base}.download`, file);
     const now = this.clock.nowMs();
@@ -132,7 +153,9 @@ export class Downloads {
 
   /** The track was played: it moves to the back of the eviction queue. */
   touch(trackId: string): void {
-    this.db.prepare('UPDATE coop_downloads SET last_used_at = ? WHERE track_id = ?').run(this.clock.nowMs(), trackId);
+    this.db
+      .prepare('UPDATE coop_downloads SET last_used_at = ? WHERE track_id = ?')
+      .run(this.clock.nowMs(), trackId);
   }
 
   pin(trackId: string, pinned: boolean): DownloadEntry | null {
@@ -142,14 +165,19 @@ export class Downloads {
   }
 
   remove(trackId: string): boolean {
-    const row = this.db.prepare('SELECT file FROM coop_downloads WHERE track_id = ?').get(trackId) as { file: string } | undefined;
+    const row = this.db.prepare('SELECT file FROM coop_downloads WHERE track_id = ?').get(trackId) as
+      { file: string } | undefined;
     if (!row) return false;
     this.forget(trackId, row.file);
     return true;
   }
 
   limitBytes(): number {
-    return (this.db.prepare('SELECT download_limit_bytes AS n FROM sync_account WHERE id = 1').get() as { n: number }).n;
+    return (
+      this.db.prepare('SELECT download_limit_bytes AS n FROM sync_account WHERE id = 1').get() as {
+        n: number;
+      }
+    ).n;
   }
 
   setLimit(bytes: number): DownloadsStatus {
@@ -175,11 +203,15 @@ export class Downloads {
    */
   evictToFit(keep: ReadonlySet<string>): string[] {
     const limit = this.limitBytes();
-    const used = (this.db.prepare('SELECT COALESCE(SUM(size_bytes), 0) AS n FROM coop_downloads').get() as { n: number }).n;
+    const used = (
+      this.db.prepare('SELECT COALESCE(SUM(size_bytes), 0) AS n FROM coop_downloads').get() as { n: number }
+    ).n;
     if (used <= limit) return [];
     const inUse = this.inUse();
     const candidates = this.db
-      .prepare('SELECT track_id AS trackId, file, size_bytes AS size FROM coop_downloads WHERE pinned = 0 ORDER BY last_used_at, track_id')
+      .prepare(
+        'SELECT track_id AS trackId, file, size_bytes AS size FROM coop_downloads WHERE pinned = 0 ORDER BY last_used_at, track_id',
+      )
       .all() as { trackId: string; file: string; size: number }[];
     let over = used - limit;
     const evicted: string[] = [];
@@ -197,14 +229,19 @@ export class Downloads {
   private forget(trackId: string, file: string): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM coop_downloads WHERE track_id = ?').run(trackId);
-      this.db.prepare('UPDATE coop_tracks SET local_file = NULL WHERE id = ? AND local_file = ?').run(trackId, file);
+      this.db
+        .prepare('UPDATE coop_tracks SET local_file = NULL WHERE id = ? AND local_file = ?')
+        .run(trackId, file);
     })();
     rmSync(file, { force: true });
   }
 
   /** At start: a download whose file was deleted behind our back is forgotten. */
   private forgetMissingFiles(): void {
-    const rows = this.db.prepare('SELECT track_id AS trackId, file FROM coop_downloads').all() as { trackId: string; file: string }[];
+    const rows = this.db.prepare('SELECT track_id AS trackId, file FROM coop_downloads').all() as {
+      trackId: string;
+      file: string;
+    }[];
     for (const r of rows) if (!existsSync(r.file)) this.forget(r.trackId, r.file);
   }
 }

@@ -17,11 +17,26 @@ import { SyncApiError, type PullAnswer, type ReceiptsAnswer } from './api-client
  */
 
 /**
- * Rejections that may change on a later send: the track may arrive in the
- * server's catalog, the device registration may not have gone through yet.
- * Every other rejection is the server's final word.
+ * The only rejections that void the local charge: the receipt itself is bad
+ * (signature, shape, another content under its id), names a track the server
+ * does not have, or was counted after its device was revoked. Anything else —
+ * a time-window verdict (`counted_in_future`, `too_old`), `seq_reused`,
+ * `unknown_device`, and any reason this app does not know — is not the
+ * server's final word on the play: the receipt stays in the outbox, its
+ * charge stays pending, and it is sent again later with backoff.
  */
-const RETRY_LATER = new Set(['unknown_track', 'unknown_device']);
+export const FINAL_REJECTIONS: ReadonlySet<string> = new Set([
+  'bad_signature',
+  'malformed',
+  'conflict',
+  'unknown_track',
+  'device_revoked',
+]);
+
+/** Retry delay after the n-th "not now" answer for a receipt: 1 min, 2 min, 4 min, … up to 6 h. */
+export function receiptRetryDelayMs(attempts: number): number {
+  return Math.min(6 * 3_600_000, 60_000 * 2 ** Math.min(Math.max(attempts - 1, 0), 20));
+}
 
 export interface PushOutcome {
   /** Receipts answered by this batch (settled or finally rejected). */
@@ -47,6 +62,7 @@ export class SyncStore {
     private readonly db: Db,
     private readonly wallet: WalletStore,
     private readonly catalog: CoopCatalogStore,
+    private readonly currentDeviceId: () => string,
   ) {}
 
   account(): AccountRow {
@@ -78,20 +94,36 @@ export class SyncStore {
    * cached starts from an empty pull: their server counts replace the old
    * ones, and progress is recomputed from them.
    */
-  signedIn(serverKey: string, user: { id: string; email: string; role: AccountRow['role']; artists: AccountRow['artists'] }, atMs: number): void {
+  signedIn(
+    serverKey: string,
+    user: { id: string; email: string; role: AccountRow['role']; artists: AccountRow['artists'] },
+    atMs: number,
+  ): void {
     this.db.transaction(() => {
-      const before = this.db.prepare('SELECT server_key, cursor_user_id FROM sync_account WHERE id = 1').get() as {
+      const before = this.db
+        .prepare('SELECT server_key, cursor_user_id FROM sync_account WHERE id = 1')
+        .get() as {
         server_key: string | null;
         cursor_user_id: string | null;
       };
       const sameListener = before.cursor_user_id === user.id && before.server_key === serverKey;
       this.db
-        .prepare('UPDATE sync_account SET server_key = ?, user_id = ?, email = ?, role = ?, artists_json = ? WHERE id = 1')
+        .prepare(
+          'UPDATE sync_account SET server_key = ?, user_id = ?, email = ?, role = ?, artists_json = ? WHERE id = 1',
+        )
         .run(serverKey, user.id, user.email, user.role, JSON.stringify(user.artists));
       if (!sameListener) {
-        this.db.prepare('UPDATE sync_account SET cursor = NULL, cursor_user_id = ?, last_sync_at = NULL WHERE id = 1').run(user.id);
+        // Another listener (or server): the wallet row is not theirs; nothing is spendable until their first sync.
+        this.wallet.reset({ serverKey, userId: user.id, deviceId: this.currentDeviceId() });
+        this.db
+          .prepare(
+            'UPDATE sync_account SET cursor = NULL, cursor_user_id = ?, last_sync_at = NULL WHERE id = 1',
+          )
+          .run(user.id);
         this.db.prepare('DELETE FROM coop_server_counts').run();
-        for (const { track_id } of this.db.prepare('SELECT track_id FROM coop_track_progress').all() as { track_id: string }[]) {
+        for (const { track_id } of this.db.prepare('SELECT track_id FROM coop_track_progress').all() as {
+          track_id: string;
+        }[]) {
           this.recomputeProgress(track_id, atMs);
         }
       }
@@ -100,7 +132,11 @@ export class SyncStore {
 
   signedOut(): void {
     // The cursor and counts stay: the same listener signing in again continues from them.
-    this.db.prepare('UPDATE sync_account SET user_id = NULL, email = NULL, role = NULL, artists_json = ? WHERE id = 1').run('[]');
+    this.db
+      .prepare(
+        'UPDATE sync_account SET user_id = NULL, email = NULL, role = NULL, artists_json = ? WHERE id = 1',
+      )
+      .run('[]');
   }
 
   setDownloadLimit(bytes: number): void {
@@ -109,7 +145,9 @@ export class SyncStore {
 
   isDeviceRegistered(deviceId: string, serverKey: string, userId: string): boolean {
     return Boolean(
-      this.db.prepare('SELECT 1 FROM sync_devices WHERE device_id = ? AND server_key = ? AND user_id = ?').get(deviceId, serverKey, userId),
+      this.db
+        .prepare('SELECT 1 FROM sync_devices WHERE device_id = ? AND server_key = ? AND user_id = ?')
+        .get(deviceId, serverKey, userId),
     );
   }
 
@@ -124,22 +162,33 @@ export class SyncStore {
 
   /** Device ids that signed receipts still waiting for an answer. */
   devicesWithPendingReceipts(): string[] {
-    return (this.db.prepare('SELECT DISTINCT device_id AS id FROM outbox WHERE answered_at IS NULL').all() as { id: string }[]).map((r) => r.id);
+    return (
+      this.db.prepare('SELECT DISTINCT device_id AS id FROM outbox WHERE answered_at IS NULL').all() as {
+        id: string;
+      }[]
+    ).map((r) => r.id);
   }
 
-  /** The next batch to send, oldest first; `skip` passes over receipts kept for a later retry in this run. */
-  unansweredBatch(limit: number, skip: number): SignedPlayReceipt[] {
+  /** The next batch to send, oldest first; receipts kept for a retry wait until their time (`nowMs`). */
+  unansweredBatch(limit: number, nowMs: number): SignedPlayReceipt[] {
     const rows = this.db
       .prepare(
-        'SELECT canonical_json AS json, signature FROM outbox WHERE answered_at IS NULL ORDER BY created_at, device_id, seq LIMIT ? OFFSET ?',
+        `SELECT canonical_json AS json, signature FROM outbox
+         WHERE answered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+         ORDER BY created_at, device_id, seq LIMIT ?`,
       )
-      .all(limit, skip) as { json: string; signature: string }[];
+      .all(nowMs, limit) as { json: string; signature: string }[];
     // Sent as stored: the canonical JSON parsed back is the same receipt the device signed.
-    return rows.map((r) => ({ receipt: playReceiptSchema.parse(JSON.parse(r.json)) as PlayReceipt, signature: r.signature }));
+    return rows.map((r) => ({
+      receipt: playReceiptSchema.parse(JSON.parse(r.json)) as PlayReceipt,
+      signature: r.signature,
+    }));
   }
 
   pendingReceipts(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE answered_at IS NULL').get() as { n: number }).n;
+    return (
+      this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE answered_at IS NULL').get() as { n: number }
+    ).n;
   }
 
   /**
@@ -153,17 +202,31 @@ export class SyncStore {
     for (const result of answer.results) {
       const receipt = sent[result.index];
       if (!receipt || byIndex.has(result.index) || (result.id !== null && result.id !== receipt.receipt.id)) {
-        throw new SyncApiError('bad_response', `the receipts answer does not match the batch (index ${result.index})`);
+        throw new SyncApiError(
+          'bad_response',
+          `the receipts answer does not match the batch (index ${result.index})`,
+        );
       }
-      if (result.status === 'settled' && result.id === null) throw new SyncApiError('bad_response', 'a settled result without an id');
+      if (result.status === 'settled' && result.id === null)
+        throw new SyncApiError('bad_response', 'a settled result without an id');
       byIndex.set(result.index, result);
     }
-    if (byIndex.size !== sent.length) throw new SyncApiError('bad_response', `the receipts answer has ${byIndex.size} results for ${sent.length} receipts`);
+    if (byIndex.size !== sent.length)
+      throw new SyncApiError(
+        'bad_response',
+        `the receipts answer has ${byIndex.size} results for ${sent.length} receipts`,
+      );
 
     const corrections: Correction[] = [];
     let answered = 0;
     let keptForRetry = 0;
-    const markAnswered = this.db.prepare('UPDATE outbox SET answered_at = ?, answer = ? WHERE id = ? AND answered_at IS NULL');
+    const markAnswered = this.db.prepare(
+      'UPDATE outbox SET answered_at = ?, answer = ? WHERE id = ? AND answered_at IS NULL',
+    );
+    const keepForRetry = this.db.prepare(
+      'UPDATE outbox SET attempts = attempts + 1, last_reason = ? WHERE id = ? AND answered_at IS NULL RETURNING attempts',
+    );
+    const scheduleRetry = this.db.prepare('UPDATE outbox SET next_attempt_at = ? WHERE id = ?');
     const localPlay = this.db.prepare(
       `SELECT p.track_id AS trackId, p.charge_thousandths AS charge, COALESCE(t.title, p.track_id) AS title
        FROM coop_plays p LEFT JOIN coop_tracks t ON t.id = p.track_id WHERE p.receipt_id = ?`,
@@ -178,56 +241,98 @@ export class SyncStore {
          owned = MAX(owned, @owned)`,
     );
 
-    this.db.transaction(() => {
-      const answeredIds: string[] = [];
-      const touched = new Set<string>();
-      for (const [index, result] of byIndex) {
-        const receipt = sent[index]!.receipt;
-        if (result.status === 'rejected' && RETRY_LATER.has(result.reason)) {
-          keptForRetry++;
-          continue;
-        }
-        // Only the first answer is stored; an answer for a row answered before changes nothing.
-        if (markAnswered.run(atMs, JSON.stringify(result), receipt.id).changes !== 1) continue;
-        answered++;
-        answeredIds.push(receipt.id);
-        touched.add(receipt.trackId);
-        const play = localPlay.get(receipt.id) as { trackId: string; charge: number; title: string } | undefined;
-        const estimated = play?.charge ?? receipt.estimatedPriceThousandths;
-        let correction: Omit<Correction, 'id' | 'createdAtMs'> | null = null;
-        if (result.status === 'rejected') {
-          correction = { receiptId: receipt.id, trackId: receipt.trackId, title: play?.title ?? receipt.trackId, kind: 'rejected', estimatedThousandths: estimated, actualThousandths: 0, reason: result.reason };
-        } else {
-          const actual = result.outcome === 'paid' ? result.priceThousandths : 0;
-          if (result.outcome === 'unpaid' && estimated > 0) {
-            correction = { receiptId: receipt.id, trackId: receipt.trackId, title: play?.title ?? receipt.trackId, kind: 'unpaid', estimatedThousandths: estimated, actualThousandths: 0, reason: 'the wallet did not cover this play' };
-          } else if (actual !== estimated) {
-            correction = { receiptId: receipt.id, trackId: receipt.trackId, title: play?.title ?? receipt.trackId, kind: 'price', estimatedThousandths: estimated, actualThousandths: actual, reason: result.freeReason };
+    this.db
+      .transaction(() => {
+        const answeredIds: string[] = [];
+        const touched = new Set<string>();
+        for (const [index, result] of byIndex) {
+          const receipt = sent[index]!.receipt;
+          if (result.status === 'rejected' && !FINAL_REJECTIONS.has(result.reason)) {
+            // Not final: the charge stays pending and the receipt is sent again later.
+            const kept = keepForRetry.get(result.reason.slice(0, 100), receipt.id) as
+              { attempts: number } | undefined;
+            if (kept) {
+              scheduleRetry.run(atMs + receiptRetryDelayMs(kept.attempts), receipt.id);
+              keptForRetry++;
+            }
+            continue;
           }
-          // Until the next pull brings the server's counts: a duplicate may already be in them, so it adds no play.
-          bumpServerCounts.run({
-            trackId: receipt.trackId,
-            paid: result.outcome === 'paid' ? (result.playIndex ?? 0) : 0,
-            inc: result.duplicate ? 0 : 1,
-            owned: result.owned ? 1 : 0,
-          });
+          // Only the first answer is stored; an answer for a row answered before changes nothing.
+          if (markAnswered.run(atMs, JSON.stringify(result), receipt.id).changes !== 1) continue;
+          answered++;
+          answeredIds.push(receipt.id);
+          touched.add(receipt.trackId);
+          const play = localPlay.get(receipt.id) as
+            { trackId: string; charge: number; title: string } | undefined;
+          const estimated = play?.charge ?? receipt.estimatedPriceThousandths;
+          let correction: Omit<Correction, 'id' | 'createdAtMs'> | null = null;
+          if (result.status === 'rejected') {
+            correction = {
+              receiptId: receipt.id,
+              trackId: receipt.trackId,
+              title: play?.title ?? receipt.trackId,
+              kind: 'rejected',
+              estimatedThousandths: estimated,
+              actualThousandths: 0,
+              reason: result.reason,
+            };
+          } else {
+            const actual = result.outcome === 'paid' ? result.priceThousandths : 0;
+            if (result.outcome === 'unpaid' && estimated > 0) {
+              correction = {
+                receiptId: receipt.id,
+                trackId: receipt.trackId,
+                title: play?.title ?? receipt.trackId,
+                kind: 'unpaid',
+                estimatedThousandths: estimated,
+                actualThousandths: 0,
+                reason: 'the wallet did not cover this play',
+              };
+            } else if (actual !== estimated) {
+              correction = {
+                receiptId: receipt.id,
+                trackId: receipt.trackId,
+                title: play?.title ?? receipt.trackId,
+                kind: 'price',
+                estimatedThousandths: estimated,
+                actualThousandths: actual,
+                reason: result.freeReason,
+              };
+            }
+            // Until the next pull brings the server's counts: a duplicate may already be in them, so it adds no play.
+            bumpServerCounts.run({
+              trackId: receipt.trackId,
+              paid: result.outcome === 'paid' ? (result.playIndex ?? 0) : 0,
+              inc: result.duplicate ? 0 : 1,
+              owned: result.owned ? 1 : 0,
+            });
+          }
+          if (correction) {
+            const info = insertCorrection.run(
+              correction.receiptId,
+              correction.trackId,
+              correction.kind,
+              correction.estimatedThousandths,
+              correction.actualThousandths,
+              correction.reason,
+              atMs,
+            );
+            if (info.changes === 1)
+              corrections.push({ ...correction, id: Number(info.lastInsertRowid), createdAtMs: atMs });
+          }
         }
-        if (correction) {
-          const info = insertCorrection.run(correction.receiptId, correction.trackId, correction.kind, correction.estimatedThousandths, correction.actualThousandths, correction.reason, atMs);
-          if (info.changes === 1) corrections.push({ ...correction, id: Number(info.lastInsertRowid), createdAtMs: atMs });
-        }
-      }
-      // The balance the server answered already includes the charges it settled;
-      // marking those local charges settled in the same transaction keeps
-      // spendable = allowance − (charges the server has not seen) exact.
-      this.wallet.applyServerState({
-        balanceThousandths: answer.wallet.balanceThousandths,
-        asOfMs: atMs,
-        allowanceThousandths: answer.allowanceThousandths,
-        settledReceiptIds: answeredIds,
-      });
-      for (const trackId of touched) this.recomputeProgress(trackId, atMs);
-    }).immediate();
+        // The balance the server answered already includes the charges it settled;
+        // marking those local charges settled in the same transaction keeps
+        // spendable = allowance − (charges the server has not seen) exact.
+        this.wallet.applyServerState({
+          balanceThousandths: answer.wallet.balanceThousandths,
+          asOfMs: atMs,
+          allowanceThousandths: answer.allowanceThousandths,
+          settledReceiptIds: answeredIds,
+        });
+        for (const trackId of touched) this.recomputeProgress(trackId, atMs);
+      })
+      .immediate();
     return { answered, keptForRetry, corrections };
   }
 
@@ -243,29 +348,38 @@ export class SyncStore {
        ON CONFLICT (track_id) DO UPDATE SET artist_id = excluded.artist_id, release_id = excluded.release_id,
          release_title = excluded.release_title, has_audio = excluded.has_audio, server_version = excluded.server_version`,
     );
-    this.db.transaction(() => {
-      this.wallet.applyServerState({ balanceThousandths: answer.wallet.balanceThousandths, asOfMs: atMs, allowanceThousandths: answer.allowanceThousandths });
-      const records: CoopTrackRecord[] = answer.catalog.tracks.map((t) => ({
-        id: t.id,
-        title: t.title,
-        artist: t.artistName,
-        album: t.releaseTitle,
-        durationMs: t.durationMs,
-        status: t.status,
-        rightsholder: t.artistName,
-        isOwn: artists.has(t.artistId),
-        localFile: localFileOf(t.id),
-        // An unpublished track's row stays (history, progress, downloads refer to it); browsing hides it from non-owners.
-        published: t.published,
-      }));
-      this.catalog.upsert(records);
-      for (const t of answer.catalog.tracks) upsertMeta.run(t.id, t.artistId, t.releaseId, t.releaseTitle, t.hasAudio ? 1 : 0, t.version);
-      for (const c of answer.playCounts) {
-        upsertCounts.run(c.trackId, c.paidPlays, c.totalPlays, c.owned ? 1 : 0);
-        this.recomputeProgress(c.trackId, atMs);
-      }
-      this.db.prepare('UPDATE sync_account SET cursor = ?, last_sync_at = ? WHERE id = 1').run(answer.cursor, atMs);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.wallet.applyServerState({
+          balanceThousandths: answer.wallet.balanceThousandths,
+          asOfMs: atMs,
+          allowanceThousandths: answer.allowanceThousandths,
+        });
+        const records: CoopTrackRecord[] = answer.catalog.tracks.map((t) => ({
+          id: t.id,
+          title: t.title,
+          artist: t.artistName,
+          album: t.releaseTitle,
+          durationMs: t.durationMs,
+          status: t.status,
+          rightsholder: t.artistName,
+          isOwn: artists.has(t.artistId),
+          localFile: localFileOf(t.id),
+          // An unpublished track's row stays (history, progress, downloads refer to it); browsing hides it from non-owners.
+          published: t.published,
+        }));
+        this.catalog.upsert(records);
+        for (const t of answer.catalog.tracks)
+          upsertMeta.run(t.id, t.artistId, t.releaseId, t.releaseTitle, t.hasAudio ? 1 : 0, t.version);
+        for (const c of answer.playCounts) {
+          upsertCounts.run(c.trackId, c.paidPlays, c.totalPlays, c.owned ? 1 : 0);
+          this.recomputeProgress(c.trackId, atMs);
+        }
+        this.db
+          .prepare('UPDATE sync_account SET cursor = ?, last_sync_at = ? WHERE id = 1')
+          .run(answer.cursor, atMs);
+      })
+      .immediate();
   }
 
   /**
@@ -274,9 +388,15 @@ export class SyncStore {
    * settled yet. Previews are local only and kept.
    */
   recomputeProgress(trackId: string, atMs: number): void {
-    const server = (this.db.prepare('SELECT paid_plays AS paid, total_plays AS total, owned FROM coop_server_counts WHERE track_id = ?').get(trackId) as
-      | { paid: number; total: number; owned: number }
-      | undefined) ?? { paid: 0, total: 0, owned: 0 };
+    const server = (this.db
+      .prepare(
+        'SELECT paid_plays AS paid, total_plays AS total, owned FROM coop_server_counts WHERE track_id = ?',
+      )
+      .get(trackId) as { paid: number; total: number; owned: number } | undefined) ?? {
+      paid: 0,
+      total: 0,
+      owned: 0,
+    };
     const local = this.db
       .prepare(
         `SELECT COALESCE(SUM(outcome = 'charged'), 0) AS paid, COUNT(*) AS counted FROM coop_plays
@@ -287,7 +407,12 @@ export class SyncStore {
     const paidPlays = Math.min(9, server.paid + local.paid);
     this.wallet.saveProgress(
       trackId,
-      { paidPlays, owned: server.owned === 1 || paidPlays >= 9, countedPlays: server.total + local.counted, previews: current.previews },
+      {
+        paidPlays,
+        owned: server.owned === 1 || paidPlays >= 9,
+        countedPlays: server.total + local.counted,
+        previews: current.previews,
+      },
       atMs,
     );
   }
@@ -327,33 +452,53 @@ export class SyncStore {
   }
 
   unseenCorrections(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM sync_corrections WHERE seen = 0').get() as { n: number }).n;
+    return (
+      this.db.prepare('SELECT COUNT(*) AS n FROM sync_corrections WHERE seen = 0').get() as { n: number }
+    ).n;
   }
 
   /** The sum of the remaining cost to own of a release's cached tracks (what wallet.buyRelease would charge, as this device knows it). */
   releaseRemainingToOwn(releaseId: string, spendableThousandths: number): number {
-    const ids = this.db.prepare('SELECT track_id AS id FROM coop_track_meta WHERE release_id = ?').all(releaseId) as { id: string }[];
+    const ids = this.db
+      .prepare('SELECT track_id AS id FROM coop_track_meta WHERE release_id = ?')
+      .all(releaseId) as { id: string }[];
     let total = 0;
     for (const { id } of ids) {
       const track = this.catalog.get(id);
-      if (track) total += stream2OwnState(track, track.progress, spendableThousandths).remainingToOwnThousandths;
+      if (track)
+        total += stream2OwnState(track, track.progress, spendableThousandths).remainingToOwnThousandths;
     }
     return total;
+  }
+
+  /** The title of a cached release, or null when no track of it is cached. */
+  releaseTitle(releaseId: string): string | null {
+    const row = this.db
+      .prepare('SELECT release_title AS t FROM coop_track_meta WHERE release_id = ? LIMIT 1')
+      .get(releaseId) as { t: string } | undefined;
+    return row?.t ?? null;
   }
 
   /** Whether a cached track of the release is unpublished (the server refuses to sell the release then). */
   releaseUnpublished(releaseId: string): boolean {
     return Boolean(
       this.db
-        .prepare('SELECT 1 FROM coop_track_meta m JOIN coop_tracks t ON t.id = m.track_id WHERE m.release_id = ? AND t.published = 0 LIMIT 1')
+        .prepare(
+          'SELECT 1 FROM coop_track_meta m JOIN coop_tracks t ON t.id = m.track_id WHERE m.release_id = ? AND t.published = 0 LIMIT 1',
+        )
         .get(releaseId),
     );
   }
 
-  trackMeta(trackId: string): { releaseId: string; releaseTitle: string; artistId: string; hasAudio: boolean } | null {
+  trackMeta(
+    trackId: string,
+  ): { releaseId: string; releaseTitle: string; artistId: string; hasAudio: boolean } | null {
     const row = this.db
-      .prepare('SELECT release_id AS releaseId, release_title AS releaseTitle, artist_id AS artistId, has_audio AS hasAudio FROM coop_track_meta WHERE track_id = ?')
-      .get(trackId) as { releaseId: string; releaseTitle: string; artistId: string; hasAudio: number } | undefined;
+      .prepare(
+        'SELECT release_id AS releaseId, release_title AS releaseTitle, artist_id AS artistId, has_audio AS hasAudio FROM coop_track_meta WHERE track_id = ?',
+      )
+      .get(trackId) as
+      { releaseId: string; releaseTitle: string; artistId: string; hasAudio: number } | undefined;
     return row ? { ...row, hasAudio: row.hasAudio === 1 } : null;
   }
 }

@@ -107,7 +107,61 @@ export const stream2ownMigrations: readonly Migration[] = [
     // it); browsing hides it unless the listener owns it or holds its rights.
     id: 'stream2own-002-published',
     up(db) {
-      db.exec(`ALTER TABLE coop_tracks ADD COLUMN published INTEGER NOT NULL DEFAULT 1 CHECK (published IN (0, 1))`);
+      db.exec(
+        `ALTER TABLE coop_tracks ADD COLUMN published INTEGER NOT NULL DEFAULT 1 CHECK (published IN (0, 1))`,
+      );
+    },
+  },
+  {
+    // Issue 11 (free-play holes), app side:
+    // - the wallet row remembers whose it is (server, account, device identity): spendable is
+    //   0 for anyone else (docs/sync.md, "Wallet binding");
+    // - the server's clock as learned at each sync: receipts are stamped with it;
+    // - outbox rows the server answered "not now" are retried with backoff, never voided;
+    // - heard time of an uncounted track per listener, across sessions, for 24 h: one free
+    //   preview per window, not one per session (docs/listening-guard.md).
+    id: 'stream2own-003-free-play-holes',
+    up(db) {
+      db.exec(`
+        ALTER TABLE wallet ADD COLUMN server_key TEXT;
+        ALTER TABLE wallet ADD COLUMN user_id TEXT;
+        ALTER TABLE wallet ADD COLUMN device_id TEXT;
+
+        CREATE TABLE server_clock (
+          id INTEGER PRIMARY KEY CHECK (id = 1),
+          offset_ms INTEGER NOT NULL DEFAULT 0,
+          learned_at INTEGER,
+          server_key TEXT
+        ) STRICT;
+        INSERT INTO server_clock (id) VALUES (1);
+
+        ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0);
+        ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER;
+        ALTER TABLE outbox ADD COLUMN last_reason TEXT;
+
+        CREATE TABLE coop_preview_heard (
+          listener TEXT NOT NULL,
+          track_id TEXT NOT NULL,
+          heard_ms INTEGER NOT NULL CHECK (heard_ms >= 0),
+          window_started_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (listener, track_id)
+        ) STRICT;
+      `);
+      // An install that already synced: its wallet came from the listener whose counts are cached,
+      // on the server then in use, for the current device.
+      const hasAccount = db
+        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_account'")
+        .get();
+      if (hasAccount) {
+        db.exec(`
+          UPDATE wallet SET
+            server_key = (SELECT server_key FROM sync_account WHERE id = 1),
+            user_id = (SELECT cursor_user_id FROM sync_account WHERE id = 1),
+            device_id = (SELECT id FROM devices WHERE retired_at IS NULL)
+          WHERE id = 1 AND balance_as_of IS NOT NULL
+        `);
+      }
     },
   },
 ];

@@ -13,13 +13,20 @@ export class OutboxStore {
   /** Receipts without an answer, oldest first: what the sync engine sends (again). */
   unanswered(limit = 500): SignedPlayReceipt[] {
     const rows = this.db
-      .prepare('SELECT canonical_json AS json, signature FROM outbox WHERE answered_at IS NULL ORDER BY created_at, device_id, seq LIMIT ?')
+      .prepare(
+        'SELECT canonical_json AS json, signature FROM outbox WHERE answered_at IS NULL ORDER BY created_at, device_id, seq LIMIT ?',
+      )
       .all(limit) as { json: string; signature: string }[];
-    return rows.map((r) => ({ receipt: playReceiptSchema.parse(JSON.parse(r.json)) as PlayReceipt, signature: r.signature }));
+    return rows.map((r) => ({
+      receipt: playReceiptSchema.parse(JSON.parse(r.json)) as PlayReceipt,
+      signature: r.signature,
+    }));
   }
 
   countUnanswered(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE answered_at IS NULL').get() as { n: number }).n;
+    return (
+      this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE answered_at IS NULL').get() as { n: number }
+    ).n;
   }
 
   get(id: string): { signed: SignedPlayReceipt; canonicalJson: string; deviceId: string } | null {
@@ -28,7 +35,10 @@ export class OutboxStore {
       .get(id) as { json: string; signature: string; deviceId: string } | undefined;
     if (!row) return null;
     return {
-      signed: { receipt: playReceiptSchema.parse(JSON.parse(row.json)) as PlayReceipt, signature: row.signature },
+      signed: {
+        receipt: playReceiptSchema.parse(JSON.parse(row.json)) as PlayReceipt,
+        signature: row.signature,
+      },
       canonicalJson: row.json,
       deviceId: row.deviceId,
     };
@@ -48,9 +58,25 @@ export class OutboxStore {
       .run(atMs, JSON.stringify(answer), id);
   }
 
+  /**
+   * The server has seen receipts up to `lastSeq` from this device: the next
+   * receipt takes a higher seq. A restored backup (its next_seq from the past)
+   * thereby never reuses a number the server has seen. Never lowers it.
+   */
+  raiseNextSeq(deviceId: string, lastSeq: number): boolean {
+    if (!Number.isSafeInteger(lastSeq) || lastSeq < 0)
+      throw new RangeError(`lastSeq must be a whole number ≥ 0, got ${lastSeq}`);
+    return (
+      this.db
+        .prepare('UPDATE devices SET next_seq = ? WHERE id = ? AND next_seq <= ?')
+        .run(lastSeq + 1, deviceId, lastSeq).changes === 1
+    );
+  }
+
   /** The public key of the device that signed a receipt, for checks and support. */
   devicePublicKey(deviceId: string): string | null {
-    const row = this.db.prepare('SELECT public_key AS k FROM devices WHERE id = ?').get(deviceId) as { k: string } | undefined;
+    const row = this.db.prepare('SELECT public_key AS k FROM devices WHERE id = ?').get(deviceId) as
+      { k: string } | undefined;
     return row?.k ?? null;
   }
 }

@@ -11,6 +11,13 @@ import type { TrackProgress } from './charge-rules';
  *
  * Every read that decides a charge runs inside the charge's transaction.
  */
+/** Whose wallet the row is: the server, account and device identity its numbers came from. */
+export interface WalletOwner {
+  serverKey: string | null;
+  userId: string | null;
+  deviceId: string | null;
+}
+
 export interface WalletBalances {
   balanceThousandths: number;
   balanceAsOfMs: number | null;
@@ -20,17 +27,53 @@ export interface WalletBalances {
 }
 
 export class WalletStore {
-  constructor(private readonly db: Db) {}
+  /**
+   * `owner`: who is using the wallet now (the signed-in account on the server
+   * in use, and the current device identity). When the row was written for
+   * anyone else, nothing of it is spendable or shown: after signing in as
+   * another listener, switching servers or rotating the device key, the old
+   * allowance is not theirs. Without it (tests of this store alone) the row
+   * is always the owner's.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly owner: () => WalletOwner | null = () => null,
+  ) {}
+
+  /** Whether the row belongs to whoever uses the wallet now. */
+  ownedByCurrent(): boolean {
+    const now = this.owner();
+    if (!now) return true;
+    const row = this.db
+      .prepare('SELECT server_key AS s, user_id AS u, device_id AS d FROM wallet WHERE id = 1')
+      .get() as {
+      s: string | null;
+      u: string | null;
+      d: string | null;
+    };
+    return row.s === now.serverKey && row.u === now.userId && row.d === now.deviceId;
+  }
 
   balances(): WalletBalances {
     const w = this.db
-      .prepare('SELECT balance_thousandths AS b, balance_as_of AS asOf, allowance_thousandths AS a FROM wallet WHERE id = 1')
+      .prepare(
+        'SELECT balance_thousandths AS b, balance_as_of AS asOf, allowance_thousandths AS a FROM wallet WHERE id = 1',
+      )
       .get() as { b: number; asOf: number | null; a: number | null };
     const pending = (
       this.db
         .prepare('SELECT COALESCE(SUM(charge_thousandths), 0) AS n FROM coop_plays WHERE settled_at IS NULL')
         .get() as { n: number }
     ).n;
+    if (!this.ownedByCurrent()) {
+      return {
+        balanceThousandths: 0,
+        balanceAsOfMs: null,
+        allowanceThousandths: null,
+        pendingThousandths: pending,
+        spendableThousandths: 0,
+      };
+    }
     const base = w.a ?? w.b;
     return {
       balanceThousandths: w.b,
@@ -51,25 +94,62 @@ export class WalletStore {
     asOfMs: number;
     allowanceThousandths?: number | null;
     settledReceiptIds?: readonly string[];
+    /** Whose numbers these are (default: the current owner). */
+    owner?: WalletOwner;
   }): void {
     if (!Number.isSafeInteger(state.balanceThousandths) || state.balanceThousandths < 0) {
       throw new RangeError(`balance must be a whole number ≥ 0, got ${state.balanceThousandths}`);
     }
+    const owner = state.owner ?? this.owner();
     this.db.transaction(() => {
       this.db
-        .prepare('UPDATE wallet SET balance_thousandths = ?, balance_as_of = ?, allowance_thousandths = ? WHERE id = 1')
+        .prepare(
+          'UPDATE wallet SET balance_thousandths = ?, balance_as_of = ?, allowance_thousandths = ? WHERE id = 1',
+        )
         .run(state.balanceThousandths, state.asOfMs, state.allowanceThousandths ?? null);
-      const settle = this.db.prepare('UPDATE coop_plays SET settled_at = ? WHERE receipt_id = ? AND settled_at IS NULL');
+      if (owner) {
+        this.db
+          .prepare('UPDATE wallet SET server_key = ?, user_id = ?, device_id = ? WHERE id = 1')
+          .run(owner.serverKey, owner.userId, owner.deviceId);
+      }
+      const settle = this.db.prepare(
+        'UPDATE coop_plays SET settled_at = ? WHERE receipt_id = ? AND settled_at IS NULL',
+      );
       for (const id of state.settledReceiptIds ?? []) settle.run(state.asOfMs, id);
     })();
   }
 
+  /**
+   * Forgets the numbers (another listener signed in): nothing is spendable
+   * until that listener's first sync brings their own wallet.
+   */
+  reset(owner: WalletOwner): void {
+    this.db
+      .prepare(
+        'UPDATE wallet SET balance_thousandths = 0, balance_as_of = NULL, allowance_thousandths = NULL, server_key = ?, user_id = ?, device_id = ? WHERE id = 1',
+      )
+      .run(owner.serverKey, owner.userId, owner.deviceId);
+  }
+
+  /** The device identity changed: the old device's allowance is not the new one's (the server reserves one per device). */
+  forgetAllowance(): void {
+    this.db.prepare('UPDATE wallet SET allowance_thousandths = NULL WHERE id = 1').run();
+  }
+
   progress(trackId: string): TrackProgress {
     const row = this.db
-      .prepare('SELECT paid_plays, owned, counted_plays, previews FROM coop_track_progress WHERE track_id = ?')
-      .get(trackId) as { paid_plays: number; owned: number; counted_plays: number; previews: number } | undefined;
+      .prepare(
+        'SELECT paid_plays, owned, counted_plays, previews FROM coop_track_progress WHERE track_id = ?',
+      )
+      .get(trackId) as
+      { paid_plays: number; owned: number; counted_plays: number; previews: number } | undefined;
     return row
-      ? { paidPlays: row.paid_plays, owned: row.owned === 1, countedPlays: row.counted_plays, previews: row.previews }
+      ? {
+          paidPlays: row.paid_plays,
+          owned: row.owned === 1,
+          countedPlays: row.counted_plays,
+          previews: row.previews,
+        }
       : { paidPlays: 0, owned: false, countedPlays: 0, previews: 0 };
   }
 
@@ -92,7 +172,10 @@ export class WalletStore {
       });
   }
 
-  history(options: { limit: number; beforeId?: number }): { entries: HistoryEntry[]; nextBeforeId: number | null } {
+  history(options: { limit: number; beforeId?: number }): {
+    entries: HistoryEntry[];
+    nextBeforeId: number | null;
+  } {
     const rows = this.db
       .prepare(
         `SELECT p.id, p.track_id, COALESCE(t.title, p.track_id) AS title, COALESCE(t.artist, '') AS artist,

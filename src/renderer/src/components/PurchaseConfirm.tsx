@@ -26,10 +26,19 @@ export function PurchaseConfirm({ purchase, onDone, onCancel }: { purchase: Purc
   const buy = async () => {
     setState({ busy: true, error: null });
     try {
+      // Two steps owned by the main process: it quotes the price with a one-time token, and the purchase presents it.
+      const quote = await api.call(
+        'wallet.quote',
+        purchase.kind === 'track' ? { kind: 'track', trackId: purchase.trackId } : { kind: 'release', releaseId: purchase.releaseId },
+      );
+      if (quote.priceThousandths !== purchase.priceThousandths) {
+        setState({ busy: false, error: t('walletUi.buyErrors.conflict') });
+        return;
+      }
       const result =
         purchase.kind === 'track'
-          ? await api.call('wallet.buyRest', { trackId: purchase.trackId })
-          : await api.call('wallet.buyRelease', { releaseId: purchase.releaseId });
+          ? await api.call('wallet.buyRest', { trackId: purchase.trackId, quoteToken: quote.quoteToken })
+          : await api.call('wallet.buyRelease', { releaseId: purchase.releaseId, quoteToken: quote.quoteToken });
       client.setQueryData(['wallet.get', {}], result.wallet);
       for (const key of WALLET_QUERIES) void client.invalidateQueries({ queryKey: [key] });
       void client.invalidateQueries({ queryKey: ['sync.status'] });
