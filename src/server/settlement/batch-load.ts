@@ -61,18 +61,7 @@ export async function lockAndLoad(
           .execute()
       : [],
   ]);
-  // Released devices still holding a frozen allowance: how many of the receipts they stated have arrived.
-  const releasedSeqCounts: LoadedState['releasedSeqCounts'] = [];
-  for (const d of devices) {
-    if (d.release_seq === null || d.frozen_until === null || !deviceIds.includes(d.id)) continue;
-    const row = await tx
-      .selectFrom('plays')
-      .select((eb) => eb.fn.count<number>('seq').distinct().as('n'))
-      .where('device_id', '=', d.id)
-      .where('seq', '<=', d.release_seq)
-      .executeTakeFirst();
-    releasedSeqCounts.push({ device_id: d.id, count: Number(row?.n ?? 0) });
-  }
+  const releasedSeqCounts = await countReleasedSeqs(tx, devices, deviceIds);
   const known = new Set(devices.map((d) => d.id));
   assert(
     candidates.every((c) => known.has(c.receipt.deviceId)),
@@ -90,4 +79,24 @@ export async function lockAndLoad(
     listenerTracks,
     releasedSeqCounts,
   };
+}
+
+/** Released devices (of this batch) still holding a frozen allowance: how many of the receipts they stated have arrived. */
+async function countReleasedSeqs(
+  tx: Tx,
+  devices: Array<{ id: string; release_seq: number | null; frozen_until: number | null }>,
+  deviceIds: string[],
+): Promise<LoadedState['releasedSeqCounts']> {
+  const counts: LoadedState['releasedSeqCounts'] = [];
+  for (const d of devices) {
+    if (d.release_seq === null || d.frozen_until === null || !deviceIds.includes(d.id)) continue;
+    const row = await tx
+      .selectFrom('plays')
+      .select((eb) => eb.fn.count<number>('seq').distinct().as('n'))
+      .where('device_id', '=', d.id)
+      .where('seq', '<=', d.release_seq)
+      .executeTakeFirst();
+    counts.push({ device_id: d.id, count: Number(row?.n ?? 0) });
+  }
+  return counts;
 }
