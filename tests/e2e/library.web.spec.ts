@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -273,5 +273,42 @@ test.describe('bad files never pass as tracks', () => {
     await expect.poll(elapsedSeconds, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
     await expect(page.getByText(/no supported source|MEDIA_ERR|Format error/i)).toHaveCount(0);
     await page.getByTestId('play-pause').click();
+  });
+
+  test('a crate track whose file went missing shows a marker; Relocate binds it to its new copy, keeping it in the crate', async () => {
+    const sidebar = () => page.getByRole('navigation', { name: 'Main' });
+    await sidebar().getByRole('button', { name: 'New crate or folder…' }).click();
+    await page.getByRole('form', { name: 'New crate or folder…' }).getByLabel('Name').fill('Relocate Set');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await sidebar().getByRole('button', { name: 'DJ collection' }).click();
+    const djRow = page.getByRole('grid', { name: 'DJ tracks' }).getByRole('row').filter({ hasText: 'Plays Fine' });
+    await djRow.click({ button: 'right' });
+    await page.getByRole('menu').getByRole('menuitem', { name: 'Add to “Relocate Set”' }).click();
+    await expect(page.getByTestId('dj-notice')).toContainText('Added 1 track to “Relocate Set”.');
+
+    // Re-encoded into another folder (other bytes: the scan cannot know it is the same track), the old file gone.
+    const original = join(bad, '02 Plays Fine.mp3');
+    mkdirSync(join(bad, 'Moved'));
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', original, '-map_metadata', '0', '-b:a', '128k', join(bad, 'Moved', 'Plays Fine (v2).mp3')]);
+    rmSync(original);
+    await nav('Settings').click();
+    await page.getByRole('button', { name: 'Rescan all' }).click();
+    const crate = sidebar().getByRole('button', { name: /Relocate Set/ });
+    const marker = page.getByRole('grid', { name: 'Tracks in Relocate Set' }).getByRole('button', { name: 'Relocate “Plays Fine”: its file is missing' });
+    await expect(async () => {
+      await page.reload();
+      await crate.click();
+      await expect(marker).toBeVisible({ timeout: 2000 });
+    }).toPass({ timeout: 30_000 });
+    await expect(marker).toHaveText('File missing · Relocate…');
+
+    await marker.click();
+    const dialog = page.getByTestId('relocate-dialog');
+    await dialog.getByLabel('File or folder').fill(join(bad, 'Moved'));
+    await dialog.getByRole('button', { name: 'Relocate' }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(marker).toHaveCount(0);
+    await expect(page.getByRole('grid', { name: 'Tracks in Relocate Set' }).getByRole('row').filter({ hasText: 'Plays Fine' })).toHaveCount(1);
+    await expect(crate).toContainText('1 track');
   });
 });

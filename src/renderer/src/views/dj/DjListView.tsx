@@ -15,6 +15,7 @@ import { keyOf, useNotation, useTrackMenu } from './dj-tracks';
 import { ITEMS_TYPE, REFS_TYPE, hasType, readDragRefs } from './dnd';
 import { ExportDialog } from './ExportDialog';
 import { queryError, QueryBox } from './QueryBox';
+import { RelocateMarker } from './RelocateMarker';
 import { TagEditor } from './TagEditor';
 
 function useItemColumns(notation: 'camelot' | 'musical'): Column<ListItem>[] {
@@ -29,7 +30,13 @@ function useItemColumns(notation: 'camelot' | 'musical'): Column<ListItem>[] {
     { id: 'key', label: c('key'), width: 60, render: track((tr) => keyOf(tr, notation)) },
     { id: 'duration', label: c('duration'), width: 64, align: 'end', render: track((tr) => formatDuration(tr.durationMs)) },
     { id: 'album', label: c('album'), width: 160, render: track((tr) => tr.album) },
-    { id: 'state', label: t('dj.stateColumn'), width: 100, render: (r) => (r.track ? '' : t('dj.gone')) },
+    {
+      id: 'state',
+      label: t('dj.stateColumn'),
+      width: 180,
+      render: (r) =>
+        !r.track ? t('dj.gone') : r.track.source === 'local' && r.track.status === 'missing' ? <RelocateMarker track={r.track} /> : '',
+    },
   ];
 }
 
