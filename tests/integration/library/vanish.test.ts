@@ -89,6 +89,10 @@ describe('a folder moved away mid-scan', () => {
       expect(after.problems.total).toBe(0);
       expect(after.tracks.map((t) => t.status)).toEqual(Array(10).fill('unavailable'));
       expect(after.folders.map((f) => f.available)).toEqual([false]);
+      // Settings counts what Library lists (playable tracks): none while the folder is away.
+      const listed = await lib.call<{ total: number }>('library.tracks', { limit: 1 });
+      expect(after.folders.map((f) => f.trackCount)).toEqual([listed.total]);
+      expect(listed.total).toBe(0);
 
       // Put back: the same tracks play again.
       rmSync(join(`${music}-away`, '0-vanish.mp3'));
@@ -102,6 +106,7 @@ describe('a folder moved away mid-scan', () => {
           .sort(),
       ).toEqual(after.tracks.map((t) => t.id).sort());
       expect(back.folders.map((f) => f.available)).toEqual([true]);
+      expect(back.folders.map((f) => f.trackCount)).toEqual([10]);
       expect(back.problems.total).toBe(0);
     } finally {
       await lib.close();

@@ -62,11 +62,17 @@ export function cutShortMp4(message: string, size: number): Cut | null {
   return missing > 0 ? { size, expected: size + missing, atLeast: true } : null;
 }
 
-/** Missing bytes below this (and below 1 %) are a damaged last frame or a lost tag, not a cut: such files play. */
-const SLACK_BYTES = 8 * 1024;
+/**
+ * Missing bytes below this and below `SLACK_SHARE` of the whole are not
+ * called a cut: a damaged last frame, a lost trailing tag, or a header
+ * counted loosely by its encoder (some count a tag in the MP3 stream's
+ * bytes); such files play all but their last moments.
+ */
+const SLACK_BYTES = 16 * 1024;
+const SLACK_SHARE = 0.03;
 
 function isCut(size: number, expected: number): boolean {
-  return expected - size > Math.max(SLACK_BYTES, expected / 100);
+  return expected - size > Math.max(SLACK_BYTES, expected * SLACK_SHARE);
 }
 
 export function formatBytes(bytes: number): string {
