@@ -6,6 +6,14 @@ export interface ServerConfig {
   receiptFutureSkewMs: number;
   /** Receipts counted longer ago than this are refused (a device offline for longer must re-register). */
   receiptMaxAgeMs: number;
+  /**
+   * PostgreSQL: how far any instance's clock may lag the database's. Settlement
+   * times come from each instance's clock; an earnings report waits until its
+   * period ended this long ago (by the database's clock), and until every
+   * transaction begun before then has ended, so no settlement of the period
+   * can commit after it (docs/earnings-report.md).
+   */
+  settlementClockSkewMs: number;
   /** Receipts per POST /v1/receipts. */
   maxReceiptsPerBatch: number;
   /** Bytes per request body. */
@@ -53,6 +61,7 @@ export interface ServerConfig {
 export const DEFAULT_CONFIG: ServerConfig = {
   receiptFutureSkewMs: 5 * 60_000,
   receiptMaxAgeMs: 90 * 24 * 3_600_000,
+  settlementClockSkewMs: 1_000,
   maxReceiptsPerBatch: 500,
   bodyLimitBytes: 1024 * 1024,
   signatureWorkers: null,

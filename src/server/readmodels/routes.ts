@@ -151,7 +151,7 @@ export function readModelRoutes(ctx: ServerContext): AnyRoute[] {
       query: z
         .object({
           from: z.coerce.number().int().min(0).max(MAX_REPORT_INSTANT).default(0).describe('epoch ms, inclusive (by settlement time)'),
-          to: z.coerce.number().int().min(0).max(MAX_REPORT_INSTANT).optional().describe('epoch ms, exclusive; default now'),
+          to: z.coerce.number().int().min(0).max(MAX_REPORT_INSTANT).optional().describe("epoch ms, exclusive; default now; at most now by the database's clock (the report's period says where it ends)"),
           pseudonyms: z
             .enum(['report', 'stable'])
             .default('report')
@@ -161,10 +161,10 @@ export function readModelRoutes(ctx: ServerContext): AnyRoute[] {
       response: z.record(z.string(), z.unknown()).describe('an earnings report, src/shared/earnings-report.ts'),
       handler: async ({ user, params, query, reply }) => {
         await assertMayReadEarnings(ctx, user, params.id);
-        const to = query.to ?? Math.min(ctx.clock.nowMs() + 1, MAX_REPORT_INSTANT);
-        const report = await earningsReport(ctx, params.id, { from: query.from, to }, query.pseudonyms);
-        const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-        void reply.header('Content-Disposition', `attachment; filename="earnings-report-${params.id}-${day(query.from)}-${day(to)}.json"`);
+        // The period ends at `to`, or now, whichever is earlier by the database's clock (earnings-report.ts).
+        const report = await earningsReport(ctx, params.id, { from: query.from, ...(query.to !== undefined ? { to: query.to } : {}) }, query.pseudonyms);
+        const day = (instant: string) => instant.slice(0, 10);
+        void reply.header('Content-Disposition', `attachment; filename="earnings-report-${params.id}-${day(report.period.from)}-${day(report.period.to)}.json"`);
         return report;
       },
     }),
