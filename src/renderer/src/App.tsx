@@ -1,10 +1,11 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Header } from './components/AppHeader';
 import { useLibraryEvents } from './components/LibraryStatus';
 import { NowPlayingBar } from './components/NowPlaying';
 import { PreviewPrompt } from './components/PreviewPrompt';
 import { QueuePanel } from './components/QueuePanel';
+import { ShortcutsDialog } from './components/ShortcutsDialog';
 import { Sidebar } from './components/Sidebar';
 import { useTheme } from './components/useTheme';
 import { usePlayerCommands } from './player/commands';
@@ -65,12 +66,16 @@ export function App() {
   usePlayerCommands();
   const searchRef = useRef<HTMLInputElement>(null);
   const queueOpen = usePlayer((s) => s.queueOpen);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
   useEffect(
     () =>
-      installShortcuts(() => {
-        searchRef.current?.focus();
-        searchRef.current?.select();
-      }),
+      installShortcuts(
+        () => {
+          searchRef.current?.focus();
+          searchRef.current?.select();
+        },
+        () => setShortcutsOpen(true),
+      ),
     [],
   );
   return (
@@ -87,6 +92,7 @@ export function App() {
       {queueOpen && <QueuePanel />}
       <NowPlayingBar />
       <PreviewPrompt />
+      {shortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
     </div>
   );
 }

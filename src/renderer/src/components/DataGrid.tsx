@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useId, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent, type PointerEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent, type PointerEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export interface Column<R> {
@@ -13,6 +13,8 @@ export interface Column<R> {
   render(row: R, index: number): ReactNode;
   /** Plain text for the cell's accessible description where `render` is graphical. */
   text?(row: R): string;
+  /** Hidden until the user shows it with the column chooser (right click on the header). */
+  defaultHidden?: boolean;
 }
 
 export interface SortState {
@@ -45,10 +47,20 @@ export interface DataGridProps<R> {
   onRowDrop?(index: number, event: DragEvent<HTMLDivElement>): void;
   /** Right click on a row (the grid's own context-menu key reaches the wrapper). */
   onRowContextMenu?(index: number, event: MouseEvent): void;
+  /** Right click on the header lists the columns to show or hide (kept under `widthsKey`). */
+  columnChooser?: boolean;
 }
 
 const ROW_HEIGHT = 32;
 const MIN_WIDTH = 40;
+
+function loadHidden(key: string): Record<string, boolean> {
+  try {
+    return JSON.parse(localStorage.getItem(`resonate.hidden.${key}`) ?? '{}') as Record<string, boolean>;
+  } catch {
+    return {};
+  }
+}
 
 function loadWidths(key: string): Record<string, number> {
   try {
@@ -66,7 +78,20 @@ function loadWidths(key: string): Record<string, number> {
  */
 export function DataGrid<R>(props: DataGridProps<R>) {
   const { t } = useTranslation();
-  const { columns, total, rowAt } = props;
+  const { total, rowAt } = props;
+  const [hidden, setHidden] = useState<Record<string, boolean>>(() => loadHidden(props.widthsKey));
+  const [chooser, setChooser] = useState<{ x: number; y: number } | null>(null);
+  const isHidden = (c: Column<R>) => hidden[c.id] ?? c.defaultHidden ?? false;
+  const columns = props.columns.filter((c, i) => i === 0 || !isHidden(c));
+  const toggleColumn = (c: Column<R>) => {
+    const next = { ...hidden, [c.id]: !isHidden(c) };
+    setHidden(next);
+    try {
+      localStorage.setItem(`resonate.hidden.${props.widthsKey}`, JSON.stringify(next));
+    } catch {
+      // A nicety, as the widths.
+    }
+  };
   const count = total ?? 0;
   const gridId = useId();
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -127,6 +152,13 @@ export function DataGrid<R>(props: DataGridProps<R>) {
       End: () => moveTo(count - 1, event.shiftKey),
       Enter: () => active >= 0 && props.onActivate?.(active),
     };
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'a' && count > 0) {
+      event.preventDefault();
+      event.stopPropagation();
+      setAnchor(0);
+      select(range(0, count - 1));
+      return;
+    }
     const action = keys[event.key];
     if (action) {
       event.preventDefault();
@@ -193,10 +225,31 @@ export function DataGrid<R>(props: DataGridProps<R>) {
       tabIndex={0}
       onKeyDown={onKeyDown}
       onFocus={() => active < 0 && count > 0 && setActive(0)}
+      onContextMenu={(e) => {
+        // The keyboard's menu key (or Shift+F10) on the grid: the menu of the active row, at that row.
+        if (e.target !== e.currentTarget || active < 0 || !props.onRowContextMenu) return;
+        const rowBox = document.getElementById(rowDomId(active))?.getBoundingClientRect();
+        if (!selected.has(active)) select(new Set([active]));
+        props.onRowContextMenu(active, Object.assign(e, rowBox ? { clientX: rowBox.left + 24, clientY: rowBox.bottom } : {}));
+      }}
       data-testid={props.testId}
     >
       <div role="rowgroup" className="grid-head" style={{ minWidth: totalWidth }}>
-        <div role="row" aria-rowindex={1} className="grid-row grid-header-row" style={{ gridTemplateColumns: template }}>
+        <div
+          role="row"
+          aria-rowindex={1}
+          className="grid-row grid-header-row"
+          style={{ gridTemplateColumns: template }}
+          title={props.columnChooser ? t('grid.chooseHint') : undefined}
+          onContextMenu={
+            props.columnChooser
+              ? (e) => {
+                  e.preventDefault();
+                  setChooser({ x: e.clientX, y: e.clientY });
+                }
+              : undefined
+          }
+        >
           {columns.map((column, ci) => {
             const sorted = props.sort && column.sortField === props.sort.field ? props.sort.direction : null;
             return (
@@ -208,7 +261,12 @@ export function DataGrid<R>(props: DataGridProps<R>) {
                 className={`grid-cell grid-header ${column.align === 'end' ? 'align-end' : ''}`}
               >
                 {column.sortField && props.onSort ? (
-                  <button type="button" className="grid-sort" onClick={() => props.onSort?.(column.sortField!)}>
+                  <button
+                    type="button"
+                    className="grid-sort"
+                    onClick={() => props.onSort?.(column.sortField!)}
+                    title={t('grid.sortBy', { column: column.label })}
+                  >
                     {column.label}
                     {sorted && <span aria-hidden="true">{sorted === 'asc' ? ' ▲' : ' ▼'}</span>}
                   </button>
@@ -278,6 +336,71 @@ export function DataGrid<R>(props: DataGridProps<R>) {
       </div>
     </div>
     {total === 0 && props.emptyText && <p className="grid-empty">{props.emptyText}</p>}
+    {chooser && (
+      <ColumnChooser
+        at={chooser}
+        label={t('grid.columns')}
+        columns={props.columns.slice(1).map((c) => ({ id: c.id, label: c.label, shown: !isHidden(c), toggle: () => toggleColumn(c) }))}
+        onClose={() => setChooser(null)}
+      />
+    )}
     </>
+  );
+}
+
+/** The columns to show, as checkboxes in a small menu at the pointer; Escape or a click away closes it. */
+function ColumnChooser({
+  at,
+  label,
+  columns,
+  onClose,
+}: {
+  at: { x: number; y: number };
+  label: string;
+  columns: { id: string; label: string; shown: boolean; toggle(): void }[];
+  onClose(): void;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    ref.current?.querySelector<HTMLElement>('[role="menuitemcheckbox"]')?.focus();
+    const away = (e: globalThis.MouseEvent) => {
+      if (!ref.current?.contains(e.target as Node)) onClose();
+    };
+    document.addEventListener('mousedown', away);
+    return () => {
+      document.removeEventListener('mousedown', away);
+      previous?.focus?.();
+    };
+  }, [onClose]);
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const entries = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitemcheckbox"]') ?? [])];
+    const index = entries.indexOf(document.activeElement as HTMLElement);
+    if (event.key === 'Escape' || event.key === 'Tab') {
+      event.preventDefault();
+      onClose();
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      entries[(index + (event.key === 'ArrowDown' ? 1 : -1) + entries.length) % entries.length]?.focus();
+    }
+  };
+  return (
+    <div
+      ref={ref}
+      role="menu"
+      aria-label={label}
+      className="context-menu"
+      style={{ left: Math.min(at.x, window.innerWidth - 240), top: Math.min(at.y, window.innerHeight - 40 - columns.length * 30) }}
+      onKeyDown={onKeyDown}
+      tabIndex={-1}
+      data-testid="column-chooser"
+    >
+      {columns.map((c) => (
+        <button key={c.id} type="button" role="menuitemcheckbox" aria-checked={c.shown} tabIndex={-1} onClick={c.toggle}>
+          <span aria-hidden="true">{c.shown ? '✓ ' : '\u2003'}</span>
+          {c.label}
+        </button>
+      ))}
+    </div>
   );
 }

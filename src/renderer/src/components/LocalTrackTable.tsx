@@ -7,7 +7,9 @@ import { fetchRows, usePagedWindow } from '../hooks/usePagedWindow';
 import { currentItem, usePlayer } from '../player/store';
 import { fromLibrary } from '../player/track';
 import { formatDuration, formatKey } from '../lib/format';
+import { ContextMenu } from '../views/dj/ContextMenu';
 import { DataGrid, type Column, type SortState } from './DataGrid';
+import { TrackProperties } from './TrackProperties';
 
 export type TrackQueryBase = {
   sort: TrackSortField;
@@ -34,6 +36,7 @@ function useTrackColumns(variant: 'library' | 'album'): Column<LibraryTrack>[] {
       { id: 'year', label: c('year'), width: 56, align: 'end', sortField: 'year', render: (r) => r.year ?? '' },
       { id: 'genre', label: c('genre'), width: 110, sortField: 'genre', render: (r) => r.genre },
       { id: 'plays', label: c('plays'), width: 56, align: 'end', sortField: 'playCount', render: (r) => r.playCount || '' },
+      { id: 'path', label: c('path'), width: 360, sortField: 'path', defaultHidden: true, render: (r) => <span title={r.path}>{r.path}</span> },
     ];
     if (variant === 'album') {
       columns.unshift({ id: 'number', label: c('number'), width: 44, align: 'end', render: (r) => r.trackNo ?? '' });
@@ -67,6 +70,44 @@ function SelectionBar({ count, onPlay, onPlayNext, onAdd }: SelectionBarProps) {
   );
 }
 
+/**
+ * The right-click menu of track rows: play, play next, add to queue, and
+ * Properties (one track) — everywhere tracks are listed.
+ */
+function useRowMenu(actions: { play(): void; playNext(): void; add(): void; trackAt(index: number): LibraryTrack | undefined }) {
+  const { t } = useTranslation();
+  const [menu, setMenu] = useState<{ x: number; y: number; index: number } | null>(null);
+  const [properties, setProperties] = useState<LibraryTrack | null>(null);
+  const open = (index: number, event: { clientX: number; clientY: number; preventDefault(): void }) => {
+    event.preventDefault();
+    setMenu({ x: event.clientX, y: event.clientY, index });
+  };
+  const node = (
+    <>
+      {menu && (
+        <ContextMenu
+          x={menu.x}
+          y={menu.y}
+          label={t('tracks.menuLabel')}
+          onClose={() => setMenu(null)}
+          items={[
+            { label: t('tracks.play'), onSelect: actions.play },
+            { label: t('tracks.playNext'), onSelect: actions.playNext },
+            { label: t('tracks.addToQueue'), onSelect: actions.add },
+            {
+              label: t('tracks.properties'),
+              disabled: !actions.trackAt(menu.index),
+              onSelect: () => setProperties(actions.trackAt(menu.index) ?? null),
+            },
+          ]}
+        />
+      )}
+      {properties && <TrackProperties track={properties} onClose={() => setProperties(null)} />}
+    </>
+  );
+  return { open, node };
+}
+
 /** How many tracks around the one started go into the queue (the list can hold 100,000). */
 const QUEUE_BEFORE = 100;
 const QUEUE_AFTER = 900;
@@ -93,16 +134,20 @@ export function WindowedTrackTable({ base, label, onSort }: { base: TrackQueryBa
   };
   const selectedTracks = async () => (await rowsAt(selected)).map(fromLibrary);
   const sort: SortState = { field: base.sort, direction: base.direction };
+  const playSelected = () =>
+    selected.length === 1 ? void playFrom(selected[0]!) : void selectedTracks().then((tracks) => player().playTracks(tracks));
+  const menu = useRowMenu({
+    play: playSelected,
+    playNext: () => void selectedTracks().then((tracks) => player().playNext(tracks)),
+    add: () => void selectedTracks().then((tracks) => player().addToQueue(tracks)),
+    trackAt: paged.rowAt,
+  });
 
   return (
     <>
       <SelectionBar
         count={selected.length}
-        onPlay={() =>
-          selected.length === 1
-            ? void playFrom(selected[0]!)
-            : void selectedTracks().then((tracks) => player().playTracks(tracks))
-        }
+        onPlay={playSelected}
         onPlayNext={() => void selectedTracks().then((tracks) => player().playNext(tracks))}
         onAdd={() => void selectedTracks().then((tracks) => player().addToQueue(tracks))}
       />
@@ -120,7 +165,10 @@ export function WindowedTrackTable({ base, label, onSort }: { base: TrackQueryBa
         isCurrent={(row) => row.id === currentId}
         emptyText={base.search ? t('tracks.noMatch', { search: base.search }) : t('tracks.none')}
         testId="track-table"
+        columnChooser
+        onRowContextMenu={menu.open}
       />
+      {menu.node}
     </>
   );
 }
@@ -132,11 +180,18 @@ export function TrackListTable({ tracks, label, variant = 'album' }: { tracks: L
   const currentId = usePlayer((s) => currentItem(s)?.track.localId ?? null);
   const player = usePlayer.getState;
   const picked = () => selected.map((i) => tracks[i]).filter((x): x is LibraryTrack => !!x).map(fromLibrary);
+  const playSelected = () => (selected.length === 1 ? player().playTracks(tracks.map(fromLibrary), selected[0]) : player().playTracks(picked()));
+  const menu = useRowMenu({
+    play: playSelected,
+    playNext: () => player().playNext(picked()),
+    add: () => player().addToQueue(picked()),
+    trackAt: (i) => tracks[i],
+  });
   return (
     <>
       <SelectionBar
         count={selected.length}
-        onPlay={() => (selected.length === 1 ? player().playTracks(tracks.map(fromLibrary), selected[0]) : player().playTracks(picked()))}
+        onPlay={playSelected}
         onPlayNext={() => player().playNext(picked())}
         onAdd={() => player().addToQueue(picked())}
       />
@@ -150,7 +205,10 @@ export function TrackListTable({ tracks, label, variant = 'album' }: { tracks: L
         onSelectionChange={setSelected}
         isCurrent={(row) => row.id === currentId}
         testId="track-table"
+        columnChooser
+        onRowContextMenu={menu.open}
       />
+      {menu.node}
     </>
   );
 }

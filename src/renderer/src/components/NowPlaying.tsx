@@ -125,6 +125,7 @@ export function NowPlayingBar() {
             type="button"
             className={s.shuffle ? 'icon-button on' : 'icon-button'}
             aria-label={s.shuffle ? t('player.shuffleOn') : t('player.shuffleOff')}
+            title={s.shuffle ? t('player.shuffleOn') : t('player.shuffleOff')}
             aria-pressed={s.shuffle}
             onClick={s.toggleShuffle}
           >
@@ -134,6 +135,7 @@ export function NowPlayingBar() {
             type="button"
             className="icon-button"
             aria-label={t('player.previous')}
+            title={t('player.previous')}
             onClick={s.previous}
             disabled={!track}
           >
@@ -143,6 +145,7 @@ export function NowPlayingBar() {
             type="button"
             className="icon-button play-button"
             aria-label={playing ? t('player.pause') : t('player.play')}
+            title={playing ? t('player.pause') : t('player.play')}
             onClick={s.toggle}
             disabled={s.queue.length === 0}
             data-testid="play-pause"
@@ -153,6 +156,7 @@ export function NowPlayingBar() {
             type="button"
             className="icon-button"
             aria-label={t('player.next')}
+            title={t('player.next')}
             onClick={() => s.next()}
             disabled={!track}
           >
@@ -162,6 +166,7 @@ export function NowPlayingBar() {
             type="button"
             className={s.repeat !== 'off' ? 'icon-button on' : 'icon-button'}
             aria-label={repeatLabel}
+            title={repeatLabel}
             onClick={s.cycleRepeat}
             data-testid="repeat"
           >
@@ -225,6 +230,7 @@ export function NowPlayingBar() {
           type="button"
           className="icon-button"
           aria-label={s.muted ? t('player.unmute') : t('player.mute')}
+          title={s.muted ? t('player.unmute') : t('player.mute')}
           aria-pressed={s.muted}
           onClick={s.toggleMute}
         >
@@ -246,6 +252,7 @@ export function NowPlayingBar() {
           type="button"
           className={s.queueOpen ? 'icon-button on' : 'icon-button'}
           aria-label={t('player.queue')}
+          title={t('player.queue')}
           aria-pressed={s.queueOpen}
           onClick={() => s.setQueueOpen(!s.queueOpen)}
           data-testid="queue-toggle"

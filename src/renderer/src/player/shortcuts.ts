@@ -9,12 +9,29 @@ function isTyping(target: EventTarget | null): boolean {
   return false;
 }
 
+/** The window-wide keys, as the shortcut list (`?`) shows them; `keys` are i18n keys under `shortcuts.keys`. */
+export const SHORTCUTS: { keys: string; action: string }[] = [
+  { keys: 'space', action: 'playPause' },
+  { keys: 'n', action: 'next' },
+  { keys: 'p', action: 'previous' },
+  { keys: 'm', action: 'mute' },
+  { keys: 'leftRight', action: 'seek' },
+  { keys: 'upDown', action: 'volume' },
+  { keys: 'ctrlF', action: 'search' },
+  { keys: 'ctrlA', action: 'selectAll' },
+  { keys: 'enter', action: 'playRow' },
+  { keys: 'menu', action: 'rowMenu' },
+  { keys: 'question', action: 'help' },
+];
+
 /**
- * Window-wide keys: Space plays/pauses, ←/→ seek 5 s, Shift+↑/↓ (or ↑/↓ outside
- * lists) change the volume, Ctrl/Cmd+F focuses the search. Keys are left
- * alone while typing, on buttons (Space presses them) and in grids (arrows move).
+ * Window-wide keys: Space plays/pauses, N / P next and previous track, M
+ * mutes, ←/→ seek 5 s, Shift+↑/↓ (or ↑/↓ outside lists) change the volume,
+ * Ctrl/Cmd+F focuses the search, ? lists the keys. Keys are left alone while
+ * typing, on buttons (Space presses them), in grids (arrows move) and in
+ * media elements with their own controls.
  */
-export function installShortcuts(focusSearch: () => void): () => void {
+export function installShortcuts(focusSearch: () => void, showHelp: () => void = () => undefined): () => void {
   const onKeyDown = (event: KeyboardEvent) => {
     const player = usePlayer.getState();
     if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'f') {
@@ -46,6 +63,25 @@ export function installShortcuts(focusSearch: () => void): () => void {
         if (inGrid && !event.shiftKey) return;
         event.preventDefault();
         player.setVolume(player.volume + (event.key === 'ArrowUp' ? 0.05 : -0.05));
+        break;
+      case 'n':
+      case 'N':
+        event.preventDefault();
+        player.next();
+        break;
+      case 'p':
+      case 'P':
+        event.preventDefault();
+        player.previous();
+        break;
+      case 'm':
+      case 'M':
+        event.preventDefault();
+        player.toggleMute();
+        break;
+      case '?':
+        event.preventDefault();
+        showHelp();
         break;
       case 'MediaPlayPause':
         player.toggle();
