@@ -1,4 +1,4 @@
-import type { CachedFile } from './cached-file';
+import { CachedFile } from './cached-file';
 
 /**
  * Whether a file holds all the audio its own header announces, read from
@@ -182,9 +182,13 @@ function flacCut(file: CachedFile): Cut | null {
   const info = flacStreamInfo(file);
   if (!info || info.totalSamples === 0 || info.maxBlock === 0) return null;
   if (info.audioStart >= file.size) return { size: file.size, expected: null };
-  const tailLength = Math.min(file.size - info.audioStart, 64 * 1024);
-  const tail = file.bytes(file.size - tailLength, tailLength);
-  const last = lastFlacFrame(tail, info);
+  // The last block (already read for the fingerprint) nearly always holds the last frame header; else a larger tail.
+  let last: number | null = null;
+  for (const want of [CachedFile.BLOCK, 64 * 1024]) {
+    const tailLength = Math.min(file.size - info.audioStart, want);
+    last = lastFlacFrame(file.bytes(file.size - tailLength, tailLength), info);
+    if (last !== null || tailLength < want) break;
+  }
   if (last === null) return null; // no frame header recognised in the tail (a large trailing tag?): not judged
   const present = last + info.maxBlock; // the last frame holds at most one block
   if (present >= info.totalSamples) return null;
@@ -246,21 +250,29 @@ function crc8(bytes: Buffer, from: number, to: number): number {
 // ---- Ogg ----
 
 function oggCut(file: CachedFile): Cut | null {
+  // The last block nearly always holds the last page's header; a page is at most ~64 KiB.
+  const short = Math.min(file.size, CachedFile.BLOCK);
+  const found = lastOggPage(file.bytes(file.size - short, short), file.size);
+  if (found !== undefined || short === file.size) return found ?? null;
   const tailLength = Math.min(file.size, 64 * 1024 + 27);
-  const tail = file.bytes(file.size - tailLength, tailLength);
+  return lastOggPage(file.bytes(file.size - tailLength, tailLength), file.size) ?? null;
+}
+
+/** The cut judged from the last page header in `tail`: null when whole, undefined when no page header is in it. */
+function lastOggPage(tail: Buffer, size: number): Cut | null | undefined {
   for (let at = tail.lastIndexOf('OggS'); at >= 0; at = at > 0 ? tail.lastIndexOf('OggS', at - 1) : -1) {
     if (at + 27 > tail.length || tail[at + 4] !== 0) continue;
     const segments = tail[at + 26]!;
-    if (at + 27 + segments > tail.length) return { size: file.size, expected: null, noEndOfStream: true };
+    if (at + 27 + segments > tail.length) return { size, expected: null, noEndOfStream: true };
     let body = 0;
     for (let i = 0; i < segments; i++) body += tail[at + 27 + i]!;
     const pageEnd = at + 27 + segments + body;
     const endOfStream = (tail[at + 5]! & 0x04) !== 0;
     // The last page: whole and marked end-of-stream, else the stream was cut.
     if (pageEnd <= tail.length && endOfStream) return null;
-    return { size: file.size, expected: null, noEndOfStream: true };
+    return { size, expected: null, noEndOfStream: true };
   }
-  return null;
+  return undefined;
 }
 
 // ---- WAV ----
