@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateEd25519KeyPair, signEd25519, verifyEd25519 } from '../../../src/node/ed25519';
 import { PublicKeyCache, verifyWithKeyCache } from '../../../src/server/settlement/ed25519-key-cache';
 import { SignaturePool, defaultSignatureWorkerEntry, type SignatureJob } from '../../../src/server/settlement/signature-pool';
@@ -44,8 +44,8 @@ describe('signature pool', () => {
     const { jobs: js, expected } = jobs(60);
     expect(expected.filter(Boolean).length).toBe(24); // kinds 0 and 4 verify
     const check = pool.submit(js);
-    // Let the worker take its chunks before the caller helps.
-    await new Promise((r) => setTimeout(r, 200));
+    // Let the worker take chunks before the caller helps (awaiting result() makes it help), however busy the machine.
+    await vi.waitFor(() => expect(pool!.stats.byWorkers).toBeGreaterThan(0), { timeout: 30_000, interval: 10 });
     expect(await check.result()).toEqual(expected);
     expect(pool.stats.byWorkers).toBeGreaterThan(0);
   });
