@@ -8,6 +8,8 @@ import { registerInputGuard } from './http/input-guard';
 import { databaseRateLimitStore } from './http/rate-limit-store';
 import { registerRoutes, route, type AnyRoute } from './http/route';
 import { accountRoutes } from './accounts/routes';
+import { adminUserRoutes } from './accounts/admin-users';
+import { localAdminRoutes, prepareLocalAdmin, type LocalAdminOptions } from './accounts/local-admin';
 import { deviceRoutes } from './devices/routes';
 import { catalogRoutes } from './catalog/routes';
 import { creditRoutes } from './credits/routes';
@@ -32,6 +34,8 @@ export interface ServerOptions {
   clock?: ServerClock;
   /** pino level; 'silent' for tests. */
   logLevel?: string;
+  /** The app's own node only (src/server/bundled.ts): the first-admin token and import from a local folder. */
+  localAdmin?: LocalAdminOptions;
 }
 
 export interface BuiltServer {
@@ -81,6 +85,8 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
   registerInputGuard(app, { perItemArrays: { '/v1/receipts': ['receipts'] } });
   const routes: AnyRoute[] = [
     ...accountRoutes(ctx),
+    ...adminUserRoutes(ctx),
+    ...(options.localAdmin ? localAdminRoutes(ctx, options.localAdmin, await prepareLocalAdmin(ctx, options.localAdmin)) : []),
     ...deviceRoutes(ctx),
     ...catalogRoutes(ctx),
     ...creditRoutes(ctx),

@@ -13,10 +13,12 @@ import { createLibraryDomain, type ScanWorkerEntry } from './library';
 import { createTrackMediaResolver } from './media/track-media';
 import { createStream2OwnDomain } from './stream2own/domain';
 import type { KeyProtector } from './wallet/device-identity';
-import { createSyncDomain, type SyncDomainDeps } from './sync/domain';
+import { BUNDLED_SERVER_DIR, createSyncDomain, type SyncDomainDeps } from './sync/domain';
 import { createReleaseDomain, type AnalysisWorkerEntry } from './release';
 import { createDjDomain } from './dj';
 import { createArtistDomain } from './artist';
+import { createTlogDomain, type TlogDomain } from './tlog/domain';
+import { createCoopNodeDomain } from './coop-node';
 
 /** What a host (Electron or the web host) provides that services cannot do themselves. */
 export interface HostAdapter {
@@ -66,9 +68,18 @@ export function createAppServices(options: AppServicesOptions) {
     db, dataDir, clock: options.clock, logger, events, local: library, keyProtector: options.keyProtector,
     mediaUrl: (mediaPath) => host.mediaUrl(mediaPath),
   });
+  // The public log check runs after each sync (src/main/services/tlog); made just below, with the sync's requests.
+  let tlog: TlogDomain | null = null;
   const sync = createSyncDomain({
-    db, dataDir, clock: options.clock, logger, events, settings, stream2own, keyProtector: options.keyProtector, startBundledServer: options.startBundledServer, ...options.sync,
+    db, dataDir, clock: options.clock, logger, events, settings, stream2own, keyProtector: options.keyProtector, startBundledServer: options.startBundledServer,
+    afterSync: (info) => tlog?.afterSync(info) ?? Promise.resolve(), ...options.sync,
   });
+  const tlogDomain = createTlogDomain({
+    db, dataDir, clock: options.clock, logger, events,
+    serverKey: () => settings.get().syncServerUrl || 'bundled',
+    request: (path) => sync.authenticatedRequest('GET', path),
+  });
+  tlog = tlogDomain;
   media.register('track', createTrackMediaResolver({
     localFile: (trackId) => library.fileForTrack(trackId),
     coopFile: (trackId, sessionId) => stream2own.coopFile(trackId, sessionId),
@@ -80,6 +91,17 @@ export function createAppServices(options: AppServicesOptions) {
   });
   const artist = createArtistDomain({
     db, clock: options.clock, logger, events, request: sync.authenticatedRequest, release: release.service, ...options.artist,
+  });
+  const coopNode = createCoopNodeDomain({
+    clock: options.clock, logger, events, bundledDataDir: join(dataDir, BUNDLED_SERVER_DIR), request: sync.authenticatedRequest,
+    account: () => sync.accountStatus(), syncNow: () => sync.syncNow(),
+    // A role or artist given since sign-in: stored as the sign-in stored it (same listener: nothing else changes).
+    accountChanged: (user) => {
+      const key = sync.store.account().serverKey;
+      if (!key || sync.store.account().userId !== user.id) return;
+      sync.store.signedIn(key, user, options.clock.nowMs());
+      events.emit('account.changed', sync.accountStatus());
+    },
   });
   const dj = createDjDomain({ db, events, clock: options.clock, logger, dataDir, appVersion: options.appVersion });
 
@@ -101,6 +123,8 @@ export function createAppServices(options: AppServicesOptions) {
     ...release.handlers,
     ...dj.handlers,
     ...artist.handlers,
+    ...tlogDomain.handlers,
+    ...coopNode.handlers,
     // Co-op tracks not on this device are streamed and downloaded in the background (docs/sync.md).
     'player.open': sync.wrapPlayerOpen(stream2own.handlers['player.open']),
   };
@@ -119,6 +143,8 @@ export function createAppServices(options: AppServicesOptions) {
     release,
     dj,
     artist,
+    coopNode,
+    tlog: tlogDomain,
     dispatch,
     logger,
     async close(): Promise<void> {

@@ -8,6 +8,8 @@ import { playerCalls, playerEvents } from './player';
 import { walletCalls, walletEvents } from './wallet';
 import { syncCalls, syncEvents } from './sync';
 import { artistCalls, artistEvents } from './artist';
+import { tlogCalls, tlogEvents } from './tlog';
+import { coopNodeCalls, coopNodeEvents } from './coop-node';
 
 export * from './define';
 
@@ -25,6 +27,8 @@ export const contractCalls = {
   ...walletCalls,
   ...syncCalls,
   ...artistCalls,
+  ...coopNodeCalls,
+  ...tlogCalls,
 } as const;
 
 export const contractEvents = {
@@ -36,6 +40,8 @@ export const contractEvents = {
   ...walletEvents,
   ...syncEvents,
   ...artistEvents,
+  ...coopNodeEvents,
+  ...tlogEvents,
 } as const;
 
 export type ContractCalls = typeof contractCalls;

@@ -79,11 +79,15 @@ export interface SyncDomainDeps {
   batchSize?: number;
   /** Start syncing at once (default true); tests drive `sync.now` themselves. */
   autoStart?: boolean;
+  /** Runs after each sync that completed (the public log check, src/main/services/tlog); its failure is its own. */
+  afterSync?: (info: { serverKey: string; startedAtMs: number }) => Promise<void>;
 }
 
 export type SyncCallName = keyof typeof syncCalls;
 
 const BUNDLED = 'bundled';
+/** The bundled node's data folder, under the app's: its SQLite store, media and first-admin token. */
+export const BUNDLED_SERVER_DIR = 'coop-server';
 
 class NotSignedIn extends Error {}
 
@@ -137,7 +141,7 @@ export function createSyncDomain(deps: SyncDomainDeps) {
     if (key !== BUNDLED) return key;
     if (!bundled) {
       const start = deps.startBundledServer ?? noBundledServer;
-      bundled = start(join(deps.dataDir, 'coop-server')).then(
+      bundled = start(join(deps.dataDir, BUNDLED_SERVER_DIR)).then(
         (server) => {
           bundledUrl = server.url;
           log.info({ url: server.url }, 'started the bundled co-op server');
@@ -337,6 +341,7 @@ export function createSyncDomain(deps: SyncDomainDeps) {
     }
     state = 'syncing';
     lastAttemptAtMs = clock.nowMs();
+    const startedAtMs = lastAttemptAtMs;
     emitStatus();
     try {
       await ensureDevices(conn);
@@ -346,10 +351,14 @@ export function createSyncDomain(deps: SyncDomainDeps) {
       state = 'online';
       lastError = null;
       emitStatus();
-      return { ok: true };
     } catch (error) {
       return failed(error);
     }
+    if (deps.afterSync)
+      await deps.afterSync({ serverKey: conn.key, startedAtMs }).catch((error: unknown) =>
+        log.error({ err: error }, 'the check after the sync failed'),
+      );
+    return { ok: true };
   }
 
   function failed(error: unknown): RunResult {

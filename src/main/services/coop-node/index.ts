@@ -1,0 +1,1 @@
+export { createCoopNodeDomain, type CoopNodeDomain, type CoopNodeDomainDeps } from './domain';
