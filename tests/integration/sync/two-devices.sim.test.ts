@@ -3,7 +3,14 @@ import { v7 as uuidv7 } from 'uuid';
 import { FakeClock } from '../../../src/main/services/core/clock';
 import { cumulativeCostThousandths } from '../../../src/shared/pricing';
 import { freshStore, runCli, signIn, type Api, type StoreTarget, signInNewAdmin } from '../server/harness';
-import { expectNothingPending, listen, makeApp, makeAudioFolder, serverProcess, type TestApp } from './support';
+import {
+  expectNothingPending,
+  listen,
+  makeApp,
+  makeAudioFolder,
+  serverProcess,
+  type TestApp,
+} from './support';
 
 /**
  * Two devices of one listener against one server, with a seeded random
@@ -32,7 +39,9 @@ describe('two devices of one listener, offline in turns', () => {
   beforeAll(async () => {
     store = await freshStore('sqlite');
     server = await serverProcess(store);
-    trackIds = (await runCli(store, ['import-release', makeAudioFolder([60, 60, 60]), '--artist', 'Sim Artist'])).tracks.map((t: { id: string }) => t.id);
+    trackIds = (
+      await runCli(store, ['import-release', makeAudioFolder([60, 60, 60]), '--artist', 'Sim Artist'])
+    ).tracks.map((t: { id: string }) => t.id);
     admin = await signInNewAdmin(store, server.url);
   });
   afterAll(async () => {
@@ -46,13 +55,17 @@ describe('two devices of one listener, offline in turns', () => {
       const random = mulberry32(seed);
       const email = `sim-${uuidv7()}@example.org`;
       const credits = 1500 + Math.floor(random() * 2500);
-      const devices: TestApp[] = [0, 1].map(() => makeApp(server.url, { clock: new FakeClock(1_000, Date.now() - 2 * 3_600_000) }));
+      const devices: TestApp[] = [0, 1].map(() =>
+        makeApp(server.url, { clock: new FakeClock(1_000, Date.now() - 2 * 3_600_000) }),
+      );
       try {
         await devices[0]!.call('account.signUp', { email, password: 'listener password' });
         await devices[1]!.call('account.signIn', { email, password: 'listener password' });
         const api = await signIn(server.url, email, 'listener password');
         const me = (await api.get('/v1/me')).body;
-        expect((await admin.post('/v1/admin/grants', { userId: me.id, amountThousandths: credits })).status).toBe(201);
+        expect(
+          (await admin.post('/v1/admin/grants', { userId: me.id, amountThousandths: credits })).status,
+        ).toBe(201);
         for (const d of devices) expect((await d.call('sync.now')).state).toBe('online');
 
         const steps = 28;
@@ -74,7 +87,13 @@ describe('two devices of one listener, offline in turns', () => {
         await devices[0]!.call('sync.now');
 
         const serverWallet = (await api.get('/v1/wallet')).body;
-        const serverPlays: { trackId: string; paidPlays: number; totalPlays: number; paidThousandths: number; owned: boolean }[] = (await api.get('/v1/plays')).body.tracks;
+        const serverPlays: {
+          trackId: string;
+          paidPlays: number;
+          totalPlays: number;
+          paidThousandths: number;
+          owned: boolean;
+        }[] = (await api.get('/v1/plays')).body.tracks;
         const paidTotal = serverPlays.reduce((s, p) => s + p.paidThousandths, 0);
         // Server invariants: never below zero, each track's payments follow 2^n, the wallet pays exactly them.
         expect(serverWallet.balanceThousandths).toBeGreaterThanOrEqual(0);
@@ -84,36 +103,60 @@ describe('two devices of one listener, offline in turns', () => {
           expect(p.owned).toBe(p.paidPlays === 9);
         }
         const ledger = (await api.get('/v1/ledger?limit=500')).body.entries;
-        expect(ledger.reduce((s: number, e: { amountThousandths: number }) => s + e.amountThousandths, 0)).toBe(credits - paidTotal);
+        expect(
+          ledger.reduce((s: number, e: { amountThousandths: number }) => s + e.amountThousandths, 0),
+        ).toBe(credits - paidTotal);
 
         let countedEverywhere = 0;
         let estimated = 0;
         let corrected = 0;
+        const notPaidAsCharged: unknown[] = [];
         for (const d of devices) {
           const status = await d.call('sync.status');
           expectNothingPending(status);
           expect(status.balanceThousandths, log.join(' ')).toBe(serverWallet.balanceThousandths);
-          const tracks = (await d.call('coop.tracks', {})).tracks as { id: string; stream2own: { paidPlays: number; owned: boolean } }[];
+          const tracks = (await d.call('coop.tracks', {})).tracks as {
+            id: string;
+            stream2own: { paidPlays: number; owned: boolean };
+          }[];
           for (const id of trackIds) {
             const server = serverPlays.find((p) => p.trackId === id);
             const local = tracks.find((t) => t.id === id)!;
-            expect({ id, paidPlays: local.stream2own.paidPlays, owned: local.stream2own.owned }, log.join(' ')).toEqual({
+            expect(
+              { id, paidPlays: local.stream2own.paidPlays, owned: local.stream2own.owned },
+              log.join(' '),
+            ).toEqual({
               id,
               paidPlays: server?.paidPlays ?? 0,
               owned: server?.owned ?? false,
             });
           }
-          const history = (await d.call('wallet.history', { limit: 500 })).entries as { outcome: string; chargeThousandths: number; settled: boolean }[];
+          const history = (await d.call('wallet.history', { limit: 500 })).entries as {
+            outcome: string;
+            chargeThousandths: number;
+            settled: boolean;
+          }[];
           expect(history.every((h) => h.outcome === 'preview' || h.settled)).toBe(true);
           countedEverywhere += history.filter((h) => h.outcome !== 'preview').length;
           estimated += history.reduce((s, h) => s + h.chargeThousandths, 0);
-          const corrections = (await d.call('sync.corrections', { limit: 500 })).corrections as { estimatedThousandths: number; actualThousandths: number }[];
+          const corrections = (await d.call('sync.corrections', { limit: 500 })).corrections as {
+            kind: string;
+            estimatedThousandths: number;
+            actualThousandths: number;
+          }[];
           corrected += corrections.reduce((s, c) => s + c.actualThousandths - c.estimatedThousandths, 0);
+          notPaidAsCharged.push(...corrections.filter((c) => c.kind !== 'price'));
         }
-        console.log(`[two-devices sim] seed ${seed}: ${log.join(' ')}; paid ${paidTotal}, corrections ${corrected}`);
+        console.log(
+          `[two-devices sim] seed ${seed}: ${log.join(' ')}; paid ${paidTotal}, corrections ${corrected}`,
+        );
         // Every counted play reached the server once, and the corrections explain every difference.
         expect(serverPlays.reduce((s, p) => s + p.totalPlays, 0)).toBe(countedEverywhere);
         expect(estimated + corrected).toBe(paidTotal);
+        // Each device charged only within its own allowance, which the server reserved: no play is unpaid or refused
+        // (estimated + corrected = paid would hold even if every play were unpaid).
+        expect(notPaidAsCharged, log.join(' ')).toEqual([]);
+        expect(paidTotal).toBeGreaterThan(0);
       } finally {
         for (const d of devices) await d.app.close();
       }
