@@ -91,6 +91,19 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect((await catalog.admin.get(reportUrl(''))).status).toBe(200);
       expect((await holder.get(`/v1/artists/nope/earnings/report`)).status).toBe(404);
       expect((await holder.get(reportUrl(`from=${boundary}&to=${boundary}`))).body.error.code).toBe('invalid_input');
+      // A period that has not begun cannot be exported (it would end before it starts).
+      const future = await holder.get(reportUrl(`from=${Date.now() + 3_600_000}`));
+      expect([future.status, future.body.error.code]).toEqual([409, 'period_open']);
+    });
+
+    it('ends a period asked to end in the future at the moment of the export, by the database\'s clock', async () => {
+      const asked = Date.now() + 3_600_000;
+      const answer = await holder.get(reportUrl(`from=${boundary}&to=${asked}`));
+      expect(answer.status).toBe(200);
+      const end = Date.parse(answer.body.period.to);
+      expect(end).toBeLessThan(asked);
+      expect(end).toBeLessThanOrEqual(Date.parse(answer.body.generatedAt));
+      expect(answer.body.plays).toHaveLength(9);
     });
 
     it('exports the period in exactly the shared format, pseudonymous, and it verifies (verifier and CLI)', async () => {
