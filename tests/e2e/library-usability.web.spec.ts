@@ -116,3 +116,30 @@ test('N, P and M work from anywhere; ? lists the keys; icon buttons have tooltip
     await expect(player.getByRole('button', { name, exact: true })).toHaveAttribute('title', name);
   }
 });
+
+test('the sidebar tree shows whether a folder is open, and keeps it closed', async () => {
+  const sidebar = page.getByRole('navigation', { name: 'Main' });
+  const create = async (kind: string, name: string, folder?: string) => {
+    await sidebar.getByRole('button', { name: 'New crate or folder…' }).click();
+    const form = page.getByRole('form', { name: 'New crate or folder…' });
+    await form.getByLabel('Kind').selectOption({ label: kind });
+    await form.getByLabel('Name').fill(name);
+    if (folder) await form.getByLabel('In folder').selectOption({ label: folder });
+    await form.getByRole('button', { name: 'Create' }).click();
+  };
+  await create('Folder', 'Sets');
+  await create('Crate', 'Warmup', 'Sets');
+  const tree = page.getByTestId('crate-tree');
+  const toggle = tree.getByRole('button', { name: 'Close the folder Sets' });
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await expect(tree.getByRole('button', { name: /Warmup/ })).toBeVisible();
+  await toggle.click();
+  const closed = tree.getByRole('button', { name: 'Open the folder Sets' });
+  await expect(closed).toHaveAttribute('aria-expanded', 'false');
+  await expect(tree.getByRole('button', { name: /Warmup/ })).toHaveCount(0);
+  await expect(tree.getByRole('button', { name: /Sets/ }).filter({ hasText: '1 inside' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('crate-tree').getByRole('button', { name: 'Open the folder Sets' })).toHaveAttribute('aria-expanded', 'false');
+  // A long tree scrolls within the sidebar.
+  expect(await page.getByTestId('crate-tree').evaluate((el) => getComputedStyle(el).overflowY)).toBe('auto');
+});

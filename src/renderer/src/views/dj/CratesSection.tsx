@@ -8,7 +8,18 @@ import { addToList, describeError, isItemList, refreshLists } from './actions';
 import { LIST_TYPE, REFS_TYPE, hasType, readDragRefs } from './dnd';
 import './dj.css';
 
-const KIND_ICON: Record<ListKind, string> = { folder: '▸', crate: '■', playlist: '≡', smart: '✦' };
+const KIND_ICON: Record<ListKind, string> = { folder: '◫', crate: '■', playlist: '≡', smart: '✦' };
+
+const COLLAPSED_KEY = 'resonate.crates.collapsed';
+
+/** Folders the user closed, kept across restarts (a nicety: unreadable storage opens them all). */
+function loadCollapsed(): Set<number> {
+  try {
+    return new Set((JSON.parse(localStorage.getItem(COLLAPSED_KEY) ?? '[]') as unknown[]).filter((n): n is number => typeof n === 'number'));
+  } catch {
+    return new Set();
+  }
+}
 
 function childrenOf(lists: DjList[], parentId: number | null): DjList[] {
   return lists.filter((l) => l.parentId === parentId).sort((a, b) => a.position - b.position);
@@ -21,6 +32,18 @@ export function CratesSection() {
   const lists = useCall('dj.lists', {});
   const [creating, setCreating] = useState(false);
   const [dropTarget, setDropTarget] = useState<number | null>(null);
+  const [collapsed, setCollapsed] = useState<Set<number>>(loadCollapsed);
+  const toggleFolder = (id: number) => {
+    const next = new Set(collapsed);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    setCollapsed(next);
+    try {
+      localStorage.setItem(COLLAPSED_KEY, JSON.stringify([...next]));
+    } catch {
+      // Open or closed folders are a nicety.
+    }
+  };
   useEvent('dj.listsChanged', () => refreshLists());
   const all = lists.data ?? [];
 
@@ -44,8 +67,22 @@ export function CratesSection() {
 
   const node = (list: DjList) => {
     const kids = childrenOf(all, list.id);
+    const isFolder = list.kind === 'folder';
+    const open = isFolder && !collapsed.has(list.id);
     return (
-      <li key={list.id}>
+      <li key={list.id} className={isFolder ? 'crate-folder' : undefined}>
+        {isFolder && (
+          <button
+            type="button"
+            className="crate-toggle"
+            aria-expanded={open}
+            aria-label={t(open ? 'dj.collapseFolder' : 'dj.expandFolder', { name: list.name })}
+            title={t(open ? 'dj.collapseFolder' : 'dj.expandFolder', { name: list.name })}
+            onClick={() => toggleFolder(list.id)}
+          >
+            <span aria-hidden="true">{open ? '▾' : '▸'}</span>
+          </button>
+        )}
         <button
           type="button"
           className={`sidebar-item crate-item${dropTarget === list.id ? ' drop-target' : ''}`}
@@ -68,6 +105,12 @@ export function CratesSection() {
             <span className="visually-hidden">{t(`dj.kinds.${list.kind}`)}: </span>
             {list.name}
           </span>
+          {isFolder && !open && kids.length > 0 && (
+            <span className="crate-count">
+              <span className="visually-hidden">, </span>
+              {t('dj.folderHolds', { count: kids.length })}
+            </span>
+          )}
           {list.kind !== 'folder' && (
             <span className="crate-count">
               <span className="visually-hidden">, </span>
@@ -75,7 +118,7 @@ export function CratesSection() {
             </span>
           )}
         </button>
-        {kids.length > 0 && <ul className="crate-children">{kids.map(node)}</ul>}
+        {open && kids.length > 0 && <ul className="crate-children">{kids.map(node)}</ul>}
       </li>
     );
   };
@@ -93,7 +136,7 @@ export function CratesSection() {
       >
         {t('dj.crates')}
       </h2>
-      <ul>
+      <ul className="crate-tree" data-testid="crate-tree">
         <li>
           <button type="button" className="sidebar-item" aria-current={view === 'dj' && !detail ? 'page' : undefined} onClick={() => go('dj')}>
             {t('dj.collection')}
