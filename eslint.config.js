@@ -139,6 +139,9 @@ export default tseslint.config(
   {
     files: ['src/shared/**/*.ts'],
     languageOptions: { globals: {} },
+    // Functions a reader can hold (issue 13). The same warning for settlement, wallet and sync is `npm run lint:size`
+    // (eslint.size.config.js) until their functions are split.
+    rules: { 'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }] },
   },
   {
     files: ['src/main/services/**/*.ts', 'src/web-host/**/*.ts', 'src/cli/**/*.ts'],
