@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { forwardableRange, remoteRangeResponse, type RemoteSource } from '../../../src/node/remote-range';
 
 const AUDIO = Buffer.from(Array.from({ length: 100 }, (_, i) => i));
@@ -176,8 +176,11 @@ describe('remote media responses with Range', () => {
 
     closed = expectSlowClose();
     const early = new AbortController();
+    seen.length = 0;
     const pending = remoteRangeResponse(source('/hang'), null, { signal: early.signal });
-    setTimeout(() => early.abort(), 50);
+    // The client leaves once upstream has the request (not after a fixed time, which a busy machine can outlast).
+    await vi.waitFor(() => expect(seen.map((s) => s.path)).toContain('/hang'), { timeout: 10_000, interval: 5 });
+    early.abort();
     expect(await pending).toMatchObject({ status: 502, body: null });
     await closed;
   });
