@@ -9,8 +9,8 @@ import {
   type ReportPurchase,
 } from '../shared/earnings-report';
 import {
-  COUNT_THRESHOLD_MS,
   PAID_PLAYS_TO_OWN,
+  heardMsNeededToCount,
   isShortTrack,
   priceOfPaidPlay,
   remainingToOwnThousandths,
@@ -451,8 +451,9 @@ class ReportCheck {
     const wrong = (kind: MismatchKind, field: string, expected: unknown, actual: unknown, why: string) =>
       this.flag({ kind, field, expected, actual, message: `receipt ${r.id}: ${why}`, ...where });
 
-    // The server counts a play only after min(45 s, the catalog's duration) heard.
-    const needed = Math.min(COUNT_THRESHOLD_MS, durationMs);
+    // The published rule (docs/protocol.md): 45 s heard, or a short track heard to its end
+    // less the 1 s the player's position reports may lag.
+    const needed = heardMsNeededToCount(durationMs);
     if (r.heardMs < needed)
       wrong('not_counted', 'heardMs', `≥ ${needed}`, r.heardMs, 'too little heard for a counted play');
 

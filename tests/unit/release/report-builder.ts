@@ -11,7 +11,13 @@ import {
   type ReportPlay,
   type ReportPurchase,
 } from '../../../src/shared/earnings-report';
-import { PAID_PLAYS_TO_OWN, isShortTrack, priceOfPaidPlay, remainingToOwnThousandths, splitCharge } from '../../../src/shared/pricing';
+import {
+  PAID_PLAYS_TO_OWN,
+  isShortTrack,
+  priceOfPaidPlay,
+  remainingToOwnThousandths,
+  splitCharge,
+} from '../../../src/shared/pricing';
 
 /**
  * Builds earnings reports the way the server settles plays: real device
@@ -32,6 +38,8 @@ export interface Step {
   at: number;
   /** Default: paid unless short/owned. */
   as?: 'free_track' | 'own_track' | 'unpaid' | 'buy_rest';
+  /** What the receipt says was heard; default: min(45 s, the track). */
+  heardMs?: number;
 }
 
 export const PERIOD_START = Date.parse('2026-03-01T00:00:00.000Z');
@@ -47,7 +55,12 @@ export function buildReport(
   steps: Step[],
   periodStart = PERIOD_START,
 ): EarningsReport {
-  const state = new Map(opening.map((o) => [`${o.listener}/${o.trackId}`, { paid: o.paidPlaysBefore, owned: o.ownedBefore ?? o.paidPlaysBefore >= PAID_PLAYS_TO_OWN }]));
+  const state = new Map(
+    opening.map((o) => [
+      `${o.listener}/${o.trackId}`,
+      { paid: o.paidPlaysBefore, owned: o.ownedBefore ?? o.paidPlaysBefore >= PAID_PLAYS_TO_OWN },
+    ]),
+  );
   const perTrack = new Map<string, EarningsTotals>(tracks.map((t) => [t.trackId, emptyTotals()]));
   const totals = emptyTotals();
   const plays: ReportPlay[] = [];
@@ -70,10 +83,19 @@ export function buildReport(
         t.artistShareTenThousandths += split.artistTenThousandths;
         t.coopShareTenThousandths += split.coopTenThousandths;
       }
-      return { priceThousandths: price, artistShareTenThousandths: split.artistTenThousandths, coopShareTenThousandths: split.coopTenThousandths };
+      return {
+        priceThousandths: price,
+        artistShareTenThousandths: split.artistTenThousandths,
+        coopShareTenThousandths: split.coopTenThousandths,
+      };
     };
     if (s.as === 'buy_rest') {
-      purchases.push({ listener: s.listener, trackId: s.trackId, settledAt: iso(settledMs), ...bump(remainingToOwnThousandths(st.paid), 'purchase') });
+      purchases.push({
+        listener: s.listener,
+        trackId: s.trackId,
+        settledAt: iso(settledMs),
+        ...bump(remainingToOwnThousandths(st.paid), 'purchase'),
+      });
       st.owned = true;
       continue;
     }
@@ -93,7 +115,7 @@ export function buildReport(
       if (st.paid === PAID_PLAYS_TO_OWN) st.owned = true;
     }
     const countedMs = settledMs - 5_000;
-    const heardMs = Math.min(45_000, track.durationMs);
+    const heardMs = s.heardMs ?? Math.min(45_000, track.durationMs);
     const receipt = {
       v: 1 as const,
       id: uuidv7(),
@@ -125,7 +147,12 @@ export function buildReport(
     period: { from: iso(periodStart), to: iso(periodStart + 31 * 86_400_000) },
     artist: { id: 'artist-1', name: 'The Testers' },
     tracks: tracks.map((t) => ({ ...t, totals: perTrack.get(t.trackId)! })),
-    openingStates: opening.map((o) => ({ listener: o.listener, trackId: o.trackId, paidPlaysBefore: o.paidPlaysBefore, ownedBefore: o.ownedBefore ?? o.paidPlaysBefore >= PAID_PLAYS_TO_OWN })),
+    openingStates: opening.map((o) => ({
+      listener: o.listener,
+      trackId: o.trackId,
+      paidPlaysBefore: o.paidPlaysBefore,
+      ownedBefore: o.ownedBefore ?? o.paidPlaysBefore >= PAID_PLAYS_TO_OWN,
+    })),
     plays,
     purchases,
     totals,
@@ -139,10 +166,27 @@ export function buildReport(
  */
 function numberSettlements(plays: ReportPlay[], purchases: ReportPurchase[]): void {
   const events = [
-    ...plays.map((p) => ({ listener: p.listener, at: Date.parse(p.settledAt), purchase: 0, play: p as ReportPlay | null, item: p as { settlementSeq?: number } })),
-    ...purchases.map((b) => ({ listener: b.listener, at: Date.parse(b.settledAt), purchase: 1, play: null, item: b as { settlementSeq?: number } })),
+    ...plays.map((p) => ({
+      listener: p.listener,
+      at: Date.parse(p.settledAt),
+      purchase: 0,
+      play: p as ReportPlay | null,
+      item: p as { settlementSeq?: number },
+    })),
+    ...purchases.map((b) => ({
+      listener: b.listener,
+      at: Date.parse(b.settledAt),
+      purchase: 1,
+      play: null,
+      item: b as { settlementSeq?: number },
+    })),
   ];
-  events.sort((a, b) => a.at - b.at || a.purchase - b.purchase || (a.play && b.play ? compareSettlementOrder(a.play, b.play) : 0));
+  events.sort(
+    (a, b) =>
+      a.at - b.at ||
+      a.purchase - b.purchase ||
+      (a.play && b.play ? compareSettlementOrder(a.play, b.play) : 0),
+  );
   const next = new Map<string, number>();
   for (const e of events) {
     const n = (next.get(e.listener) ?? 0) + 1;
@@ -152,7 +196,10 @@ function numberSettlements(plays: ReportPlay[], purchases: ReportPurchase[]): vo
 }
 
 /** A report with every kind of play: paid ladders across two devices, short, owned after the 9th play, buy the rest, free-marked, unpaid. */
-export function sampleReport(): { report: EarningsReport; devices: Record<'a1' | 'a2' | 'b1' | 'c1' | 'd1', Device> } {
+export function sampleReport(): {
+  report: EarningsReport;
+  devices: Record<'a1' | 'a2' | 'b1' | 'c1' | 'd1', Device>;
+} {
   const devices = { a1: newDevice(), a2: newDevice(), b1: newDevice(), c1: newDevice(), d1: newDevice() };
   const tracks = [
     { trackId: 'trk-song', title: 'Song', durationMs: 200_000 },

@@ -185,3 +185,20 @@ describe('one thing said once', () => {
     ]);
   });
 });
+
+describe('the verifier counts a short track by the rule the guard and the server use', () => {
+  const device = newDevice();
+  const interlude = [{ trackId: 'trk-interlude', title: 'Interlude', durationMs: 30_000 }];
+  const heard = (heardMs: number) =>
+    buildReport(
+      interlude,
+      [{ listener: 'L-a', trackId: 'trk-interlude', paidPlaysBefore: 0 }],
+      [{ listener: 'L-a', device, trackId: 'trk-interlude', at: 1, heardMs }],
+    );
+
+  it('passes a 30 s track heard to its end less under a second (29,000 ms and 29,999 ms), as the server settles it', () => {
+    expect(verifyEarningsReport(heard(29_000)).mismatches).toEqual([]);
+    expect(verifyEarningsReport(heard(29_999)).mismatches).toEqual([]);
+    // Less than that cannot even be signed: the receipt schema refuses it (src/shared/receipt.ts).
+  });
+});
