@@ -51,6 +51,8 @@ export class WalletStore {
       u: string | null;
       d: string | null;
     };
+    // A row no sync ever wrote (a fresh install holds 0 there; fixtures seed it) is nobody's: usable only while nobody is signed in.
+    if (row.s === null && row.u === null && row.d === null) return now.userId === null;
     return row.s === now.serverKey && row.u === now.userId && row.d === now.deviceId;
   }
 
