@@ -44,6 +44,14 @@ export interface ServerConfig {
     enabled: boolean;
     /** The checkpoints' origin line and the log key's name, e.g. "<host>/resonate-log". */
     origin: string;
+    /**
+     * Who gives leaves their index. inline: the settling transaction itself, under the
+     * sequencer row's lock (commits of all listeners serialise on it); deferred: the
+     * settling transaction commits its leaves to a queue, and the sequencer numbers them
+     * right after, in its own transaction under that lock. null: deferred on
+     * PostgreSQL (concurrent writers), inline on SQLite (one writer anyway).
+     */
+    sequencing: 'inline' | 'deferred' | null;
     /** How often an instance signs a checkpoint while leaves arrive. */
     checkpointIntervalMs: number;
     /** Witness vkeys whose cosignatures are accepted; null: any witness whose cosignature verifies. */
@@ -74,7 +82,13 @@ export const DEFAULT_CONFIG: ServerConfig = {
     maxChunkBytes: 16 * 1024 * 1024,
     maxUploadsPerRelease: 200,
   },
-  transparencyLog: { enabled: true, origin: 'localhost/resonate-log', checkpointIntervalMs: 2000, witnesses: null },
+  transparencyLog: {
+    enabled: true,
+    origin: 'localhost/resonate-log',
+    sequencing: null,
+    checkpointIntervalMs: 1000,
+    witnesses: null,
+  },
   membership: {
     listenerThresholdEuros: 15,
     artistThresholdEuros: 15,
@@ -82,7 +96,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   },
 };
 
-export type ConfigOverrides = Partial<Omit<ServerConfig, 'membership' | 'passwordHashing' | 'upload' | 'transparencyLog'>> & {
+export type ConfigOverrides = Partial<
+  Omit<ServerConfig, 'membership' | 'passwordHashing' | 'upload' | 'transparencyLog'>
+> & {
   transparencyLog?: Partial<ServerConfig['transparencyLog']>;
   upload?: Partial<ServerConfig['upload']>;
   membership?: Partial<ServerConfig['membership']>;

@@ -125,11 +125,19 @@ export function leafOf(event: LogEvent, listenerOf: (scope: string, userId: stri
 }
 
 /**
- * Appends the events' leaves in the caller's transaction. Call it LAST in
- * the transaction: the sequencer row stays locked (PostgreSQL) until commit,
- * so appenders are serialised only for their final statements, and leaf
- * indexes follow commit order across instances, densely (a rollback undoes
- * the increment too). Answers the first index given (or null: none).
+ * Appends the events' leaves in the caller's transaction: they commit with
+ * the settlement or not at all. Call it LAST in the transaction.
+ *
+ * Inline sequencing (SQLite by default): the leaves take their indexes here,
+ * by incrementing the sequencer row (locked until commit on PostgreSQL), so
+ * indexes follow commit order, densely (a rollback undoes the increment).
+ * Answers the first index given.
+ *
+ * Deferred sequencing (PostgreSQL by default): the leaves are committed to
+ * tlog_pending and the sequencer (TransparencyLog.sequence, under the same
+ * row lock, in its own short transaction) numbers them moments later; the
+ * settling transactions of different listeners never wait for each other.
+ * Answers null (no index yet).
  */
 export async function appendLogLeaves(
   ctx: ServerContext,
@@ -142,6 +150,24 @@ export async function appendLogLeaves(
   const now = ctx.clock.nowMs();
   const texts = events.map((e) => encodeLeaf(leafOf(e, listenerOf)));
   const t = withTlogTx(tx);
+  const hashed = texts.map((leaf, i) => ({
+    leaf_hash: createHash('sha256')
+      .update(Buffer.from([0]))
+      .update(leaf)
+      .digest(),
+    leaf,
+    receipt_id: events[i]!.kind === 'play' ? (events[i] as { receiptId: string }).receiptId : null,
+    created_at: now,
+  }));
+  if (deferredSequencing(ctx)) {
+    // Committed with the settlement; the sequencer gives them their indexes right after (log.ts).
+    for (let i = 0; i < hashed.length; i += 500)
+      await t
+        .insertInto('tlog_pending')
+        .values(hashed.slice(i, i + 500))
+        .execute();
+    return null;
+  }
   const row = await t
     .updateTable('tlog_state')
     .set((eb) => ({ size: eb('size', '+', events.length) }))
@@ -151,22 +177,19 @@ export async function appendLogLeaves(
   const end = toInt(row.size);
   const start = end - events.length;
   if (start < 0) throw new Error('transparency log invariant broken: the sequencer went below zero');
-  const rows = texts.map((leaf, i) => ({
-    idx: start + i,
-    leaf_hash: createHash('sha256')
-      .update(Buffer.from([0]))
-      .update(leaf)
-      .digest(),
-    leaf,
-    receipt_id: events[i]!.kind === 'play' ? (events[i] as { receiptId: string }).receiptId : null,
-    created_at: now,
-  }));
+  const rows = hashed.map((h, i) => ({ idx: start + i, ...h }));
   for (let i = 0; i < rows.length; i += 500)
     await t
       .insertInto('tlog_leaves')
       .values(rows.slice(i, i + 500))
       .execute();
   return start;
+}
+
+/** Whether leaves wait in tlog_pending for the sequencer instead of taking their index in the settling transaction. */
+export function deferredSequencing(ctx: ServerContext): boolean {
+  const mode = ctx.config.transparencyLog.sequencing;
+  return mode === 'deferred' || (mode === null && ctx.store.kind === 'postgres');
 }
 
 /** The log events of settled play rows (as settlement writes them). */

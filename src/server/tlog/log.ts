@@ -16,9 +16,10 @@ import {
 } from '../../shared/tlog/note';
 import { encodeEntryBundle, TILE_HEIGHT, TILE_WIDTH } from '../../shared/tlog/tiles';
 import type { ServerContext } from '../context';
-import { toInt } from '../db/transaction';
+import { inTransaction, toInt } from '../db/transaction';
+import { deferredSequencing } from './append';
 import { ApiError } from '../http/errors';
-import { withTlog, type TlogDb } from './schema';
+import { withTlog, withTlogTx, type TlogDb } from './schema';
 
 /** RFC 9162 node hash with node:crypto (the server's hot path; the shared one is the pure-JS equivalent). */
 const nodeHashFast = (left: Hash, right: Hash): Hash =>
@@ -134,11 +135,61 @@ export class TransparencyLog {
     }
   }
 
-  /** Brings the in-memory tree up to every committed leaf, and persists newly full tiles. */
+  /**
+   * Deferred sequencing: gives the committed pending leaves their indexes, in
+   * one total order across instances, under the sequencer row's lock, in
+   * short transactions of at most 2000 leaves.
+   */
+  private async sequence(): Promise<void> {
+    const CHUNK = 2000;
+    for (let round = 0; round < 1000; round++) {
+      if (!(await this.db.selectFrom('tlog_pending').select('id').limit(1).executeTakeFirst())) return;
+      const moved = await inTransaction(this.ctx.store, async (tx) => {
+        const t = withTlogTx(tx);
+        let state = t.selectFrom('tlog_state').select('size').where('id', '=', 1);
+        if (this.ctx.store.kind === 'postgres') state = state.forUpdate();
+        const start = toInt((await state.executeTakeFirstOrThrow()).size);
+        // Read after the lock: what another sequencer moved meanwhile is gone from the queue.
+        const pending = await t.selectFrom('tlog_pending').selectAll().orderBy('id').limit(CHUNK).execute();
+        const rows = pending.map((p, i) => ({
+          idx: start + i,
+          leaf_hash: p.leaf_hash,
+          leaf: p.leaf,
+          receipt_id: p.receipt_id,
+          created_at: p.created_at,
+        }));
+        for (let i = 0; i < rows.length; i += 500)
+          await t
+            .insertInto('tlog_leaves')
+            .values(rows.slice(i, i + 500))
+            .execute();
+        for (let i = 0; i < pending.length; i += 1000)
+          await t
+            .deleteFrom('tlog_pending')
+            .where(
+              'id',
+              'in',
+              pending.slice(i, i + 1000).map((p) => p.id),
+            )
+            .execute();
+        if (pending.length)
+          await t
+            .updateTable('tlog_state')
+            .set({ size: start + pending.length })
+            .where('id', '=', 1)
+            .execute();
+        return pending.length;
+      });
+      if (moved < CHUNK) return;
+    }
+  }
+
+  /** Numbers pending leaves (deferred sequencing), brings the in-memory tree up to every committed leaf, and persists newly full tiles. */
   catchUp(): Promise<number> {
     return this.serial(async () => {
       if (!this.loaded) this.loaded = this.load();
       await this.loaded;
+      if (deferredSequencing(this.ctx)) await this.sequence();
       await this.readNewLeaves();
       await this.persistTiles();
       return this.tree.size;
@@ -271,11 +322,20 @@ export class TransparencyLog {
   }
 
   async indexOfReceipt(receiptId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('tlog_leaves')
-      .select('idx')
-      .where('receipt_id', '=', receiptId)
-      .executeTakeFirst();
+    const find = () =>
+      this.db.selectFrom('tlog_leaves').select('idx').where('receipt_id', '=', receiptId).executeTakeFirst();
+    let row = await find();
+    if (
+      !row &&
+      (await this.db
+        .selectFrom('tlog_pending')
+        .select('id')
+        .where('receipt_id', '=', receiptId)
+        .executeTakeFirst())
+    ) {
+      await this.catchUp(); // committed, waiting for its index: number it now
+      row = await find();
+    }
     if (!row)
       throw new ApiError(404, 'not_in_log', 'no leaf for this receipt (not settled, or not yet committed)');
     return toInt(row.idx);

@@ -10,6 +10,7 @@ import type { StoreKind } from '../db/store-kind';
  */
 export function transparencyLogMigration(kind: StoreKind): Migration {
   const bin = kind === 'postgres' ? 'BYTEA' : 'BLOB';
+  const autoId = kind === 'postgres' ? 'BIGSERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
   const statements = [
     `CREATE TABLE tlog_state (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL CHECK (size >= 0))`,
     `INSERT INTO tlog_state (id, size) VALUES (1, 0)`,
@@ -20,6 +21,13 @@ export function transparencyLogMigration(kind: StoreKind): Migration {
       receipt_id TEXT,
       created_at BIGINT NOT NULL)`,
     `CREATE UNIQUE INDEX tlog_leaves_receipt ON tlog_leaves (receipt_id)`,
+    // Leaves committed with their settlement, waiting for the sequencer to give them an index (PostgreSQL, log.ts).
+    `CREATE TABLE tlog_pending (
+      id ${autoId},
+      leaf_hash ${bin} NOT NULL,
+      leaf TEXT NOT NULL,
+      receipt_id TEXT UNIQUE,
+      created_at BIGINT NOT NULL)`,
     `CREATE TABLE tlog_tiles (level INTEGER NOT NULL, idx BIGINT NOT NULL, hashes ${bin} NOT NULL, PRIMARY KEY (level, idx))`,
     `CREATE TABLE tlog_checkpoints (size BIGINT PRIMARY KEY, root ${bin} NOT NULL, note TEXT NOT NULL, created_at BIGINT NOT NULL)`,
     `CREATE TABLE tlog_cosignatures (

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 
 /**
@@ -17,6 +17,14 @@ export type TlogTables = {
     /** The leaf's canonical bytes (RFC 8785 JSON). */
     leaf: string;
     /** The play's receipt id (not part of the leaf): finds a play's leaf; unique. */
+    receipt_id: string | null;
+    created_at: number;
+  };
+  /** Leaves committed with their settlement, not yet given an index by the sequencer (deferred sequencing). */
+  tlog_pending: {
+    id: Generated<number>;
+    leaf_hash: Uint8Array;
+    leaf: string;
     receipt_id: string | null;
     created_at: number;
   };

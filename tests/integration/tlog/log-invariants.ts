@@ -38,7 +38,9 @@ export async function checkLogInvariants(
   } else {
     const db = new BetterSqlite3(join(store.dataDir, 'resonate-server.sqlite'), { readonly: true });
     query = async (text) => db.prepare(text).all();
-    done = async () => db.close();
+    done = async () => {
+      db.close();
+    };
   }
   const problems: string[] = [];
   try {

@@ -94,10 +94,12 @@ describe.each(kinds)('transparency log on %s', (kind) => {
         throw new Error('settlement failed after its leaves');
       }),
     ).rejects.toThrow('settlement failed');
-    expect(await append(server, [playEvent(3)])).toBe(1);
+    const next = playEvent(3);
+    await append(server, [next]);
+    expect((await checkpoint(server)).size).toBe(2);
     const leaves = (await get(server, '/v1/log/leaves?start=0&end=2')).json.leaves;
     expect(leaves.map((l: { index: number }) => l.index)).toEqual([0, 1]);
-    expect((await checkpoint(server)).size).toBe(2);
+    expect(JSON.parse(leaves[1].leaf).event).toBe((next as { contentHash: string }).contentHash);
   });
 
   it('serves tiles per tlog-tiles: full level-0 tile and entry bundle rebuild the root of the checkpoint', async () => {

@@ -33,7 +33,7 @@ async function listening(): Promise<{ store: StoreTarget; server: BuiltServer; u
 }
 
 const text = async (url: string) => (await fetch(url)).text();
-const json = async (url: string) => (await fetch(url)).json();
+const json = async (url: string): Promise<any> => (await fetch(url)).json();
 
 describe('settlement writes the transparency log', () => {
   it('each settled receipt, the grant and a purchase have a leaf that says what the server decided, provably in the signed checkpoint', async () => {

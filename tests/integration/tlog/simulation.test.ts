@@ -171,7 +171,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           const result = await run(kind, store);
           servers = result.servers;
           expect(result.failures, `seed ${SEED}`).toEqual([]);
-          const vkey = (await (await fetch(`${result.url}/v1/log/key`)).json()).vkey as string;
+          const vkey = ((await (await fetch(`${result.url}/v1/log/key`)).json()) as { vkey: string }).vkey;
           const note = await (await fetch(`${result.url}/v1/log/checkpoint`)).text();
           expect(await checkInvariants(store), `seed ${SEED}`).toEqual([]);
           expect(await checkLogInvariants(store, { note, vkey }), `seed ${SEED}`).toEqual([]);

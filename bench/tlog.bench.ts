@@ -1,0 +1,367 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { generateEd25519KeyPair } from '../src/node/ed25519';
+import { signPlayReceipt } from '../src/node/receipt-signing';
+import type { SignedPlayReceipt } from '../src/shared/receipt';
+import { buildServer, type BuiltServer } from '../src/server/app';
+import { createUser } from '../src/server/accounts/users';
+import { grantCredits } from '../src/server/credits/top-up';
+import { createRelease, findOrCreateArtist } from '../src/server/catalog/store';
+import { openStore } from '../src/server/db/connect';
+import { settleBatch } from '../src/server/settlement/settle-batch';
+import { encodeLeaf, fromBase64, hashFromBase64, verifyInclusion, type LogLeaf } from '../src/shared/tlog';
+
+/**
+ * Transparency log benchmark (docs/transparency-log.md):
+ * 1. settlement throughput with the log off and on, in the same run,
+ *    interleaved, on SQLite and PostgreSQL (target: on ≥ 0.9 × off);
+ * 2. inclusion and consistency proof p95 at 1,000,000 leaves, as the server
+ *    answers them (its memoised tree; the inclusion proof also reads the
+ *    leaf row), from a fixture built once and cached in the temp folder
+ *    (target < 2 ms);
+ * 3. verifying 1,000 inclusion proofs with the shared pure-JS verifier, as
+ *    the app does (target < 200 ms).
+ */
+function emit(metric: string, value: number | null, unit: string, target: string, extra: object = {}) {
+  process.stdout.write(`${JSON.stringify({ bench: 'tlog', metric, value, unit, target, ...extra })}\n`);
+}
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+// --- 1. settlement throughput, log off vs on ---------------------------------
+const LISTENERS = 20;
+const TRACKS = 200;
+const BATCH = 100;
+const PER_LISTENER = Number(process.env.TLOG_BENCH_RECEIPTS ?? 300);
+const RUNS = Number(process.env.RUNS ?? 3);
+
+async function settlementRun(
+  options: { dataDir: string; databaseUrl?: string },
+  logOn: boolean,
+): Promise<number> {
+  const server = await buildServer({
+    ...options,
+    logLevel: 'silent',
+    config: {
+      passwordHashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
+      transparencyLog: { enabled: logOn },
+    },
+  });
+  try {
+    const { ctx } = server;
+    const trackIds = await ctx.store.db.transaction().execute(async (tx) => {
+      const artistId = await findOrCreateArtist(ctx, tx, 'Bench Artist');
+      const tracks = Array.from({ length: TRACKS }, (_, i) => ({
+        title: `T${i}`,
+        trackNumber: i + 1,
+        durationMs: 200_000,
+        status: 'paid' as const,
+        audioPath: null,
+        audioMime: null,
+      }));
+      return (await createRelease(ctx, tx, artistId, 'Bench Release', tracks)).trackIds;
+    });
+    const now = Date.now();
+    const jobs: Array<{ userId: string; deviceId: string; batch: SignedPlayReceipt[]; i: number }> = [];
+    for (let l = 0; l < LISTENERS; l++) {
+      const user = await createUser(ctx, {
+        email: `bench-${uuidv7()}@example.org`,
+        password: 'bench password',
+        role: 'listener',
+      });
+      await grantCredits(ctx, user.id, 100_000_000, 'bench');
+      const keys = generateEd25519KeyPair();
+      const deviceId = uuidv7();
+      await ctx.store.db
+        .insertInto('devices')
+        .values({
+          id: deviceId,
+          user_id: user.id,
+          name: 'bench',
+          public_key: keys.publicKey,
+          created_at: now,
+          revoked_at: null,
+          last_seq: 0,
+          allowance: 0,
+        })
+        .execute();
+      const receipts = Array.from({ length: PER_LISTENER }, (_, i) => {
+        const at = now - 3_600_000 + i * 100;
+        return signPlayReceipt(
+          {
+            v: 1,
+            id: uuidv7(),
+            deviceId,
+            seq: i + 1,
+            trackId: trackIds[(i * 7 + l) % TRACKS]!,
+            sessionStartedAt: new Date(at - 50_000).toISOString(),
+            countedAt: new Date(at).toISOString(),
+            heardMs: 45_000,
+            durationMs: 200_000,
+            estimatedPriceThousandths: 0,
+          },
+          keys.privateKey,
+        );
+      });
+      for (let i = 0; i < receipts.length; i += BATCH)
+        jobs.push({ userId: user.id, deviceId, batch: receipts.slice(i, i + BATCH), i });
+    }
+    jobs.sort((a, b) => a.i - b.i);
+    await ctx.signatures.warmUp();
+    let next = 0;
+    let settled = 0;
+    const start = performance.now();
+    // Four clients at once, as a server sees them.
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < jobs.length) {
+          const job = jobs[next++]!;
+          const answer = await settleBatch(ctx, job.userId, job.deviceId, job.batch);
+          settled += answer.results.filter((r) => r.status === 'settled').length;
+        }
+      }),
+    );
+    const rate = settled / ((performance.now() - start) / 1000);
+    if (settled !== LISTENERS * PER_LISTENER) throw new Error(`settled ${settled}`);
+    if (logOn) {
+      const { size } = await server.tlog.latestCheckpoint();
+      if (size !== settled + LISTENERS)
+        throw new Error(`the log has ${size} leaves for ${settled} plays and ${LISTENERS} grants`);
+    }
+    return rate;
+  } finally {
+    await server.close();
+  }
+}
+
+async function pgDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const admin = process.env.RESONATE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `resonate_tlog_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const client = new pg.Client({ connectionString: admin, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query(`CREATE DATABASE ${name}`);
+  } catch (error) {
+    emit('postgres', null, '', '', { skipped: (error as Error).message });
+    return null;
+  } finally {
+    await client.end().catch(() => {});
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+const KINDS = (process.env.TLOG_BENCH_KINDS ?? 'sqlite,postgres').split(',');
+for (const kind of (['sqlite', 'postgres'] as const).filter((k) => KINDS.includes(k))) {
+  const rates = { off: [] as number[], on: [] as number[] };
+  let skipped = false;
+  for (let run = 0; run < RUNS && !skipped; run++) {
+    // Alternate which goes first, so a load swing does not favour one side.
+    for (const logOn of run % 2 ? [true, false] : [false, true]) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'resonate-tlog-bench-'));
+      const db = kind === 'postgres' ? await pgDatabase() : null;
+      if (kind === 'postgres' && !db) {
+        skipped = true;
+        break;
+      }
+      try {
+        const rate = await settlementRun({ dataDir, databaseUrl: db?.url }, logOn);
+        rates[logOn ? 'on' : 'off'].push(rate);
+        emit(
+          `${kind}_receipts_settled_per_s_log_${logOn ? 'on' : 'off'}`,
+          Math.round(rate),
+          'receipts/s',
+          'info',
+          {
+            run: run + 1,
+            concurrency: 4,
+            batch: BATCH,
+            loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+          },
+        );
+      } finally {
+        await db?.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    }
+  }
+  if (!skipped)
+    emit(
+      `${kind}_settlement_log_on_to_off_ratio_median`,
+      Number((median(rates.on) / median(rates.off)).toFixed(3)),
+      'ratio',
+      '>= 0.9',
+      { on: rates.on.map(Math.round), off: rates.off.map(Math.round) },
+    );
+}
+
+// --- 2. proofs at 1,000,000 leaves --------------------------------------------
+const BIG = Number(process.env.TLOG_BENCH_LEAVES ?? 1_000_000);
+const fixtureDir = join(tmpdir(), `resonate-tlog-bench-${BIG}`);
+
+async function bigFixture(): Promise<void> {
+  if (existsSync(join(fixtureDir, 'complete'))) return;
+  rmSync(fixtureDir, { recursive: true, force: true });
+  mkdirSync(fixtureDir, { recursive: true });
+  const store = await openStore({ kind: 'sqlite', dataDir: fixtureDir, backgroundCheckpoints: false });
+  await store.close();
+  const file = new BetterSqlite3(join(fixtureDir, 'resonate-server.sqlite'));
+  file.pragma('journal_mode = WAL');
+  file.pragma('synchronous = OFF');
+  const insert = file.prepare(
+    'INSERT INTO tlog_leaves (idx, leaf_hash, leaf, receipt_id, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const start = performance.now();
+  const chunk = file.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const leaf: LogLeaf = {
+        v: 1,
+        kind: 'play',
+        event: createHash('sha256').update(String(i)).digest('hex'),
+        listener: `L-${createHash('sha256')
+          .update(`l${i % 5000}`)
+          .digest('base64url')
+          .slice(0, 22)}`,
+        seq: 1 + Math.floor(i / 5000),
+        time: 1_764_000_000_000 + i,
+        track: `track-${i % 997}`,
+        artist: `artist-${i % 31}`,
+        outcome: 'paid',
+        freeReason: null,
+        playIndex: 1,
+        price: 230,
+        artistShare: 1610,
+        coopShare: 690,
+        credit: 0,
+        corrects: null,
+      };
+      const text = encodeLeaf(leaf);
+      insert.run(
+        i,
+        createHash('sha256')
+          .update(Buffer.from([0]))
+          .update(text)
+          .digest(),
+        text,
+        `r-${i}`,
+        0,
+      );
+    }
+  });
+  for (let i = 0; i < BIG; i += 10_000) chunk(i, Math.min(BIG, i + 10_000));
+  file.prepare('UPDATE tlog_state SET size = ? WHERE id = 1').run(BIG);
+  file.pragma('wal_checkpoint(TRUNCATE)');
+  file.close();
+  writeFileSync(join(fixtureDir, 'complete'), 'ok');
+  emit('fixture_built_ms', Math.round(performance.now() - start), 'ms', 'info', {
+    leaves: BIG,
+    dir: fixtureDir,
+  });
+}
+
+if (process.env.TLOG_BENCH_PROOFS !== '0') await proofBench();
+
+async function proofBench(): Promise<void> {
+  await bigFixture();
+  const server: BuiltServer = await buildServer({
+    dataDir: fixtureDir,
+    logLevel: 'silent',
+    config: { transparencyLog: { checkpointIntervalMs: 3_600_000 } },
+  });
+  try {
+    const loadStart = performance.now();
+    const size = await server.tlog.catchUp();
+    emit('server_tree_load_ms', Math.round(performance.now() - loadStart), 'ms', 'info', {
+      leaves: size,
+      note: 'first start: reads every leaf hash (tiles once persisted), builds the memoised tree, persists full tiles',
+    });
+    const cp = await server.tlog.latestCheckpoint();
+    if (cp.size !== BIG) throw new Error(`fixture has ${cp.size} leaves`);
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const inclusion: number[] = [];
+    const proofs: Array<{ index: number; leafHash: string; proof: string[] }> = [];
+    for (let k = 0; k < 2000; k++) {
+      const index = rnd(BIG);
+      const t = performance.now();
+      const p = await server.tlog.inclusionProof(index, BIG);
+      inclusion.push(performance.now() - t);
+      if (k < 1000) proofs.push(p);
+    }
+    emit('inclusion_proof_p95_ms_1m', Number(p95(inclusion).toFixed(3)), 'ms', '< 2', {
+      leaves: BIG,
+      samples: inclusion.length,
+      medianMs: Number(median(inclusion).toFixed(3)),
+    });
+    const consistency: number[] = [];
+    for (let k = 0; k < 2000; k++) {
+      const a = 1 + rnd(BIG - 1);
+      const b = a + rnd(BIG - a + 1);
+      const t = performance.now();
+      await server.tlog.consistencyProof(a, b);
+      consistency.push(performance.now() - t);
+    }
+    emit('consistency_proof_p95_ms_1m', Number(p95(consistency).toFixed(3)), 'ms', '< 2', {
+      leaves: BIG,
+      samples: consistency.length,
+      medianMs: Number(median(consistency).toFixed(3)),
+    });
+    // Through HTTP (inject: routing, validation, JSON), for the same sizes.
+    const http: number[] = [];
+    for (let k = 0; k < 500; k++) {
+      const t = performance.now();
+      const r = await server.app.inject({
+        method: 'GET',
+        url: `/v1/log/proof/inclusion?index=${rnd(BIG)}&size=${BIG}`,
+      });
+      http.push(performance.now() - t);
+      if (r.statusCode !== 200) throw new Error(r.body);
+    }
+    emit('inclusion_proof_http_p95_ms_1m', Number(p95(http).toFixed(3)), 'ms', 'info', {
+      leaves: BIG,
+      samples: http.length,
+    });
+
+    // --- 3. the app's side: 1,000 inclusion proofs with the shared verifier ---
+    const root = (await import('../src/shared/tlog')).parseCheckpoint(
+      (await import('../src/shared/tlog')).parseNote(cp.note).body,
+    ).root;
+    const decoded = proofs.map((p) => ({
+      index: p.index,
+      leaf: hashFromBase64(p.leafHash),
+      proof: p.proof.map(fromBase64),
+    }));
+    const times: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      const t = performance.now();
+      for (const d of decoded)
+        if (!verifyInclusion(d.index, BIG, d.leaf, d.proof, root).ok)
+          throw new Error('a proof did not verify');
+      times.push(performance.now() - t);
+    }
+    emit('verify_1000_inclusion_proofs_ms', Number(median(times).toFixed(1)), 'ms', '< 200', {
+      leaves: BIG,
+      rounds: times.map((t) => Number(t.toFixed(1))),
+      verifier: 'src/shared/tlog (@noble/hashes)',
+    });
+  } finally {
+    await server.close();
+  }
+}
