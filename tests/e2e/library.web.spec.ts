@@ -202,7 +202,9 @@ test('screenshot of the library view with real content', async () => {
 // Changing one setting must leave the others alone (the library folders above all).
 test('the volume is remembered across a reload', async () => {
   await page.getByTestId('volume').fill('35');
-  await page.waitForTimeout(1200); // saved a moment after the last change
+  // Saved a moment after the last change: wait until the host has written it, however busy the machine.
+  const savedVolume = () => JSON.parse(readFileSync(join(app.host.dataDir, 'settings.json'), 'utf8')).volume;
+  await expect.poll(savedVolume).toBe(0.35);
   await page.reload();
   await expect(page.getByTestId('track-count')).toHaveText(`${music.tracks.length} tracks`);
   await expect(page.getByTestId('volume')).toHaveValue('35');
@@ -301,6 +303,11 @@ test.describe('bad files never pass as tracks', () => {
       await expect(marker).toBeVisible({ timeout: 2000 });
     }).toPass({ timeout: 30_000 });
     await expect(marker).toHaveText('File missing · Relocate…');
+    // Problems lists it too, kept with its plays, with the same Relocate.
+    await nav('Problems').click();
+    await expect(page.getByTestId('missing')).toContainText('Zed Skip – Plays Fine');
+    await expect(page.getByTestId('missing-total')).toContainText('The file of 1 track is no longer where it was.');
+    await crate.click();
 
     await marker.click();
     const dialog = page.getByTestId('relocate-dialog');
@@ -310,5 +317,8 @@ test.describe('bad files never pass as tracks', () => {
     await expect(marker).toHaveCount(0);
     await expect(page.getByRole('grid', { name: 'Tracks in Relocate Set' }).getByRole('row').filter({ hasText: 'Plays Fine' })).toHaveCount(1);
     await expect(crate).toContainText('1 track');
+    await nav('Problems').click();
+    await expect(page.getByTestId('problems-total')).toBeVisible();
+    await expect(page.getByTestId('missing')).toHaveCount(0);
   });
 });

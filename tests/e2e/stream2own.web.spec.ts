@@ -81,8 +81,13 @@ test('offline: a 45-second play is counted and charged once, its signed receipt 
   await expect(page.getByTestId('now-playing').getByTestId('s2o-summary')).toContainText('0.004');
   await expect(page.getByTestId('sync-pending')).toHaveText('1 play to sync');
   await expect(page.getByTestId('wallet-offline')).toHaveText('· 2.042 usable offline');
-  // Keep listening a little: still one count, one charge.
-  await page.waitForTimeout(3_000);
+  // Keep listening a little (3 s more of the track, however long that takes): still one count, one charge.
+  const elapsed = async () => {
+    const [m, s] = (await page.getByTestId('elapsed').innerText()).split(':').map(Number);
+    return m! * 60 + s!;
+  };
+  const heardAtCount = await elapsed();
+  await expect.poll(elapsed, { timeout: 30_000 }).toBeGreaterThanOrEqual(heardAtCount + 3);
   await page.getByTestId('play-pause').click();
 
   const db = new Database(join(host.dataDir, 'library.sqlite'), { readonly: true, fileMustExist: true });
