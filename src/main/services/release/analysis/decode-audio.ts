@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { mpegChannels } from './mpeg-header';
 import { deinterleave, readWavFormat } from './wav-reader';
 
 /**
@@ -14,7 +15,14 @@ export type AudioCodec = 'mp3' | 'flac' | 'vorbis' | 'opus' | 'wav';
 export type ChunkSink = (channelData: Float32Array[], sampleRate: number) => void;
 
 export type DecodeOutcome =
-  | { ok: true; codec: AudioCodec; sampleRate: number; channels: number; frames: number; decodeErrors: number }
+  | {
+      ok: true;
+      codec: AudioCodec;
+      sampleRate: number;
+      channels: number;
+      frames: number;
+      decodeErrors: number;
+    }
   | { ok: false; reason: 'unsupported' | 'corrupt'; detail: string };
 
 const READ_SIZE = 1 << 20;
@@ -32,7 +40,8 @@ export function sniffCodec(head: Uint8Array): AudioCodec | null {
   }
   if (text.startsWith('ID3')) return 'mp3';
   // An MPEG audio frame sync (11 set bits) with layer III.
-  if (head.length >= 2 && head[0] === 0xff && (head[1]! & 0xe0) === 0xe0 && (head[1]! & 0x06) === 0x02) return 'mp3';
+  if (head.length >= 2 && head[0] === 0xff && (head[1]! & 0xe0) === 0xe0 && (head[1]! & 0x06) === 0x02)
+    return 'mp3';
   return null;
 }
 
@@ -84,8 +93,16 @@ export async function decodeAudioFile(file: string, onChunk: ChunkSink): Promise
     const head = Buffer.alloc(Math.min(4096, size));
     await handle.read(head, 0, head.length, 0);
     const codec = sniffCodec(head);
-    if (!codec) return { ok: false, reason: 'unsupported', detail: 'no in-process decoder for this format (MP3, FLAC, Ogg Vorbis, Opus and WAV are measured)' };
-    return codec === 'wav' ? await decodeWav(handle, size, onChunk) : await decodeCompressed(handle, codec, onChunk);
+    if (!codec)
+      return {
+        ok: false,
+        reason: 'unsupported',
+        detail: 'no in-process decoder for this format (MP3, FLAC, Ogg Vorbis, Opus and WAV are measured)',
+      };
+    if (codec === 'wav') return await decodeWav(handle, size, onChunk);
+    // The MPEG decoder answers two channels even for a mono stream: keep the ones the file has.
+    const keepChannels = codec === 'mp3' ? await mpegChannels(handle, size) : Infinity;
+    return await decodeCompressed(handle, codec, onChunk, keepChannels);
   } finally {
     await handle.close();
   }
@@ -93,7 +110,12 @@ export async function decodeAudioFile(file: string, onChunk: ChunkSink): Promise
 
 async function decodeWav(handle: FileHandle, size: number, onChunk: ChunkSink): Promise<DecodeOutcome> {
   const format = await readWavFormat(handle, size);
-  if (!format || format.channels < 1 || format.sampleRate < 1 || ![8, 16, 24, 32, 64].includes(format.bitsPerSample)) {
+  if (
+    !format ||
+    format.channels < 1 ||
+    format.sampleRate < 1 ||
+    ![8, 16, 24, 32, 64].includes(format.bitsPerSample)
+  ) {
     return { ok: false, reason: 'unsupported', detail: 'WAV that is not linear PCM or IEEE float' };
   }
   const frameBytes = (format.bitsPerSample / 8) * format.channels;
@@ -108,10 +130,22 @@ async function decodeWav(handle: FileHandle, size: number, onChunk: ChunkSink): 
     frames += channels[0]!.length;
     onChunk(channels, format.sampleRate);
   }
-  return { ok: true, codec: 'wav', sampleRate: format.sampleRate, channels: format.channels, frames, decodeErrors: 0 };
+  return {
+    ok: true,
+    codec: 'wav',
+    sampleRate: format.sampleRate,
+    channels: format.channels,
+    frames,
+    decodeErrors: 0,
+  };
 }
 
-async function decodeCompressed(handle: FileHandle, codec: Exclude<AudioCodec, 'wav'>, onChunk: ChunkSink): Promise<DecodeOutcome> {
+async function decodeCompressed(
+  handle: FileHandle,
+  codec: Exclude<AudioCodec, 'wav'>,
+  onChunk: ChunkSink,
+  keepChannels: number,
+): Promise<DecodeOutcome> {
   const decoder = await createDecoder(codec);
   await decoder.ready;
   let frames = 0;
@@ -121,16 +155,21 @@ async function decodeCompressed(handle: FileHandle, codec: Exclude<AudioCodec, '
   const take = (out: DecodedAudio) => {
     decodeErrors += out.errors.length;
     if (out.samplesDecoded === 0 || out.channelData.length === 0) return;
+    const kept = out.channelData.slice(0, keepChannels);
     sampleRate = out.sampleRate;
-    channels = out.channelData.length;
+    channels = kept.length;
     frames += out.samplesDecoded;
-    onChunk(out.channelData.map((c) => c.subarray(0, out.samplesDecoded)), out.sampleRate);
+    onChunk(
+      kept.map((c) => c.subarray(0, out.samplesDecoded)),
+      out.sampleRate,
+    );
   };
   try {
     const buffer = Buffer.alloc(READ_SIZE);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, READ_SIZE, null);
+    for (let position = 0; ;) {
+      const { bytesRead } = await handle.read(buffer, 0, READ_SIZE, position);
       if (bytesRead === 0) break;
+      position += bytesRead;
       // The decoders may keep a reference to the bytes they were given: hand each call its own copy.
       take(await decoder.decode(new Uint8Array(buffer.subarray(0, bytesRead))));
     }
