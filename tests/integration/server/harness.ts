@@ -47,7 +47,7 @@ export async function postgresUnavailableReason(): Promise<string | null> {
   } catch (error) {
     const reason = `PostgreSQL at ${PG_ADMIN_URL} unreachable: ${(error as Error).message}`;
     // CI sets this: there the multi-instance tests must run, so a skip is a failure, not a green run.
-    if (process.env.RESONATE_REQUIRE_PG === '1') throw new Error(`${reason} (RESONATE_REQUIRE_PG=1: PostgreSQL tests may not skip)`);
+    if (process.env.RESONATE_REQUIRE_PG === '1') throw new Error(`${reason} (RESONATE_REQUIRE_PG=1: PostgreSQL tests may not skip)`, { cause: error });
     return reason;
   } finally {
     await client.end().catch(() => {});
