@@ -15,6 +15,7 @@ import {
   type StoreTarget,
 } from './harness';
 import { checkInvariants } from './ledger-invariants';
+import { checkLogInvariants } from '../tlog/log-invariants';
 
 /**
  * A seeded, replayable simulation of many listeners and devices against real
@@ -261,8 +262,14 @@ async function runSimulation(kind: 'sqlite' | 'postgres', seed: number) {
       }
     }
     const totalReceipts = listeners.reduce((n, l) => n + l.devices.reduce((m, d) => m + d.sent.length, 0), 0);
+    // The transparency log's latest checkpoint, while a server still runs (it numbers and signs every committed leaf first).
+    const logCheckpoint = {
+      note: await (await fetch(`${urls()[0]}/v1/log/checkpoint`)).text(),
+      vkey: ((await (await fetch(`${urls()[0]}/v1/log/key`)).json()) as { vkey: string }).vkey,
+    };
     return {
       store,
+      logCheckpoint,
       failures,
       totalReceipts,
       answered: firstAnswers.size,
@@ -290,6 +297,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(run.answered).toBe(run.totalReceipts);
       expect(run.withinDevices, 'devices whose plays all fit their allowance').toBeGreaterThan(0);
       expect(await checkInvariants(run.store), `seed ${SEED}`).toEqual([]);
+      // Transparency log: dense unique indexes, one leaf per play, purchase and credit, the root of all leaves signed.
+      expect(await checkLogInvariants(run.store, run.logCheckpoint), `seed ${SEED}`).toEqual([]);
     });
   });
 }
