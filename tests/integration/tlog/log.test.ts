@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { withTlog } from '../../../src/server/tlog/schema';
 import {
   decodeEntryBundle,
   fromBase64,
@@ -83,6 +84,18 @@ describe.each(kinds)('transparency log on %s', (kind) => {
     // No personal data: the account id is not in any leaf.
     const all = (await get(server, '/v1/log/leaves?start=0&end=40')).json.leaves as Array<{ leaf: string }>;
     expect(all.some((l) => l.leaf.includes('user-'))).toBe(false);
+  });
+
+  it('signs checkpoints by itself while leaves arrive (every checkpointIntervalMs), with no one asking', async () => {
+    const { server } = await open(kind, { transparencyLog: { checkpointIntervalMs: 100 } });
+    const db = withTlog(server.ctx.store.db);
+    const latest = async () =>
+      (await db.selectFrom('tlog_checkpoints').select('size').orderBy('size', 'desc').executeTakeFirst())
+        ?.size;
+    await append(server, [playEvent(0), playEvent(1), playEvent(2)]);
+    await vi.waitFor(async () => expect(Number(await latest())).toBe(3), { timeout: 15_000, interval: 50 });
+    await append(server, [playEvent(3)]);
+    await vi.waitFor(async () => expect(Number(await latest())).toBe(4), { timeout: 15_000, interval: 50 });
   });
 
   it('a rolled-back settlement leaves no leaf and no hole: the next append takes the same index', async () => {
