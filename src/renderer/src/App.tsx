@@ -25,6 +25,7 @@ import { AccountView } from './views/account/AccountView';
 import { CoopCatalogView } from './views/coop/CoopCatalogView';
 import { WalletView } from './views/wallet/WalletView';
 import { CorrectionsNotice } from './components/CorrectionsNotice';
+import { LogWarning } from './components/LogWarning';
 
 function CurrentView() {
   const { view, detail } = useNavigation();
@@ -86,6 +87,7 @@ export function App() {
       <Sidebar />
       <Header searchRef={searchRef} />
       <main className="app-main" id="main" tabIndex={-1}>
+        <LogWarning />
         <CorrectionsNotice />
         <CurrentView />
       </main>

@@ -303,6 +303,36 @@ export const en = {
     outcomes: { charged: 'Paid play {{n}}', free: 'Free', preview: 'Preview (not charged)' },
     more: 'Show older',
   },
+  tlog: {
+    column: 'Public log',
+    plays: {
+      in_log: 'In the public log · #{{index}}',
+      pending: 'Pending',
+      failed: 'Not in the public log',
+      predates_log: 'Settled before the log',
+    },
+    summary:
+      'Public log checked: {{size}} entries, cosigned by {{witnesses}} witnesses, verified {{when}}.',
+    required: 'This app requires {{n}} witness cosignatures.',
+    offline: 'The log could not be reached at the last sync: newer plays stay pending.',
+    warning: {
+      title: "Warning: the co-op server's public log does not check out",
+      intro:
+        'Your plays and the server\'s public record disagree. This can mean the server left plays out, changed its history, or shows different histories to different people. Save the evidence and tell the co-op.',
+      export: 'Save the evidence',
+      saved: 'Saved to {{path}}',
+    },
+    kinds: {
+      bad_signature: 'Forged or bad signature',
+      wrong_origin: 'Another log',
+      rollback: 'The log shrank',
+      split_view: 'Two different histories',
+      inconsistent: 'History rewritten',
+      missing_leaf: 'A play is missing from the log',
+      bad_proof: 'A proof does not verify',
+      wrong_leaf: 'A play is recorded differently',
+    },
+  },
   wallet: {
     title: 'Wallet',
     balance: 'Balance',

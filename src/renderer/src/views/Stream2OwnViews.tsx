@@ -5,6 +5,7 @@ import { formatCredits } from '../../../shared/pricing';
 import { useS2OCall } from '../api/stream2own';
 import { DataGrid, type Column } from '../components/DataGrid';
 import { PlaySteps, PriceTag } from '../components/Stream2Own';
+import { LogSummary, PlayLogState, usePlayLogStates } from '../components/LogState';
 import { currentItem, usePlayer } from '../player/store';
 import { fromCoop } from '../player/track';
 import { formatDuration } from '../lib/format';
@@ -61,6 +62,7 @@ export function CollectionView() {
 function HistoryPage({ beforeId, isLast, onMore }: { beforeId?: number; isLast: boolean; onMore(next: number): void }) {
   const { t } = useTranslation();
   const history = useS2OCall('wallet.history', beforeId ? { limit: 100, beforeId } : { limit: 100 });
+  const logStates = usePlayLogStates(history.data?.entries);
   const outcome = (e: HistoryEntry) =>
     e.outcome === 'charged' ? t('history.outcomes.charged', { n: e.paidPlayNumber ?? '' }) : e.outcome === 'free' ? `${t('history.outcomes.free')}${e.freeReason ? ` · ${t(`s2o.freeReasons.${e.freeReason}`)}` : ''}` : t('history.outcomes.preview');
   return (
@@ -75,11 +77,14 @@ function HistoryPage({ beforeId, isLast, onMore }: { beforeId?: number; isLast: 
           <td className="num">{formatCredits(e.chargeThousandths)}</td>
           <td className="num">{formatDuration(e.heardMs)}</td>
           <td>{e.settled ? t('history.settled') : t('history.pending')}</td>
+          <td>
+            <PlayLogState entry={e} play={e.receiptId ? logStates.get(e.receiptId) : undefined} />
+          </td>
         </tr>
       ))}
       {isLast && history.data?.nextBeforeId && (
         <tr>
-          <td colSpan={6}>
+          <td colSpan={7}>
             <button type="button" onClick={() => onMore(history.data!.nextBeforeId!)}>
               {t('history.more')}
             </button>
@@ -100,6 +105,7 @@ export function HistoryView() {
     <section className="view view-scroll" aria-labelledby="history-title">
       <h1 id="history-title">{t('history.title')}</h1>
       {empty && <p>{t('history.none')}</p>}
+      <LogSummary />
       {first.data && !empty && (
         <table className="simple-table" aria-label={t('history.label')} data-testid="history">
           <thead>
@@ -110,6 +116,7 @@ export function HistoryView() {
               <th scope="col" className="num">{t('history.charge')}</th>
               <th scope="col" className="num">{t('history.heard')}</th>
               <th scope="col">{t('history.settled')}</th>
+              <th scope="col">{t('tlog.column')}</th>
             </tr>
           </thead>
           <tbody>
