@@ -38,7 +38,8 @@ export function isShortTrack(durationMs: number): boolean {
  * 'own_track' (the listener is a rightsholder of the track's artist),
  * 'free_track' (the rightsholder marked it free).
  */
-export type FreeReason = 'short' | 'owned' | 'own_track' | 'free_track';
+export const FREE_REASONS = ['short', 'owned', 'own_track', 'free_track'] as const;
+export type FreeReason = (typeof FREE_REASONS)[number];
 
 export interface FreeReasonFacts {
   /** The track's duration (the server's catalog duration is the authority). */

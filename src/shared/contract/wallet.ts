@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FREE_REASONS } from '../pricing';
 import { call, event } from './define';
 
 /**
@@ -13,15 +14,17 @@ const thousandths = z.number().int().min(0);
 const epochMs = z.number().int();
 
 /** A co-op track id (the server's), also a media path segment. */
-export const coopTrackIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1–128 of A–Z a–z 0–9 _ -');
+export const coopTrackIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1–128 of A–Z a–z 0–9 _ -');
 
-/** Why a play costs nothing. */
-export const freeReasonSchema = z.enum([
-  'owned', // nine paid plays (or bought): free forever
-  'own_track', // the user is the track's rightsholder
-  'free_track', // the rightsholder marked it free
-  'short_track', // shorter than 45 s: always free
-]);
+/**
+ * Why a play costs nothing, spelled as the server says it (`FreeReason` in
+ * src/shared/pricing.ts): 'short' (under 45 s: always free), 'owned' (nine
+ * paid plays, or bought: free forever), 'own_track' (the user is the track's
+ * rightsholder), 'free_track' (the rightsholder marked it free).
+ */
+export const freeReasonSchema = z.enum(FREE_REASONS);
 export type FreeReason = z.infer<typeof freeReasonSchema>;
 
 /** A co-op track's stream-to-own state for this listener, as far as this device knows. */
@@ -129,7 +132,7 @@ export const walletCalls = {
     z.object({ tracks: z.array(coopTrackSchema) }),
   ),
   'coop.tracks': call(
-    'The co-op catalog cached on this device, with each track\'s stream-to-own state; optionally filtered by text in title, artist or album.',
+    "The co-op catalog cached on this device, with each track's stream-to-own state; optionally filtered by text in title, artist or album.",
     z
       .object({
         query: z.string().max(200).optional(),

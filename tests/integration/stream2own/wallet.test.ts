@@ -90,7 +90,7 @@ describe('stream to own: charges', () => {
     h.clock.advance(1_000);
     h.domain.handlers['player.report']({ sessionId: s.sessionId, trackId: 'short', seq: 1_000, event: 'ended', positionMs: 30_000 });
     const counted = h.events.filter((e) => e.name === 'player.playCounted').map((e) => e.payload as { freeReason: string; chargeThousandths: number; receiptId: string | null });
-    expect(counted.map((c) => c.freeReason)).toEqual(['free_track', 'own_track', 'short_track']);
+    expect(counted.map((c) => c.freeReason)).toEqual(['free_track', 'own_track', 'short']);
     expect(counted.every((c) => c.chargeThousandths === 0 && c.receiptId !== null)).toBe(true);
     expect(h.events.some((e) => e.name === 'player.previewEnded')).toBe(false);
   });

@@ -119,7 +119,7 @@ describe('the app syncing with a real server process', () => {
     expect(shortPlay).toMatchObject({
       trackId: trackIds[2],
       outcome: 'free',
-      freeReason: 'short_track',
+      freeReason: 'short',
       chargeThousandths: 0,
     });
     const finalStatus = await t.call('sync.now');

@@ -31,7 +31,7 @@ describe('previewCountdown', () => {
   it('is gone once counted, at 45 s heard, and for free, owned and local tracks', () => {
     expect(previewCountdown(paid, 30_000, true)).toBeNull();
     expect(previewCountdown(paid, 45_000, false)).toBeNull();
-    expect(previewCountdown({ ...paid, freeReason: 'short_track' }, 0, false)).toBeNull();
+    expect(previewCountdown({ ...paid, freeReason: 'short' }, 0, false)).toBeNull();
     expect(previewCountdown({ ...paid, owned: true, freeReason: 'owned' }, 0, false)).toBeNull();
     expect(previewCountdown(null, 0, false)).toBeNull();
   });

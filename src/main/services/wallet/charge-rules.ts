@@ -1,6 +1,6 @@
 import {
+  freeReasonFor as sharedFreeReasonFor,
   isOwned,
-  isShortTrack,
   nextPaidPlayPriceThousandths,
   PAID_PLAYS_TO_OWN,
   remainingToOwnThousandths,
@@ -34,22 +34,37 @@ export type ChargeDecision =
   /** The balance does not cover the price: a 45-second preview, not charged, not a paid play. */
   | { outcome: 'preview'; freeReason: null; paidPlayNumber: number; priceThousandths: number };
 
-/** Why the next play is free, most telling reason first; null when it costs. */
-export function freeReasonFor(track: TrackTerms, progress: TrackProgress): FreeReason | null {
-  if (progress.owned || isOwned(progress.paidPlays)) return 'owned';
-  if (track.isOwn) return 'own_track';
-  if (track.status === 'free') return 'free_track';
-  if (isShortTrack(track.durationMs)) return 'short_track';
-  return null;
+/** The listener owns the track: bought, or nine paid plays. */
+function ownsTrack(progress: TrackProgress): boolean {
+  return progress.owned || isOwned(progress.paidPlays);
 }
 
-export function decideCharge(track: TrackTerms, progress: TrackProgress, spendableThousandths: number): ChargeDecision {
+/**
+ * Why the next play is free, or null when it costs: the server's precedence
+ * and spelling (`freeReasonFor` in src/shared/pricing.ts), so the app never
+ * records a reason the server would not give.
+ */
+export function freeReasonFor(track: TrackTerms, progress: TrackProgress): FreeReason | null {
+  return sharedFreeReasonFor({
+    durationMs: track.durationMs,
+    freeTrack: track.status === 'free',
+    ownTrack: track.isOwn,
+    owned: ownsTrack(progress),
+  });
+}
+
+export function decideCharge(
+  track: TrackTerms,
+  progress: TrackProgress,
+  spendableThousandths: number,
+): ChargeDecision {
   const freeReason = freeReasonFor(track, progress);
   if (freeReason) return { outcome: 'free', freeReason, paidPlayNumber: null, priceThousandths: 0 };
   const price = nextPaidPlayPriceThousandths(progress.paidPlays);
   if (price === null) throw new Error('a track that is not owned has a next price');
   const paidPlayNumber = progress.paidPlays + 1;
-  if (spendableThousandths < price) return { outcome: 'preview', freeReason: null, paidPlayNumber, priceThousandths: price };
+  if (spendableThousandths < price)
+    return { outcome: 'preview', freeReason: null, paidPlayNumber, priceThousandths: price };
   return { outcome: 'charged', freeReason: null, paidPlayNumber, priceThousandths: price };
 }
 
@@ -62,15 +77,24 @@ export function progressAfter(progress: TrackProgress, decision: ChargeDecision)
       return { ...progress, countedPlays: progress.countedPlays + 1 };
     case 'charged': {
       const paidPlays = progress.paidPlays + 1;
-      return { ...progress, paidPlays, owned: paidPlays >= PAID_PLAYS_TO_OWN, countedPlays: progress.countedPlays + 1 };
+      return {
+        ...progress,
+        paidPlays,
+        owned: paidPlays >= PAID_PLAYS_TO_OWN,
+        countedPlays: progress.countedPlays + 1,
+      };
     }
   }
 }
 
 /** What track rows and the now-playing bar show. */
-export function stream2OwnState(track: TrackTerms, progress: TrackProgress, spendableThousandths: number): Stream2OwnState {
+export function stream2OwnState(
+  track: TrackTerms,
+  progress: TrackProgress,
+  spendableThousandths: number,
+): Stream2OwnState {
   const freeReason = freeReasonFor(track, progress);
-  const owned = freeReason === 'owned';
+  const owned = ownsTrack(progress);
   const nextPrice = freeReason ? 0 : (nextPaidPlayPriceThousandths(progress.paidPlays) ?? 0);
   return {
     paidPlays: Math.min(progress.paidPlays, PAID_PLAYS_TO_OWN),

@@ -1,4 +1,5 @@
-import type { Migration } from '../db/database';
+import { assert } from '../../../shared/assert';
+import type { Db, Migration } from '../db/database';
 
 /**
  * Stream to own's tables in the local cache. Money columns are INTEGER
@@ -164,4 +165,57 @@ export const stream2ownMigrations: readonly Migration[] = [
       }
     },
   },
+  {
+    // One spelling of the free reasons with the server (src/shared/pricing.ts): a short track's
+    // free play is 'short', no longer 'short_track'. The CHECK lives in the table, so the table
+    // is rebuilt from its own stored definition (columns added since stay) with the new list,
+    // the old rows copied with the new spelling, and its indexes (other domains' too) put back.
+    id: 'stream2own-004-free-reason-spelling',
+    up(db) {
+      rebuildWithFreeReasonSpelling(db);
+    },
+  },
 ];
+
+const OLD_FREE_REASON_CHECK = "free_reason IN ('owned', 'own_track', 'free_track', 'short_track')";
+const NEW_FREE_REASON_CHECK = "free_reason IN ('short', 'owned', 'own_track', 'free_track')";
+
+function rebuildWithFreeReasonSpelling(db: Db): void {
+  const table = db
+    .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'coop_plays'")
+    .get() as { sql: string } | undefined;
+  assert(table, 'stream2own-004: coop_plays exists (stream2own-001 creates it)');
+  const checks = table.sql.split(OLD_FREE_REASON_CHECK).length - 1;
+  assert(checks === 1, `stream2own-004: the old free-reason CHECK is in coop_plays once (found ${checks})`);
+  const indexes = db
+    .prepare(
+      "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'coop_plays' AND sql IS NOT NULL",
+    )
+    .all() as { sql: string }[];
+  const columns = (db.prepare('PRAGMA table_info(coop_plays)').all() as { name: string }[]).map(
+    (c) => c.name,
+  );
+  const list = columns.map((c) => `"${c}"`).join(', ');
+  const select = columns
+    .map((c) =>
+      c === 'free_reason'
+        ? "CASE free_reason WHEN 'short_track' THEN 'short' ELSE free_reason END"
+        : `"${c}"`,
+    )
+    .join(', ');
+  const rows = (db.prepare('SELECT COUNT(*) AS n FROM coop_plays').get() as { n: number }).n;
+  const createNew = table.sql
+    .replace(OLD_FREE_REASON_CHECK, NEW_FREE_REASON_CHECK)
+    .replace(/^CREATE TABLE\s+"?coop_plays"?/, 'CREATE TABLE coop_plays_respelled');
+  assert(
+    createNew.startsWith('CREATE TABLE coop_plays_respelled'),
+    'stream2own-004: the coop_plays definition is renamed',
+  );
+  db.exec(createNew);
+  db.exec(`INSERT INTO coop_plays_respelled (${list}) SELECT ${select} FROM coop_plays`);
+  db.exec('DROP TABLE coop_plays');
+  db.exec('ALTER TABLE coop_plays_respelled RENAME TO coop_plays');
+  for (const index of indexes) db.exec(index.sql);
+  const copied = (db.prepare('SELECT COUNT(*) AS n FROM coop_plays').get() as { n: number }).n;
+  assert(copied === rows, `stream2own-004: every play is copied (${copied} of ${rows})`);
+}

@@ -253,7 +253,7 @@ export const en = {
       owned: 'Owned: free forever',
       own_track: 'Your own track',
       free_track: 'Free from the artist',
-      short_track: 'Short track: always free',
+      short: 'Short track: always free',
     },
     nextPrice: 'Next play: {{price}}',
     previewOnly: 'Preview only',
