@@ -23,6 +23,7 @@ import { SettingsView } from './views/SettingsView';
 import { CollectionView, HistoryView } from './views/Stream2OwnViews';
 import { AccountView } from './views/account/AccountView';
 import { CoopCatalogView } from './views/coop/CoopCatalogView';
+import { CoopNodeView } from './views/coop-node/CoopNodeView';
 import { WalletView } from './views/wallet/WalletView';
 import { CorrectionsNotice } from './components/CorrectionsNotice';
 import { LogWarning } from './components/LogWarning';
@@ -56,6 +57,8 @@ function CurrentView() {
       return <ReleasePreviewView />;
     case 'earnings':
       return <EarningsView />;
+    case 'coopNode':
+      return <CoopNodeView />;
   }
 }
 

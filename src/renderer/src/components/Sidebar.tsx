@@ -37,6 +37,7 @@ export function Sidebar() {
       <ArtistSection />
       <ul className="sidebar-group">
         {item('account')}
+        {item('coopNode')}
         {item('problems', problemCount > 0 ? String(problemCount) : undefined)}
         {item('settings')}
       </ul>

@@ -1,3 +1,5 @@
+import { coopNodeStrings } from '../views/coop-node/strings';
+
 /** Every user-facing string, English first. Other languages copy this shape. */
 export const en = {
   app: { name: 'Resonate', skipToContent: 'Skip to content' },
@@ -13,6 +15,7 @@ export const en = {
     account: 'Account',
     problems: 'Problems',
     settings: 'Settings',
+    coopNode: 'Co-op node',
     back: 'Back',
   },
   search: {
@@ -813,6 +816,7 @@ export const en = {
       error: 'Could not export the report: {{message}}',
     },
   },
+  coopNode: coopNodeStrings,
 } as const;
 
 export type Strings = typeof en;

@@ -13,7 +13,8 @@ export type ViewId =
   | 'settings'
   | 'dj'
   | 'release'
-  | 'earnings';
+  | 'earnings'
+  | 'coopNode';
 
 interface NavigationState {
   view: ViewId;
