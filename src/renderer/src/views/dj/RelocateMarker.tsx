@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { LocalDjTrack } from '../../../../shared/contract/dj';
 import { api } from '../../api/client';
 import { queryClient } from '../../api/queries';
 import { describeError, refreshLists } from './actions';
@@ -22,7 +21,14 @@ const SHOWING = [
  * names the file (or a folder to look in) and the track is bound to it
  * again, by content or by title, artist and length, keeping its plays.
  */
-export function RelocateMarker({ track }: { track: LocalDjTrack }) {
+/** What Relocate needs of a track (a library row or a DJ row). */
+export interface RelocatableTrack {
+  id: number;
+  title: string;
+  path: string;
+}
+
+export function RelocateMarker({ track, label }: { track: RelocatableTrack; label?: string }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   return (
@@ -38,14 +44,14 @@ export function RelocateMarker({ track }: { track: LocalDjTrack }) {
           setOpen(true);
         }}
       >
-        {t('dj.relocate.marker')}
+        {label ?? t('dj.relocate.marker')}
       </button>
       {open && <RelocateDialog track={track} onClose={() => setOpen(false)} />}
     </>
   );
 }
 
-function RelocateDialog({ track, onClose }: { track: LocalDjTrack; onClose(): void }) {
+function RelocateDialog({ track, onClose }: { track: RelocatableTrack; onClose(): void }) {
   const { t } = useTranslation();
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
