@@ -228,8 +228,9 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
     if (signal?.aborted) break;
 
     progress('finishing', true);
-    if (gone.length > 0 && !(await folderIsReachable(folder.path, new Map()))) {
-      // The whole folder went away mid-scan (unmounted, moved): as if it had been unreachable from the start.
+    if (!(await folderIsReachable(folder.path, new Map()))) {
+      // The whole folder went away mid-scan (unmounted, moved) while it was listed or read: as if it had
+      // been unreachable from the start, not every track it held gone (one stat; only on the way out).
       writer.transaction(() => {
         const endNow = clock.nowMs();
         writer.setFolderTracksStatus(folder.id, 'ok', 'unavailable', endNow);
