@@ -70,17 +70,17 @@ export const importedReleaseSchema = z.object({
 export type ImportedRelease = z.infer<typeof importedReleaseSchema>;
 
 export const coopNodeCalls = {
-  'coopNode.status': call(
+  'node.status': call(
     'What the signed-in account may do on the co-op server in use.',
     z.object({}).strict(),
     coopNodeStatusSchema,
   ),
-  'coopNode.claimAdmin': call(
+  'node.claimAdmin': call(
     "Become the admin of the app's own node (bundled server with no admin yet), with the token it wrote into the data folder.",
     z.object({}).strict(),
     coopNodeStatusSchema,
   ),
-  'coopNode.importRelease': call(
+  'node.importRelease': call(
     "Admin of the app's own node: every audio file of a folder on this machine becomes a track of one published release.",
     z
       .object({
@@ -92,12 +92,12 @@ export const coopNodeCalls = {
       .strict(),
     importedReleaseSchema,
   ),
-  'coopNode.findAccounts': call(
+  'node.findAccounts': call(
     'Admin: accounts whose email contains the text (at most 20).',
     z.object({ query: z.string().trim().max(254).default('') }).strict(),
     z.object({ accounts: z.array(coopAccountSchema) }),
   ),
-  'coopNode.grantCredits': call(
+  'node.grantCredits': call(
     'Admin: grant credits to the account with this email (sent once, whatever the retries).',
     z.object({ email, amountThousandths: thousandths, note }).strict(),
     z.object({
@@ -106,12 +106,12 @@ export const coopNodeCalls = {
       balanceThousandths: z.number().int(),
     }),
   ),
-  'coopNode.makeVouchers': call(
+  'node.makeVouchers': call(
     'Admin: a batch of voucher codes, each worth the same; the codes are shown only in this answer.',
     z.object({ valueThousandths: thousandths, count: z.number().int().min(1).max(1000), note }).strict(),
     z.object({ batchId: z.string(), valueThousandths: z.number().int(), codes: z.array(z.string()) }),
   ),
-  'coopNode.addRightsholder': call(
+  'node.addRightsholder': call(
     'Admin: make the account with this email a rightsholder of the artist with this name (made if new).',
     z.object({ email, artist: z.string().trim().min(1).max(200) }).strict(),
     z.object({ artistId: z.string(), artistName: z.string(), account: coopAccountSchema }),

@@ -67,7 +67,7 @@ describe("the app's own node", () => {
   });
 
   it('offers the first account admin; the token from the data folder works once and never reaches the renderer', async () => {
-    expect(await t.call('coopNode.status')).toMatchObject({
+    expect(await t.call('node.status')).toMatchObject({
       bundled: true,
       signedIn: false,
       canClaimAdmin: false,
@@ -77,7 +77,7 @@ describe("the app's own node", () => {
     const token = readFileSync(tokenFile(dataDir), 'utf8').trim();
     expect(token.length).toBeGreaterThanOrEqual(32);
 
-    const before = await t.call('coopNode.status');
+    const before = await t.call('node.status');
     expect(before).toMatchObject({
       bundled: true,
       signedIn: true,
@@ -94,11 +94,11 @@ describe("the app's own node", () => {
       publish: false,
     });
     // A listener's admin call is refused by the server.
-    expect(
-      failed(await app.dispatch('coopNode.makeVouchers', { valueThousandths: 1000, count: 1 })).code,
-    ).toBe('forbidden');
+    expect(failed(await app.dispatch('node.makeVouchers', { valueThousandths: 1000, count: 1 })).code).toBe(
+      'forbidden',
+    );
 
-    const after = await t.call('coopNode.claimAdmin');
+    const after = await t.call('node.claimAdmin');
     expect(after).toMatchObject({ role: 'admin', canClaimAdmin: false, hasAdmin: true });
     expect(after.actions).toEqual({
       importFolder: true,
@@ -116,19 +116,19 @@ describe("the app's own node", () => {
     // Once used, the token is gone: a second account is not offered admin and cannot claim it.
     await t.call('account.signOut');
     await t.call('account.signUp', { email: friend, password });
-    const second = await t.call('coopNode.status');
+    const second = await t.call('node.status');
     expect(second).toMatchObject({
       role: 'listener',
       canClaimAdmin: false,
       hasAdmin: true,
       actions: { grantCredits: false, importFolder: false },
     });
-    const claim = failed(await app.dispatch('coopNode.claimAdmin', {}));
+    const claim = failed(await app.dispatch('node.claimAdmin', {}));
     expect(claim.code).toBe('conflict');
     expect(claim.message).toMatch(/has an admin already/);
     // Even with a token file written by hand, the node refuses (it knows only the token it wrote, now used).
     writeFileSync(tokenFile(dataDir), 'forged-token-forged-token-forged-token\n');
-    expect(failed(await app.dispatch('coopNode.claimAdmin', {})).code).toBe('conflict');
+    expect(failed(await app.dispatch('node.claimAdmin', {})).code).toBe('conflict');
     expect(await t.call('account.status')).toMatchObject({ email: friend, role: 'listener' });
     await t.call('account.signOut');
     await t.call('account.signIn', { email: owner, password });
@@ -137,7 +137,7 @@ describe("the app's own node", () => {
   it('an admin imports a folder as a release that the catalog lists and plays, and grants credits to pay for it', async () => {
     const folder = makeAudioFolder([50, 3]);
     writeFileSync(join(folder, '03 broken.mp3'), Buffer.alloc(4000, 7));
-    const imported = await t.call('coopNode.importRelease', {
+    const imported = await t.call('node.importRelease', {
       folder,
       artist: 'Harbour Lights',
       title: 'First Light',
@@ -158,7 +158,7 @@ describe("the app's own node", () => {
       ['Song 2', 'Harbour Lights', 'First Light'],
     ]);
 
-    const granted = await t.call('coopNode.grantCredits', {
+    const granted = await t.call('node.grantCredits', {
       email: owner.toUpperCase(),
       amountThousandths: 5000,
       note: 'first credits',
@@ -175,38 +175,38 @@ describe("the app's own node", () => {
   it('bad input gets a plain error and changes nothing', async () => {
     const balance = (await t.call('wallet.get')).balanceThousandths;
     const missing = failed(
-      await app.dispatch('coopNode.importRelease', { folder: join(dataDir, 'no-such-folder'), artist: 'X' }),
+      await app.dispatch('node.importRelease', { folder: join(dataDir, 'no-such-folder'), artist: 'X' }),
     );
     expect(missing).toMatchObject({ code: 'invalid_input' });
     expect(missing.message).toMatch(/there is no folder .*no-such-folder/);
     expect(
-      failed(await app.dispatch('coopNode.importRelease', { folder: 'Music/Album', artist: 'X' })).message,
+      failed(await app.dispatch('node.importRelease', { folder: 'Music/Album', artist: 'X' })).message,
     ).toMatch(/full path of the folder/);
     const empty = tempDir('coop-node-empty-');
     writeFileSync(join(empty, 'notes.txt'), 'not audio');
-    expect(
-      failed(await app.dispatch('coopNode.importRelease', { folder: empty, artist: 'X' })).message,
-    ).toMatch(/no readable audio files/);
+    expect(failed(await app.dispatch('node.importRelease', { folder: empty, artist: 'X' })).message).toMatch(
+      /no readable audio files/,
+    );
 
     const nobody = failed(
-      await app.dispatch('coopNode.grantCredits', { email: 'nobody@example.org', amountThousandths: 1000 }),
+      await app.dispatch('node.grantCredits', { email: 'nobody@example.org', amountThousandths: 1000 }),
     );
     expect(nobody).toMatchObject({ code: 'not_found' });
     expect(nobody.message).toMatch(/no account nobody@example.org/);
+    expect(failed(await app.dispatch('node.grantCredits', { email: owner, amountThousandths: 0 })).code).toBe(
+      'invalid_input',
+    );
     expect(
-      failed(await app.dispatch('coopNode.grantCredits', { email: owner, amountThousandths: 0 })).code,
-    ).toBe('invalid_input');
-    expect(
-      failed(await app.dispatch('coopNode.grantCredits', { email: owner, amountThousandths: 1.5 })).code,
+      failed(await app.dispatch('node.grantCredits', { email: owner, amountThousandths: 1.5 })).code,
     ).toBe('invalid_input');
     await t.call('sync.now');
     expect((await t.call('wallet.get')).balanceThousandths).toBe(balance);
-    const accounts = await t.call('coopNode.findAccounts', { query: '' });
+    const accounts = await t.call('node.findAccounts', { query: '' });
     expect(accounts.accounts.map((a: { email: string }) => a.email).sort()).toEqual([friend, owner].sort());
   });
 
   it('vouchers made by the admin are redeemed by another account; the admin makes that account a rightsholder', async () => {
-    const batch = await t.call('coopNode.makeVouchers', {
+    const batch = await t.call('node.makeVouchers', {
       valueThousandths: 2000,
       count: 2,
       note: 'launch party',
@@ -214,7 +214,7 @@ describe("the app's own node", () => {
     expect(batch.codes).toHaveLength(2);
     expect(new Set(batch.codes).size).toBe(2);
 
-    const made = await t.call('coopNode.addRightsholder', { email: friend, artist: 'harbour lights' });
+    const made = await t.call('node.addRightsholder', { email: friend, artist: 'harbour lights' });
     expect(made.artistName).toBe('Harbour Lights');
     expect(made.account).toMatchObject({
       email: friend,
@@ -226,7 +226,7 @@ describe("the app's own node", () => {
     await t.call('account.signIn', { email: friend, password });
     const redeemed = await t.call('wallet.redeemVoucher', { code: batch.codes[0] });
     expect(redeemed.balanceThousandths).toBe(2000);
-    const status = await t.call('coopNode.status');
+    const status = await t.call('node.status');
     expect(status).toMatchObject({
       role: 'artist',
       actions: { publish: true, grantCredits: false, importFolder: false },
@@ -241,7 +241,7 @@ describe("the app's own node", () => {
     app = t.app;
     await t.call('account.signIn', { email: owner, password });
     expect(existsSync(tokenFile(dataDir))).toBe(false);
-    expect(await t.call('coopNode.status')).toMatchObject({
+    expect(await t.call('node.status')).toMatchObject({
       role: 'admin',
       canClaimAdmin: false,
       hasAdmin: true,
@@ -272,7 +272,7 @@ describe('a remote co-op server', () => {
 
   it('shows a listener only what a listener may do, and has no local admin to claim', async () => {
     await t.call('account.signUp', { email: listener, password });
-    const status = await t.call('coopNode.status');
+    const status = await t.call('node.status');
     expect(status).toMatchObject({ bundled: false, role: 'listener', canClaimAdmin: false, hasAdmin: null });
     expect(status.actions).toEqual({
       importFolder: false,
@@ -282,7 +282,7 @@ describe('a remote co-op server', () => {
       redeemVoucher: true,
       publish: false,
     });
-    expect(failed(await t.app.dispatch('coopNode.claimAdmin', {})).code).toBe('forbidden');
+    expect(failed(await t.app.dispatch('node.claimAdmin', {})).code).toBe('forbidden');
     // The server itself has no such route: only the bundled node has a local admin.
     const answer = await fetch(`${server.url}/v1/local-admin`);
     expect(answer.status).toBe(404);
@@ -291,7 +291,7 @@ describe('a remote co-op server', () => {
 
   it("shows an admin the admin actions except importing a folder (the server can't read this machine's folders)", async () => {
     await t.call('account.signIn', { email: admin, password });
-    const status = await t.call('coopNode.status');
+    const status = await t.call('node.status');
     expect(status.actions).toEqual({
       importFolder: false,
       grantCredits: true,
@@ -301,12 +301,13 @@ describe('a remote co-op server', () => {
       publish: true,
     });
     const refused = failed(
-      await t.app.dispatch('coopNode.importRelease', { folder: makeAudioFolder([2]), artist: 'Far Away' }),
+      await t.app.dispatch('node.importRelease', { folder: makeAudioFolder([2]), artist: 'Far Away' }),
     );
     expect(refused.code).toBe('forbidden');
     expect(refused.message).toMatch(/app's own co-op node only/);
-    expect(await t.call('coopNode.grantCredits', { email: listener, amountThousandths: 1500 })).toMatchObject(
-      { email: listener, balanceThousandths: 1500 },
-    );
+    expect(await t.call('node.grantCredits', { email: listener, amountThousandths: 1500 })).toMatchObject({
+      email: listener,
+      balanceThousandths: 1500,
+    });
   });
 });

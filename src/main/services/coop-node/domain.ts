@@ -186,8 +186,8 @@ export function createCoopNodeDomain(deps: CoopNodeDomainDeps) {
   }
 
   const handlers: { [N in CoopNodeCallName]: CallHandler<N> } = {
-    'coopNode.status': () => status(),
-    'coopNode.claimAdmin': async () => {
+    'node.status': () => status(),
+    'node.claimAdmin': async () => {
       const account = requireSignedIn("become this node's admin");
       if (!account.bundledServer)
         throw new CallError(
@@ -202,7 +202,7 @@ export function createCoopNodeDomain(deps: CoopNodeDomainDeps) {
       log.info({ userId: me.id }, "this account is now the admin of the app's own node");
       return status();
     },
-    'coopNode.importRelease': async ({ folder, artist, title, free }) => {
+    'node.importRelease': async ({ folder, artist, title, free }) => {
       const account = requireSignedIn('import a release');
       if (!account.bundledServer)
         throw new CallError(
@@ -233,7 +233,7 @@ export function createCoopNodeDomain(deps: CoopNodeDomainDeps) {
       await syncQuietly();
       return imported;
     },
-    'coopNode.findAccounts': async ({ query }) => {
+    'node.findAccounts': async ({ query }) => {
       requireSignedIn('find accounts');
       const { users } = await json(
         'GET',
@@ -243,20 +243,20 @@ export function createCoopNodeDomain(deps: CoopNodeDomainDeps) {
       );
       return { accounts: users };
     },
-    'coopNode.grantCredits': async ({ email, amountThousandths, note }) => {
+    'node.grantCredits': async ({ email, amountThousandths, note }) => {
       const account = requireSignedIn('grant credits');
       const grantee = await accountByEmail(email, 'grant the credits');
       const answer = await grantOnce(grantee.id, amountThousandths, note);
       if (grantee.id === account.userId) await syncQuietly();
       return { email: grantee.email, amountThousandths, balanceThousandths: answer.balanceThousandths };
     },
-    'coopNode.makeVouchers': async ({ valueThousandths, count, note }) => {
+    'node.makeVouchers': async ({ valueThousandths, count, note }) => {
       requireSignedIn('make vouchers');
       return json('POST', '/v1/admin/voucher-batches', vouchersSchema, 'make the vouchers', {
         json: { valueThousandths, count, note },
       });
     },
-    'coopNode.addRightsholder': async ({ email, artist }) => {
+    'node.addRightsholder': async ({ email, artist }) => {
       const account = requireSignedIn('make a rightsholder');
       const action = 'make the account a rightsholder';
       const holder = await accountByEmail(email, action);

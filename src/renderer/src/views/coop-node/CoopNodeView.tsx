@@ -16,7 +16,7 @@ type Outcome = { ok: true; content: ReactNode } | { ok: false; text: string } | 
 function useRefreshAfterChange() {
   const client = useQueryClient();
   return () => {
-    for (const key of [...WALLET_QUERIES, 'coopNode.status', 'account.status', 'sync.status'])
+    for (const key of [...WALLET_QUERIES, 'node.status', 'account.status', 'sync.status'])
       void client.invalidateQueries({ queryKey: [key] });
   };
 }
@@ -96,7 +96,7 @@ function Field(props: {
 
 /** Emails of accounts on the node, offered as the admin types (a datalist). */
 function AccountsList({ id, query }: { id: string; query: string }) {
-  const accounts = useCall('coopNode.findAccounts', { query: query.trim() }, { keepPrevious: true });
+  const accounts = useCall('node.findAccounts', { query: query.trim() }, { keepPrevious: true });
   return (
     <datalist id={id}>
       {(accounts.data?.accounts ?? []).map((a) => (
@@ -116,7 +116,7 @@ function ImportForm() {
   const [title, setTitle] = useState('');
   const [free, setFree] = useState(false);
   const action = async () => {
-    const r = await api.call('coopNode.importRelease', {
+    const r = await api.call('node.importRelease', {
       folder: folder.trim(),
       artist: artist.trim(),
       ...(title.trim() ? { title: title.trim() } : {}),
@@ -204,7 +204,7 @@ function GrantForm() {
   const action = async () => {
     const thousandths = parseCreditsInput(amount);
     if (thousandths === null) throw new Error(t('coopNode.grant.amountInvalid'));
-    const r = await api.call('coopNode.grantCredits', {
+    const r = await api.call('node.grantCredits', {
       email: email.trim(),
       amountThousandths: thousandths,
       ...(note.trim() ? { note: note.trim() } : {}),
@@ -268,7 +268,7 @@ function VoucherForm() {
     if (thousandths === null) throw new Error(t('coopNode.grant.amountInvalid'));
     const n = /^\d{1,4}$/.test(count.trim()) ? Number(count.trim()) : 0;
     if (n < 1 || n > 1000) throw new Error(t('coopNode.vouchers.countInvalid'));
-    const r = await api.call('coopNode.makeVouchers', { valueThousandths: thousandths, count: n });
+    const r = await api.call('node.makeVouchers', { valueThousandths: thousandths, count: n });
     return (
       <>
         <p>
@@ -323,7 +323,7 @@ function RightsholderForm() {
   const [email, setEmail] = useState('');
   const [artist, setArtist] = useState('');
   const action = async () => {
-    const r = await api.call('coopNode.addRightsholder', { email: email.trim(), artist: artist.trim() });
+    const r = await api.call('node.addRightsholder', { email: email.trim(), artist: artist.trim() });
     refresh();
     return t('coopNode.rightsholder.done', { email: r.account.email, artist: r.artistName });
   };
@@ -368,8 +368,8 @@ function ClaimAdmin() {
     setBusy(true);
     setError(null);
     try {
-      const next = await api.call('coopNode.claimAdmin', {});
-      client.setQueriesData({ queryKey: ['coopNode.status'] }, next);
+      const next = await api.call('node.claimAdmin', {});
+      client.setQueriesData({ queryKey: ['node.status'] }, next);
       refresh();
     } catch (e) {
       setError(t('coopNode.error', { message: e instanceof Error ? e.message : String(e) }));
@@ -440,8 +440,8 @@ export function CoopNodeView() {
   const a = account.data;
   // Keyed by who is signed in where: another account never sees this one's actions.
   const status = useQuery({
-    queryKey: ['coopNode.status', {}, a?.userId ?? null, a?.serverUrl ?? null, a?.bundledServer ?? null],
-    queryFn: () => api.call('coopNode.status', {}),
+    queryKey: ['node.status', {}, a?.userId ?? null, a?.serverUrl ?? null, a?.bundledServer ?? null],
+    queryFn: () => api.call('node.status', {}),
     enabled: a !== undefined,
   });
   const s = status.data;
