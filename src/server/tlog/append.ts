@@ -45,6 +45,8 @@ const sha256Hex = (text: string) => createHash('sha256').update(text).digest('he
 /** Pseudonym keys, per store: HMAC(report_pseudonyms secret, scope), as the earnings report's stable pseudonyms. */
 const secrets = new WeakMap<Store, Buffer>();
 const scopeKeys = new WeakMap<Store, Map<string, Buffer>>();
+/** (scope, account) → pseudonym: a batch is one listener's plays of a few artists. */
+const known = new WeakMap<Store, Map<string, string>>();
 
 async function pseudonymSecret(ctx: ServerContext, tx: Tx): Promise<Buffer> {
   let secret = secrets.get(ctx.store);
@@ -61,6 +63,11 @@ async function pseudonymSecret(ctx: ServerContext, tx: Tx): Promise<Buffer> {
 }
 
 function pseudonym(store: Store, secret: Buffer, scope: string, userId: string): string {
+  let memo = known.get(store);
+  if (!memo) known.set(store, (memo = new Map()));
+  const id = `${scope}\n${userId}`;
+  const seen = memo.get(id);
+  if (seen) return seen;
   let keys = scopeKeys.get(store);
   if (!keys) scopeKeys.set(store, (keys = new Map()));
   let key = keys.get(scope);
@@ -69,7 +76,10 @@ function pseudonym(store: Store, secret: Buffer, scope: string, userId: string):
     if (keys.size > 100_000) keys.clear();
     keys.set(scope, key);
   }
-  return `L-${createHmac('sha256', key).update(userId).digest('base64url').slice(0, 22)}`;
+  const p = `L-${createHmac('sha256', key).update(userId).digest('base64url').slice(0, 22)}`;
+  if (memo.size > 100_000) memo.clear();
+  memo.set(id, p);
+  return p;
 }
 
 const NONE = {

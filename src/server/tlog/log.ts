@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { MerkleTree } from '../../shared/tlog/tree';
 import { equalBytes, toBase64, toHex, type Hash } from '../../shared/tlog/hash';
 import {
@@ -150,34 +151,24 @@ export class TransparencyLog {
         if (this.ctx.store.kind === 'postgres') state = state.forUpdate();
         const start = toInt((await state.executeTakeFirstOrThrow()).size);
         // Read after the lock: what another sequencer moved meanwhile is gone from the queue.
-        const pending = await t.selectFrom('tlog_pending').selectAll().orderBy('id').limit(CHUNK).execute();
-        const rows = pending.map((p, i) => ({
-          idx: start + i,
-          leaf_hash: p.leaf_hash,
-          leaf: p.leaf,
-          receipt_id: p.receipt_id,
-          created_at: p.created_at,
-        }));
-        for (let i = 0; i < rows.length; i += 500)
-          await t
-            .insertInto('tlog_leaves')
-            .values(rows.slice(i, i + 500))
-            .execute();
-        for (let i = 0; i < pending.length; i += 1000)
-          await t
-            .deleteFrom('tlog_pending')
-            .where(
-              'id',
-              'in',
-              pending.slice(i, i + 1000).map((p) => p.id),
-            )
-            .execute();
-        if (pending.length)
-          await t
-            .updateTable('tlog_state')
-            .set({ size: start + pending.length })
-            .where('id', '=', 1)
-            .execute();
+        // Only the ids come here; the leaves move inside the database, numbered in id order.
+        const ids = (
+          await t.selectFrom('tlog_pending').select('id').orderBy('id').limit(CHUNK).execute()
+        ).map((p) => p.id);
+        if (!ids.length) return 0;
+        const list = sql.join(ids.map((id) => sql`${id}`));
+        await sql`INSERT INTO tlog_leaves (idx, leaf_hash, leaf, receipt_id, created_at)
+          SELECT ${start} + ROW_NUMBER() OVER (ORDER BY id) - 1, leaf_hash, leaf, receipt_id, created_at
+          FROM tlog_pending WHERE id IN (${list})`.execute(tx);
+        const deleted = await t.deleteFrom('tlog_pending').where('id', 'in', ids).executeTakeFirst();
+        if (Number(deleted.numDeletedRows) !== ids.length)
+          throw new Error('transparency log invariant broken: pending leaves moved twice');
+        await t
+          .updateTable('tlog_state')
+          .set({ size: start + ids.length })
+          .where('id', '=', 1)
+          .execute();
+        const pending = ids;
         return pending.length;
       });
       if (moved < CHUNK) return;
