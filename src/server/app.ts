@@ -90,7 +90,7 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
     ...deviceRoutes(ctx),
     ...catalogRoutes(ctx),
     ...creditRoutes(ctx),
-    ...readModelRoutes(ctx),
+    ...readModelRoutes(ctx, tlog),
     ...syncRoutes(ctx),
     ...publishingRoutes(ctx),
     ...tlogRoutes(ctx, tlog),

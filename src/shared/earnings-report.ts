@@ -25,6 +25,15 @@ export const EARNINGS_REPORT_FORMAT = 'resonate/earnings-report';
  * order (settledAt, countedAt, seq, id).
  */
 export const EARNINGS_REPORT_VERSION = 2;
+/**
+ * 3: bound to the public transparency log (docs/transparency-log.md): the
+ * report names the signed checkpoint it covers (`log.checkpoint`, every
+ * leaf of the period is below its size) and each play carries `leafIndex`,
+ * its leaf in that log; an auditor recomputes the artist's plays and totals
+ * from the log's leaves (`src/shared/report-log.ts`). A server with its log
+ * on exports version 3.
+ */
+export const EARNINGS_REPORT_LOG_VERSION = 3;
 
 /**
  * A listener pseudonym: the same listener is the same pseudonym throughout a
@@ -104,6 +113,8 @@ export const reportPlaySchema = z
      * wallet lock. A listener's plays and purchases are decided in this order.
      */
     settlementSeq: settlementSeq.optional(),
+    /** Version 3: the play's leaf index in the public log. */
+    leafIndex: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     outcome: playOutcomeSchema,
     /** Set exactly when the outcome is `free`. */
     freeReason: freeReasonSchema.nullable(),
@@ -134,7 +145,7 @@ export type ReportPurchase = z.infer<typeof reportPurchaseSchema>;
 export const earningsReportSchema = z
   .object({
     format: z.literal(EARNINGS_REPORT_FORMAT),
-    version: z.union([z.literal(1), z.literal(2)]),
+    version: z.union([z.literal(1), z.literal(2), z.literal(3)]),
     generatedAt: isoInstantSchema,
     /** Settlements in [from, to). */
     period: z.object({ from: isoInstantSchema, to: isoInstantSchema }).strict(),
@@ -145,9 +156,42 @@ export const earningsReportSchema = z
     plays: z.array(reportPlaySchema),
     purchases: z.array(reportPurchaseSchema),
     totals: earningsTotalsSchema,
+    /** Version 3: the log checkpoint (C2SP signed note) the report covers; every play's leaf is below its size. */
+    log: z
+      .object({
+        checkpoint: z
+          .string()
+          .min(1)
+          .max(64 * 1024),
+        size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((report, ctx) => {
+    // Version 3 names its checkpoint and every play's leaf; earlier versions neither.
+    const bound = report.version >= 3;
+    if ((report.log !== undefined) !== bound)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['log'],
+        message: bound ? 'required in version 3' : 'only in version 3',
+      });
+    report.plays.forEach((play, i) => {
+      if ((play.leafIndex !== undefined) !== bound)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['plays', i, 'leafIndex'],
+          message: bound ? 'required in version 3' : 'only in version 3',
+        });
+      else if (bound && report.log && play.leafIndex! >= report.log.size)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['plays', i, 'leafIndex'],
+          message: 'not below the checkpoint size',
+        });
+    });
     // Version 2 has settlementSeq on every play and purchase; version 1 on none.
     const want = report.version >= 2;
     const check = (items: Array<{ settlementSeq?: number }>, name: 'plays' | 'purchases') =>

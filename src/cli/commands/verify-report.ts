@@ -7,6 +7,7 @@ import {
   type VerificationResult,
 } from '../../node/report-verifier';
 import { parseCommandArgs, printJson, type CliCommand } from '../command';
+import { checkReportAgainstLog } from '../report-log-check';
 
 /**
  * `verify-report <file> [<next-period file> …] [--json]`: checks an earnings
@@ -22,7 +23,8 @@ import { parseCommandArgs, printJson, type CliCommand } from '../command';
  * verify.
  */
 const tenThousandths = (n: number) => `${Math.floor(n / 10000)}.${String(n % 10000).padStart(4, '0')}`;
-const USAGE = 'Usage: verify-report <file> [<next-period file> …] [--json]';
+const USAGE =
+  'Usage: verify-report <file> [<next-period file> …] [--json] [--log <server url> [--log-key <vkey>]]';
 
 class Unreadable extends Error {}
 
@@ -54,7 +56,11 @@ function printSummary(result: VerificationResult): void {
 async function verify(argv: string[], json: boolean): Promise<number> {
   let parsed;
   try {
-    parsed = parseCommandArgs(argv, { json: { type: 'boolean' } });
+    parsed = parseCommandArgs(argv, {
+      json: { type: 'boolean' },
+      log: { type: 'string' },
+      'log-key': { type: 'string' },
+    });
   } catch (error) {
     throw new Unreadable(`${(error as Error).message}. ${USAGE}`);
   }
@@ -67,9 +73,22 @@ async function verify(argv: string[], json: boolean): Promise<number> {
     const result = input.ok
       ? verifyEarningsReport(input.value)
       : unreadableReport([{ kind: 'malformed', message: input.message }]);
-    if (json) printJson(result);
-    else printSummary(result);
-    return isMalformed(result) ? 2 : result.ok ? 0 : 1;
+    // --log: the report is also recomputed from the public log's leaves (docs/earnings-report.md "Bound to the log").
+    const log =
+      input.ok && parsed.values.log && !isMalformed(result)
+        ? await checkReportAgainstLog(input.value, parsed.values.log, parsed.values['log-key'])
+        : null;
+    if (json) printJson(log ? { ...result, ok: result.ok && log.ok, log } : result);
+    else {
+      printSummary(result);
+      if (log) {
+        process.stdout.write(
+          `log: ${log.ok ? 'MATCHES' : 'MISMATCH'} (checkpoint of ${log.checkpointSize ?? '?'} leaves)\n`,
+        );
+        for (const m of log.mismatches) process.stdout.write(`  ${m.kind}: ${m.message}\n`);
+      }
+    }
+    return isMalformed(result) ? 2 : result.ok && (log?.ok ?? true) ? 0 : 1;
   }
   // Consecutive periods: each report alone, and each one's opening states against the ones before.
   const readable = inputs.every((i) => i.ok);

@@ -1,3 +1,4 @@
+import { bindReportToLog, type ReportLog } from './report-log';
 import { z } from 'zod';
 import { coopTrackIdSchema } from '../../shared/receipt';
 import { forbidden, notFound } from '../http/errors';
@@ -44,7 +45,8 @@ const earningsRowSchema = z.object({
   coopShareTenThousandths: z.number().int(),
 });
 
-export function readModelRoutes(ctx: ServerContext): AnyRoute[] {
+/** `log`: the transparency log, to bind earnings reports to it (version 3); none: version 2 reports. */
+export function readModelRoutes(ctx: ServerContext, log?: ReportLog): AnyRoute[] {
   return [
     route({
       method: 'GET',
@@ -162,7 +164,7 @@ export function readModelRoutes(ctx: ServerContext): AnyRoute[] {
       handler: async ({ user, params, query, reply }) => {
         await assertMayReadEarnings(ctx, user, params.id);
         // The period ends at `to`, or now, whichever is earlier by the database's clock (earnings-report.ts).
-        const report = await earningsReport(ctx, params.id, { from: query.from, ...(query.to !== undefined ? { to: query.to } : {}) }, query.pseudonyms);
+        const report = await bindReportToLog(ctx, log, await earningsReport(ctx, params.id, { from: query.from, ...(query.to !== undefined ? { to: query.to } : {}) }, query.pseudonyms));
         const day = (instant: string) => instant.slice(0, 10);
         void reply.header('Content-Disposition', `attachment; filename="earnings-report-${params.id}-${day(report.period.from)}-${day(report.period.to)}.json"`);
         return report;

@@ -66,7 +66,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const answer = await catalog.admin.get(`/v1/artists/${catalog.artistId}/earnings/report?from=0&to=${start + 1}`);
       expect(answer.status).toBe(200);
       const report = answer.body as EarningsReport;
-      expect(report.version).toBe(2);
+      // 3: bound to the transparency log (the server's log is on by default; issue 14.5).
+      expect(report.version).toBe(3);
       expect(report.plays.map((p) => [p.settledAt, p.playIndex, p.settlementSeq])).toEqual([
         [new Date(start).toISOString(), 1, 1],
         [new Date(start).toISOString(), 2, 2],
@@ -89,8 +90,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(verifyEarningsReport(doubled).mismatches.map((m) => m.kind)).toContain('duplicate_settlement_seq');
 
       // What the server's order fix is about: by time and counted-at (version 1's order) the same plays do not verify.
-      const asVersion1 = structuredClone(report) as unknown as { version: number; plays: Array<{ settlementSeq?: number }>; purchases: Array<{ settlementSeq?: number }> };
+      const asVersion1 = structuredClone(report) as unknown as { version: number; log?: unknown; plays: Array<{ settlementSeq?: number; leafIndex?: number }>; purchases: Array<{ settlementSeq?: number }> };
       asVersion1.version = 1;
+      delete asVersion1.log; // version 3's binding to the transparency log is not part of version 1
+      for (const item of asVersion1.plays) delete item.leafIndex;
       for (const item of [...asVersion1.plays, ...asVersion1.purchases]) delete item.settlementSeq;
       const old = verifyEarningsReport(asVersion1);
       expect(old.ok).toBe(false);
