@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { v7 as uuidv7 } from 'uuid';
 import { coopTrackIdSchema } from '../../shared/receipt';
-import { assertRightsholderOrAdmin } from '../catalog/routes';
+import { assertRightsholderOrAdmin } from '../catalog/track-views';
 import { setReleaseStatus } from '../catalog/store';
 import type { ServerContext } from '../context';
 import { inTransaction } from '../db/transaction';

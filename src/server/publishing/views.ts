@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { coopTrackIdSchema } from '../../shared/receipt';
-import { assertRightsholderOrAdmin, trackSchema, trackViews } from '../catalog/routes';
+import { assertRightsholderOrAdmin, trackSchema, trackViews } from '../catalog/track-views';
 import type { ServerContext } from '../context';
 import type { ReleaseStatus, UploadsTable } from '../db/schema';
 import { notFound } from '../http/errors';
