@@ -19,6 +19,7 @@ import { createDjDomain } from './dj';
 import { createArtistDomain } from './artist';
 import { createTlogDomain, type TlogDomain } from './tlog/domain';
 import { createCoopNodeDomain } from './coop-node';
+import { createLibraryAnalysisDomain } from './library/analysis/analysis-domain';
 
 /** What a host (Electron or the web host) provides that services cannot do themselves. */
 export interface HostAdapter {
@@ -64,6 +65,9 @@ export function createAppServices(options: AppServicesOptions) {
   settings.onChange((s: Settings) => events.emit('settings.changed', s));
   const media: MediaRouter = createMediaRouter();
   const library = createLibraryDomain({ db, settings, events, clock: options.clock, logger, dataDir, media, scanWorker: options.scanWorker });
+  const analysis = createLibraryAnalysisDomain({
+    db, events, clock: options.clock, logger, fileForTrack: (trackId) => library.fileForTrack(trackId), analysisWorker: options.analysisWorker,
+  });
   const stream2own = createStream2OwnDomain({
     db, dataDir, clock: options.clock, logger, events, local: library, keyProtector: options.keyProtector,
     mediaUrl: (mediaPath) => host.mediaUrl(mediaPath),
@@ -118,6 +122,7 @@ export function createAppServices(options: AppServicesOptions) {
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
     ...library.handlers,
+    ...analysis.handlers,
     ...stream2own.handlers,
     ...sync.handlers,
     ...release.handlers,
@@ -138,6 +143,7 @@ export function createAppServices(options: AppServicesOptions) {
     settings,
     media,
     library,
+    analysis,
     stream2own,
     sync,
     release,
@@ -149,6 +155,7 @@ export function createAppServices(options: AppServicesOptions) {
     logger,
     async close(): Promise<void> {
       await sync.close();
+      await analysis.close();
       await library.close();
       await release.close();
       await dj.close();

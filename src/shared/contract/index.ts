@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { CallResult, CallSpec, EventSpec } from './define';
 import { appCalls, appEvents } from './app';
-import { libraryCalls, libraryEvents } from './library';
+import { libraryAnalysisCalls, libraryCalls, libraryEvents } from './library';
 import { releaseCalls, releaseEvents } from './release';
 import { djCalls, djEvents } from './dj';
 import { playerCalls, playerEvents } from './player';
@@ -21,6 +21,7 @@ export * from './define';
 export const contractCalls = {
   ...appCalls,
   ...libraryCalls,
+  ...libraryAnalysisCalls,
   ...releaseCalls,
   ...djCalls,
   ...playerCalls,

@@ -177,6 +177,34 @@ export const watchStateSchema = z.object({
 });
 export type WatchState = z.infer<typeof watchStateSchema>;
 
+/** The background analysis of tracks' audio: ReplayGain (EBU R128), tempo and key for tracks whose tags lack them. */
+export const analysisStatusSchema = z.object({
+  state: z.enum(['idle', 'running']),
+  done: z.number().int(),
+  total: z.number().int(),
+  failed: z.number().int(),
+  /** The last finished run since start-up: tracks measured, failed, wall time and mean time per track. */
+  last: z
+    .object({ analysed: z.number().int(), failed: z.number().int(), ms: z.number().int(), msPerTrack: z.number().int(), cancelled: z.boolean() })
+    .nullable(),
+});
+export type AnalysisStatus = z.infer<typeof analysisStatusSchema>;
+
+/** A track's measured values (null when never measured, or the measurement failed). */
+export const trackAnalysisSchema = z.object({
+  status: z.enum(['ok', 'failed']),
+  detail: z.string(),
+  analysedAt: z.number().int(),
+  integratedLufs: z.number().nullable(),
+  trackGainDb: z.number().nullable(),
+  truePeak: z.number().nullable(),
+  bpm: z.number().nullable(),
+  key: z.string().nullable(),
+  /** Which shown values are measured rather than tagged. */
+  detected: z.object({ replayGain: z.boolean(), bpm: z.boolean(), key: z.boolean() }),
+});
+export type TrackAnalysisInfo = z.infer<typeof trackAnalysisSchema>;
+
 const empty = z.object({}).strict();
 const id = z.object({ id: z.number().int() }).strict();
 const page = <Row extends z.ZodType>(row: Row) => z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(row) });
@@ -248,11 +276,24 @@ export const libraryCalls = {
   ),
 };
 
+/** The library's audio analysis (its own handlers: src/main/services/library/analysis). */
+export const libraryAnalysisCalls = {
+  'library.analyse': call(
+    'Measures, in the background, the tracks (all, or those named) that lack ReplayGain, BPM or key tags: EBU R128 loudness → ReplayGain 2.0 gain (−18 LUFS) and peak, tempo, key. Tags are never overwritten. `force` measures the named tracks again. Answers at once; progress comes as library.analysisProgress.',
+    z.object({ trackIds: z.array(z.number().int()).max(100_000).optional(), force: z.boolean().default(false) }).strict(),
+    analysisStatusSchema,
+  ),
+  'library.cancelAnalysis': call('Stops the analysis; what was measured is kept.', empty, analysisStatusSchema),
+  'library.analysisStatus': call('The analysis in progress, or the last one.', empty, analysisStatusSchema),
+  'library.trackAnalysis': call("A track's measured values, or null if it was never measured.", id, trackAnalysisSchema.nullable()),
+};
+
 export const libraryEvents = {
+  'library.analysisProgress': event('The analysis moved on (a few times a second at most), started or finished.', analysisStatusSchema),
   'library.scanProgress': event('A scan moved on (a few times a second at most), started or finished.', scanStatusSchema),
   'library.changed': event(
     'The library content changed (after a scan batch, a watched change, a play): refetch what is shown.',
-    z.object({ reason: z.enum(['scan', 'folders', 'plays', 'relocate']) }),
+    z.object({ reason: z.enum(['scan', 'folders', 'plays', 'relocate', 'analysis']) }),
   ),
   'library.watchState': event('Watching switched between watching, polling and off.', watchStateSchema),
 };

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { defaultWorkerEntry, startWorker, type WorkerEntry } from '../../../../node/worker-entry';
+import type { TrackAnalysis } from '../../library/analysis/analyze-track';
 import type { AudioAnalysis } from './analyze-audio';
 
 /**
@@ -10,10 +11,13 @@ import type { AudioAnalysis } from './analyze-audio';
 export interface AnalysisTask {
   id: number;
   file: string;
+  /** `release`: loudness and peaks for the release checks (default); `track`: also tempo and key, for the library. */
+  kind?: 'release' | 'track';
 }
+type AnyAnalysis = AudioAnalysis | TrackAnalysis;
 export interface AnalysisReply {
   id: number;
-  analysis: AudioAnalysis;
+  analysis: AnyAnalysis;
 }
 
 /** Where the analysis worker's code is (see `WorkerEntry`); hosts may inject it. */
@@ -26,7 +30,7 @@ export function defaultAnalysisWorkerEntry(): AnalysisWorkerEntry {
 
 interface Pending {
   task: AnalysisTask;
-  resolve(analysis: AudioAnalysis): void;
+  resolve(analysis: AnyAnalysis): void;
 }
 
 export class AnalysisPool {
@@ -44,16 +48,31 @@ export class AnalysisPool {
   ) {}
 
   analyze(file: string): Promise<AudioAnalysis> {
-    if (this.closed) return Promise.resolve({ measured: false, reason: 'corrupt', detail: 'the analysis was stopped' });
+    return this.run(file, 'release') as Promise<AudioAnalysis>;
+  }
+
+  /** Loudness, peaks, tempo and key of a library track (see `analyzeTrack`). */
+  analyzeTrack(file: string): Promise<TrackAnalysis> {
+    return this.run(file, 'track') as Promise<TrackAnalysis>;
+  }
+
+  /** Tasks queued or running. */
+  get pending(): number {
+    return this.queue.length + (this.current ? 1 : 0);
+  }
+
+  private run(file: string, kind: 'release' | 'track'): Promise<AnyAnalysis> {
+    if (this.closed)
+      return Promise.resolve({ measured: false, reason: 'corrupt', detail: 'the analysis was stopped' });
     return new Promise((resolve) => {
-      this.queue.push({ task: { id: this.nextId++, file }, resolve });
+      this.queue.push({ task: { id: this.nextId++, file, kind }, resolve });
       this.pump();
     });
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const stopped: AudioAnalysis = { measured: false, reason: 'corrupt', detail: 'the analysis was stopped' };
+    const stopped: AnyAnalysis = { measured: false, reason: 'corrupt', detail: 'the analysis was stopped' };
     for (const p of this.queue.splice(0)) p.resolve(stopped);
     this.finish(stopped);
     await this.stopWorker();
@@ -66,7 +85,11 @@ export class AnalysisPool {
     this.current = next;
     this.ensureWorker().postMessage(next.task);
     this.timer = setTimeout(() => {
-      this.finish({ measured: false, reason: 'corrupt', detail: `gave up after ${Math.round(this.timeoutMs / 1000)} s` });
+      this.finish({
+        measured: false,
+        reason: 'corrupt',
+        detail: `gave up after ${Math.round(this.timeoutMs / 1000)} s`,
+      });
       void this.stopWorker().then(() => this.pump());
     }, this.timeoutMs);
   }
@@ -92,7 +115,7 @@ export class AnalysisPool {
     return worker;
   }
 
-  private finish(analysis: AudioAnalysis): void {
+  private finish(analysis: AnyAnalysis): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const current = this.current;
