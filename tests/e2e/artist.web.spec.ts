@@ -106,13 +106,6 @@ test('a free preview plays from the media URL without a player session', async (
   // The main player (which opens stream-to-own sessions) stays idle.
   await expect(page.getByTestId('np-title')).toHaveText('Nothing playing');
   await expect(trackRow('Interlude').getByRole('button', { name: 'Stop the preview of Interlude' })).toHaveAttribute('aria-pressed', 'true');
-  // Space in the preview player is the preview's: it pauses it, and the main player stays idle.
-  await audio.focus();
-  await page.keyboard.press(' ');
-  await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.paused)).toBe(true);
-  await expect(page.getByTestId('np-title')).toHaveText('Nothing playing');
-  await page.keyboard.press(' ');
-  await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.paused)).toBe(false);
 
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -122,4 +115,27 @@ test('a free preview plays from the media URL without a player session', async (
   await page.getByRole('button', { name: 'Stop preview' }).click();
   await expect(audio).toHaveCount(0);
   expect(errors).toEqual([]);
+});
+
+test('Space in the preview player is the preview\'s: the paused main player stays paused', async () => {
+  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: new RegExp(`^${name}(\\s*,\\s*\\d+)?$`) });
+  // Something in the main player, paused: the release's own files as a library folder.
+  await nav('Library').click();
+  await page.getByLabel('Music folder path').fill(release);
+  await page.getByRole('button', { name: 'Add folder' }).click();
+  await page.getByRole('grid', { name: 'Tracks' }).getByRole('row').filter({ hasText: 'Interlude' }).dblclick();
+  await expect(page.getByTestId('np-title')).toHaveText('Interlude');
+  const mainButton = page.getByTestId('play-pause');
+  await mainButton.click();
+  await expect(mainButton).toHaveAccessibleName('Play');
+
+  await nav('Release preview').click();
+  await trackRow('Low Tide').getByRole('button', { name: 'Play a free preview of Low Tide' }).click();
+  const audio = page.getByTestId('preview-audio');
+  await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.currentTime), { timeout: 15_000 }).toBeGreaterThan(0.5);
+  await audio.focus();
+  await page.keyboard.press(' ');
+  await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.paused)).toBe(true);
+  await expect(mainButton).toHaveAccessibleName('Play');
+  expect(await page.evaluate(() => [...document.querySelectorAll('audio')].filter((a) => !a.paused).length)).toBe(0);
 });
