@@ -32,13 +32,13 @@ export function leafHash(leaf: Uint8Array): Hash {
   return sha256(buf);
 }
 
-/** H(0x01 || left || right). */
+/** H(0x01 || left || right). One scratch buffer: verifying is a tight loop of these (sha256 copies its input). */
+const NODE_INPUT = new Uint8Array(1 + HASH_SIZE * 2);
+NODE_INPUT[0] = 1;
 export const nodeHash: NodeHasher = (left, right) => {
-  const buf = new Uint8Array(1 + HASH_SIZE * 2);
-  buf[0] = 1;
-  buf.set(left, 1);
-  buf.set(right, 1 + HASH_SIZE);
-  return sha256(buf);
+  NODE_INPUT.set(left, 1);
+  NODE_INPUT.set(right, 1 + HASH_SIZE);
+  return sha256(NODE_INPUT);
 };
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
