@@ -363,7 +363,9 @@ function settlementAnomalies(kind: StoreKind): string[] {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrateToLatest(db: Kysely<any>, kind: StoreKind): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrationsFor(kind) };
-  const migrator = new Migrator({ db, provider });
+  // Reserved names (0007 settlement, 0008 transparency log, 0009 hardening) land in any
+  // order: a store that already ran 0009 still gets 0007 and 0008 (each is independent).
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
