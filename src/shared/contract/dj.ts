@@ -262,6 +262,15 @@ export const djCalls = {
     z.object({ path: z.string().min(1).max(4096), name: listName.optional(), parentId: z.number().int().nullable().default(null) }).strict(),
     z.object({ list: djListSchema, matched: z.number().int(), unmatched: z.array(z.string()) }),
   ),
+  'dj.importRekordbox': call(
+    'Imports a Rekordbox XML (rekordbox.xml) into the lists: its folders as folders and its playlists as crates, nested and in order, matching tracks by path (or the end of it), else by title, artist and duration; unmatched entries are reported, not added.',
+    z.object({ path: z.string().min(1).max(4096), parentId: z.number().int().nullable().default(null) }).strict(),
+    z.object({
+      lists: z.array(djListSchema),
+      matched: z.number().int(),
+      unmatched: z.array(z.object({ name: z.string(), artist: z.string(), location: z.string(), list: z.string() })),
+    }),
+  ),
   'dj.previewTags': call(
     "What writing these tags would change in one of the user's own files (co-op tracks are never edited).",
     z.object({ ref: trackRefSchema, changes: tagChangesSchema }).strict(),

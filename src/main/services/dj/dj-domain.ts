@@ -11,6 +11,7 @@ import { parseQuery } from '../../../shared/query';
 import { ExportJob, type ExportSource } from './export-service';
 import { checkFileNamePattern } from './file-names';
 import { importPlaylist } from './import-playlist';
+import { importRekordboxXml } from './import-rekordbox';
 import { ListStore } from './lists';
 import { QueryService } from './query-service';
 import { TagEditor } from './tag-editor';
@@ -199,6 +200,11 @@ export function createDjDomain(deps: DjDomainDeps) {
       const { listId, matched, unmatched } = await importPlaylist(db, lists, input);
       changed(listId);
       return { list: lists.get(listId), matched, unmatched };
+    },
+    'dj.importRekordbox': async (input) => {
+      const { listIds, matched, unmatched } = await importRekordboxXml(db, lists, input);
+      changed(null);
+      return { lists: listIds.map((id) => lists.get(id)), matched, unmatched };
     },
     'dj.previewTags': ({ ref, changes }) => tags.preview(ref, changes),
     'dj.writeTags': ({ ref, changes, keyNotation }) => {
