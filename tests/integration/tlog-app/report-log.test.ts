@@ -105,9 +105,8 @@ describe('earnings reports bound to the public log', () => {
     expect(report.plays).toHaveLength(3);
     expect(report.log!.checkpoint).toMatch(/^localhost\/resonate-log\n\d+\n/);
     for (const play of report.plays) {
-      const proof = await (
-        await fetch(`${server.url}/v1/log/proof/inclusion?receiptId=${play.signed.receipt.id}`)
-      ).json();
+      const answer = await fetch(`${server.url}/v1/log/proof/inclusion?receiptId=${play.signed.receipt.id}`);
+      const proof = (await answer.json()) as { index: number };
       expect(play.leafIndex).toBe(proof.index);
     }
     const { code, answer } = await verifyReport(report, ['--log', server.url]);
