@@ -110,6 +110,27 @@ export function leafOf(event: LogEvent, listenerOf: (scope: string, userId: stri
     };
   }
   const shares = splitCharge(event.price);
+  if (event.kind === 'play') {
+    // One literal (no spreads): this runs for every settled play.
+    return {
+      v: 1,
+      kind: 'play',
+      event: event.contentHash,
+      listener: listenerOf(`artist:${event.artistId}`, event.userId),
+      seq: event.seq,
+      time: event.time,
+      track: event.trackId,
+      artist: event.artistId,
+      outcome: event.outcome,
+      freeReason: event.outcome === 'free' ? event.freeReason : null,
+      playIndex: event.outcome === 'paid' ? event.playIndex : null,
+      price: event.price,
+      artistShare: shares.artistTenThousandths,
+      coopShare: shares.coopTenThousandths,
+      credit: 0,
+      corrects: null,
+    };
+  }
   const common = {
     ...NONE,
     v: 1 as const,
@@ -122,16 +143,7 @@ export function leafOf(event: LogEvent, listenerOf: (scope: string, userId: stri
     artistShare: shares.artistTenThousandths,
     coopShare: shares.coopTenThousandths,
   };
-  if (event.kind === 'purchase')
-    return { ...common, kind: 'purchase', event: sha256Hex(`${event.transferId}\n${event.trackId}`) };
-  return {
-    ...common,
-    kind: 'play',
-    event: event.contentHash,
-    outcome: event.outcome,
-    freeReason: event.outcome === 'free' ? event.freeReason : null,
-    playIndex: event.outcome === 'paid' ? event.playIndex : null,
-  };
+  return { ...common, kind: 'purchase', event: sha256Hex(`${event.transferId}\n${event.trackId}`) };
 }
 
 /**
