@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,5 +121,10 @@ export function cachedSyntheticLibrary(options: { folder: string; tracks: number
     db.close();
   }
   renameSync(temp, file);
+  // Older builds (another generator or schema) are not asked for again: keep the temp folder from filling up.
+  for (const old of readdirSync(dir)) {
+    if (old.startsWith(`library-${options.tracks}-`) && old.endsWith('.sqlite') && join(dir, old) !== file)
+      rmSync(join(dir, old), { force: true });
+  }
   return file;
 }
