@@ -699,6 +699,7 @@ export const en = {
       tracksLabel: 'Tracks of the release',
       loudness: 'Loudness',
       previewColumn: 'Preview',
+      noTrackNumber: 'No track number tag',
       measuring: 'Measuring…',
       notMeasured: 'Not measured',
       silent: 'Silent',

@@ -92,12 +92,14 @@ const trackNumbers: Check = (draft) => {
   if (missing.length) {
     out.push(problem('missing_track_number', 'error', positionsOf(missing), `No track number on ${names(missing)}; they are ordered by file name.`, 'Number every track (1, 2, 3, …) so the release plays in the order you meant.'));
   }
+  // Every readable track counts on its disc (an unnumbered one too: the folder holds it); numbers are checked among the numbered.
   const byDisc = new Map<number, DraftTrack[]>();
-  for (const t of tracks) if (t.trackNo !== null) byDisc.set(t.discNo ?? 1, [...(byDisc.get(t.discNo ?? 1) ?? []), t]);
+  for (const t of tracks) byDisc.set(t.discNo ?? 1, [...(byDisc.get(t.discNo ?? 1) ?? []), t]);
   for (const [disc, discTracks] of byDisc) {
     const onDisc = byDisc.size > 1 ? ` on disc ${disc}` : '';
     const seen = new Map<number, DraftTrack[]>();
-    for (const t of discTracks) seen.set(t.trackNo!, [...(seen.get(t.trackNo!) ?? []), t]);
+    for (const t of discTracks) if (t.trackNo !== null) seen.set(t.trackNo, [...(seen.get(t.trackNo) ?? []), t]);
+    if (seen.size === 0) continue;
     for (const [n, same] of seen) {
       if (same.length > 1) {
         out.push(problem('duplicate_track_number', 'error', positionsOf(same), `Track number ${n}${onDisc} is used ${same.length} times: ${names(same)}.`, 'Give each track its own number.'));

@@ -146,9 +146,40 @@ async function findFolderCover(folder: string): Promise<ArtworkFound | null> {
   }
 }
 
+/** The disc number a folder name says: `CD2`, `Disc 2`, `disk_02`, `2`; null when it names none. */
+export function discFromFolderName(name: string): number | null {
+  const m = /^(?:(?:cd|dis[ck]|side|part)[\s._-]*)?0*(\d{1,2})\b/i.exec(name.trim()) ?? /\b(?:cd|dis[ck])[\s._-]*0*(\d{1,2})\b/i.exec(name);
+  return m ? positiveInt(Number(m[1])) : null;
+}
+
+/**
+ * Files in subfolders (`CD1/`, `Disc 2/`) without a disc tag take the disc
+ * their folder names, else the folder's place among the subfolders (files at
+ * the top count as disc 1): untagged, two discs' track 1s would be one disc's
+ * duplicates and their totals would not add up.
+ */
+function inferDiscs(files: DraftFile[]): void {
+  const folderOf = (f: DraftFile) => {
+    const parts = f.fileName.split(/[\\/]/);
+    return parts.length > 1 ? parts[0]! : '';
+  };
+  const subfolders = [...new Set(files.map(folderOf).filter((d) => d !== ''))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  if (subfolders.length === 0) return;
+  const named = subfolders.map(discFromFolderName);
+  const useNames = named.every((n) => n !== null) && new Set(named).size === named.length;
+  const topOffset = files.some((f) => folderOf(f) === '') ? 1 : 0;
+  for (const f of files) {
+    const dir = folderOf(f);
+    if (f.discNo !== null || dir === '') continue;
+    const i = subfolders.indexOf(dir);
+    f.discNo = useNames ? named[i]! : i + 1 + topOffset;
+  }
+}
+
 export async function readDraftFolder(folder: string): Promise<DraftFolder> {
   const files: DraftFile[] = [];
   for (const file of await listAudioFiles(folder)) files.push(await readDraftFile(folder, file));
+  inferDiscs(files);
   files.sort(compareReleaseOrder);
   const artwork = files.find((f) => f.embeddedArt)?.embeddedArt ?? (await findFolderCover(folder));
   return { folder, files, artwork };

@@ -10,6 +10,7 @@ import { formatDuration } from '../../lib/format';
 import { usePlayer } from '../../player/store';
 import { useReleaseDraft } from './release-store';
 import { PublishPanel } from './PublishPanel';
+import { isMultiDisc, trackNumberLabel } from './track-number';
 import './artist.css';
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -105,6 +106,7 @@ function LoudnessMeter({ lufs, target, tolerance }: { lufs: number | null; targe
 
 function TrackRows({ draft, target, tolerance, playing, onPlay }: { draft: ReleaseDraft; target: number; tolerance: number; playing: number | null; onPlay(p: number | null): void }) {
   const { t } = useTranslation();
+  const multiDisc = isMultiDisc(draft.tracks);
   return (
     <table className="simple-table release-tracks" aria-label={t('artist.preview.tracksLabel')} data-testid="release-tracks">
       <thead>
@@ -126,7 +128,13 @@ function TrackRows({ draft, target, tolerance, playing, onPlay }: { draft: Relea
           const m = tr.measurement;
           return (
             <tr key={tr.position} data-position={tr.position}>
-              <td className="num">{tr.trackNo ?? tr.position}</td>
+              <td className="num" data-testid="track-number">
+                {trackNumberLabel(tr, multiDisc) ?? (
+                  <span className="muted" title={t('artist.preview.noTrackNumber')}>
+                    —
+                  </span>
+                )}
+              </td>
               <td>
                 {tr.title || <span className="muted">{tr.fileName}</span>}
                 {tr.alwaysFree && <span className="badge badge-free">{t('artist.preview.alwaysFree')}</span>}
