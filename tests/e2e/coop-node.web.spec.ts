@@ -82,7 +82,12 @@ async function createAccount(address: string): Promise<void> {
 
 test('first run: sign up, become the node admin, import a folder as a release, grant credits, play it from the catalog', async () => {
   test.setTimeout(180_000);
-  await nav('Co-op node').click();
+  // What a new user finds: the app's own node, its catalog empty.
+  await nav('Co-op catalog').click();
+  await expect(page.getByText('No co-op tracks on this device yet.')).toBeVisible();
+  await expect(page.getByTestId('coop-empty-hint')).toContainText("This is the app's own co-op node");
+  await docScreenshot(page, 'coop-first-run-empty-catalog.png');
+  await page.getByTestId('coop-empty-hint').getByRole('button', { name: 'Open the Co-op node page' }).click();
   await expect(page.getByRole('heading', { name: 'Co-op node', level: 1 })).toBeVisible();
   await expect(page.getByTestId('coop-node-intro')).toHaveText(
     /This app runs its own co-op node on this computer/,
@@ -105,7 +110,7 @@ test('first run: sign up, become the node admin, import a folder as a release, g
   await importForm.getByLabel('Artist name').fill('Tidewater Trio');
   await importForm.getByRole('button', { name: 'Import release' }).click();
   await expect(page.getByTestId('coop-node-import-result')).toHaveText(
-    /Could not do it: .*there is no folder .*missing/,
+    /^Could not import the release \(bad_folder: there is no folder .*missing\)\.$/,
   );
   await importForm.getByLabel('Folder on this computer').fill(music);
   await importForm.getByRole('button', { name: 'Import release' }).click();

@@ -43,7 +43,7 @@ function ActionForm(props: {
     } catch (e) {
       setOutcome({
         ok: false,
-        text: t('coopNode.error', { message: e instanceof Error ? e.message : String(e) }),
+        text: e instanceof Error ? e.message : String(e),
       });
     } finally {
       setBusy(false);
@@ -372,7 +372,7 @@ function ClaimAdmin() {
       client.setQueriesData({ queryKey: ['node.status'] }, next);
       refresh();
     } catch (e) {
-      setError(t('coopNode.error', { message: e instanceof Error ? e.message : String(e) }));
+      setError(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,8 @@
 /** The "Co-op node" page's strings (joined into en.ts under `coopNode`). */
 export const coopNodeStrings = {
   title: 'Co-op node',
+  emptyCatalog: "This is the app's own co-op node: its catalog is empty until its admin adds releases.",
+  openPage: 'Open the Co-op node page',
   bundledIntro:
     "This app runs its own co-op node on this computer ({{url}}). Its catalog starts empty: as the node's admin you add releases, give credits and make artists.",
   bundledIntroNoUrl:
@@ -76,5 +78,4 @@ export const coopNodeStrings = {
     openRelease: 'Open the Release preview',
     askAdmin: 'To get credits or become an artist on this co-op, ask its admin.',
   },
-  error: 'Could not do it: {{message}}',
 };

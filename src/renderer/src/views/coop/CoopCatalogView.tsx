@@ -13,6 +13,7 @@ import { PlaySteps, PriceTag } from '../../components/Stream2Own';
 import { formatDuration } from '../../lib/format';
 import { currentItem, usePlayer } from '../../player/store';
 import { fromCoop } from '../../player/track';
+import { EmptyCatalogHint } from '../coop-node/EmptyCatalogHint';
 import '../../styles/account.css';
 
 /** Bytes in the largest whole unit: "12.4 MB", "2.0 GB". */
@@ -210,6 +211,7 @@ export function CoopCatalogView() {
       </div>
       <p className="muted">{t('coop.intro')}</p>
       {tracks.data && list.length === 0 && <p>{t('coop.none')}</p>}
+      {tracks.data && list.length === 0 && <EmptyCatalogHint />}
       {list.length > 0 && (
         <>
           <DataGrid
