@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ScanStatus, WatchState } from '../../../shared/contract/library';
 import { api } from '../api/client';
 import { useCall, useEvent } from '../api/queries';
+import { AnalysisControl } from './analysis/AnalysisControl';
 
 /** Library queries to refetch when the library changes. */
 const LIBRARY_QUERIES = ['library.tracks', 'library.albums', 'library.album', 'library.artists', 'library.artist', 'library.problems', 'library.folders', 'library.search'];
@@ -26,6 +27,7 @@ export function LibraryStatus() {
     <>
       {scan.data && <ScanProgress status={scan.data} />}
       {watch.data && <WatchNotice state={watch.data} />}
+      <AnalysisControl />
       {scan.error && <p role="alert" className="status-error">{t('errors.generic', { message: scan.error.message })}</p>}
     </>
   );

@@ -1,4 +1,5 @@
 import { coopNodeStrings } from '../views/coop-node/strings';
+import { analysisStrings } from '../components/analysis/strings';
 
 /** Every user-facing string, English first. Other languages copy this shape. */
 export const en = {
@@ -827,6 +828,7 @@ export const en = {
     },
   },
   coopNode: coopNodeStrings,
+  analysis: analysisStrings,
 } as const;
 
 export type Strings = typeof en;
