@@ -97,7 +97,7 @@ export function createAppServices(options: AppServicesOptions) {
     db, clock: options.clock, logger, events, request: sync.authenticatedRequest, release: release.service, ...options.artist,
   });
   const coopNode = createCoopNodeDomain({
-    clock: options.clock, logger, events, bundledDataDir: join(dataDir, BUNDLED_SERVER_DIR), request: sync.authenticatedRequest,
+    logger, bundledDataDir: join(dataDir, BUNDLED_SERVER_DIR), request: sync.authenticatedRequest,
     account: () => sync.accountStatus(), syncNow: () => sync.syncNow(),
     // A role or artist given since sign-in: stored as the sign-in stored it (same listener: nothing else changes).
     accountChanged: (user) => {

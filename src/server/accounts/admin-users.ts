@@ -17,51 +17,54 @@ const accountSchema = z.object({
  * stored lower-case; the text is matched as typed (LIKE with % and _ literal).
  */
 export function adminUserRoutes(ctx: ServerContext): AnyRoute[] {
+  return [findUsersRoute(ctx)];
+}
+
+/** GET /v1/admin/users */
+function findUsersRoute(ctx: ServerContext): AnyRoute {
   const { db } = ctx.store;
-  return [
-    route({
-      method: 'GET',
-      url: '/v1/admin/users',
-      summary: 'Accounts whose email contains the text, by email (with the artists each holds the rights of)',
-      tag: 'admin',
-      access: 'admin',
-      query: z.object({
-        email: z.string().max(254).default('').describe('part of the email; empty: all'),
-        limit: z.coerce.number().int().min(1).max(100).default(20),
-      }),
-      response: z.object({ users: z.array(accountSchema) }),
-      handler: async ({ query }) => {
-        const pattern = `%${query.email
-          .trim()
-          .toLowerCase()
-          .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        const users = await db
-          .selectFrom('users')
-          .select(['id', 'email', 'role'])
-          .where(sql<boolean>`email LIKE ${pattern} ESCAPE '\\'`)
-          .orderBy('email')
-          .limit(query.limit)
-          .execute();
-        const holds = users.length
-          ? await db
-              .selectFrom('artist_rightsholders')
-              .innerJoin('artists', 'artists.id', 'artist_rightsholders.artist_id')
-              .select(['artist_rightsholders.user_id', 'artists.id', 'artists.name'])
-              .where(
-                'artist_rightsholders.user_id',
-                'in',
-                users.map((u) => u.id),
-              )
-              .orderBy('artists.name')
-              .execute()
-          : [];
-        return {
-          users: users.map((u) => ({
-            ...u,
-            artists: holds.filter((h) => h.user_id === u.id).map((h) => ({ id: h.id, name: h.name })),
-          })),
-        };
-      },
+  return route({
+    method: 'GET',
+    url: '/v1/admin/users',
+    summary: 'Accounts whose email contains the text, by email (with the artists each holds the rights of)',
+    tag: 'admin',
+    access: 'admin',
+    query: z.object({
+      email: z.string().max(254).default('').describe('part of the email; empty: all'),
+      limit: z.coerce.number().int().min(1).max(100).default(20),
     }),
-  ];
+    response: z.object({ users: z.array(accountSchema) }),
+    handler: async ({ query }) => {
+      const pattern = `%${query.email
+        .trim()
+        .toLowerCase()
+        .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const users = await db
+        .selectFrom('users')
+        .select(['id', 'email', 'role'])
+        .where(sql<boolean>`email LIKE ${pattern} ESCAPE '\\'`)
+        .orderBy('email')
+        .limit(query.limit)
+        .execute();
+      const holds = users.length
+        ? await db
+            .selectFrom('artist_rightsholders')
+            .innerJoin('artists', 'artists.id', 'artist_rightsholders.artist_id')
+            .select(['artist_rightsholders.user_id', 'artists.id', 'artists.name'])
+            .where(
+              'artist_rightsholders.user_id',
+              'in',
+              users.map((u) => u.id),
+            )
+            .orderBy('artists.name')
+            .execute()
+        : [];
+      return {
+        users: users.map((u) => ({
+          ...u,
+          artists: holds.filter((h) => h.user_id === u.id).map((h) => ({ id: h.id, name: h.name })),
+        })),
+      };
+    },
+  });
 }

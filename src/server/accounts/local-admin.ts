@@ -75,109 +75,120 @@ async function checkFolder(folder: string): Promise<void> {
   if (!info.isDirectory()) throw new ApiError(400, 'bad_folder', `${folder} is a file, not a folder`);
 }
 
+/** GET /v1/local-admin: whether the node has an admin, and whether the token can still make one. */
+function localAdminStatusRoute(ctx: ServerContext, state: TokenState): AnyRoute {
+  return route({
+    method: 'GET',
+    url: '/v1/local-admin',
+    summary: "The app's own node: whether it has an admin, and whether the one-time token can still make one",
+    tag: 'local-admin',
+    access: 'public',
+    response: z.object({ hasAdmin: z.boolean(), claimable: z.boolean() }),
+    handler: async () => {
+      const admin = await hasAdmin(ctx);
+      return { hasAdmin: admin, claimable: !admin && state.hash !== null };
+    },
+  });
+}
+
+/** POST /v1/local-admin/claim: the one-time token makes the signed-in account admin; used once. */
+function claimLocalAdminRoute(ctx: ServerContext, options: LocalAdminOptions, state: TokenState): AnyRoute {
+  const { db } = ctx.store;
+  return route({
+    method: 'POST',
+    url: '/v1/local-admin/claim',
+    summary:
+      "Make the signed-in account the admin of the app's own node, with the one-time token from its data folder",
+    tag: 'local-admin',
+    access: 'user',
+    body: z.object({ token: z.string().min(1).max(200) }),
+    response: z.object({
+      id: z.string(),
+      email: z.string(),
+      role: roleSchema,
+      artists: z.array(z.object({ id: z.string(), name: z.string() })),
+    }),
+    handler: async ({ body, user }) => {
+      const expected = state.hash;
+      if (!expected)
+        throw new ApiError(409, 'admin_exists', 'this node has an admin already; the token was used');
+      if (!timingSafeEqual(sha256(body.token), expected)) throw forbidden('wrong token');
+      // Taken before any await: two claims at once cannot both pass.
+      state.hash = null;
+      try {
+        if (await hasAdmin(ctx)) throw new ApiError(409, 'admin_exists', 'this node has an admin already');
+        await db.updateTable('users').set({ role: 'admin' }).where('id', '=', user.id).execute();
+      } catch (error) {
+        if (!(error instanceof ApiError)) state.hash = expected;
+        throw error;
+      }
+      await rm(options.tokenFile, { force: true });
+      ctx.log.info({ userId: user.id }, 'the local admin token was used: this account is the node admin');
+      return {
+        id: user.id,
+        email: user.email,
+        role: 'admin' as const,
+        artists: await artistsOf(ctx, user.id),
+      };
+    },
+  });
+}
+
+/** POST /v1/local-admin/releases/import: the import-release command's code, for a folder on this machine. */
+function importFolderRoute(ctx: ServerContext): AnyRoute {
+  const { db } = ctx.store;
+  return route({
+    method: 'POST',
+    url: '/v1/local-admin/releases/import',
+    summary:
+      'Import every audio file of a folder on this machine as one published release (the import-release command)',
+    tag: 'local-admin',
+    access: 'admin',
+    body: importBody,
+    response: z.object({
+      artistId: z.string(),
+      artistName: z.string(),
+      releaseId: z.string(),
+      title: z.string(),
+      tracks: z.array(z.object({ id: z.string(), title: z.string(), durationMs: z.number().int() })),
+      skipped: z.array(z.object({ file: z.string(), reason: z.string() })),
+    }),
+    successStatus: 201,
+    handler: async ({ body }) => {
+      await checkFolder(body.folder);
+      let imported;
+      try {
+        imported = await importRelease(ctx, body.folder, {
+          artist: body.artist,
+          status: body.free ? 'free' : 'paid',
+          title: body.title,
+        });
+      } catch (error) {
+        if (error instanceof Error && error.message.startsWith('no readable audio files'))
+          throw new ApiError(400, 'no_audio', `no readable audio files in ${body.folder}`);
+        throw error;
+      }
+      const [artist, release] = await Promise.all([
+        db.selectFrom('artists').select('name').where('id', '=', imported.artistId).executeTakeFirstOrThrow(),
+        db
+          .selectFrom('releases')
+          .select('title')
+          .where('id', '=', imported.releaseId)
+          .executeTakeFirstOrThrow(),
+      ]);
+      return { ...imported, artistName: artist.name, title: release.title };
+    },
+  });
+}
+
 export function localAdminRoutes(
   ctx: ServerContext,
   options: LocalAdminOptions,
   state: TokenState,
 ): AnyRoute[] {
-  const { db } = ctx.store;
   return [
-    route({
-      method: 'GET',
-      url: '/v1/local-admin',
-      summary:
-        "The app's own node: whether it has an admin, and whether the one-time token can still make one",
-      tag: 'local-admin',
-      access: 'public',
-      response: z.object({ hasAdmin: z.boolean(), claimable: z.boolean() }),
-      handler: async () => {
-        const admin = await hasAdmin(ctx);
-        return { hasAdmin: admin, claimable: !admin && state.hash !== null };
-      },
-    }),
-    route({
-      method: 'POST',
-      url: '/v1/local-admin/claim',
-      summary:
-        "Make the signed-in account the admin of the app's own node, with the one-time token from its data folder",
-      tag: 'local-admin',
-      access: 'user',
-      body: z.object({ token: z.string().min(1).max(200) }),
-      response: z.object({
-        id: z.string(),
-        email: z.string(),
-        role: roleSchema,
-        artists: z.array(z.object({ id: z.string(), name: z.string() })),
-      }),
-      handler: async ({ body, user }) => {
-        const expected = state.hash;
-        if (!expected)
-          throw new ApiError(409, 'admin_exists', 'this node has an admin already; the token was used');
-        if (!timingSafeEqual(sha256(body.token), expected)) throw forbidden('wrong token');
-        // Taken before any await: two claims at once cannot both pass.
-        state.hash = null;
-        try {
-          if (await hasAdmin(ctx)) throw new ApiError(409, 'admin_exists', 'this node has an admin already');
-          await db.updateTable('users').set({ role: 'admin' }).where('id', '=', user.id).execute();
-        } catch (error) {
-          if (!(error instanceof ApiError)) state.hash = expected;
-          throw error;
-        }
-        await rm(options.tokenFile, { force: true });
-        ctx.log.info({ userId: user.id }, 'the local admin token was used: this account is the node admin');
-        return {
-          id: user.id,
-          email: user.email,
-          role: 'admin' as const,
-          artists: await artistsOf(ctx, user.id),
-        };
-      },
-    }),
-    route({
-      method: 'POST',
-      url: '/v1/local-admin/releases/import',
-      summary:
-        'Import every audio file of a folder on this machine as one published release (the import-release command)',
-      tag: 'local-admin',
-      access: 'admin',
-      body: importBody,
-      response: z.object({
-        artistId: z.string(),
-        artistName: z.string(),
-        releaseId: z.string(),
-        title: z.string(),
-        tracks: z.array(z.object({ id: z.string(), title: z.string(), durationMs: z.number().int() })),
-        skipped: z.array(z.object({ file: z.string(), reason: z.string() })),
-      }),
-      successStatus: 201,
-      handler: async ({ body }) => {
-        await checkFolder(body.folder);
-        let imported;
-        try {
-          imported = await importRelease(ctx, body.folder, {
-            artist: body.artist,
-            status: body.free ? 'free' : 'paid',
-            title: body.title,
-          });
-        } catch (error) {
-          if (error instanceof Error && error.message.startsWith('no readable audio files'))
-            throw new ApiError(400, 'no_audio', `no readable audio files in ${body.folder}`);
-          throw error;
-        }
-        const [artist, release] = await Promise.all([
-          db
-            .selectFrom('artists')
-            .select('name')
-            .where('id', '=', imported.artistId)
-            .executeTakeFirstOrThrow(),
-          db
-            .selectFrom('releases')
-            .select('title')
-            .where('id', '=', imported.releaseId)
-            .executeTakeFirstOrThrow(),
-        ]);
-        return { ...imported, artistName: artist.name, title: release.title };
-      },
-    }),
+    localAdminStatusRoute(ctx, state),
+    claimLocalAdminRoute(ctx, options, state),
+    importFolderRoute(ctx),
   ];
 }
