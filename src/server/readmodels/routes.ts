@@ -43,6 +43,11 @@ const earningsRowSchema = z.object({
   spentThousandths: z.number().int(),
   artistShareTenThousandths: z.number().int(),
   coopShareTenThousandths: z.number().int(),
+  playSpentThousandths: z.number().int().describe('what the paid plays brought, thousandths'),
+  playArtistShareTenThousandths: z.number().int(),
+  purchases: z.number().int().describe('tracks bought with "buy the rest" (each track of a release bought counts)'),
+  purchaseSpentThousandths: z.number().int(),
+  purchaseArtistShareTenThousandths: z.number().int(),
 });
 
 /** `log`: the transparency log, to bind earnings reports to it (version 3); none: version 2 reports. */

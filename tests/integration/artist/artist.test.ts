@@ -178,8 +178,7 @@ describe('the artist domain with a real server process', () => {
 
     const csv = await t.call('artist.earningsCsv', { artistId, groupBy: 'track' });
     expect(csv.fileName).toMatch(/\.csv$/);
-    expect(csv.csv.split('\r\n')[0]).toBe('track,title,total_plays,paid_plays,free_plays,unpaid_plays,credits_spent,artist_share,coop_share');
-    expect(csv.csv).toContain(`${paidTrack.id},Song 1,3,3,0,0,0.014,0.0098,0.0042`);
+    expect(csv.csv).toContain(`${paidTrack.id},Song 1,3,3,0,0,0.014,0.0098,0.0042,0.014,0.0098,0,0.000,0.0000`);
 
     const membership = await t.call('artist.membership', {});
     expect(membership.artist).toMatchObject({ member: false, earnedTenThousandths: 98 });
@@ -200,6 +199,37 @@ describe('the artist domain with a real server process', () => {
     const cli = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/index.ts'), 'verify-report', file, '--json'], { cwd: ROOT }).catch((e: { stdout: string }) => e);
     expect(JSON.parse(cli.stdout).ok).toBe(false);
   }, 120_000);
+
+  it('shows purchases on their own line: a listener who plays twice and buys the rest is 2 paid plays and 1 purchase, each with its credits and share', async () => {
+    // A second artist of the same account, so its figures are this listener's alone.
+    const second = (await admin.post('/v1/admin/artists', { name: `Seller ${uuidv7()}` })).body.id as string;
+    expect((await admin.post(`/v1/admin/artists/${second}/rightsholders`, { userId: (await t.call('account.status')).userId })).status).toBe(204);
+    const release = await admin.post('/v1/admin/releases', { artistId: second, title: 'Owned', tracks: [{ title: 'Keeper', durationMs: 200_000, status: 'paid' }] });
+    const [trackId] = release.body.trackIds as string[];
+    const listener = await signUp(server.url, `buyer-${uuidv7()}@example.org`);
+    await admin.post('/v1/admin/grants', { userId: listener.userId, amountThousandths: 5000 });
+    const device = new TestDevice();
+    await device.register(listener);
+    const settled = await listener.post('/v1/receipts', { deviceId: device.id, receipts: [device.play(trackId!), device.play(trackId!)] });
+    expect(settled.body.results.map((r: any) => r.priceThousandths)).toEqual([2, 4]);
+    expect((await listener.post(`/v1/tracks/${trackId}/buy`, { requestId: `buy-${uuidv7()}` })).body.totalThousandths).toBe(1016);
+
+    const split = {
+      totalPlays: 2, paidPlays: 2, purchases: 1,
+      playSpentThousandths: 6, playArtistShareTenThousandths: 42,
+      purchaseSpentThousandths: 1016, purchaseArtistShareTenThousandths: 7112,
+      spentThousandths: 1022, artistShareTenThousandths: 7154, coopShareTenThousandths: 3066,
+    };
+    const byTrack = await t.call('artist.earnings', { artistId: second, groupBy: 'track' });
+    expect(byTrack.rows).toEqual([expect.objectContaining({ key: trackId, title: 'Keeper', ...split })]);
+    expect(byTrack.totals).toMatchObject(split);
+    const byMonth = await t.call('artist.earnings', { artistId: second, groupBy: 'month' });
+    expect(byMonth.rows).toEqual([expect.objectContaining({ key: new Date().toISOString().slice(0, 7), ...split })]);
+
+    const csv = (await t.call('artist.earningsCsv', { artistId: second, groupBy: 'track' })).csv.split('\r\n');
+    expect(csv[0]).toBe('track,title,total_plays,paid_plays,free_plays,unpaid_plays,credits_spent,artist_share,coop_share,paid_play_credits,paid_play_artist_share,purchases,purchase_credits,purchase_artist_share');
+    expect(csv[1]).toBe(`${trackId},Keeper,2,2,0,0,1.022,0.7154,0.3066,0.006,0.0042,1,1.016,0.7112`);
+  }, 60_000);
 
   it('unpublishes keeping the earnings; other accounts may not touch the artist', async () => {
     const unpublished = await t.call('artist.unpublish', { releaseId });

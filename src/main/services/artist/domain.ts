@@ -12,6 +12,7 @@ import type { Logger } from '../core/logger';
 import { migrate, type Db, type Migration } from '../db/database';
 import type { ReleaseService } from '../release/release-service';
 import { Publisher, releaseView, serverReleaseSchema, type Request } from './publisher';
+import { checkReportInLog, type ReportLogDeps } from './report-log';
 import { errorFromAnswer, expectJson, networkError } from './server-answer';
 
 /**
@@ -35,6 +36,8 @@ export interface ArtistDomainDeps {
   /** Bytes per upload chunk (default 4 MiB). */
   chunkBytes?: number;
   retryDelayMs?: number;
+  /** The public log check's trusted key and kept checkpoint (the tlog domain), for checking reports against the log. */
+  log?: Omit<ReportLogDeps, 'get'>;
 }
 
 export const artistMigrations: readonly Migration[] = [
@@ -70,6 +73,11 @@ const earningsAnswerSchema = z.object({
       spentThousandths: int,
       artistShareTenThousandths: int,
       coopShareTenThousandths: int,
+      playSpentThousandths: int,
+      playArtistShareTenThousandths: int,
+      purchases: int,
+      purchaseSpentThousandths: int,
+      purchaseArtistShareTenThousandths: int,
     }),
   ),
 });
@@ -130,7 +138,10 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
         earningsAnswerSchema,
         'load the earnings',
       );
-      const totals: EarningsFigures = { totalPlays: 0, paidPlays: 0, freePlays: 0, unpaidPlays: 0, spentThousandths: 0, artistShareTenThousandths: 0, coopShareTenThousandths: 0 };
+      const totals: EarningsFigures = {
+        totalPlays: 0, paidPlays: 0, freePlays: 0, unpaidPlays: 0, spentThousandths: 0, artistShareTenThousandths: 0, coopShareTenThousandths: 0,
+        playSpentThousandths: 0, playArtistShareTenThousandths: 0, purchases: 0, purchaseSpentThousandths: 0, purchaseArtistShareTenThousandths: 0,
+      };
       const rows = answer.rows.map(({ title, ...r }) => {
         for (const k of Object.keys(totals) as (keyof EarningsFigures)[]) totals[k] += r[k];
         return { ...r, title: title ?? null };
@@ -172,7 +183,9 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
         throw new CallError('unavailable', `Could not write ${target}: ${error instanceof Error ? error.message : String(error)}`);
       }
       const verdict = verifyEarningsReport(report);
-      log.info({ path: target, ok: verdict.ok, receipts: verdict.receipts }, 'earnings report saved and verified');
+      // And against the public log itself, as `verify-report --log` does.
+      const inLog = await checkReportInLog(report, { get: (path) => deps.request('GET', path), ...deps.log });
+      log.info({ path: target, ok: verdict.ok, receipts: verdict.receipts, inLog: inLog?.ok ?? null }, 'earnings report saved and verified');
       return {
         path: target,
         bytes: Buffer.byteLength(answer.text),
@@ -180,6 +193,7 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
         receipts: verdict.receipts,
         verified: verdict.verified,
         totals: verdict.totals,
+        log: inLog,
         claims: verdict.claims,
         mismatches: verdict.mismatches.slice(0, 50).map((m) => ({ kind: m.kind, message: m.message })),
         mismatchCount: verdict.mismatches.length,

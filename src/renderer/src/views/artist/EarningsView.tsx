@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { EarningsGroupBy, EarningsRow, ReportVerdict } from '../../../../shared/contract/artist';
+import type { EarningsFigures, EarningsGroupBy, EarningsRow, ReportVerdict } from '../../../../shared/contract/artist';
 import { api } from '../../api/client';
 import { useCall } from '../../api/queries';
 import { creditsOfTenThousandths, eurosOfTenThousandths, formatCredits, formatEuros } from './money';
@@ -91,6 +91,29 @@ function Money({ tenThousandths, thousandths }: { tenThousandths?: number; thous
       <span>{t('artist.earnings.credits', { value: credits })}</span>
       <br />
       <span className="muted">{t('artist.earnings.euros', { value: euros })}</span>
+    </>
+  );
+}
+
+/** Paid plays and "buy the rest" purchases, each on its own: credits spent and your share from each, and how many tracks were bought. */
+function SplitCells({ figures: f }: { figures: EarningsFigures }) {
+  return (
+    <>
+      <td className="num" data-col="play-spent">
+        <Money thousandths={f.playSpentThousandths} />
+      </td>
+      <td className="num" data-col="play-artist">
+        <Money tenThousandths={f.playArtistShareTenThousandths} />
+      </td>
+      <td className="num" data-col="purchases">
+        {f.purchases}
+      </td>
+      <td className="num" data-col="purchase-spent">
+        <Money thousandths={f.purchaseSpentThousandths} />
+      </td>
+      <td className="num" data-col="purchase-artist">
+        <Money tenThousandths={f.purchaseArtistShareTenThousandths} />
+      </td>
     </>
   );
 }
@@ -299,6 +322,10 @@ function ArtistEarnings({ artistId }: { artistId: string }) {
               <dd>{e.totals.paidPlays}</dd>
             </div>
             <div>
+              <dt>{t('artist.earnings.columns.purchases')}</dt>
+              <dd data-testid="total-purchases">{e.totals.purchases}</dd>
+            </div>
+            <div>
               <dt>{t('artist.earnings.columns.spent')}</dt>
               <dd>
                 <Money thousandths={e.totals.spentThousandths} />
@@ -330,6 +357,11 @@ function ArtistEarnings({ artistId }: { artistId: string }) {
                     <th scope="col" className="num">{t('artist.earnings.columns.paid')}</th>
                     <th scope="col" className="num">{t('artist.earnings.columns.free')}</th>
                     <th scope="col" className="num">{t('artist.earnings.columns.unpaid')}</th>
+                    <th scope="col" className="num">{t('artist.earnings.columns.playSpent')}</th>
+                    <th scope="col" className="num">{t('artist.earnings.columns.playArtist')}</th>
+                    <th scope="col" className="num">{t('artist.earnings.columns.purchases')}</th>
+                    <th scope="col" className="num">{t('artist.earnings.columns.purchaseSpent')}</th>
+                    <th scope="col" className="num">{t('artist.earnings.columns.purchaseArtist')}</th>
                     <th scope="col" className="num">{t('artist.earnings.columns.spent')}</th>
                     <th scope="col" className="num">{t('artist.earnings.columns.artist')}</th>
                     <th scope="col" className="num">{t('artist.earnings.columns.coop')}</th>
@@ -343,6 +375,7 @@ function ArtistEarnings({ artistId }: { artistId: string }) {
                       <td className="num">{r.paidPlays}</td>
                       <td className="num">{r.freePlays}</td>
                       <td className="num">{r.unpaidPlays}</td>
+                      <SplitCells figures={r} />
                       <td className="num">
                         <Money thousandths={r.spentThousandths} />
                       </td>
@@ -362,6 +395,7 @@ function ArtistEarnings({ artistId }: { artistId: string }) {
                     <td className="num">{e.totals.paidPlays}</td>
                     <td className="num">{e.totals.freePlays}</td>
                     <td className="num">{e.totals.unpaidPlays}</td>
+                    <SplitCells figures={e.totals} />
                     <td className="num">
                       <Money thousandths={e.totals.spentThousandths} />
                     </td>
