@@ -27,7 +27,6 @@ export function createArtistRoute(ctx: ServerContext): AnyRoute {
 
 /** POST /v1/admin/artists/:id/rightsholders */
 export function addRightsholderRoute(ctx: ServerContext): AnyRoute {
-  const { db } = ctx.store;
   return route({
     method: 'POST',
     url: '/v1/admin/artists/:id/rightsholders',
@@ -37,6 +36,7 @@ export function addRightsholderRoute(ctx: ServerContext): AnyRoute {
     params: idParams,
     body: z.object({ userId: z.string().min(1).max(128) }),
     handler: async ({ params, body }) => {
+      const { db } = ctx.store;
       const [artist, user] = await Promise.all([
         db.selectFrom('artists').select('id').where('id', '=', params.id).executeTakeFirst(),
         db.selectFrom('users').select(['id', 'role']).where('id', '=', body.userId).executeTakeFirst(),

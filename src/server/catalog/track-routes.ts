@@ -16,7 +16,6 @@ import {
 
 /** GET /v1/tracks/:id/audio */
 export function trackAudioRoute(ctx: ServerContext): AnyRoute {
-  const { db } = ctx.store;
   return route({
     method: 'GET',
     url: '/v1/tracks/:id/audio',
@@ -26,6 +25,7 @@ export function trackAudioRoute(ctx: ServerContext): AnyRoute {
     params: idParams,
     produces: ['audio/*'],
     handler: async ({ params, request, reply, user }) => {
+      const { db } = ctx.store;
       const track = await db
         .selectFrom('tracks')
         .innerJoin('releases', 'releases.id', 'tracks.release_id')

@@ -86,7 +86,6 @@ async function writeChunk(
 
 /** PATCH /v1/publishing/uploads/:id */
 export function appendChunkRoute(ctx: ServerContext): AnyRoute {
-  const { db } = ctx.store;
   return route({
     method: 'PATCH',
     url: '/v1/publishing/uploads/:id',
@@ -96,6 +95,7 @@ export function appendChunkRoute(ctx: ServerContext): AnyRoute {
     params: idParams,
     response: uploadViewSchema,
     handler: async ({ user, params, request, reply }) => {
+      const { db } = ctx.store;
       const { upload, release } = await ownUpload(ctx, user, params.id);
       if (release.status !== 'draft')
         throw new ApiError(409, 'not_a_draft', 'the release is no longer a draft');

@@ -11,7 +11,6 @@ import { idParams, ownRelease, releaseView, releaseViewSchema } from './views';
 
 /** POST /v1/publishing/releases */
 export function createReleaseRoute(ctx: ServerContext): AnyRoute {
-  const { db } = ctx.store;
   return route({
     method: 'POST',
     url: '/v1/publishing/releases',
@@ -22,6 +21,7 @@ export function createReleaseRoute(ctx: ServerContext): AnyRoute {
     response: releaseViewSchema,
     successStatus: 201,
     handler: async ({ user, body }) => {
+      const { db } = ctx.store;
       const artist = await db
         .selectFrom('artists')
         .select('id')

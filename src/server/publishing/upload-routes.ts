@@ -30,7 +30,6 @@ const announceBody = z.object({
 
 /** POST /v1/publishing/releases/:id/uploads */
 export function createUploadRoute(ctx: ServerContext): AnyRoute {
-  const { db } = ctx.store;
   return route({
     method: 'POST',
     url: '/v1/publishing/releases/:id/uploads',
@@ -42,6 +41,7 @@ export function createUploadRoute(ctx: ServerContext): AnyRoute {
     response: uploadViewSchema,
     successStatus: 201,
     handler: async ({ user, params, body, reply }) => {
+      const { db } = ctx.store;
       const release = await ownRelease(ctx, user, params.id);
       if (release.status !== 'draft')
         throw new ApiError(409, 'not_a_draft', 'files can be added to a draft release only');
