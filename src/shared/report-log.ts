@@ -1,4 +1,10 @@
-import { addPlayToTotals, emptyTotals, type EarningsReport, type EarningsTotals } from './earnings-report';
+import {
+  addPlayToTotals,
+  earningsReportSchema,
+  emptyTotals,
+  type EarningsReport,
+  type EarningsTotals,
+} from './earnings-report';
 import { receiptSigningBytes } from './receipt';
 import {
   equalBytes,
@@ -205,4 +211,85 @@ function purchaseMismatches(report: EarningsReport, logPurchases: Map<string, nu
         message: `the log's purchase of track ${key.split('\n')[0]} is not in the report`,
       });
   return out;
+}
+
+/**
+ * A GET of the log's public routes, by path from the server's root (`/v1/log/…`):
+ * `fetch` in the CLI, the signed-in session's request in the app. Throws on
+ * network trouble.
+ */
+export type LogGet = (path: string) => Promise<{ status: number; text: string }>;
+
+/** The leaves route answers at most this many leaves per request. */
+export const LEAVES_PER_PAGE = 1000;
+
+async function logJson(get: LogGet, path: string): Promise<unknown> {
+  const answer = await get(path);
+  if (answer.status !== 200) throw new Error(`${path.split('?')[0]} answered ${answer.status}`);
+  try {
+    return JSON.parse(answer.text) as unknown;
+  } catch {
+    throw new Error(`${path.split('?')[0]} answered something that is not JSON`);
+  }
+}
+
+async function askedKey(get: LogGet): Promise<string> {
+  const vkey = ((await logJson(get, '/v1/log/key')) as { vkey?: unknown } | null)?.vkey;
+  if (typeof vkey !== 'string') throw new Error('the log key answer is malformed');
+  return vkey;
+}
+
+/** The log's leaves 0..size-1, page by page, as served (verifyReportAgainstLog checks them). Throws with a sentence. */
+export async function fetchLogLeaves(
+  get: LogGet,
+  size: number,
+): Promise<Array<{ index: number; leaf: string }>> {
+  const leaves: Array<{ index: number; leaf: string }> = [];
+  for (let start = 0; start < size; start += LEAVES_PER_PAGE) {
+    const end = Math.min(size, start + LEAVES_PER_PAGE);
+    const page = (await logJson(get, `/v1/log/leaves?start=${start}&end=${end}`)) as {
+      leaves?: unknown;
+    } | null;
+    if (!Array.isArray(page?.leaves)) throw new Error(`the leaves ${start}..${end - 1} answer is malformed`);
+    for (const l of page.leaves as Array<{ index?: unknown; leaf?: unknown }>) {
+      if (typeof l?.index !== 'number' || typeof l.leaf !== 'string')
+        throw new Error(`the leaves ${start}..${end - 1} answer is malformed`);
+      leaves.push({ index: l.index, leaf: l.leaf });
+    }
+    // A short page would loop forever on the same start; verifyReportAgainstLog names the gap.
+    if (page.leaves.length === 0) break;
+  }
+  return leaves;
+}
+
+/**
+ * The whole check as `verify-report --log` and the app's Earnings view run
+ * it: the report parsed, the log key (given — pinned out of band or by the
+ * app — else asked of the log), the leaves of the checkpoint the report
+ * names, and verifyReportAgainstLog. Every failure is an answer, never a throw.
+ */
+export async function checkReportWithLog(
+  value: unknown,
+  get: LogGet,
+  where: string,
+  logKey?: string | (() => Promise<string>),
+): Promise<ReportLogResult> {
+  const parsed = earningsReportSchema.safeParse(value);
+  if (!parsed.success) return fail('log_checkpoint', 'not an earnings report');
+  const report = parsed.data;
+  if (!report.log)
+    return fail(
+      'log_checkpoint',
+      `a version ${report.version} report names no log checkpoint; export it again from a server with its log on`,
+    );
+  try {
+    const vkey = typeof logKey === 'string' ? logKey : logKey ? await logKey() : await askedKey(get);
+    const leaves = await fetchLogLeaves(get, report.log.size);
+    return verifyReportAgainstLog(report, vkey, leaves);
+  } catch (error) {
+    return fail(
+      'log_leaves',
+      `could not read the log at ${where}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }

@@ -94,7 +94,8 @@ export function createAppServices(options: AppServicesOptions) {
     scratchDir: join(dataDir, 'release-drafts'), media, events, logger, analysisWorker: options.analysisWorker,
   });
   const artist = createArtistDomain({
-    db, clock: options.clock, logger, events, request: sync.authenticatedRequest, release: release.service, ...options.artist,
+    db, clock: options.clock, logger, events, request: sync.authenticatedRequest, release: release.service,
+    log: { trustedKey: () => tlogDomain.trustedKey(), kept: () => tlogDomain.kept() }, ...options.artist,
   });
   const coopNode = createCoopNodeDomain({
     logger, bundledDataDir: join(dataDir, BUNDLED_SERVER_DIR), request: sync.authenticatedRequest,

@@ -85,22 +85,42 @@ export const artistMembershipSchema = z.object({
 });
 export type ArtistMembership = z.infer<typeof artistMembershipSchema>;
 
+const reportTotalsSchema = z.object({
+  plays: int,
+  paidPlays: int,
+  freePlays: int,
+  unpaidPlays: int,
+  purchases: int,
+  creditsSpentThousandths: int,
+  artistShareTenThousandths: int,
+  coopShareTenThousandths: int,
+});
+
+/** The report checked against the public log itself (src/shared/report-log.ts, as `verify-report --log`). */
+export const reportLogVerdictSchema = z.object({
+  ok: z.boolean(),
+  /** The size of the checkpoint the report names (null: it could not be verified). */
+  checkpointSize: int.nullable(),
+  /** The artist's plays and purchases in the period that the log holds. */
+  artistLeaves: int,
+  /** Recomputed from the log's leaves. */
+  totals: reportTotalsSchema,
+  /** The first differences (at most 50) and how many there are. */
+  mismatches: z.array(z.object({ kind: z.string(), message: z.string(), leafIndex: int.nullable() })),
+  mismatchCount: int,
+});
+export type ReportLogVerdict = z.infer<typeof reportLogVerdictSchema>;
+
 export const reportVerdictSchema = z.object({
   path: z.string(),
   bytes: int,
+  /** The report's own check: signatures, prices, splits, totals. */
   ok: z.boolean(),
   receipts: int,
   verified: int,
-  totals: z.object({
-    plays: int,
-    paidPlays: int,
-    freePlays: int,
-    unpaidPlays: int,
-    purchases: int,
-    creditsSpentThousandths: int,
-    artistShareTenThousandths: int,
-    coopShareTenThousandths: int,
-  }),
+  totals: reportTotalsSchema,
+  /** Against the public log; null when the report names no checkpoint (a server without a log). */
+  log: reportLogVerdictSchema.nullable(),
   claims: z.object({ freeTrack: int, ownTrack: int, unpaid: int }),
   /** The first mismatches (at most 50) and how many there are. */
   mismatches: z.array(z.object({ kind: z.string(), message: z.string() })),

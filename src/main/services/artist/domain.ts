@@ -12,6 +12,7 @@ import type { Logger } from '../core/logger';
 import { migrate, type Db, type Migration } from '../db/database';
 import type { ReleaseService } from '../release/release-service';
 import { Publisher, releaseView, serverReleaseSchema, type Request } from './publisher';
+import { checkReportInLog, type ReportLogDeps } from './report-log';
 import { errorFromAnswer, expectJson, networkError } from './server-answer';
 
 /**
@@ -35,6 +36,8 @@ export interface ArtistDomainDeps {
   /** Bytes per upload chunk (default 4 MiB). */
   chunkBytes?: number;
   retryDelayMs?: number;
+  /** The public log check's trusted key and kept checkpoint (the tlog domain), for checking reports against the log. */
+  log?: Omit<ReportLogDeps, 'get'>;
 }
 
 export const artistMigrations: readonly Migration[] = [
@@ -180,7 +183,9 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
         throw new CallError('unavailable', `Could not write ${target}: ${error instanceof Error ? error.message : String(error)}`);
       }
       const verdict = verifyEarningsReport(report);
-      log.info({ path: target, ok: verdict.ok, receipts: verdict.receipts }, 'earnings report saved and verified');
+      // And against the public log itself, as `verify-report --log` does.
+      const inLog = await checkReportInLog(report, { get: (path) => deps.request('GET', path), ...deps.log });
+      log.info({ path: target, ok: verdict.ok, receipts: verdict.receipts, inLog: inLog?.ok ?? null }, 'earnings report saved and verified');
       return {
         path: target,
         bytes: Buffer.byteLength(answer.text),
@@ -188,6 +193,7 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
         receipts: verdict.receipts,
         verified: verdict.verified,
         totals: verdict.totals,
+        log: inLog,
         claims: verdict.claims,
         mismatches: verdict.mismatches.slice(0, 50).map((m) => ({ kind: m.kind, message: m.message })),
         mismatchCount: verdict.mismatches.length,

@@ -322,6 +322,14 @@ export function createTlogDomain(deps: TlogDomainDeps) {
     /** The sync domain's hook: a check after each successful sync. Never throws. */
     afterSync: (info: { startedAtMs: number }) => check(info.startedAtMs),
     check: () => check(),
+    /** The log key this app trusts for the server in use: configured, pinned, else learned now and pinned. Throws when the log cannot be reached. */
+    trustedKey: async (): Promise<string> => {
+      const nowMs = deps.clock.nowMs();
+      const ctx = { serverKey: deps.serverKey(), request: deps.request, nowMs, startedAtMs: nowMs };
+      return (await logKey(store, ctx)).vkey;
+    },
+    /** The latest checkpoint this app verified (with the witnesses it requires) for the server in use. */
+    kept: () => store.latest(deps.serverKey()),
   };
 }
 

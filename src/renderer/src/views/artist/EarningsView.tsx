@@ -138,6 +138,47 @@ function Membership() {
   );
 }
 
+/** The report against the public log (the leaves of the checkpoint it names): a match, or each difference plainly. */
+function LogVerdict({ log }: { log: ReportVerdict['log'] }) {
+  const { t } = useTranslation();
+  if (!log) return <p className="muted" data-testid="report-log">{t('artist.earnings.logNone')}</p>;
+  if (log.ok)
+    return (
+      <p data-testid="report-log">
+        <strong>{t('artist.earnings.logMatches', { size: log.checkpointSize, leaves: log.artistLeaves })}</strong>
+      </p>
+    );
+  return (
+    <div className="status-error" role="alert" data-testid="report-log">
+      <p>
+        <strong>
+          {log.checkpointSize === null
+            ? t('artist.earnings.logDiffers', { count: log.mismatchCount })
+            : t('artist.earnings.logDiffersAt', { size: log.checkpointSize, count: log.mismatchCount })}
+        </strong>
+      </p>
+      <ul>
+        {log.mismatches.map((m, i) => (
+          <li key={i}>
+            <code>{m.kind}</code> {m.leafIndex !== null && <>({t('artist.earnings.logLeaf', { index: m.leafIndex })}) </>}
+            {m.message}
+          </li>
+        ))}
+      </ul>
+      {log.checkpointSize !== null && (
+        <p>
+          {t('artist.earnings.logTotals', {
+            plays: log.totals.plays,
+            paid: log.totals.paidPlays,
+            purchases: log.totals.purchases,
+            artist: creditsOfTenThousandths(log.totals.artistShareTenThousandths),
+          })}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function AuditReport({ artistId, range }: { artistId: string; range: { from?: number; to?: number } }) {
   const { t } = useTranslation();
   const info = useCall('app.info', {});
@@ -207,6 +248,7 @@ function AuditReport({ artistId, range }: { artistId: string; range: { from?: nu
               ))}
             </ul>
           )}
+          <LogVerdict log={verdict.log} />
           <p>{t('artist.earnings.savedTo', { path: verdict.path })}</p>
           <pre className="mono command" data-testid="verify-command">
             {verdict.command}
