@@ -2,16 +2,11 @@ import { assert } from '../../../shared/assert';
 import type { Db, Migration } from '../db/database';
 
 /**
- * Stream to own's tables in the local cache. Money columns are INTEGER
- * thousandths of a credit (earnings: ten-thousandths); CHECKs make a bug
- * fail loudly instead of writing a negative balance. Append new steps; never
- * edit one that has shipped.
+ * stream2own-001-initial, as shipped: one statement list per table, run as the one
+ * string it always was (the lists joined, then the closing indentation of the original
+ * template), so the SQL is the same byte for byte. Never edit these.
  */
-export const stream2ownMigrations: readonly Migration[] = [
-  {
-    id: 'stream2own-001-initial',
-    up(db) {
-      db.exec(`
+const COOP_TRACKS_SQL = `
         -- The co-op catalog as cached on this device; the sync engine fills it.
         CREATE TABLE coop_tracks (
           id TEXT PRIMARY KEY,
@@ -26,7 +21,8 @@ export const stream2ownMigrations: readonly Migration[] = [
           updated_at INTEGER NOT NULL
         ) STRICT;
         CREATE INDEX coop_tracks_by_artist ON coop_tracks (artist COLLATE NOCASE, title COLLATE NOCASE);
-
+`;
+const COOP_TRACK_PROGRESS_SQL = `
         -- This listener's stream-to-own progress per co-op track. Kept apart from the
         -- catalog so a catalog refresh never touches money state. Sync overwrites it
         -- with the server's counts (which include the listener's other devices).
@@ -39,7 +35,8 @@ export const stream2ownMigrations: readonly Migration[] = [
           previews INTEGER NOT NULL DEFAULT 0 CHECK (previews >= 0),
           CHECK (paid_plays < 9 OR owned = 1)
         ) STRICT;
-
+`;
+const WALLET_SQL = `
         -- One row: the balance as last known from the server, and the device's offline allowance.
         CREATE TABLE wallet (
           id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -48,7 +45,8 @@ export const stream2ownMigrations: readonly Migration[] = [
           allowance_thousandths INTEGER CHECK (allowance_thousandths >= 0)
         ) STRICT;
         INSERT INTO wallet (id) VALUES (1);
-
+`;
+const DEVICES_SQL = `
         -- Every device identity this install has had. One is current (retired_at NULL);
         -- old ones stay, so receipts they signed still name a known device.
         CREATE TABLE devices (
@@ -59,7 +57,8 @@ export const stream2ownMigrations: readonly Migration[] = [
           next_seq INTEGER NOT NULL DEFAULT 1 CHECK (next_seq >= 1)
         ) STRICT;
         CREATE UNIQUE INDEX devices_one_current ON devices ((retired_at IS NULL)) WHERE retired_at IS NULL;
-
+`;
+const OUTBOX_SQL = `
         -- Signed play receipts, kept byte for byte until the server has answered them.
         CREATE TABLE outbox (
           id TEXT PRIMARY KEY,
@@ -74,7 +73,8 @@ export const stream2ownMigrations: readonly Migration[] = [
           UNIQUE (device_id, seq)
         ) STRICT;
         CREATE INDEX outbox_unanswered ON outbox (created_at) WHERE answered_at IS NULL;
-
+`;
+const COOP_PLAYS_SQL = `
         -- History: every counted play of a co-op track (and every preview), with its charge.
         -- A charge and its receipt are written in the same transaction.
         CREATE TABLE coop_plays (
@@ -99,7 +99,28 @@ export const stream2ownMigrations: readonly Migration[] = [
           CHECK ((outcome = 'free') = (free_reason IS NOT NULL))
         ) STRICT;
         CREATE INDEX coop_plays_unsettled ON coop_plays (id) WHERE settled_at IS NULL AND charge_thousandths > 0;
-      `);
+`;
+const INITIAL_STATEMENTS: readonly string[] = [
+  COOP_TRACKS_SQL,
+  COOP_TRACK_PROGRESS_SQL,
+  WALLET_SQL,
+  DEVICES_SQL,
+  OUTBOX_SQL,
+  COOP_PLAYS_SQL,
+];
+const INITIAL_SQL = `${INITIAL_STATEMENTS.join('')}      `;
+
+/**
+ * Stream to own's tables in the local cache. Money columns are INTEGER
+ * thousandths of a credit (earnings: ten-thousandths); CHECKs make a bug
+ * fail loudly instead of writing a negative balance. Append new steps; never
+ * edit one that has shipped.
+ */
+export const stream2ownMigrations: readonly Migration[] = [
+  {
+    id: 'stream2own-001-initial',
+    up(db) {
+      db.exec(INITIAL_SQL);
     },
   },
   {
