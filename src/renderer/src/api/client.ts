@@ -1,25 +1,8 @@
-import type {
-  CallErrorShape,
-  CallInput,
-  CallIssue,
-  CallName,
-  CallOutput,
-  EventName,
-  EventPayload,
-} from '../../../shared/contract';
+import type { CallInput, CallName, CallOutput, EventName, EventPayload } from '../../../shared/contract';
 import { hostApi } from '../host/host-api';
+import { ApiError } from './api-error';
 
-/** A call that the main process answered with an error; `issues` names bad fields. */
-export class ApiError extends Error {
-  readonly code: CallErrorShape['code'];
-  readonly issues: CallIssue[];
-  constructor(shape: CallErrorShape) {
-    super(shape.message);
-    this.name = 'ApiError';
-    this.code = shape.code;
-    this.issues = shape.issues ?? [];
-  }
-}
+export { ApiError } from './api-error';
 
 /** Typed calls and events, straight from the contract. */
 export const api = {

@@ -1,14 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api/client';
+import { api } from '../api/client';
 import { useCall, useCallMutation } from '../api/queries';
+import { describeError, issueMessage } from '../lib/describe-error';
 
-const describe = (error: unknown) =>
-  error instanceof ApiError && error.issues.length > 0
-    ? error.issues.map((i) => i.message).join('; ')
-    : error instanceof Error
-      ? error.message
-      : String(error);
 
 /**
  * Adding a folder: the OS picker in the desktop app, a path field in the web
@@ -27,7 +22,7 @@ export function AddFolder({ compact = false }: { compact?: boolean }) {
       setPath('');
       setMessage({ kind: 'ok', text: t('folders.added', { path: folder }) });
     } catch (error) {
-      setMessage({ kind: 'error', text: t('folders.error', { reason: describe(error) }) });
+      setMessage({ kind: 'error', text: t('folders.error', { reason: describeError(error, issueMessage) }) });
     }
   };
 

@@ -6,6 +6,7 @@ import { api } from '../../api/client';
 import { applyAccountStatus, errorCode } from '../../api/account';
 import { useCall } from '../../api/queries';
 import { useNavigation } from '../../store/navigation';
+import { describeError } from '../../lib/describe-error';
 import '../../styles/account.css';
 
 type Mode = 'signIn' | 'signUp';
@@ -45,7 +46,7 @@ function SignInForm({ account }: { account: AccountStatus }) {
     } catch (e) {
       const code = errorCode(e);
       const key = code === 'forbidden' || code === 'unavailable' || code === 'invalid_input' || code === 'conflict' ? code : 'other';
-      setError(t(`account.errors.${mode}.${key}`, { message: e instanceof Error ? e.message : String(e) }));
+      setError(t(`account.errors.${mode}.${key}`, { message: describeError(e) }));
     } finally {
       setBusy(false);
     }
@@ -116,7 +117,7 @@ function SignedIn({ account }: { account: AccountStatus }) {
     try {
       applyAccountStatus(client, await api.call('account.signOut', {}));
     } catch (e) {
-      setError(t('account.errors.signOut', { message: e instanceof Error ? e.message : String(e) }));
+      setError(t('account.errors.signOut', { message: describeError(e) }));
     } finally {
       setBusy(false);
     }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { EarningsFigures, EarningsGroupBy, EarningsRow, ReportVerdict } from '../../../../shared/contract/artist';
 import { api } from '../../api/client';
 import { useCall } from '../../api/queries';
+import { describeError } from '../../lib/describe-error';
 import { creditsOfTenThousandths, eurosOfTenThousandths, formatCredits, formatEuros } from './money';
 import './earnings.css';
 
@@ -11,7 +12,6 @@ const PERIODS: PeriodChoice[] = ['all', 'last30', 'thisMonth', 'thisYear', 'cust
 const GROUPS: EarningsGroupBy[] = ['track', 'month', 'day', 'year'];
 const DAY_MS = 86_400_000;
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The period's [from, to) in epoch ms (UTC days, as the server groups them). */
 function rangeOf(choice: PeriodChoice, fromDate: string, toDate: string, now = Date.now()): { from?: number; to?: number } {
@@ -198,7 +198,7 @@ function AuditReport({ artistId, range }: { artistId: string; range: { from?: nu
     try {
       setVerdict(await api.call('artist.exportReport', { artistId, ...range, path: target, stablePseudonyms: stable }));
     } catch (e) {
-      setError(describe(e));
+      setError(describeError(e));
     } finally {
       setBusy(false);
     }
@@ -276,7 +276,7 @@ function CsvExport({ artistId, groupBy, range }: { artistId: string; groupBy: Ea
       a.download = fileName;
       a.click();
     } catch (e) {
-      setError(describe(e));
+      setError(describeError(e));
     }
   };
   return (

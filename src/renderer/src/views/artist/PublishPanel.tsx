@@ -6,10 +6,10 @@ import type { ReleaseDraft, ReleaseProblem } from '../../../../shared/contract/r
 import { api } from '../../api/client';
 import { useCall, useEvent } from '../../api/queries';
 import { formatDuration } from '../../lib/format';
+import { describeError } from '../../lib/describe-error';
 import { ArtistPicker, useArtistPicker } from './EarningsView';
 import './earnings.css';
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 type Choice = { include: boolean; status: 'paid' | 'free' };
 type FileProgress = { sent: number; total: number; state: NonNullable<PublishProgress['fileState']> | 'waiting'; message: string | null };
@@ -24,7 +24,7 @@ function ReleasesList({ artistId }: { artistId: string }) {
       await api.call('artist.unpublish', { releaseId });
       setNote(t('artist.publish.unpublished', { title }));
     } catch (e) {
-      setNote(describe(e));
+      setNote(describeError(e));
     }
     void client.invalidateQueries({ queryKey: ['artist.releases'] });
     void client.invalidateQueries({ queryKey: ['coop.tracks'] });
@@ -119,7 +119,7 @@ export function PublishPanel({ draft, problems = [] }: { draft: ReleaseDraft; pr
         void api.call('sync.now', {}).catch(() => undefined);
       }
     } catch (e) {
-      setError(describe(e));
+      setError(describeError(e));
     } finally {
       setBusy(false);
       void client.invalidateQueries({ queryKey: ['artist.releases'] });

@@ -7,13 +7,13 @@ import { useMediaUrl } from '../../api/media';
 import { useCall, useEvent } from '../../api/queries';
 import { Cover } from '../../components/Cover';
 import { formatDuration } from '../../lib/format';
+import { describeError } from '../../lib/describe-error';
 import { usePlayer } from '../../player/store';
 import { useReleaseDraft } from './release-store';
 import { PublishPanel } from './PublishPanel';
 import { isMultiDisc, trackNumberLabel } from './track-number';
 import './artist.css';
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Open a folder as a draft: path field in the web host, the OS picker in Electron. */
 function OpenFolder() {
@@ -29,7 +29,7 @@ function OpenFolder() {
       const draft = await api.call('release.openDraft', { folder });
       setDraft(draft.draftId);
     } catch (e) {
-      setError(describe(e));
+      setError(describeError(e));
     } finally {
       setBusy(false);
     }

@@ -7,6 +7,7 @@ import { WALLET_QUERIES } from '../../api/account';
 import { api } from '../../api/client';
 import { useCall } from '../../api/queries';
 import { useNavigation } from '../../store/navigation';
+import { describeError } from '../../lib/describe-error';
 import { parseCreditsInput } from './credits-input';
 import './coop-node.css';
 
@@ -43,7 +44,7 @@ function ActionForm(props: {
     } catch (e) {
       setOutcome({
         ok: false,
-        text: e instanceof Error ? e.message : String(e),
+        text: describeError(e),
       });
     } finally {
       setBusy(false);
@@ -372,7 +373,7 @@ function ClaimAdmin() {
       client.setQueriesData({ queryKey: ['node.status'] }, next);
       refresh();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(describeError(e));
     } finally {
       setBusy(false);
     }

@@ -4,7 +4,8 @@ import type { DjList, ListKind } from '../../../../shared/contract/dj';
 import { api } from '../../api/client';
 import { useCall, useEvent } from '../../api/queries';
 import { useNavigation } from '../../store/navigation';
-import { addToList, describeError, isItemList, refreshLists } from './actions';
+import { addToList, isItemList, refreshLists } from './actions';
+import { describeError } from '../../lib/describe-error';
 import { LIST_TYPE, REFS_TYPE, hasType, readDragRefs } from './dnd';
 import './dj.css';
 

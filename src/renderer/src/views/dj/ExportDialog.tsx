@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { DjList, ExportStatus } from '../../../../shared/contract/dj';
 import { api } from '../../api/client';
 import { useEvent } from '../../api/queries';
-import { describeError } from './actions';
+import { describeError } from '../../lib/describe-error';
 import { Modal } from './Modal';
 
 const RUNNING = new Set(['preparing', 'copying', 'writing']);

@@ -2,7 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { queryClient } from '../../api/queries';
-import { describeError, refreshLists } from './actions';
+import { refreshLists } from './actions';
+import { describeError } from '../../lib/describe-error';
 import { Modal } from './Modal';
 
 /** Library queries that show the track: refetched once it plays again. */

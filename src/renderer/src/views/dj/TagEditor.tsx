@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { LocalDjTrack, TagChanges } from '../../../../shared/contract/dj';
 import { api } from '../../api/client';
 import { queryClient, useCall } from '../../api/queries';
-import { describeError } from './actions';
+import { describeError } from '../../lib/describe-error';
 import { Modal } from './Modal';
 
 type Diff = { field: string; from: string | null; to: string | null }[];

@@ -54,6 +54,3 @@ export function isItemList(list: DjList): boolean {
   return list.kind === 'crate' || list.kind === 'playlist';
 }
 
-export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
