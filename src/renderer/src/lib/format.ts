@@ -1,3 +1,5 @@
+import { convertKey, type KeyNotation } from '../../../shared/musical-key';
+
 /** `3:07`, `1:02:03`. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) ms = 0;
@@ -8,26 +10,25 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}` : `${m}:${String(s).padStart(2, '0')}`;
 }
 
-const CAMELOT: Record<string, string> = {
-  'B': '1B', 'F#': '2B', 'Gb': '2B', 'Db': '3B', 'C#': '3B', 'Ab': '4B', 'G#': '4B', 'Eb': '5B', 'D#': '5B', 'Bb': '6B', 'A#': '6B',
-  'F': '7B', 'C': '8B', 'G': '9B', 'D': '10B', 'A': '11B', 'E': '12B',
-  'G#m': '1A', 'Abm': '1A', 'D#m': '2A', 'Ebm': '2A', 'A#m': '3A', 'Bbm': '3A', 'Fm': '4A', 'Cm': '5A', 'Gm': '6A', 'Dm': '7A',
-  'Am': '8A', 'Em': '9A', 'Bm': '10A', 'F#m': '11A', 'Gbm': '11A', 'C#m': '12A', 'Dbm': '12A',
-};
-const MUSICAL = Object.fromEntries(
-  Object.entries(CAMELOT)
-    .filter(([k]) => !k.includes('b') || k === 'Bb' || k === 'Bbm' || k === 'Eb' || k === 'Ebm' || k === 'Ab' || k === 'Abm' || k === 'Db' || k === 'Dbm')
-    .map(([k, v]) => [v, k]),
-);
+/** Bytes in the largest whole unit: "12.4 MB", "2.0 GB". */
+export function formatBytes(bytes: number, locale: string): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'];
+  let value = bytes;
+  let i = 0;
+  while (value >= 1000 && i < units.length - 1) {
+    value /= 1000;
+    i++;
+  }
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: i === 0 ? 0 : 1 }).format(value);
+}
 
-/** Shows a key as written in the file in the chosen notation (`Am` ↔ `8A`). */
-export function formatKey(key: string | null, notation: 'camelot' | 'musical'): string {
+/**
+ * Shows a key as written in the file in the chosen notation (`Am` ↔ `8A`), by
+ * the shared key module; a tag that is not a key we know is shown as written.
+ */
+export function formatKey(key: string | null, notation: KeyNotation): string {
   if (!key) return '';
-  const clean = key.trim().replace(/\s*(min(or)?|m)$/i, 'm').replace(/\s*maj(or)?$/i, '').replace('♯', '#').replace('♭', 'b');
-  const upper = clean.charAt(0).toUpperCase() + clean.slice(1);
-  if (notation === 'camelot') return CAMELOT[upper] ?? key;
-  const camelot = /^\d{1,2}[ABab]$/.test(clean) ? clean.toUpperCase() : null;
-  return (camelot && MUSICAL[camelot]) || key;
+  return convertKey(key, notation) ?? key;
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [

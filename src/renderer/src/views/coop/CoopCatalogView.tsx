@@ -10,23 +10,11 @@ import { DataGrid, type Column } from '../../components/DataGrid';
 import { PurchaseConfirm, type Purchase } from '../../components/PurchaseConfirm';
 import { usePurchaseBlocker } from '../../api/purchase';
 import { PlaySteps, PriceTag } from '../../components/Stream2Own';
-import { formatDuration } from '../../lib/format';
+import { formatBytes, formatDuration } from '../../lib/format';
 import { currentItem, usePlayer } from '../../player/store';
 import { fromCoop } from '../../player/track';
 import { EmptyCatalogHint } from '../coop-node/EmptyCatalogHint';
 import '../../styles/account.css';
-
-/** Bytes in the largest whole unit: "12.4 MB", "2.0 GB". */
-export function formatBytes(bytes: number, locale: string): string {
-  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'];
-  let value = bytes;
-  let i = 0;
-  while (value >= 1000 && i < units.length - 1) {
-    value /= 1000;
-    i++;
-  }
-  return new Intl.NumberFormat(locale, { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: i === 0 ? 0 : 1 }).format(value);
-}
 
 function OfflineBadge({ track, pinned }: { track: CoopTrack; pinned: boolean }) {
   const { t } = useTranslation();

@@ -4,18 +4,14 @@ import type { DjList, ExportStatus } from '../../../../shared/contract/dj';
 import { api } from '../../api/client';
 import { useEvent } from '../../api/queries';
 import { describeError } from '../../lib/describe-error';
+import { formatBytes } from '../../lib/format';
 import { Modal } from './Modal';
 
 const RUNNING = new Set(['preparing', 'copying', 'writing']);
 
-function formatBytes(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 /** Export a crate or playlist: destination path (or the OS picker), progress from dj.exportProgress, cancel, result. */
 export function ExportDialog({ list, onClose }: { list: DjList; onClose(): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [destination, setDestination] = useState('');
   const [pattern, setPattern] = useState('');
   const [status, setStatus] = useState<ExportStatus | null>(null);
@@ -93,7 +89,7 @@ export function ExportDialog({ list, onClose }: { list: DjList; onClose(): void 
           <progress max={100} value={percent} aria-label={t('dj.export.progress')} />
           <p role="status">
             {t(`dj.export.states.${status.state}`)} · {t('dj.export.files', { done: status.filesDone + status.filesSkipped, total: status.filesTotal })} ·{' '}
-            {formatBytes(status.bytesDone)} / {formatBytes(status.bytesTotal)}
+            {formatBytes(status.bytesDone, i18n.language)} / {formatBytes(status.bytesTotal, i18n.language)}
           </p>
           {status.currentFile && running && <p className="muted mono">{status.currentFile}</p>}
           {status.state === 'done' && (
