@@ -1,11 +1,16 @@
 import { QueryClient, keepPreviousData, useQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { CallInput, CallName, CallOutput, EventName, EventPayload } from '../../../shared/contract';
-import { api } from './client';
+import { api, ApiError } from './client';
 
 export const queryClient = new QueryClient({
-  defaultOptions: { queries: { staleTime: 5_000, retry: 1, refetchOnWindowFocus: false } },
+  defaultOptions: { queries: { staleTime: 5_000, retry: retryOnce, refetchOnWindowFocus: false } },
 });
+
+/** Retry a failed read once, but not a call this host does not have (the UI hides what needs it). */
+function retryOnce(failures: number, error: Error): boolean {
+  return !(error instanceof ApiError && error.code === 'unknown_call') && failures < 1;
+}
 
 export interface CallOptions {
   enabled?: boolean;
@@ -46,4 +51,9 @@ export function useEvent<N extends EventName>(name: N, listener: (payload: Event
     latest.current = listener;
   });
   useEffect(() => api.on(name, (payload) => latest.current(payload)), [name]);
+}
+
+/** Whether this host runs the stream-to-own services (the wallet answers). */
+export function useStream2OwnAvailable(): boolean {
+  return useCall('wallet.get', {}).isSuccess;
 }

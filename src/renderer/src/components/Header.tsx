@@ -2,7 +2,6 @@ import { forwardRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatCredits } from '../../../shared/pricing';
 import { useCall } from '../api/queries';
-import { useS2OCall } from '../api/stream2own';
 import { useLibraryView } from '../store/library';
 import { useNavigation } from '../store/navigation';
 
@@ -48,9 +47,9 @@ export const SearchBox = forwardRef<HTMLInputElement>(function SearchBox(_props,
  */
 export function WalletBadge() {
   const { t } = useTranslation();
-  const wallet = useS2OCall('wallet.get', {});
+  const wallet = useCall('wallet.get', {});
   const account = useCall('account.status', {});
-  const plays = useS2OCall('wallet.history', { limit: 1 });
+  const plays = useCall('wallet.history', { limit: 1 });
   const go = useNavigation((s) => s.go);
   if (!wallet.data) return null;
   const w = wallet.data;

@@ -1,6 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useCall } from '../api/queries';
-import { useStream2OwnAvailable } from '../api/stream2own';
+import { useCall, useStream2OwnAvailable } from '../api/queries';
 import { useNavigation, type ViewId } from '../store/navigation';
 import { CratesSection } from '../views/dj/CratesSection';
 import { ArtistSection } from '../views/artist/ArtistSection';

@@ -2,7 +2,6 @@ import type { ReplayGainMode } from './gain';
 import { gainFactor } from './gain';
 import { api, ApiError } from '../api/client';
 import { mediaUrl } from '../api/media';
-import { onS2OEvent, s2oCall } from '../api/stream2own';
 import { queryClient } from '../api/queries';
 import { currentItem, usePlayer, type QueueItem } from './store';
 import type { PlayableTrack } from './track';
@@ -73,7 +72,7 @@ class PlayerEngine {
         this.applyVolume();
       }
     });
-    onS2OEvent('player.previewEnded', (preview) => {
+    api.on('player.previewEnded', (preview) => {
       const item = this.load?.item;
       usePlayer.getState().engine.preview({
         trackId: preview.trackId,
@@ -83,7 +82,7 @@ class PlayerEngine {
         remainingToOwnThousandths: preview.remainingToOwnThousandths,
       });
     });
-    onS2OEvent('player.playCounted', (counted) => {
+    api.on('player.playCounted', (counted) => {
       if (counted.stream2own) usePlayer.getState().engine.stream2own(counted.source, counted.trackId, counted.stream2own);
       if (this.load?.session?.id === counted.sessionId) {
         const item = this.load.item;
@@ -98,7 +97,7 @@ class PlayerEngine {
       void queryClient.invalidateQueries({ queryKey: ['wallet.history'] });
       void queryClient.invalidateQueries({ queryKey: ['wallet.collection'] });
     });
-    onS2OEvent('wallet.changed', (wallet) => queryClient.setQueryData(['wallet.get', {}], wallet));
+    api.on('wallet.changed', (wallet) => queryClient.setQueryData(['wallet.get', {}], wallet));
 
     usePlayer.subscribe((state, previous) => {
       if (state.startToken !== previous.startToken) void this.startCurrent();
@@ -220,7 +219,7 @@ class PlayerEngine {
     this.active.removeAttribute('src');
     this.active.load();
     this.clearStandby();
-    if (session?.id) void s2oCall('player.close', { sessionId: session.id }).catch(() => undefined);
+    if (session?.id) void api.call('player.close', { sessionId: session.id }).catch(() => undefined);
     updateMediaSession(null);
   }
 
@@ -256,7 +255,7 @@ class PlayerEngine {
 
     let url: string;
     try {
-      const opened = await s2oCall('player.open', { source: track.source, trackId: track.id });
+      const opened = await api.call('player.open', { source: track.source, trackId: track.id });
       if (this.load !== load) return;
       load.session = { id: opened.sessionId, trackId: track.id, seq: 0 };
       if (opened.stream2own) usePlayer.getState().engine.stream2own(track.source, track.id, opened.stream2own);
@@ -318,7 +317,7 @@ class PlayerEngine {
     const session = load.session;
     if (!session?.id) return;
     session.seq += 1;
-    void s2oCall('player.report', { sessionId: session.id, trackId: session.trackId, seq: session.seq, event, positionMs, rate })
+    void api.call('player.report', { sessionId: session.id, trackId: session.trackId, seq: session.seq, event, positionMs, rate })
       .then((answer) => {
         if (this.load === load && answer.accepted) usePlayer.getState().engine.heard(answer.heardMs);
         if (answer.stop && this.load === load) usePlayer.getState().pause();

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CoopTrack, HistoryEntry } from '../../../shared/contract/wallet';
 import { formatCredits } from '../../../shared/pricing';
-import { useS2OCall } from '../api/stream2own';
+import { useCall } from '../api/queries';
 import { DataGrid, type Column } from '../components/DataGrid';
 import { PlaySteps, PriceTag } from '../components/Stream2Own';
 import { LogSummary, PlayLogState, usePlayLogStates } from '../components/LogState';
@@ -46,7 +46,7 @@ function CoopTable({ tracks, label, testId }: { tracks: CoopTrack[]; label: stri
 /** Owned tracks. */
 export function CollectionView() {
   const { t } = useTranslation();
-  const collection = useS2OCall('wallet.collection', {});
+  const collection = useCall('wallet.collection', {});
   return (
     <section className="view view-fill" aria-labelledby="collection-title">
       <h1 id="collection-title">{t('collection.title')}</h1>
@@ -61,7 +61,7 @@ export function CollectionView() {
 
 function HistoryPage({ beforeId, isLast, onMore }: { beforeId?: number; isLast: boolean; onMore(next: number): void }) {
   const { t } = useTranslation();
-  const history = useS2OCall('wallet.history', beforeId ? { limit: 100, beforeId } : { limit: 100 });
+  const history = useCall('wallet.history', beforeId ? { limit: 100, beforeId } : { limit: 100 });
   const logStates = usePlayLogStates(history.data?.entries);
   const outcome = (e: HistoryEntry) =>
     e.outcome === 'charged' ? t('history.outcomes.charged', { n: e.paidPlayNumber ?? '' }) : e.outcome === 'free' ? `${t('history.outcomes.free')}${e.freeReason ? ` · ${t(`s2o.freeReasons.${e.freeReason}`)}` : ''}` : t('history.outcomes.preview');
@@ -98,7 +98,7 @@ function HistoryPage({ beforeId, isLast, onMore }: { beforeId?: number; isLast: 
 /** Counted plays and their charges, newest first. */
 export function HistoryView() {
   const { t } = useTranslation();
-  const first = useS2OCall('wallet.history', { limit: 100 });
+  const first = useCall('wallet.history', { limit: 100 });
   const [pages, setPages] = useState<number[]>([]);
   const empty = first.data && first.data.entries.length === 0;
   return (
