@@ -89,6 +89,22 @@ test.beforeAll(async () => {
   music = makeMusic();
   app = await openApp();
   ({ page } = app);
+  // The player's <audio> elements are not in the page: record every volume the player sets on them.
+  await page.addInitScript(() => {
+    const volume = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'volume')!;
+    const seen: number[] = [];
+    (window as unknown as { volumesSet: number[] }).volumesSet = seen;
+    Object.defineProperty(HTMLMediaElement.prototype, 'volume', {
+      get(this: HTMLMediaElement) {
+        return volume.get!.call(this) as number;
+      },
+      set(this: HTMLMediaElement, v: number) {
+        seen.push(v);
+        volume.set!.call(this, v);
+      },
+    });
+  });
+  await page.reload();
 });
 test.afterAll(async () => {
   await app?.close();
@@ -104,6 +120,17 @@ test('untagged tracks get their BPM and key measured from the Library and shown 
   await page.getByRole('button', { name: 'Add folder' }).click();
   await expect(page.getByTestId('track-count')).toHaveText('2 tracks', { timeout: 30_000 });
 
+  // Playing the quiet click track (about −31 LUFS, untagged) at volume 35: no ReplayGain yet, so 0.35.
+  await page.getByTestId('volume').fill('35');
+  const lastVolume = () =>
+    page.evaluate(() => (window as unknown as { volumesSet: number[] }).volumesSet.at(-1) ?? null);
+  await page
+    .getByRole('grid', { name: 'Tracks' })
+    .getByRole('row')
+    .filter({ hasText: 'Click Tempo' })
+    .dblclick();
+  await expect.poll(lastVolume).toBeCloseTo(0.35, 2);
+
   await sidebar().getByRole('button', { name: 'DJ collection' }).click();
   await expect(djRow('Click Tempo')).toHaveCount(1);
   await expect(djRow('Click Tempo')).not.toContainText('128');
@@ -116,6 +143,9 @@ test('untagged tracks get their BPM and key measured from the Library and shown 
   await expect(page.getByText('Measured 2 tracks (0 could not be read).').first()).toBeVisible({
     timeout: 60_000,
   });
+  // The playing track is levelled with its measured gain at once: +12.7 dB, held back by its true peak (~0.7) to about ×1.4.
+  await expect.poll(lastVolume).toBeGreaterThan(0.45);
+  expect(await lastVolume()).toBeLessThan(0.55);
 
   await sidebar().getByRole('button', { name: 'DJ collection' }).click();
   await expect(djRow('Click Tempo')).toContainText('128');

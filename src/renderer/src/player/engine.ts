@@ -72,6 +72,13 @@ class PlayerEngine {
         this.applyVolume();
       }
     });
+    // Tracks just measured (library.analyse) have a ReplayGain now: forget the cached ones, re-read the playing one's.
+    api.on('library.changed', ({ reason }) => {
+      if (reason !== 'analysis') return;
+      this.gains.clear();
+      const track = this.load?.item.track;
+      if (track) void this.loadGain(track);
+    });
     api.on('player.previewEnded', (preview) => {
       const item = this.load?.item;
       usePlayer.getState().engine.preview({
