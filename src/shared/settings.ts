@@ -29,6 +29,10 @@ export const settingsSchema = z.object({
   syncServerUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
   theme: themeSchema.default('system'),
   replayGain: replayGainModeSchema.default('track'),
+  /** Preload the next track and start it the moment the current one ends. */
+  gapless: z.boolean().default(true),
+  /** Fade the end of a track into the next one over this many seconds; 0: no crossfade. */
+  crossfadeSeconds: z.number().min(0).max(10).default(0),
   keyNotation: keyNotationSchema.default('camelot'),
   language: z.string().min(2).max(16).default('en'),
 });

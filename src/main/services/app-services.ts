@@ -7,6 +7,7 @@ import type { Logger } from './core/logger';
 import { openDatabase, migrate, refreshPlannerStatistics, type Db } from './db/database';
 import { allMigrations } from './db/migrations';
 import { SettingsService, type SettingsBackend } from './settings/settings-service';
+import { PlayerSessionStore } from './player-session/player-session-store';
 import type { MediaRouter } from './media/media-router';
 import { createMediaRouter } from './media/media-router';
 import { createLibraryDomain, type ScanWorkerEntry } from './library';
@@ -63,6 +64,7 @@ export function createAppServices(options: AppServicesOptions) {
   const events = new EventHub();
   const settings = new SettingsService(options.settingsBackend);
   settings.onChange((s: Settings) => events.emit('settings.changed', s));
+  const playerSession = new PlayerSessionStore(join(dataDir, 'player-session.json'), logger);
   const media: MediaRouter = createMediaRouter();
   const library = createLibraryDomain({ db, settings, events, clock: options.clock, logger, dataDir, media, scanWorker: options.scanWorker });
   const analysis = createLibraryAnalysisDomain({
@@ -122,6 +124,8 @@ export function createAppServices(options: AppServicesOptions) {
     'dialog.pickFolder': ({ title }) => host.pickFolder(title),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
+    'playerSession.get': () => playerSession.get(),
+    'playerSession.save': (session) => playerSession.save(session),
     ...library.handlers,
     ...analysis.handlers,
     ...stream2own.handlers,

@@ -10,6 +10,7 @@ import { syncCalls, syncEvents } from './sync';
 import { artistCalls, artistEvents } from './artist';
 import { tlogCalls, tlogEvents } from './tlog';
 import { coopNodeCalls, coopNodeEvents } from './coop-node';
+import { playerSessionCalls } from './player-session';
 
 export * from './define';
 
@@ -25,6 +26,7 @@ export const contractCalls = {
   ...releaseCalls,
   ...djCalls,
   ...playerCalls,
+  ...playerSessionCalls,
   ...walletCalls,
   ...syncCalls,
   ...artistCalls,

@@ -7,6 +7,7 @@ import { currentItem, usePlayer, type QueueItem } from './store';
 import type { PlayableTrack } from './track';
 import { updateMediaSession, installMediaSessionHandlers, updatePositionState } from './media-session';
 import { useSkipNotice } from './skip-notice';
+import { startPlayerSession } from './session';
 
 type ReportEvent = 'playing' | 'paused' | 'seeked' | 'timeupdate' | 'ratechange' | 'ended' | 'error';
 
@@ -25,6 +26,19 @@ interface Load {
   backlog: { event: ReportEvent; positionMs: number; rate: number }[];
   /** False while the element still holds the previous track: its late events are not this session's. */
   accepting: boolean;
+  /** A restored position not reached yet: shown (and saved) instead of the element's 0 until the element has sought there. */
+  resumeAtMs: number | null;
+}
+
+/** The track fading out during a crossfade: its own element, reported to its own session until it ends. */
+interface Fading {
+  audio: HTMLAudioElement;
+  load: Load;
+  fadeMs: number;
+  startedAt: number;
+  timer: ReturnType<typeof setInterval>;
+  done: Promise<void>;
+  resolve(): void;
 }
 
 /** Start preloading the next track this long before the current one ends. */
@@ -50,6 +64,13 @@ class PlayerEngine {
   private volumeTimer: ReturnType<typeof setTimeout> | null = null;
   private volumeLoaded = false;
   private lastPositionState = 0;
+  private gapless = true;
+  private crossfadeMs = 0;
+  /** Set just before the store moves on for a crossfade: the element to fade out, taken over by `startCurrent`. */
+  private fadeFrom: { audio: HTMLAudioElement; load: Load; fadeMs: number } | null = null;
+  private fading: Fading | null = null;
+  /** The incoming track's share of the volume during a crossfade (1 otherwise). */
+  private fadeIn = 1;
 
   constructor() {
     this.active = this.makeAudio();
@@ -61,12 +82,14 @@ class PlayerEngine {
       .call('settings.get', {})
       .then((settings) => {
         this.replayGain = settings.replayGain;
+        this.followPlaybackSettings(settings);
         usePlayer.getState().engine.initVolume(settings.volume, settings.muted);
         this.volumeLoaded = true;
         this.applyVolume();
       })
       .catch(() => (this.volumeLoaded = true));
     api.on('settings.changed', (settings) => {
+      this.followPlaybackSettings(settings);
       if (settings.replayGain !== this.replayGain) {
         this.replayGain = settings.replayGain;
         this.applyVolume();
@@ -134,6 +157,7 @@ class PlayerEngine {
     const on = (type: string, handler: () => void) =>
       audio.addEventListener(type, () => {
         if (audio === this.active) handler();
+        else if (this.fading?.audio === audio) this.fadingEvent(type);
       });
     on('playing', () => {
       this.failedInARow = 0;
@@ -144,12 +168,16 @@ class PlayerEngine {
       if (!audio.ended) usePlayer.getState().engine.status('paused');
       this.report('paused');
     });
-    on('seeked', () => this.report('seeked'));
+    on('seeked', () => {
+      if (this.load) this.load.resumeAtMs = null;
+      this.report('seeked');
+    });
     on('ratechange', () => this.report('ratechange'));
     on('timeupdate', () => {
       this.publishTime();
       this.report('timeupdate');
       this.maybePreload();
+      this.maybeCrossfade();
     });
     on('durationchange', () => this.publishTime());
     on('ended', () => {
@@ -179,7 +207,7 @@ class PlayerEngine {
     const audio = this.active;
     const item = this.load?.item;
     const duration = Number.isFinite(audio.duration) && audio.duration > 0 ? audio.duration * 1000 : (item?.track.durationMs ?? 0);
-    const position = audio.currentTime * 1000;
+    const position = this.load?.resumeAtMs ?? audio.currentTime * 1000;
     usePlayer.getState().engine.time(position, duration);
     const now = performance.now();
     if (now - this.lastPositionState > 1000) {
@@ -197,7 +225,7 @@ class PlayerEngine {
   /** Near the end of a track, the next local track starts loading in the standby element. */
   private maybePreload(): void {
     const audio = this.active;
-    if (!Number.isFinite(audio.duration)) return;
+    if ((!this.gapless && this.crossfadeMs === 0) || this.fading || !Number.isFinite(audio.duration)) return;
     if ((audio.duration - audio.currentTime) * 1000 > PRELOAD_AHEAD_MS) return;
     const next = this.nextItem();
     if (!next || !next.track.mediaPath || this.standbyFor?.key === next.key) return;
@@ -212,6 +240,8 @@ class PlayerEngine {
   }
 
   private clearStandby(): void {
+    // During a crossfade the standby element is the track fading out: it ends first.
+    if (this.fading) this.finishFade();
     this.standbyFor = null;
     if (this.standby.getAttribute('src')) {
       this.standby.removeAttribute('src');
@@ -220,6 +250,7 @@ class PlayerEngine {
   }
 
   private stop(): void {
+    if (this.fading) this.finishFade();
     const session = this.load?.session;
     this.load = null;
     this.active.pause();
@@ -236,19 +267,26 @@ class PlayerEngine {
     const item = currentItem(state);
     if (!item) return this.stop();
     const token = ++this.loadSeq;
-    const load: Load = { token, item, session: null, backlog: [], accepting: false };
+    const load: Load = { token, item, session: null, backlog: [], accepting: false, resumeAtMs: state.resumeAtMs };
+    const fadeFrom = this.fadeFrom;
+    this.fadeFrom = null;
+    // A crossfade still going when the user moves on ends now.
+    if (this.fading) this.finishFade();
     this.load = load;
     const track = item.track;
 
     // Gapless: the next track may already be waiting in the standby element.
     let swapped = false;
-    if (this.standbyFor?.key === item.key && this.standbyFor.url) {
+    if (this.standbyFor?.key === item.key && this.standbyFor.url && (this.gapless || fadeFrom)) {
       const old = this.active;
       this.active = this.standby;
       this.standby = old;
-      old.pause();
-      old.removeAttribute('src');
-      old.load();
+      if (fadeFrom?.audio === old) this.beginFade(fadeFrom);
+      else {
+        old.pause();
+        old.removeAttribute('src');
+        old.load();
+      }
       this.standbyFor = null;
       swapped = true;
       load.accepting = true;
@@ -259,6 +297,10 @@ class PlayerEngine {
     }
     updateMediaSession(track);
     void this.loadGain(track);
+    // The guard times one session at a time: the fading track's runs to its end, then this one opens
+    // (the incoming track's reports wait in the backlog meanwhile; what the guard cannot time is not heard).
+    if (this.fading) await this.fading.done;
+    if (this.load !== load) return;
 
     let url: string;
     try {
@@ -285,6 +327,7 @@ class PlayerEngine {
     if (!swapped || !sameMedia(this.active.src, url)) {
       this.active.src = url;
       load.accepting = true;
+      if (load.resumeAtMs !== null) this.resumeAt(load, this.active);
       this.applyVolume();
       if (usePlayer.getState().wantPlaying) {
         try {
@@ -308,12 +351,13 @@ class PlayerEngine {
     } else this.active.pause();
   }
 
-  private report(event: ReportEvent): void {
-    const load = this.load;
+  private report(event: ReportEvent, load = this.load, audio = this.active): void {
     if (!load || !load.accepting) return;
-    const positionMs = this.active.currentTime * 1000;
-    const rate = this.active.playbackRate;
+    const positionMs = audio.currentTime * 1000;
+    const rate = audio.playbackRate;
     if (!load.session) {
+      // Sent all at once when the session opens: one time update in a row is as good as many (and stays under the guard's flood limit).
+      if (event === 'timeupdate' && load.backlog.at(-1)?.event === 'timeupdate') load.backlog.pop();
       load.backlog.push({ event, positionMs, rate });
       return;
     }
@@ -350,8 +394,87 @@ class PlayerEngine {
     const gain = track?.localId != null ? this.gains.get(track.localId) : undefined;
     const factor = gain ? gainFactor(gain, this.replayGain) : 1;
     const value = muted ? 0 : Math.min(1, Math.max(0, volume * factor));
-    this.active.volume = value;
-    this.standby.volume = value;
+    this.active.volume = value * this.fadeIn;
+    if (!this.fading) this.standby.volume = value;
+  }
+
+  private followPlaybackSettings(settings: { gapless: boolean; crossfadeSeconds: number }): void {
+    this.gapless = settings.gapless;
+    this.crossfadeMs = Math.round(Math.max(0, Math.min(10, settings.crossfadeSeconds)) * 1000);
+    if (!this.gapless && this.crossfadeMs === 0 && this.standbyFor) this.clearStandby();
+  }
+
+  /** Once the element knows the track, it seeks to the restored position (a seek: the guard does not count it as heard). */
+  private resumeAt(load: Load, audio: HTMLAudioElement): void {
+    audio.addEventListener(
+      'loadedmetadata',
+      () => {
+        if (this.load === load && load.resumeAtMs !== null && audio === this.active) audio.currentTime = load.resumeAtMs / 1000;
+      },
+      { once: true },
+    );
+  }
+
+  /** Near the end of a track with a crossfade set, the preloaded next track starts while this one fades out. */
+  private maybeCrossfade(): void {
+    const audio = this.active;
+    if (this.crossfadeMs === 0 || this.fading || !this.load || audio.paused || !Number.isFinite(audio.duration)) return;
+    const remainingMs = (audio.duration - audio.currentTime) * 1000;
+    // A track shorter than two fades plays out whole.
+    if (remainingMs > this.crossfadeMs || audio.duration * 1000 < 2 * this.crossfadeMs) return;
+    const next = this.nextItem();
+    if (!next || this.standbyFor?.key !== next.key || !this.standbyFor.url) return;
+    this.fadeFrom = { audio, load: this.load, fadeMs: Math.max(200, remainingMs) };
+    usePlayer.getState().next(true);
+    // The store did not move on (the queue changed under us): nothing to fade.
+    this.fadeFrom = null;
+  }
+
+  private beginFade(from: { audio: HTMLAudioElement; load: Load; fadeMs: number }): void {
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    const startedAt = performance.now();
+    const timer = setInterval(() => this.stepFade(), 50);
+    this.fading = { ...from, startedAt, timer, done, resolve };
+    this.fadeIn = 0;
+    this.stepFade();
+  }
+
+  private stepFade(): void {
+    const f = this.fading;
+    if (!f) return;
+    const elapsed = performance.now() - f.startedAt;
+    const p = Math.min(1, elapsed / f.fadeMs);
+    const { volume, muted } = usePlayer.getState();
+    f.audio.volume = muted ? 0 : Math.max(0, Math.min(1, volume * (1 - p)));
+    this.fadeIn = p;
+    this.applyVolume();
+    // The outgoing track should end about when the fade does; if it stalls, it is cut.
+    if (elapsed > f.fadeMs + 2_000) this.finishFade();
+  }
+
+  /** The fading element's own events go to its own session. */
+  private fadingEvent(type: string): void {
+    const f = this.fading!;
+    if (type === 'timeupdate') this.report('timeupdate', f.load, f.audio);
+    else if (type === 'ended' || type === 'error') {
+      this.report(type, f.load, f.audio);
+      this.finishFade();
+    }
+  }
+
+  private finishFade(): void {
+    const f = this.fading;
+    if (!f) return;
+    this.fading = null;
+    clearInterval(f.timer);
+    if (!f.audio.ended) this.report('paused', f.load, f.audio);
+    f.audio.pause();
+    f.audio.removeAttribute('src');
+    f.audio.load();
+    this.fadeIn = 1;
+    this.applyVolume();
+    f.resolve();
   }
 
   private saveVolume(volume: number, muted: boolean): void {
@@ -378,4 +501,5 @@ export function startPlayerEngine(): void {
   if (engine) return;
   engine = new PlayerEngine();
   engine.start();
+  startPlayerSession();
 }

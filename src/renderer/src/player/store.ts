@@ -41,6 +41,8 @@ export interface PlayerState {
   wantPlaying: boolean;
   positionMs: number;
   durationMs: number;
+  /** Where the current entry starts instead of 0 (a queue restored at start-up), for the engine; null: from the beginning. */
+  resumeAtMs: number | null;
   /** A seek the engine should perform, then clear. */
   seekRequest: { positionMs: number; token: number } | null;
   volume: number;
@@ -64,6 +66,8 @@ export interface PlayerState {
 }
 
 export interface PlayerActions {
+  /** Puts back a saved queue, its current entry at `positionMs`, paused (never playing). */
+  restore(tracks: PlayableTrack[], index: number, positionMs: number): void;
   /** Replaces the queue with these tracks and plays the one at `start`. */
   playTracks(tracks: PlayableTrack[], start?: number): void;
   playAt(index: number): void;
@@ -136,6 +140,7 @@ export const usePlayer = create<PlayerState & PlayerActions>((set, get) => {
       preview: null,
       heardMs: null,
       counted: false,
+      resumeAtMs: null,
       ...patch,
     }));
 
@@ -148,6 +153,7 @@ export const usePlayer = create<PlayerState & PlayerActions>((set, get) => {
     positionMs: 0,
     durationMs: 0,
     seekRequest: null,
+    resumeAtMs: null,
     volume: 0.8,
     muted: false,
     shuffle: false,
@@ -160,6 +166,12 @@ export const usePlayer = create<PlayerState & PlayerActions>((set, get) => {
     chargeNotice: null,
     queueOpen: false,
 
+    restore(tracks, index, positionMs) {
+      if (tracks.length === 0 || get().queue.length > 0) return;
+      const items = toItems(tracks);
+      if (index < 0 || index >= items.length) return set({ queue: items, index: -1 });
+      start(index, { queue: items, unshuffled: null, wantPlaying: false, status: 'paused', positionMs, resumeAtMs: positionMs });
+    },
     playTracks(tracks, startAt = 0) {
       if (tracks.length === 0) return;
       const items = toItems(tracks);

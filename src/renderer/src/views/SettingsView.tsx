@@ -6,6 +6,8 @@ import { useCall, useCallMutation } from '../api/queries';
 import { AddFolder, FolderList } from '../components/Folders';
 import { LibraryStatus } from '../components/LibraryStatus';
 
+const CROSSFADE_CHOICES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
 /** Settings and "about": the first screen that proves the renderer reaches the main process. */
 export function SettingsView() {
   const { t } = useTranslation();
@@ -33,6 +35,29 @@ export function SettingsView() {
           <option value="track">{t('settings.replayGainTrack')}</option>
           <option value="album">{t('settings.replayGainAlbum')}</option>
           <option value="off">{t('settings.replayGainOff')}</option>
+        </select>
+      </label>
+      <label className="inline-check">
+        <input
+          type="checkbox"
+          checked={settings.data?.gapless ?? true}
+          onChange={(e) => update.mutate({ gapless: e.target.checked })}
+          data-testid="setting-gapless"
+        />
+        <span>{t('settings.gapless')}</span>
+      </label>
+      <label className="field">
+        <span>{t('settings.crossfade')}</span>
+        <select
+          value={String(settings.data?.crossfadeSeconds ?? 0)}
+          onChange={(e) => update.mutate({ crossfadeSeconds: Number(e.target.value) })}
+          data-testid="setting-crossfade"
+        >
+          {CROSSFADE_CHOICES.map((s) => (
+            <option key={s} value={String(s)}>
+              {s === 0 ? t('settings.crossfadeOff') : t('settings.crossfadeSeconds', { count: s })}
+            </option>
+          ))}
         </select>
       </label>
       <label className="field">
