@@ -2,6 +2,7 @@ import { QueryClient, keepPreviousData, useQuery, useMutation, useQueryClient } 
 import { useEffect, useRef } from 'react';
 import type { CallInput, CallName, CallOutput, EventName, EventPayload } from '../../../shared/contract';
 import { api, ApiError } from './client';
+import { invalidatedBy } from './invalidations';
 
 export const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 5_000, retry: retryOnce, refetchOnWindowFocus: false } },
@@ -30,15 +31,22 @@ export function useCall<N extends CallName>(name: N, input: CallInput<N>, option
   });
 }
 
-/** A contract call that changes something; invalidates the named queries when it succeeds. */
-export function useCallMutation<N extends CallName>(name: N, invalidates: CallName[] = []) {
+/**
+ * A contract call that changes something; when it succeeds it invalidates the
+ * reads declared for it in `callEffects` (api/invalidations.ts), the one place
+ * they are listed.
+ */
+export function useCallMutation<N extends CallName>(name: N) {
   const client = useQueryClient();
   return useMutation<CallOutput<N>, Error, CallInput<N>>({
     mutationFn: (input) => api.call(name, input),
-    onSuccess: () => {
-      for (const key of invalidates) void client.invalidateQueries({ queryKey: [key] });
-    },
+    onSuccess: () => invalidateAfter(client, name),
   });
+}
+
+/** Marks stale what a successful `name` changed (for code that calls `api.call` outside a hook). */
+export function invalidateAfter(client: QueryClient, name: CallName): void {
+  for (const key of invalidatedBy(name)) void client.invalidateQueries({ queryKey: [key] });
 }
 
 /**

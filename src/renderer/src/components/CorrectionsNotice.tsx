@@ -29,7 +29,7 @@ export function CorrectionsNotice() {
   const status = useCall('sync.status', {});
   const unseen = status.data?.unseenCorrections ?? 0;
   const list = useCall('sync.corrections', { limit: 20 }, { enabled: unseen > 0 });
-  const dismiss = useCallMutation('sync.corrections', ['sync.status']);
+  const dismiss = useCallMutation('sync.corrections');
   const text = useCorrectionText();
   if (unseen === 0 || !list.data || list.data.corrections.length === 0) return null;
   const shown = list.data.corrections.slice(0, unseen);

@@ -11,7 +11,7 @@ import { describeError, issueMessage } from '../lib/describe-error';
  */
 export function AddFolder({ compact = false }: { compact?: boolean }) {
   const { t } = useTranslation();
-  const add = useCallMutation('library.addFolder', ['library.folders', 'library.scanStatus', 'settings.get']);
+  const add = useCallMutation('library.addFolder');
   const [path, setPath] = useState('');
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
 
@@ -74,8 +74,8 @@ export function AddFolder({ compact = false }: { compact?: boolean }) {
 export function FolderList() {
   const { t } = useTranslation();
   const folders = useCall('library.folders', {});
-  const remove = useCallMutation('library.removeFolder', ['library.folders', 'library.tracks', 'library.albums', 'library.artists', 'settings.get']);
-  const scan = useCallMutation('library.scan', ['library.scanStatus']);
+  const remove = useCallMutation('library.removeFolder');
+  const scan = useCallMutation('library.scan');
   if (!folders.data) return null;
   return (
     <div className="folders">

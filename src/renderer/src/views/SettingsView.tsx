@@ -13,7 +13,7 @@ export function SettingsView() {
   const { t } = useTranslation();
   const info = useCall('app.info', {});
   const settings = useCall('settings.get', {});
-  const update = useCallMutation('settings.update', ['settings.get']);
+  const update = useCallMutation('settings.update');
   const [status, setStatus] = useState<Status | null>(null);
 
   return (
@@ -130,7 +130,7 @@ function SyncServerForm({
   onStatus: (status: Status | null) => void;
 }) {
   const { t } = useTranslation();
-  const update = useCallMutation('settings.update', ['settings.get']);
+  const update = useCallMutation('settings.update');
   const [serverUrl, setServerUrl] = useState(saved);
 
   const save = async (event: FormEvent) => {
