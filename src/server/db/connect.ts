@@ -13,11 +13,21 @@ export type { StoreKind } from './store-kind';
 export interface Store {
   db: Kysely<Database>;
   kind: StoreKind;
+  /**
+   * SQLite only: the one connection Kysely's dialect runs on, for a hot path that
+   * reuses a prepared statement inside a Kysely transaction (same connection, so
+   * the same transaction: src/server/tlog/append.ts). Never for writes outside one.
+   */
+  sqlite?: BetterSqlite3.Database;
   close(): Promise<void>;
 }
 
 export type StoreOptions =
-  | { kind: 'sqlite'; dataDir: string; /** Default true: WAL checkpoints on a worker thread instead of inside commits. */ backgroundCheckpoints?: boolean }
+  | {
+      kind: 'sqlite';
+      dataDir: string;
+      /** Default true: WAL checkpoints on a worker thread instead of inside commits. */ backgroundCheckpoints?: boolean;
+    }
   | { kind: 'postgres'; databaseUrl: string; poolSize?: number };
 
 /** pg returns BIGINT (int8) and NUMERIC (sums) as strings; our amounts fit in a double exactly. */
@@ -48,6 +58,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     return {
       db,
       kind: 'sqlite',
+      sqlite: file,
       close: async () => {
         await checkpointer?.stop();
         await db.destroy();

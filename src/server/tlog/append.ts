@@ -1,4 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
 import { splitCharge } from '../../shared/pricing';
 import { encodeLeaf, type LogLeaf } from '../../shared/tlog/leaf';
 import type { ServerContext } from '../context';
@@ -170,27 +172,20 @@ export async function appendLogLeaves(
   const secret = await pseudonymSecret(ctx, tx);
   const listenerOf = (scope: string, userId: string) => pseudonym(ctx.store, secret, scope, userId);
   const now = ctx.clock.nowMs();
-  const texts = events.map((e) => encodeLeaf(leafOf(e, listenerOf)));
-  const t = withTlogTx(tx);
-  const hashed = texts.map((leaf, i) => ({
-    leaf_hash: createHash('sha256')
-      .update(Buffer.from([0]))
-      .update(leaf)
-      .digest(),
-    leaf,
-    receipt_id: events[i]!.kind === 'play' ? (events[i] as { receiptId: string }).receiptId : null,
-    created_at: now,
-  }));
+  const leaves: LeafRow[] = events.map((e) => {
+    const leaf = encodeLeaf(leafOf(e, listenerOf));
+    return {
+      hash: createHash('sha256').update(LEAF_PREFIX).update(leaf).digest(),
+      leaf,
+      receiptId: e.kind === 'play' ? e.receiptId : null,
+    };
+  });
   if (deferredSequencing(ctx)) {
     // Committed with the settlement; the sequencer gives them their indexes right after (log.ts).
-    for (let i = 0; i < hashed.length; i += 500)
-      await t
-        .insertInto('tlog_pending')
-        .values(hashed.slice(i, i + 500))
-        .execute();
+    await insertLeaves(ctx, tx, 'tlog_pending', null, leaves, now);
     return null;
   }
-  const row = await t
+  const row = await withTlogTx(tx)
     .updateTable('tlog_state')
     .set((eb) => ({ size: eb('size', '+', events.length) }))
     .where('id', '=', 1)
@@ -199,13 +194,90 @@ export async function appendLogLeaves(
   const end = toInt(row.size);
   const start = end - events.length;
   if (start < 0) throw new Error('transparency log invariant broken: the sequencer went below zero');
-  const rows = hashed.map((h, i) => ({ idx: start + i, ...h }));
-  for (let i = 0; i < rows.length; i += 500)
-    await t
-      .insertInto('tlog_leaves')
-      .values(rows.slice(i, i + 500))
-      .execute();
+  await insertLeaves(ctx, tx, 'tlog_leaves', start, leaves, now);
   return start;
+}
+
+const LEAF_PREFIX = Buffer.from([0]);
+
+interface LeafRow {
+  hash: Buffer;
+  leaf: string;
+  receiptId: string | null;
+}
+
+/** Per SQLite connection: the two leaf INSERTs, prepared once. */
+const prepared = new WeakMap<
+  BetterSqlite3.Database,
+  { tlog_leaves: BetterSqlite3.Statement; tlog_pending: BetterSqlite3.Statement }
+>();
+
+/**
+ * Writes the leaves in the caller's transaction, without building one
+ * parameter per column per row (that cost more than the SQL itself):
+ * SQLite: one prepared statement, run per leaf on the transaction's own
+ * connection; PostgreSQL: one statement over four array parameters.
+ * `start` is the first index (tlog_leaves) or null (tlog_pending: ids).
+ */
+async function insertLeaves(
+  ctx: ServerContext,
+  tx: Tx,
+  table: 'tlog_leaves' | 'tlog_pending',
+  start: number | null,
+  leaves: LeafRow[],
+  now: number,
+): Promise<void> {
+  const file = ctx.store.sqlite;
+  if (file) {
+    // The raw statement joins the transaction only because it runs on the same connection, inside it.
+    if (!file.inTransaction)
+      throw new Error('transparency log invariant broken: leaves written outside the settling transaction');
+    let statements = prepared.get(file);
+    if (!statements)
+      prepared.set(
+        file,
+        (statements = {
+          tlog_leaves: file.prepare(
+            'INSERT INTO tlog_leaves (idx, leaf_hash, leaf, receipt_id, created_at) VALUES (?, ?, ?, ?, ?)',
+          ),
+          tlog_pending: file.prepare(
+            'INSERT INTO tlog_pending (leaf_hash, leaf, receipt_id, created_at) VALUES (?, ?, ?, ?)',
+          ),
+        }),
+      );
+    if (table === 'tlog_leaves')
+      for (const [i, l] of leaves.entries())
+        statements.tlog_leaves.run(start! + i, l.hash, l.leaf, l.receiptId, now);
+    else for (const l of leaves) statements.tlog_pending.run(l.hash, l.leaf, l.receiptId, now);
+    return;
+  }
+  if (ctx.store.kind === 'sqlite') {
+    // A SQLite store without its connection at hand (not one openStore made): plain Kysely rows.
+    const rows = leaves.map((l, i) => ({
+      ...(start === null ? {} : { idx: start + i }),
+      leaf_hash: l.hash,
+      leaf: l.leaf,
+      receipt_id: l.receiptId,
+      created_at: now,
+    }));
+    for (let i = 0; i < rows.length; i += 500)
+      await withTlogTx(tx)
+        .insertInto(table)
+        .values(rows.slice(i, i + 500) as Array<(typeof rows)[number] & { idx: number }>)
+        .execute();
+    return;
+  }
+  const hashes = leaves.map((l) => l.hash);
+  const texts = leaves.map((l) => l.leaf);
+  const receipts = leaves.map((l) => l.receiptId);
+  const rows = sql`unnest(${hashes}::bytea[], ${texts}::text[], ${receipts}::text[]) WITH ORDINALITY AS u(h, l, r, n)`;
+  if (table === 'tlog_leaves')
+    await sql`INSERT INTO tlog_leaves (idx, leaf_hash, leaf, receipt_id, created_at)
+      SELECT ${start}::bigint + n - 1, h, l, r, ${now}::bigint FROM ${rows}`.execute(tx);
+  // Pending ids in the leaves' order (the sequencer numbers them in id order).
+  else
+    await sql`INSERT INTO tlog_pending (leaf_hash, leaf, receipt_id, created_at)
+      SELECT h, l, r, ${now}::bigint FROM ${rows} ORDER BY n`.execute(tx);
 }
 
 /** Whether leaves wait in tlog_pending for the sequencer instead of taking their index in the settling transaction. */

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { sql } from 'kysely';
 import { MerkleTree } from '../../shared/tlog/tree';
 import { equalBytes, toBase64, toHex, type Hash } from '../../shared/tlog/hash';
 import {
+  formatCheckpoint,
   formatVkey,
   keyIdOf,
   parseCheckpoint,
@@ -11,7 +12,6 @@ import {
   publicKeyOf,
   SIG_COSIGNATURE_V1,
   SIG_ED25519,
-  signCheckpoint,
   verifiedCosignatures,
   MAX_SIGNATURES,
 } from '../../shared/tlog/note';
@@ -29,6 +29,9 @@ const nodeHashFast = (left: Hash, right: Hash): Hash =>
     .update(left)
     .update(right)
     .digest();
+
+/** The PKCS#8 DER prefix of an Ed25519 private key; the 32-byte seed follows (RFC 8410). */
+const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 export interface LogKeyInfo {
   origin: string;
@@ -53,6 +56,7 @@ export class TransparencyLog {
   private queue: Promise<unknown> = Promise.resolve();
   private persistedTiles: number[] = [];
   private seed: Uint8Array | null = null;
+  private signer: { key: KeyObject; keyId: Uint8Array } | null = null;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly ctx: ServerContext) {
@@ -219,6 +223,27 @@ export class TransparencyLog {
     return this.seed;
   }
 
+  /**
+   * The checkpoint note of the tree at `size` (C2SP signed note, docs §3), signed with
+   * node:crypto: the same bytes as the shared signCheckpoint (Ed25519 is deterministic;
+   * tests/unit/tlog checks it), without a pure-JS scalar multiplication per checkpoint
+   * on the thread that settles.
+   */
+  private async signCheckpoint(size: number): Promise<string> {
+    if (!this.signer) {
+      const seed = await this.signingSeed();
+      const key = createPrivateKey({
+        key: Buffer.concat([PKCS8_ED25519, seed]),
+        format: 'der',
+        type: 'pkcs8',
+      });
+      this.signer = { key, keyId: keyIdOf(this.origin, SIG_ED25519, publicKeyOf(seed)) };
+    }
+    const body = formatCheckpoint({ origin: this.origin, size, root: this.tree.root(size) });
+    const signature = sign(null, Buffer.from(body, 'utf8'), this.signer.key);
+    return `${body}\n\u2014 ${this.origin} ${toBase64(Buffer.concat([this.signer.keyId, signature]))}\n`;
+  }
+
   async keyInfo(): Promise<LogKeyInfo> {
     const publicKey = publicKeyOf(await this.signingSeed());
     return {
@@ -245,11 +270,7 @@ export class TransparencyLog {
           size: toInt(latest.size),
           note: await this.withCosignatures(toInt(latest.size), latest.note),
         };
-      const note = signCheckpoint(
-        { origin: this.origin, size, root: this.tree.root(size) },
-        this.origin,
-        await this.signingSeed(),
-      );
+      const note = await this.signCheckpoint(size);
       // Another instance may sign the same size at once: Ed25519 is deterministic, so it is the same note.
       await this.db
         .insertInto('tlog_checkpoints')
