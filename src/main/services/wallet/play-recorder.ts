@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
+import { assert } from '../../../shared/assert';
 import { splitCharge } from '../../../shared/pricing';
 import { canonicalReceiptJson, type PlayReceipt } from '../../../shared/receipt';
 import { signPlayReceipt } from '../../../node/receipt-signing';
@@ -40,108 +41,165 @@ export interface PlayRecorderDeps {
   hooks?: PlayRecorderHooks;
 }
 
-function assertInvariant(condition: boolean, message: string): asserts condition {
-  if (!condition) throw new Error(`charge invariant broken: ${message}`);
+type EarlierRow = {
+  id: number;
+  outcome: ChargeDecision['outcome'];
+  free_reason: string | null;
+  paid_play_number: number | null;
+  price_thousandths: number;
+  receipt_id: string | null;
+};
+
+/** Step 1: this session's play as recorded before (a retry), if it was: exactly once per session. */
+function earlierRecord(deps: PlayRecorderDeps, play: CountedPlay): RecordedPlay | undefined {
+  const earlier = deps.db
+    .prepare(
+      'SELECT id, outcome, free_reason, paid_play_number, price_thousandths, receipt_id FROM coop_plays WHERE session_id = ?',
+    )
+    .get(play.sessionId) as EarlierRow | undefined;
+  if (!earlier) return undefined;
+  return {
+    historyId: earlier.id,
+    decision: {
+      outcome: earlier.outcome,
+      freeReason: earlier.free_reason,
+      paidPlayNumber: earlier.paid_play_number,
+      priceThousandths: earlier.price_thousandths,
+    } as ChargeDecision,
+    progress: deps.wallet.progress(play.trackId),
+    receiptId: earlier.receipt_id,
+    isNew: false,
+  };
+}
+
+interface PricedPlay {
+  spendableBefore: number;
+  progress: TrackProgress;
+  decision: ChargeDecision;
+  charge: number;
+  split: ReturnType<typeof splitCharge>;
+}
+
+/** Step 2: the charge for a new counted play, from the track's terms, its progress and the spendable balance. */
+function priceThePlay(deps: PlayRecorderDeps, play: CountedPlay): PricedPlay {
+  const track = deps.catalog.get(play.trackId);
+  if (!track) throw new Error(`co-op track ${play.trackId} is not in the local catalog`);
+  const spendableBefore = deps.wallet.balances().spendableThousandths;
+  const progress = deps.wallet.progress(play.trackId);
+  // The terms as of the count, but the duration the guard counted against (the
+  // session's), so a catalog refresh mid-play cannot contradict the count.
+  const terms = { ...track, durationMs: play.durationMs };
+  const decision = decideCharge(terms, progress, spendableBefore);
+  const charge = decision.outcome === 'charged' ? decision.priceThousandths : 0;
+  const split = splitCharge(charge);
+  assert(charge >= 0 && charge <= spendableBefore, 'a charge is never more than the spendable balance');
+  assert(
+    split.artistTenThousandths + split.coopTenThousandths === charge * 10,
+    'the artist and co-op shares add up to the charge',
+  );
+  return { spendableBefore, progress, decision, charge, split };
+}
+
+/** Step 3: a signed receipt for a counted play (paid or free) into the outbox, at the current device's next seq. */
+function signIntoOutbox(
+  deps: PlayRecorderDeps,
+  newReceiptId: () => string,
+  play: CountedPlay,
+  charge: number,
+): string {
+  const { db } = deps;
+  const identity = deps.identity();
+  const device = db
+    .prepare('SELECT next_seq AS seq FROM devices WHERE id = ? AND retired_at IS NULL')
+    .get(identity.deviceId) as { seq: number } | undefined;
+  assert(device !== undefined, 'the signing device is the current device');
+  const receipt: PlayReceipt = {
+    v: 1,
+    id: newReceiptId(),
+    deviceId: identity.deviceId,
+    seq: device.seq,
+    trackId: play.trackId,
+    sessionStartedAt: new Date(play.sessionStartedAtMs).toISOString(),
+    countedAt: new Date(Math.max(play.countedAtMs, play.sessionStartedAtMs)).toISOString(),
+    heardMs: Math.floor(play.heardMs),
+    durationMs: play.durationMs,
+    estimatedPriceThousandths: charge,
+  };
+  const signed = signPlayReceipt(receipt, identity.privateKey);
+  db.prepare('UPDATE devices SET next_seq = next_seq + 1 WHERE id = ?').run(identity.deviceId);
+  db.prepare(
+    'INSERT INTO outbox (id, device_id, seq, canonical_json, signature, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(
+    receipt.id,
+    receipt.deviceId,
+    receipt.seq,
+    canonicalReceiptJson(receipt),
+    signed.signature,
+    play.countedAtMs,
+  );
+  return receipt.id;
+}
+
+/** Step 4: the play's history row, with its charge and shares; returns its id. */
+function insertHistory(db: Db, play: CountedPlay, priced: PricedPlay, receiptId: string | null): number {
+  const { decision, charge, split } = priced;
+  const historyId = Number(
+    db
+      .prepare(
+        `INSERT INTO coop_plays (session_id, track_id, outcome, free_reason, paid_play_number, price_thousandths,
+             charge_thousandths, artist_ten_thousandths, coop_ten_thousandths, heard_ms, session_started_at, counted_at, receipt_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        play.sessionId,
+        play.trackId,
+        decision.outcome,
+        decision.freeReason,
+        decision.paidPlayNumber,
+        decision.priceThousandths,
+        charge,
+        split.artistTenThousandths,
+        split.coopTenThousandths,
+        Math.floor(play.heardMs),
+        play.sessionStartedAtMs,
+        play.countedAtMs,
+        receiptId,
+      ).lastInsertRowid,
+  );
+  assert(historyId > 0, 'the history row is written');
+  return historyId;
+}
+
+/** One counted play, inside the transaction: steps 1-4, then the progress and the wallet's invariants. */
+function recordInTransaction(
+  deps: PlayRecorderDeps,
+  newReceiptId: () => string,
+  play: CountedPlay,
+): RecordedPlay {
+  const earlier = earlierRecord(deps, play);
+  if (earlier) return earlier;
+  const priced = priceThePlay(deps, play);
+  const { decision, charge, spendableBefore } = priced;
+  const receiptId = decision.outcome === 'preview' ? null : signIntoOutbox(deps, newReceiptId, play, charge);
+  const historyId = insertHistory(deps.db, play, priced, receiptId);
+
+  const next = progressAfter(priced.progress, decision);
+  deps.wallet.saveProgress(play.trackId, next, play.countedAtMs);
+
+  const spendableAfter = deps.wallet.balances().spendableThousandths;
+  assert(spendableAfter === spendableBefore - charge, 'spendable drops by exactly the charge');
+  assert(spendableAfter >= 0, 'the wallet never goes below zero');
+
+  deps.hooks?.beforeCommit?.(play);
+  return { historyId, decision, progress: next, receiptId, isNew: true };
 }
 
 export function createPlayRecorder(deps: PlayRecorderDeps) {
   const { db } = deps;
   const newReceiptId = deps.newReceiptId ?? (() => uuidv7());
-
-  const transaction = db.transaction((play: CountedPlay): RecordedPlay => {
-    const earlier = db
-      .prepare('SELECT id, outcome, free_reason, paid_play_number, price_thousandths, receipt_id FROM coop_plays WHERE session_id = ?')
-      .get(play.sessionId) as
-      | { id: number; outcome: ChargeDecision['outcome']; free_reason: string | null; paid_play_number: number | null; price_thousandths: number; receipt_id: string | null }
-      | undefined;
-    if (earlier) {
-      // Exactly once per session, even if the guard were asked twice.
-      return {
-        historyId: earlier.id,
-        decision: {
-          outcome: earlier.outcome,
-          freeReason: earlier.free_reason,
-          paidPlayNumber: earlier.paid_play_number,
-          priceThousandths: earlier.price_thousandths,
-        } as ChargeDecision,
-        progress: deps.wallet.progress(play.trackId),
-        receiptId: earlier.receipt_id,
-        isNew: false,
-      };
-    }
-
-    const track = deps.catalog.get(play.trackId);
-    if (!track) throw new Error(`co-op track ${play.trackId} is not in the local catalog`);
-    const spendableBefore = deps.wallet.balances().spendableThousandths;
-    const progress = deps.wallet.progress(play.trackId);
-    // The terms as of the count, but the duration the guard counted against (the
-    // session's), so a catalog refresh mid-play cannot contradict the count.
-    const terms = { ...track, durationMs: play.durationMs };
-    const decision = decideCharge(terms, progress, spendableBefore);
-    const charge = decision.outcome === 'charged' ? decision.priceThousandths : 0;
-    const split = splitCharge(charge);
-
-    let receiptId: string | null = null;
-    if (decision.outcome !== 'preview') {
-      const identity = deps.identity();
-      const device = db.prepare('SELECT next_seq AS seq FROM devices WHERE id = ? AND retired_at IS NULL').get(identity.deviceId) as
-        | { seq: number }
-        | undefined;
-      assertInvariant(device !== undefined, 'the signing device is the current device');
-      const receipt: PlayReceipt = {
-        v: 1,
-        id: newReceiptId(),
-        deviceId: identity.deviceId,
-        seq: device.seq,
-        trackId: play.trackId,
-        sessionStartedAt: new Date(play.sessionStartedAtMs).toISOString(),
-        countedAt: new Date(Math.max(play.countedAtMs, play.sessionStartedAtMs)).toISOString(),
-        heardMs: Math.floor(play.heardMs),
-        durationMs: play.durationMs,
-        estimatedPriceThousandths: charge,
-      };
-      const signed = signPlayReceipt(receipt, identity.privateKey);
-      db.prepare('UPDATE devices SET next_seq = next_seq + 1 WHERE id = ?').run(identity.deviceId);
-      db.prepare(
-        'INSERT INTO outbox (id, device_id, seq, canonical_json, signature, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      ).run(receipt.id, receipt.deviceId, receipt.seq, canonicalReceiptJson(receipt), signed.signature, play.countedAtMs);
-      receiptId = receipt.id;
-    }
-
-    const historyId = Number(
-      db
-        .prepare(
-          `INSERT INTO coop_plays (session_id, track_id, outcome, free_reason, paid_play_number, price_thousandths,
-             charge_thousandths, artist_ten_thousandths, coop_ten_thousandths, heard_ms, session_started_at, counted_at, receipt_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          play.sessionId,
-          play.trackId,
-          decision.outcome,
-          decision.freeReason,
-          decision.paidPlayNumber,
-          decision.priceThousandths,
-          charge,
-          split.artistTenThousandths,
-          split.coopTenThousandths,
-          Math.floor(play.heardMs),
-          play.sessionStartedAtMs,
-          play.countedAtMs,
-          receiptId,
-        ).lastInsertRowid,
-    );
-
-    const next = progressAfter(progress, decision);
-    deps.wallet.saveProgress(play.trackId, next, play.countedAtMs);
-
-    const spendableAfter = deps.wallet.balances().spendableThousandths;
-    assertInvariant(spendableAfter === spendableBefore - charge, 'spendable drops by exactly the charge');
-    assertInvariant(spendableAfter >= 0, 'the wallet never goes below zero');
-
-    deps.hooks?.beforeCommit?.(play);
-    return { historyId, decision, progress: next, receiptId, isNew: true };
-  });
+  const transaction = db.transaction((play: CountedPlay): RecordedPlay =>
+    recordInTransaction(deps, newReceiptId, play),
+  );
 
   return {
     /**
