@@ -1,3 +1,4 @@
+import { assert } from '../../../shared/assert';
 import type { Correction } from '../../../shared/contract/sync';
 import { playReceiptSchema, type PlayReceipt, type SignedPlayReceipt } from '../../../shared/receipt';
 import type { Db } from '../db/database';
@@ -55,6 +56,183 @@ export interface AccountRow {
   cursor: string | null;
   lastSyncAtMs: number | null;
   downloadLimitBytes: number;
+}
+
+type PushResult = ReceiptsAnswer['results'][number];
+type NewCorrection = Omit<Correction, 'id' | 'createdAtMs'>;
+interface LocalPlay {
+  trackId: string;
+  charge: number;
+  title: string;
+}
+/** What one push answer has done so far inside its transaction. */
+interface PushTally {
+  answered: number;
+  keptForRetry: number;
+  corrections: Correction[];
+  /** Receipts answered by this batch: their local charges are settled. */
+  answeredIds: string[];
+  /** Tracks whose progress is recomputed. */
+  touched: Set<string>;
+}
+
+/**
+ * The push answer's results by the index of the receipt they answer, checked
+ * before anything is written: one result per receipt sent, each naming the
+ * receipt at its index, a settled one with its id. Anything else is a bad response.
+ */
+function resultsByIndex(sent: readonly SignedPlayReceipt[], answer: ReceiptsAnswer): Map<number, PushResult> {
+  const byIndex = new Map<number, PushResult>();
+  for (const result of answer.results) {
+    const receipt = sent[result.index];
+    if (!receipt || byIndex.has(result.index) || (result.id !== null && result.id !== receipt.receipt.id)) {
+      throw new SyncApiError(
+        'bad_response',
+        `the receipts answer does not match the batch (index ${result.index})`,
+      );
+    }
+    if (result.status === 'settled' && result.id === null)
+      throw new SyncApiError('bad_response', 'a settled result without an id');
+    byIndex.set(result.index, result);
+  }
+  if (byIndex.size !== sent.length)
+    throw new SyncApiError(
+      'bad_response',
+      `the receipts answer has ${byIndex.size} results for ${sent.length} receipts`,
+    );
+  return byIndex;
+}
+
+function preparePushStatements(db: Db) {
+  return {
+    markAnswered: db.prepare(
+      'UPDATE outbox SET answered_at = ?, answer = ? WHERE id = ? AND answered_at IS NULL',
+    ),
+    keepForRetry: db.prepare(
+      'UPDATE outbox SET attempts = attempts + 1, last_reason = ? WHERE id = ? AND answered_at IS NULL RETURNING attempts',
+    ),
+    scheduleRetry: db.prepare('UPDATE outbox SET next_attempt_at = ? WHERE id = ?'),
+    localPlay: db.prepare(
+      `SELECT p.track_id AS trackId, p.charge_thousandths AS charge, COALESCE(t.title, p.track_id) AS title
+       FROM coop_plays p LEFT JOIN coop_tracks t ON t.id = p.track_id WHERE p.receipt_id = ?`,
+    ),
+    insertCorrection: db.prepare(
+      `INSERT INTO sync_corrections (receipt_id, track_id, kind, estimated_thousandths, actual_thousandths, reason, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (receipt_id) DO NOTHING`,
+    ),
+    bumpServerCounts: db.prepare(
+      `INSERT INTO coop_server_counts (track_id, paid_plays, total_plays, owned) VALUES (@trackId, @paid, @inc, @owned)
+       ON CONFLICT (track_id) DO UPDATE SET paid_plays = MAX(paid_plays, @paid), total_plays = total_plays + @inc,
+         owned = MAX(owned, @owned)`,
+    ),
+  };
+}
+type PushStatements = ReturnType<typeof preparePushStatements>;
+
+/**
+ * What the server's answer to one receipt corrects in the local estimate, or null:
+ * a final rejection voids the charge, an unpaid play a charged one, a settled price
+ * that differs from the estimate replaces it.
+ */
+function correctionFor(
+  receipt: PlayReceipt,
+  result: PushResult,
+  play: LocalPlay | undefined,
+): NewCorrection | null {
+  const estimated = play?.charge ?? receipt.estimatedPriceThousandths;
+  const base = { receiptId: receipt.id, trackId: receipt.trackId, title: play?.title ?? receipt.trackId };
+  if (result.status === 'rejected')
+    return {
+      ...base,
+      kind: 'rejected',
+      estimatedThousandths: estimated,
+      actualThousandths: 0,
+      reason: result.reason,
+    };
+  const actual = result.outcome === 'paid' ? result.priceThousandths : 0;
+  if (result.outcome === 'unpaid' && estimated > 0)
+    return {
+      ...base,
+      kind: 'unpaid',
+      estimatedThousandths: estimated,
+      actualThousandths: 0,
+      reason: 'the wallet did not cover this play',
+    };
+  if (actual !== estimated)
+    return {
+      ...base,
+      kind: 'price',
+      estimatedThousandths: estimated,
+      actualThousandths: actual,
+      reason: result.freeReason,
+    };
+  return null;
+}
+
+/** A "not now" rejection: the charge stays pending and the receipt is sent again later, with backoff. */
+function keepForRetry(
+  st: PushStatements,
+  receiptId: string,
+  reason: string,
+  atMs: number,
+  tally: PushTally,
+): void {
+  const kept = st.keepForRetry.get(reason.slice(0, 100), receiptId) as { attempts: number } | undefined;
+  if (!kept) return;
+  assert(kept.attempts >= 1, 'a kept receipt counts its attempt');
+  st.scheduleRetry.run(atMs + receiptRetryDelayMs(kept.attempts), receiptId);
+  tally.keptForRetry++;
+}
+
+/** Stores a correction once per receipt; a receipt corrected before adds none. */
+function storeCorrection(
+  st: PushStatements,
+  correction: NewCorrection,
+  atMs: number,
+  tally: PushTally,
+): void {
+  const info = st.insertCorrection.run(
+    correction.receiptId,
+    correction.trackId,
+    correction.kind,
+    correction.estimatedThousandths,
+    correction.actualThousandths,
+    correction.reason,
+    atMs,
+  );
+  if (info.changes === 1)
+    tally.corrections.push({ ...correction, id: Number(info.lastInsertRowid), createdAtMs: atMs });
+}
+
+/** One result of a push answer, inside its transaction. */
+function applyOneResult(
+  st: PushStatements,
+  receipt: PlayReceipt,
+  result: PushResult,
+  atMs: number,
+  tally: PushTally,
+): void {
+  if (result.status === 'rejected' && !FINAL_REJECTIONS.has(result.reason)) {
+    keepForRetry(st, receipt.id, result.reason, atMs, tally);
+    return;
+  }
+  // Only the first answer is stored; an answer for a row answered before changes nothing.
+  if (st.markAnswered.run(atMs, JSON.stringify(result), receipt.id).changes !== 1) return;
+  tally.answered++;
+  tally.answeredIds.push(receipt.id);
+  tally.touched.add(receipt.trackId);
+  const play = st.localPlay.get(receipt.id) as LocalPlay | undefined;
+  const correction = correctionFor(receipt, result, play);
+  if (result.status === 'settled') {
+    // Until the next pull brings the server's counts: a duplicate may already be in them, so it adds no play.
+    st.bumpServerCounts.run({
+      trackId: receipt.trackId,
+      paid: result.outcome === 'paid' ? (result.playIndex ?? 0) : 0,
+      inc: result.duplicate ? 0 : 1,
+      owned: result.owned ? 1 : 0,
+    });
+  }
+  if (correction) storeCorrection(st, correction, atMs, tally);
 }
 
 export class SyncStore {
@@ -198,129 +376,23 @@ export class SyncStore {
    * changes nothing.
    */
   applyPushAnswer(sent: readonly SignedPlayReceipt[], answer: ReceiptsAnswer, atMs: number): PushOutcome {
-    const byIndex = new Map<number, ReceiptsAnswer['results'][number]>();
-    for (const result of answer.results) {
-      const receipt = sent[result.index];
-      if (!receipt || byIndex.has(result.index) || (result.id !== null && result.id !== receipt.receipt.id)) {
-        throw new SyncApiError(
-          'bad_response',
-          `the receipts answer does not match the batch (index ${result.index})`,
-        );
-      }
-      if (result.status === 'settled' && result.id === null)
-        throw new SyncApiError('bad_response', 'a settled result without an id');
-      byIndex.set(result.index, result);
-    }
-    if (byIndex.size !== sent.length)
-      throw new SyncApiError(
-        'bad_response',
-        `the receipts answer has ${byIndex.size} results for ${sent.length} receipts`,
-      );
-
-    const corrections: Correction[] = [];
-    let answered = 0;
-    let keptForRetry = 0;
-    const markAnswered = this.db.prepare(
-      'UPDATE outbox SET answered_at = ?, answer = ? WHERE id = ? AND answered_at IS NULL',
-    );
-    const keepForRetry = this.db.prepare(
-      'UPDATE outbox SET attempts = attempts + 1, last_reason = ? WHERE id = ? AND answered_at IS NULL RETURNING attempts',
-    );
-    const scheduleRetry = this.db.prepare('UPDATE outbox SET next_attempt_at = ? WHERE id = ?');
-    const localPlay = this.db.prepare(
-      `SELECT p.track_id AS trackId, p.charge_thousandths AS charge, COALESCE(t.title, p.track_id) AS title
-       FROM coop_plays p LEFT JOIN coop_tracks t ON t.id = p.track_id WHERE p.receipt_id = ?`,
-    );
-    const insertCorrection = this.db.prepare(
-      `INSERT INTO sync_corrections (receipt_id, track_id, kind, estimated_thousandths, actual_thousandths, reason, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (receipt_id) DO NOTHING`,
-    );
-    const bumpServerCounts = this.db.prepare(
-      `INSERT INTO coop_server_counts (track_id, paid_plays, total_plays, owned) VALUES (@trackId, @paid, @inc, @owned)
-       ON CONFLICT (track_id) DO UPDATE SET paid_plays = MAX(paid_plays, @paid), total_plays = total_plays + @inc,
-         owned = MAX(owned, @owned)`,
-    );
-
+    const byIndex = resultsByIndex(sent, answer);
+    const statements = preparePushStatements(this.db);
+    const tally: PushTally = {
+      answered: 0,
+      keptForRetry: 0,
+      corrections: [],
+      answeredIds: [],
+      touched: new Set(),
+    };
     this.db
       .transaction(() => {
-        const answeredIds: string[] = [];
-        const touched = new Set<string>();
-        for (const [index, result] of byIndex) {
-          const receipt = sent[index]!.receipt;
-          if (result.status === 'rejected' && !FINAL_REJECTIONS.has(result.reason)) {
-            // Not final: the charge stays pending and the receipt is sent again later.
-            const kept = keepForRetry.get(result.reason.slice(0, 100), receipt.id) as
-              { attempts: number } | undefined;
-            if (kept) {
-              scheduleRetry.run(atMs + receiptRetryDelayMs(kept.attempts), receipt.id);
-              keptForRetry++;
-            }
-            continue;
-          }
-          // Only the first answer is stored; an answer for a row answered before changes nothing.
-          if (markAnswered.run(atMs, JSON.stringify(result), receipt.id).changes !== 1) continue;
-          answered++;
-          answeredIds.push(receipt.id);
-          touched.add(receipt.trackId);
-          const play = localPlay.get(receipt.id) as
-            { trackId: string; charge: number; title: string } | undefined;
-          const estimated = play?.charge ?? receipt.estimatedPriceThousandths;
-          let correction: Omit<Correction, 'id' | 'createdAtMs'> | null = null;
-          if (result.status === 'rejected') {
-            correction = {
-              receiptId: receipt.id,
-              trackId: receipt.trackId,
-              title: play?.title ?? receipt.trackId,
-              kind: 'rejected',
-              estimatedThousandths: estimated,
-              actualThousandths: 0,
-              reason: result.reason,
-            };
-          } else {
-            const actual = result.outcome === 'paid' ? result.priceThousandths : 0;
-            if (result.outcome === 'unpaid' && estimated > 0) {
-              correction = {
-                receiptId: receipt.id,
-                trackId: receipt.trackId,
-                title: play?.title ?? receipt.trackId,
-                kind: 'unpaid',
-                estimatedThousandths: estimated,
-                actualThousandths: 0,
-                reason: 'the wallet did not cover this play',
-              };
-            } else if (actual !== estimated) {
-              correction = {
-                receiptId: receipt.id,
-                trackId: receipt.trackId,
-                title: play?.title ?? receipt.trackId,
-                kind: 'price',
-                estimatedThousandths: estimated,
-                actualThousandths: actual,
-                reason: result.freeReason,
-              };
-            }
-            // Until the next pull brings the server's counts: a duplicate may already be in them, so it adds no play.
-            bumpServerCounts.run({
-              trackId: receipt.trackId,
-              paid: result.outcome === 'paid' ? (result.playIndex ?? 0) : 0,
-              inc: result.duplicate ? 0 : 1,
-              owned: result.owned ? 1 : 0,
-            });
-          }
-          if (correction) {
-            const info = insertCorrection.run(
-              correction.receiptId,
-              correction.trackId,
-              correction.kind,
-              correction.estimatedThousandths,
-              correction.actualThousandths,
-              correction.reason,
-              atMs,
-            );
-            if (info.changes === 1)
-              corrections.push({ ...correction, id: Number(info.lastInsertRowid), createdAtMs: atMs });
-          }
-        }
+        for (const [index, result] of byIndex)
+          applyOneResult(statements, sent[index]!.receipt, result, atMs, tally);
+        assert(
+          tally.answered + tally.keptForRetry <= sent.length && tally.answeredIds.length === tally.answered,
+          'each receipt of the batch is answered or kept for retry at most once',
+        );
         // The balance the server answered already includes the charges it settled;
         // marking those local charges settled in the same transaction keeps
         // spendable = allowance − (charges the server has not seen) exact.
@@ -328,12 +400,12 @@ export class SyncStore {
           balanceThousandths: answer.wallet.balanceThousandths,
           asOfMs: atMs,
           allowanceThousandths: answer.allowanceThousandths,
-          settledReceiptIds: answeredIds,
+          settledReceiptIds: tally.answeredIds,
         });
-        for (const trackId of touched) this.recomputeProgress(trackId, atMs);
+        for (const trackId of tally.touched) this.recomputeProgress(trackId, atMs);
       })
       .immediate();
-    return { answered, keptForRetry, corrections };
+    return { answered: tally.answered, keptForRetry: tally.keptForRetry, corrections: tally.corrections };
   }
 
   /** Applies one page of `POST /v1/sync`, cursor included, in one transaction. */
