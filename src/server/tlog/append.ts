@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, hash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { splitCharge } from '../../shared/pricing';
@@ -175,7 +175,8 @@ export async function appendLogLeaves(
   const leaves: LeafRow[] = events.map((e) => {
     const leaf = encodeLeaf(leafOf(e, listenerOf));
     return {
-      hash: createHash('sha256').update(LEAF_PREFIX).update(leaf).digest(),
+      // RFC 9162 leaf hash H(0x00 || leaf): U+0000 is the one byte 0x00 in UTF-8; one-shot hashing.
+      hash: hash('sha256', `\u0000${leaf}`, 'buffer'),
       leaf,
       receiptId: e.kind === 'play' ? e.receiptId : null,
     };
@@ -197,8 +198,6 @@ export async function appendLogLeaves(
   await insertLeaves(ctx, tx, 'tlog_leaves', start, leaves, now);
   return start;
 }
-
-const LEAF_PREFIX = Buffer.from([0]);
 
 interface LeafRow {
   hash: Buffer;
