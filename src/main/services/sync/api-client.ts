@@ -471,36 +471,11 @@ export class SyncApiClient {
           signal: controller.signal,
         },
       );
-      if (response.status !== 200 || !response.body) {
-        const text = await response.text().catch(() => '');
-        const kind: ApiFailureKind =
-          response.status >= 500 ? 'server_error' : response.status >= 400 ? 'http' : 'bad_response';
-        throw new SyncApiError(
-          kind,
-          `audio of ${trackId}: the server answered ${response.status}`,
-          response.status,
-          errorCodeOf(text),
-        );
-      }
+      if (response.status !== 200 || !response.body) throw await audioAnswerError(trackId, response);
       const contentType = response.headers.get('content-type') ?? 'application/octet-stream';
       const expected = Number(response.headers.get('content-length') ?? NaN);
       options.onStarted?.({ contentType, sizeBytes: Number.isFinite(expected) ? expected : null });
-      const out = createWriteStream(part, { mode: 0o600 });
-      let sizeBytes = 0;
-      try {
-        const reader = response.body.getReader();
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          arm();
-          sizeBytes += value.byteLength;
-          if (!out.write(value)) await new Promise<void>((resolve) => out.once('drain', resolve));
-        }
-      } finally {
-        await new Promise<void>((resolve, reject) =>
-          out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-        );
-      }
+      const sizeBytes = await writeBody(response.body, part, arm);
       if (Number.isFinite(expected) && expected !== sizeBytes) {
         throw new SyncApiError('bad_response', `audio of ${trackId}: got ${sizeBytes} of ${expected} bytes`);
       }
@@ -508,13 +483,7 @@ export class SyncApiClient {
       return { sizeBytes, contentType };
     } catch (error) {
       await rm(part, { force: true });
-      if (error instanceof SyncApiError) throw error;
-      if (timedOut)
-        throw new SyncApiError('timeout', `audio of ${trackId}: no data for ${this.timeoutMs} ms`);
-      throw new SyncApiError(
-        'network',
-        `audio of ${trackId}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw downloadFailure(trackId, error, timedOut ? this.timeoutMs : null);
     } finally {
       if (timer !== null) this.timers.clearTimeout(timer);
       options.signal?.removeEventListener('abort', stop);
@@ -528,6 +497,59 @@ export class SyncApiClient {
       headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
     };
   }
+}
+
+/** The error for an audio answer that is not the audio (any status but 200, or no body). */
+async function audioAnswerError(trackId: string, response: Response): Promise<SyncApiError> {
+  const text = await response.text().catch(() => '');
+  const kind: ApiFailureKind =
+    response.status >= 500 ? 'server_error' : response.status >= 400 ? 'http' : 'bad_response';
+  return new SyncApiError(
+    kind,
+    `audio of ${trackId}: the server answered ${response.status}`,
+    response.status,
+    errorCodeOf(text),
+  );
+}
+
+/**
+ * Writes a response body to `file` (created 0600), waiting for the disk when it is
+ * behind, and calls `onChunk` for each chunk read; closes the file in any case.
+ * Returns the bytes written.
+ */
+async function writeBody(
+  body: ReadableStream<Uint8Array>,
+  file: string,
+  onChunk: () => void,
+): Promise<number> {
+  const out = createWriteStream(file, { mode: 0o600 });
+  let sizeBytes = 0;
+  try {
+    const reader = body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      onChunk();
+      sizeBytes += value.byteLength;
+      if (!out.write(value)) await new Promise<void>((resolve) => out.once('drain', resolve));
+    }
+  } finally {
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+  }
+  return sizeBytes;
+}
+
+/** A failed download as the error callers get: ours as it is, a timeout (its idle limit given), or a network error. */
+function downloadFailure(trackId: string, error: unknown, timedOutAfterMs: number | null): SyncApiError {
+  if (error instanceof SyncApiError) return error;
+  if (timedOutAfterMs !== null)
+    return new SyncApiError('timeout', `audio of ${trackId}: no data for ${timedOutAfterMs} ms`);
+  return new SyncApiError(
+    'network',
+    `audio of ${trackId}: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }
 
 function parsedError(text: string): { code: string; message: string } | null {
