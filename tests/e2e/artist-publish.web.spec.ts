@@ -155,8 +155,9 @@ test('a listener plays; the artist sees the earnings, exports CSV and a report t
   await expect(page.getByTestId('earnings-artist')).toHaveValue(artistId);
   const table = page.getByTestId('earnings-table');
   const harbourRow = table.getByRole('row').filter({ hasText: 'Harbour Lights' });
-  // Plays 3, paid 3, free 0, not covered 0; 0.014 credits spent; 70/30: 0.0098 / 0.0042 credits.
-  await expect(harbourRow.getByRole('cell')).toHaveText(['3', '3', '0', '0', /0\.014 cr/, /0\.0098 cr/, /0\.0042 cr/]);
+  // Plays 3, paid 3, free 0, not covered 0; from plays 0.014 credits spent, your share 0.0098; no purchase;
+  // in all 0.014 credits spent; 70/30: 0.0098 / 0.0042 credits.
+  await expect(harbourRow.getByRole('cell')).toHaveText(['3', '3', '0', '0', /0\.014 cr/, /0\.0098 cr/, '0', /0\.000 cr/, /0\.0000 cr/, /0\.014 cr/, /0\.0098 cr/, /0\.0042 cr/]);
   await expect(table.getByRole('row').filter({ hasText: 'Skerry' }).getByRole('cell').nth(2)).toHaveText('1');
   await expect(page.getByTestId('total-artist-share')).toContainText('0.0098 cr');
   await expect(page.getByTestId('total-artist-share')).toContainText('€0.01');
@@ -189,6 +190,19 @@ test('a listener plays; the artist sees the earnings, exports CSV and a report t
   await expect(harbourRow).toBeVisible();
   await page.locator('.earnings-view').evaluate((el) => el.scrollTo(0, 0));
   await docScreenshot(page, 'earnings.png');
+
+  // The listener buys the rest of Harbour Lights: a purchase on its own line, not more plays (1.022 − 0.014 = 1.008; 70 %: 0.7056).
+  const bought = await listener.post<{ totalThousandths: number }>(`/v1/tracks/${harbour.id}/buy`, { requestId: `buy-${uuidv7()}` });
+  expect(bought.body.totalThousandths).toBe(1008);
+  // (The view keeps what it loaded a while; another period asks the server again.)
+  await page.getByTestId('earnings-period').selectOption('thisMonth');
+  await expect(harbourRow.getByRole('cell')).toHaveText(['3', '3', '0', '0', /0\.014 cr/, /0\.0098 cr/, '1', /1\.008 cr/, /0\.7056 cr/, /1\.022 cr/, /0\.7154 cr/, /0\.3066 cr/]);
+  await expect(page.getByTestId('total-purchases')).toHaveText('1');
+  await page.getByLabel('Group by').selectOption('month');
+  const monthRow = table.getByRole('row').filter({ hasText: today.slice(0, 7) });
+  await expect(monthRow.getByRole('cell')).toHaveText(['5', '3', '2', '0', /0\.014 cr/, /0\.0098 cr/, '1', /1\.008 cr/, /0\.7056 cr/, /1\.022 cr/, /0\.7154 cr/, /0\.3066 cr/]);
+  await page.getByLabel('Group by').selectOption('track');
+  await page.getByTestId('earnings-period').selectOption('all');
 });
 
 test('unpublish from the release preview keeps the earnings', async () => {

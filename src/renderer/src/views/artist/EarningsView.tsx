@@ -390,7 +390,8 @@ function ArtistEarnings({ artistId }: { artistId: string }) {
           {e.rows.length === 0 ? (
             <p className="muted">{t('artist.earnings.none')}</p>
           ) : (
-            <div className="table-scroll">
+            // Wider than the view on a small window: a region the keyboard can scroll too.
+            <div className="table-scroll" tabIndex={0} role="region" aria-label={t('artist.earnings.tableLabel', { group })}>
               <table className="simple-table earnings-table" aria-label={t('artist.earnings.tableLabel', { group })} data-testid="earnings-table">
                 <thead>
                   <tr>
