@@ -139,8 +139,17 @@ export default tseslint.config(
   {
     files: ['src/shared/**/*.ts'],
     languageOptions: { globals: {} },
-    // Functions a reader can hold (issue 13). The same warning for settlement, wallet and sync is `npm run lint:size`
-    // (eslint.size.config.js) until their functions are split.
+  },
+  {
+    // Functions a reader can hold (issue 13): no function over 80 lines (blank lines and comments aside) in the
+    // shared code and the money path. A warning, so `npm run lint` (--max-warnings 0) fails on it.
+    files: [
+      'src/shared/**/*.ts',
+      'src/server/settlement/**/*.ts',
+      'src/main/services/wallet/**/*.ts',
+      'src/main/services/sync/**/*.ts',
+      'src/main/services/stream2own/**/*.ts',
+    ],
     rules: { 'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }] },
   },
   {
