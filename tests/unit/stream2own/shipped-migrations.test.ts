@@ -19,8 +19,10 @@ describe('shipped wallet migrations', () => {
     const calls = execCalls('stream2own-001-initial');
     expect(calls).toHaveLength(1);
     expect(calls[0]).toHaveLength(4519);
-    expect(createHash('sha256').update(calls[0]).digest('hex')).toBe(
-      '04ed441a995a84d0c9f8e7e953ce541213555063a5fc200d30bdd42c3723184f',
-    );
+    expect(
+      createHash('sha256')
+        .update(calls[0] ?? '')
+        .digest('hex'),
+    ).toBe('04ed441a995a84d0c9f8e7e953ce541213555063a5fc200d30bdd42c3723184f');
   });
 });
