@@ -52,41 +52,65 @@ export function tokenize(text: string): Token[] | TokenError {
       const quoted = readQuoted(text, i);
       if (quoted instanceof TokenError) return quoted;
       const span = { position: i, length: quoted.end - i };
-      tokens.push({ kind: 'term', span, field: null, fieldSpan: null, value: quoted.value, valueSpan: span, quoted: true });
+      tokens.push({
+        kind: 'term',
+        span,
+        field: null,
+        fieldSpan: null,
+        value: quoted.value,
+        valueSpan: span,
+        quoted: true,
+      });
       i = quoted.end;
       continue;
     }
-    const start = i;
-    while (i < text.length && !WORD_END.test(text[i]!)) i++;
-    const word = text.slice(start, i);
-    if (word === 'AND' || word === 'OR' || word === 'NOT') {
-      tokens.push({ kind: word, span: { position: start, length: word.length } });
-      continue;
-    }
-    const colon = word.indexOf(':');
-    const name = colon > 0 ? word.slice(0, colon) : '';
-    if (!FIELD_NAME.test(name)) {
-      const span = { position: start, length: word.length };
-      tokens.push({ kind: 'term', span, field: null, fieldSpan: null, value: word, valueSpan: span, quoted: false });
-      continue;
-    }
-    const fieldSpan = { position: start, length: colon };
-    let value = word.slice(colon + 1);
-    let valueSpan = { position: start + colon + 1, length: value.length };
-    let quoted = false;
-    if (value === '' && text[i] === '"') {
-      const q = readQuoted(text, i);
-      if (q instanceof TokenError) return q;
-      value = q.value;
-      valueSpan = { position: i, length: q.end - i };
-      quoted = true;
-      i = q.end;
-    } else if (value === '') {
-      return new TokenError(`Expected a value after "${name}:"`, { position: start, length: colon + 1 });
-    }
-    tokens.push({ kind: 'term', span: { position: start, length: i - start }, field: name, fieldSpan, value, valueSpan, quoted });
+    const word = readWord(text, i);
+    if (word instanceof TokenError) return word;
+    tokens.push(word.token);
+    i = word.end;
   }
   return tokens;
+}
+
+/** A bare word from `start`: an operator, a plain term, or `field:value` (the value may be quoted). */
+function readWord(text: string, start: number): { token: Token; end: number } | TokenError {
+  let i = start;
+  while (i < text.length && !WORD_END.test(text[i]!)) i++;
+  const word = text.slice(start, i);
+  if (word === 'AND' || word === 'OR' || word === 'NOT') {
+    return { token: { kind: word, span: { position: start, length: word.length } }, end: i };
+  }
+  const colon = word.indexOf(':');
+  const name = colon > 0 ? word.slice(0, colon) : '';
+  if (!FIELD_NAME.test(name)) {
+    const span = { position: start, length: word.length };
+    const token: Token = {
+      kind: 'term',
+      span,
+      field: null,
+      fieldSpan: null,
+      value: word,
+      valueSpan: span,
+      quoted: false,
+    };
+    return { token, end: i };
+  }
+  const fieldSpan = { position: start, length: colon };
+  let value = word.slice(colon + 1);
+  let valueSpan = { position: start + colon + 1, length: value.length };
+  let quoted = false;
+  if (value === '' && text[i] === '"') {
+    const q = readQuoted(text, i);
+    if (q instanceof TokenError) return q;
+    value = q.value;
+    valueSpan = { position: i, length: q.end - i };
+    quoted = true;
+    i = q.end;
+  } else if (value === '') {
+    return new TokenError(`Expected a value after "${name}:"`, { position: start, length: colon + 1 });
+  }
+  const span = { position: start, length: i - start };
+  return { token: { kind: 'term', span, field: name, fieldSpan, value, valueSpan, quoted }, end: i };
 }
 
 /** Reads `"…"` starting at the opening quote; `\"` and `\\` are escapes. */
