@@ -35,9 +35,10 @@ const SECONDS = 20;
 const PLACEHOLDER = 'ZZZZZZZZ';
 
 function report(metric: string, value: number, unit: string, target: string): void {
-  process.stdout.write(`${JSON.stringify({ bench: 'library', metric, value: Math.round(value * 100) / 100, unit, target })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'library', metric, value: Math.round(value * 100) / 100, unit, target })}\n`,
+  );
 }
-
 
 async function main(): Promise<void> {
   // `--search-only`: skip the files and scans (for working on queries).
@@ -63,7 +64,12 @@ async function scanFigures(): Promise<void> {
   const baselineRate = files.length / ((performance.now() - baselineStart) / 1000);
   report('baseline_parsefile_files_per_s', baselineRate, 'files/s', 'reference');
   // CPU time (all threads of this process) per file: what the machine's other load does not change.
-  report('baseline_cpu_us_per_file', cpuMicros(process.cpuUsage(baselineCpu)) / files.length, 'µs', 'reference');
+  report(
+    'baseline_cpu_us_per_file',
+    cpuMicros(process.cpuUsage(baselineCpu)) / files.length,
+    'µs',
+    'reference',
+  );
   report('load_average_1min', loadavg()[0]!, '', 'reference');
 
   const data = join(cache, 'data-cold');
@@ -95,13 +101,48 @@ function searchAndMemoryFigures(): void {
   // What people type: 1–3 letter prefixes (the broadest matches), whole words, several words,
   // accented and unaccented forms, and words that match nothing.
   const QUERY_SET: Record<string, string[]> = {
-    prefix: ['l', 'lo', 'd', 'da', 'dan', 's', 'st', 'str', 'r', 'ro', 'b', 'bl', '1', '12', 'g', 'go', 'm', 'mo'],
-    word: ['love', 'night', 'summer', 'blue', 'gold', 'street', 'rock', 'dream', 'river', 'electronic', 'pop'],
+    prefix: [
+      'l',
+      'lo',
+      'd',
+      'da',
+      'dan',
+      's',
+      'st',
+      'str',
+      'r',
+      'ro',
+      'b',
+      'bl',
+      '1',
+      '12',
+      'g',
+      'go',
+      'm',
+      'mo',
+    ],
+    word: [
+      'love',
+      'night',
+      'summer',
+      'blue',
+      'gold',
+      'street',
+      'rock',
+      'dream',
+      'river',
+      'electronic',
+      'pop',
+    ],
     multi: ['moon light', 'in the', 'heart fire rain', 'love 12', 'blue sky road', 'summer night'],
     accented: ['ré', 'rêve', 'reve', 'café', 'cafe', 'Cafe Reve'],
     none: ['zzz', 'qwerty', 'xylophone', 'lovez', 'moon zzz'],
   };
-  const timings: Record<'quick' | 'window' | 'window_deep', Record<string, number[]>> = { quick: {}, window: {}, window_deep: {} };
+  const timings: Record<'quick' | 'window' | 'window_deep', Record<string, number[]>> = {
+    quick: {},
+    window: {},
+    window_deep: {},
+  };
   const sorts = ['artist', 'title', 'album', 'addedAt', 'year'] as const;
   for (let round = 0; round < 10; round++) {
     for (const [kind, texts] of Object.entries(QUERY_SET)) {
@@ -111,7 +152,14 @@ function searchAndMemoryFigures(): void {
         (timings.quick[kind] ??= []).push(performance.now() - t);
         const sort = sorts[round % sorts.length]!;
         t = performance.now();
-        const page = queries.tracks({ search: text, offset: 0, limit: 200, sort, direction: round % 2 ? 'desc' : 'asc', status: 'ok' });
+        const page = queries.tracks({
+          search: text,
+          offset: 0,
+          limit: 200,
+          sort,
+          direction: round % 2 ? 'desc' : 'asc',
+          status: 'ok',
+        });
         (timings.window[kind] ??= []).push(performance.now() - t);
         // Scrolled down: a window in the middle of the matches.
         const offset = Math.max(0, Math.floor(page.total / 2) - 100);
@@ -121,8 +169,15 @@ function searchAndMemoryFigures(): void {
       }
     }
   }
-  const names = { quick: 'search', window: 'search_sorted_window', window_deep: 'search_sorted_window_mid' } as const;
-  for (const [call, byKind] of Object.entries(timings) as [keyof typeof timings, Record<string, number[]>][]) {
+  const names = {
+    quick: 'search',
+    window: 'search_sorted_window',
+    window_deep: 'search_sorted_window_mid',
+  } as const;
+  for (const [call, byKind] of Object.entries(timings) as [
+    keyof typeof timings,
+    Record<string, number[]>,
+  ][]) {
     const all = Object.values(byKind).flat();
     report(`${names[call]}_p50_ms`, percentile(all, 50), 'ms', 'reference');
     report(`${names[call]}_p95_ms`, percentile(all, 95), 'ms', '< 10');
@@ -140,7 +195,11 @@ function searchAndMemoryFigures(): void {
   report('tracks_window_at_100k_max_ms', Math.max(...pages), 'ms', 'reference');
   bigDb.close();
 
-  const probe = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--rss-probe', big], { encoding: 'utf8' });
+  const probe = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--rss-probe', big],
+    { encoding: 'utf8' },
+  );
   const rss = Number(probe.stdout.trim());
   report('main_process_rss_100k_mb', rss, 'MB', '< 300');
   report('cpus', cpus().length, 'cores', 'reference');
@@ -151,7 +210,8 @@ function rssProbe(dataDir: string): void {
   const { library } = openService(dataDir);
   library.start();
   for (const sort of ['artist', 'title', 'addedAt'] as const) {
-    for (let offset = 0; offset < 100_000; offset += 20_000) library.queries.tracks({ offset, limit: 200, sort, direction: 'asc', status: 'ok' });
+    for (let offset = 0; offset < 100_000; offset += 20_000)
+      library.queries.tracks({ offset, limit: 200, sort, direction: 'asc', status: 'ok' });
   }
   library.queries.albums(0, 500);
   library.queries.artists(0, 500);
@@ -189,10 +249,25 @@ function ensureLibraryFiles(music: string): void {
   const seedData = KINDS.map((kind, k) => {
     const file = join(seeds, `seed.${kind.ext}`);
     execFileSync('ffmpeg', [
-      '-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${220 + k * 110}:duration=${SECONDS}`, '-ac', '2',
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=${220 + k * 110}:duration=${SECONDS}`,
+      '-ac',
+      '2',
       ...kind.args,
-      '-metadata', `title=Title ${PLACEHOLDER}`, '-metadata', `artist=Artist ${PLACEHOLDER}`,
-      '-metadata', `album=Album ${PLACEHOLDER}`, '-metadata', 'genre=Electronic', file,
+      '-metadata',
+      `title=Title ${PLACEHOLDER}`,
+      '-metadata',
+      `artist=Artist ${PLACEHOLDER}`,
+      '-metadata',
+      `album=Album ${PLACEHOLDER}`,
+      '-metadata',
+      'genre=Electronic',
+      file,
     ]);
     return { ext: kind.ext, bytes: readFileSync(file) };
   });
@@ -213,7 +288,8 @@ function ensureLibraryFiles(music: string): void {
 function patchAll(bytes: Buffer, placeholder: string, value: string): Buffer {
   const needle = Buffer.from(placeholder);
   const replacement = Buffer.from(value);
-  for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + needle.length)) replacement.copy(bytes, at);
+  for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + needle.length))
+    replacement.copy(bytes, at);
   return bytes;
 }
 
@@ -236,7 +312,8 @@ function fixOggCrcs(bytes: Buffer): void {
     for (let s = 0; s < segments; s++) length += bytes[at + 27 + s]!;
     bytes.writeUInt32LE(0, at + 22);
     let crc = 0;
-    for (let i = at; i < at + length; i++) crc = ((crc << 8) ^ OGG_CRC[((crc >>> 24) ^ bytes[i]!) & 0xff]!) >>> 0;
+    for (let i = at; i < at + length; i++)
+      crc = ((crc << 8) ^ OGG_CRC[((crc >>> 24) ^ bytes[i]!) & 0xff]!) >>> 0;
     bytes.writeUInt32LE(crc, at + 22);
     at += length;
   }

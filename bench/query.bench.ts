@@ -21,7 +21,9 @@ const RUNS = 40;
 const DAY = 86_400_000;
 
 function report(metric: string, value: number, unit: string, target: string): void {
-  process.stdout.write(`${JSON.stringify({ bench: 'query', metric, value: Math.round(value * 100) / 100, unit, target })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'query', metric, value: Math.round(value * 100) / 100, unit, target })}\n`,
+  );
 }
 
 /** Small seeded PRNG (mulberry32). */
@@ -36,12 +38,57 @@ function rng(seed: number) {
 
 const random = rng(7);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-const syllables = ['ka', 'lo', 'mi', 'ra', 'ton', 'vel', 'dra', 'sun', 'ne', 'or', 'bi', 'zu', 'el', 'ma', 'tis'];
+const syllables = [
+  'ka',
+  'lo',
+  'mi',
+  'ra',
+  'ton',
+  'vel',
+  'dra',
+  'sun',
+  'ne',
+  'or',
+  'bi',
+  'zu',
+  'el',
+  'ma',
+  'tis',
+];
 const word = () => Array.from({ length: 2 + Math.floor(random() * 2) }, () => pick(syllables)).join('');
 const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
-const genres = ['House', 'Deep House', 'Tech House', 'Techno', 'Minimal', 'Drum & Bass', 'Dubstep', 'Disco', 'Nu Disco', 'Ambient', 'Trance', 'Progressive House', 'Hip Hop', 'Jazz', 'Rock', 'Pop', 'Electro', 'Breaks'];
-const bpmRange: Record<string, [number, number]> = { Techno: [126, 140], 'Drum & Bass': [170, 176], Dubstep: [138, 142], 'Hip Hop': [80, 100], Ambient: [60, 110], Trance: [132, 140] };
-const artists = Array.from({ length: 6000 }, () => `${cap(word())} ${cap(word())}`).concat(['Mattias W', 'Mattias Wendel']);
+const genres = [
+  'House',
+  'Deep House',
+  'Tech House',
+  'Techno',
+  'Minimal',
+  'Drum & Bass',
+  'Dubstep',
+  'Disco',
+  'Nu Disco',
+  'Ambient',
+  'Trance',
+  'Progressive House',
+  'Hip Hop',
+  'Jazz',
+  'Rock',
+  'Pop',
+  'Electro',
+  'Breaks',
+];
+const bpmRange: Record<string, [number, number]> = {
+  Techno: [126, 140],
+  'Drum & Bass': [170, 176],
+  Dubstep: [138, 142],
+  'Hip Hop': [80, 100],
+  Ambient: [60, 110],
+  Trance: [132, 140],
+};
+const artists = Array.from({ length: 6000 }, () => `${cap(word())} ${cap(word())}`).concat([
+  'Mattias W',
+  'Mattias Wendel',
+]);
 
 // QUERY_BENCH_DB=<file> keeps the built library there and reuses it (for tuning); default: a temp folder.
 const keep = process.env.QUERY_BENCH_DB;
@@ -78,7 +125,14 @@ try {
     let total = 0;
     for (let r = 0; r < RUNS; r++) {
       const started = performance.now();
-      total = queries.run({ query, offset: 0, limit: 200, sort: sorts[r % sorts.length]!, direction: r % 2 ? 'desc' : 'asc', status: 'ok' }).total;
+      total = queries.run({
+        query,
+        offset: 0,
+        limit: 200,
+        sort: sorts[r % sorts.length]!,
+        direction: r % 2 ? 'desc' : 'asc',
+        status: 'ok',
+      }).total;
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);
@@ -109,39 +163,73 @@ function buildLibrary(db: Db, now: number): void {
       const genre = pick(genres);
       const [lo, hi] = bpmRange[genre] ?? [115, 132];
       const artist = pick(artists);
-      const key = random() < 0.85 ? formatKey(pick(ALL_KEYS), pick(['camelot', 'musical', 'musical', 'openkey'] as const)) : null;
+      const key =
+        random() < 0.85
+          ? formatKey(pick(ALL_KEYS), pick(['camelot', 'musical', 'musical', 'openkey'] as const))
+          : null;
       const plays = random() < 0.4 ? 0 : Math.floor(-Math.log(random()) * 6);
       const added = now - Math.floor(random() * 5 * 365) * DAY;
       const flac = random() < 0.3;
       insert.run(
-        `/music/${artist}/${i}.${flac ? 'flac' : 'mp3'}`, 8_000_000, `fp${i}`, random() < 0.98 ? 'ok' : 'missing',
-        `${cap(word())} ${word()}`, artist, artist, `${cap(word())} ${cap(word())}`, genre, 1990 + Math.floor(random() * 36),
-        180_000 + Math.floor(random() * 300_000), flac ? 'FLAC' : 'MPEG', flac ? 'FLAC' : 'MPEG 1 Layer 3',
-        random() < 0.9 ? Math.round((lo + random() * (hi - lo)) * 100) / 100 : null, key, plays,
-        plays ? added + Math.floor(random() * (now - added)) : null, added, added,
+        `/music/${artist}/${i}.${flac ? 'flac' : 'mp3'}`,
+        8_000_000,
+        `fp${i}`,
+        random() < 0.98 ? 'ok' : 'missing',
+        `${cap(word())} ${word()}`,
+        artist,
+        artist,
+        `${cap(word())} ${cap(word())}`,
+        genre,
+        1990 + Math.floor(random() * 36),
+        180_000 + Math.floor(random() * 300_000),
+        flac ? 'FLAC' : 'MPEG',
+        flac ? 'FLAC' : 'MPEG 1 Layer 3',
+        random() < 0.9 ? Math.round((lo + random() * (hi - lo)) * 100) / 100 : null,
+        key,
+        plays,
+        plays ? added + Math.floor(random() * (now - added)) : null,
+        added,
+        added,
       );
     }
   })();
   db.exec('ANALYZE');
   report('build_library', performance.now() - built, 'ms', 'info');
-
 }
 
 /** Co-op catalog rows (half owned), once per database; QUERY_BENCH_COOP=0 for none. */
 function addCoopTracks(db: Db, now: number): void {
   const count = Number(process.env.QUERY_BENCH_COOP ?? 1000);
-  if ((db.prepare('SELECT count(*) AS n FROM coop_tracks').get() as { n: number }).n > 0 || count === 0) return;
+  if ((db.prepare('SELECT count(*) AS n FROM coop_tracks').get() as { n: number }).n > 0 || count === 0)
+    return;
   const track = db.prepare(
     `INSERT INTO coop_tracks (id, title, artist, album, duration_ms, status, rightsholder, is_own, local_file, updated_at)
      VALUES (?, ?, ?, ?, ?, 'paid', ?, 0, ?, ?)`,
   );
-  const progress = db.prepare('INSERT INTO coop_track_progress (track_id, paid_plays, owned, owned_at, counted_plays) VALUES (?, ?, ?, ?, ?)');
+  const progress = db.prepare(
+    'INSERT INTO coop_track_progress (track_id, paid_plays, owned, owned_at, counted_plays) VALUES (?, ?, ?, ?, ?)',
+  );
   db.transaction(() => {
     for (let i = 0; i < count; i++) {
       const id = `coop-${i}`;
       const owned = i % 2 === 0;
-      track.run(id, `${cap(word())} ${word()}`, pick(artists), `${cap(word())}`, 180_000 + Math.floor(random() * 300_000), `artist-${i % 50}`, owned ? `/data/downloads/${id}.flac` : null, now);
-      progress.run(id, owned ? 9 : i % 9, owned ? 1 : 0, owned ? now - Math.floor(random() * 365) * DAY : null, owned ? 9 + (i % 7) : i % 9);
+      track.run(
+        id,
+        `${cap(word())} ${word()}`,
+        pick(artists),
+        `${cap(word())}`,
+        180_000 + Math.floor(random() * 300_000),
+        `artist-${i % 50}`,
+        owned ? `/data/downloads/${id}.flac` : null,
+        now,
+      );
+      progress.run(
+        id,
+        owned ? 9 : i % 9,
+        owned ? 1 : 0,
+        owned ? now - Math.floor(random() * 365) * DAY : null,
+        owned ? 9 + (i % 7) : i % 9,
+      );
     }
   })();
 }

@@ -57,8 +57,15 @@ interface Fixture {
   listeners: Array<{ userId: string; deviceId: string; batches: SignedPlayReceipt[][] }>;
 }
 
-async function fixture(options: { dataDir: string; databaseUrl?: string }, receiptsPerListener: number): Promise<Fixture> {
-  const server = await buildServer({ ...options, logLevel: 'silent', config: { passwordHashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 } } });
+async function fixture(
+  options: { dataDir: string; databaseUrl?: string },
+  receiptsPerListener: number,
+): Promise<Fixture> {
+  const server = await buildServer({
+    ...options,
+    logLevel: 'silent',
+    config: { passwordHashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 } },
+  });
   const { ctx } = server;
   const trackIds = await ctx.store.db.transaction().execute(async (tx) => {
     const artistId = await findOrCreateArtist(ctx, tx, 'Bench Artist');
@@ -67,18 +74,41 @@ async function fixture(options: { dataDir: string; databaseUrl?: string }, recei
       tx,
       artistId,
       'Bench Release',
-      Array.from({ length: TRACKS }, (_, i) => ({ title: `T${i}`, trackNumber: i + 1, durationMs: 200_000, status: 'paid' as const, audioPath: null, audioMime: null })),
+      Array.from({ length: TRACKS }, (_, i) => ({
+        title: `T${i}`,
+        trackNumber: i + 1,
+        durationMs: 200_000,
+        status: 'paid' as const,
+        audioPath: null,
+        audioMime: null,
+      })),
     );
     return trackIds;
   });
   const now = Date.now();
   const listeners = [];
   for (let l = 0; l < LISTENERS; l++) {
-    const user = await createUser(ctx, { email: `bench-${uuidv7()}@example.org`, password: 'bench password', role: 'listener' });
+    const user = await createUser(ctx, {
+      email: `bench-${uuidv7()}@example.org`,
+      password: 'bench password',
+      role: 'listener',
+    });
     await grantCredits(ctx, user.id, 100_000_000, 'bench');
     const keys = generateEd25519KeyPair();
     const deviceId = uuidv7();
-    await ctx.store.db.insertInto('devices').values({ id: deviceId, user_id: user.id, name: 'bench', public_key: keys.publicKey, created_at: now, revoked_at: null, last_seq: 0, allowance: 0 }).execute();
+    await ctx.store.db
+      .insertInto('devices')
+      .values({
+        id: deviceId,
+        user_id: user.id,
+        name: 'bench',
+        public_key: keys.publicKey,
+        created_at: now,
+        revoked_at: null,
+        last_seq: 0,
+        allowance: 0,
+      })
+      .execute();
     const receipts: SignedPlayReceipt[] = [];
     for (let i = 0; i < receiptsPerListener; i++) {
       const at = now - 3_600_000 + i * 100;
@@ -111,7 +141,9 @@ async function fixture(options: { dataDir: string; databaseUrl?: string }, recei
 
 /** Settles every batch, listeners interleaved, `concurrency` requests in flight. */
 async function settleAll(f: Fixture, via: 'core' | 'http', concurrency: number): Promise<number> {
-  const jobs = f.listeners.flatMap((l) => l.batches.map((batch, i) => ({ l, batch, i }))).sort((a, b) => a.i - b.i);
+  const jobs = f.listeners
+    .flatMap((l) => l.batches.map((batch, i) => ({ l, batch, i })))
+    .sort((a, b) => a.i - b.i);
   let url = '';
   const tokens = new Map<string, string>();
   if (via === 'http') {
@@ -123,7 +155,10 @@ async function settleAll(f: Fixture, via: 'core' | 'http', concurrency: number):
   }
   // The client shares this process: its request bodies are built before the
   // clock starts, so the time measured is the server's (answers are still parsed).
-  const bodies = via === 'http' ? jobs.map((job) => JSON.stringify({ deviceId: job.l.deviceId, receipts: job.batch })) : [];
+  const bodies =
+    via === 'http'
+      ? jobs.map((job) => JSON.stringify({ deviceId: job.l.deviceId, receipts: job.batch }))
+      : [];
   let settled = 0;
   const start = performance.now();
   let next = 0;
@@ -138,7 +173,10 @@ async function settleAll(f: Fixture, via: 'core' | 'http', concurrency: number):
         } else {
           const response = await fetch(`${url}/v1/receipts`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.get(job.l.userId)}` },
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${tokens.get(job.l.userId)}`,
+            },
             body: bodies[at],
           });
           const answer = (await response.json()) as { results: Array<{ status: string }> };
@@ -155,7 +193,10 @@ async function settleAll(f: Fixture, via: 'core' | 'http', concurrency: number):
 
 const verifyRate = rawVerifyRate();
 // The machine is shared: the load average says how far to trust the figures.
-emit('ed25519_verify_per_s_one_core', Math.round(verifyRate), 'ops/s', 'reference', { cores: availableParallelism(), loadAverage: loadavg().map((l) => Number(l.toFixed(2))) });
+emit('ed25519_verify_per_s_one_core', Math.round(verifyRate), 'ops/s', 'reference', {
+  cores: availableParallelism(),
+  loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+});
 
 /**
  * On a shared machine the load swings within seconds, so each SQLite run is
@@ -167,7 +208,11 @@ const RUNS = Number(process.env.RUNS ?? 3);
 // core: one batch at a time (nothing to overlap a batch's database work with
 // but its own signatures); core x4 and http: four clients at once, as a server
 // sees them, where one batch's writes overlap the next batches' signatures.
-for (const [via, concurrency] of [['core', 1], ['core', 4], ['http', 4]] as const) {
+for (const [via, concurrency] of [
+  ['core', 1],
+  ['core', 4],
+  ['http', 4],
+] as const) {
   const name = concurrency === 1 || via === 'http' ? via : `${via}_x${concurrency}`;
   const ratios: number[] = [];
   for (let run = 1; run <= RUNS; run++) {
@@ -179,23 +224,31 @@ for (const [via, concurrency] of [['core', 1], ['core', 4], ['http', 4]] as cons
       const after = rawVerifyRate();
       const reference = Math.max(before, after);
       ratios.push(rate / reference);
-      emit(`sqlite_receipts_settled_per_s_${name}`, Math.round(rate), 'receipts/s', `>= ${Math.round(reference * 0.5)} (0.5 x verify rate measured around this run)`, {
-        run,
-        concurrency,
-        batch: BATCH,
-        ratioToVerify: Number((rate / reference).toFixed(2)),
-        verifyPerSecondAround: [Math.round(before), Math.round(after)],
-        signatureWorkers: f.server.ctx.signatures.readyWorkers,
-        verified: f.server.ctx.signatures.stats,
-        loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
-      });
+      emit(
+        `sqlite_receipts_settled_per_s_${name}`,
+        Math.round(rate),
+        'receipts/s',
+        `>= ${Math.round(reference * 0.5)} (0.5 x verify rate measured around this run)`,
+        {
+          run,
+          concurrency,
+          batch: BATCH,
+          ratioToVerify: Number((rate / reference).toFixed(2)),
+          verifyPerSecondAround: [Math.round(before), Math.round(after)],
+          signatureWorkers: f.server.ctx.signatures.readyWorkers,
+          verified: f.server.ctx.signatures.stats,
+          loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+        },
+      );
       await f.server.close();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
   const median = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!;
-  emit(`sqlite_settled_to_verify_ratio_${name}_median`, Number(median.toFixed(2)), 'ratio', '>= 0.5', { runs: ratios.map((r) => Number(r.toFixed(2))) });
+  emit(`sqlite_settled_to_verify_ratio_${name}_median`, Number(median.toFixed(2)), 'ratio', '>= 0.5', {
+    runs: ratios.map((r) => Number(r.toFixed(2))),
+  });
 }
 
 const pgAdminUrl = process.env.RESONATE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -205,7 +258,9 @@ try {
   await probe.connect();
   pgReady = true;
 } catch (error) {
-  emit('pg_receipts_settled_per_s_http', null, 'receipts/s', 'reported', { skipped: `PostgreSQL unreachable: ${(error as Error).message}` });
+  emit('pg_receipts_settled_per_s_http', null, 'receipts/s', 'reported', {
+    skipped: `PostgreSQL unreachable: ${(error as Error).message}`,
+  });
 }
 if (pgReady) {
   const dbName = `resonate_bench_${process.pid}`;

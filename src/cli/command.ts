@@ -8,7 +8,10 @@ export interface CliCommand {
 }
 
 /** Strict option parsing: an unknown or malformed option is an error with a clear message. */
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: T,
+) {
   return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
 }
 

@@ -11,7 +11,9 @@ async function main(argv: string[]): Promise<number> {
   const command = commands.find((c) => c.name === name);
   if (!command) {
     const list = commands.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`).join('\n');
-    process.stderr.write(`${name ? `Unknown command: ${name}\n` : ''}Usage: cli <command> [options]\n\n${list}\n`);
+    process.stderr.write(
+      `${name ? `Unknown command: ${name}\n` : ''}Usage: cli <command> [options]\n\n${list}\n`,
+    );
     return name ? 2 : 0;
   }
   return command.run(rest);

@@ -43,12 +43,17 @@ if (!app.requestSingleInstanceLock()) {
           dataDir: app.getPath('userData'),
           clock: systemClock,
           logger,
-          settingsBackend: new ElectronStore({ name: 'settings' }) as unknown as { store: Record<string, unknown> },
+          settingsBackend: new ElectronStore({ name: 'settings' }) as unknown as {
+            store: Record<string, unknown>;
+          },
           host: {
             kind: 'electron',
             mediaUrl,
             async pickFolder(title) {
-              const options = { title: title ?? 'Add a music folder', properties: ['openDirectory' as const] };
+              const options = {
+                title: title ?? 'Add a music folder',
+                properties: ['openDirectory' as const],
+              };
               const result = mainWindow
                 ? await dialog.showOpenDialog(mainWindow, options)
                 : await dialog.showOpenDialog(options);
@@ -61,13 +66,21 @@ if (!app.requestSingleInstanceLock()) {
           startBundledServer: async (dir) => (await import('../server/bundled')).startBundledServer(dir),
         });
       } catch (error) {
-        dialog.showErrorBox('Resonate could not start', error instanceof Error ? error.message : String(error));
+        dialog.showErrorBox(
+          'Resonate could not start',
+          error instanceof Error ? error.message : String(error),
+        );
         app.exit(1);
         return;
       }
       // Strict CSP for everything the app loads (the page also carries it as a meta tag).
       session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-        callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+        callback({
+          responseHeaders: {
+            ...details.responseHeaders,
+            'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+          },
+        });
       });
       handleMediaProtocol(services);
       registerIpc(services, (url) => url.startsWith(trustedPrefix));

@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 
 /**
  * Ed25519 for device keys and play receipts, with node:crypto only.
@@ -32,7 +39,8 @@ export function fromBase64Url(text: string): Buffer {
 
 function rawKey(text: string, what: string): Buffer {
   const bytes = fromBase64Url(text);
-  if (bytes.length !== RAW_KEY_LENGTH) throw new Error(`${what} must be ${RAW_KEY_LENGTH} bytes, got ${bytes.length}`);
+  if (bytes.length !== RAW_KEY_LENGTH)
+    throw new Error(`${what} must be ${RAW_KEY_LENGTH} bytes, got ${bytes.length}`);
   return bytes;
 }
 

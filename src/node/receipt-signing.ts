@@ -22,6 +22,7 @@ export function verifySignedPlayReceipt(
   const parsed = signedPlayReceiptSchema.safeParse(signed);
   if (!parsed.success) return { ok: false, reason: 'malformed' };
   const { receipt, signature } = parsed.data;
-  if (!verifyEd25519(publicKey, receiptSigningBytes(receipt), signature)) return { ok: false, reason: 'bad_signature' };
+  if (!verifyEd25519(publicKey, receiptSigningBytes(receipt), signature))
+    return { ok: false, reason: 'bad_signature' };
   return { ok: true, receipt };
 }

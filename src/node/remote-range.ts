@@ -37,10 +37,13 @@ const RANGE = /^bytes=(\d{1,15})?-(\d{1,15})?$/;
 const CONTENT_RANGE = /^bytes (\d{1,15})-(\d{1,15})\/(\d{1,15}|\*)$/;
 const UNSATISFIED_RANGE = /^bytes \*\/(\d{1,15})$/;
 const LENGTH = /^\d{1,15}$/;
-const CONTENT_TYPE = /^[a-z0-9!#$&^_.+-]{1,64}\/[a-z0-9!#$&^_.+-]{1,64}(\s*;\s*[a-z0-9_.+-]{1,32}=("?)[a-z0-9_.+-]{1,64}\2)*$/i;
+const CONTENT_TYPE =
+  /^[a-z0-9!#$&^_.+-]{1,64}\/[a-z0-9!#$&^_.+-]{1,64}(\s*;\s*[a-z0-9_.+-]{1,32}=("?)[a-z0-9_.+-]{1,64}\2)*$/i;
 
 /** A single-range header worth forwarding, or null (answer the whole file, as HTTP says for a header we do not use). */
-export function forwardableRange(rangeHeader: string | null | undefined): { header: string; start: number | null } | null {
+export function forwardableRange(
+  rangeHeader: string | null | undefined,
+): { header: string; start: number | null } | null {
   if (!rangeHeader) return null;
   const trimmed = rangeHeader.trim();
   const m = RANGE.exec(trimmed);
@@ -66,7 +69,11 @@ export async function remoteRangeResponse(
   try {
     response = await fetchImpl(source.url, {
       method: 'GET',
-      headers: { ...(range ? { range: range.header } : {}), ...source.headers, 'accept-encoding': 'identity' },
+      headers: {
+        ...(range ? { range: range.header } : {}),
+        ...source.headers,
+        'accept-encoding': 'identity',
+      },
       signal: controller.signal,
       // A redirect could carry the auth header elsewhere: not followed, answered 502.
       redirect: 'manual',
@@ -100,7 +107,11 @@ export async function remoteRangeResponse(
 
   if (response.status === 200) {
     if (!response.body) return drop();
-    return { status: 200, headers: { ...base, ...(length !== null ? { 'Content-Length': String(length) } : {}) }, body: withDone(response.body, done) };
+    return {
+      status: 200,
+      headers: { ...base, ...(length !== null ? { 'Content-Length': String(length) } : {}) },
+      body: withDone(response.body, done),
+    };
   }
   if (response.status === 206) {
     const m = CONTENT_RANGE.exec(upstream.get('content-range')?.trim() ?? '');
@@ -114,14 +125,22 @@ export async function remoteRangeResponse(
     if (!range || (range.start !== null && range.start !== start)) return drop();
     return {
       status: 206,
-      headers: { ...base, 'Content-Range': `bytes ${start}-${end}/${total ?? '*'}`, 'Content-Length': String(end - start + 1) },
+      headers: {
+        ...base,
+        'Content-Range': `bytes ${start}-${end}/${total ?? '*'}`,
+        'Content-Length': String(end - start + 1),
+      },
       body: withDone(response.body, done),
     };
   }
   if (response.status === 416) {
     const m = UNSATISFIED_RANGE.exec(upstream.get('content-range')?.trim() ?? '');
     drop();
-    return { status: 416, headers: { ...base, ...(m ? { 'Content-Range': `bytes */${m[1]}` } : {}) }, body: null };
+    return {
+      status: 416,
+      headers: { ...base, ...(m ? { 'Content-Range': `bytes */${m[1]}` } : {}) },
+      body: null,
+    };
   }
   return drop();
 }

@@ -67,7 +67,10 @@ function bundledEntry(entry: URL): URL | null {
     const modules = require.resolve('esbuild');
     const nodeModules = modules.slice(0, modules.lastIndexOf('node_modules') + 'node_modules'.length);
     const dir = join(nodeModules, '.cache', 'resonate-workers');
-    const file = join(dir, `${basename(source).replace(/\.[cm]?ts$/, '')}-${createHash('sha1').update(code).digest('hex').slice(0, 12)}.mjs`);
+    const file = join(
+      dir,
+      `${basename(source).replace(/\.[cm]?ts$/, '')}-${createHash('sha1').update(code).digest('hex').slice(0, 12)}.mjs`,
+    );
     if (!existsSync(file)) {
       mkdirSync(dir, { recursive: true });
       writeFileSync(`${file}.tmp${process.pid}`, code);

@@ -12,7 +12,10 @@ const api: HostApi = {
   host: 'electron',
   invoke(name, input) {
     if (!isCallName(name)) {
-      return Promise.resolve({ ok: false, error: { code: 'unknown_call', message: `No such call: ${String(name)}` } });
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'unknown_call', message: `No such call: ${String(name)}` },
+      });
     }
     return ipcRenderer.invoke(callChannel(name), input);
   },

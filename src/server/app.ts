@@ -47,7 +47,9 @@ export interface BuiltServer {
 }
 
 export function storeOptionsOf(options: Pick<ServerOptions, 'dataDir' | 'databaseUrl'>): StoreOptions {
-  return options.databaseUrl ? { kind: 'postgres', databaseUrl: options.databaseUrl } : { kind: 'sqlite', dataDir: options.dataDir };
+  return options.databaseUrl
+    ? { kind: 'postgres', databaseUrl: options.databaseUrl }
+    : { kind: 'sqlite', dataDir: options.dataDir };
 }
 
 /** Opens the store (running migrations) and builds the Fastify app, not listening yet. */
@@ -64,14 +66,28 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
   });
   const signatures = new SignaturePool({
     size: config.signatureWorkers ?? defaultPoolSize(),
-    onWorkerError: (error) => app.log.error({ err: error }, 'signature worker failed; its signatures were verified on the main thread'),
+    onWorkerError: (error) =>
+      app.log.error(
+        { err: error },
+        'signature worker failed; its signatures were verified on the main thread',
+      ),
   });
-  const ctx: ServerContext = { store, config, clock: options.clock ?? systemClock, mediaDir: join(options.dataDir, 'media'), log: app.log, signatures, deviceKeys: new LruCache(20_000) };
+  const ctx: ServerContext = {
+    store,
+    config,
+    clock: options.clock ?? systemClock,
+    mediaDir: join(options.dataDir, 'media'),
+    log: app.log,
+    signatures,
+    deviceKeys: new LruCache(20_000),
+  };
   const tlog = new TransparencyLog(ctx);
   tlog.start();
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+    void reply.status(404).send({
+      error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+    });
   });
   // Only routes that ask for it (sign-in, sign-up) are limited. The counters
   // are in the database, so the limit holds across all instances.
@@ -86,7 +102,9 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
   const routes: AnyRoute[] = [
     ...accountRoutes(ctx),
     ...adminUserRoutes(ctx),
-    ...(options.localAdmin ? localAdminRoutes(ctx, options.localAdmin, await prepareLocalAdmin(ctx, options.localAdmin)) : []),
+    ...(options.localAdmin
+      ? localAdminRoutes(ctx, options.localAdmin, await prepareLocalAdmin(ctx, options.localAdmin))
+      : []),
     ...deviceRoutes(ctx),
     ...catalogRoutes(ctx),
     ...creditRoutes(ctx),
@@ -129,7 +147,9 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
 }
 
 /** Builds the server and listens; `port: 0` picks a free port. */
-export async function startServer(options: ServerOptions & { port: number; host?: string }): Promise<BuiltServer & { url: string; port: number }> {
+export async function startServer(
+  options: ServerOptions & { port: number; host?: string },
+): Promise<BuiltServer & { url: string; port: number }> {
   const built = await buildServer(options);
   // A listening server will settle receipts: start the signature workers now, not on the first batch.
   void built.ctx.signatures.warmUp();

@@ -11,6 +11,12 @@ import { startServer } from './app';
  * to `<dataDir>/local-admin-token` for the app's main process (accounts/local-admin.ts).
  */
 export async function startBundledServer(dataDir: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server = await startServer({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'warn', localAdmin: { tokenFile: join(dataDir, LOCAL_ADMIN_TOKEN_FILE) } });
+  const server = await startServer({
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'warn',
+    localAdmin: { tokenFile: join(dataDir, LOCAL_ADMIN_TOKEN_FILE) },
+  });
   return { url: server.url, close: () => server.close() };
 }

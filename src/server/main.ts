@@ -69,7 +69,13 @@ switch (command) {
   case 'import-release': {
     const folder = args[0] ?? fail('usage: import-release <folder> --artist "<name>"');
     const artist = values.artist ?? fail('--artist is required');
-    await adminCommand(({ ctx }) => importRelease(ctx, resolve(folder), { artist, status: values.free ? 'free' : 'paid', title: values.title }));
+    await adminCommand(({ ctx }) =>
+      importRelease(ctx, resolve(folder), {
+        artist,
+        status: values.free ? 'free' : 'paid',
+        title: values.title,
+      }),
+    );
     break;
   }
   case 'add-user': {
@@ -85,7 +91,11 @@ switch (command) {
     const amount = Number(values.thousandths);
     if (!Number.isSafeInteger(amount) || amount <= 0) fail('--thousandths must be a positive integer');
     await adminCommand(async ({ ctx }) => {
-      const user = await ctx.store.db.selectFrom('users').select('id').where('email', '=', email.toLowerCase()).executeTakeFirst();
+      const user = await ctx.store.db
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', email.toLowerCase())
+        .executeTakeFirst();
       if (!user) fail(`no user ${email}`);
       return grantCredits(ctx, user.id, amount, 'granted from the command line');
     });

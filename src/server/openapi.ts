@@ -10,7 +10,11 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
 }
 
 const errorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }),
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
 });
 
 export function openApiDocument(routes: AnyRoute[], version: string): Record<string, unknown> {
@@ -18,11 +22,19 @@ export function openApiDocument(routes: AnyRoute[], version: string): Record<str
   for (const r of routes) {
     const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}');
     const parameters: unknown[] = [];
-    for (const [where, schema] of [['path', r.params], ['query', r.query]] as const) {
+    for (const [where, schema] of [
+      ['path', r.params],
+      ['query', r.query],
+    ] as const) {
       if (!schema) continue;
       const js = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, s] of Object.entries(js.properties ?? {})) {
-        parameters.push({ name, in: where, required: where === 'path' || (js.required ?? []).includes(name), schema: s });
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || (js.required ?? []).includes(name),
+          schema: s,
+        });
       }
     }
     const ok = String(r.successStatus ?? 200);
@@ -35,16 +47,31 @@ export function openApiDocument(routes: AnyRoute[], version: string): Record<str
       tags: [r.tag],
       security: r.access === 'public' ? [] : [{ bearer: [] }],
       parameters,
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
+      ...(r.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(r.body, 'input') } },
+            },
+          }
+        : {}),
       responses: {
         [ok]: { description: 'success', ...(Object.keys(content).length ? { content } : {}) },
-        '4XX': { description: 'bad input, unauthenticated, forbidden, not found, conflict or rate-limited', content: { 'application/json': { schema: jsonSchema(errorSchema, 'output') } } },
+        '4XX': {
+          description: 'bad input, unauthenticated, forbidden, not found, conflict or rate-limited',
+          content: { 'application/json': { schema: jsonSchema(errorSchema, 'output') } },
+        },
       },
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Resonate sync server', version, description: 'Accounts, devices, catalog, credits and stream-to-own settlement. See docs/server-api.md.' },
+    info: {
+      title: 'Resonate sync server',
+      version,
+      description:
+        'Accounts, devices, catalog, credits and stream-to-own settlement. See docs/server-api.md.',
+    },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,
   };

@@ -27,8 +27,18 @@ const MAJOR_NAME = ['B', 'F#', 'Db', 'Ab', 'Eb', 'Bb', 'F', 'C', 'G', 'D', 'A', 
 
 /** Both common spellings of each pitch class (sharp first, then flat). */
 const PITCH_SPELLINGS: string[][] = [
-  ['C', 'B#'], ['C#', 'Db'], ['D'], ['D#', 'Eb'], ['E', 'Fb'], ['F', 'E#'],
-  ['F#', 'Gb'], ['G'], ['G#', 'Ab'], ['A'], ['A#', 'Bb'], ['B', 'Cb'],
+  ['C', 'B#'],
+  ['C#', 'Db'],
+  ['D'],
+  ['D#', 'Eb'],
+  ['E', 'Fb'],
+  ['F', 'E#'],
+  ['F#', 'Gb'],
+  ['G'],
+  ['G#', 'Ab'],
+  ['A'],
+  ['A#', 'Bb'],
+  ['B', 'Cb'],
 ];
 
 export function keyId(key: MusicalKey): string {

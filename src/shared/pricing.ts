@@ -23,8 +23,11 @@ export const HEARD_TO_END_TOLERANCE_MS = 1_000;
 
 /** How much listening counts a track of this duration: 45 s, or a short track's whole length less the slack. */
 export function heardMsNeededToCount(durationMs: number): number {
-  if (!Number.isSafeInteger(durationMs) || durationMs <= 0) throw new RangeError(`durationMs must be a positive integer, got ${durationMs}`);
-  return durationMs < COUNT_THRESHOLD_MS ? Math.max(0, durationMs - HEARD_TO_END_TOLERANCE_MS) : COUNT_THRESHOLD_MS;
+  if (!Number.isSafeInteger(durationMs) || durationMs <= 0)
+    throw new RangeError(`durationMs must be a positive integer, got ${durationMs}`);
+  return durationMs < COUNT_THRESHOLD_MS
+    ? Math.max(0, durationMs - HEARD_TO_END_TOLERANCE_MS)
+    : COUNT_THRESHOLD_MS;
 }
 
 /** True for tracks that are always free: shorter than the count threshold. */
@@ -185,11 +188,7 @@ const MICRO_EUROS_PER_EURO = 1_000_000n;
  * 2 → "0.0024" with 4 decimals. Computed in BigInt micro-euros and rounded
  * half away from zero once, at the end, so there is no float drift.
  */
-export function formatEuros(
-  thousandths: number,
-  rate: EuroRate = DEFAULT_EURO_RATE,
-  decimals = 2,
-): string {
+export function formatEuros(thousandths: number, rate: EuroRate = DEFAULT_EURO_RATE, decimals = 2): string {
   assertThousandths(thousandths, 'thousandths');
   if (!Number.isInteger(decimals) || decimals < 0 || decimals > 6) {
     throw new RangeError(`decimals must be 0…6, got ${decimals}`);
@@ -231,6 +230,9 @@ export function pricingTable(): PricingRow[] {
       cumulativeThousandths: cumulativeCostThousandths(play),
     });
   }
-  assert(rows.at(-1)?.cumulativeThousandths === PRICE_TO_OWN_THOUSANDTHS, 'the table sums to the price to own');
+  assert(
+    rows.at(-1)?.cumulativeThousandths === PRICE_TO_OWN_THOUSANDTHS,
+    'the table sums to the price to own',
+  );
   return rows;
 }

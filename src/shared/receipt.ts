@@ -24,7 +24,10 @@ export const RECEIPT_SIGNING_CONTEXT = 'resonate/play-receipt/v1\n';
 /** Lower-case UUID of version 7 (time-ordered), RFC 9562. */
 export const uuidV7Schema = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'must be a lower-case UUIDv7');
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    'must be a lower-case UUIDv7',
+  );
 
 /** A co-op track id: the server's id, also usable as a media path segment. */
 export const coopTrackIdSchema = z
@@ -73,7 +76,8 @@ export const playReceiptSchema = z
   .superRefine((r, ctx) => {
     // A receipt only exists for a counted play: 45 s heard, or a short track heard to the end.
     // A duration the field refuses (0, negative, fractional, huge) is reported by the field, not thrown here.
-    const needed = Number.isSafeInteger(r.durationMs) && r.durationMs > 0 ? heardMsNeededToCount(r.durationMs) : 0;
+    const needed =
+      Number.isSafeInteger(r.durationMs) && r.durationMs > 0 ? heardMsNeededToCount(r.durationMs) : 0;
     if (r.heardMs < needed) {
       ctx.addIssue({ code: 'custom', path: ['heardMs'], message: `a counted play has heardMs ≥ ${needed}` });
     }

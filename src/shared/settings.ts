@@ -48,7 +48,10 @@ type SettingsKey = keyof typeof settingsShape;
 export const settingsPatchSchema = z
   .object(
     Object.fromEntries(
-      (Object.keys(settingsShape) as SettingsKey[]).map((key) => [key, settingsShape[key].unwrap().optional()]),
+      (Object.keys(settingsShape) as SettingsKey[]).map((key) => [
+        key,
+        settingsShape[key].unwrap().optional(),
+      ]),
     ) as { [K in SettingsKey]: z.ZodOptional<ReturnType<(typeof settingsShape)[K]['unwrap']>> },
   )
   .strict();

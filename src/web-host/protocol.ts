@@ -12,9 +12,7 @@ export const clientMessageSchema = z.object({
 });
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
-export type ServerMessage =
-  | { id: number; result: unknown }
-  | { event: string; payload: unknown };
+export type ServerMessage = { id: number; result: unknown } | { event: string; payload: unknown };
 
 /** Largest message a renderer may send; calls carry small inputs. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;

@@ -27,9 +27,14 @@ test.describe('Electron app', () => {
 
   test('opens a secure window that reaches the services over IPC', async () => {
     const userData = mkdtempSync(join(tmpdir(), 'resonate-electron-'));
-    const app = await electron.launch({ args: ['.', `--user-data-dir=${userData}`], executablePath: binary! });
+    const app = await electron.launch({
+      args: ['.', `--user-data-dir=${userData}`],
+      executablePath: binary!,
+    });
     const window = await app.firstWindow();
-    const isolated = await window.evaluate(() => typeof (window as unknown as { require?: unknown }).require === 'undefined');
+    const isolated = await window.evaluate(
+      () => typeof (window as unknown as { require?: unknown }).require === 'undefined',
+    );
     expect(isolated).toBe(true);
     await window.getByRole('button', { name: 'Settings' }).click();
     await expect(window.getByTestId('about')).toContainText('Running in: the desktop app');

@@ -29,7 +29,10 @@ let errors: string[];
 const email = `artist-${Date.now()}@example.org`;
 const password = 'artist password';
 
-const ffmpeg = (args: string[]) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+const ffmpeg = (args: string[]) =>
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
 function makeRelease(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'resonate-publish-')), 'Tidal Rooms');
   mkdirSync(dir);
@@ -39,11 +42,39 @@ function makeRelease(): string {
     ['Skerry', 20],
   ];
   tracks.forEach(([title, seconds], i) =>
-    ffmpeg(['-f', 'lavfi', '-i', `sine=frequency=${330 + i * 110}:duration=${seconds}`, '-ac', '1', '-b:a', '48k',
-      '-metadata', `title=${title}`, '-metadata', 'artist=Juniper Coast', '-metadata', 'album_artist=Juniper Coast',
-      '-metadata', 'album=Tidal Rooms', '-metadata', `track=${i + 1}/3`, '-metadata', 'date=2026', join(dir, `${String(i + 1).padStart(2, '0')} ${title}.mp3`)]),
+    ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=${330 + i * 110}:duration=${seconds}`,
+      '-ac',
+      '1',
+      '-b:a',
+      '48k',
+      '-metadata',
+      `title=${title}`,
+      '-metadata',
+      'artist=Juniper Coast',
+      '-metadata',
+      'album_artist=Juniper Coast',
+      '-metadata',
+      'album=Tidal Rooms',
+      '-metadata',
+      `track=${i + 1}/3`,
+      '-metadata',
+      'date=2026',
+      join(dir, `${String(i + 1).padStart(2, '0')} ${title}.mp3`),
+    ]),
   );
-  ffmpeg(['-f', 'lavfi', '-i', 'gradients=s=600x600:c0=0x0e7490:c1=0xf59e0b:d=1', '-frames:v', '1', join(dir, 'cover.jpg')]);
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'gradients=s=600x600:c0=0x0e7490:c1=0xf59e0b:d=1',
+    '-frames:v',
+    '1',
+    join(dir, 'cover.jpg'),
+  ]);
   return dir;
 }
 
@@ -59,9 +90,12 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
+const nav = (name: string) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
 const seriousViolations = async () =>
-  (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  (await new AxeBuilder({ page }).analyze()).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 
 test('sign up; the co-op makes the account a rightsholder of the artist', async () => {
   await nav('Settings').click();
@@ -76,7 +110,9 @@ test('sign up; the co-op makes the account a rightsholder of the artist', async 
   await page.getByTestId('account-form').getByRole('button', { name: 'Create account', exact: true }).click();
   await expect(page.getByTestId('account-email')).toHaveText(email);
   const me = await (await ServerApi.signIn(server.url, email, password)).get<{ id: string }>('/v1/me');
-  expect((await admin.post(`/v1/admin/artists/${artistId}/rightsholders`, { userId: me.body.id })).status).toBe(204);
+  expect(
+    (await admin.post(`/v1/admin/artists/${artistId}/rightsholders`, { userId: me.body.id })).status,
+  ).toBe(204);
 });
 
 test('preview → publish: paid/free per track (short ones always free), a confirmation, progress, the result in the catalog', async () => {
@@ -88,21 +124,29 @@ test('preview → publish: paid/free per track (short ones always free), a confi
   const panel = page.getByTestId('publish-panel');
   await expect(panel.getByLabel('Artist profile')).toHaveValue(artistId);
   await expect(panel.getByLabel('Release title')).toHaveValue('Tidal Rooms');
-  const row = (title: string) => panel.getByTestId('publish-tracks').getByRole('row').filter({ hasText: title });
+  const row = (title: string) =>
+    panel.getByTestId('publish-tracks').getByRole('row').filter({ hasText: title });
   await expect(row('Skerry').getByTestId('always-free')).toHaveText('Free: under 45 s, always free');
   await expect(row('Skerry').getByRole('combobox')).toHaveCount(0);
   await panel.getByLabel('Paid or free: Undertow').selectOption('free');
   await expect(panel.getByLabel('Paid or free: Harbour Lights')).toHaveValue('paid');
 
   await panel.getByTestId('publish-review').click();
-  await expect(panel.getByText('Publish 3 tracks as “Tidal Rooms” by Juniper Coast? 1 paid, 2 free.')).toBeVisible();
+  await expect(
+    panel.getByText('Publish 3 tracks as “Tidal Rooms” by Juniper Coast? 1 paid, 2 free.'),
+  ).toBeVisible();
   await expect(panel.getByTestId('publish-confirm')).toBeFocused();
   // The confirmation names the checks that did not pass (48 kbit/s MP3s).
   await expect(panel.getByTestId('publish-failed-checks')).toContainText('bit rate');
   await page.keyboard.press('Enter');
-  await expect(panel.getByTestId('publish-result')).toContainText('Published: 3 tracks are in the co-op catalog.', { timeout: 60_000 });
+  await expect(panel.getByTestId('publish-result')).toContainText(
+    'Published: 3 tracks are in the co-op catalog.',
+    { timeout: 60_000 },
+  );
   await expect(panel.getByTestId('upload-state')).toHaveText(['accepted', 'accepted', 'accepted']);
-  await expect(panel.getByTestId('publish-result')).toContainText('Harbour Lights · 0:50 · Paid (stream to own)');
+  await expect(panel.getByTestId('publish-result')).toContainText(
+    'Harbour Lights · 0:50 · Paid (stream to own)',
+  );
   await expect(panel.getByTestId('publish-result')).toContainText('Skerry · 0:20 · Free');
   await expect(panel.getByTestId('artist-releases')).toContainText('Tidal Rooms — in the catalog, 3 tracks');
   // Published: no "Publish…" offered again for the same release.
@@ -111,44 +155,81 @@ test('preview → publish: paid/free per track (short ones always free), a confi
 
   // In the catalog: for any listener on the server, and in this app's co-op catalog after a sync.
   const listener = new ServerApi(server.url);
-  const signed = await listener.post<{ token: string }>('/v1/auth/sign-up', { email: `listener-${Date.now()}@example.org`, password: 'listener password' });
+  const signed = await listener.post<{ token: string }>('/v1/auth/sign-up', {
+    email: `listener-${Date.now()}@example.org`,
+    password: 'listener password',
+  });
   listener.token = signed.body.token;
-  const found = await listener.get<{ tracks: { title: string; status: string }[] }>('/v1/catalog/tracks?q=tidal');
-  expect(found.body.tracks.map((t) => [t.title, t.status]).sort()).toEqual([['Harbour Lights', 'paid'], ['Skerry', 'free'], ['Undertow', 'free']]);
+  const found = await listener.get<{ tracks: { title: string; status: string }[] }>(
+    '/v1/catalog/tracks?q=tidal',
+  );
+  expect(found.body.tracks.map((t) => [t.title, t.status]).sort()).toEqual([
+    ['Harbour Lights', 'paid'],
+    ['Skerry', 'free'],
+    ['Undertow', 'free'],
+  ]);
   await nav('Co-op catalog').click();
-  await expect(page.getByRole('grid', { name: 'Co-op tracks' }).getByRole('row').filter({ hasText: 'Harbour Lights' })).toBeVisible({ timeout: 20_000 });
+  await expect(
+    page.getByRole('grid', { name: 'Co-op tracks' }).getByRole('row').filter({ hasText: 'Harbour Lights' }),
+  ).toBeVisible({ timeout: 20_000 });
 });
 
 test('a listener plays; the artist sees the earnings, exports CSV and a report that verifies', async () => {
   test.setTimeout(120_000);
   // A listener on another device: credits, a registered device key, signed receipts.
   const listener = new ServerApi(server.url);
-  const signedUp = await listener.post<{ token: string; user: { id: string } }>('/v1/auth/sign-up', { email: `fan-${Date.now()}@example.org`, password: 'listener password' });
+  const signedUp = await listener.post<{ token: string; user: { id: string } }>('/v1/auth/sign-up', {
+    email: `fan-${Date.now()}@example.org`,
+    password: 'listener password',
+  });
   listener.token = signedUp.body.token;
   await admin.post('/v1/admin/grants', { userId: signedUp.body.user.id, amountThousandths: 5000 });
   const keys = generateEd25519KeyPair();
   const deviceId = uuidv7();
-  expect((await listener.post('/v1/devices', { id: deviceId, name: 'fan phone', publicKey: keys.publicKey })).status).toBe(201);
-  const tracks = (await listener.get<{ tracks: { id: string; title: string; durationMs: number }[] }>('/v1/catalog/tracks?q=tidal')).body.tracks;
+  expect(
+    (await listener.post('/v1/devices', { id: deviceId, name: 'fan phone', publicKey: keys.publicKey }))
+      .status,
+  ).toBe(201);
+  const tracks = (
+    await listener.get<{ tracks: { id: string; title: string; durationMs: number }[] }>(
+      '/v1/catalog/tracks?q=tidal',
+    )
+  ).body.tracks;
   const track = (title: string) => tracks.find((t) => t.title === title)!;
   let seq = 0;
   const play = (t: { id: string; durationMs: number }) => {
     const now = Date.now();
     return signPlayReceipt(
       {
-        v: 1, id: uuidv7(), deviceId, seq: ++seq, trackId: t.id,
-        sessionStartedAt: new Date(now - 60_000).toISOString(), countedAt: new Date(now).toISOString(),
-        heardMs: Math.min(45_000, t.durationMs), durationMs: t.durationMs, estimatedPriceThousandths: 0,
+        v: 1,
+        id: uuidv7(),
+        deviceId,
+        seq: ++seq,
+        trackId: t.id,
+        sessionStartedAt: new Date(now - 60_000).toISOString(),
+        countedAt: new Date(now).toISOString(),
+        heardMs: Math.min(45_000, t.durationMs),
+        durationMs: t.durationMs,
+        estimatedPriceThousandths: 0,
       },
       keys.privateKey,
     );
   };
   const harbour = track('Harbour Lights');
-  const settled = await listener.post<{ results: { status: string; priceThousandths: number }[] }>('/v1/receipts', {
-    deviceId,
-    receipts: [play(harbour), play(harbour), play(harbour), play(track('Undertow')), play(track('Skerry'))],
-  });
-  expect(settled.body.results.map((r) => [r.status, r.priceThousandths])).toEqual([['settled', 2], ['settled', 4], ['settled', 8], ['settled', 0], ['settled', 0]]);
+  const settled = await listener.post<{ results: { status: string; priceThousandths: number }[] }>(
+    '/v1/receipts',
+    {
+      deviceId,
+      receipts: [play(harbour), play(harbour), play(harbour), play(track('Undertow')), play(track('Skerry'))],
+    },
+  );
+  expect(settled.body.results.map((r) => [r.status, r.priceThousandths])).toEqual([
+    ['settled', 2],
+    ['settled', 4],
+    ['settled', 8],
+    ['settled', 0],
+    ['settled', 0],
+  ]);
 
   await nav('Earnings').click();
   await expect(page.getByRole('heading', { name: 'Earnings', level: 1 })).toBeVisible();
@@ -157,7 +238,20 @@ test('a listener plays; the artist sees the earnings, exports CSV and a report t
   const harbourRow = table.getByRole('row').filter({ hasText: 'Harbour Lights' });
   // Plays 3, paid 3, free 0, not covered 0; from plays 0.014 credits spent, your share 0.0098; no purchase;
   // in all 0.014 credits spent; 70/30: 0.0098 / 0.0042 credits.
-  await expect(harbourRow.getByRole('cell')).toHaveText(['3', '3', '0', '0', /0\.014 cr/, /0\.0098 cr/, '0', /0\.000 cr/, /0\.0000 cr/, /0\.014 cr/, /0\.0098 cr/, /0\.0042 cr/]);
+  await expect(harbourRow.getByRole('cell')).toHaveText([
+    '3',
+    '3',
+    '0',
+    '0',
+    /0\.014 cr/,
+    /0\.0098 cr/,
+    '0',
+    /0\.000 cr/,
+    /0\.0000 cr/,
+    /0\.014 cr/,
+    /0\.0098 cr/,
+    /0\.0042 cr/,
+  ]);
   await expect(table.getByRole('row').filter({ hasText: 'Skerry' }).getByRole('cell').nth(2)).toHaveText('1');
   await expect(page.getByTestId('total-artist-share')).toContainText('0.0098 cr');
   await expect(page.getByTestId('total-artist-share')).toContainText('€0.01');
@@ -181,9 +275,16 @@ test('a listener plays; the artist sees the earnings, exports CSV and a report t
   await page.getByLabel('Save the report as (file path)').fill(reportPath);
   await page.getByRole('button', { name: 'Export and verify' }).click();
   const verdict = page.getByTestId('report-verdict');
-  await expect(verdict).toContainText('Verified: all 5 receipts are signed by their devices', { timeout: 20_000 });
-  await expect(page.getByTestId('verify-command')).toHaveText(`npm run --silent cli -- verify-report ${reportPath} --json`);
-  expect(JSON.parse(readFileSync(reportPath, 'utf8'))).toMatchObject({ format: 'resonate/earnings-report', totals: { plays: 5, paidPlays: 3 } });
+  await expect(verdict).toContainText('Verified: all 5 receipts are signed by their devices', {
+    timeout: 20_000,
+  });
+  await expect(page.getByTestId('verify-command')).toHaveText(
+    `npm run --silent cli -- verify-report ${reportPath} --json`,
+  );
+  expect(JSON.parse(readFileSync(reportPath, 'utf8'))).toMatchObject({
+    format: 'resonate/earnings-report',
+    totals: { plays: 5, paidPlays: 3 },
+  });
 
   expect(await seriousViolations()).toEqual([]);
   await page.getByLabel('Group by').selectOption('track');
@@ -192,15 +293,43 @@ test('a listener plays; the artist sees the earnings, exports CSV and a report t
   await docScreenshot(page, 'earnings.png');
 
   // The listener buys the rest of Harbour Lights: a purchase on its own line, not more plays (1.022 − 0.014 = 1.008; 70 %: 0.7056).
-  const bought = await listener.post<{ totalThousandths: number }>(`/v1/tracks/${harbour.id}/buy`, { requestId: `buy-${uuidv7()}` });
+  const bought = await listener.post<{ totalThousandths: number }>(`/v1/tracks/${harbour.id}/buy`, {
+    requestId: `buy-${uuidv7()}`,
+  });
   expect(bought.body.totalThousandths).toBe(1008);
   // (The view keeps what it loaded a while; another period asks the server again.)
   await page.getByTestId('earnings-period').selectOption('thisMonth');
-  await expect(harbourRow.getByRole('cell')).toHaveText(['3', '3', '0', '0', /0\.014 cr/, /0\.0098 cr/, '1', /1\.008 cr/, /0\.7056 cr/, /1\.022 cr/, /0\.7154 cr/, /0\.3066 cr/]);
+  await expect(harbourRow.getByRole('cell')).toHaveText([
+    '3',
+    '3',
+    '0',
+    '0',
+    /0\.014 cr/,
+    /0\.0098 cr/,
+    '1',
+    /1\.008 cr/,
+    /0\.7056 cr/,
+    /1\.022 cr/,
+    /0\.7154 cr/,
+    /0\.3066 cr/,
+  ]);
   await expect(page.getByTestId('total-purchases')).toHaveText('1');
   await page.getByLabel('Group by').selectOption('month');
   const monthRow = table.getByRole('row').filter({ hasText: today.slice(0, 7) });
-  await expect(monthRow.getByRole('cell')).toHaveText(['5', '3', '2', '0', /0\.014 cr/, /0\.0098 cr/, '1', /1\.008 cr/, /0\.7056 cr/, /1\.022 cr/, /0\.7154 cr/, /0\.3066 cr/]);
+  await expect(monthRow.getByRole('cell')).toHaveText([
+    '5',
+    '3',
+    '2',
+    '0',
+    /0\.014 cr/,
+    /0\.0098 cr/,
+    '1',
+    /1\.008 cr/,
+    /0\.7056 cr/,
+    /1\.022 cr/,
+    /0\.7154 cr/,
+    /0\.3066 cr/,
+  ]);
   await page.getByLabel('Group by').selectOption('track');
   await page.getByTestId('earnings-period').selectOption('all');
 });
@@ -212,6 +341,8 @@ test('unpublish from the release preview keeps the earnings', async () => {
   await expect(panel.getByText('“Tidal Rooms” is unpublished.')).toBeVisible();
   await expect(panel.getByTestId('artist-releases')).toContainText('Tidal Rooms — unpublished, 3 tracks');
   await nav('Earnings').click();
-  await expect(page.getByTestId('earnings-table').getByRole('row').filter({ hasText: 'Harbour Lights' })).toBeVisible();
+  await expect(
+    page.getByTestId('earnings-table').getByRole('row').filter({ hasText: 'Harbour Lights' }),
+  ).toBeVisible();
   expect(errors).toEqual([]);
 });

@@ -21,7 +21,10 @@ let page: Page;
 let errors: string[];
 let release: string;
 
-const ffmpeg = (args: string[]) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+const ffmpeg = (args: string[]) =>
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
 /** A stereo 997 Hz sine at a peak level; `overdrive` > 1 clips it at full scale. */
 const sine = (levelDbfs: number, seconds: number, overdrive = 1) => {
   const a = 10 ** (levelDbfs / 20) * overdrive;
@@ -29,8 +32,18 @@ const sine = (levelDbfs: number, seconds: number, overdrive = 1) => {
   return ['-f', 'lavfi', '-i', `aevalsrc=${expr}|${expr}:s=44100:d=${seconds}`];
 };
 const tags = (title: string, track: number) => [
-  '-metadata', `title=${title}`, '-metadata', 'artist=Juniper Coast', '-metadata', 'album_artist=Juniper Coast',
-  '-metadata', 'album=Salt Lines', '-metadata', `track=${track}/3`, '-metadata', 'date=2025',
+  '-metadata',
+  `title=${title}`,
+  '-metadata',
+  'artist=Juniper Coast',
+  '-metadata',
+  'album_artist=Juniper Coast',
+  '-metadata',
+  'album=Salt Lines',
+  '-metadata',
+  `track=${track}/3`,
+  '-metadata',
+  'date=2025',
 ];
 
 function makeRelease(): string {
@@ -39,7 +52,15 @@ function makeRelease(): string {
   ffmpeg([...sine(-1, 46, 2), ...tags('Breakwater', 1), '-c:a', 'flac', join(dir, '01 Breakwater.flac')]);
   ffmpeg([...sine(-14, 30), ...tags('Interlude', 2), '-c:a', 'flac', join(dir, '02 Interlude.flac')]);
   ffmpeg([...sine(-35, 46), ...tags('Low Tide', 3), '-c:a', 'flac', join(dir, '03 Low Tide.flac')]);
-  ffmpeg(['-f', 'lavfi', '-i', 'gradients=s=300x300:c0=0x0e7490:c1=0xf59e0b:d=1', '-frames:v', '1', join(dir, 'cover.jpg')]);
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'gradients=s=300x300:c0=0x0e7490:c1=0xf59e0b:d=1',
+    '-frames:v',
+    '1',
+    join(dir, 'cover.jpg'),
+  ]);
   return dir;
 }
 
@@ -53,10 +74,14 @@ test.afterAll(async () => {
 });
 
 const problems = () => page.getByTestId('release-problems');
-const trackRow = (title: string) => page.getByTestId('release-tracks').getByRole('row').filter({ hasText: title });
+const trackRow = (title: string) =>
+  page.getByTestId('release-tracks').getByRole('row').filter({ hasText: title });
 
 test('opening a release folder shows it as the catalog will: artwork, order, titles, durations', async () => {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Release preview' }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: 'Release preview' })
+    .click();
   await expect(page.getByRole('heading', { name: 'Release preview', level: 1 })).toBeVisible();
   await page.getByLabel('Release folder path').fill(release);
   await page.getByRole('button', { name: 'Open release' }).click();
@@ -102,14 +127,20 @@ test('a free preview plays from the media URL without a player session', async (
   await trackRow('Interlude').getByRole('button', { name: 'Play a free preview of Interlude' }).click();
   const audio = page.getByTestId('preview-audio');
   await expect(audio).toHaveAttribute('src', /draft\//);
-  await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.currentTime), { timeout: 15_000 }).toBeGreaterThan(0.5);
+  await expect
+    .poll(() => audio.evaluate((a: HTMLAudioElement) => a.currentTime), { timeout: 15_000 })
+    .toBeGreaterThan(0.5);
   // The main player (which opens stream-to-own sessions) stays idle.
   await expect(page.getByTestId('np-title')).toHaveText('Nothing playing');
-  await expect(trackRow('Interlude').getByRole('button', { name: 'Stop the preview of Interlude' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(
+    trackRow('Interlude').getByRole('button', { name: 'Stop the preview of Interlude' }),
+  ).toHaveAttribute('aria-pressed', 'true');
 
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(
+    serious.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
   await docScreenshot(page, 'release-preview.png');
 
   await page.getByRole('button', { name: 'Stop preview' }).click();
@@ -117,13 +148,20 @@ test('a free preview plays from the media URL without a player session', async (
   expect(errors).toEqual([]);
 });
 
-test('Space in the preview player is the preview\'s: the paused main player stays paused', async () => {
-  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: new RegExp(`^${name}(\\s*,\\s*\\d+)?$`) });
+test("Space in the preview player is the preview's: the paused main player stays paused", async () => {
+  const nav = (name: string) =>
+    page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: new RegExp(`^${name}(\\s*,\\s*\\d+)?$`) });
   // Something in the main player, paused: the release's own files as a library folder.
   await nav('Library').click();
   await page.getByLabel('Music folder path').fill(release);
   await page.getByRole('button', { name: 'Add folder' }).click();
-  await page.getByRole('grid', { name: 'Tracks' }).getByRole('row').filter({ hasText: 'Interlude' }).dblclick();
+  await page
+    .getByRole('grid', { name: 'Tracks' })
+    .getByRole('row')
+    .filter({ hasText: 'Interlude' })
+    .dblclick();
   await expect(page.getByTestId('np-title')).toHaveText('Interlude');
   const mainButton = page.getByTestId('play-pause');
   await mainButton.click();
@@ -132,10 +170,14 @@ test('Space in the preview player is the preview\'s: the paused main player stay
   await nav('Release preview').click();
   await trackRow('Low Tide').getByRole('button', { name: 'Play a free preview of Low Tide' }).click();
   const audio = page.getByTestId('preview-audio');
-  await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.currentTime), { timeout: 15_000 }).toBeGreaterThan(0.5);
+  await expect
+    .poll(() => audio.evaluate((a: HTMLAudioElement) => a.currentTime), { timeout: 15_000 })
+    .toBeGreaterThan(0.5);
   await audio.focus();
   await page.keyboard.press(' ');
   await expect.poll(() => audio.evaluate((a: HTMLAudioElement) => a.paused)).toBe(true);
   await expect(mainButton).toHaveAccessibleName('Play');
-  expect(await page.evaluate(() => [...document.querySelectorAll('audio')].filter((a) => !a.paused).length)).toBe(0);
+  expect(
+    await page.evaluate(() => [...document.querySelectorAll('audio')].filter((a) => !a.paused).length),
+  ).toBe(0);
 });

@@ -44,13 +44,48 @@ function makeMusic(): string {
     mkdirSync(folder, { recursive: true });
     // A folder cover, so the now-playing bar has artwork to show.
     const cover = `gradients=s=200x200:c0=0x${(0x1d4ed8 + i * 0x101010).toString(16)}:c1=0x0b6e4f:d=1`;
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', cover, '-frames:v', '1', join(folder, 'cover.jpg')]);
     execFileSync('ffmpeg', [
-      '-hide_banner', '-loglevel', 'error', '-y',
-      '-f', 'lavfi', '-i', `sine=frequency=${200 + i * 60}:sample_rate=44100:duration=${3 + i}`,
-      '-ac', '2', '-c:a', 'libmp3lame', '-b:a', '96k', '-id3v2_version', '3',
-      '-metadata', `title=${t.title}`, '-metadata', `artist=${t.artist}`, '-metadata', `album=${t.artist} Tools`,
-      '-metadata', `genre=${t.genre}`, '-metadata', `TBPM=${t.bpm}`, '-metadata', `TKEY=${t.key}`,
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      cover,
+      '-frames:v',
+      '1',
+      join(folder, 'cover.jpg'),
+    ]);
+    execFileSync('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=${200 + i * 60}:sample_rate=44100:duration=${3 + i}`,
+      '-ac',
+      '2',
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      '96k',
+      '-id3v2_version',
+      '3',
+      '-metadata',
+      `title=${t.title}`,
+      '-metadata',
+      `artist=${t.artist}`,
+      '-metadata',
+      `album=${t.artist} Tools`,
+      '-metadata',
+      `genre=${t.genre}`,
+      '-metadata',
+      `TBPM=${t.bpm}`,
+      '-metadata',
+      `TKEY=${t.key}`,
       join(folder, `${t.title}.mp3`),
     ]);
   });
@@ -72,12 +107,19 @@ const djGrid = () => page.getByRole('grid', { name: 'DJ tracks' });
 const rowOf = (title: string) => djGrid().getByRole('row').filter({ hasText: title });
 const query = () => page.getByTestId('dj-query');
 const titles = async (grid: ReturnType<Page['getByRole']>) =>
-  (await grid.getByRole('row').allInnerTexts()).slice(1).map((line) => line.split('\n').find((cell) => TRACKS.some((t) => t.title === cell.trim()))?.trim());
+  (await grid.getByRole('row').allInnerTexts()).slice(1).map((line) =>
+    line
+      .split('\n')
+      .find((cell) => TRACKS.some((t) => t.title === cell.trim()))
+      ?.trim(),
+  );
 
 async function expectNoSeriousA11yViolations(view: string) {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const summary = serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const summary = serious.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
   expect(summary, `axe on ${view}`).toEqual([]);
 }
 
@@ -96,7 +138,13 @@ test('the DJ collection lists the tagged files with BPM and key in Camelot, then
   // Sorting by BPM happens in the main process.
   await djGrid().getByRole('button', { name: 'BPM' }).click();
   await expect(djGrid().getByRole('columnheader', { name: /BPM/ })).toHaveAttribute('aria-sort', 'ascending');
-  expect(await titles(djGrid())).toEqual(['Slow Burn', 'Warm Up', 'Deep Current', 'Night Shift', 'Peak Hour']);
+  expect(await titles(djGrid())).toEqual([
+    'Slow Burn',
+    'Warm Up',
+    'Deep Current',
+    'Night Shift',
+    'Peak Hour',
+  ]);
 
   await sidebar().getByRole('button', { name: 'Settings' }).click();
   await page.getByLabel('Musical key notation').selectOption('musical');
@@ -169,7 +217,9 @@ test('a crate is built by drag and drop and from the context menu; a duplicate i
 });
 
 test('the crate is reordered by dragging a row', async () => {
-  await sidebar().getByRole('button', { name: /Friday Set/ }).click();
+  await sidebar()
+    .getByRole('button', { name: /Friday Set/ })
+    .click();
   const items = page.getByRole('grid', { name: 'Tracks in Friday Set' });
   await expect(items.getByRole('row')).toHaveCount(4);
   expect(await titles(items)).toEqual(['Deep Current', 'Night Shift', 'Peak Hour']);
@@ -188,7 +238,9 @@ test('the crate exports to a folder with progress: audio files, an M3U8 and a Re
   const dialog = page.getByTestId('export-dialog');
   await dialog.getByLabel('Destination folder (a folder or a USB drive)').fill(exportTo);
   await dialog.getByRole('button', { name: 'Export', exact: true }).click();
-  await expect(dialog.getByTestId('export-status')).toHaveAttribute('data-state', 'done', { timeout: 30_000 });
+  await expect(dialog.getByTestId('export-status')).toHaveAttribute('data-state', 'done', {
+    timeout: 30_000,
+  });
   await expect(dialog.getByRole('progressbar', { name: 'Export progress' })).toHaveAttribute('value', '100');
   await expect(dialog).toContainText('3 of 3 files');
   await expectNoSeriousA11yViolations('export dialog');
@@ -196,10 +248,18 @@ test('the crate exports to a folder with progress: audio files, an M3U8 and a Re
   const folder = join(exportTo, 'Friday Set');
   expect(existsSync(folder)).toBe(true);
   const music = readdirSync(join(folder, 'Music')).sort();
-  expect(music).toEqual(['Lena Kraft - Night Shift.mp3', 'Lena Kraft - Peak Hour.mp3', 'Mattias W - Deep Current.mp3']);
+  expect(music).toEqual([
+    'Lena Kraft - Night Shift.mp3',
+    'Lena Kraft - Peak Hour.mp3',
+    'Mattias W - Deep Current.mp3',
+  ]);
   const m3u = readFileSync(join(folder, 'Friday Set.m3u8'), 'utf8');
   const entries = m3u.split(/\r?\n/).filter((l) => l && !l.startsWith('#'));
-  expect(entries).toEqual(['Music/Lena Kraft - Peak Hour.mp3', 'Music/Lena Kraft - Night Shift.mp3', 'Music/Mattias W - Deep Current.mp3']);
+  expect(entries).toEqual([
+    'Music/Lena Kraft - Peak Hour.mp3',
+    'Music/Lena Kraft - Night Shift.mp3',
+    'Music/Mattias W - Deep Current.mp3',
+  ]);
   const xml = readFileSync(join(folder, 'rekordbox.xml'), 'utf8');
   expect(xml).toContain('<DJ_PLAYLISTS');
   expect(xml).toMatch(/Name="Peak Hour"[^>]*AverageBpm="128/);

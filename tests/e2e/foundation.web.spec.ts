@@ -47,7 +47,6 @@ test('invalid input gets the typed validation error naming the field, and change
   await page.reload();
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByLabel('Sync server address')).toHaveValue('https://coop.example.org');
-
 });
 
 test('other local pages cannot call the web host without the token', async () => {
@@ -63,6 +62,9 @@ test('other local pages cannot call the web host without the token', async () =>
     host.url,
   );
   expect(result).toBe('refused');
-  const media = await page.evaluate(async (url) => (await fetch(`${url}/media/track/local/1?token=wrong`)).status, host.url);
+  const media = await page.evaluate(
+    async (url) => (await fetch(`${url}/media/track/local/1?token=wrong`)).status,
+    host.url,
+  );
   expect(media).toBe(403);
 });

@@ -139,7 +139,9 @@ test('the sidebar tree shows whether a folder is open, and keeps it closed', asy
   await expect(tree.getByRole('button', { name: /Warmup/ })).toHaveCount(0);
   await expect(tree.getByRole('button', { name: /Sets/ }).filter({ hasText: '1 inside' })).toBeVisible();
   await page.reload();
-  await expect(page.getByTestId('crate-tree').getByRole('button', { name: 'Open the folder Sets' })).toHaveAttribute('aria-expanded', 'false');
+  await expect(
+    page.getByTestId('crate-tree').getByRole('button', { name: 'Open the folder Sets' }),
+  ).toHaveAttribute('aria-expanded', 'false');
   // A long tree scrolls within the sidebar.
   expect(await page.getByTestId('crate-tree').evaluate((el) => getComputedStyle(el).overflowY)).toBe('auto');
 });

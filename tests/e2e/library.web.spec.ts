@@ -29,7 +29,10 @@ test.afterAll(async () => {
   await app?.close();
 });
 
-const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: new RegExp(`^${name}(\\s*,\\s*\\d+)?$`) });
+const nav = (name: string) =>
+  page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('button', { name: new RegExp(`^${name}(\\s*,\\s*\\d+)?$`) });
 const grid = () => page.getByRole('grid', { name: 'Tracks' });
 const rowOf = (title: string) => grid().getByRole('row').filter({ hasText: title });
 const elapsedSeconds = async () => {
@@ -40,7 +43,9 @@ const elapsedSeconds = async () => {
 async function expectNoSeriousA11yViolations(view: string) {
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const summary = serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const summary = serious.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
   expect(summary, `axe on ${view}`).toEqual([]);
 }
 
@@ -49,7 +54,9 @@ test('first run invites to add a folder; adding it through the path field lists 
   await page.getByLabel('Music folder path').fill(music.root);
   await page.getByRole('button', { name: 'Add folder' }).click();
 
-  await expect(page.getByTestId('track-count')).toHaveText(`${music.tracks.length} tracks`, { timeout: 30_000 });
+  await expect(page.getByTestId('track-count')).toHaveText(`${music.tracks.length} tracks`, {
+    timeout: 30_000,
+  });
   for (const track of music.tracks) {
     const row = rowOf(track.title);
     await expect(row).toHaveCount(1);
@@ -136,7 +143,10 @@ test('playing a track advances the elapsed time; next, previous and the queue wo
 
   // Reorder with the buttons (drag and drop does the same through the same action).
   const at = list.indexOf('Long Horizon');
-  await items.nth(at + 1).getByRole('button', { name: 'Move Tidal Glass down' }).click();
+  await items
+    .nth(at + 1)
+    .getByRole('button', { name: 'Move Tidal Glass down' })
+    .click();
   const moved = await titles();
   expect(moved[at + 1]).toBe(list[at + 2]);
   expect(moved[at + 2]).toBe('Tidal Glass');
@@ -217,18 +227,54 @@ test.describe('bad files never pass as tracks', () => {
     // Sorts after the main library folder, so its problems come last in the Problems list.
     bad = mkdtempSync(join(tmpdir(), 'resonate-zz-bad-'));
     const whole = join(bad, 'whole.mp3.src');
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=330:duration=30', '-ac', '2', '-b:a', '128k', '-f', 'mp3', whole]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=330:duration=30',
+      '-ac',
+      '2',
+      '-b:a',
+      '128k',
+      '-f',
+      'mp3',
+      whole,
+    ]);
     // More problems than the old list's silent 1,000-row cap.
-    for (let i = 0; i < 1205; i++) writeFileSync(join(bad, `n-${String(i).padStart(4, '0')}.mp3`), 'not audio');
+    for (let i = 0; i < 1205; i++)
+      writeFileSync(join(bad, `n-${String(i).padStart(4, '0')}.mp3`), 'not audio');
     const bytes = readFileSync(whole);
     writeFileSync(join(bad, 'zz-cut20k.mp3'), bytes.subarray(0, 20_000));
     cutDetail = `The file is cut short: 20 KB of an expected ${Math.round(bytes.length / 1000)} KB.`;
     // Two tracks: a WavPack file (a sound file the library reads, that the browser cannot decode), then an MP3.
-    for (const [n, title, ext] of [[1, 'Will Fail', 'wv'], [2, 'Plays Fine', 'mp3']] as const) {
-      execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${400 + n * 100}:duration=6`, '-ac', '2',
+    for (const [n, title, ext] of [
+      [1, 'Will Fail', 'wv'],
+      [2, 'Plays Fine', 'mp3'],
+    ] as const) {
+      execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        `sine=frequency=${400 + n * 100}:duration=6`,
+        '-ac',
+        '2',
         ...(ext === 'mp3' ? ['-b:a', '96k'] : ['-c:a', 'wavpack']),
-        '-metadata', `title=${title}`, '-metadata', 'artist=Zed Skip', '-metadata', 'album=Skip Album', '-metadata', `track=${n}`,
-        join(bad, `0${n} ${title}.${ext}`)]);
+        '-metadata',
+        `title=${title}`,
+        '-metadata',
+        'artist=Zed Skip',
+        '-metadata',
+        'album=Skip Album',
+        '-metadata',
+        `track=${n}`,
+        join(bad, `0${n} ${title}.${ext}`),
+      ]);
     }
     rmSync(whole);
   });
@@ -255,18 +301,24 @@ test.describe('bad files never pass as tracks', () => {
 
     // The library lists only the playable files, and Settings counts the same.
     await nav('Library').click();
-    await expect(page.getByTestId('track-count')).toHaveText(`${music.tracks.length + 2} tracks`, { timeout: 30_000 });
+    await expect(page.getByTestId('track-count')).toHaveText(`${music.tracks.length + 2} tracks`, {
+      timeout: 30_000,
+    });
     await expect(rowOf('zz-cut20k')).toHaveCount(0);
     await nav('Settings').click();
     const folders = page.getByRole('list', { name: 'Library folders' });
     await expect(folders.getByRole('listitem').filter({ hasText: bad })).toContainText('2 tracks');
-    await expect(folders.getByRole('listitem').filter({ hasText: music.root })).toContainText(`${music.tracks.length} tracks`);
+    await expect(folders.getByRole('listitem').filter({ hasText: music.root })).toContainText(
+      `${music.tracks.length} tracks`,
+    );
   });
 
   test('a track whose file cannot be played is skipped with a plain message', async () => {
     await nav('Library').click();
     await rowOf('Will Fail').dblclick();
-    await expect(page.getByTestId('skip-notice')).toContainText('Could not play “Will Fail”', { timeout: 15_000 });
+    await expect(page.getByTestId('skip-notice')).toContainText('Could not play “Will Fail”', {
+      timeout: 15_000,
+    });
     await expect(page.getByTestId('skip-notice')).toContainText('Skipped to the next track.');
     await expect(page.getByTestId('np-title')).toHaveText('Plays Fine');
     await expect.poll(elapsedSeconds, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
@@ -280,7 +332,10 @@ test.describe('bad files never pass as tracks', () => {
     await page.getByRole('form', { name: 'New crate or folder…' }).getByLabel('Name').fill('Relocate Set');
     await page.getByRole('button', { name: 'Create', exact: true }).click();
     await sidebar().getByRole('button', { name: 'DJ collection' }).click();
-    const djRow = page.getByRole('grid', { name: 'DJ tracks' }).getByRole('row').filter({ hasText: 'Plays Fine' });
+    const djRow = page
+      .getByRole('grid', { name: 'DJ tracks' })
+      .getByRole('row')
+      .filter({ hasText: 'Plays Fine' });
     await djRow.click({ button: 'right' });
     await page.getByRole('menu').getByRole('menuitem', { name: 'Add to “Relocate Set”' }).click();
     await expect(page.getByTestId('dj-notice')).toContainText('Added 1 track to “Relocate Set”.');
@@ -288,12 +343,25 @@ test.describe('bad files never pass as tracks', () => {
     // Re-encoded into another folder (other bytes: the scan cannot know it is the same track), the old file gone.
     const original = join(bad, '02 Plays Fine.mp3');
     mkdirSync(join(bad, 'Moved'));
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', original, '-map_metadata', '0', '-b:a', '128k', join(bad, 'Moved', 'Plays Fine (v2).mp3')]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      original,
+      '-map_metadata',
+      '0',
+      '-b:a',
+      '128k',
+      join(bad, 'Moved', 'Plays Fine (v2).mp3'),
+    ]);
     rmSync(original);
     await nav('Settings').click();
     await page.getByRole('button', { name: 'Rescan all' }).click();
     const crate = sidebar().getByRole('button', { name: /Relocate Set/ });
-    const marker = page.getByRole('grid', { name: 'Tracks in Relocate Set' }).getByRole('button', { name: 'Relocate “Plays Fine”: its file is missing' });
+    const marker = page
+      .getByRole('grid', { name: 'Tracks in Relocate Set' })
+      .getByRole('button', { name: 'Relocate “Plays Fine”: its file is missing' });
     await expect(async () => {
       await page.reload();
       await crate.click();
@@ -303,7 +371,9 @@ test.describe('bad files never pass as tracks', () => {
     // Problems lists it too, kept with its plays, with the same Relocate.
     await nav('Problems').click();
     await expect(page.getByTestId('missing')).toContainText('Zed Skip – Plays Fine');
-    await expect(page.getByTestId('missing-total')).toContainText('The file of 1 track is no longer where it was.');
+    await expect(page.getByTestId('missing-total')).toContainText(
+      'The file of 1 track is no longer where it was.',
+    );
     await crate.click();
 
     await marker.click();
@@ -312,7 +382,12 @@ test.describe('bad files never pass as tracks', () => {
     await dialog.getByRole('button', { name: 'Relocate' }).click();
     await expect(dialog).toHaveCount(0);
     await expect(marker).toHaveCount(0);
-    await expect(page.getByRole('grid', { name: 'Tracks in Relocate Set' }).getByRole('row').filter({ hasText: 'Plays Fine' })).toHaveCount(1);
+    await expect(
+      page
+        .getByRole('grid', { name: 'Tracks in Relocate Set' })
+        .getByRole('row')
+        .filter({ hasText: 'Plays Fine' }),
+    ).toHaveCount(1);
     await expect(crate).toContainText('1 track');
     await nav('Problems').click();
     await expect(page.getByTestId('problems-total')).toBeVisible();

@@ -19,14 +19,41 @@ let page: Page;
 
 function seed(dataDir: string): void {
   const jingle = join(dataDir, 'jingle.ogg');
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=660:duration=3', '-c:a', 'libvorbis', jingle]);
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=660:duration=3',
+    '-c:a',
+    'libvorbis',
+    jingle,
+  ]);
   const long = join(dataDir, 'long.ogg');
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=90', '-c:a', 'libvorbis', long]);
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=90',
+    '-c:a',
+    'libvorbis',
+    long,
+  ]);
   const db = openDatabase(join(dataDir, 'library.sqlite'));
   migrate(db, allMigrations);
-  const track = db.prepare(`INSERT INTO coop_tracks (id, title, artist, album, duration_ms, status, rightsholder, is_own, local_file, updated_at)
+  const track =
+    db.prepare(`INSERT INTO coop_tracks (id, title, artist, album, duration_ms, status, rightsholder, is_own, local_file, updated_at)
     VALUES (?, ?, 'Marrow Choir', 'Open Water', ?, ?, 'marrow-choir', 0, ?, 0)`);
-  const progress = db.prepare('INSERT INTO coop_track_progress (track_id, paid_plays, owned, counted_plays) VALUES (?, ?, ?, ?)');
+  const progress = db.prepare(
+    'INSERT INTO coop_track_progress (track_id, paid_plays, owned, counted_plays) VALUES (?, ?, ?, ?)',
+  );
   track.run('halfway', 'Halfway Song', 200_000, 'paid', null);
   progress.run('halfway', 3, 0, 3);
   track.run('owned-one', 'Owned Song', 180_000, 'paid', null);
@@ -49,7 +76,8 @@ test.afterAll(async () => {
   await app?.close();
 });
 
-const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
+const nav = (name: string) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
 
 test('catalog rows show plays as nine steps, the next price, owned and free; no red low balance for someone not signed in', async () => {
   const balance = page.getByTestId('wallet-balance');
@@ -71,7 +99,9 @@ test('catalog rows show plays as nine steps, the next price, owned and free; no 
   await expect(row('Gift Song')).toContainText('Free');
   await expect(row('Short Jingle')).toContainText('Free');
   const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  expect(
+    results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
+  ).toEqual([]);
 
   if (process.env.SCREENSHOTS) await page.screenshot({ path: 'test-results/coop.png' });
   await nav('Collection').click();
@@ -82,28 +112,44 @@ test('catalog rows show plays as nine steps, the next price, owned and free; no 
 
 test('a short co-op track played to its end is counted, free, and listed in History', async () => {
   await nav('Co-op catalog').click();
-  await page.getByRole('grid', { name: 'Co-op tracks' }).getByRole('row').filter({ hasText: 'Short Jingle' }).dblclick();
+  await page
+    .getByRole('grid', { name: 'Co-op tracks' })
+    .getByRole('row')
+    .filter({ hasText: 'Short Jingle' })
+    .dblclick();
   await expect(page.getByTestId('np-title')).toHaveText('Short Jingle');
   await expect(page.getByTestId('now-playing').getByTestId('s2o-summary')).toContainText('Free');
   await nav('History').click();
   const history = page.getByRole('table', { name: 'Counted plays and charges' });
-  await expect(history.getByTestId('history-row').filter({ hasText: 'Short Jingle' })).toContainText('Short track: always free', { timeout: 20_000 });
+  await expect(history.getByTestId('history-row').filter({ hasText: 'Short Jingle' })).toContainText(
+    'Short track: always free',
+    { timeout: 20_000 },
+  );
   await expect(history).toContainText('0.000');
   if (process.env.SCREENSHOTS) await page.screenshot({ path: 'test-results/history.png' });
   await nav('Wallet').click();
   await expect(page.getByTestId('wallet-spendable')).toHaveText('0.005 credits');
   const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  expect(
+    results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
+  ).toEqual([]);
 });
 
 test('a paid co-op play shows the 45-second mark on the seek bar and counts down its free preview', async () => {
   await nav('Co-op catalog').click();
-  await page.getByRole('grid', { name: 'Co-op tracks' }).getByRole('row').filter({ hasText: 'Long Song' }).dblclick();
+  await page
+    .getByRole('grid', { name: 'Co-op tracks' })
+    .getByRole('row')
+    .filter({ hasText: 'Long Song' })
+    .dblclick();
   await expect(page.getByTestId('np-title')).toHaveText('Long Song');
   // 45 s of 90 s: the mark sits half way along the seek bar.
   const mark = page.getByTestId('seek-mark');
   await expect(mark).toHaveAttribute('title', 'A play is counted after 45 seconds');
-  const [markBox, seekBox] = [await mark.boundingBox(), await page.getByRole('slider', { name: 'Seek' }).boundingBox()];
+  const [markBox, seekBox] = [
+    await mark.boundingBox(),
+    await page.getByRole('slider', { name: 'Seek' }).boundingBox(),
+  ];
   expect(Math.abs(markBox!.x - (seekBox!.x + seekBox!.width / 2))).toBeLessThan(seekBox!.width * 0.05);
   // The balance (0.005) does not cover the third play (0.008): a preview, and the countdown says so.
   const countdown = page.getByTestId('preview-countdown');
@@ -116,10 +162,15 @@ test('a paid co-op play shows the 45-second mark on the seek bar and counts down
   expect(first).toBeLessThanOrEqual(45);
   await page.getByTestId('play-pause').click();
   await page.setViewportSize({ width: 1280, height: 800 });
-  if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, 'preview-countdown.png') });
+  if (process.env.SCREENSHOT_DIR)
+    await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, 'preview-countdown.png') });
   // A free track has neither.
   await nav('Co-op catalog').click();
-  await page.getByRole('grid', { name: 'Co-op tracks' }).getByRole('row').filter({ hasText: 'Short Jingle' }).dblclick();
+  await page
+    .getByRole('grid', { name: 'Co-op tracks' })
+    .getByRole('row')
+    .filter({ hasText: 'Short Jingle' })
+    .dblclick();
   await expect(page.getByTestId('np-title')).toHaveText('Short Jingle');
   await expect(page.getByTestId('preview-countdown')).toHaveCount(0);
   await expect(page.getByTestId('seek-mark')).toHaveCount(0);

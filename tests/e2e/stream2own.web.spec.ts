@@ -24,9 +24,18 @@ const email = `offline-${Date.now()}@example.org`;
 const password = 'listener password';
 
 test.beforeAll(async () => {
-  const seeded = await seededCoopServer([{ title: 'Night Song', seconds: 60 }], 'Night Shift', 'Marrow Choir');
+  const seeded = await seededCoopServer(
+    [{ title: 'Night Song', seconds: 60 }],
+    'Night Shift',
+    'Marrow Choir',
+  );
   server = seeded.server;
-  code = (await seeded.admin.post<{ codes: string[] }>('/v1/admin/voucher-batches', { valueThousandths: 3000, count: 1 })).body.codes[0]!;
+  code = (
+    await seeded.admin.post<{ codes: string[] }>('/v1/admin/voucher-batches', {
+      valueThousandths: 3000,
+      count: 1,
+    })
+  ).body.codes[0]!;
   app = await openApp();
   ({ host, page } = app);
 });
@@ -35,7 +44,8 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
+const nav = (name: string) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
 
 test('offline: a 45-second play is counted and charged once, its signed receipt waits in the outbox, and one sync settles it', async () => {
   test.setTimeout(180_000);
@@ -57,7 +67,10 @@ test('offline: a 45-second play is counted and charged once, its signed receipt 
 
   // Download for offline from the catalog: the row gets its badge, the usage indicator counts it.
   await nav('Co-op catalog').click();
-  const row = page.getByRole('grid', { name: 'Co-op tracks' }).getByRole('row').filter({ hasText: 'Night Song' });
+  const row = page
+    .getByRole('grid', { name: 'Co-op tracks' })
+    .getByRole('row')
+    .filter({ hasText: 'Night Song' });
   await row.click();
   await page.getByTestId('track-actions').getByRole('button', { name: 'Download for offline' }).click();
   await expect(page.getByTestId('track-action-result')).toHaveText('Downloaded: it plays with no network.');
@@ -92,19 +105,38 @@ test('offline: a 45-second play is counted and charged once, its signed receipt 
 
   const db = new Database(join(host.dataDir, 'library.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    const plays = db.prepare("SELECT outcome, paid_play_number AS n, charge_thousandths AS charge, heard_ms AS heard, receipt_id AS receiptId FROM coop_plays").all() as {
-      outcome: string; n: number; charge: number; heard: number; receiptId: string;
+    const plays = db
+      .prepare(
+        'SELECT outcome, paid_play_number AS n, charge_thousandths AS charge, heard_ms AS heard, receipt_id AS receiptId FROM coop_plays',
+      )
+      .all() as {
+      outcome: string;
+      n: number;
+      charge: number;
+      heard: number;
+      receiptId: string;
     }[];
     expect(plays).toHaveLength(1);
     expect(plays[0]).toMatchObject({ outcome: 'charged', n: 1, charge: 2 });
     expect(plays[0]!.heard).toBeGreaterThanOrEqual(45_000);
-    const outbox = db.prepare('SELECT o.id, o.canonical_json AS json, o.signature, o.answered_at AS answeredAt, d.public_key AS publicKey FROM outbox o JOIN devices d ON d.id = o.device_id').all() as {
-      id: string; json: string; signature: string; answeredAt: number | null; publicKey: string;
+    const outbox = db
+      .prepare(
+        'SELECT o.id, o.canonical_json AS json, o.signature, o.answered_at AS answeredAt, d.public_key AS publicKey FROM outbox o JOIN devices d ON d.id = o.device_id',
+      )
+      .all() as {
+      id: string;
+      json: string;
+      signature: string;
+      answeredAt: number | null;
+      publicKey: string;
     }[];
     expect(outbox).toHaveLength(1);
     expect(outbox[0]!.id).toBe(plays[0]!.receiptId);
     expect(outbox[0]!.answeredAt).toBeNull();
-    const verified = verifySignedPlayReceipt({ receipt: JSON.parse(outbox[0]!.json), signature: outbox[0]!.signature }, outbox[0]!.publicKey);
+    const verified = verifySignedPlayReceipt(
+      { receipt: JSON.parse(outbox[0]!.json), signature: outbox[0]!.signature },
+      outbox[0]!.publicKey,
+    );
     expect(verified.ok).toBe(true);
     if (verified.ok) expect(verified.receipt).toMatchObject({ id: outbox[0]!.id, seq: 1 });
   } finally {
@@ -116,11 +148,15 @@ test('offline: a 45-second play is counted and charged once, its signed receipt 
   await expect(page.getByTestId('sync-state')).toHaveText('Online');
   await expect(page.getByTestId('sync-pending')).toHaveCount(0);
   const listener = await ServerApi.signIn(server.url, email, password);
-  expect((await listener.get<{ balanceThousandths: number }>('/v1/wallet')).body.balanceThousandths).toBe(2998);
+  expect((await listener.get<{ balanceThousandths: number }>('/v1/wallet')).body.balanceThousandths).toBe(
+    2998,
+  );
   // A second sync sends nothing again.
   await page.getByTestId('sync-now').click();
   await expect(page.getByTestId('sync-state')).toHaveText('Online');
-  expect((await listener.get<{ balanceThousandths: number }>('/v1/wallet')).body.balanceThousandths).toBe(2998);
+  expect((await listener.get<{ balanceThousandths: number }>('/v1/wallet')).body.balanceThousandths).toBe(
+    2998,
+  );
   await nav('Wallet').click();
   await expect(page.getByTestId('wallet-balance-big')).toContainText('2.998');
   await expect(page.getByTestId('wallet-unsent')).toHaveText('0');

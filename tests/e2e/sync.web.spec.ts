@@ -44,7 +44,9 @@ test.beforeAll(async () => {
     'Marrow Choir',
   );
   ({ server, admin, imported } = seeded);
-  codes = (await admin.post<{ codes: string[] }>('/v1/admin/voucher-batches', { valueThousandths: 5000, count: 2 })).body.codes;
+  codes = (
+    await admin.post<{ codes: string[] }>('/v1/admin/voucher-batches', { valueThousandths: 5000, count: 2 })
+  ).body.codes;
   app = await openApp();
   ({ host, page, errors } = app);
 });
@@ -53,9 +55,12 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
+const nav = (name: string) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
 const seriousViolations = async () =>
-  (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  (await new AxeBuilder({ page }).analyze()).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 
 async function setServerUrl(url: string): Promise<void> {
   await nav('Settings').click();
@@ -103,7 +108,9 @@ test('wallet: a voucher redeemed in the UI, a 45-second co-op play charged at on
   await nav('Wallet').click();
   await page.getByLabel('Voucher code').fill('NOPE-NOPE-NOPE');
   await page.getByRole('button', { name: 'Redeem' }).click();
-  await expect(page.getByTestId('voucher-result')).toHaveText('No voucher has this code. Check it and try again.');
+  await expect(page.getByTestId('voucher-result')).toHaveText(
+    'No voucher has this code. Check it and try again.',
+  );
   await page.getByLabel('Voucher code').fill(codes[0]!);
   // The error was about the code before: a new code clears it.
   await expect(page.getByTestId('voucher-result')).toHaveCount(0);
@@ -115,7 +122,10 @@ test('wallet: a voucher redeemed in the UI, a 45-second co-op play charged at on
   // The header shows the balance and the part this device holds for offline plays, not "2.044" alone.
   await expect(page.getByTestId('wallet-balance-value')).toHaveText('5.000');
   await expect(page.getByTestId('wallet-offline')).toHaveText('· 2.044 usable offline');
-  await expect(page.getByTestId('wallet-balance')).toHaveAttribute('title', /co-op balance is 5\.000 credits\. This device holds 2\.044 of it/);
+  await expect(page.getByTestId('wallet-balance')).toHaveAttribute(
+    'title',
+    /co-op balance is 5\.000 credits\. This device holds 2\.044 of it/,
+  );
 
   await nav('Co-op catalog').click();
   const grid = page.getByRole('grid', { name: 'Co-op tracks' });
@@ -135,7 +145,9 @@ test('wallet: a voucher redeemed in the UI, a 45-second co-op play charged at on
   test.info().annotations.push({ type: 'counted after', description: `${countedAfter} ms` });
   await expect(row('River Song').getByRole('img', { name: '1 of 9 plays paid' })).toBeVisible();
   // A quiet notice says what was charged and which play it was, in words.
-  await expect(page.getByTestId('charge-notice')).toHaveText(/^Paid play 1 of 9 for “River Song”: 0\.002 credits\./);
+  await expect(page.getByTestId('charge-notice')).toHaveText(
+    /^Paid play 1 of 9 for “River Song”: 0\.002 credits\./,
+  );
   await expect(page.getByTestId('preview-countdown')).toHaveCount(0);
   await page.getByTestId('play-pause').click();
 
@@ -144,10 +156,18 @@ test('wallet: a voucher redeemed in the UI, a 45-second co-op play charged at on
   await expect(page.getByTestId('sync-state')).toHaveText('Online');
   await expect(page.getByTestId('sync-pending')).toHaveCount(0);
   const listener = await ServerApi.signIn(server.url, email, password);
-  expect((await listener.get<{ balanceThousandths: number }>('/v1/wallet')).body.balanceThousandths).toBe(4998);
-  const earnings = await admin.get<{ rows: { key: string; paidPlays: number; spentThousandths: number; artistShareTenThousandths: number; coopShareTenThousandths: number }[] }>(
-    `/v1/artists/${imported.artistId}/earnings?groupBy=track`,
+  expect((await listener.get<{ balanceThousandths: number }>('/v1/wallet')).body.balanceThousandths).toBe(
+    4998,
   );
+  const earnings = await admin.get<{
+    rows: {
+      key: string;
+      paidPlays: number;
+      spentThousandths: number;
+      artistShareTenThousandths: number;
+      coopShareTenThousandths: number;
+    }[];
+  }>(`/v1/artists/${imported.artistId}/earnings?groupBy=track`);
   expect(earnings.body.rows.find((r) => r.key === imported.tracks[0]!.id)).toMatchObject({
     paidPlays: 1,
     spentThousandths: 2,
@@ -171,7 +191,9 @@ test('wallet: a voucher redeemed in the UI, a 45-second co-op play charged at on
 async function headerOverflow(): Promise<number> {
   return page.locator('.app-header').evaluate((header) => {
     const box = header.getBoundingClientRect();
-    const right = Math.max(...[...header.querySelectorAll('*')].map((el) => el.getBoundingClientRect().right));
+    const right = Math.max(
+      ...[...header.querySelectorAll('*')].map((el) => el.getBoundingClientRect().right),
+    );
     return Math.max(header.scrollWidth - header.clientWidth, Math.ceil(right - box.right));
   });
 }
@@ -186,9 +208,14 @@ test('the header fits at 1024 px, and at 1440 px with the queue open', async () 
     await page.getByTestId('queue-toggle').click();
     await expect(page.getByRole('heading', { name: 'Queue' })).toBeVisible();
     expect(await headerOverflow()).toBeLessThanOrEqual(0);
-    if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, 'header-1440-queue.png'), clip: { x: 0, y: 0, width: 1440, height: 120 } });
+    if (process.env.SCREENSHOT_DIR)
+      await page.screenshot({
+        path: join(process.env.SCREENSHOT_DIR, 'header-1440-queue.png'),
+        clip: { x: 0, y: 0, width: 1440, height: 120 },
+      });
   } finally {
-    if (await page.getByTestId('queue-toggle').getAttribute('aria-pressed') === 'true') await page.getByTestId('queue-toggle').click();
+    if ((await page.getByTestId('queue-toggle').getAttribute('aria-pressed')) === 'true')
+      await page.getByTestId('queue-toggle').click();
     await page.setViewportSize({ width: 1280, height: 800 });
   }
 });
@@ -200,9 +227,13 @@ test('buy the rest of a track and of a release, each after a confirmation statin
   await row('River Song').click();
   const actions = page.getByTestId('track-actions');
   await actions.getByRole('button', { name: 'Buy the rest (1.020 credits)' }).click();
-  await expect(page.getByTestId('purchase-confirm')).toContainText('Buy the rest of “River Song” for 1.020 credits');
+  await expect(page.getByTestId('purchase-confirm')).toContainText(
+    'Buy the rest of “River Song” for 1.020 credits',
+  );
   await page.getByRole('button', { name: 'Buy for 1.020 credits' }).click();
-  await expect(page.getByTestId('track-action-result')).toHaveText('Bought: 1.020 credits paid. It is yours.');
+  await expect(page.getByTestId('track-action-result')).toHaveText(
+    'Bought: 1.020 credits paid. It is yours.',
+  );
   await expect(row('River Song')).toContainText('Owned');
 
   await row('Second Song').click();
@@ -213,11 +244,15 @@ test('buy the rest of a track and of a release, each after a confirmation statin
   await expect(page.getByTestId('purchase-confirm')).toHaveCount(0);
   await actions.getByRole('button', { name: /Buy the release/ }).click();
   await page.getByRole('button', { name: 'Buy for 1.022 credits' }).click();
-  await expect(page.getByTestId('track-action-result')).toHaveText('Bought: 1.022 credits paid. It is yours.');
+  await expect(page.getByTestId('track-action-result')).toHaveText(
+    'Bought: 1.022 credits paid. It is yours.',
+  );
   await expect(row('Second Song')).toContainText('Owned');
   await expect(page.getByTestId('wallet-balance')).toContainText(/\d\.\d{3}/);
   const listener = await ServerApi.signIn(server.url, email, password);
-  expect((await listener.get<{ balanceThousandths: number }>('/v1/wallet')).body.balanceThousandths).toBe(5000 - 2 - 1020 - 1022);
+  expect((await listener.get<{ balanceThousandths: number }>('/v1/wallet')).body.balanceThousandths).toBe(
+    5000 - 2 - 1020 - 1022,
+  );
   await nav('Collection').click();
   await expect(page.getByRole('grid', { name: 'Owned tracks' }).getByRole('row')).toHaveCount(3);
   expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
@@ -283,6 +318,8 @@ test('signed in as another account, the views show that account: its empty walle
   await grid.getByRole('row').filter({ hasText: 'Second Song' }).click();
   const buy = page.getByTestId('buy-rest');
   await expect(buy).toBeDisabled();
-  await expect(page.getByTestId('buy-blocked')).toHaveText(/^Your balance \(0\.000 credits\) does not cover 1\.022 credits\./);
+  await expect(page.getByTestId('buy-blocked')).toHaveText(
+    /^Your balance \(0\.000 credits\) does not cover 1\.022 credits\./,
+  );
   await expect(buy).toHaveAccessibleDescription(/does not cover 1\.022 credits/);
 });

@@ -22,8 +22,12 @@ let codes: string[];
 test.beforeAll(async () => {
   const seeded = await seededCoopServer([{ title: 'Ledger Song', seconds: 60 }], 'Open Books', 'Glass Choir');
   server = seeded.server;
-  codes = (await seeded.admin.post<{ codes: string[] }>('/v1/admin/voucher-batches', { valueThousandths: 5000, count: 1 }))
-    .body.codes;
+  codes = (
+    await seeded.admin.post<{ codes: string[] }>('/v1/admin/voucher-batches', {
+      valueThousandths: 5000,
+      count: 1,
+    })
+  ).body.codes;
   proxy = new CheatingProxy(server.url, CheatingProxy.seedOf(seeded.dataDir));
   await proxy.start();
   app = await openApp();
@@ -35,7 +39,8 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
+const nav = (name: string) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
 
 test('a settled play is shown in the public log; a server that rewrites its log is shown as a warning', async () => {
   test.setTimeout(150_000);
@@ -55,7 +60,11 @@ test('a settled play is shown in the public log; a server that rewrites its log 
   await expect(page.getByTestId('voucher-result')).toHaveText('Voucher redeemed: 5.000 credits added.');
 
   await nav('Co-op catalog').click();
-  await page.getByRole('grid', { name: 'Co-op tracks' }).getByRole('row').filter({ hasText: 'Ledger Song' }).dblclick();
+  await page
+    .getByRole('grid', { name: 'Co-op tracks' })
+    .getByRole('row')
+    .filter({ hasText: 'Ledger Song' })
+    .dblclick();
   await expect(page.getByTestId('charge-notice')).toHaveText(/^Paid play 1 of 9/, { timeout: 70_000 });
   await page.getByTestId('play-pause').click();
   await page.getByTestId('sync-now').click();
@@ -79,7 +88,9 @@ test('a settled play is shown in the public log; a server that rewrites its log 
   await page.getByTestId('sync-now').click();
   const warning = page.getByTestId('log-warning');
   await expect(warning).toBeVisible();
-  await expect(warning.getByRole('heading')).toHaveText("Warning: the co-op server's public log does not check out");
+  await expect(warning.getByRole('heading')).toHaveText(
+    "Warning: the co-op server's public log does not check out",
+  );
   await expect(warning.getByTestId('log-failure')).toContainText('Two different histories');
   await warning.getByRole('button', { name: 'Save the evidence' }).click();
   await expect(warning.getByTestId('log-evidence-path')).toContainText('tlog-evidence');

@@ -27,7 +27,16 @@ export async function startServerProcess(options: {
 }): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', SERVER_MAIN, '--port', String(options.port ?? 0), '--log-level', 'info', ...options.storeArgs],
+    [
+      '--import',
+      'tsx',
+      SERVER_MAIN,
+      '--port',
+      String(options.port ?? 0),
+      '--log-level',
+      'info',
+      ...options.storeArgs,
+    ],
     {
       cwd: ROOT,
       env: { ...process.env, RESONATE_SERVER_CONFIG: JSON.stringify(options.config ?? {}) },

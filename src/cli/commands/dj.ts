@@ -10,12 +10,21 @@ import { parseQuery } from '../../shared/query';
 import { parseCommandArgs, printJson, type CliCommand } from '../command';
 
 /** The DJ features from the command line, on the app's own data folder and services. */
-async function withDj<T>(dataDir: string | undefined, work: (dj: DjDomain, events: EventHub) => Promise<T>): Promise<T> {
+async function withDj<T>(
+  dataDir: string | undefined,
+  work: (dj: DjDomain, events: EventHub) => Promise<T>,
+): Promise<T> {
   if (!dataDir) throw new Error('--data <dir> is required: the folder holding the library database');
   const db = openDatabase(resolve(dataDir, 'library.sqlite'));
   migrate(db, allMigrations);
   const events = new EventHub();
-  const dj = createDjDomain({ db, events, clock: systemClock, logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'cli' }), dataDir: resolve(dataDir) });
+  const dj = createDjDomain({
+    db,
+    events,
+    clock: systemClock,
+    logger: createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'cli' }),
+    dataDir: resolve(dataDir),
+  });
   try {
     return await work(dj, events);
   } finally {
@@ -26,7 +35,8 @@ async function withDj<T>(dataDir: string | undefined, work: (dj: DjDomain, event
 
 export const queryCommand: CliCommand = {
   name: 'query',
-  summary: 'query --data <dir> "<query>" [--sort bpm] [--desc] [--limit 200] [--json]: tracks matching a DJ query',
+  summary:
+    'query --data <dir> "<query>" [--sort bpm] [--desc] [--limit 200] [--json]: tracks matching a DJ query',
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       data: { type: 'string' },
@@ -46,11 +56,21 @@ export const queryCommand: CliCommand = {
     }
     const sort = djSortSchema.parse(values.sort);
     const page = await withDj(values.data, async (dj) =>
-      dj.queries.run({ query, sort, direction: values.desc ? 'desc' : 'asc', offset: Number(values.offset), limit: Math.min(1000, Number(values.limit)), status: 'ok' }),
+      dj.queries.run({
+        query,
+        sort,
+        direction: values.desc ? 'desc' : 'asc',
+        offset: Number(values.offset),
+        limit: Math.min(1000, Number(values.limit)),
+        status: 'ok',
+      }),
     );
     if (values.json) printJson(page);
     else {
-      for (const t of page.rows) process.stdout.write(`${t.bpm?.toFixed(1) ?? '-'}\t${t.camelotKey ?? '-'}\t${t.source}\t${t.artist} – ${t.title}\n`);
+      for (const t of page.rows)
+        process.stdout.write(
+          `${t.bpm?.toFixed(1) ?? '-'}\t${t.camelotKey ?? '-'}\t${t.source}\t${t.artist} – ${t.title}\n`,
+        );
       process.stdout.write(`${page.rows.length} of ${page.total}\n`);
     }
     return 0;
@@ -59,7 +79,8 @@ export const queryCommand: CliCommand = {
 
 export const exportCrateCommand: CliCommand = {
   name: 'export-crate',
-  summary: 'export-crate --data <dir> --crate <name> --to <folder> [--names "{bpm} {key} - {artist} - {title}"] [--json]: copy a crate with its M3U8 and Rekordbox XML',
+  summary:
+    'export-crate --data <dir> --crate <name> --to <folder> [--names "{bpm} {key} - {artist} - {title}"] [--json]: copy a crate with its M3U8 and Rekordbox XML',
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
       data: { type: 'string' },
@@ -68,22 +89,40 @@ export const exportCrateCommand: CliCommand = {
       names: { type: 'string' },
       json: { type: 'boolean' },
     });
-    if (!values.crate || !values.to) throw new Error('Usage: export-crate --data <dir> --crate <name> --to <folder> [--names <pattern>] [--json]');
+    if (!values.crate || !values.to)
+      throw new Error(
+        'Usage: export-crate --data <dir> --crate <name> --to <folder> [--names <pattern>] [--json]',
+      );
     const status = await withDj(values.data, async (dj, events) => {
       const list = dj.lists.findByName(values.crate!);
       if (!list) throw new Error(`No crate or playlist named "${values.crate}"`);
       if (!values.json) {
         events.subscribe((name, payload) => {
           if (name !== 'dj.exportProgress') return;
-          const p = payload as { state: string; filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number };
-          process.stderr.write(`\r${p.state} ${p.filesDone}/${p.filesTotal} files, ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB   `);
+          const p = payload as {
+            state: string;
+            filesDone: number;
+            filesTotal: number;
+            bytesDone: number;
+            bytesTotal: number;
+          };
+          process.stderr.write(
+            `\r${p.state} ${p.filesDone}/${p.filesTotal} files, ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB   `,
+          );
         });
       }
-      const started = await dj.handlers['dj.export']({ listId: list.id, destination: resolve(values.to!), fileNamePattern: values.names });
+      const started = await dj.handlers['dj.export']({
+        listId: list.id,
+        destination: resolve(values.to!),
+        fileNamePattern: values.names,
+      });
       return dj.waitForExport(started.jobId);
     });
     if (values.json) printJson(status);
-    else process.stderr.write(`\n${status.state}${status.error ? `: ${status.error}` : ''} → ${status.folder}\n`);
+    else
+      process.stderr.write(
+        `\n${status.state}${status.error ? `: ${status.error}` : ''} → ${status.folder}\n`,
+      );
     return status.state === 'done' ? 0 : 1;
   },
 };

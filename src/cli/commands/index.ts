@@ -6,4 +6,13 @@ import { exportCrateCommand, queryCommand } from './dj';
 import { witnessCommand } from './witness';
 
 /** Every CLI command; add new ones here. */
-export const commands: CliCommand[] = [scanCommand, tracksCommand, problemsCommand, pricingCommand, verifyReportCommand, queryCommand, exportCrateCommand, witnessCommand];
+export const commands: CliCommand[] = [
+  scanCommand,
+  tracksCommand,
+  problemsCommand,
+  pricingCommand,
+  verifyReportCommand,
+  queryCommand,
+  exportCrateCommand,
+  witnessCommand,
+];

@@ -18,7 +18,11 @@ async function withLibrary<T>(dataDir: string, work: (library: LibraryService) =
   const db = openDatabase(resolve(dataDir, 'library.sqlite'));
   migrate(db, allMigrations);
   const settings = new SettingsService(
-    new Conf<Record<string, unknown>>({ cwd: resolve(dataDir), configName: 'settings', projectName: 'resonate' }),
+    new Conf<Record<string, unknown>>({
+      cwd: resolve(dataDir),
+      configName: 'settings',
+      projectName: 'resonate',
+    }),
   );
   const library = new LibraryService({
     db,
@@ -49,7 +53,10 @@ export const scanCommand: CliCommand = {
   name: 'scan',
   summary: 'scan <folder> --data <dir> [--json]: add a folder to the library and scan it',
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, { data: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(argv, {
+      data: { type: 'string' },
+      json: { type: 'boolean' },
+    });
     const folderArg = positionals[0];
     if (!folderArg) throw new Error('Usage: scan <folder> --data <dir> [--json]');
     const folder = resolve(folderArg);
@@ -59,7 +66,8 @@ export const scanCommand: CliCommand = {
       return library.scanAndWait([id]);
     });
     const { files, added, updated, missing, failed, ms, moved, skipped, unavailableFolders } = summary;
-    if (values.json) printJson({ files, added, updated, missing, failed, ms, moved, skipped, unavailableFolders });
+    if (values.json)
+      printJson({ files, added, updated, missing, failed, ms, moved, skipped, unavailableFolders });
     else {
       process.stdout.write(
         `${files} files: ${added} added, ${updated} updated, ${moved} moved, ${missing} missing, ${failed} problems, ${skipped} unchanged (${ms} ms)\n`,
@@ -99,7 +107,9 @@ export const tracksCommand: CliCommand = {
     if (values.json) printJson(rows);
     else {
       for (const t of rows) {
-        process.stdout.write(`${t.id}\t${t.artist} – ${t.title}\t${t.album}\t${formatDuration(t.durationMs)}\t${t.format}\n`);
+        process.stdout.write(
+          `${t.id}\t${t.artist} – ${t.title}\t${t.album}\t${formatDuration(t.durationMs)}\t${t.format}\n`,
+        );
       }
     }
     return 0;
@@ -111,7 +121,10 @@ export const problemsCommand: CliCommand = {
   summary: 'problems --data <dir> [--json]: files that could not be added, and why',
   async run(argv) {
     const { values } = parseCommandArgs(argv, { data: { type: 'string' }, json: { type: 'boolean' } });
-    const rows = await withLibrary(requireData(values.data), async (library) => library.queries.problems(0, 100_000).rows);
+    const rows = await withLibrary(
+      requireData(values.data),
+      async (library) => library.queries.problems(0, 100_000).rows,
+    );
     if (values.json) printJson(rows);
     else for (const p of rows) process.stdout.write(`${p.reason}\t${p.path}\t${p.detail}\n`);
     return 0;

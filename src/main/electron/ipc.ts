@@ -15,7 +15,10 @@ export function registerIpc(services: AppServices, isTrustedUrl: (url: string) =
       const frame = event.senderFrame;
       if (!frame || frame !== event.sender.mainFrame || !isTrustedUrl(frame.url)) {
         services.logger.warn({ call: name, url: frame?.url }, 'refused a call from an untrusted frame');
-        return { ok: false, error: { code: 'forbidden', message: 'Calls are only accepted from the app window' } };
+        return {
+          ok: false,
+          error: { code: 'forbidden', message: 'Calls are only accepted from the app window' },
+        };
       }
       return services.dispatch(name, input);
     });

@@ -10,7 +10,10 @@ export const MEDIA_SCHEME = 'resonate-media';
 /** Must run before the app is ready. */
 export function registerMediaScheme(): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+    {
+      scheme: MEDIA_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
+    },
   ]);
 }
 
@@ -31,7 +34,8 @@ export function handleMediaProtocol(services: AppServices): void {
     if (!media) return new Response('Not found', { status: 404 });
     // An uncounted preview is served only up to its cap (docs/listening-guard.md).
     const range = rangeWithinLimit(media, request.headers.get('range'));
-    if (range === RANGE_REFUSED) return new Response(null, { status: 416, headers: { 'Cache-Control': 'no-store' } });
+    if (range === RANGE_REFUSED)
+      return new Response(null, { status: 416, headers: { 'Cache-Control': 'no-store' } });
     if (isRemoteMedia(media)) {
       // Streamed from the co-op server with the token added here; the renderer never sees it.
       const remote = await remoteRangeResponse(media, range, { signal: request.signal });

@@ -37,7 +37,13 @@ export function createTray(iconFile: string, send: Send, show: () => void): Tray
   const tray = new Tray(icon.resize({ width: 16, height: 16 }));
   tray.setToolTip('Resonate');
   tray.setContextMenu(
-    Menu.buildFromTemplate([{ label: 'Show Resonate', click: show }, { type: 'separator' }, ...playbackItems(send), { type: 'separator' }, { role: 'quit' }]),
+    Menu.buildFromTemplate([
+      { label: 'Show Resonate', click: show },
+      { type: 'separator' },
+      ...playbackItems(send),
+      { type: 'separator' },
+      { role: 'quit' },
+    ]),
   );
   tray.on('click', show);
   return tray;

@@ -7,7 +7,11 @@ import type { SettingsService } from '../services/settings/settings-service';
  * isolation, sandbox, no Node in the renderer, no navigation away, no new
  * windows (links open in the OS browser), and no permissions beyond audio.
  */
-export function createMainWindow(settings: SettingsService, rendererUrl: string | null, rendererFile: string) {
+export function createMainWindow(
+  settings: SettingsService,
+  rendererUrl: string | null,
+  rendererFile: string,
+) {
   const bounds = visibleBounds(settings.get().windowBounds);
   const window = new BrowserWindow({
     ...bounds,
@@ -52,12 +56,22 @@ export function createMainWindow(settings: SettingsService, rendererUrl: string 
 }
 
 /** Restores saved bounds only if they are still on a connected display. */
-function visibleBounds(saved: { x?: number | undefined; y?: number | undefined; width: number; height: number }) {
+function visibleBounds(saved: {
+  x?: number | undefined;
+  y?: number | undefined;
+  width: number;
+  height: number;
+}) {
   const { width, height } = saved;
   if (saved.x === undefined || saved.y === undefined) return { width, height };
-  const onScreen = screen.getAllDisplays().some(({ workArea }) =>
-    saved.x! >= workArea.x - 50 && saved.y! >= workArea.y - 50 &&
-    saved.x! < workArea.x + workArea.width && saved.y! < workArea.y + workArea.height,
-  );
+  const onScreen = screen
+    .getAllDisplays()
+    .some(
+      ({ workArea }) =>
+        saved.x! >= workArea.x - 50 &&
+        saved.y! >= workArea.y - 50 &&
+        saved.x! < workArea.x + workArea.width &&
+        saved.y! < workArea.y + workArea.height,
+    );
   return onScreen ? { x: saved.x, y: saved.y, width, height } : { width, height };
 }

@@ -49,7 +49,22 @@ export interface AppServicesOptions {
   /** The sync engine's network, timers and pace (tests); the server URL is the `syncServerUrl` setting. */
   /** Publishing uploads: bytes per chunk and the wait between retries (tests). */
   artist?: { chunkBytes?: number; retryDelayMs?: number };
-  sync?: Partial<Pick<SyncDomainDeps, 'fetch' | 'timers' | 'random' | 'deviceName' | 'requestTimeoutMs' | 'intervalMs' | 'afterPlayDelayMs' | 'baseBackoffMs' | 'maxBackoffMs' | 'batchSize' | 'autoStart'>>;
+  sync?: Partial<
+    Pick<
+      SyncDomainDeps,
+      | 'fetch'
+      | 'timers'
+      | 'random'
+      | 'deviceName'
+      | 'requestTimeoutMs'
+      | 'intervalMs'
+      | 'afterPlayDelayMs'
+      | 'baseBackoffMs'
+      | 'maxBackoffMs'
+      | 'batchSize'
+      | 'autoStart'
+    >
+  >;
 }
 
 /**
@@ -66,42 +81,92 @@ export function createAppServices(options: AppServicesOptions) {
   settings.onChange((s: Settings) => events.emit('settings.changed', s));
   const playerSession = new PlayerSessionStore(join(dataDir, 'player-session.json'), logger);
   const media: MediaRouter = createMediaRouter();
-  const library = createLibraryDomain({ db, settings, events, clock: options.clock, logger, dataDir, media, scanWorker: options.scanWorker });
+  const library = createLibraryDomain({
+    db,
+    settings,
+    events,
+    clock: options.clock,
+    logger,
+    dataDir,
+    media,
+    scanWorker: options.scanWorker,
+  });
   const analysis = createLibraryAnalysisDomain({
-    db, events, clock: options.clock, logger, fileForTrack: (trackId) => library.fileForTrack(trackId), analysisWorker: options.analysisWorker,
+    db,
+    events,
+    clock: options.clock,
+    logger,
+    fileForTrack: (trackId) => library.fileForTrack(trackId),
+    analysisWorker: options.analysisWorker,
   });
   const stream2own = createStream2OwnDomain({
-    db, dataDir, clock: options.clock, logger, events, local: library, keyProtector: options.keyProtector,
+    db,
+    dataDir,
+    clock: options.clock,
+    logger,
+    events,
+    local: library,
+    keyProtector: options.keyProtector,
     mediaUrl: (mediaPath) => host.mediaUrl(mediaPath),
   });
   // The public log check runs after each sync (src/main/services/tlog); made just below, with the sync's requests.
   let tlog: TlogDomain | null = null;
   const sync = createSyncDomain({
-    db, dataDir, clock: options.clock, logger, events, settings, stream2own, keyProtector: options.keyProtector, startBundledServer: options.startBundledServer,
-    afterSync: (info) => tlog?.afterSync(info) ?? Promise.resolve(), ...options.sync,
+    db,
+    dataDir,
+    clock: options.clock,
+    logger,
+    events,
+    settings,
+    stream2own,
+    keyProtector: options.keyProtector,
+    startBundledServer: options.startBundledServer,
+    afterSync: (info) => tlog?.afterSync(info) ?? Promise.resolve(),
+    ...options.sync,
   });
   const tlogDomain = createTlogDomain({
-    db, dataDir, clock: options.clock, logger, events,
+    db,
+    dataDir,
+    clock: options.clock,
+    logger,
+    events,
     serverKey: () => settings.get().syncServerUrl || 'bundled',
     request: (path) => sync.authenticatedRequest('GET', path),
   });
   tlog = tlogDomain;
-  media.register('track', createTrackMediaResolver({
-    localFile: (trackId) => library.fileForTrack(trackId),
-    coopFile: (trackId, sessionId) => stream2own.coopFile(trackId, sessionId),
-    // Not downloaded (yet): streamed from the server, for the live session only.
-    coopRemote: (trackId, sessionId) => (stream2own.coopSessionLive(trackId, sessionId) ? sync.remoteAudio(trackId) : null),
-  }));
+  media.register(
+    'track',
+    createTrackMediaResolver({
+      localFile: (trackId) => library.fileForTrack(trackId),
+      coopFile: (trackId, sessionId) => stream2own.coopFile(trackId, sessionId),
+      // Not downloaded (yet): streamed from the server, for the live session only.
+      coopRemote: (trackId, sessionId) =>
+        stream2own.coopSessionLive(trackId, sessionId) ? sync.remoteAudio(trackId) : null,
+    }),
+  );
   const release = createReleaseDomain({
-    scratchDir: join(dataDir, 'release-drafts'), media, events, logger, analysisWorker: options.analysisWorker,
+    scratchDir: join(dataDir, 'release-drafts'),
+    media,
+    events,
+    logger,
+    analysisWorker: options.analysisWorker,
   });
   const artist = createArtistDomain({
-    db, clock: options.clock, logger, events, request: sync.authenticatedRequest, release: release.service,
-    log: { trustedKey: () => tlogDomain.trustedKey(), kept: () => tlogDomain.kept() }, ...options.artist,
+    db,
+    clock: options.clock,
+    logger,
+    events,
+    request: sync.authenticatedRequest,
+    release: release.service,
+    log: { trustedKey: () => tlogDomain.trustedKey(), kept: () => tlogDomain.kept() },
+    ...options.artist,
   });
   const coopNode = createCoopNodeDomain({
-    logger, bundledDataDir: join(dataDir, BUNDLED_SERVER_DIR), request: sync.authenticatedRequest,
-    account: () => sync.accountStatus(), syncNow: () => sync.syncNow(),
+    logger,
+    bundledDataDir: join(dataDir, BUNDLED_SERVER_DIR),
+    request: sync.authenticatedRequest,
+    account: () => sync.accountStatus(),
+    syncNow: () => sync.syncNow(),
     // A role or artist given since sign-in: stored as the sign-in stored it (same listener: nothing else changes).
     accountChanged: (user) => {
       const key = sync.store.account().serverKey;
@@ -110,7 +175,14 @@ export function createAppServices(options: AppServicesOptions) {
       events.emit('account.changed', sync.accountStatus());
     },
   });
-  const dj = createDjDomain({ db, events, clock: options.clock, logger, dataDir, appVersion: options.appVersion });
+  const dj = createDjDomain({
+    db,
+    events,
+    clock: options.clock,
+    logger,
+    dataDir,
+    appVersion: options.appVersion,
+  });
 
   const handlers: CallHandlers = {
     'app.info': () => ({

@@ -16,7 +16,9 @@ export const userSchema = z.object({
   id: z.string(),
   email: z.string(),
   role: roleSchema,
-  artists: z.array(z.object({ id: z.string(), name: z.string() })).describe('artist profiles this user holds the rights of'),
+  artists: z
+    .array(z.object({ id: z.string(), name: z.string() }))
+    .describe('artist profiles this user holds the rights of'),
 });
 const sessionSchema = z.object({ token: z.string(), expiresAt: z.number().int(), user: userSchema });
 
@@ -53,7 +55,11 @@ export function accountRoutes(ctx: ServerContext): AnyRoute[] {
         const attempt = await beginSignInAttempt(ctx, body.email);
         if (!attempt.allowed) {
           void reply.header('Retry-After', String(Math.ceil(attempt.retryAfterMs / 1000)));
-          throw new ApiError(429, 'account_locked', 'too many failed sign-ins for this account; try again after Retry-After seconds');
+          throw new ApiError(
+            429,
+            'account_locked',
+            'too many failed sign-ins for this account; try again after Retry-After seconds',
+          );
         }
         const user = await findUserByEmail(ctx, body.email);
         // Same answer and the same argon2 work for an unknown email and a wrong password: no account probing.
@@ -62,7 +68,10 @@ export function accountRoutes(ctx: ServerContext): AnyRoute[] {
         }
         await signInSucceeded(ctx, body.email);
         const session = await createSession(ctx, user.id);
-        return { ...session, user: { id: user.id, email: user.email, role: user.role, artists: await artistsOf(ctx, user.id) } };
+        return {
+          ...session,
+          user: { id: user.id, email: user.email, role: user.role, artists: await artistsOf(ctx, user.id) },
+        };
       },
     }),
     route({
@@ -82,7 +91,12 @@ export function accountRoutes(ctx: ServerContext): AnyRoute[] {
       tag: 'accounts',
       access: 'user',
       response: userSchema,
-      handler: async ({ user }) => ({ id: user.id, email: user.email, role: user.role, artists: await artistsOf(ctx, user.id) }),
+      handler: async ({ user }) => ({
+        id: user.id,
+        email: user.email,
+        role: user.role,
+        artists: await artistsOf(ctx, user.id),
+      }),
     }),
   ];
 }

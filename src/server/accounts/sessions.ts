@@ -16,13 +16,22 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export async function createSession(ctx: ServerContext, userId: string): Promise<{ token: string; expiresAt: number }> {
+export async function createSession(
+  ctx: ServerContext,
+  userId: string,
+): Promise<{ token: string; expiresAt: number }> {
   const token = randomBytes(32).toString('base64url');
   const now = ctx.clock.nowMs();
   const expiresAt = now + ctx.config.sessionTtlMs;
   await ctx.store.db
     .insertInto('sessions')
-    .values({ token_hash: sha256Hex(token), user_id: userId, created_at: now, expires_at: expiresAt, signed_out_at: null })
+    .values({
+      token_hash: sha256Hex(token),
+      user_id: userId,
+      created_at: now,
+      expires_at: expiresAt,
+      signed_out_at: null,
+    })
     .execute();
   return { token, expiresAt };
 }
@@ -39,7 +48,10 @@ export async function endSession(ctx: ServerContext, sessionHash: string): Promi
 const unauthenticated = (why: string) => new ApiError(401, 'unauthenticated', why);
 
 /** Resolves `Authorization: Bearer <token>` to a live session's user, or answers 401. */
-export async function authenticate(ctx: ServerContext, header: string | undefined): Promise<AuthenticatedUser> {
+export async function authenticate(
+  ctx: ServerContext,
+  header: string | undefined,
+): Promise<AuthenticatedUser> {
   const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header ?? '');
   if (!match) throw unauthenticated('missing or malformed bearer token');
   const sessionHash = sha256Hex(match[1]!);

@@ -10,7 +10,11 @@ export function normaliseEmail(email: string): string {
 
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return (
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }
 export { isUniqueViolation };
 
@@ -38,11 +42,18 @@ export async function createUser(
 }
 
 export async function findUserByEmail(ctx: ServerContext, email: string) {
-  return ctx.store.db.selectFrom('users').selectAll().where('email', '=', normaliseEmail(email)).executeTakeFirst();
+  return ctx.store.db
+    .selectFrom('users')
+    .selectAll()
+    .where('email', '=', normaliseEmail(email))
+    .executeTakeFirst();
 }
 
 /** Artist profiles the user holds the rights of. */
-export async function artistsOf(ctx: ServerContext, userId: string): Promise<Array<{ id: string; name: string }>> {
+export async function artistsOf(
+  ctx: ServerContext,
+  userId: string,
+): Promise<Array<{ id: string; name: string }>> {
   return ctx.store.db
     .selectFrom('artist_rightsholders')
     .innerJoin('artists', 'artists.id', 'artist_rightsholders.artist_id')

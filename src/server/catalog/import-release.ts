@@ -26,7 +26,12 @@ export async function importRelease(
   ctx: ServerContext,
   folder: string,
   options: { artist: string; status?: 'paid' | 'free'; title?: string },
-): Promise<{ artistId: string; releaseId: string; tracks: Array<{ id: string; title: string; durationMs: number }>; skipped: Array<{ file: string; reason: string }> }> {
+): Promise<{
+  artistId: string;
+  releaseId: string;
+  tracks: Array<{ id: string; title: string; durationMs: number }>;
+  skipped: Array<{ file: string; reason: string }>;
+}> {
   const files = (await readdir(folder, { withFileTypes: true }))
     .filter((e) => e.isFile() && AUDIO_TYPES[extname(e.name).toLowerCase()])
     .map((e) => e.name)
@@ -65,5 +70,10 @@ export async function importRelease(
     const { releaseId } = await createRelease(ctx, tx, artistId, title, tracks);
     return { artistId, releaseId };
   });
-  return { artistId, releaseId, tracks: tracks.map((t) => ({ id: t.id, title: t.title, durationMs: t.durationMs })), skipped };
+  return {
+    artistId,
+    releaseId,
+    tracks: tracks.map((t) => ({ id: t.id, title: t.title, durationMs: t.durationMs })),
+    skipped,
+  };
 }

@@ -30,10 +30,17 @@ async function nextCatalogVersion(tx: Tx): Promise<number> {
 /** Finds an artist by name (case-insensitive) or creates it. */
 export async function findOrCreateArtist(ctx: ServerContext, tx: Tx, name: string): Promise<string> {
   const nameKey = name.trim().toLowerCase();
-  const found = await tx.selectFrom('artists').select('id').where('name_key', '=', nameKey).executeTakeFirst();
+  const found = await tx
+    .selectFrom('artists')
+    .select('id')
+    .where('name_key', '=', nameKey)
+    .executeTakeFirst();
   if (found) return found.id;
   const id = uuidv7();
-  await tx.insertInto('artists').values({ id, name: name.trim(), name_key: nameKey, created_at: ctx.clock.nowMs() }).execute();
+  await tx
+    .insertInto('artists')
+    .values({ id, name: name.trim(), name_key: nameKey, created_at: ctx.clock.nowMs() })
+    .execute();
   return id;
 }
 
@@ -48,13 +55,21 @@ export async function createRelease(
   await tx.selectFrom('artists').select('id').where('id', '=', artistId).executeTakeFirstOrThrow();
   const releaseId = uuidv7();
   const now = ctx.clock.nowMs();
-  await tx.insertInto('releases').values({ id: releaseId, artist_id: artistId, title, created_at: now, status, status_changed_at: now }).execute();
+  await tx
+    .insertInto('releases')
+    .values({ id: releaseId, artist_id: artistId, title, created_at: now, status, status_changed_at: now })
+    .execute();
   const trackIds = await insertTracks(ctx, tx, releaseId, tracks);
   return { releaseId, trackIds };
 }
 
 /** Adds tracks to a release, under the next catalog version. */
-export async function insertTracks(ctx: ServerContext, tx: Tx, releaseId: string, tracks: Array<NewTrack & { id?: string }>): Promise<string[]> {
+export async function insertTracks(
+  ctx: ServerContext,
+  tx: Tx,
+  releaseId: string,
+  tracks: Array<NewTrack & { id?: string }>,
+): Promise<string[]> {
   const trackIds = tracks.map((t) => t.id ?? uuidv7());
   if (!tracks.length) return trackIds;
   const release = await tx
@@ -93,14 +108,27 @@ export async function insertTracks(ctx: ServerContext, tx: Tx, releaseId: string
  * track comes with `published: false`). Nothing else changes: plays,
  * ledger, ownership and files stay as they are.
  */
-export async function setReleaseStatus(ctx: ServerContext, tx: Tx, releaseId: string, status: 'published' | 'unpublished'): Promise<void> {
+export async function setReleaseStatus(
+  ctx: ServerContext,
+  tx: Tx,
+  releaseId: string,
+  status: 'published' | 'unpublished',
+): Promise<void> {
   const version = await nextCatalogVersion(tx);
-  await tx.updateTable('releases').set({ status, status_changed_at: ctx.clock.nowMs() }).where('id', '=', releaseId).execute();
+  await tx
+    .updateTable('releases')
+    .set({ status, status_changed_at: ctx.clock.nowMs() })
+    .where('id', '=', releaseId)
+    .execute();
   await tx.updateTable('tracks').set({ version }).where('release_id', '=', releaseId).execute();
 }
 
 export async function setTrackStatus(tx: Tx, trackId: string, status: TrackStatus): Promise<boolean> {
   const version = await nextCatalogVersion(tx);
-  const result = await tx.updateTable('tracks').set({ status, version }).where('id', '=', trackId).executeTakeFirst();
+  const result = await tx
+    .updateTable('tracks')
+    .set({ status, version })
+    .where('id', '=', trackId)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }

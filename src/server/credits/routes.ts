@@ -22,12 +22,24 @@ export function creditRoutes(ctx: ServerContext): AnyRoute[] {
           .string()
           .regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8–128 characters of A–Z, a–z, 0–9, . _ : or -')
           .optional()
-          .describe('client-chosen, e.g. a UUID: a resend with the same key answers the first grant and credits nothing; the same key with another user, amount or note is a 409. Send one: without it a retried request grants twice'),
+          .describe(
+            'client-chosen, e.g. a UUID: a resend with the same key answers the first grant and credits nothing; the same key with another user, amount or note is a 409. Send one: without it a retried request grants twice',
+          ),
       }),
-      response: z.object({ transferId: z.string(), balanceThousandths: z.number().int(), duplicate: z.boolean().describe('made by an earlier request with this idempotency key; this is its answer') }),
+      response: z.object({
+        transferId: z.string(),
+        balanceThousandths: z.number().int(),
+        duplicate: z
+          .boolean()
+          .describe('made by an earlier request with this idempotency key; this is its answer'),
+      }),
       successStatus: 201,
       handler: async ({ body }) => {
-        const user = await ctx.store.db.selectFrom('users').select('id').where('id', '=', body.userId).executeTakeFirst();
+        const user = await ctx.store.db
+          .selectFrom('users')
+          .select('id')
+          .where('id', '=', body.userId)
+          .executeTakeFirst();
         if (!user) throw notFound('user');
         const note = body.note ?? null;
         return body.idempotencyKey
@@ -38,13 +50,23 @@ export function creditRoutes(ctx: ServerContext): AnyRoute[] {
     route({
       method: 'POST',
       url: '/v1/admin/voucher-batches',
-      summary: 'Create a batch of voucher codes, each worth the same; the codes are shown only in this answer',
+      summary:
+        'Create a batch of voucher codes, each worth the same; the codes are shown only in this answer',
       tag: 'admin',
       access: 'admin',
-      body: z.object({ valueThousandths: thousandths, count: z.number().int().min(1).max(10_000), note: z.string().max(500).optional() }),
-      response: z.object({ batchId: z.string(), valueThousandths: z.number().int(), codes: z.array(z.string()) }),
+      body: z.object({
+        valueThousandths: thousandths,
+        count: z.number().int().min(1).max(10_000),
+        note: z.string().max(500).optional(),
+      }),
+      response: z.object({
+        batchId: z.string(),
+        valueThousandths: z.number().int(),
+        codes: z.array(z.string()),
+      }),
       successStatus: 201,
-      handler: async ({ body, user }) => createVoucherBatch(ctx, user.id, body.valueThousandths, body.count, body.note ?? null),
+      handler: async ({ body, user }) =>
+        createVoucherBatch(ctx, user.id, body.valueThousandths, body.count, body.note ?? null),
     }),
     route({
       method: 'POST',

@@ -185,7 +185,9 @@ export function migrationsFor(kind: StoreKind): Record<string, Migration> {
         await sql.raw('ALTER TABLE plays ADD COLUMN signature TEXT').execute(db);
         await sql.raw('CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)').execute(db);
         // Made here, once, so every instance shares it (the migration runs under the migrator's lock).
-        await sql`INSERT INTO server_secrets (name, value) VALUES ('report_pseudonyms', ${randomBytes(32).toString('base64url')})`.execute(db);
+        await sql`INSERT INTO server_secrets (name, value) VALUES ('report_pseudonyms', ${randomBytes(32).toString('base64url')})`.execute(
+          db,
+        );
       },
     },
     // Publishing from the app: drafts, resumable uploads, unpublish.
@@ -270,15 +272,20 @@ function settlementSeqBackfill(kind: StoreKind): string[] {
   const triggers =
     kind === 'postgres'
       ? {
-          drop: ['DROP TRIGGER plays_append_only ON plays', 'DROP TRIGGER transfers_append_only ON transfers'],
+          drop: [
+            'DROP TRIGGER plays_append_only ON plays',
+            'DROP TRIGGER transfers_append_only ON transfers',
+          ],
           create: ['plays', 'transfers'].map(
-            (table) => `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION resonate_append_only()`,
+            (table) =>
+              `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION resonate_append_only()`,
           ),
         }
       : {
           drop: ['DROP TRIGGER plays_no_update', 'DROP TRIGGER transfers_no_update'],
           create: ['plays', 'transfers'].map(
-            (table) => `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, 'append-only table ${table}'); END`,
+            (table) =>
+              `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, 'append-only table ${table}'); END`,
           ),
         };
   return [
@@ -312,7 +319,10 @@ function settlementSeqBackfill(kind: StoreKind): string[] {
  * SQLite cannot drop a table constraint: plays is rebuilt (its triggers with it).
  */
 function settlementAnomalies(kind: StoreKind): string[] {
-  const devices = ['ALTER TABLE devices ADD COLUMN frozen_until BIGINT', 'ALTER TABLE devices ADD COLUMN release_seq BIGINT'];
+  const devices = [
+    'ALTER TABLE devices ADD COLUMN frozen_until BIGINT',
+    'ALTER TABLE devices ADD COLUMN release_seq BIGINT',
+  ];
   if (kind === 'postgres') {
     return [
       'ALTER TABLE plays DROP CONSTRAINT plays_device_id_seq_key',

@@ -13,7 +13,13 @@ export type Db = Kysely<Database>;
 function isRetryable(error: unknown): boolean {
   if (error instanceof RetryableConflict) return true;
   const code = (error as { code?: unknown })?.code;
-  return code === '40001' || code === '40P01' || code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_LOCKED';
+  return (
+    code === '40001' ||
+    code === '40P01' ||
+    code === 'SQLITE_BUSY' ||
+    code === 'SQLITE_BUSY_SNAPSHOT' ||
+    code === 'SQLITE_LOCKED'
+  );
 }
 
 /** Thrown inside a transaction when a concurrent writer got there first; the transaction is retried. */

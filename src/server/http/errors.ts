@@ -17,16 +17,25 @@ export class ApiError extends Error {
 }
 
 export function zodIssues(error: ZodError): Array<{ path: string; message: string }> {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }));
 }
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
 export const forbidden = (why = 'not allowed') => new ApiError(403, 'forbidden', why);
 
 /** Maps Fastify's own 4xx (bad JSON, too large, wrong media type, rate limit) onto our shape. */
-export function errorHandler(error: FastifyError | ApiError, request: FastifyRequest, reply: FastifyReply): void {
+export function errorHandler(
+  error: FastifyError | ApiError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   if (error instanceof ApiError) {
-    void reply.status(error.status).send({ error: { code: error.code, message: error.message, issues: error.issues } });
+    void reply
+      .status(error.status)
+      .send({ error: { code: error.code, message: error.message, issues: error.issues } });
     return;
   }
   const status = error.statusCode ?? 500;

@@ -43,24 +43,36 @@ export function databaseRateLimitStore(ctx: ServerContext) {
           window_start = excluded.window_start
         RETURNING count, window_start`
         .execute(ctx.store.db)
-        .then(async (result) => {
-          const row = result.rows[0]!;
-          callback(null, { current: Number(row.count), ttl: Number(row.window_start) + timeWindow - now });
-          // Housekeeping on about one call in a hundred; its failure limits nobody.
-          if (Math.random() < 0.01) await sql`DELETE FROM rate_limits WHERE window_start < ${now - STALE_MS}`.execute(ctx.store.db).catch(() => {});
-        }, (error: Error) => callback(error));
+        .then(
+          async (result) => {
+            const row = result.rows[0]!;
+            callback(null, { current: Number(row.count), ttl: Number(row.window_start) + timeWindow - now });
+            // Housekeeping on about one call in a hundred; its failure limits nobody.
+            if (Math.random() < 0.01)
+              await sql`DELETE FROM rate_limits WHERE window_start < ${now - STALE_MS}`
+                .execute(ctx.store.db)
+                .catch(() => {});
+          },
+          (error: Error) => callback(error),
+        );
     }
 
     read(key: string, callback: Callback, timeWindow: number): void {
       const now = ctx.clock.nowMs();
       const windowStart = now - (now % timeWindow);
-      sql<{ count: number | string; window_start: number | string }>`SELECT count, window_start FROM rate_limits WHERE key = ${this.prefix + key}`
+      sql<{
+        count: number | string;
+        window_start: number | string;
+      }>`SELECT count, window_start FROM rate_limits WHERE key = ${this.prefix + key}`
         .execute(ctx.store.db)
-        .then((result) => {
-          const row = result.rows[0];
-          const current = row && Number(row.window_start) === windowStart ? Number(row.count) : 0;
-          callback(null, { current, ttl: windowStart + timeWindow - now });
-        }, (error: Error) => callback(error));
+        .then(
+          (result) => {
+            const row = result.rows[0];
+            const current = row && Number(row.window_start) === windowStart ? Number(row.count) : 0;
+            callback(null, { current, ttl: windowStart + timeWindow - now });
+          },
+          (error: Error) => callback(error),
+        );
     }
   };
 }

@@ -40,9 +40,11 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
 export type AnyRoute = RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
 
 /** Helper so each route's handler is typed from its own schemas. */
-export function route<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined>(
-  spec: RouteSpec<B, Q, P>,
-): AnyRoute {
+export function route<
+  B extends z.ZodType = z.ZodUndefined,
+  Q extends z.ZodType = z.ZodUndefined,
+  P extends z.ZodType = z.ZodUndefined,
+>(spec: RouteSpec<B, Q, P>): AnyRoute {
   return spec as unknown as AnyRoute;
 }
 

@@ -31,10 +31,20 @@ export interface NewTransfer {
 }
 
 /** A charge of `priceThousandths` to a listener for a track: debit = artist 70 % + co-op 30 %. */
-export function chargePostings(userId: string, artistId: string, trackId: string, priceThousandths: number): Posting[] {
+export function chargePostings(
+  userId: string,
+  artistId: string,
+  trackId: string,
+  priceThousandths: number,
+): Posting[] {
   const { artistTenThousandths, coopTenThousandths } = splitCharge(priceThousandths);
   return [
-    { account_type: 'listener', account_id: userId, amount: -priceThousandths * TEN_THOUSANDTHS_PER_THOUSANDTH, track_id: trackId },
+    {
+      account_type: 'listener',
+      account_id: userId,
+      amount: -priceThousandths * TEN_THOUSANDTHS_PER_THOUSANDTH,
+      track_id: trackId,
+    },
     { account_type: 'artist', account_id: artistId, amount: artistTenThousandths, track_id: trackId },
     { account_type: 'coop', account_id: '', amount: coopTenThousandths, track_id: trackId },
   ];
@@ -51,7 +61,11 @@ export function topUpPostings(userId: string, thousandths: number): Posting[] {
 
 function assertBalanced(transfer: NewTransfer): void {
   const sum = transfer.postings.reduce((total, p) => total + p.amount, 0);
-  if (sum !== 0 || transfer.postings.length < 2 || transfer.postings.some((p) => !Number.isSafeInteger(p.amount) || p.amount === 0)) {
+  if (
+    sum !== 0 ||
+    transfer.postings.length < 2 ||
+    transfer.postings.some((p) => !Number.isSafeInteger(p.amount) || p.amount === 0)
+  ) {
     throw new Error(`ledger invariant broken: transfer ${transfer.id} does not balance (${sum})`);
   }
 }
@@ -68,10 +82,17 @@ export async function appendTransfers(tx: Tx, transfers: NewTransfer[]): Promise
   for (let i = 0; i < transfers.length; i += 1000) {
     await tx
       .insertInto('transfers')
-      .values(transfers.slice(i, i + 1000).map(({ postings: _postings, settle_seq, ...row }) => ({ ...row, settle_seq: settle_seq ?? null })))
+      .values(
+        transfers
+          .slice(i, i + 1000)
+          .map(({ postings: _postings, settle_seq, ...row }) => ({ ...row, settle_seq: settle_seq ?? null })),
+      )
       .execute();
   }
   for (let i = 0; i < entries.length; i += 1000) {
-    await tx.insertInto('ledger_entries').values(entries.slice(i, i + 1000)).execute();
+    await tx
+      .insertInto('ledger_entries')
+      .values(entries.slice(i, i + 1000))
+      .execute();
   }
 }

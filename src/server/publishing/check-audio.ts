@@ -7,10 +7,18 @@ import { parseFile } from 'music-metadata';
  * the containers every player build decodes and reject, with a reason,
  * what cannot be read, has no audio stream, no duration, or is cut short.
  */
-export type AudioRejection = 'unreadable' | 'unsupported_format' | 'no_audio_stream' | 'no_duration' | 'truncated';
+export type AudioRejection =
+  'unreadable' | 'unsupported_format' | 'no_audio_stream' | 'no_duration' | 'truncated';
 
 export type AudioCheck =
-  | { ok: true; durationMs: number; mime: string; ext: string; title: string | null; trackNumber: number | null }
+  | {
+      ok: true;
+      durationMs: number;
+      mime: string;
+      ext: string;
+      title: string | null;
+      trackNumber: number | null;
+    }
   | { ok: false; reason: AudioRejection; message: string };
 
 /** Container (as music-metadata names it) → what we serve it as. */
@@ -31,17 +39,34 @@ export async function checkAudioFile(path: string): Promise<AudioCheck> {
   try {
     meta = await parseFile(path, { duration: true, skipCovers: true });
   } catch (error) {
-    return { ok: false, reason: 'unreadable', message: `not a readable audio file: ${(error as Error).message}` };
+    return {
+      ok: false,
+      reason: 'unreadable',
+      message: `not a readable audio file: ${(error as Error).message}`,
+    };
   }
   const { format } = meta;
   const kind = formatOf(format.container);
-  if (!kind) return { ok: false, reason: 'unsupported_format', message: `unsupported format ${format.container ?? 'unknown'}${format.codec ? ` (${format.codec})` : ''}; upload MP3, FLAC, Ogg Vorbis/Opus, WAV, AIFF or M4A` };
-  if (!format.numberOfChannels || !format.sampleRate) return { ok: false, reason: 'no_audio_stream', message: 'the file has no audio stream (no channels or sample rate)' };
+  if (!kind)
+    return {
+      ok: false,
+      reason: 'unsupported_format',
+      message: `unsupported format ${format.container ?? 'unknown'}${format.codec ? ` (${format.codec})` : ''}; upload MP3, FLAC, Ogg Vorbis/Opus, WAV, AIFF or M4A`,
+    };
+  if (!format.numberOfChannels || !format.sampleRate)
+    return {
+      ok: false,
+      reason: 'no_audio_stream',
+      message: 'the file has no audio stream (no channels or sample rate)',
+    };
   const durationMs = Math.round((format.duration ?? 0) * 1000);
-  if (!(durationMs > 0)) return { ok: false, reason: 'no_duration', message: 'the file has no playable duration' };
+  if (!(durationMs > 0))
+    return { ok: false, reason: 'no_duration', message: 'the file has no playable duration' };
   // A file whose stream is cut short still parses (music-metadata clamps to
   // what is there) but says so in its warnings: a broken upload, not a track.
-  const cut = meta.quality.warnings.find((w) => /exceed\w* file length|truncat|unexpected end/i.test(w.message));
+  const cut = meta.quality.warnings.find((w) =>
+    /exceed\w* file length|truncat|unexpected end/i.test(w.message),
+  );
   if (cut) return { ok: false, reason: 'truncated', message: `the file is cut short (${cut.message})` };
   return {
     ok: true,

@@ -40,8 +40,19 @@ function periodKey(ms: number, period: Period): string {
 }
 
 const emptyRow = (key: string): EarningsRow => ({
-  key, totalPlays: 0, paidPlays: 0, freePlays: 0, unpaidPlays: 0, spentThousandths: 0, artistShareTenThousandths: 0, coopShareTenThousandths: 0,
-  playSpentThousandths: 0, playArtistShareTenThousandths: 0, purchases: 0, purchaseSpentThousandths: 0, purchaseArtistShareTenThousandths: 0,
+  key,
+  totalPlays: 0,
+  paidPlays: 0,
+  freePlays: 0,
+  unpaidPlays: 0,
+  spentThousandths: 0,
+  artistShareTenThousandths: 0,
+  coopShareTenThousandths: 0,
+  playSpentThousandths: 0,
+  playArtistShareTenThousandths: 0,
+  purchases: 0,
+  purchaseSpentThousandths: 0,
+  purchaseArtistShareTenThousandths: 0,
 });
 
 /** The artist's entry and the co-op entry of the same transfer and track, with the transfer's kind (play or purchase). */
@@ -49,7 +60,10 @@ async function artistMoney(ctx: ServerContext, artistId: string, range: { from: 
   return ctx.store.db
     .selectFrom('ledger_entries as a')
     .innerJoin('ledger_entries as c', (join) =>
-      join.onRef('c.transfer_id', '=', 'a.transfer_id').onRef('c.track_id', '=', 'a.track_id').on('c.account_type', '=', 'coop'),
+      join
+        .onRef('c.transfer_id', '=', 'a.transfer_id')
+        .onRef('c.track_id', '=', 'a.track_id')
+        .on('c.account_type', '=', 'coop'),
     )
     .innerJoin('transfers as t', 't.id', 'a.transfer_id')
     .select(['a.track_id', 'a.amount as artist', 'c.amount as coop', 'a.created_at', 't.kind'])
@@ -73,10 +87,19 @@ function addMoney(r: EarningsRow, artist: number, coop: number, kind: string): v
     r.playArtistShareTenThousandths += artist;
     r.playSpentThousandths += (artist + coop) / 10;
   }
-  assert(Number.isInteger(r.spentThousandths) && r.playSpentThousandths + r.purchaseSpentThousandths === r.spentThousandths, 'earnings: plays and purchases add up to what was spent');
+  assert(
+    Number.isInteger(r.spentThousandths) &&
+      r.playSpentThousandths + r.purchaseSpentThousandths === r.spentThousandths,
+    'earnings: plays and purchases add up to what was spent',
+  );
 }
 
-export async function artistEarnings(ctx: ServerContext, artistId: string, range: { from: number; to: number }, groupBy: 'track' | Period): Promise<EarningsRow[]> {
+export async function artistEarnings(
+  ctx: ServerContext,
+  artistId: string,
+  range: { from: number; to: number },
+  groupBy: 'track' | Period,
+): Promise<EarningsRow[]> {
   const { db } = ctx.store;
   const plays = await db
     .selectFrom('plays')
@@ -95,16 +118,31 @@ export async function artistEarnings(ctx: ServerContext, artistId: string, range
     else if (p.outcome === 'free') r.freePlays++;
     else r.unpaidPlays++;
   }
-  for (const m of money) addMoney(row(groupBy === 'track' ? m.track_id! : periodKey(m.created_at, groupBy)), toInt(m.artist), toInt(m.coop), m.kind);
+  for (const m of money)
+    addMoney(
+      row(groupBy === 'track' ? m.track_id! : periodKey(m.created_at, groupBy)),
+      toInt(m.artist),
+      toInt(m.coop),
+      m.kind,
+    );
   if (groupBy === 'track' && rows.size) {
-    const titles = await db.selectFrom('tracks').select(['id', 'title']).where('id', 'in', [...rows.keys()]).execute();
+    const titles = await db
+      .selectFrom('tracks')
+      .select(['id', 'title'])
+      .where('id', 'in', [...rows.keys()])
+      .execute();
     for (const t of titles) rows.get(t.id)!.title = t.title;
   }
   return [...rows.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
 }
 
 /** Sum of the artist share credited to an artist in [from, to), ten-thousandths. */
-export async function artistShareBetween(ctx: ServerContext, artistIds: string[], from: number, to: number): Promise<number> {
+export async function artistShareBetween(
+  ctx: ServerContext,
+  artistIds: string[],
+  from: number,
+  to: number,
+): Promise<number> {
   if (!artistIds.length) return 0;
   const row = await ctx.store.db
     .selectFrom('ledger_entries')
@@ -119,17 +157,42 @@ export async function artistShareBetween(ctx: ServerContext, artistIds: string[]
 
 export function earningsCsv(rows: EarningsRow[], groupBy: string): string {
   const header = [
-    groupBy, 'title', 'total_plays', 'paid_plays', 'free_plays', 'unpaid_plays', 'credits_spent', 'artist_share', 'coop_share',
-    'paid_play_credits', 'paid_play_artist_share', 'purchases', 'purchase_credits', 'purchase_artist_share',
+    groupBy,
+    'title',
+    'total_plays',
+    'paid_plays',
+    'free_plays',
+    'unpaid_plays',
+    'credits_spent',
+    'artist_share',
+    'coop_share',
+    'paid_play_credits',
+    'paid_play_artist_share',
+    'purchases',
+    'purchase_credits',
+    'purchase_artist_share',
   ];
   const quote = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const credits = (thousandths: number) => formatCredits(thousandths);
   // Integer formatting, no floats: 12345 ten-thousandths → "1.2345".
-  const tenThousandths = (n: number) => `${n < 0 ? '-' : ''}${Math.floor(Math.abs(n) / 10000)}.${String(Math.abs(n) % 10000).padStart(4, '0')}`;
+  const tenThousandths = (n: number) =>
+    `${n < 0 ? '-' : ''}${Math.floor(Math.abs(n) / 10000)}.${String(Math.abs(n) % 10000).padStart(4, '0')}`;
   const lines = rows.map((r) =>
     [
-      r.key, r.title ?? '', r.totalPlays, r.paidPlays, r.freePlays, r.unpaidPlays, credits(r.spentThousandths), tenThousandths(r.artistShareTenThousandths), tenThousandths(r.coopShareTenThousandths),
-      credits(r.playSpentThousandths), tenThousandths(r.playArtistShareTenThousandths), r.purchases, credits(r.purchaseSpentThousandths), tenThousandths(r.purchaseArtistShareTenThousandths),
+      r.key,
+      r.title ?? '',
+      r.totalPlays,
+      r.paidPlays,
+      r.freePlays,
+      r.unpaidPlays,
+      credits(r.spentThousandths),
+      tenThousandths(r.artistShareTenThousandths),
+      tenThousandths(r.coopShareTenThousandths),
+      credits(r.playSpentThousandths),
+      tenThousandths(r.playArtistShareTenThousandths),
+      r.purchases,
+      credits(r.purchaseSpentThousandths),
+      tenThousandths(r.purchaseArtistShareTenThousandths),
     ]
       .map((v) => quote(String(v)))
       .join(','),

@@ -5,7 +5,12 @@ import { toInt } from '../db/transaction';
 export async function walletView(ctx: ServerContext, userId: string) {
   const [wallet, devices] = await Promise.all([
     ctx.store.db.selectFrom('wallets').selectAll().where('user_id', '=', userId).executeTakeFirstOrThrow(),
-    ctx.store.db.selectFrom('devices').select(['id', 'allowance']).where('user_id', '=', userId).where('allowance', '>', 0).execute(),
+    ctx.store.db
+      .selectFrom('devices')
+      .select(['id', 'allowance'])
+      .where('user_id', '=', userId)
+      .where('allowance', '>', 0)
+      .execute(),
   ]);
   return {
     balanceThousandths: wallet.balance,
@@ -17,11 +22,24 @@ export async function walletView(ctx: ServerContext, userId: string) {
 }
 
 /** The listener's own ledger entries, newest first, keyset-paged by entry id. */
-export async function ledgerHistory(ctx: ServerContext, userId: string, before: number | undefined, limit: number) {
+export async function ledgerHistory(
+  ctx: ServerContext,
+  userId: string,
+  before: number | undefined,
+  limit: number,
+) {
   let query = ctx.store.db
     .selectFrom('ledger_entries')
     .innerJoin('transfers', 'transfers.id', 'ledger_entries.transfer_id')
-    .select(['ledger_entries.id', 'ledger_entries.transfer_id', 'transfers.kind', 'transfers.receipt_id', 'ledger_entries.amount', 'ledger_entries.track_id', 'ledger_entries.created_at'])
+    .select([
+      'ledger_entries.id',
+      'ledger_entries.transfer_id',
+      'transfers.kind',
+      'transfers.receipt_id',
+      'ledger_entries.amount',
+      'ledger_entries.track_id',
+      'ledger_entries.created_at',
+    ])
     .where('ledger_entries.account_type', '=', 'listener')
     .where('ledger_entries.account_id', '=', userId)
     .orderBy('ledger_entries.id', 'desc')

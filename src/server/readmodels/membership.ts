@@ -37,7 +37,11 @@ export async function membershipStatus(ctx: ServerContext, userId: string, year:
     .executeTakeFirstOrThrow();
   const spent = -toInt(spentRow.total) / 10;
   const listenerNeed = thresholdThousandths(listenerThresholdEuros, euroRate);
-  const artists = await ctx.store.db.selectFrom('artist_rightsholders').select('artist_id').where('user_id', '=', userId).execute();
+  const artists = await ctx.store.db
+    .selectFrom('artist_rightsholders')
+    .select('artist_id')
+    .where('user_id', '=', userId)
+    .execute();
   const artistIds = artists.map((a) => a.artist_id);
   const earnedTenThousandths = await artistShareBetween(ctx, artistIds, from, to);
   const artistNeed = thresholdThousandths(artistThresholdEuros, euroRate) * 10;

@@ -27,32 +27,52 @@ const rejectedSchema = z.object({
   id: z.string().nullable(),
   status: z.literal('rejected'),
   // All final except retry_later (settlement: batch-types.ts). A time window or a reused seq is settled, not rejected.
-  reason: z.enum(['malformed', 'unknown_device', 'device_not_yours', 'device_revoked', 'bad_signature', 'unknown_track', 'not_counted', 'conflict', 'retry_later']),
+  reason: z.enum([
+    'malformed',
+    'unknown_device',
+    'device_not_yours',
+    'device_revoked',
+    'bad_signature',
+    'unknown_track',
+    'not_counted',
+    'conflict',
+    'retry_later',
+  ]),
   message: z.string(),
   issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
-const walletBriefSchema = z.object({ balanceThousandths: z.number().int(), reservedThousandths: z.number().int(), version: z.number().int() });
+const walletBriefSchema = z.object({
+  balanceThousandths: z.number().int(),
+  reservedThousandths: z.number().int(),
+  version: z.number().int(),
+});
 
 export function syncRoutes(ctx: ServerContext): AnyRoute[] {
   return [
     route({
       method: 'POST',
       url: '/v1/receipts',
-      summary: 'Submit a batch of signed play receipts; each is settled exactly once or rejected with its reason',
+      summary:
+        'Submit a batch of signed play receipts; each is settled exactly once or rejected with its reason',
       tag: 'sync',
       access: 'user',
       body: z.object({
-        deviceId: uuidV7Schema.describe("the sending device: its allowance is renewed and returned"),
+        deviceId: uuidV7Schema.describe('the sending device: its allowance is renewed and returned'),
         // Each receipt is checked one by one by the settlement (so one bad receipt doesn't sink the batch).
         receipts: z.array(z.unknown()).min(1).max(ctx.config.maxReceiptsPerBatch),
       }),
-      response: z.object({ results: z.array(z.union([settledSchema, rejectedSchema])), wallet: walletBriefSchema, allowanceThousandths: z.number().int() }),
+      response: z.object({
+        results: z.array(z.union([settledSchema, rejectedSchema])),
+        wallet: walletBriefSchema,
+        allowanceThousandths: z.number().int(),
+      }),
       handler: async ({ body, user }) => settleBatch(ctx, user.id, body.deviceId, body.receipts),
     }),
     route({
       method: 'POST',
       url: '/v1/sync',
-      summary: "Pull what changed since a cursor: wallet, this device's (renewed) allowance, play counts and ownership, catalog tracks",
+      summary:
+        "Pull what changed since a cursor: wallet, this device's (renewed) allowance, play counts and ownership, catalog tracks",
       tag: 'sync',
       access: 'user',
       body: z.object({
@@ -65,13 +85,23 @@ export function syncRoutes(ctx: ServerContext): AnyRoute[] {
         wallet: walletBriefSchema.extend({ availableThousandths: z.number().int() }),
         allowanceThousandths: z.number().int(),
         deviceRevoked: z.boolean(),
-        playCounts: z.array(playCountSchema).describe('tracks whose counts or ownership changed since the cursor'),
-        catalog: z.object({ tracks: z.array(trackSchema), complete: z.boolean().describe('false: call again with the new cursor for more') }),
+        playCounts: z
+          .array(playCountSchema)
+          .describe('tracks whose counts or ownership changed since the cursor'),
+        catalog: z.object({
+          tracks: z.array(trackSchema),
+          complete: z.boolean().describe('false: call again with the new cursor for more'),
+        }),
       }),
       handler: async ({ body, user }) => {
         const since = decodeCursor(body.cursor);
-        const device = await ctx.store.db.selectFrom('devices').select(['user_id', 'revoked_at']).where('id', '=', body.deviceId).executeTakeFirst();
-        if (!device || device.user_id !== user.id) throw new ApiError(404, 'unknown_device', 'no such device on this account');
+        const device = await ctx.store.db
+          .selectFrom('devices')
+          .select(['user_id', 'revoked_at'])
+          .where('id', '=', body.deviceId)
+          .executeTakeFirst();
+        if (!device || device.user_id !== user.id)
+          throw new ApiError(404, 'unknown_device', 'no such device on this account');
         const mine = await inTransaction(ctx.store, async (tx) => {
           const wallet = { ...(await lockWallet(ctx.store, tx, user.id)) };
           const allowance = await renewDeviceAllowance(ctx, tx, wallet, body.deviceId);
@@ -83,11 +113,20 @@ export function syncRoutes(ctx: ServerContext): AnyRoute[] {
         // Every play-count change up to this version committed before our locked read of it.
         const p = wallet.version;
         // A first pull (no catalog yet) needs only what is listed; later pulls also carry unpublished tracks, flagged.
-        const tracks = await trackViews(ctx, { sinceKey: { version: since.cv, id: since.ci }, limit: body.catalogLimit, visibility: since.cv === 0 ? 'listed' : 'changes' });
+        const tracks = await trackViews(ctx, {
+          sinceKey: { version: since.cv, id: since.ci },
+          limit: body.catalogLimit,
+          visibility: since.cv === 0 ? 'listed' : 'changes',
+        });
         const last = tracks.at(-1);
         return {
           cursor: encodeCursor({ p, cv: last ? last.version : since.cv, ci: last ? last.id : since.ci }),
-          wallet: { balanceThousandths: wallet.balance, reservedThousandths: wallet.reserved, availableThousandths: wallet.balance - wallet.reserved, version: wallet.version },
+          wallet: {
+            balanceThousandths: wallet.balance,
+            reservedThousandths: wallet.reserved,
+            availableThousandths: wallet.balance - wallet.reserved,
+            version: wallet.version,
+          },
           allowanceThousandths: mine.allowance,
           deviceRevoked: device.revoked_at !== null,
           playCounts: counts,

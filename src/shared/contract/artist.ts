@@ -53,7 +53,9 @@ export type EarningsRow = z.infer<typeof earningsRowSchema>;
 
 const rangeInput = { artistId: artistIdSchema, from: instant.optional(), to: instant.optional() };
 
-export const earningsInputSchema = z.object({ ...rangeInput, groupBy: earningsGroupBySchema.default('track') }).strict();
+export const earningsInputSchema = z
+  .object({ ...rangeInput, groupBy: earningsGroupBySchema.default('track') })
+  .strict();
 
 export const earningsSchema = z.object({
   artistId: z.string(),
@@ -156,7 +158,10 @@ export const publishInputSchema = z
     artistId: artistIdSchema,
     title: z.string().trim().min(1).max(300),
     /** The draft's tracks to publish (positions), each paid or free; tracks under 45 s are published free whatever is asked. */
-    tracks: z.array(z.object({ position: int.min(1), status: trackStatusSchema }).strict()).min(1).max(200),
+    tracks: z
+      .array(z.object({ position: int.min(1), status: trackStatusSchema }).strict())
+      .min(1)
+      .max(200),
   })
   .strict();
 
@@ -189,17 +194,35 @@ export const publishProgressSchema = z.object({
 export type PublishProgress = z.infer<typeof publishProgressSchema>;
 
 export const artistCalls = {
-  'artist.profiles': call('The artist profiles the signed-in account holds (from the server).', z.object({}).strict(), z.object({ artists: z.array(artistProfileSchema) })),
-  'artist.earnings': call('An artist\'s earnings per track or per period (settled plays), in integers.', earningsInputSchema, earningsSchema),
+  'artist.profiles': call(
+    'The artist profiles the signed-in account holds (from the server).',
+    z.object({}).strict(),
+    z.object({ artists: z.array(artistProfileSchema) }),
+  ),
+  'artist.earnings': call(
+    "An artist's earnings per track or per period (settled plays), in integers.",
+    earningsInputSchema,
+    earningsSchema,
+  ),
   'artist.earningsCsv': call(
-    'The same earnings as the server\'s CSV text, to save as a file.',
+    "The same earnings as the server's CSV text, to save as a file.",
     earningsInputSchema,
     z.object({ fileName: z.string(), csv: z.string() }),
   ),
-  'artist.membership': call('Membership status as an artist for a year (earnings threshold).', z.object({ year: int.min(2000).max(9999).optional() }).strict(), artistMembershipSchema),
+  'artist.membership': call(
+    'Membership status as an artist for a year (earnings threshold).',
+    z.object({ year: int.min(2000).max(9999).optional() }).strict(),
+    artistMembershipSchema,
+  ),
   'artist.exportReport': call(
     'Download the audit report for a period to a file, and verify it here as `verify-report` would.',
-    z.object({ ...rangeInput, path: z.string().min(1).max(4096), stablePseudonyms: z.boolean().default(false) }).strict(),
+    z
+      .object({
+        ...rangeInput,
+        path: z.string().min(1).max(4096),
+        stablePseudonyms: z.boolean().default(false),
+      })
+      .strict(),
     reportVerdictSchema,
   ),
   'artist.publish': call(
@@ -207,7 +230,11 @@ export const artistCalls = {
     publishInputSchema,
     publishResultSchema,
   ),
-  'artist.unpublish': call('Take a release out of the catalog; plays, ownership and earnings stay.', z.object({ releaseId: serverIdSchema }).strict(), coopReleaseSchema),
+  'artist.unpublish': call(
+    'Take a release out of the catalog; plays, ownership and earnings stay.',
+    z.object({ releaseId: serverIdSchema }).strict(),
+    coopReleaseSchema,
+  ),
   'artist.releases': call(
     'Releases published from this device for an artist, as the server has them now.',
     z.object({ artistId: artistIdSchema }).strict(),
@@ -216,5 +243,8 @@ export const artistCalls = {
 };
 
 export const artistEvents = {
-  'artist.publishProgress': event('Publishing moved on: a phase, or bytes of a file sent.', publishProgressSchema),
+  'artist.publishProgress': event(
+    'Publishing moved on: a phase, or bytes of a file sent.',
+    publishProgressSchema,
+  ),
 };

@@ -80,7 +80,11 @@ export const djQueryInputSchema = z
   .strict();
 export type DjQueryInput = z.output<typeof djQueryInputSchema>;
 
-export const djTrackPageSchema = z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(djTrackSchema) });
+export const djTrackPageSchema = z.object({
+  total: z.number().int(),
+  offset: z.number().int(),
+  rows: z.array(djTrackSchema),
+});
 
 export const listKindSchema = z.enum(['folder', 'crate', 'playlist', 'smart']);
 export type ListKind = z.infer<typeof listKindSchema>;
@@ -192,7 +196,11 @@ export const djCalls = {
       compatible: z.array(keyNames.extend({ relation: z.enum(['same', 'down', 'up', 'relative']) })),
     }),
   ),
-  'dj.lists': call('Every folder, crate, playlist and smart playlist (a flat list; nest by parentId).', empty, z.array(djListSchema)),
+  'dj.lists': call(
+    'Every folder, crate, playlist and smart playlist (a flat list; nest by parentId).',
+    empty,
+    z.array(djListSchema),
+  ),
   'dj.createList': call(
     'Creates a folder, crate, playlist or smart playlist (with its query). Names are unique within a folder.',
     z
@@ -207,18 +215,39 @@ export const djCalls = {
       .strict(),
     djListSchema,
   ),
-  'dj.renameList': call('Renames a list or folder.', z.object({ id: z.number().int(), name: listName }).strict(), djListSchema),
+  'dj.renameList': call(
+    'Renames a list or folder.',
+    z.object({ id: z.number().int(), name: listName }).strict(),
+    djListSchema,
+  ),
   'dj.moveList': call(
     'Moves a list or folder into a folder (null: top level), before a sibling (null: last).',
-    z.object({ id: z.number().int(), parentId: z.number().int().nullable(), beforeId: z.number().int().nullable().default(null) }).strict(),
+    z
+      .object({
+        id: z.number().int(),
+        parentId: z.number().int().nullable(),
+        beforeId: z.number().int().nullable().default(null),
+      })
+      .strict(),
     djListSchema,
   ),
   'dj.updateSmartList': call(
     "Changes a smart playlist's query or order.",
-    z.object({ id: z.number().int(), query: z.string().max(4000), sort: djSortSchema.optional(), direction: z.enum(['asc', 'desc']).optional() }).strict(),
+    z
+      .object({
+        id: z.number().int(),
+        query: z.string().max(4000),
+        sort: djSortSchema.optional(),
+        direction: z.enum(['asc', 'desc']).optional(),
+      })
+      .strict(),
     djListSchema,
   ),
-  'dj.deleteList': call('Deletes a list, or a folder with everything in it. Tracks and files are not touched.', listId, z.object({ deleted: z.number().int() })),
+  'dj.deleteList': call(
+    'Deletes a list, or a folder with everything in it. Tracks and files are not touched.',
+    listId,
+    z.object({ deleted: z.number().int() }),
+  ),
   'dj.listItems': call(
     "A window of a list's tracks in order (a smart playlist runs its query).",
     z.object({ id: z.number().int(), ...pageInput }).strict(),
@@ -226,8 +255,18 @@ export const djCalls = {
   ),
   'dj.addItems': call(
     'Adds tracks to a crate or playlist (before an item, or at the end). Tracks already in it are reported, not added twice.',
-    z.object({ listId: z.number().int(), refs: z.array(trackRefSchema).min(1).max(10_000), beforeItemId: z.number().int().nullable().default(null) }).strict(),
-    z.object({ added: z.number().int(), duplicates: z.array(trackRefSchema), unknown: z.array(trackRefSchema) }),
+    z
+      .object({
+        listId: z.number().int(),
+        refs: z.array(trackRefSchema).min(1).max(10_000),
+        beforeItemId: z.number().int().nullable().default(null),
+      })
+      .strict(),
+    z.object({
+      added: z.number().int(),
+      duplicates: z.array(trackRefSchema),
+      unknown: z.array(trackRefSchema),
+    }),
   ),
   'dj.removeItems': call(
     'Removes items from a crate or playlist.',
@@ -236,7 +275,13 @@ export const djCalls = {
   ),
   'dj.moveItems': call(
     'Moves items (keeping their order) before another item, or to the end.',
-    z.object({ listId: z.number().int(), itemIds: z.array(z.number().int()).min(1).max(10_000), beforeItemId: z.number().int().nullable() }).strict(),
+    z
+      .object({
+        listId: z.number().int(),
+        itemIds: z.array(z.number().int()).min(1).max(10_000),
+        beforeItemId: z.number().int().nullable(),
+      })
+      .strict(),
     z.object({ moved: z.number().int() }),
   ),
   'dj.export': call(
@@ -255,20 +300,38 @@ export const djCalls = {
       .strict(),
     exportStatusSchema,
   ),
-  'dj.cancelExport': call('Cancels an export; what was copied stays and a later export resumes from it.', z.object({ jobId: z.string() }).strict(), exportStatusSchema),
-  'dj.exportStatus': call('The state of an export.', z.object({ jobId: z.string() }).strict(), exportStatusSchema),
+  'dj.cancelExport': call(
+    'Cancels an export; what was copied stays and a later export resumes from it.',
+    z.object({ jobId: z.string() }).strict(),
+    exportStatusSchema,
+  ),
+  'dj.exportStatus': call(
+    'The state of an export.',
+    z.object({ jobId: z.string() }).strict(),
+    exportStatusSchema,
+  ),
   'dj.importPlaylist': call(
     'Imports an M3U, M3U8 or PLS playlist as a new crate, matching its entries to library tracks by path.',
-    z.object({ path: z.string().min(1).max(4096), name: listName.optional(), parentId: z.number().int().nullable().default(null) }).strict(),
+    z
+      .object({
+        path: z.string().min(1).max(4096),
+        name: listName.optional(),
+        parentId: z.number().int().nullable().default(null),
+      })
+      .strict(),
     z.object({ list: djListSchema, matched: z.number().int(), unmatched: z.array(z.string()) }),
   ),
   'dj.importRekordbox': call(
     'Imports a Rekordbox XML (rekordbox.xml) into the lists: its folders as folders and its playlists as crates, nested and in order, matching tracks by path (or the end of it), else by title, artist and duration; unmatched entries are reported, not added.',
-    z.object({ path: z.string().min(1).max(4096), parentId: z.number().int().nullable().default(null) }).strict(),
+    z
+      .object({ path: z.string().min(1).max(4096), parentId: z.number().int().nullable().default(null) })
+      .strict(),
     z.object({
       lists: z.array(djListSchema),
       matched: z.number().int(),
-      unmatched: z.array(z.object({ name: z.string(), artist: z.string(), location: z.string(), list: z.string() })),
+      unmatched: z.array(
+        z.object({ name: z.string(), artist: z.string(), location: z.string(), list: z.string() }),
+      ),
     }),
   ),
   'dj.previewTags': call(
@@ -278,7 +341,13 @@ export const djCalls = {
   ),
   'dj.writeTags': call(
     "Writes tags into one of the user's own files and updates the library; answers with what changed. BPM is stored whole in the file (ID3 TBPM is an integer).",
-    z.object({ ref: trackRefSchema, changes: tagChangesSchema, keyNotation: z.enum(['camelot', 'musical', 'openkey']).default('musical') }).strict(),
+    z
+      .object({
+        ref: trackRefSchema,
+        changes: tagChangesSchema,
+        keyNotation: z.enum(['camelot', 'musical', 'openkey']).default('musical'),
+      })
+      .strict(),
     z.object({
       diff: tagDiffSchema,
       track: localDjTrackSchema,
@@ -287,13 +356,19 @@ export const djCalls = {
     }),
   ),
   'dj.undoTags': call(
-    "Undoes the last dj.writeTags to a file: puts back the file as it was (kept in the data folder for the 50 latest writes) and updates the library. not_found when there is nothing to undo, conflict when the file changed since the write.",
+    'Undoes the last dj.writeTags to a file: puts back the file as it was (kept in the data folder for the 50 latest writes) and updates the library. not_found when there is nothing to undo, conflict when the file changed since the write.',
     z.object({ ref: trackRefSchema }).strict(),
     z.object({ diff: tagDiffSchema, track: localDjTrackSchema }),
   ),
 };
 
 export const djEvents = {
-  'dj.exportProgress': event('An export moved on (a few times a second at most), started or finished.', exportStatusSchema),
-  'dj.listsChanged': event('Lists or their items changed: refetch what is shown.', z.object({ listId: z.number().int().nullable() })),
+  'dj.exportProgress': event(
+    'An export moved on (a few times a second at most), started or finished.',
+    exportStatusSchema,
+  ),
+  'dj.listsChanged': event(
+    'Lists or their items changed: refetch what is shown.',
+    z.object({ listId: z.number().int().nullable() }),
+  ),
 };

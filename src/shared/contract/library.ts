@@ -64,8 +64,21 @@ export const libraryTrackDetailsSchema = libraryTrackSchema.extend({
 export type LibraryTrackDetails = z.infer<typeof libraryTrackDetailsSchema>;
 
 export const trackSortFieldSchema = z.enum([
-  'title', 'artist', 'album', 'albumArtist', 'year', 'genre', 'durationMs', 'trackNo', 'bpm', 'key', 'format',
-  'playCount', 'lastPlayedAt', 'addedAt', 'path',
+  'title',
+  'artist',
+  'album',
+  'albumArtist',
+  'year',
+  'genre',
+  'durationMs',
+  'trackNo',
+  'bpm',
+  'key',
+  'format',
+  'playCount',
+  'lastPlayedAt',
+  'addedAt',
+  'path',
 ]);
 export type TrackSortField = z.infer<typeof trackSortFieldSchema>;
 
@@ -130,7 +143,16 @@ export const libraryFolderSchema = z.object({
 export type LibraryFolder = z.infer<typeof libraryFolderSchema>;
 
 export const problemReasonSchema = z.enum([
-  'empty', 'not_audio', 'corrupt', 'truncated', 'unreadable', 'symlink_loop', 'broken_link', 'path_too_long', 'timeout', 'crashed',
+  'empty',
+  'not_audio',
+  'corrupt',
+  'truncated',
+  'unreadable',
+  'symlink_loop',
+  'broken_link',
+  'path_too_long',
+  'timeout',
+  'crashed',
   'unavailable',
 ]);
 
@@ -185,7 +207,13 @@ export const analysisStatusSchema = z.object({
   failed: z.number().int(),
   /** The last finished run since start-up: tracks measured, failed, wall time and mean time per track. */
   last: z
-    .object({ analysed: z.number().int(), failed: z.number().int(), ms: z.number().int(), msPerTrack: z.number().int(), cancelled: z.boolean() })
+    .object({
+      analysed: z.number().int(),
+      failed: z.number().int(),
+      ms: z.number().int(),
+      msPerTrack: z.number().int(),
+      cancelled: z.boolean(),
+    })
     .nullable(),
 });
 export type AnalysisStatus = z.infer<typeof analysisStatusSchema>;
@@ -207,7 +235,8 @@ export type TrackAnalysisInfo = z.infer<typeof trackAnalysisSchema>;
 
 const empty = z.object({}).strict();
 const id = z.object({ id: z.number().int() }).strict();
-const page = <Row extends z.ZodType>(row: Row) => z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(row) });
+const page = <Row extends z.ZodType>(row: Row) =>
+  z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(row) });
 
 export const libraryCalls = {
   'library.folders': call('Lists the library folders.', empty, z.array(libraryFolderSchema)),
@@ -262,7 +291,11 @@ export const libraryCalls = {
   'library.artist': call(
     "One artist's page: their albums and tracks.",
     id,
-    z.object({ artist: libraryArtistSchema, albums: z.array(libraryAlbumSchema), tracks: z.array(libraryTrackSchema) }),
+    z.object({
+      artist: libraryArtistSchema,
+      albums: z.array(libraryAlbumSchema),
+      tracks: z.array(libraryTrackSchema),
+    }),
   ),
   'library.problems': call(
     'Files that could not be added, and why.',
@@ -280,17 +313,36 @@ export const libraryCalls = {
 export const libraryAnalysisCalls = {
   'library.analyse': call(
     'Measures, in the background, the tracks (all, or those named) that lack ReplayGain, BPM or key tags: EBU R128 loudness → ReplayGain 2.0 gain (−18 LUFS) and peak, tempo, key. Tags are never overwritten. `force` measures the named tracks again. Answers at once; progress comes as library.analysisProgress.',
-    z.object({ trackIds: z.array(z.number().int()).max(100_000).optional(), force: z.boolean().default(false) }).strict(),
+    z
+      .object({
+        trackIds: z.array(z.number().int()).max(100_000).optional(),
+        force: z.boolean().default(false),
+      })
+      .strict(),
     analysisStatusSchema,
   ),
-  'library.cancelAnalysis': call('Stops the analysis; what was measured is kept.', empty, analysisStatusSchema),
+  'library.cancelAnalysis': call(
+    'Stops the analysis; what was measured is kept.',
+    empty,
+    analysisStatusSchema,
+  ),
   'library.analysisStatus': call('The analysis in progress, or the last one.', empty, analysisStatusSchema),
-  'library.trackAnalysis': call("A track's measured values, or null if it was never measured.", id, trackAnalysisSchema.nullable()),
+  'library.trackAnalysis': call(
+    "A track's measured values, or null if it was never measured.",
+    id,
+    trackAnalysisSchema.nullable(),
+  ),
 };
 
 export const libraryEvents = {
-  'library.analysisProgress': event('The analysis moved on (a few times a second at most), started or finished.', analysisStatusSchema),
-  'library.scanProgress': event('A scan moved on (a few times a second at most), started or finished.', scanStatusSchema),
+  'library.analysisProgress': event(
+    'The analysis moved on (a few times a second at most), started or finished.',
+    analysisStatusSchema,
+  ),
+  'library.scanProgress': event(
+    'A scan moved on (a few times a second at most), started or finished.',
+    scanStatusSchema,
+  ),
   'library.changed': event(
     'The library content changed (after a scan batch, a watched change, a play): refetch what is shown.',
     z.object({ reason: z.enum(['scan', 'folders', 'plays', 'relocate', 'analysis']) }),

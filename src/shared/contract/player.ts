@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { call, event } from './define';
-import { coopTrackIdSchema, freeReasonSchema, playOutcomeSchema, stream2OwnStateSchema, walletSummarySchema } from './wallet';
+import {
+  coopTrackIdSchema,
+  freeReasonSchema,
+  playOutcomeSchema,
+  stream2OwnStateSchema,
+  walletSummarySchema,
+} from './wallet';
 
 /**
  * The player's side of the listening guard. `player.open` starts a play
@@ -15,7 +21,15 @@ export const trackSourceSchema = z.enum(['local', 'coop']);
 /** Local library ids are numbers written as text; co-op ids are the server's. */
 export const playerTrackIdSchema = coopTrackIdSchema;
 
-export const playerEventSchema = z.enum(['playing', 'paused', 'seeked', 'timeupdate', 'ratechange', 'ended', 'error']);
+export const playerEventSchema = z.enum([
+  'playing',
+  'paused',
+  'seeked',
+  'timeupdate',
+  'ratechange',
+  'ended',
+  'error',
+]);
 
 /** Why a report was not taken as evidence of listening. Each is logged in the main process. */
 export const reportRejectionSchema = z.enum([
@@ -109,7 +123,10 @@ export const previewEndedSchema = z.object({
 export type PreviewEnded = z.infer<typeof previewEndedSchema>;
 
 export const playerEvents = {
-  'player.playCounted': event('A play was counted in the main process: charged, free, a preview, or a local play.', playCountedSchema),
+  'player.playCounted': event(
+    'A play was counted in the main process: charged, free, a preview, or a local play.',
+    playCountedSchema,
+  ),
   'player.previewEnded': event(
     'The 45-second preview is over because the balance does not cover the play: playback was stopped; prompt to add credits or buy the rest.',
     previewEndedSchema,

@@ -42,7 +42,11 @@ export const audioMeasurementSchema = z.discriminatedUnion('state', [
     clippedSamples: z.number().int(),
     decodedDurationMs: z.number().int(),
   }),
-  z.object({ state: z.literal('not_measured'), reason: z.enum(['unsupported', 'corrupt']), detail: z.string() }),
+  z.object({
+    state: z.literal('not_measured'),
+    reason: z.enum(['unsupported', 'corrupt']),
+    detail: z.string(),
+  }),
 ]);
 export type AudioMeasurement = z.infer<typeof audioMeasurementSchema>;
 
@@ -135,10 +139,26 @@ export const releaseCalls = {
     z.object({ folder: z.string().min(1).max(4096) }).strict(),
     releaseDraftSchema,
   ),
-  'release.draft': call('The draft as the catalog will show it, with the measurements so far.', draftRef, releaseDraftSchema),
-  'release.tracks': call('The draft\'s tracks in release order, with media paths for free previews.', draftRef, z.array(draftTrackSchema)),
-  'release.checks': call('Every problem found in the draft, against the loudness target given.', checkOptionsSchema, releaseCheckReportSchema),
-  'release.closeDraft': call('Forget a draft (its previews stop resolving).', draftRef, z.object({ closed: z.boolean() })),
+  'release.draft': call(
+    'The draft as the catalog will show it, with the measurements so far.',
+    draftRef,
+    releaseDraftSchema,
+  ),
+  'release.tracks': call(
+    "The draft's tracks in release order, with media paths for free previews.",
+    draftRef,
+    z.array(draftTrackSchema),
+  ),
+  'release.checks': call(
+    'Every problem found in the draft, against the loudness target given.',
+    checkOptionsSchema,
+    releaseCheckReportSchema,
+  ),
+  'release.closeDraft': call(
+    'Forget a draft (its previews stop resolving).',
+    draftRef,
+    z.object({ closed: z.boolean() }),
+  ),
 };
 
 export const releaseEvents = {

@@ -17,7 +17,8 @@ export interface Span {
 export type CompareOp = '=' | '>' | '>=' | '<' | '<=';
 
 /** A single value with a comparison, or an inclusive range `a-b`. */
-export type Comparison<T> = { readonly op: CompareOp; readonly value: T } | { readonly op: 'range'; readonly from: T; readonly to: T };
+export type Comparison<T> =
+  { readonly op: CompareOp; readonly value: T } | { readonly op: 'range'; readonly from: T; readonly to: T };
 
 /** A number as typed: `decimals` says how precisely it was written (128 vs 127.95). */
 export interface NumberLiteral {
@@ -57,4 +58,5 @@ export interface QuerySyntaxError {
   readonly length: number;
 }
 
-export type ParseResult = { readonly ok: true; readonly query: QueryNode } | { readonly ok: false; readonly error: QuerySyntaxError };
+export type ParseResult =
+  { readonly ok: true; readonly query: QueryNode } | { readonly ok: false; readonly error: QuerySyntaxError };

@@ -43,17 +43,24 @@ export function isKnownField(name: string): boolean {
 /** Reads the value of `field:value`; `quoted` values are always plain text. */
 export function readFieldValue(fieldName: string, raw: string, quoted: boolean): ValueResult {
   const info = FIELDS[fieldName.toLowerCase()];
-  if (!info) return fail(`Unknown field "${fieldName}" (known: ${QUERY_FIELDS.join(', ')}); put text with a colon in quotes`);
+  if (!info)
+    return fail(
+      `Unknown field "${fieldName}" (known: ${QUERY_FIELDS.join(', ')}); put text with a colon in quotes`,
+    );
   if (info.kind === 'text') return readText(info.name as 'artist', raw, quoted);
   if (quoted) return fail(`"${fieldName}" takes a value without quotes`);
   switch (info.kind) {
     case 'number': {
       const cmp = readComparison(raw, readNumber, splitRange);
-      return cmp.ok ? { ok: true, test: { kind: 'number', field: info.name as 'bpm', cmp: cmp.value } } : fail(cmp.message);
+      return cmp.ok
+        ? { ok: true, test: { kind: 'number', field: info.name as 'bpm', cmp: cmp.value } }
+        : fail(cmp.message);
     }
     case 'time': {
       const cmp = readComparison(raw, readTime, splitTimeRange);
-      return cmp.ok ? { ok: true, test: { kind: 'time', field: info.name as 'added', cmp: cmp.value } } : fail(cmp.message);
+      return cmp.ok
+        ? { ok: true, test: { kind: 'time', field: info.name as 'added', cmp: cmp.value } }
+        : fail(cmp.message);
     }
     case 'key': {
       const compatible = raw.startsWith('~');
@@ -63,8 +70,10 @@ export function readFieldValue(fieldName: string, raw: string, quoted: boolean):
     }
     case 'bool': {
       const v = raw.toLowerCase();
-      if (['yes', 'y', 'true', '1'].includes(v)) return { ok: true, test: { kind: 'bool', field: 'owned', value: true } };
-      if (['no', 'n', 'false', '0'].includes(v)) return { ok: true, test: { kind: 'bool', field: 'owned', value: false } };
+      if (['yes', 'y', 'true', '1'].includes(v))
+        return { ok: true, test: { kind: 'bool', field: 'owned', value: true } };
+      if (['no', 'n', 'false', '0'].includes(v))
+        return { ok: true, test: { kind: 'bool', field: 'owned', value: false } };
       return fail(`"${fieldName}" takes yes or no`);
     }
   }
@@ -137,7 +146,8 @@ function readTime(text: string): Read<TimeLiteral> {
   if (day) {
     const [year, month, date] = [Number(day[1]), Number(day[2]), Number(day[3])];
     const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    if (month < 1 || month > 12 || date < 1 || date > daysInMonth) return { ok: false, message: `"${text}" is not a date` };
+    if (month < 1 || month > 12 || date < 1 || date > daysInMonth)
+      return { ok: false, message: `"${text}" is not a date` };
     return { ok: true, value: { kind: 'day', year, month, day: date } };
   }
   return { ok: false, message: `"${text}" is not a time (try 30d, 2w, 6m, 1y or 2024-05-01)` };

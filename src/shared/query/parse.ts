@@ -24,7 +24,10 @@ export function parseQuery(text: string): ParseResult {
   } catch (error) {
     if (error instanceof SyntaxProblem) return { ok: false, error: error.error };
     // A bug must not break typing in the search box; report it as a whole-query error.
-    return { ok: false, error: { message: `Could not read the query (${String(error)})`, position: 0, length: text.length } };
+    return {
+      ok: false,
+      error: { message: `Could not read the query (${String(error)})`, position: 0, length: text.length },
+    };
   }
 }
 
@@ -38,7 +41,10 @@ function problem(message: string, span: Span): SyntaxProblem {
 
 function parseOrFail(text: string): ParseResult {
   if (text.length > MAX_QUERY_LENGTH) {
-    throw problem(`The query is too long (over ${MAX_QUERY_LENGTH} characters)`, { position: MAX_QUERY_LENGTH, length: text.length - MAX_QUERY_LENGTH });
+    throw problem(`The query is too long (over ${MAX_QUERY_LENGTH} characters)`, {
+      position: MAX_QUERY_LENGTH,
+      length: text.length - MAX_QUERY_LENGTH,
+    });
   }
   const tokens = tokenize(text);
   if (tokens instanceof TokenError) throw problem(tokens.message, tokens.span);
@@ -88,7 +94,8 @@ class Parser {
   }
 
   unary(depth: number): QueryNode {
-    if (depth > MAX_DEPTH) throw problem('The query is nested too deeply', this.peek()?.span ?? this.endSpan());
+    if (depth > MAX_DEPTH)
+      throw problem('The query is nested too deeply', this.peek()?.span ?? this.endSpan());
     const token = this.peek();
     if (!token) throw problem('Expected a search term', this.endSpan());
     switch (token.kind) {
@@ -99,7 +106,8 @@ class Parser {
         return { type: 'not', child: this.unary(depth + 1) };
       case '(': {
         this.i++;
-        if (this.peek()?.kind === ')') throw problem('Empty parentheses', { position: token.span.position, length: 2 });
+        if (this.peek()?.kind === ')')
+          throw problem('Empty parentheses', { position: token.span.position, length: 2 });
         if (!this.peek()) throw problem('Missing ")"', token.span);
         const inner = this.or(depth + 1);
         if (this.peek()?.kind !== ')') throw problem('Missing ")" for this "("', token.span);

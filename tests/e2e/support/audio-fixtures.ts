@@ -21,7 +21,10 @@ export interface AudioFixtures {
   corrupt: string[];
 }
 
-const ffmpeg = (args: string[]) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+const ffmpeg = (args: string[]) =>
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
 
 /** ffmpeg arguments per format: codec and container options. */
 const CODECS: Record<string, string[]> = {
@@ -41,12 +44,60 @@ const CODECS: Record<string, string[]> = {
 export function makeAudioFixtures(): AudioFixtures {
   const root = mkdtempSync(join(tmpdir(), 'resonate-music-'));
   const tracks: FixtureTrack[] = [
-    { file: 'Aurora Lane/Northern Lights/01 First Light.mp3', title: 'First Light', artist: 'Aurora Lane', album: 'Northern Lights', trackNo: 1, seconds: 4, format: 'MP3' },
-    { file: 'Aurora Lane/Northern Lights/02 Second Wind.flac', title: 'Second Wind', artist: 'Aurora Lane', album: 'Northern Lights', trackNo: 2, seconds: 5, format: 'FLAC' },
-    { file: 'Aurora Lane/Northern Lights/03 Tidal Glass.ogg', title: 'Tidal Glass', artist: 'Aurora Lane', album: 'Northern Lights', trackNo: 3, seconds: 6, format: 'Vorbis' },
-    { file: 'Aurora Lane/Northern Lights/04 Long Horizon.mp3', title: 'Long Horizon', artist: 'Aurora Lane', album: 'Northern Lights', trackNo: 4, seconds: 60, format: 'MP3' },
-    { file: 'Copper Field/Field Notes/01 Opal Morning.opus', title: 'Opal Morning', artist: 'Copper Field', album: 'Field Notes', trackNo: 1, seconds: 4, format: 'Opus' },
-    { file: 'Copper Field/Field Notes/02 Brass Hour.m4a', title: 'Brass Hour', artist: 'Copper Field', album: 'Field Notes', trackNo: 2, seconds: 5, format: 'AAC' },
+    {
+      file: 'Aurora Lane/Northern Lights/01 First Light.mp3',
+      title: 'First Light',
+      artist: 'Aurora Lane',
+      album: 'Northern Lights',
+      trackNo: 1,
+      seconds: 4,
+      format: 'MP3',
+    },
+    {
+      file: 'Aurora Lane/Northern Lights/02 Second Wind.flac',
+      title: 'Second Wind',
+      artist: 'Aurora Lane',
+      album: 'Northern Lights',
+      trackNo: 2,
+      seconds: 5,
+      format: 'FLAC',
+    },
+    {
+      file: 'Aurora Lane/Northern Lights/03 Tidal Glass.ogg',
+      title: 'Tidal Glass',
+      artist: 'Aurora Lane',
+      album: 'Northern Lights',
+      trackNo: 3,
+      seconds: 6,
+      format: 'Vorbis',
+    },
+    {
+      file: 'Aurora Lane/Northern Lights/04 Long Horizon.mp3',
+      title: 'Long Horizon',
+      artist: 'Aurora Lane',
+      album: 'Northern Lights',
+      trackNo: 4,
+      seconds: 60,
+      format: 'MP3',
+    },
+    {
+      file: 'Copper Field/Field Notes/01 Opal Morning.opus',
+      title: 'Opal Morning',
+      artist: 'Copper Field',
+      album: 'Field Notes',
+      trackNo: 1,
+      seconds: 4,
+      format: 'Opus',
+    },
+    {
+      file: 'Copper Field/Field Notes/02 Brass Hour.m4a',
+      title: 'Brass Hour',
+      artist: 'Copper Field',
+      album: 'Field Notes',
+      trackNo: 2,
+      seconds: 5,
+      format: 'AAC',
+    },
   ];
   const covers: Record<string, string> = {
     'Northern Lights': 'gradients=s=320x320:c0=0x0b6e4f:c1=0x1d4ed8:x0=0:y0=0:x1=320:y1=320:d=1',
@@ -63,19 +114,29 @@ export function makeAudioFixtures(): AudioFixtures {
     mkdirSync(dirname(target), { recursive: true });
     const ext = track.file.split('.').pop()!;
     const tags = [
-      '-metadata', `title=${track.title}`,
-      '-metadata', `artist=${track.artist}`,
-      '-metadata', `album_artist=${track.artist}`,
-      '-metadata', `album=${track.album}`,
-      '-metadata', `track=${track.trackNo}`,
-      '-metadata', 'date=2024',
-      '-metadata', 'genre=Ambient',
+      '-metadata',
+      `title=${track.title}`,
+      '-metadata',
+      `artist=${track.artist}`,
+      '-metadata',
+      `album_artist=${track.artist}`,
+      '-metadata',
+      `album=${track.album}`,
+      '-metadata',
+      `track=${track.trackNo}`,
+      '-metadata',
+      'date=2024',
+      '-metadata',
+      'genre=Ambient',
     ];
     const tone = `sine=frequency=${220 + i * 55}:sample_rate=44100:duration=${track.seconds}`;
     ffmpeg(['-f', 'lavfi', '-i', tone, '-ac', '2', ...tags, ...CODECS[ext]!, target]);
   });
   const corrupt = ['Aurora Lane/Northern Lights/05 Broken Record.mp3', 'Copper Field/Field Notes/notes.flac'];
-  writeFileSync(join(root, corrupt[0]!), Buffer.from('ID3\u0003\u0000\u0000\u0000\u0000\u0000\u0010this is not audio'.repeat(20)));
+  writeFileSync(
+    join(root, corrupt[0]!),
+    Buffer.from('ID3\u0003\u0000\u0000\u0000\u0000\u0000\u0010this is not audio'.repeat(20)),
+  );
   writeFileSync(join(root, corrupt[1]!), Buffer.from('definitely not a flac stream\n'.repeat(40)));
   return { root, tracks, corrupt };
 }

@@ -8,7 +8,10 @@ import { startServerProcess } from '../../support/server-process';
 const ROOT = resolve(import.meta.dirname, '../../..');
 const MAIN = join(ROOT, 'src/server/main.ts');
 /** Fast password hashing and no sign-in rate limit, as the server's own tests use. */
-const CONFIG = JSON.stringify({ passwordHashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, authRateLimitPerMinute: 10_000 });
+const CONFIG = JSON.stringify({
+  passwordHashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
+  authRateLimitPerMinute: 10_000,
+});
 const env = () => ({ ...process.env, RESONATE_SERVER_CONFIG: CONFIG });
 
 export interface CoopServer {
@@ -20,13 +23,21 @@ export interface CoopServer {
 
 /** A real sync server process on SQLite in `dataDir`; `port` 0 picks one (restart on the same port to keep the app's URL). */
 export async function startCoopServer(dataDir: string, port = 0): Promise<CoopServer> {
-  const server = await startServerProcess({ storeArgs: ['--data', dataDir], config: JSON.parse(CONFIG) as object, port });
+  const server = await startServerProcess({
+    storeArgs: ['--data', dataDir],
+    config: JSON.parse(CONFIG) as object,
+    port,
+  });
   return { url: server.url, port: server.port, dataDir, stop: () => server.stop() };
 }
 
 /** Runs an admin command of the server CLI on its data folder; answers its JSON output. */
 export async function serverCli<T = any>(dataDir: string, args: string[]): Promise<T> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, ...args, '--data', dataDir], { cwd: ROOT, env: env() });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', MAIN, ...args, '--data', dataDir],
+    { cwd: ROOT, env: env() },
+  );
   return JSON.parse(stdout) as T;
 }
 
@@ -34,8 +45,25 @@ export async function serverCli<T = any>(dataDir: string, args: string[]): Promi
 export function makeRelease(tracks: { title: string; seconds: number }[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'resonate-e2e-release-'));
   tracks.forEach((t, i) => {
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=${330 + i * 110}:duration=${t.seconds}`,
-      '-ac', '1', '-b:a', '32k', '-metadata', `title=${t.title}`, '-metadata', `track=${i + 1}`, join(dir, `${String(i + 1).padStart(2, '0')}.mp3`)]);
+    execFileSync('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=${330 + i * 110}:duration=${t.seconds}`,
+      '-ac',
+      '1',
+      '-b:a',
+      '32k',
+      '-metadata',
+      `title=${t.title}`,
+      '-metadata',
+      `track=${i + 1}`,
+      join(dir, `${String(i + 1).padStart(2, '0')}.mp3`),
+    ]);
   });
   return dir;
 }
@@ -58,7 +86,10 @@ export class ServerApi {
   async call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const response = await fetch(this.base + path, {
       method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -73,13 +104,27 @@ export class ServerApi {
 }
 
 /** A server with one imported paid release and an admin; answers what the tests need. */
-export async function seededCoopServer(tracks: { title: string; seconds: number }[], releaseTitle: string, artist: string) {
+export async function seededCoopServer(
+  tracks: { title: string; seconds: number }[],
+  releaseTitle: string,
+  artist: string,
+) {
   const dataDir = mkdtempSync(join(tmpdir(), 'resonate-e2e-server-'));
-  const imported = await serverCli<{ artistId: string; releaseId: string; tracks: { id: string; title: string }[] }>(dataDir, [
-    'import-release', makeRelease(tracks), '--artist', artist, '--title', releaseTitle,
-  ]);
+  const imported = await serverCli<{
+    artistId: string;
+    releaseId: string;
+    tracks: { id: string; title: string }[];
+  }>(dataDir, ['import-release', makeRelease(tracks), '--artist', artist, '--title', releaseTitle]);
   const adminEmail = `admin-${Date.now()}@example.org`;
-  await serverCli(dataDir, ['add-user', '--email', adminEmail, '--password', 'admin password', '--role', 'admin']);
+  await serverCli(dataDir, [
+    'add-user',
+    '--email',
+    adminEmail,
+    '--password',
+    'admin password',
+    '--role',
+    'admin',
+  ]);
   const server = await startCoopServer(dataDir);
   const admin = await ServerApi.signIn(server.url, adminEmail, 'admin password');
   return { server, admin, imported, dataDir };

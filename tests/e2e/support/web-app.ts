@@ -35,12 +35,18 @@ export interface RunningWebHost {
 }
 
 /** Starts `npm run web` as a user would, on a free port with a fresh data folder. */
-export async function startWebHost(options: { dataDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunningWebHost> {
+export async function startWebHost(
+  options: { dataDir?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunningWebHost> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'resonate-e2e-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/web-host/main.ts', '--port', '0', '--data', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/web-host/main.ts', '--port', '0', '--data', dataDir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const openUrl = await new Promise<string>((resolve, reject) => {

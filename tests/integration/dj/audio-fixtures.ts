@@ -9,9 +9,27 @@ const CODECS: Record<string, string[]> = {
   ogg: ['-c:a', 'libvorbis', '-q:a', '1'],
 };
 
-export function makeAudio(folder: string, name: string, format: keyof typeof CODECS, seconds = 1, tags: Record<string, string> = {}): string {
+export function makeAudio(
+  folder: string,
+  name: string,
+  format: keyof typeof CODECS,
+  seconds = 1,
+  tags: Record<string, string> = {},
+): string {
   const file = join(folder, `${name}.${format}`);
   const meta = Object.entries(tags).flatMap(([k, v]) => ['-metadata', `${k}=${v}`]);
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, ...CODECS[format]!, ...meta, file]);
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:duration=${seconds}`,
+    ...CODECS[format]!,
+    ...meta,
+    file,
+  ]);
   return file;
 }

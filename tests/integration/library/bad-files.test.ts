@@ -20,7 +20,10 @@ describe('bad files', () => {
     const good = place(fx.files.mp3, join(dir, 'good.mp3'));
     writeFileSync(join(dir, 'zero.mp3'), '');
     writeFileSync(join(dir, 'text-with-audio-extension.flac'), 'Not audio. '.repeat(500));
-    writeFileSync(join(dir, 'random.ogg'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)));
+    writeFileSync(
+      join(dir, 'random.ogg'),
+      Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)),
+    );
     // Truncated: the first 2 KB of a FLAC (the header survives) and the first 100 bytes of an Opus.
     writeFileSync(join(dir, 'truncated.flac'), readFileSync(fx.files.flac).subarray(0, 2048));
     writeFileSync(join(dir, 'truncated.opus'), readFileSync(fx.files.opus).subarray(0, 100));
@@ -37,17 +40,29 @@ describe('bad files', () => {
     symlinkSync('..', join(dir, 'sub', 'parent-loop')); // a folder loop: followed once, not forever
     const odd = place(fx.files.flac, join(dir, 'Odd', 'Song #1 at 50% ?.flac'));
     // A name that is not valid UTF-8 (Latin-1 "é").
-    const latin1Name = Buffer.concat([Buffer.from(join(dir, 'caf')), Buffer.from([0xe9]), Buffer.from('.opus')]);
+    const latin1Name = Buffer.concat([
+      Buffer.from(join(dir, 'caf')),
+      Buffer.from([0xe9]),
+      Buffer.from('.opus'),
+    ]);
     writeFileSync(latin1Name, readFileSync(fx.files.opus));
     // A path longer than PATH_MAX (4096), built with relative steps.
     const segment = 'd'.repeat(200);
-    execFileSync('bash', ['-c', `cd "$1" && for i in $(seq 1 22); do mkdir ${segment} && cd ${segment}; done && cp "$2" deep.mp3`, '_', dir, fx.files.mp3]);
+    execFileSync('bash', [
+      '-c',
+      `cd "$1" && for i in $(seq 1 22); do mkdir ${segment} && cd ${segment}; done && cp "$2" deep.mp3`,
+      '_',
+      dir,
+      fx.files.mp3,
+    ]);
 
     const lib = openLibrary();
     try {
       await lib.call('library.addFolder', { path: dir });
       await lib.service.waitForIdle();
-      const tracks = (await lib.call<{ rows: LibraryTrack[] }>('library.tracks', { limit: 1000, sort: 'path' })).rows;
+      const tracks = (
+        await lib.call<{ rows: LibraryTrack[] }>('library.tracks', { limit: 1000, sort: 'path' })
+      ).rows;
       const problems = (await lib.call<{ rows: LibraryProblem[] }>('library.problems', {})).rows;
       const reasonOf = (name: string) => problems.find((p) => p.path.endsWith(name))?.reason;
       const track = (name: string) => tracks.find((t) => t.path.endsWith(name));

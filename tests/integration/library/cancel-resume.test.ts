@@ -22,7 +22,10 @@ afterAll(() => {
   rmSync(music, { recursive: true, force: true });
 });
 
-const slowWorker = { url: new URL('../../unit/library/slow-scan-worker.ts', import.meta.url), typescript: true };
+const slowWorker = {
+  url: new URL('../../unit/library/slow-scan-worker.ts', import.meta.url),
+  typescript: true,
+};
 
 async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const start = Date.now();
@@ -76,7 +79,11 @@ describe('cancel and resume', () => {
       // start() found the scan marked running and resumed it without being asked.
       expect(second.service.scanStatus().state).toBe('scanning');
       await second.service.waitForIdle();
-      expect(second.service.scanStatus().last).toMatchObject({ skipped: kept, added: FILES - kept, cancelled: false });
+      expect(second.service.scanStatus().last).toMatchObject({
+        skipped: kept,
+        added: FILES - kept,
+        cancelled: false,
+      });
       expect(count(second)).toBe(FILES);
       expect(second.db.prepare('SELECT status FROM library_scan_state').get()).toEqual({ status: 'done' });
     } finally {

@@ -26,7 +26,9 @@ afterAll(() => {
 });
 
 async function cli(...args: string[]): Promise<unknown> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { env: { ...process.env, LOG_LEVEL: 'silent' } });
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+  });
   const lines = stdout.trim().split('\n');
   expect(lines).toHaveLength(1);
   return JSON.parse(lines[0]!);
@@ -52,6 +54,11 @@ describe('library CLI', () => {
     expect(found.map((t) => t.title)).toEqual(['Flac Song']);
 
     const problems = (await cli('problems', '--data', data, '--json')) as { path: string; reason: string }[];
-    expect(problems).toEqual([expect.objectContaining({ path: join(music, 'b', 'broken.m4a'), reason: expect.stringMatching(/not_audio|corrupt/) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: join(music, 'b', 'broken.m4a'),
+        reason: expect.stringMatching(/not_audio|corrupt/),
+      }),
+    ]);
   });
 });

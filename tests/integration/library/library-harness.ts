@@ -13,7 +13,9 @@ import { SettingsService } from '../../../src/main/services/settings/settings-se
 import type { CallHandlers } from '../../../src/main/services/core/dispatcher';
 
 /** A library domain on a temp data folder, as the app wires it, plus a dispatcher for its calls. */
-export function openLibrary(options: { dataDir?: string; store?: { store: Record<string, unknown> } } & Partial<LibraryDomainDeps> = {}) {
+export function openLibrary(
+  options: { dataDir?: string; store?: { store: Record<string, unknown> } } & Partial<LibraryDomainDeps> = {},
+) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'resonate-lib-data-'));
   const db: Db = openDatabase(join(dataDir, 'library.sqlite'));
   migrate(db, allMigrations);

@@ -32,7 +32,8 @@ function musicFolder(): string {
 }
 
 async function allTracks(l: OpenLibrary, status = 'ok'): Promise<LibraryTrack[]> {
-  return (await l.call<{ rows: LibraryTrack[] }>('library.tracks', { limit: 1000, status, sort: 'path' })).rows;
+  return (await l.call<{ rows: LibraryTrack[] }>('library.tracks', { limit: 1000, status, sort: 'path' }))
+    .rows;
 }
 
 describe('library scan', () => {
@@ -155,7 +156,10 @@ describe('library scan', () => {
     lib = openLibrary();
     await lib.call('library.addFolder', { path: dir });
     await lib.service.waitForIdle();
-    const search = async (q: string) => (await lib!.call<{ total: number; rows: LibraryTrack[] }>('library.tracks', { search: q })).rows.map((t) => t.title);
+    const search = async (q: string) =>
+      (await lib!.call<{ total: number; rows: LibraryTrack[] }>('library.tracks', { search: q })).rows.map(
+        (t) => t.title,
+      );
     expect(await search('beyonce')).toEqual(['Café Olé']);
     expect(await search('BEY')).toEqual(['Café Olé']);
     expect(await search('deja vu')).toEqual(['Café Olé']);
@@ -164,10 +168,19 @@ describe('library scan', () => {
     expect(await search('xiph opu')).toEqual(['Opus Song']);
     expect(await search('"unbalanced (quote*')).toEqual([]);
     expect(await search('pop')).toEqual(['Café Olé']); // genre
-    const quick = await lib.call<{ tracks: LibraryTrack[]; albums: { title: string }[]; artists: { name: string }[] }>('library.search', { query: 'xi' });
+    const quick = await lib.call<{
+      tracks: LibraryTrack[];
+      albums: { title: string }[];
+      artists: { name: string }[];
+    }>('library.search', { query: 'xi' });
     expect(quick.tracks).toHaveLength(2);
     expect(quick.artists.map((a) => a.name)).toEqual(['Xiph']);
-    const page = await lib.call<{ total: number; offset: number; rows: LibraryTrack[] }>('library.tracks', { offset: 2, limit: 2, sort: 'title', direction: 'desc' });
+    const page = await lib.call<{ total: number; offset: number; rows: LibraryTrack[] }>('library.tracks', {
+      offset: 2,
+      limit: 2,
+      sort: 'title',
+      direction: 'desc',
+    });
     expect(page.total).toBe(6);
     expect(page.rows.map((t) => t.title)).toEqual(['No Header', 'Flac Song']);
     const bad = await lib.dispatch('library.tracks', { sort: 'nonsense', limit: -1 });
@@ -193,7 +206,9 @@ describe('library scan', () => {
     expect(await lib.media.resolve(`cover/local/${covered.id}/256`)).toEqual(cover);
     const folderArt = await lib.media.resolve(`cover/local/${tracks.find((t) => t.format === 'FLAC')!.id}`);
     expect(folderArt!.file).toBe(join(dir, 'Folder Art', 'cover.jpg'));
-    expect(await lib.media.resolve(`cover/local/${tracks.find((t) => t.format === 'Vorbis')!.id}`)).toBeNull();
+    expect(
+      await lib.media.resolve(`cover/local/${tracks.find((t) => t.format === 'Vorbis')!.id}`),
+    ).toBeNull();
     expect(await lib.media.resolve('cover/local/999999')).toBeNull();
     expect(await lib.media.resolve('cover/remote/1')).toBeNull();
   });
@@ -204,7 +219,10 @@ describe('library scan', () => {
     await lib.call('library.addFolder', { path: dir });
     await lib.service.waitForIdle();
     expect((await lib.dispatch('library.addFolder', { path: join(dir, 'Xiph') })).ok).toBe(false);
-    expect(await lib.dispatch('library.addFolder', { path: join(dir, 'nope') })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await lib.dispatch('library.addFolder', { path: join(dir, 'nope') })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
     await lib.call('library.removeFolder', { path: dir });
     expect(await allTracks(lib, 'all')).toHaveLength(0);
     expect(await lib.call('library.folders')).toEqual([]);

@@ -44,16 +44,24 @@ describe('watching library folders', () => {
   it('falls back to periodic rescans when the OS watch limit is hit, and says so', async () => {
     const music = tempDir();
     const limited: WatchFactory = () => {
-      throw Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' });
+      throw Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), {
+        code: 'ENOSPC',
+      });
     };
     const lib = openLibrary({ watch: limited, pollIntervalMs: 300 });
     try {
       await lib.call('library.addFolder', { path: music });
       await lib.service.waitForIdle();
-      const state = await lib.call<{ mode: string; reason: string; pollIntervalMs: number }>('library.watchState');
+      const state = await lib.call<{ mode: string; reason: string; pollIntervalMs: number }>(
+        'library.watchState',
+      );
       expect(state).toMatchObject({ mode: 'polling', pollIntervalMs: 300 });
       expect(state.reason).toMatch(/ENOSPC/);
-      expect(lib.seen.some((e) => e.name === 'library.watchState' && (e.payload as { mode: string }).mode === 'polling')).toBe(true);
+      expect(
+        lib.seen.some(
+          (e) => e.name === 'library.watchState' && (e.payload as { mode: string }).mode === 'polling',
+        ),
+      ).toBe(true);
       place(fx.files.ogg, join(music, 'late.ogg'));
       await until(async () => (await lib.call<{ total: number }>('library.tracks', {})).total === 1);
     } finally {

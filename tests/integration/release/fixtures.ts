@@ -12,9 +12,17 @@ export function sineSource(levelDbfs: number, seconds: number, sampleRate = 4800
   return ['-f', 'lavfi', '-i', `aevalsrc=${expr}|${expr}:s=${sampleRate}:d=${seconds}`];
 }
 
-export function tags(t: { title?: string; albumArtist?: string; artist?: string; album?: string; track?: string; year?: string }): string[] {
+export function tags(t: {
+  title?: string;
+  albumArtist?: string;
+  artist?: string;
+  album?: string;
+  track?: string;
+  year?: string;
+}): string[] {
   const out: string[] = [];
-  const add = (key: string, value: string | undefined) => value !== undefined && out.push('-metadata', `${key}=${value}`);
+  const add = (key: string, value: string | undefined) =>
+    value !== undefined && out.push('-metadata', `${key}=${value}`);
   add('title', t.title);
   add('artist', t.artist);
   add('album_artist', t.albumArtist);
@@ -26,7 +34,17 @@ export function tags(t: { title?: string; albumArtist?: string; artist?: string;
 
 /** ffmpeg's own EBU R128 meter (the ebur128 filter's summary, to 0.1 LU) on a file. */
 export function ffmpegLoudness(file: string): { integratedLufs: number; truePeakDbtp: number } {
-  const run = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-i', file, '-af', 'ebur128=peak=true', '-f', 'null', '-']);
+  const run = spawnSync('ffmpeg', [
+    '-hide_banner',
+    '-nostats',
+    '-i',
+    file,
+    '-af',
+    'ebur128=peak=true',
+    '-f',
+    'null',
+    '-',
+  ]);
   const summary = run.stderr.toString().split('Summary:').at(-1) ?? '';
   const integrated = /I:\s+(-?[\d.]+) LUFS/.exec(summary);
   const peak = /Peak:\s+(-?[\d.]+|-inf) dBFS/.exec(summary);

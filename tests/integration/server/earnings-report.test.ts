@@ -6,7 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { earningsReportSchema, type EarningsReport } from '../../../src/shared/earnings-report';
 import { verifyEarningsReport, verifyEarningsReportChain } from '../../../src/node/report-verifier';
-import { freshStore, postgresUnavailableReason, seedCatalog, signUp, spawnServer, tempDir, TestDevice, type ServerProcess, type StoreTarget } from './harness';
+import {
+  freshStore,
+  postgresUnavailableReason,
+  seedCatalog,
+  signUp,
+  spawnServer,
+  tempDir,
+  TestDevice,
+  type ServerProcess,
+  type StoreTarget,
+} from './harness';
 
 /**
  * The earnings report export against a real server: plays settled over
@@ -22,7 +32,11 @@ async function verifyWithCli(report: unknown): Promise<{ code: number; answer: a
   const file = join(tempDir('resonate-report-'), 'report.json');
   writeFileSync(file, JSON.stringify(report));
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/index.ts'), 'verify-report', file, '--json'], { cwd: ROOT });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'src/cli/index.ts'), 'verify-report', file, '--json'],
+      { cwd: ROOT },
+    );
     return { code: 0, answer: JSON.parse(stdout) };
   } catch (error) {
     const e = error as { code: number; stdout: string };
@@ -43,13 +57,25 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     beforeAll(async () => {
       store = await freshStore(kind);
       server = await spawnServer(store);
-      catalog = await seedCatalog(store, server.url, [{ durationMs: 200_000 }, { durationMs: 200_000 }, { durationMs: 30_000 }, { durationMs: 200_000, status: 'free' }]);
+      catalog = await seedCatalog(store, server.url, [
+        { durationMs: 200_000 },
+        { durationMs: 200_000 },
+        { durationMs: 30_000 },
+        { durationMs: 200_000, status: 'free' },
+      ]);
       holder = await signUp(server.url, `holder-${uuidv7()}@example.org`);
-      expect((await catalog.admin.post(`/v1/admin/artists/${catalog.artistId}/rightsholders`, { userId: holder.userId })).status).toBe(204);
+      expect(
+        (
+          await catalog.admin.post(`/v1/admin/artists/${catalog.artistId}/rightsholders`, {
+            userId: holder.userId,
+          })
+        ).status,
+      ).toBe(204);
       const [t0, t1, short, free] = catalog.trackIds as [string, string, string, string];
       const listener = async (credits: number) => {
         const api = await signUp(server.url, `l-${uuidv7()}@example.org`);
-        if (credits) await catalog.admin.post('/v1/admin/grants', { userId: api.userId, amountThousandths: credits });
+        if (credits)
+          await catalog.admin.post('/v1/admin/grants', { userId: api.userId, amountThousandths: credits });
         const device = new TestDevice();
         await device.register(api);
         return { api, device };
@@ -58,19 +84,31 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       listenerA = a.api;
       const b = await listener(5000);
       const c = await listener(2);
-      const send = async (who: { api: typeof a.api; device: TestDevice }, receipts: ReturnType<TestDevice['play']>[]) => {
+      const send = async (
+        who: { api: typeof a.api; device: TestDevice },
+        receipts: ReturnType<TestDevice['play']>[],
+      ) => {
         const answer = await who.api.post('/v1/receipts', { deviceId: who.device.id, receipts });
         expect(answer.body.results.every((r: any) => r.status === 'settled')).toBe(true);
       };
       const at = (s: number) => Date.now() - 120_000 + s * 1000;
       // Period 1: A's first three paid plays of track 0.
-      await send(a, [a.device.play(t0, {}, at(1)), a.device.play(t0, {}, at(2)), a.device.play(t0, {}, at(3))]);
+      await send(a, [
+        a.device.play(t0, {}, at(1)),
+        a.device.play(t0, {}, at(2)),
+        a.device.play(t0, {}, at(3)),
+      ]);
       await sleep(20);
       boundary = Date.now();
       await sleep(20);
       // Period 2: A's 4th and 5th, a short and a free-status play; B a paid play then buys the rest;
       // C cannot pay the second play; the rightsholder plays their own track.
-      await send(a, [a.device.play(t0, {}, at(4)), a.device.play(t0, {}, at(5)), a.device.play(short, { durationMs: 30_000, heardMs: 30_000 }, at(6)), a.device.play(free, {}, at(7))]);
+      await send(a, [
+        a.device.play(t0, {}, at(4)),
+        a.device.play(t0, {}, at(5)),
+        a.device.play(short, { durationMs: 30_000, heardMs: 30_000 }, at(6)),
+        a.device.play(free, {}, at(7)),
+      ]);
       await send(b, [b.device.play(t1, {}, at(8))]);
       expect((await b.api.post(`/v1/tracks/${t1}/buy`, { requestId: 'buy-rest-0001' })).status).toBe(200);
       await send(b, [b.device.play(t1, {}, at(9))]); // owned now: free
@@ -86,17 +124,19 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     const reportUrl = (query: string) => `/v1/artists/${catalog.artistId}/earnings/report?${query}`;
 
-    it('gives the report only to the artist\'s rightsholders and admins', async () => {
+    it("gives the report only to the artist's rightsholders and admins", async () => {
       expect((await listenerA.get(reportUrl(''))).status).toBe(403);
       expect((await catalog.admin.get(reportUrl(''))).status).toBe(200);
       expect((await holder.get(`/v1/artists/nope/earnings/report`)).status).toBe(404);
-      expect((await holder.get(reportUrl(`from=${boundary}&to=${boundary}`))).body.error.code).toBe('invalid_input');
+      expect((await holder.get(reportUrl(`from=${boundary}&to=${boundary}`))).body.error.code).toBe(
+        'invalid_input',
+      );
       // A period that has not begun cannot be exported (it would end before it starts).
       const future = await holder.get(reportUrl(`from=${Date.now() + 3_600_000}`));
       expect([future.status, future.body.error.code]).toEqual([409, 'period_open']);
     });
 
-    it('ends a period asked to end in the future at the moment of the export, by the database\'s clock', async () => {
+    it("ends a period asked to end in the future at the moment of the export, by the database's clock", async () => {
       const asked = Date.now() + 3_600_000;
       const answer = await holder.get(reportUrl(`from=${boundary}&to=${asked}`));
       expect(answer.status).toBe(200);
@@ -127,14 +167,34 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           ['free', 'own_track', null, 0],
         ]),
       );
-      expect(report.purchases).toEqual([expect.objectContaining({ priceThousandths: 1022 - 2, artistShareTenThousandths: 7140, coopShareTenThousandths: 3060 })]);
-      const a0 = report.openingStates.find((o) => o.trackId === catalog.trackIds[0] && o.paidPlaysBefore === 3);
+      expect(report.purchases).toEqual([
+        expect.objectContaining({
+          priceThousandths: 1022 - 2,
+          artistShareTenThousandths: 7140,
+          coopShareTenThousandths: 3060,
+        }),
+      ]);
+      const a0 = report.openingStates.find(
+        (o) => o.trackId === catalog.trackIds[0] && o.paidPlaysBefore === 3,
+      );
       expect(a0).toBeDefined();
-      expect(report.totals).toMatchObject({ plays: 9, paidPlays: 4, freePlays: 4, unpaidPlays: 1, purchases: 1, creditsSpentThousandths: 16 + 32 + 2 + 2 + 1020 });
+      expect(report.totals).toMatchObject({
+        plays: 9,
+        paidPlays: 4,
+        freePlays: 4,
+        unpaidPlays: 1,
+        purchases: 1,
+        creditsSpentThousandths: 16 + 32 + 2 + 2 + 1020,
+      });
 
       const result = verifyEarningsReport(report);
       expect(result.mismatches).toEqual([]);
-      expect(result).toMatchObject({ ok: true, receipts: 9, verified: 9, claims: { freeTrack: 1, ownTrack: 1, unpaid: 1 } });
+      expect(result).toMatchObject({
+        ok: true,
+        receipts: 9,
+        verified: 9,
+        claims: { freeTrack: 1, ownTrack: 1, unpaid: 1 },
+      });
       expect(result.totals).toEqual(report.totals);
 
       const cli = await verifyWithCli(report);
@@ -163,7 +223,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     it('with stable pseudonyms, consecutive periods verify as a chain', async () => {
       const first = (await holder.get(reportUrl(`from=0&to=${boundary}&pseudonyms=stable`))).body;
-      const second = (await holder.get(reportUrl(`from=${boundary}&to=${Date.now()}&pseudonyms=stable`))).body;
+      const second = (await holder.get(reportUrl(`from=${boundary}&to=${Date.now()}&pseudonyms=stable`)))
+        .body;
       expect(first.plays).toHaveLength(3);
       const chain = verifyEarningsReportChain([first, second]);
       expect(chain.chain).toEqual([]);
@@ -172,7 +233,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const again = (await holder.get(reportUrl(`from=0&to=${boundary}`))).body;
       const once = (await holder.get(reportUrl(`from=0&to=${boundary}`))).body;
       expect(again.plays[0].listener).not.toBe(once.plays[0].listener);
-      expect(first.plays[0].listener).toBe((await holder.get(reportUrl(`from=0&to=${boundary}&pseudonyms=stable`))).body.plays[0].listener);
+      expect(first.plays[0].listener).toBe(
+        (await holder.get(reportUrl(`from=0&to=${boundary}&pseudonyms=stable`))).body.plays[0].listener,
+      );
     });
   });
 }

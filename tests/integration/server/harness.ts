@@ -6,7 +6,11 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { generateEd25519KeyPair, signEd25519 } from '../../../src/node/ed25519';
-import { allowanceReleaseSigningBytes, type AllowanceReleaseBody, type AllowanceReleaseStatement } from '../../../src/shared/allowance-release';
+import {
+  allowanceReleaseSigningBytes,
+  type AllowanceReleaseBody,
+  type AllowanceReleaseStatement,
+} from '../../../src/shared/allowance-release';
 import { signPlayReceipt } from '../../../src/node/receipt-signing';
 import type { PlayReceipt, SignedPlayReceipt } from '../../../src/shared/receipt';
 import { startServerProcess, type ServerProcess } from '../../support/server-process';
@@ -47,7 +51,8 @@ export async function postgresUnavailableReason(): Promise<string | null> {
   } catch (error) {
     const reason = `PostgreSQL at ${PG_ADMIN_URL} unreachable: ${(error as Error).message}`;
     // CI sets this: there the multi-instance tests must run, so a skip is a failure, not a green run.
-    if (process.env.RESONATE_REQUIRE_PG === '1') throw new Error(`${reason} (RESONATE_REQUIRE_PG=1: PostgreSQL tests may not skip)`, { cause: error });
+    if (process.env.RESONATE_REQUIRE_PG === '1')
+      throw new Error(`${reason} (RESONATE_REQUIRE_PG=1: PostgreSQL tests may not skip)`, { cause: error });
     return reason;
   } finally {
     await client.end().catch(() => {});
@@ -58,7 +63,11 @@ export async function postgresUnavailableReason(): Promise<string | null> {
 export async function freshStore(kind: 'sqlite' | 'postgres'): Promise<StoreTarget> {
   const dataDir = tempDir(`resonate-server-${kind}-`);
   if (kind === 'sqlite') {
-    return { name: 'sqlite', dataDir, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      name: 'sqlite',
+      dataDir,
+      cleanup: async () => rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
   const dbName = `resonate_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
@@ -91,7 +100,11 @@ function env(config: object): NodeJS.ProcessEnv {
 
 /** Runs an admin command of the server CLI; answers its JSON output. */
 export async function runCli(store: StoreTarget, args: string[], config: object = {}): Promise<any> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', MAIN, ...args, ...storeArgs(store)], { cwd: ROOT, env: env(config) });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', MAIN, ...args, ...storeArgs(store)],
+    { cwd: ROOT, env: env(config) },
+  );
   return JSON.parse(stdout);
 }
 
@@ -115,7 +128,12 @@ export class Api {
     public token = '',
   ) {}
 
-  async call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+  async call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer<T>> {
     const response = await fetch(this.base + path, {
       method,
       headers: {
@@ -139,7 +157,11 @@ export class Api {
   }
 }
 
-export async function signUp(base: string, email: string, password = 'correct horse battery'): Promise<Api & { userId: string }> {
+export async function signUp(
+  base: string,
+  email: string,
+  password = 'correct horse battery',
+): Promise<Api & { userId: string }> {
   const api = new Api(base);
   const answer = await api.post('/v1/auth/sign-up', { email, password });
   if (answer.status !== 201) throw new Error(`sign-up failed: ${JSON.stringify(answer.body)}`);
@@ -193,13 +215,25 @@ export class TestDevice {
 
   /** The body of `POST /v1/devices/:id/allowance/release`, signed by this device's key (as the app does on sign-out). */
   releaseBody(statement: Partial<AllowanceReleaseStatement> = {}): AllowanceReleaseBody {
-    const full: AllowanceReleaseStatement = { deviceId: this.id, lastSeq: this.seq, signedAt: new Date().toISOString(), ...statement };
-    return { statement: full, signature: signEd25519(this.keys.privateKey, allowanceReleaseSigningBytes(full)) };
+    const full: AllowanceReleaseStatement = {
+      deviceId: this.id,
+      lastSeq: this.seq,
+      signedAt: new Date().toISOString(),
+      ...statement,
+    };
+    return {
+      statement: full,
+      signature: signEd25519(this.keys.privateKey, allowanceReleaseSigningBytes(full)),
+    };
   }
 }
 
 /** A new admin account (made with the server's CLI, as an operator would), signed in. */
-export async function signInNewAdmin(store: StoreTarget, base: string, adminEmail = `admin-${uuidv7()}@example.org`): Promise<Api> {
+export async function signInNewAdmin(
+  store: StoreTarget,
+  base: string,
+  adminEmail = `admin-${uuidv7()}@example.org`,
+): Promise<Api> {
   await runCli(store, ['add-user', '--email', adminEmail, '--password', 'admin password', '--role', 'admin']);
   return signIn(base, adminEmail, 'admin password');
 }
@@ -216,8 +250,17 @@ export async function seedCatalog(
   const release = await admin.post('/v1/admin/releases', {
     artistId: artist.body.id,
     title: 'Release',
-    tracks: tracks.map((t, i) => ({ title: `Track ${i + 1}`, durationMs: t.durationMs, status: t.status ?? 'paid' })),
+    tracks: tracks.map((t, i) => ({
+      title: `Track ${i + 1}`,
+      durationMs: t.durationMs,
+      status: t.status ?? 'paid',
+    })),
   });
   if (release.status !== 201) throw new Error(JSON.stringify(release.body));
-  return { admin, artistId: artist.body.id, releaseId: release.body.releaseId, trackIds: release.body.trackIds };
+  return {
+    admin,
+    artistId: artist.body.id,
+    releaseId: release.body.releaseId,
+    trackIds: release.body.trackIds,
+  };
 }

@@ -20,7 +20,6 @@ import {
 const pgSkipReason = await postgresUnavailableReason();
 if (pgSkipReason) console.warn(`[server tests] skipping PostgreSQL: ${pgSkipReason}`);
 
-
 const PRICES = [2, 4, 8, 16, 32, 64, 128, 256, 512];
 
 for (const kind of ['sqlite', 'postgres'] as const) {
@@ -47,7 +46,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     async function listenerWith(credits: number) {
       const api = await signUp(server.url, `l-${uuidv7()}@example.org`);
-      if (credits) expect((await catalog.admin.post('/v1/admin/grants', { userId: api.userId, amountThousandths: credits })).status).toBe(201);
+      if (credits)
+        expect(
+          (await catalog.admin.post('/v1/admin/grants', { userId: api.userId, amountThousandths: credits }))
+            .status,
+        ).toBe(201);
       const device = new TestDevice();
       await device.register(api);
       return { api, device };
@@ -57,11 +60,18 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const email = `a-${uuidv7()}@example.org`;
       const api = await signUp(server.url, email);
       expect((await api.get('/v1/me')).body).toMatchObject({ email, role: 'listener', artists: [] });
-      expect((await new Api(server.url).post('/v1/auth/sign-up', { email, password: 'another password' })).body.error.code).toBe('email_taken');
-      expect((await new Api(server.url).post('/v1/auth/sign-in', { email, password: 'wrong password' })).status).toBe(401);
+      expect(
+        (await new Api(server.url).post('/v1/auth/sign-up', { email, password: 'another password' })).body
+          .error.code,
+      ).toBe('email_taken');
+      expect(
+        (await new Api(server.url).post('/v1/auth/sign-in', { email, password: 'wrong password' })).status,
+      ).toBe(401);
       expect((await api.post('/v1/auth/sign-out')).status).toBe(204);
       expect((await api.get('/v1/me')).status).toBe(401);
-      expect((await new Api(server.url, 'x'.repeat(43)).get('/v1/wallet')).body.error.code).toBe('unauthenticated');
+      expect((await new Api(server.url, 'x'.repeat(43)).get('/v1/wallet')).body.error.code).toBe(
+        'unauthenticated',
+      );
     });
 
     it('rejects bad input with a clear 4xx and reason', async () => {
@@ -72,7 +82,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const wrongTypes = await api.post('/v1/auth/sign-up', { email: 42, password: true });
       expect(wrongTypes.status).toBe(400);
       expect(wrongTypes.body.error.code).toBe('invalid_input');
-      expect(wrongTypes.body.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['email', 'password']);
+      expect(wrongTypes.body.error.issues.map((i: { path: string }) => i.path).sort()).toEqual([
+        'email',
+        'password',
+      ]);
       const huge = await api.post('/v1/auth/sign-in', { email: 'a@b.org', password: 'x'.repeat(600 * 1024) });
       expect(huge.status).toBe(413);
       expect(huge.body.error.code).toBe('body_too_large');
@@ -81,7 +94,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     it('keeps admin routes for admins and wallets to their owners', async () => {
       const { api } = await listenerWith(0);
-      expect((await api.post('/v1/admin/grants', { userId: api.base, amountThousandths: 5 })).status).toBe(403);
+      expect((await api.post('/v1/admin/grants', { userId: api.base, amountThousandths: 5 })).status).toBe(
+        403,
+      );
       expect((await api.get(`/v1/artists/${catalog.artistId}/earnings`)).status).toBe(403);
       expect((await new Api(server.url).get('/v1/wallet')).status).toBe(401);
     });
@@ -89,7 +104,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     it('prices paid plays 2^n in the server order, owns after the 9th, splits 70/30 exactly', async () => {
       const { api, device } = await listenerWith(5000);
       const track = catalog.trackIds[0]!;
-      const receipts = Array.from({ length: 11 }, (_, i) => device.play(track, {}, Date.now() - 60_000 + i * 1000));
+      const receipts = Array.from({ length: 11 }, (_, i) =>
+        device.play(track, {}, Date.now() - 60_000 + i * 1000),
+      );
       const answer = await api.post('/v1/receipts', { deviceId: device.id, receipts });
       expect(answer.status).toBe(200);
       const results = answer.body.results;
@@ -102,7 +119,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(owned.body.tracks.map((t: any) => t.trackId)).toEqual([track]);
       // resend: the original answers, nothing charged again
       const again = await api.post('/v1/receipts', { deviceId: device.id, receipts: receipts.slice(0, 3) });
-      expect(again.body.results.map((r: any) => [r.duplicate, r.priceThousandths])).toEqual([[true, 2], [true, 4], [true, 8]]);
+      expect(again.body.results.map((r: any) => [r.duplicate, r.priceThousandths])).toEqual([
+        [true, 2],
+        [true, 4],
+        [true, 8],
+      ]);
       expect((await api.get('/v1/wallet')).body.balanceThousandths).toBe(5000 - 1022);
       const ledger = await api.get('/v1/ledger?limit=500');
       expect(ledger.body.entries.reduce((s: number, e: any) => s + e.amountThousandths, 0)).toBe(5000 - 1022);
@@ -116,21 +137,40 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const { api, device } = await listenerWith(1000);
       const r = await api.post('/v1/receipts', {
         deviceId: device.id,
-        receipts: [device.play(catalog.trackIds[3]!, { durationMs: 30_000, heardMs: 30_000 }), device.play(catalog.trackIds[4]!)],
+        receipts: [
+          device.play(catalog.trackIds[3]!, { durationMs: 30_000, heardMs: 30_000 }),
+          device.play(catalog.trackIds[4]!),
+        ],
       });
       expect(r.body.results.map((x: any) => x.freeReason)).toEqual(['short', 'free_track']);
       expect(r.body.wallet.balanceThousandths).toBe(1000);
       // the rightsholder plays their own track for free
       const holder = await listenerWith(1000);
-      await catalog.admin.post(`/v1/admin/artists/${catalog.artistId}/rightsholders`, { userId: holder.api.userId });
-      const own = await holder.api.post('/v1/receipts', { deviceId: holder.device.id, receipts: [holder.device.play(catalog.trackIds[1]!)] });
+      await catalog.admin.post(`/v1/admin/artists/${catalog.artistId}/rightsholders`, {
+        userId: holder.api.userId,
+      });
+      const own = await holder.api.post('/v1/receipts', {
+        deviceId: holder.device.id,
+        receipts: [holder.device.play(catalog.trackIds[1]!)],
+      });
       expect(own.body.results[0]).toMatchObject({ outcome: 'free', freeReason: 'own_track' });
-      expect((await holder.api.get(`/v1/artists/${catalog.artistId}/earnings?format=csv&groupBy=month`)).headers.get('content-type')).toContain('text/csv');
+      expect(
+        (
+          await holder.api.get(`/v1/artists/${catalog.artistId}/earnings?format=csv&groupBy=month`)
+        ).headers.get('content-type'),
+      ).toContain('text/csv');
     });
 
     it('records an uncovered play as counted but unpaid, crediting nobody', async () => {
       const { api, device } = await listenerWith(5);
-      const r = await api.post('/v1/receipts', { deviceId: device.id, receipts: [device.play(catalog.trackIds[1]!), device.play(catalog.trackIds[1]!), device.play(catalog.trackIds[1]!)] });
+      const r = await api.post('/v1/receipts', {
+        deviceId: device.id,
+        receipts: [
+          device.play(catalog.trackIds[1]!),
+          device.play(catalog.trackIds[1]!),
+          device.play(catalog.trackIds[1]!),
+        ],
+      });
       expect(r.body.results.map((x: any) => x.outcome)).toEqual(['paid', 'unpaid', 'unpaid']);
       expect(r.body.wallet.balanceThousandths).toBe(3);
       expect((await api.get('/v1/plays')).body.tracks[0]).toMatchObject({ paidPlays: 1, totalPlays: 3 });
@@ -143,30 +183,47 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const good = device.play(track);
       const tampered = { ...good, receipt: { ...good.receipt, heardMs: 46_000 } };
       const forged = new TestDevice();
-      const forgedReceipt = { receipt: { ...device.receipt(track) }, signature: forged.sign(device.receipt(track)).signature };
+      const forgedReceipt = {
+        receipt: { ...device.receipt(track) },
+        signature: forged.sign(device.receipt(track)).signature,
+      };
       const foreign = other.device.play(track);
       const unknown = device.play('no-such-track');
       const malformed = { receipt: { ...device.receipt(track), extra: 1 }, signature: good.signature };
-      const answer = await api.post('/v1/receipts', { deviceId: device.id, receipts: [tampered, forgedReceipt, foreign, unknown, malformed] });
+      const answer = await api.post('/v1/receipts', {
+        deviceId: device.id,
+        receipts: [tampered, forgedReceipt, foreign, unknown, malformed],
+      });
       expect(answer.body.results.map((r: any) => r.reason)).toEqual([
-        'bad_signature', 'bad_signature', 'device_not_yours', 'unknown_track', 'malformed',
+        'bad_signature',
+        'bad_signature',
+        'device_not_yours',
+        'unknown_track',
+        'malformed',
       ]);
       expect((await api.get('/v1/plays')).body.tracks).toEqual([]);
       expect((await api.get('/v1/wallet')).body.balanceThousandths).toBe(1000);
       // conflict: same id, other content (validly signed)
-      expect((await api.post('/v1/receipts', { deviceId: device.id, receipts: [good] })).body.results[0].status).toBe('settled');
+      expect(
+        (await api.post('/v1/receipts', { deviceId: device.id, receipts: [good] })).body.results[0].status,
+      ).toBe('settled');
       const sameId = device.sign({ ...good.receipt, heardMs: 50_000, seq: device.seq + 1 });
       // (A time window or a reused seq is settled, not rejected: settlement-holes.test.ts.)
       const conflict = await api.post('/v1/receipts', { deviceId: device.id, receipts: [sameId] });
       expect(conflict.body.results.map((r: any) => r.reason)).toEqual(['conflict']);
       // replay to another account: conflict, not a second settlement
-      await other.api.post('/v1/devices', { name: 'copy', publicKey: device.keys.publicKey }).then((r) => expect(r.status).toBe(409));
+      await other.api
+        .post('/v1/devices', { name: 'copy', publicKey: device.keys.publicKey })
+        .then((r) => expect(r.status).toBe(409));
       // revoked device
       expect((await api.post(`/v1/devices/${device.id}/revoke`)).body.revokedAt).not.toBeNull();
       const revoked = await api.post('/v1/receipts', { deviceId: device.id, receipts: [device.play(track)] });
       expect(revoked.body.results[0].reason).toBe('device_revoked');
       // huge batch
-      const big = await api.post('/v1/receipts', { deviceId: device.id, receipts: Array.from({ length: 201 }, () => good) });
+      const big = await api.post('/v1/receipts', {
+        deviceId: device.id,
+        receipts: Array.from({ length: 201 }, () => good),
+      });
       expect(big.status).toBe(400);
       expect((await api.get('/v1/wallet')).body.balanceThousandths).toBe(1000 - 2);
     });
@@ -194,13 +251,21 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const wallet = (await api.get('/v1/wallet')).body;
       expect(wallet.reservedThousandths).toBeLessThanOrEqual(wallet.balanceThousandths);
       // the second device can't spend the first one's allowance: unpaid
-      const r2 = await api.post('/v1/receipts', { deviceId: second.id, receipts: [second.play(catalog.trackIds[0]!)] });
+      const r2 = await api.post('/v1/receipts', {
+        deviceId: second.id,
+        receipts: [second.play(catalog.trackIds[0]!)],
+      });
       expect(r2.body.results[0].outcome).toBe('unpaid');
-      const r1 = await api.post('/v1/receipts', { deviceId: device.id, receipts: [device.play(catalog.trackIds[0]!)] });
+      const r1 = await api.post('/v1/receipts', {
+        deviceId: device.id,
+        receipts: [device.play(catalog.trackIds[0]!)],
+      });
       expect(r1.body.results[0].outcome).toBe('paid');
       expect(r1.body.allowanceThousandths).toBe(1498);
       // The device itself releases (its one receipt is in, so the allowance goes back at once).
-      expect((await api.post(`/v1/devices/${device.id}/allowance/release`, device.releaseBody())).status).toBe(200);
+      expect(
+        (await api.post(`/v1/devices/${device.id}/allowance/release`, device.releaseBody())).status,
+      ).toBe(200);
       expect((await api.get('/v1/wallet')).body.reservedThousandths).toBe(0);
     });
 
@@ -221,33 +286,51 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(seen.length).toBeGreaterThanOrEqual(5);
       await api.post('/v1/receipts', { deviceId: device.id, receipts: [device.play(catalog.trackIds[0]!)] });
       const after = await api.post('/v1/sync', { deviceId: device.id, cursor });
-      expect(after.body.playCounts).toEqual([expect.objectContaining({ trackId: catalog.trackIds[0], paidPlays: 1 })]);
+      expect(after.body.playCounts).toEqual([
+        expect.objectContaining({ trackId: catalog.trackIds[0], paidPlays: 1 }),
+      ]);
       expect(after.body.catalog.tracks).toEqual([]);
       const quiet = await api.post('/v1/sync', { deviceId: device.id, cursor: after.body.cursor });
       expect(quiet.body.playCounts).toEqual([]);
-      expect((await api.post('/v1/sync', { deviceId: device.id, cursor: 'garbage' })).body.error.code).toBe('invalid_cursor');
+      expect((await api.post('/v1/sync', { deviceId: device.id, cursor: 'garbage' })).body.error.code).toBe(
+        'invalid_cursor',
+      );
     });
 
     it('buys the rest of a track and of a release, once per request id', async () => {
       const { api, device } = await listenerWith(10_000);
-      await api.post('/v1/receipts', { deviceId: device.id, receipts: [device.play(catalog.trackIds[0]!), device.play(catalog.trackIds[0]!)] });
+      await api.post('/v1/receipts', {
+        deviceId: device.id,
+        receipts: [device.play(catalog.trackIds[0]!), device.play(catalog.trackIds[0]!)],
+      });
       const buy = await api.post(`/v1/tracks/${catalog.trackIds[0]}/buy`, { requestId: 'buy-track-0001' });
       expect(buy.body).toMatchObject({ totalThousandths: 1016, duplicate: false });
-      expect((await api.post(`/v1/tracks/${catalog.trackIds[0]}/buy`, { requestId: 'buy-track-0001' })).body.duplicate).toBe(true);
+      expect(
+        (await api.post(`/v1/tracks/${catalog.trackIds[0]}/buy`, { requestId: 'buy-track-0001' })).body
+          .duplicate,
+      ).toBe(true);
       const release = await api.post(`/v1/releases/${catalog.releaseId}/buy`, {});
       // tracks 1 and 2 are left (0 owned, 3 short, 4 free)
       expect(release.body.totalThousandths).toBe(2044);
       expect((await api.get('/v1/wallet')).body.balanceThousandths).toBe(10_000 - 6 - 1016 - 2044);
       const poor = await listenerWith(10);
-      expect((await poor.api.post(`/v1/tracks/${catalog.trackIds[0]}/buy`, {})).body.error.code).toBe('insufficient_credits');
+      expect((await poor.api.post(`/v1/tracks/${catalog.trackIds[0]}/buy`, {})).body.error.code).toBe(
+        'insufficient_credits',
+      );
     });
 
     it('redeems a voucher code exactly once', async () => {
-      const batch = await catalog.admin.post('/v1/admin/voucher-batches', { valueThousandths: 2500, count: 2 });
+      const batch = await catalog.admin.post('/v1/admin/voucher-batches', {
+        valueThousandths: 2500,
+        count: 2,
+      });
       const { api } = await listenerWith(0);
       const other = await listenerWith(0);
       const code = batch.body.codes[0];
-      const results = await Promise.all([api.post('/v1/vouchers/redeem', { code }), other.api.post('/v1/vouchers/redeem', { code: code.toLowerCase() })]);
+      const results = await Promise.all([
+        api.post('/v1/vouchers/redeem', { code }),
+        other.api.post('/v1/vouchers/redeem', { code: code.toLowerCase() }),
+      ]);
       expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
       expect((await api.post('/v1/vouchers/redeem', { code: 'AAAAA-BBBBB' })).status).toBe(404);
     });
@@ -255,7 +338,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     it('reports membership progress', async () => {
       const { api } = await listenerWith(20_000);
       const status = await api.get('/v1/membership');
-      expect(status.body.listener).toMatchObject({ member: false, spentThousandths: 0, thresholdThousandths: 12264 });
+      expect(status.body.listener).toMatchObject({
+        member: false,
+        spentThousandths: 0,
+        thresholdThousandths: 12264,
+      });
     });
 
     it('imports a folder as a release and streams its audio with Range', async () => {
@@ -279,7 +366,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     it('serves an OpenAPI document of every route', async () => {
       const doc = (await new Api(server.url).get('/v1/openapi.json')).body;
       expect(doc.openapi).toBe('3.1.0');
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/receipts', '/v1/sync', '/v1/tracks/{id}/audio']));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining(['/v1/receipts', '/v1/sync', '/v1/tracks/{id}/audio']),
+      );
     });
   });
 }

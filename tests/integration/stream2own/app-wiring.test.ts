@@ -17,11 +17,16 @@ describe('stream to own wired into the app services', () => {
     });
     try {
       const wallet = await app.dispatch('wallet.get', {});
-      expect(wallet).toMatchObject({ ok: true, value: { balanceThousandths: 0, spendableThousandths: 0, lowBalance: true } });
+      expect(wallet).toMatchObject({
+        ok: true,
+        value: { balanceThousandths: 0, spendableThousandths: 0, lowBalance: true },
+      });
       app.stream2own.catalog.upsert([aTrack('a', {}, dataDir)]);
       const opened = await app.dispatch('player.open', { source: 'coop', trackId: 'a' });
       expect(opened.ok).toBe(true);
-      const { sessionId, mediaPath, mediaUrl } = (opened as { ok: true; value: { sessionId: string; mediaPath: string; mediaUrl: string } }).value;
+      const { sessionId, mediaPath, mediaUrl } = (
+        opened as { ok: true; value: { sessionId: string; mediaPath: string; mediaUrl: string } }
+      ).value;
       expect(mediaUrl).toBe(`/media/${mediaPath}`);
       expect(await app.media.resolve(mediaPath)).toMatchObject({ contentType: 'audio/mpeg' });
       await app.dispatch('player.close', { sessionId });

@@ -13,7 +13,8 @@ const clock = new FakeClock();
 const h = stream2ownHarness({
   dataDir,
   clock,
-  recorderHooks: mode === 'in-transaction' ? { beforeCommit: () => process.kill(process.pid, 'SIGKILL') } : {},
+  recorderHooks:
+    mode === 'in-transaction' ? { beforeCommit: () => process.kill(process.pid, 'SIGKILL') } : {},
 });
 if (h.domain.catalog.get('a') === null) {
   h.domain.catalog.upsert([aTrack('a', {}, dataDir), aTrack('b', { status: 'free' }, dataDir)]);

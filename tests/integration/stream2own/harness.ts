@@ -7,7 +7,11 @@ import { EventHub } from '../../../src/main/services/core/events';
 import { silentLogger } from '../../../src/main/services/core/logger';
 import { migrate, openDatabase, type Db } from '../../../src/main/services/db/database';
 import { stream2ownMigrations } from '../../../src/main/services/wallet/migrations';
-import { createStream2OwnDomain, type LocalTrackSource, type Stream2OwnDeps } from '../../../src/main/services/stream2own/domain';
+import {
+  createStream2OwnDomain,
+  type LocalTrackSource,
+  type Stream2OwnDeps,
+} from '../../../src/main/services/stream2own/domain';
 import type { CoopTrackRecord } from '../../../src/main/services/wallet/catalog-store';
 import type { CallHandlers } from '../../../src/main/services/core/dispatcher';
 
@@ -15,7 +19,11 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 's2o-'));
 }
 
-export function aTrack(id: string, overrides: Partial<CoopTrackRecord> = {}, dir = tempDir()): CoopTrackRecord {
+export function aTrack(
+  id: string,
+  overrides: Partial<CoopTrackRecord> = {},
+  dir = tempDir(),
+): CoopTrackRecord {
   const file = join(dir, `${id}.mp3`);
   writeFileSync(file, 'not really audio');
   return {
@@ -33,7 +41,9 @@ export function aTrack(id: string, overrides: Partial<CoopTrackRecord> = {}, dir
 }
 
 /** The domain on a real SQLite file in a temp folder, a fake clock, and a record of every event. */
-export function stream2ownHarness(options: { dataDir?: string; db?: Db; local?: LocalTrackSource | null } & Partial<Stream2OwnDeps> = {}) {
+export function stream2ownHarness(
+  options: { dataDir?: string; db?: Db; local?: LocalTrackSource | null } & Partial<Stream2OwnDeps> = {},
+) {
   const dataDir = options.dataDir ?? tempDir();
   const db = options.db ?? openDatabase(join(dataDir, 'library.sqlite'));
   migrate(db, stream2ownMigrations);
@@ -59,7 +69,13 @@ export function stream2ownHarness(options: { dataDir?: string; db?: Db; local?: 
     const opened = domain.handlers['player.open']({ source, trackId });
     const { sessionId } = opened as { sessionId: string };
     let seq = 0;
-    let last = domain.handlers['player.report']({ sessionId, trackId, seq: ++seq, event: 'playing', positionMs: 0 }) as {
+    let last = domain.handlers['player.report']({
+      sessionId,
+      trackId,
+      seq: ++seq,
+      event: 'playing',
+      positionMs: 0,
+    }) as {
       accepted: boolean;
       counted: boolean;
       stop: boolean;
@@ -67,7 +83,13 @@ export function stream2ownHarness(options: { dataDir?: string; db?: Db; local?: 
     };
     for (let t = 250; t <= ms && !last.stop; t += 250) {
       clock.advance(250);
-      last = domain.handlers['player.report']({ sessionId, trackId, seq: ++seq, event: 'timeupdate', positionMs: t }) as typeof last;
+      last = domain.handlers['player.report']({
+        sessionId,
+        trackId,
+        seq: ++seq,
+        event: 'timeupdate',
+        positionMs: t,
+      }) as typeof last;
     }
     return { sessionId, opened, last };
   }

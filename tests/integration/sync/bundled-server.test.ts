@@ -23,10 +23,17 @@ describe('no sync server set', () => {
       sync: { autoStart: false },
     });
     try {
-      expect(ok(await app.dispatch('account.status', {}))).toMatchObject({ signedIn: false, bundledServer: true, serverUrl: null });
+      expect(ok(await app.dispatch('account.status', {}))).toMatchObject({
+        signedIn: false,
+        bundledServer: true,
+        serverUrl: null,
+      });
       expect(existsSync(join(dataDir, 'coop-server'))).toBe(false);
       const account = ok<{ signedIn: boolean; serverUrl: string; deviceRegistered: boolean }>(
-        await app.dispatch('account.signUp', { email: `b-${uuidv7()}@example.org`, password: 'bundled password' }),
+        await app.dispatch('account.signUp', {
+          email: `b-${uuidv7()}@example.org`,
+          password: 'bundled password',
+        }),
       );
       expect(account).toMatchObject({ signedIn: true, deviceRegistered: true });
       expect(account.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -49,7 +56,10 @@ describe('no sync server set', () => {
       sync: { autoStart: false },
     });
     try {
-      const answer = await app.dispatch('account.signUp', { email: `u-${uuidv7()}@example.org`, password: 'bundled password' });
+      const answer = await app.dispatch('account.signUp', {
+        email: `u-${uuidv7()}@example.org`,
+        password: 'bundled password',
+      });
       expect(answer.ok).toBe(false);
       expect(answer.ok ? '' : answer.error.message).toMatch(/bundles no co-op server; set a sync server URL/);
       expect(existsSync(join(dataDir, 'coop-server'))).toBe(false);

@@ -57,15 +57,24 @@ describe('streaming a co-op track that is not downloaded', () => {
     };
   };
 
-  const call = async <T = any>(name: string, input: unknown = {}): Promise<T> => ok<T>(await host.services.dispatch(name, input));
-  const media = (mediaUrl: string, range?: string) => fetch(`${host.url}${mediaUrl}`, { headers: range ? { range } : {} });
+  const call = async <T = any>(name: string, input: unknown = {}): Promise<T> =>
+    ok<T>(await host.services.dispatch(name, input));
+  const media = (mediaUrl: string, range?: string) =>
+    fetch(`${host.url}${mediaUrl}`, { headers: range ? { range } : {} });
   const sourceFile = (i: number) => readFileSync(join(audioDir, readdirSync(audioDir).sort()[i]!));
 
   beforeAll(async () => {
     store = await freshStore('sqlite');
     server = await serverProcess(store);
     audioDir = makeAudioFolder([30, 20]);
-    const imported = await runCli(store, ['import-release', audioDir, '--artist', 'Stream Artist', '--title', 'Stream Tests']);
+    const imported = await runCli(store, [
+      'import-release',
+      audioDir,
+      '--artist',
+      'Stream Artist',
+      '--title',
+      'Stream Tests',
+    ]);
     trackIds = imported.tracks.map((t: { id: string }) => t.id);
     host = await startWebHost({
       dataDir: tempDir('stream-host-'),
@@ -75,7 +84,10 @@ describe('streaming a co-op track that is not downloaded', () => {
       sync: { autoStart: false, fetch: heldFetch },
     });
     await call('settings.update', { syncServerUrl: server.url });
-    await call('account.signUp', { email: `listener-${uuidv7()}@example.org`, password: 'listener password' });
+    await call('account.signUp', {
+      email: `listener-${uuidv7()}@example.org`,
+      password: 'listener password',
+    });
     expect((await call('sync.now')).state).toBe('online');
     expect((await call('coop.tracks', {})).total).toBe(2);
   });
@@ -91,7 +103,9 @@ describe('streaming a co-op track that is not downloaded', () => {
     const release = holdDownloads();
     const opened = await call('player.open', { source: 'coop', trackId });
     // The renderer gets a session-scoped media path with the host's token only; the server's token stays in the main process.
-    expect(opened.mediaUrl).toBe(`/media/track/coop/${trackId}/${opened.sessionId}?token=${encodeURIComponent(host.token)}`);
+    expect(opened.mediaUrl).toBe(
+      `/media/track/coop/${trackId}/${opened.sessionId}?token=${encodeURIComponent(host.token)}`,
+    );
     expect(host.services.sync.downloads.downloading(trackId)).toBe(true);
     expect(host.services.sync.downloads.fileOf(trackId)).toBeNull();
     expect(await host.services.media.resolveSource(opened.mediaPath)).toMatchObject({ kind: 'remote' });
@@ -114,7 +128,13 @@ describe('streaming a co-op track that is not downloaded', () => {
     expect(host.services.sync.downloads.fileOf(trackId)).toBeNull();
 
     // The guard's rules hold for the stream: the renderer reports, the session is live.
-    const report = await call('player.report', { sessionId: opened.sessionId, trackId, seq: 1, event: 'playing', positionMs: 0 });
+    const report = await call('player.report', {
+      sessionId: opened.sessionId,
+      trackId,
+      seq: 1,
+      event: 'playing',
+      positionMs: 0,
+    });
     expect(report.stop).toBe(false);
 
     release();
@@ -122,7 +142,9 @@ describe('streaming a co-op track that is not downloaded', () => {
     const file = host.services.sync.downloads.fileOf(trackId);
     expect(file).not.toBeNull();
     expect(readFileSync(file!).equals(original)).toBe(true);
-    expect((await call('downloads.status')).entries.map((e: { trackId: string }) => e.trackId)).toEqual([trackId]);
+    expect((await call('downloads.status')).entries.map((e: { trackId: string }) => e.trackId)).toEqual([
+      trackId,
+    ]);
     // The same session now reads the file.
     expect(await host.services.media.resolveSource(opened.mediaPath)).toMatchObject({ file });
     const fromFile = await media(opened.mediaUrl, 'bytes=100-1099');
@@ -153,7 +175,9 @@ describe('streaming a co-op track that is not downloaded', () => {
 
     // Offline: the downloaded track opens as its file and answers Range requests.
     const opened = await call('player.open', { source: 'coop', trackId: trackIds[0] });
-    expect(await host.services.media.resolveSource(opened.mediaPath)).toMatchObject({ file: host.services.sync.downloads.fileOf(trackIds[0]!) });
+    expect(await host.services.media.resolveSource(opened.mediaPath)).toMatchObject({
+      file: host.services.sync.downloads.fileOf(trackIds[0]!),
+    });
     const part = await media(opened.mediaUrl, 'bytes=10-19');
     expect(part.status).toBe(206);
     expect(Buffer.from(await part.arrayBuffer()).equals(sourceFile(0).subarray(10, 20))).toBe(true);
@@ -170,27 +194,50 @@ describe('streaming a co-op track that is not downloaded', () => {
     const upstreamClosed = new Promise<void>((done) => (markClosed = done));
     const upstream = createServer((req, res) => {
       seen = req.headers;
-      res.writeHead(206, { 'content-type': 'audio/ogg', 'content-range': 'bytes 5-1000004/2000000', 'content-length': 1_000_000 });
+      res.writeHead(206, {
+        'content-type': 'audio/ogg',
+        'content-range': 'bytes 5-1000004/2000000',
+        'content-length': 1_000_000,
+      });
       res.write(Buffer.alloc(1000, 7));
       res.on('close', () => markClosed());
     });
     await new Promise<void>((done) => upstream.listen(0, '127.0.0.1', done));
     try {
       const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/a`;
-      host.services.media.register('probe', () => ({ kind: 'remote', url, headers: { authorization: 'Bearer kept-in-main' }, contentType: 'audio/mpeg' }));
+      host.services.media.register('probe', () => ({
+        kind: 'remote',
+        url,
+        headers: { authorization: 'Bearer kept-in-main' },
+        contentType: 'audio/mpeg',
+      }));
       const { port } = new URL(host.url);
-      const firstChunk = await new Promise<{ status: number; headers: IncomingHttpHeaders; bytes: number }>((done, fail) => {
-        const req = httpRequest({ host: '127.0.0.1', port, path: `/media/probe/x?token=${encodeURIComponent(host.token)}`, headers: { range: 'bytes=5-' } }, (res) => {
-          res.once('data', (chunk: Buffer) => {
-            done({ status: res.statusCode!, headers: res.headers, bytes: chunk.length });
-            req.destroy(); // the browser seeks away
-          });
-        });
-        req.on('error', fail);
-        req.end();
-      });
+      const firstChunk = await new Promise<{ status: number; headers: IncomingHttpHeaders; bytes: number }>(
+        (done, fail) => {
+          const req = httpRequest(
+            {
+              host: '127.0.0.1',
+              port,
+              path: `/media/probe/x?token=${encodeURIComponent(host.token)}`,
+              headers: { range: 'bytes=5-' },
+            },
+            (res) => {
+              res.once('data', (chunk: Buffer) => {
+                done({ status: res.statusCode!, headers: res.headers, bytes: chunk.length });
+                req.destroy(); // the browser seeks away
+              });
+            },
+          );
+          req.on('error', fail);
+          req.end();
+        },
+      );
       expect(firstChunk.status).toBe(206);
-      expect(firstChunk.headers).toMatchObject({ 'content-range': 'bytes 5-1000004/2000000', 'content-length': '1000000', 'content-type': 'audio/ogg' });
+      expect(firstChunk.headers).toMatchObject({
+        'content-range': 'bytes 5-1000004/2000000',
+        'content-length': '1000000',
+        'content-type': 'audio/ogg',
+      });
       expect(firstChunk.headers.authorization).toBeUndefined();
       expect(firstChunk.bytes).toBeGreaterThan(0);
       expect(seen).toMatchObject({ range: 'bytes=5-', authorization: 'Bearer kept-in-main' });

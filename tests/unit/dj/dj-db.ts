@@ -33,8 +33,21 @@ export function addTrack(db: Db, t: TestTrack): number {
        VALUES (1, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
-      t.path, t.size ?? 1000, `fp:${t.path}`, t.title, t.artist, t.artist, t.album ?? '', t.genre ?? '', t.durationMs ?? 240_000,
-      t.codec ?? 'MPEG 1 Layer 3', t.bpm ?? null, t.key ?? null, t.playCount ?? 0, t.addedAt ?? 0, t.addedAt ?? 0,
+      t.path,
+      t.size ?? 1000,
+      `fp:${t.path}`,
+      t.title,
+      t.artist,
+      t.artist,
+      t.album ?? '',
+      t.genre ?? '',
+      t.durationMs ?? 240_000,
+      t.codec ?? 'MPEG 1 Layer 3',
+      t.bpm ?? null,
+      t.key ?? null,
+      t.playCount ?? 0,
+      t.addedAt ?? 0,
+      t.addedAt ?? 0,
     );
   return Number(result.lastInsertRowid);
 }

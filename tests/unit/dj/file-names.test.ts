@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { NameAllocator, checkFileNamePattern, renderFileStem, sanitizeFileName, sanitizeFileStem } from '../../../src/main/services/dj/file-names';
+import {
+  NameAllocator,
+  checkFileNamePattern,
+  renderFileStem,
+  sanitizeFileName,
+  sanitizeFileStem,
+} from '../../../src/main/services/dj/file-names';
 import { fileLocation } from '../../../src/main/services/dj/rekordbox-xml';
 
 describe('FAT/exFAT-safe file names', () => {
@@ -37,7 +43,9 @@ describe('FAT/exFAT-safe file names', () => {
   });
 
   it('writes Rekordbox locations percent-encoded', () => {
-    expect(fileLocation('/media/usb/Set/Music/A & B #1 100%.mp3')).toBe('file://localhost/media/usb/Set/Music/A%20%26%20B%20%231%20100%25.mp3');
+    expect(fileLocation('/media/usb/Set/Music/A & B #1 100%.mp3')).toBe(
+      'file://localhost/media/usb/Set/Music/A%20%26%20B%20%231%20100%25.mp3',
+    );
     expect(fileLocation('E:\\Set\\Music\\Café.mp3')).toBe('file://localhost/E:/Set/Music/Caf%C3%A9.mp3');
   });
 });
@@ -48,7 +56,9 @@ describe('file-name patterns', () => {
     expect(renderFileStem('{artist} - {title}', v)).toBe('Mattias W - Night Drive');
     expect(renderFileStem('{bpm} {key} - {artist} - {title}', v)).toBe('124 8A - Mattias W - Night Drive');
     expect(renderFileStem('{bpm} {key} - {artist} - {title}', { title: 'Night Drive' })).toBe('Night Drive');
-    expect(renderFileStem('{artist} - {title} ({year})', { artist: 'A', title: 'T', year: null })).toBe('A - T');
+    expect(renderFileStem('{artist} - {title} ({year})', { artist: 'A', title: 'T', year: null })).toBe(
+      'A - T',
+    );
     expect(renderFileStem('{n} {artist} - {title}', v)).toBe('03 Mattias W - Night Drive');
     expect(renderFileStem('{title}', { title: '...Baby' })).toBe('...Baby');
   });

@@ -7,7 +7,9 @@ import { addTrack, openDjTestDb } from './dj-db';
 function setup() {
   const db = openDjTestDb();
   const lists = new ListStore(db, new FakeClock());
-  const ids = Array.from({ length: 6 }, (_, i) => addTrack(db, { path: `/m/${i}.mp3`, title: `T${i}`, artist: 'A' }));
+  const ids = Array.from({ length: 6 }, (_, i) =>
+    addTrack(db, { path: `/m/${i}.mp3`, title: `T${i}`, artist: 'A' }),
+  );
   return { db, lists, ids };
 }
 const refs = (ids: number[]) => ids.map((id) => ({ ref: { source: 'local' as const, id }, label: `#${id}` }));
@@ -27,7 +29,12 @@ describe('lists', () => {
     lists.move(crate, null, null);
     expect(lists.get(crate).parentId).toBeNull();
     lists.move(crate, gigs, summer);
-    expect(lists.all(() => 0).filter((l) => l.parentId === gigs).map((l) => l.name)).toEqual(['Opening', 'Summer']);
+    expect(
+      lists
+        .all(() => 0)
+        .filter((l) => l.parentId === gigs)
+        .map((l) => l.name),
+    ).toEqual(['Opening', 'Summer']);
     expect(lists.delete(gigs)).toBe(3);
     expect(lists.all(() => 0).map((l) => l.name)).toEqual(['Warm-up']);
   });
@@ -37,7 +44,13 @@ describe('lists', () => {
     const crate = lists.create({ kind: 'crate', name: 'C', parentId: null });
     expect(lists.addItems(crate, refs(ids.slice(0, 4)), null)).toEqual({ added: 4, duplicates: [] });
     const dup = lists.addItems(crate, refs([ids[1]!, ids[4]!, ids[4]!]), null);
-    expect(dup).toEqual({ added: 1, duplicates: [{ source: 'local', id: ids[1] }, { source: 'local', id: ids[4] }] });
+    expect(dup).toEqual({
+      added: 1,
+      duplicates: [
+        { source: 'local', id: ids[1] },
+        { source: 'local', id: ids[4] },
+      ],
+    });
     const order = () => lists.items(crate).map((i) => (i.ref as { id: number }).id);
     expect(order()).toEqual([ids[0], ids[1], ids[2], ids[3], ids[4]]);
     const items = lists.items(crate);
@@ -61,9 +74,24 @@ describe('lists', () => {
 
   it('keeps smart playlists as saved queries, checked when saved', () => {
     const { lists } = setup();
-    expect(() => lists.create({ kind: 'smart', name: 'Bad', parentId: null, query: 'bpm:' })).toThrow(/Expected a value/);
-    const id = lists.create({ kind: 'smart', name: 'Peak', parentId: null, query: 'bpm:>126', sort: 'bpm', direction: 'desc' });
-    expect(lists.get(id, () => 7)).toMatchObject({ kind: 'smart', query: 'bpm:>126', sort: 'bpm', direction: 'desc', itemCount: 7 });
+    expect(() => lists.create({ kind: 'smart', name: 'Bad', parentId: null, query: 'bpm:' })).toThrow(
+      /Expected a value/,
+    );
+    const id = lists.create({
+      kind: 'smart',
+      name: 'Peak',
+      parentId: null,
+      query: 'bpm:>126',
+      sort: 'bpm',
+      direction: 'desc',
+    });
+    expect(lists.get(id, () => 7)).toMatchObject({
+      kind: 'smart',
+      query: 'bpm:>126',
+      sort: 'bpm',
+      direction: 'desc',
+      itemCount: 7,
+    });
     expect(() => lists.addItems(id, refs([1]), null)).toThrow(/smart playlist/);
     lists.updateSmart(id, 'key:8A');
     expect(lists.get(id).query).toBe('key:8A');

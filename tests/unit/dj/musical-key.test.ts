@@ -1,12 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import { compatibleKeys, convertKey, formatKey, keyId, keySpellings, parseKey, ALL_KEYS } from '../../../src/shared/musical-key';
+import {
+  compatibleKeys,
+  convertKey,
+  formatKey,
+  keyId,
+  keySpellings,
+  parseKey,
+  ALL_KEYS,
+} from '../../../src/shared/musical-key';
 
 describe('musical keys', () => {
   it.each([
-    ['8A', '8A'], ['8a', '8A'], ['12B', '12B'], ['1m', '8A'], ['1d', '8B'], ['6d', '1B'], ['12m', '7A'],
-    ['Am', '8A'], ['A minor', '8A'], ['A min', '8A'], ['amin', '8A'], ['C', '8B'], ['C major', '8B'], ['Cmaj', '8B'],
-    ['F#m', '11A'], ['Gbm', '11A'], ['Bbmaj', '6B'], ['Gb maj', '2B'], ['F#', '2B'], ['A♭m', '1A'], ['G#m', '1A'],
-    ['Db', '3B'], ['C#', '3B'], ['Ebm', '2A'], ['E', '12B'], ['Em', '9A'], ['CM', '8B'],
+    ['8A', '8A'],
+    ['8a', '8A'],
+    ['12B', '12B'],
+    ['1m', '8A'],
+    ['1d', '8B'],
+    ['6d', '1B'],
+    ['12m', '7A'],
+    ['Am', '8A'],
+    ['A minor', '8A'],
+    ['A min', '8A'],
+    ['amin', '8A'],
+    ['C', '8B'],
+    ['C major', '8B'],
+    ['Cmaj', '8B'],
+    ['F#m', '11A'],
+    ['Gbm', '11A'],
+    ['Bbmaj', '6B'],
+    ['Gb maj', '2B'],
+    ['F#', '2B'],
+    ['A♭m', '1A'],
+    ['G#m', '1A'],
+    ['Db', '3B'],
+    ['C#', '3B'],
+    ['Ebm', '2A'],
+    ['E', '12B'],
+    ['Em', '9A'],
+    ['CM', '8B'],
   ])('reads %s as %s', (text, camelot) => {
     const key = parseKey(text);
     expect(key && keyId(key)).toBe(camelot);

@@ -16,14 +16,24 @@ describe('query parser', () => {
   it('reads the example from the issue', () => {
     const q = ok('bpm:120-128 key:8A genre:house owned:yes plays:>3 added:<30d artist:"Mattias W"');
     expect(q.type).toBe('and');
-    const tests = (q as Extract<QueryNode, { type: 'and' }>).children.map((c) => (c.type === 'field' ? c.test : null));
+    const tests = (q as Extract<QueryNode, { type: 'and' }>).children.map((c) =>
+      c.type === 'field' ? c.test : null,
+    );
     expect(tests).toEqual([
-      { kind: 'number', field: 'bpm', cmp: { op: 'range', from: { value: 120, decimals: 0 }, to: { value: 128, decimals: 0 } } },
+      {
+        kind: 'number',
+        field: 'bpm',
+        cmp: { op: 'range', from: { value: 120, decimals: 0 }, to: { value: 128, decimals: 0 } },
+      },
       { kind: 'key', field: 'key', key: { number: 8, mode: 'A' }, compatible: false },
       { kind: 'text', field: 'genre', exact: false, text: 'house' },
       { kind: 'bool', field: 'owned', value: true },
       { kind: 'number', field: 'plays', cmp: { op: '>', value: { value: 3, decimals: 0 } } },
-      { kind: 'time', field: 'added', cmp: { op: '<', value: { kind: 'ago', ms: 30 * 86_400_000, text: '30d' } } },
+      {
+        kind: 'time',
+        field: 'added',
+        cmp: { op: '<', value: { kind: 'ago', ms: 30 * 86_400_000, text: '30d' } },
+      },
       { kind: 'text', field: 'artist', exact: false, text: 'Mattias W' },
     ]);
   });
@@ -35,9 +45,15 @@ describe('query parser', () => {
     expect(ok('-genre:techno')).toMatchObject({ type: 'not', child: { type: 'field' } });
     expect(ok('(key:Am OR key:C) AND bpm:>=124.5')).toMatchObject({
       type: 'and',
-      children: [{ type: 'or' }, { type: 'field', test: { cmp: { op: '>=', value: { value: 124.5, decimals: 1 } } } }],
+      children: [
+        { type: 'or' },
+        { type: 'field', test: { cmp: { op: '>=', value: { value: 124.5, decimals: 1 } } } },
+      ],
     });
-    expect(ok('drum and bass')).toMatchObject({ type: 'and', children: [{ text: 'drum' }, { text: 'and' }, { text: 'bass' }] });
+    expect(ok('drum and bass')).toMatchObject({
+      type: 'and',
+      children: [{ text: 'drum' }, { text: 'and' }, { text: 'bass' }],
+    });
     expect(ok('"deep house"')).toMatchObject({ type: 'text', text: 'deep house', phrase: true });
     expect(ok('   ')).toEqual({ type: 'all' });
   });
@@ -48,7 +64,9 @@ describe('query parser', () => {
     expect(ok('key:~8A')).toMatchObject({ test: { compatible: true } });
     for (const d of ['30d', '2w', '6m', '1y']) expect(ok(`added:<${d}`).type).toBe('field');
     expect(ok('added:2024-01-01-2024-02-01')).toMatchObject({ test: { cmp: { op: 'range' } } });
-    expect(ok('added:>2024-02-29')).toMatchObject({ test: { cmp: { value: { kind: 'day', month: 2, day: 29 } } } });
+    expect(ok('added:>2024-02-29')).toMatchObject({
+      test: { cmp: { value: { kind: 'day', month: 2, day: 29 } } },
+    });
     expect(ok('played:7d..30d')).toMatchObject({ test: { cmp: { op: 'range' } } });
   });
 

@@ -19,7 +19,10 @@ describe('the Electron main bundle', () => {
     const config = readFileSync(join(root, 'electron.vite.config.ts'), 'utf8');
     const workers = new Set<string>();
     for (const file of [...sourceFiles(join(root, 'src/main')), ...sourceFiles(join(root, 'src/server'))]) {
-      for (const match of readFileSync(file, 'utf8').matchAll(/defaultWorkerEntry\(import\.meta\.url, '([\w-]+)'\)/g)) workers.add(match[1]!);
+      for (const match of readFileSync(file, 'utf8').matchAll(
+        /defaultWorkerEntry\(import\.meta\.url, '([\w-]+)'\)/g,
+      ))
+        workers.add(match[1]!);
     }
     expect([...workers].sort()).toEqual(['analysis-worker', 'scan-worker', 'signature-worker']);
     for (const worker of workers) expect(config).toContain(`'${worker}': resolve(`);

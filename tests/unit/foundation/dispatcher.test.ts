@@ -19,7 +19,11 @@ function build(dataDir = mkdtempSync(join(tmpdir(), 'resonate-dispatch-'))) {
     dataDir,
     clock: new FakeClock(),
     logger: silentLogger,
-    settingsBackend: new Conf<Record<string, unknown>>({ cwd: dataDir, configName: 'settings', projectName: 't' }),
+    settingsBackend: new Conf<Record<string, unknown>>({
+      cwd: dataDir,
+      configName: 'settings',
+      projectName: 't',
+    }),
     host: { kind: 'web', pickFolder: async () => null, mediaUrl: (p) => `/media/${p}` },
     appVersion: '9.9.9',
   });
@@ -31,7 +35,10 @@ describe('the contract dispatcher', () => {
     const s = build();
     const info = await s.dispatch('app.info', {});
     expect(info).toMatchObject({ ok: true, value: { version: '9.9.9', host: 'web' } });
-    expect(await s.dispatch('settings.update', { volume: 0.25 })).toMatchObject({ ok: true, value: { volume: 0.25 } });
+    expect(await s.dispatch('settings.update', { volume: 0.25 })).toMatchObject({
+      ok: true,
+      value: { volume: 0.25 },
+    });
   });
 
   it('rejects invalid input with a typed error naming each field, before the handler runs', async () => {
@@ -48,10 +55,22 @@ describe('the contract dispatcher', () => {
 
   it('rejects unknown fields and unknown calls', async () => {
     const s = build();
-    expect(await s.dispatch('app.info', { extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(await s.dispatch('settings.update', { volume: 0.5, extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
-    expect(await s.dispatch('app.deleteEverything', {})).toMatchObject({ ok: false, error: { code: 'unknown_call' } });
-    expect(await s.dispatch({ toString: 1 }, {})).toMatchObject({ ok: false, error: { code: 'unknown_call' } });
+    expect(await s.dispatch('app.info', { extra: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
+    expect(await s.dispatch('settings.update', { volume: 0.5, extra: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
+    expect(await s.dispatch('app.deleteEverything', {})).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_call' },
+    });
+    expect(await s.dispatch({ toString: 1 }, {})).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_call' },
+    });
   });
 
   it('keeps settings unchanged when an update is invalid', async () => {

@@ -38,9 +38,18 @@ describe('file responses with Range', () => {
 describe('the media router', () => {
   it('resolves only well-formed id paths, never file paths', async () => {
     const router = createMediaRouter();
-    router.register('track', (segments) => (segments.join('/') === 'local/1' ? { file, contentType: 'audio/mpeg' } : null));
+    router.register('track', (segments) =>
+      segments.join('/') === 'local/1' ? { file, contentType: 'audio/mpeg' } : null,
+    );
     expect(await router.resolve('track/local/1')).toEqual({ file, contentType: 'audio/mpeg' });
-    for (const hostile of ['track/../../etc/passwd', 'track/local/1%2F..', '/etc/passwd', 'track', 'other/local/1', 'track/local/a b']) {
+    for (const hostile of [
+      'track/../../etc/passwd',
+      'track/local/1%2F..',
+      '/etc/passwd',
+      'track',
+      'other/local/1',
+      'track/local/a b',
+    ]) {
       expect(await router.resolve(hostile)).toBeNull();
     }
   });

@@ -29,7 +29,11 @@ beforeAll(async () => {
           res.writeHead(416, { 'content-range': `bytes */${AUDIO.length}` });
           return res.end();
         }
-        res.writeHead(206, { 'content-type': 'audio/mpeg', 'content-range': `bytes ${start}-${end}/${AUDIO.length}`, 'content-length': end - start + 1 });
+        res.writeHead(206, {
+          'content-type': 'audio/mpeg',
+          'content-range': `bytes ${start}-${end}/${AUDIO.length}`,
+          'content-length': end - start + 1,
+        });
         return res.end(AUDIO.subarray(start, end + 1));
       }
       case '/error':
@@ -39,25 +43,52 @@ beforeAll(async () => {
         res.writeHead(403, { 'content-type': 'application/json' });
         return res.end('{"error":{"code":"unpublished"}}');
       case '/bad-content-range':
-        res.writeHead(206, { 'content-type': 'audio/mpeg', 'content-range': 'bytes 10-nine/100', 'content-length': 10 });
+        res.writeHead(206, {
+          'content-type': 'audio/mpeg',
+          'content-range': 'bytes 10-nine/100',
+          'content-length': 10,
+        });
         return res.end(AUDIO.subarray(10, 20));
       case '/backwards-range':
-        res.writeHead(206, { 'content-type': 'audio/mpeg', 'content-range': 'bytes 19-10/100', 'content-length': 10 });
+        res.writeHead(206, {
+          'content-type': 'audio/mpeg',
+          'content-range': 'bytes 19-10/100',
+          'content-length': 10,
+        });
         return res.end(AUDIO.subarray(10, 20));
       case '/other-range':
-        res.writeHead(206, { 'content-type': 'audio/mpeg', 'content-range': 'bytes 0-9/100', 'content-length': 10 });
+        res.writeHead(206, {
+          'content-type': 'audio/mpeg',
+          'content-range': 'bytes 0-9/100',
+          'content-length': 10,
+        });
         return res.end(AUDIO.subarray(0, 10));
       case '/range-beyond-total':
-        res.writeHead(206, { 'content-type': 'audio/mpeg', 'content-range': 'bytes 10-19/15', 'content-length': 10 });
+        res.writeHead(206, {
+          'content-type': 'audio/mpeg',
+          'content-range': 'bytes 10-19/15',
+          'content-length': 10,
+        });
         return res.end(AUDIO.subarray(10, 20));
       case '/length-mismatch':
-        res.writeHead(206, { 'content-type': 'audio/mpeg', 'content-range': 'bytes 10-19/100', 'content-length': 5 });
+        res.writeHead(206, {
+          'content-type': 'audio/mpeg',
+          'content-range': 'bytes 10-19/100',
+          'content-length': 5,
+        });
         return res.end(AUDIO.subarray(10, 15));
       case '/bad-type':
-        res.writeHead(200, { 'content-type': 'audio/mpeg, text/html <script>', 'content-length': AUDIO.length });
+        res.writeHead(200, {
+          'content-type': 'audio/mpeg, text/html <script>',
+          'content-length': AUDIO.length,
+        });
         return res.end(AUDIO);
       case '/gzip':
-        res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-encoding': 'gzip', 'content-length': AUDIO.length });
+        res.writeHead(200, {
+          'content-type': 'audio/mpeg',
+          'content-encoding': 'gzip',
+          'content-length': AUDIO.length,
+        });
         return res.end(AUDIO);
       case '/redirect':
         res.writeHead(302, { location: `${base}/audio` });
@@ -84,7 +115,11 @@ afterAll(async () => {
   await new Promise<void>((done) => server.close(() => done()));
 });
 
-const source = (path: string): RemoteSource => ({ url: `${base}${path}`, headers: { authorization: 'Bearer upstream-only' }, contentType: 'application/octet-stream' });
+const source = (path: string): RemoteSource => ({
+  url: `${base}${path}`,
+  headers: { authorization: 'Bearer upstream-only' },
+  contentType: 'application/octet-stream',
+});
 
 async function bytes(body: ReadableStream<Uint8Array> | null): Promise<Buffer> {
   return body ? Buffer.from(await new Response(body).arrayBuffer()) : Buffer.alloc(0);
@@ -147,7 +182,14 @@ describe('remote media responses with Range', () => {
   });
 
   it('refuses malformed or inconsistent upstream headers', async () => {
-    for (const path of ['/bad-content-range', '/backwards-range', '/other-range', '/range-beyond-total', '/length-mismatch', '/gzip']) {
+    for (const path of [
+      '/bad-content-range',
+      '/backwards-range',
+      '/other-range',
+      '/range-beyond-total',
+      '/length-mismatch',
+      '/gzip',
+    ]) {
       const answer = await remoteRangeResponse(source(path), 'bytes=10-19');
       expect(answer, path).toMatchObject({ status: 502, body: null });
     }
@@ -179,7 +221,10 @@ describe('remote media responses with Range', () => {
     seen.length = 0;
     const pending = remoteRangeResponse(source('/hang'), null, { signal: early.signal });
     // The client leaves once upstream has the request (not after a fixed time, which a busy machine can outlast).
-    await vi.waitFor(() => expect(seen.map((s) => s.path)).toContain('/hang'), { timeout: 10_000, interval: 5 });
+    await vi.waitFor(() => expect(seen.map((s) => s.path)).toContain('/hang'), {
+      timeout: 10_000,
+      interval: 5,
+    });
     early.abort();
     expect(await pending).toMatchObject({ status: 502, body: null });
     await closed;

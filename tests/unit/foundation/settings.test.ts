@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultSettings, SETTINGS_VERSION } from '../../../src/shared/settings';
 import { SettingsService } from '../../../src/main/services/settings/settings-service';
 
-const conf = (cwd: string) => new Conf<Record<string, unknown>>({ cwd, configName: 'settings', projectName: 't' });
+const conf = (cwd: string) =>
+  new Conf<Record<string, unknown>>({ cwd, configName: 'settings', projectName: 't' });
 
 describe('settings', () => {
   it('starts from defaults and persists changes across restarts', () => {
@@ -20,7 +21,10 @@ describe('settings', () => {
 
   it('migrates a version 1 file (percent volume, old server key)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'settings-'));
-    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ volume: 40, serverUrl: 'https://coop.example' }));
+    writeFileSync(
+      join(dir, 'settings.json'),
+      JSON.stringify({ volume: 40, serverUrl: 'https://coop.example' }),
+    );
     const settings = new SettingsService(conf(dir)).get();
     expect(settings.volume).toBe(0.4);
     expect(settings.syncServerUrl).toBe('https://coop.example');

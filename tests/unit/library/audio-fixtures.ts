@@ -18,15 +18,95 @@ export interface FixtureSpec {
 const tone = ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${FIXTURE_SECONDS}`, '-ac', '1'];
 
 export const FIXTURES = {
-  mp3: ['-b:a', '64k', '-id3v2_version', '3', '-metadata', 'title=Café Olé', '-metadata', 'artist=Beyoncé', '-metadata', 'album=Déjà Vu', '-metadata', 'TBPM=128', '-metadata', 'TKEY=Am', '-metadata', 'track=3/10', '-metadata', 'genre=Pop', '-metadata', 'date=2006', '-metadata', 'REPLAYGAIN_TRACK_GAIN=-6.50 dB', '-metadata', 'REPLAYGAIN_TRACK_PEAK=0.912'],
+  mp3: [
+    '-b:a',
+    '64k',
+    '-id3v2_version',
+    '3',
+    '-metadata',
+    'title=Café Olé',
+    '-metadata',
+    'artist=Beyoncé',
+    '-metadata',
+    'album=Déjà Vu',
+    '-metadata',
+    'TBPM=128',
+    '-metadata',
+    'TKEY=Am',
+    '-metadata',
+    'track=3/10',
+    '-metadata',
+    'genre=Pop',
+    '-metadata',
+    'date=2006',
+    '-metadata',
+    'REPLAYGAIN_TRACK_GAIN=-6.50 dB',
+    '-metadata',
+    'REPLAYGAIN_TRACK_PEAK=0.912',
+  ],
   mp3NoXing: ['-b:a', '64k', '-write_xing', '0', '-metadata', 'title=No Header', '-metadata', 'artist=Plain'],
-  flac: ['-metadata', 'title=Flac Song', '-metadata', 'artist=Lossless', '-metadata', 'album=Big Files', '-metadata', 'BPM=120.5', '-metadata', 'INITIALKEY=8A', '-metadata', 'REPLAYGAIN_ALBUM_GAIN=-3.2 dB'],
-  ogg: ['-c:a', 'libvorbis', '-metadata', 'title=Vorbis Song', '-metadata', 'artist=Xiph', '-metadata', 'BPM=99', '-metadata', 'INITIALKEY=Gm'],
-  opus: ['-c:a', 'libopus', '-b:a', '48k', '-metadata', 'title=Opus Song', '-metadata', 'artist=Xiph', '-metadata', 'BPM=90', '-metadata', 'KEY=F#m'],
-  m4a: ['-c:a', 'aac', '-b:a', '64k', '-metadata', 'title=Apple Song', '-metadata', 'artist=Cupertino', '-metadata', 'tmpo=140'],
+  flac: [
+    '-metadata',
+    'title=Flac Song',
+    '-metadata',
+    'artist=Lossless',
+    '-metadata',
+    'album=Big Files',
+    '-metadata',
+    'BPM=120.5',
+    '-metadata',
+    'INITIALKEY=8A',
+    '-metadata',
+    'REPLAYGAIN_ALBUM_GAIN=-3.2 dB',
+  ],
+  ogg: [
+    '-c:a',
+    'libvorbis',
+    '-metadata',
+    'title=Vorbis Song',
+    '-metadata',
+    'artist=Xiph',
+    '-metadata',
+    'BPM=99',
+    '-metadata',
+    'INITIALKEY=Gm',
+  ],
+  opus: [
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '48k',
+    '-metadata',
+    'title=Opus Song',
+    '-metadata',
+    'artist=Xiph',
+    '-metadata',
+    'BPM=90',
+    '-metadata',
+    'KEY=F#m',
+  ],
+  m4a: [
+    '-c:a',
+    'aac',
+    '-b:a',
+    '64k',
+    '-metadata',
+    'title=Apple Song',
+    '-metadata',
+    'artist=Cupertino',
+    '-metadata',
+    'tmpo=140',
+  ],
 } as const;
 export type FixtureKind = keyof typeof FIXTURES;
-const EXT: Record<FixtureKind, string> = { mp3: 'mp3', mp3NoXing: 'mp3', flac: 'flac', ogg: 'ogg', opus: 'opus', m4a: 'm4a' };
+const EXT: Record<FixtureKind, string> = {
+  mp3: 'mp3',
+  mp3NoXing: 'mp3',
+  flac: 'flac',
+  ogg: 'ogg',
+  opus: 'opus',
+  m4a: 'm4a',
+};
 
 /** Makes one fixture of each kind in a cache folder (once per test file) and returns their paths. */
 export function makeFixtures(): { dir: string; files: Record<FixtureKind, string>; cleanup(): void } {
@@ -44,8 +124,28 @@ export function makeFixtures(): { dir: string; files: Record<FixtureKind, string
 export function makeMp3WithCover(file: string): void {
   const png = `${file}.png`;
   ffmpeg(['-f', 'lavfi', '-i', 'color=c=red:s=16x16', '-frames:v', '1', png]);
-  ffmpeg([...tone, '-i', png, '-map', '0:a', '-map', '1:v', '-c:v', 'copy', '-b:a', '64k', '-id3v2_version', '3',
-    '-metadata:s:v', 'title=Album cover', '-metadata:s:v', 'comment=Cover (front)', '-metadata', 'title=With Cover', file]);
+  ffmpeg([
+    ...tone,
+    '-i',
+    png,
+    '-map',
+    '0:a',
+    '-map',
+    '1:v',
+    '-c:v',
+    'copy',
+    '-b:a',
+    '64k',
+    '-id3v2_version',
+    '3',
+    '-metadata:s:v',
+    'title=Album cover',
+    '-metadata:s:v',
+    'comment=Cover (front)',
+    '-metadata',
+    'title=With Cover',
+    file,
+  ]);
   rmSync(png);
 }
 
@@ -89,7 +189,8 @@ export function addItunesFreeform(file: string, name: string, value: string): vo
     b.writeUInt32BE(n);
     return b;
   };
-  const atom = (type: string, body: Buffer) => Buffer.concat([word(8 + body.length), Buffer.from(type, 'latin1'), body]);
+  const atom = (type: string, body: Buffer) =>
+    Buffer.concat([word(8 + body.length), Buffer.from(type, 'latin1'), body]);
   const item = atom(
     '----',
     Buffer.concat([

@@ -43,8 +43,19 @@ describe('parseTokenizerFast', () => {
     const opusBytes = readFileSync(longOpus);
     writeFileSync(truncatedOpus, opusBytes.subarray(0, Math.floor(opusBytes.length * 0.6)));
     const headOnlyOpus = join(fx.dir, 'head-only.opus');
-    writeFileSync(headOnlyOpus, Buffer.concat([opusBytes.subarray(0, 4000), opusBytes.subarray(opusBytes.length - 3000)]));
-    for (const file of [...Object.values(fx.files), cover, text, noExtension, longOgg, longOpus, truncatedOpus]) {
+    writeFileSync(
+      headOnlyOpus,
+      Buffer.concat([opusBytes.subarray(0, 4000), opusBytes.subarray(opusBytes.length - 3000)]),
+    );
+    for (const file of [
+      ...Object.values(fx.files),
+      cover,
+      text,
+      noExtension,
+      longOgg,
+      longOpus,
+      truncatedOpus,
+    ]) {
       // The second fast parse checks that nothing leaks from one file into the next.
       const expected = await parse(file, false);
       expect(await parse(file, true), file).toEqual(expected);
@@ -53,10 +64,15 @@ describe('parseTokenizerFast', () => {
     // Spliced pages (the head of one file, the tail of it right after): music-metadata meets the last page
     // among its 13 and computes a duration and bitrate from it; stopping after the tags does not. The tags
     // and the stream's format are the same (the library takes Ogg durations from the real last page anyway).
-    const spliced = (await parse(headOnlyOpus, false)) as { common: unknown; native: unknown; format: Record<string, unknown> };
+    const spliced = (await parse(headOnlyOpus, false)) as {
+      common: unknown;
+      native: unknown;
+      format: Record<string, unknown>;
+    };
     const splicedFast = (await parse(headOnlyOpus, true)) as typeof spliced;
     expect(splicedFast.common).toEqual(spliced.common);
     expect(splicedFast.native).toEqual(spliced.native);
-    for (const key of ['container', 'codec', 'sampleRate', 'numberOfChannels']) expect(splicedFast.format[key]).toEqual(spliced.format[key]);
+    for (const key of ['container', 'codec', 'sampleRate', 'numberOfChannels'])
+      expect(splicedFast.format[key]).toEqual(spliced.format[key]);
   });
 });

@@ -25,7 +25,9 @@ describe('readAudioFile', () => {
     const info = await readAudioFile(fx.files[kind]);
     expect(info.codec).toBe(codec);
     // MP3 and AAC round up to whole frames (26 ms / 23 ms); the rest are exact.
-    expect(Math.abs(info.durationMs - expectedMs)).toBeLessThanOrEqual(kind.startsWith('mp3') || kind === 'm4a' ? 60 : 2);
+    expect(Math.abs(info.durationMs - expectedMs)).toBeLessThanOrEqual(
+      kind.startsWith('mp3') || kind === 'm4a' ? 60 : 2,
+    );
   });
 
   it('subtracts the Opus pre-skip and counts at 48 kHz', async () => {
@@ -75,7 +77,9 @@ describe('readAudioFile', () => {
     await expect(readAudioFile(empty)).rejects.toMatchObject({ reason: 'empty' });
     const text = join(fx.dir, 'text.flac');
     writeFileSync(text, 'this is not audio at all, just some words in a file'.repeat(20));
-    await expect(readAudioFile(text)).rejects.toMatchObject({ reason: expect.stringMatching(/not_audio|corrupt/) });
+    await expect(readAudioFile(text)).rejects.toMatchObject({
+      reason: expect.stringMatching(/not_audio|corrupt/),
+    });
     await expect(readAudioFile(join(fx.dir, 'nope.mp3'))).rejects.toMatchObject({ reason: 'vanished' });
   });
 });

@@ -37,7 +37,14 @@ async function handle(task: { id: number; file: string }): Promise<void> {
   try {
     parentPort!.postMessage([{ id: task.id, ok: true, info: await readAudioFile(task.file) }]);
   } catch (error) {
-    parentPort!.postMessage([{ id: task.id, ok: false, reason: (error as { reason?: string }).reason ?? 'corrupt', detail: String(error) }]);
+    parentPort!.postMessage([
+      {
+        id: task.id,
+        ok: false,
+        reason: (error as { reason?: string }).reason ?? 'corrupt',
+        detail: String(error),
+      },
+    ]);
   }
 }
 // Loaded: the pool starts timing files from here.

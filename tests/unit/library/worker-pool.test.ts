@@ -15,7 +15,11 @@ describe('ScanWorkerPool', () => {
     expect(entry.url.pathname).toMatch(/scan-worker\.ts$/);
     const pool = new ScanWorkerPool({ entry, size: 2, inFlightPerWorker: 2, timeoutMs: 10_000 });
     try {
-      const results = await Promise.all([pool.read(fx.files.flac), pool.read(fx.files.opus), pool.read(join(fx.dir, 'none.mp3'))]);
+      const results = await Promise.all([
+        pool.read(fx.files.flac),
+        pool.read(fx.files.opus),
+        pool.read(join(fx.dir, 'none.mp3')),
+      ]);
       expect(results[0]).toMatchObject({ ok: true, info: { codec: 'FLAC' } });
       expect(results[1]).toMatchObject({ ok: true, info: { codec: 'Opus', durationMs: 3500 } });
       expect(results[2]).toMatchObject({ ok: false, reason: 'vanished' });

@@ -6,7 +6,8 @@ import { PeakMeter, toDb } from '../../../src/main/services/release/analysis/pea
 function sine(levelDbfs: number, seconds: number, sampleRate: number, frequency = 997): Float32Array {
   const amplitude = 10 ** (levelDbfs / 20);
   const out = new Float32Array(Math.round(seconds * sampleRate));
-  for (let i = 0; i < out.length; i++) out[i] = amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate);
+  for (let i = 0; i < out.length; i++)
+    out[i] = amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate);
   return out;
 }
 
@@ -44,11 +45,35 @@ describe('LoudnessMeter (BS.1770-4 / EBU R128)', () => {
   });
 
   it('EBU Tech 3341 test 3: the relative gate ignores the quiet parts (−36/−23/−36 → −23.0)', () => {
-    expect(Math.abs(measure([[-36, 10], [-23, 60], [-36, 10]], 2)! + 23)).toBeLessThan(0.1);
+    expect(
+      Math.abs(
+        measure(
+          [
+            [-36, 10],
+            [-23, 60],
+            [-36, 10],
+          ],
+          2,
+        )! + 23,
+      ),
+    ).toBeLessThan(0.1);
   });
 
   it('EBU Tech 3341 test 4: both gates (−72/−36/−23/−36/−72 → −23.0)', () => {
-    expect(Math.abs(measure([[-72, 10], [-36, 10], [-23, 60], [-36, 10], [-72, 10]], 2)! + 23)).toBeLessThan(0.1);
+    expect(
+      Math.abs(
+        measure(
+          [
+            [-72, 10],
+            [-36, 10],
+            [-23, 60],
+            [-36, 10],
+            [-72, 10],
+          ],
+          2,
+        )! + 23,
+      ),
+    ).toBeLessThan(0.1);
   });
 
   it('silence and blocks under −70 LUFS give no integrated loudness', () => {
@@ -84,7 +109,9 @@ describe('PeakMeter', () => {
 
   it('finds an inter-sample peak above the sample peak (fs/4 sine sampled at ±45°)', () => {
     // Samples of sin(πn/2 + π/4) are all ±0.707; the waveform between them reaches 1.0 (+3 dB).
-    const x = new Float32Array(4800).map((_, n) => Math.SQRT1_2 * Math.sin((Math.PI * n) / 2 + Math.PI / 4) * Math.SQRT2 * 0.5);
+    const x = new Float32Array(4800).map(
+      (_, n) => Math.SQRT1_2 * Math.sin((Math.PI * n) / 2 + Math.PI / 4) * Math.SQRT2 * 0.5,
+    );
     const meter = new PeakMeter(1);
     meter.push([x]);
     const r = meter.result();

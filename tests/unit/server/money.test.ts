@@ -23,17 +23,23 @@ describe('server money helpers', () => {
 
   it('renews allowances without ever reserving more than the balance', () => {
     fc.assert(
-      fc.property(fc.nat(10_000), fc.nat(10_000), fc.nat(5_000), fc.nat(5_000), (balance, reservedRaw, currentRaw, target) => {
-        const reserved = Math.min(balance, reservedRaw);
-        const current = Math.min(reserved, currentRaw);
-        const wallet = { user_id: 'u', balance, reserved, version: 0 };
-        const next = renewedAllowance(wallet, current, target);
-        expect(next).toBeLessThanOrEqual(target);
-        expect(next).toBeGreaterThanOrEqual(0);
-        expect(wallet.reserved).toBeLessThanOrEqual(wallet.balance);
-        expect(wallet.reserved - reserved).toBe(next - current);
-        expect(spendable(wallet, next)).toBe(balance - wallet.reserved + next);
-      }),
+      fc.property(
+        fc.nat(10_000),
+        fc.nat(10_000),
+        fc.nat(5_000),
+        fc.nat(5_000),
+        (balance, reservedRaw, currentRaw, target) => {
+          const reserved = Math.min(balance, reservedRaw);
+          const current = Math.min(reserved, currentRaw);
+          const wallet = { user_id: 'u', balance, reserved, version: 0 };
+          const next = renewedAllowance(wallet, current, target);
+          expect(next).toBeLessThanOrEqual(target);
+          expect(next).toBeGreaterThanOrEqual(0);
+          expect(wallet.reserved).toBeLessThanOrEqual(wallet.balance);
+          expect(wallet.reserved - reserved).toBe(next - current);
+          expect(spendable(wallet, next)).toBe(balance - wallet.reserved + next);
+        },
+      ),
     );
   });
 
@@ -51,12 +57,32 @@ describe('server money helpers', () => {
 
   it('writes earnings CSV with exact decimals and quoting', () => {
     const csv = earningsCsv(
-      [{ key: 't1', title: 'A "song", live', totalPlays: 3, paidPlays: 2, freePlays: 1, unpaidPlays: 0, spentThousandths: 1022, artistShareTenThousandths: 7154, coopShareTenThousandths: 3066,
-        playSpentThousandths: 6, playArtistShareTenThousandths: 42, purchases: 1, purchaseSpentThousandths: 1016, purchaseArtistShareTenThousandths: 7112 }],
+      [
+        {
+          key: 't1',
+          title: 'A "song", live',
+          totalPlays: 3,
+          paidPlays: 2,
+          freePlays: 1,
+          unpaidPlays: 0,
+          spentThousandths: 1022,
+          artistShareTenThousandths: 7154,
+          coopShareTenThousandths: 3066,
+          playSpentThousandths: 6,
+          playArtistShareTenThousandths: 42,
+          purchases: 1,
+          purchaseSpentThousandths: 1016,
+          purchaseArtistShareTenThousandths: 7112,
+        },
+      ],
       'track',
     );
-    expect(csv.split('\r\n')[0]).toBe('track,title,total_plays,paid_plays,free_plays,unpaid_plays,credits_spent,artist_share,coop_share,paid_play_credits,paid_play_artist_share,purchases,purchase_credits,purchase_artist_share');
-    expect(csv.split('\r\n')[1]).toBe('t1,"A ""song"", live",3,2,1,0,1.022,0.7154,0.3066,0.006,0.0042,1,1.016,0.7112');
+    expect(csv.split('\r\n')[0]).toBe(
+      'track,title,total_plays,paid_plays,free_plays,unpaid_plays,credits_spent,artist_share,coop_share,paid_play_credits,paid_play_artist_share,purchases,purchase_credits,purchase_artist_share',
+    );
+    expect(csv.split('\r\n')[1]).toBe(
+      't1,"A ""song"", live",3,2,1,0,1.022,0.7154,0.3066,0.006,0.0042,1,1.016,0.7112',
+    );
   });
 
   it('normalises voucher codes (case, dashes, look-alike letters)', () => {

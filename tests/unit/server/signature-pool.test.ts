@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateEd25519KeyPair, signEd25519, verifyEd25519 } from '../../../src/node/ed25519';
 import { PublicKeyCache, verifyWithKeyCache } from '../../../src/server/settlement/ed25519-key-cache';
-import { SignaturePool, defaultSignatureWorkerEntry, type SignatureJob } from '../../../src/server/settlement/signature-pool';
+import {
+  SignaturePool,
+  defaultSignatureWorkerEntry,
+  type SignatureJob,
+} from '../../../src/server/settlement/signature-pool';
 
 /**
  * The signature pool runs its worker from TypeScript source here (vitest),
@@ -45,7 +49,10 @@ describe('signature pool', () => {
     expect(expected.filter(Boolean).length).toBe(24); // kinds 0 and 4 verify
     const check = pool.submit(js);
     // Let the worker take chunks before the caller helps (awaiting result() makes it help), however busy the machine.
-    await vi.waitFor(() => expect(pool!.stats.byWorkers).toBeGreaterThan(0), { timeout: 30_000, interval: 10 });
+    await vi.waitFor(() => expect(pool!.stats.byWorkers).toBeGreaterThan(0), {
+      timeout: 30_000,
+      interval: 10,
+    });
     expect(await check.result()).toEqual(expected);
     expect(pool.stats.byWorkers).toBeGreaterThan(0);
   });
@@ -75,7 +82,9 @@ describe('signature pool', () => {
     const { jobs: js, expected } = jobs(40);
     const check = pool.submit(js);
     // Kill the worker with its chunks in flight.
-    const slot = [...(pool as unknown as { slots: Set<{ worker: { terminate(): Promise<number> } }> }).slots][0]!;
+    const slot = [
+      ...(pool as unknown as { slots: Set<{ worker: { terminate(): Promise<number> } }> }).slots,
+    ][0]!;
     await slot.worker.terminate();
     expect(await check.result()).toEqual(expected);
     expect(errors.length).toBe(1);

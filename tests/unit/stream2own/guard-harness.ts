@@ -1,6 +1,11 @@
 import { FakeClock } from '../../../src/main/services/core/clock';
 import { ListeningGuard, type GuardLog } from '../../../src/main/services/playback/listening-guard';
-import type { CountedPlay, PlayerEventKind, ReportResult, TrackSource } from '../../../src/main/services/playback/types';
+import type {
+  CountedPlay,
+  PlayerEventKind,
+  ReportResult,
+  TrackSource,
+} from '../../../src/main/services/playback/types';
 
 export interface LoggedLine {
   level: 'warn' | 'info' | 'error';
@@ -35,9 +40,20 @@ export function guardHarness(options: { preview?: boolean; throwOnCount?: boolea
     let seq = 0;
     const renderer = {
       sessionId: session.sessionId,
-      report(event: PlayerEventKind, positionMs: number, extra: { rate?: number; seq?: number; trackId?: string } = {}): ReportResult {
+      report(
+        event: PlayerEventKind,
+        positionMs: number,
+        extra: { rate?: number; seq?: number; trackId?: string } = {},
+      ): ReportResult {
         seq = extra.seq ?? seq + 1;
-        return guard.report({ sessionId: session.sessionId, trackId: extra.trackId ?? trackId, seq, event, positionMs, rate: extra.rate });
+        return guard.report({
+          sessionId: session.sessionId,
+          trackId: extra.trackId ?? trackId,
+          seq,
+          event,
+          positionMs,
+          rate: extra.rate,
+        });
       },
       /** Plays honestly for `ms` from `fromMs` with timeupdates every 250 ms; returns the last result. */
       play(fromMs: number, ms: number, rate = 1): ReportResult {

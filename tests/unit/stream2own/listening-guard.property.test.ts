@@ -14,7 +14,10 @@ const hostileStep = fc.record({
   dtMs: fc.oneof(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 120_000 })),
   wallJumpMs: fc.oneof(fc.constant(0), fc.integer({ min: -86_400_000, max: 86_400_000 })),
   event: fc.constantFrom(...PLAYER_EVENTS),
-  positionMs: fc.oneof(fc.integer({ min: 0, max: 400_000 }), fc.double({ min: -1e9, max: 1e12, noNaN: true })),
+  positionMs: fc.oneof(
+    fc.integer({ min: 0, max: 400_000 }),
+    fc.double({ min: -1e9, max: 1e12, noNaN: true }),
+  ),
   rate: fc.option(fc.double({ min: 0.01, max: 100, noNaN: true }), { nil: undefined }),
   seqDelta: fc.oneof(fc.constant(1), fc.integer({ min: -3, max: 5 })),
   otherTrack: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),

@@ -11,7 +11,12 @@ describe('listening guard: counting', () => {
     const at45 = r.report('timeupdate', 45_000);
     expect(at45).toMatchObject({ accepted: true, counted: true, heardMs: 45_000, stop: false });
     expect(h.counted).toHaveLength(1);
-    expect(h.counted[0]).toMatchObject({ trackId: 't1', source: 'coop', heardMs: 45_000, durationMs: 200_000 });
+    expect(h.counted[0]).toMatchObject({
+      trackId: 't1',
+      source: 'coop',
+      heardMs: 45_000,
+      durationMs: 200_000,
+    });
     // listening on, pausing, seeking back, hearing it all again: still once
     r.play(45_000, 60_000);
     r.report('seeked', 0);
@@ -99,7 +104,11 @@ describe('listening guard: counting', () => {
     const r = h.open();
     r.play(0, 10_000);
     h.clock.advance(250);
-    expect(r.report('timeupdate', 100_000)).toMatchObject({ accepted: false, reason: 'position_jump', heardMs: 10_000 });
+    expect(r.report('timeupdate', 100_000)).toMatchObject({
+      accepted: false,
+      reason: 'position_jump',
+      heardMs: 10_000,
+    });
     expect(h.logs.some((l) => l.message.includes('position_jump'))).toBe(true);
     // normal playback from the new place is measured again
     h.clock.advance(250);
@@ -174,7 +183,11 @@ describe('listening guard: previews and failures', () => {
     expect(last).toMatchObject({ counted: true, stop: true });
     expect(last.heardMs).toBe(45_000);
     h.clock.advance(250);
-    expect(r.report('playing', 45_250)).toMatchObject({ accepted: false, reason: 'preview_ended', stop: true });
+    expect(r.report('playing', 45_250)).toMatchObject({
+      accepted: false,
+      reason: 'preview_ended',
+      stop: true,
+    });
     expect(h.guard.liveSession(r.sessionId)).toBeNull();
   });
 
@@ -202,7 +215,9 @@ describe('listening guard: hostile reports', () => {
   it('rejects an unknown session', () => {
     const h = guardHarness();
     h.open();
-    expect(h.guard.report({ sessionId: 'made-up', trackId: 't1', seq: 1, event: 'playing', positionMs: 0 })).toMatchObject({
+    expect(
+      h.guard.report({ sessionId: 'made-up', trackId: 't1', seq: 1, event: 'playing', positionMs: 0 }),
+    ).toMatchObject({
       accepted: false,
       reason: 'unknown_session',
     });
@@ -212,7 +227,10 @@ describe('listening guard: hostile reports', () => {
   it("rejects a report naming another track than the session's", () => {
     const h = guardHarness();
     const r = h.open();
-    expect(r.report('playing', 0, { trackId: 'other' })).toMatchObject({ accepted: false, reason: 'track_mismatch' });
+    expect(r.report('playing', 0, { trackId: 'other' })).toMatchObject({
+      accepted: false,
+      reason: 'track_mismatch',
+    });
   });
 
   it("rejects another track's session: an old session after a new one opened", () => {
@@ -221,7 +239,11 @@ describe('listening guard: hostile reports', () => {
     first.play(0, 30_000);
     const second = h.open(200_000, 't2');
     h.clock.advance(20_000);
-    expect(first.report('timeupdate', 50_000)).toMatchObject({ accepted: false, reason: 'session_closed', stop: true });
+    expect(first.report('timeupdate', 50_000)).toMatchObject({
+      accepted: false,
+      reason: 'session_closed',
+      stop: true,
+    });
     expect(h.counted).toHaveLength(0);
     expect(second.play(0, 1_000).accepted).toBe(true);
   });
@@ -231,8 +253,14 @@ describe('listening guard: hostile reports', () => {
     const r = h.open();
     r.report('playing', 0, { seq: 5 });
     h.clock.advance(10_000);
-    expect(r.report('timeupdate', 10_000, { seq: 5 })).toMatchObject({ accepted: false, reason: 'out_of_order' });
-    expect(r.report('timeupdate', 10_000, { seq: 3 })).toMatchObject({ accepted: false, reason: 'out_of_order' });
+    expect(r.report('timeupdate', 10_000, { seq: 5 })).toMatchObject({
+      accepted: false,
+      reason: 'out_of_order',
+    });
+    expect(r.report('timeupdate', 10_000, { seq: 3 })).toMatchObject({
+      accepted: false,
+      reason: 'out_of_order',
+    });
     expect(r.report('timeupdate', 10_000, { seq: 6 })).toMatchObject({ accepted: true, heardMs: 10_000 });
   });
 

@@ -14,7 +14,10 @@ function example(name: string): string {
   return match[1].trim();
 }
 
-const RFC8032_TEST1_SEED = Buffer.from('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60', 'hex').toString('base64url');
+const RFC8032_TEST1_SEED = Buffer.from(
+  '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
+  'hex',
+).toString('base64url');
 
 describe('docs/protocol.md worked example', () => {
   const receipt = playReceiptSchema.parse(JSON.parse(example('receipt')));
@@ -23,7 +26,9 @@ describe('docs/protocol.md worked example', () => {
 
   it('uses the RFC 8032 test key', () => {
     expect(publicKeyOf(RFC8032_TEST1_SEED)).toBe(publicKey);
-    expect(Buffer.from(publicKey, 'base64url').toString('hex')).toBe('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a');
+    expect(Buffer.from(publicKey, 'base64url').toString('hex')).toBe(
+      'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
+    );
   });
 
   it('has the canonical JSON and signing bytes the code makes', () => {

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { generateEd25519KeyPair, publicKeyOf, signEd25519, verifyEd25519 } from '../../../src/node/ed25519';
 import { signPlayReceipt, verifySignedPlayReceipt } from '../../../src/node/receipt-signing';
-import { canonicalReceiptJson, playReceiptSchema, receiptSigningBytes, type PlayReceipt } from '../../../src/shared/receipt';
+import {
+  canonicalReceiptJson,
+  playReceiptSchema,
+  receiptSigningBytes,
+  type PlayReceipt,
+} from '../../../src/shared/receipt';
 
 function aReceipt(overrides: Partial<PlayReceipt> = {}): PlayReceipt {
   return {
@@ -45,7 +50,11 @@ describe('play receipt v1', () => {
   });
 
   it('accepts a short track heard to the end', () => {
-    expect(playReceiptSchema.safeParse(aReceipt({ durationMs: 30_000, heardMs: 30_000, estimatedPriceThousandths: 0 })).success).toBe(true);
+    expect(
+      playReceiptSchema.safeParse(
+        aReceipt({ durationMs: 30_000, heardMs: 30_000, estimatedPriceThousandths: 0 }),
+      ).success,
+    ).toBe(true);
   });
 
   it('canonicalizes independently of member order', () => {
@@ -61,12 +70,20 @@ describe('play receipt v1', () => {
     const signed = signPlayReceipt(aReceipt(), key.privateKey);
     expect(signed.signature).toHaveLength(86);
     expect(verifySignedPlayReceipt(signed, key.publicKey).ok).toBe(true);
-    expect(verifySignedPlayReceipt(signed, generateEd25519KeyPair().publicKey)).toEqual({ ok: false, reason: 'bad_signature' });
-    expect(verifySignedPlayReceipt({ ...signed, receipt: { ...signed.receipt, heardMs: 46_000 } }, key.publicKey)).toEqual({
+    expect(verifySignedPlayReceipt(signed, generateEd25519KeyPair().publicKey)).toEqual({
       ok: false,
       reason: 'bad_signature',
     });
-    expect(verifySignedPlayReceipt({ ...signed, extra: true }, key.publicKey)).toEqual({ ok: false, reason: 'malformed' });
+    expect(
+      verifySignedPlayReceipt({ ...signed, receipt: { ...signed.receipt, heardMs: 46_000 } }, key.publicKey),
+    ).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
+    expect(verifySignedPlayReceipt({ ...signed, extra: true }, key.publicKey)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
   });
 
   it('never throws on garbage signatures or keys', () => {

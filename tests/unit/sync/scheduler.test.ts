@@ -19,7 +19,9 @@ class ClockTimers implements Timers {
   async advance(ms: number): Promise<void> {
     const end = this.clock.nowMs() + ms;
     for (;;) {
-      const due = [...this.pending.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+      const due = [...this.pending.entries()]
+        .filter(([, t]) => t.at <= end)
+        .sort((a, b) => a[1].at - b[1].at)[0];
       if (!due) break;
       this.clock.advance(due[1].at - this.clock.nowMs());
       this.pending.delete(due[0]);

@@ -84,7 +84,14 @@ const earningsAnswerSchema = z.object({
 const membershipAnswerSchema = z.object({
   year: int,
   artist: z
-    .object({ member: z.boolean(), earnedTenThousandths: int, thresholdTenThousandths: int, earnedEuros: z.string(), thresholdEuros: z.string(), progressPercent: z.number() })
+    .object({
+      member: z.boolean(),
+      earnedTenThousandths: int,
+      thresholdTenThousandths: int,
+      earnedEuros: z.string(),
+      thresholdEuros: z.string(),
+      progressPercent: z.number(),
+    })
     .nullable(),
 });
 
@@ -122,7 +129,9 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
     progress: (p) => deps.events.emit('artist.publishProgress', p),
     created: ({ releaseId, artistId, title }) => {
       deps.db
-        .prepare('INSERT OR IGNORE INTO artist_releases (release_id, artist_id, title, created_at) VALUES (?, ?, ?, ?)')
+        .prepare(
+          'INSERT OR IGNORE INTO artist_releases (release_id, artist_id, title, created_at) VALUES (?, ?, ?, ?)',
+        )
         .run(releaseId, artistId, title, deps.clock.nowMs());
     },
     chunkBytes: deps.chunkBytes,
@@ -130,7 +139,9 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
   });
 
   const handlers: { [N in ArtistCallName]: CallHandler<N> } = {
-    'artist.profiles': async () => ({ artists: (await getJson('/v1/me', meSchema, 'load your artist profiles')).artists }),
+    'artist.profiles': async () => ({
+      artists: (await getJson('/v1/me', meSchema, 'load your artist profiles')).artists,
+    }),
 
     'artist.earnings': async ({ artistId, groupBy, from, to }): Promise<Earnings> => {
       const answer = await getJson(
@@ -139,8 +150,18 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
         'load the earnings',
       );
       const totals: EarningsFigures = {
-        totalPlays: 0, paidPlays: 0, freePlays: 0, unpaidPlays: 0, spentThousandths: 0, artistShareTenThousandths: 0, coopShareTenThousandths: 0,
-        playSpentThousandths: 0, playArtistShareTenThousandths: 0, purchases: 0, purchaseSpentThousandths: 0, purchaseArtistShareTenThousandths: 0,
+        totalPlays: 0,
+        paidPlays: 0,
+        freePlays: 0,
+        unpaidPlays: 0,
+        spentThousandths: 0,
+        artistShareTenThousandths: 0,
+        coopShareTenThousandths: 0,
+        playSpentThousandths: 0,
+        playArtistShareTenThousandths: 0,
+        purchases: 0,
+        purchaseSpentThousandths: 0,
+        purchaseArtistShareTenThousandths: 0,
       };
       const rows = answer.rows.map(({ title, ...r }) => {
         for (const k of Object.keys(totals) as (keyof EarningsFigures)[]) totals[k] += r[k];
@@ -150,15 +171,28 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
     },
 
     'artist.earningsCsv': async ({ artistId, groupBy, from, to }) => {
-      const answer = await call('GET', `/v1/artists/${encodeURIComponent(artistId)}/earnings${query({ groupBy, from, to, format: 'csv' })}`, 'export the earnings');
+      const answer = await call(
+        'GET',
+        `/v1/artists/${encodeURIComponent(artistId)}/earnings${query({ groupBy, from, to, format: 'csv' })}`,
+        'export the earnings',
+      );
       if (answer.status !== 200) throw errorFromAnswer(answer, 'export the earnings');
       const named = /filename="([^"]+)"/.exec(answer.headers.get('content-disposition') ?? '')?.[1];
       return { fileName: named ?? `earnings-${artistId}-${groupBy}.csv`, csv: answer.text };
     },
 
     'artist.membership': async ({ year }) => {
-      const m = await getJson(`/v1/membership${query({ year })}`, membershipAnswerSchema, 'load the membership');
-      return { year: m.year, artist: m.artist ? { ...m.artist, progressPercent: Math.max(0, Math.min(100, Math.floor(m.artist.progressPercent))) } : null };
+      const m = await getJson(
+        `/v1/membership${query({ year })}`,
+        membershipAnswerSchema,
+        'load the membership',
+      );
+      return {
+        year: m.year,
+        artist: m.artist
+          ? { ...m.artist, progressPercent: Math.max(0, Math.min(100, Math.floor(m.artist.progressPercent))) }
+          : null,
+      };
     },
 
     'artist.exportReport': async ({ artistId, from, to, path, stablePseudonyms }): Promise<ReportVerdict> => {
@@ -180,12 +214,18 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
         // As the server sent it, byte for byte: the verifier and the artist read the same file.
         await writeFile(target, answer.text);
       } catch (error) {
-        throw new CallError('unavailable', `Could not write ${target}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new CallError(
+          'unavailable',
+          `Could not write ${target}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       const verdict = verifyEarningsReport(report);
       // And against the public log itself, as `verify-report --log` does.
       const inLog = await checkReportInLog(report, { get: (path) => deps.request('GET', path), ...deps.log });
-      log.info({ path: target, ok: verdict.ok, receipts: verdict.receipts, inLog: inLog?.ok ?? null }, 'earnings report saved and verified');
+      log.info(
+        { path: target, ok: verdict.ok, receipts: verdict.receipts, inLog: inLog?.ok ?? null },
+        'earnings report saved and verified',
+      );
       return {
         path: target,
         bytes: Buffer.byteLength(answer.text),
@@ -213,7 +253,12 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
     },
 
     'artist.unpublish': async ({ releaseId }) => {
-      const answer = await call('POST', `/v1/publishing/releases/${encodeURIComponent(releaseId)}/unpublish`, 'unpublish the release', { json: {} });
+      const answer = await call(
+        'POST',
+        `/v1/publishing/releases/${encodeURIComponent(releaseId)}/unpublish`,
+        'unpublish the release',
+        { json: {} },
+      );
       return releaseView(expectJson(answer, serverReleaseSchema, 'unpublish the release'));
     },
 
@@ -223,7 +268,11 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
         .all(artistId) as { id: string }[];
       const releases = [];
       for (const { id } of rows) {
-        const answer = await call('GET', `/v1/publishing/releases/${encodeURIComponent(id)}`, 'load the releases');
+        const answer = await call(
+          'GET',
+          `/v1/publishing/releases/${encodeURIComponent(id)}`,
+          'load the releases',
+        );
         // Gone, or no longer ours (rights moved): not listed.
         if (answer.status === 404 || answer.status === 403) continue;
         releases.push(releaseView(expectJson(answer, serverReleaseSchema, 'load the releases')));

@@ -60,7 +60,14 @@ export function releaseView(r: ServerRelease): CoopRelease {
     artistId: r.artistId,
     title: r.title,
     status: r.status,
-    tracks: r.tracks.map((t) => ({ id: t.id, title: t.title, trackNumber: t.trackNumber, durationMs: t.durationMs, status: t.status, published: t.published })),
+    tracks: r.tracks.map((t) => ({
+      id: t.id,
+      title: t.title,
+      trackNumber: t.trackNumber,
+      durationMs: t.durationMs,
+      status: t.status,
+      published: t.published,
+    })),
   };
 }
 
@@ -111,7 +118,12 @@ export class Publisher {
     try {
       return await this.run(req);
     } catch (error) {
-      this.emit({ draftId, releaseId: this.jobs.get(draftId)?.releaseId ?? null, phase: 'failed', message: error instanceof Error ? error.message : String(error) });
+      this.emit({
+        draftId,
+        releaseId: this.jobs.get(draftId)?.releaseId ?? null,
+        phase: 'failed',
+        message: error instanceof Error ? error.message : String(error),
+      });
       throw error;
     } finally {
       this.running.delete(draftId);
@@ -133,7 +145,12 @@ export class Publisher {
     });
   }
 
-  private async call(method: string, path: string, action: string, init?: RawRequestInit): Promise<RawAnswer> {
+  private async call(
+    method: string,
+    path: string,
+    action: string,
+    init?: RawRequestInit,
+  ): Promise<RawAnswer> {
     try {
       return await this.options.request(method, path, init);
     } catch (error) {
@@ -147,22 +164,39 @@ export class Publisher {
     const seen = new Set<number>();
     const selected = [...req.tracks].sort((a, b) => a.position - b.position);
     for (const t of selected) {
-      if (seen.has(t.position)) throw new CallError('invalid_input', `Track ${t.position} is listed twice.`, [{ path: 'tracks', message: 'positions must be unique' }]);
+      if (seen.has(t.position))
+        throw new CallError('invalid_input', `Track ${t.position} is listed twice.`, [
+          { path: 'tracks', message: 'positions must be unique' },
+        ]);
       seen.add(t.position);
-      if (!draft.tracks.some((d) => d.position === t.position)) throw new CallError('invalid_input', `The draft has no track ${t.position}.`, [{ path: 'tracks', message: `no track ${t.position}` }]);
+      if (!draft.tracks.some((d) => d.position === t.position))
+        throw new CallError('invalid_input', `The draft has no track ${t.position}.`, [
+          { path: 'tracks', message: `no track ${t.position}` },
+        ]);
     }
 
     // The server draft: the one made for this draft before, if it is still a draft; else a new one.
     this.emit({ draftId, phase: 'creating', filesTotal: selected.length });
     let job = this.jobs.get(draftId);
     if (job && job.artistId === req.artistId) {
-      const answer = await this.call('GET', `/v1/publishing/releases/${encodeURIComponent(job.releaseId)}`, 'look up the release');
-      const existing = answer.status === 200 ? expectJson(answer, serverReleaseSchema, 'look up the release') : null;
-      if (existing && existing.status !== 'draft') throw new CallError('conflict', `This draft was published already (release ${existing.id}, now ${existing.status}).`);
+      const answer = await this.call(
+        'GET',
+        `/v1/publishing/releases/${encodeURIComponent(job.releaseId)}`,
+        'look up the release',
+      );
+      const existing =
+        answer.status === 200 ? expectJson(answer, serverReleaseSchema, 'look up the release') : null;
+      if (existing && existing.status !== 'draft')
+        throw new CallError(
+          'conflict',
+          `This draft was published already (release ${existing.id}, now ${existing.status}).`,
+        );
       if (!existing) job = undefined;
     } else job = undefined;
     if (!job) {
-      const answer = await this.call('POST', '/v1/publishing/releases', 'create the release', { json: { artistId: req.artistId, title: req.title } });
+      const answer = await this.call('POST', '/v1/publishing/releases', 'create the release', {
+        json: { artistId: req.artistId, title: req.title },
+      });
       const created = expectJson(answer, serverReleaseSchema, 'create the release');
       job = { releaseId: created.id, artistId: req.artistId, uploads: new Map() };
       this.jobs.set(draftId, job);
@@ -173,7 +207,11 @@ export class Publisher {
     // Files asked for before and left out now are removed from the server draft.
     for (const [position, u] of [...job.uploads]) {
       if (seen.has(position)) continue;
-      const answer = await this.call('DELETE', `/v1/publishing/uploads/${encodeURIComponent(u.uploadId)}`, 'remove a file');
+      const answer = await this.call(
+        'DELETE',
+        `/v1/publishing/uploads/${encodeURIComponent(u.uploadId)}`,
+        'remove a file',
+      );
       if (answer.status !== 204 && answer.status !== 404) throw errorFromAnswer(answer, 'remove a file');
       job.uploads.delete(position);
     }
@@ -185,27 +223,57 @@ export class Publisher {
     for (const [index, choice] of selected.entries()) {
       const track = draft.tracks.find((d) => d.position === choice.position)!;
       const file = req.fileOf(choice.position);
-      if (!file) throw new CallError('not_found', `The file of track ${choice.position} is gone from the draft.`);
+      if (!file)
+        throw new CallError('not_found', `The file of track ${choice.position} is gone from the draft.`);
       // Short tracks are free to listeners whatever the artist picks (the server decides so too).
       const status = track.alwaysFree ? 'free' : choice.status;
       const size = (await stat(file)).size;
       const sha256 = await sha256Of(file);
-      const base = { draftId, releaseId, phase: 'uploading' as const, position: choice.position, fileName: track.fileName, totalBytes: size, filesTotal: selected.length };
+      const base = {
+        draftId,
+        releaseId,
+        phase: 'uploading' as const,
+        position: choice.position,
+        fileName: track.fileName,
+        totalBytes: size,
+        filesTotal: selected.length,
+      };
 
       let upload: Upload | null = null;
       const known = job.uploads.get(choice.position);
       if (known && known.size === size && known.sha256 === sha256) {
-        const answer = await this.call('GET', `/v1/publishing/uploads/${encodeURIComponent(known.uploadId)}`, 'look up an upload');
+        const answer = await this.call(
+          'GET',
+          `/v1/publishing/uploads/${encodeURIComponent(known.uploadId)}`,
+          'look up an upload',
+        );
         if (answer.status === 200) upload = expectJson(answer, uploadSchema, 'look up an upload');
       }
       if (upload?.state === 'rejected' || (known && !upload)) {
-        if (upload) await this.call('DELETE', `/v1/publishing/uploads/${encodeURIComponent(upload.id)}`, 'remove a rejected file');
+        if (upload)
+          await this.call(
+            'DELETE',
+            `/v1/publishing/uploads/${encodeURIComponent(upload.id)}`,
+            'remove a rejected file',
+          );
         upload = null;
       }
       if (!upload) {
-        const answer = await this.call('POST', `/v1/publishing/releases/${encodeURIComponent(releaseId)}/uploads`, `start uploading ${track.fileName}`, {
-          json: { fileName: track.fileName.split('/').pop() ?? track.fileName, size, sha256, title: track.title || undefined, trackNumber: index + 1, status },
-        });
+        const answer = await this.call(
+          'POST',
+          `/v1/publishing/releases/${encodeURIComponent(releaseId)}/uploads`,
+          `start uploading ${track.fileName}`,
+          {
+            json: {
+              fileName: track.fileName.split('/').pop() ?? track.fileName,
+              size,
+              sha256,
+              title: track.title || undefined,
+              trackNumber: index + 1,
+              status,
+            },
+          },
+        );
         upload = expectJson(answer, uploadSchema, `start uploading ${track.fileName}`);
         job.uploads.set(choice.position, { uploadId: upload.id, size, sha256 });
       } else if (upload.state === 'receiving' && upload.offset > 0) {
@@ -215,25 +283,50 @@ export class Publisher {
       statusOf.set(upload.id, status);
 
       if (upload.state === 'receiving') {
-        const outcome = await this.send(file, upload, (sentBytes, state) => this.emit({ ...base, fileState: state, sentBytes, filesDone }));
+        const outcome = await this.send(file, upload, (sentBytes, state) =>
+          this.emit({ ...base, fileState: state, sentBytes, filesDone }),
+        );
         upload = outcome.upload;
         resumed += outcome.resumed;
       }
       filesDone++;
-      this.emit({ ...base, fileState: upload.state === 'accepted' ? 'accepted' : 'rejected', sentBytes: size, filesDone, message: upload.rejectReason });
-      if (upload.state === 'rejected') rejected.push({ position: choice.position, fileName: track.fileName, reason: upload.rejectReason ?? 'rejected' });
+      this.emit({
+        ...base,
+        fileState: upload.state === 'accepted' ? 'accepted' : 'rejected',
+        sentBytes: size,
+        filesDone,
+        message: upload.rejectReason,
+      });
+      if (upload.state === 'rejected')
+        rejected.push({
+          position: choice.position,
+          fileName: track.fileName,
+          reason: upload.rejectReason ?? 'rejected',
+        });
     }
 
     if (rejected.length) {
       const view = await this.releaseNow(releaseId);
-      this.emit({ draftId, releaseId, phase: 'failed', filesDone, filesTotal: selected.length, message: rejected.map((r) => `${r.fileName}: ${r.reason}`).join('; ') });
+      this.emit({
+        draftId,
+        releaseId,
+        phase: 'failed',
+        filesDone,
+        filesTotal: selected.length,
+        message: rejected.map((r) => `${r.fileName}: ${r.reason}`).join('; '),
+      });
       return { draftId, releaseId, published: false, release: view, rejected, resumed };
     }
 
     this.emit({ draftId, releaseId, phase: 'publishing', filesDone, filesTotal: selected.length });
-    const answer = await this.call('POST', `/v1/publishing/releases/${encodeURIComponent(releaseId)}/publish`, 'publish the release', {
-      json: { tracks: [...statusOf].map(([uploadId, status]) => ({ uploadId, status })) },
-    });
+    const answer = await this.call(
+      'POST',
+      `/v1/publishing/releases/${encodeURIComponent(releaseId)}/publish`,
+      'publish the release',
+      {
+        json: { tracks: [...statusOf].map(([uploadId, status]) => ({ uploadId, status })) },
+      },
+    );
     const published = expectJson(answer, serverReleaseSchema, 'publish the release');
     // The job stays: publishing this draft again is refused instead of making a second release.
     this.emit({ draftId, releaseId, phase: 'done', filesDone, filesTotal: selected.length });
@@ -241,23 +334,37 @@ export class Publisher {
   }
 
   private async releaseNow(releaseId: string): Promise<CoopRelease> {
-    const answer = await this.call('GET', `/v1/publishing/releases/${encodeURIComponent(releaseId)}`, 'look up the release');
+    const answer = await this.call(
+      'GET',
+      `/v1/publishing/releases/${encodeURIComponent(releaseId)}`,
+      'look up the release',
+    );
     return releaseView(expectJson(answer, serverReleaseSchema, 'look up the release'));
   }
 
   /** Where the server is with an upload (HEAD), after a failure. */
   private async offsetNow(uploadId: string): Promise<{ offset: number; state: string } | null> {
     try {
-      const answer = await this.options.request('HEAD', `/v1/publishing/uploads/${encodeURIComponent(uploadId)}`);
+      const answer = await this.options.request(
+        'HEAD',
+        `/v1/publishing/uploads/${encodeURIComponent(uploadId)}`,
+      );
       if (answer.status !== 200) return null;
-      return { offset: Number(answer.headers.get('upload-offset')), state: answer.headers.get('upload-state') ?? 'receiving' };
+      return {
+        offset: Number(answer.headers.get('upload-offset')),
+        state: answer.headers.get('upload-state') ?? 'receiving',
+      };
     } catch {
       return null;
     }
   }
 
   /** PATCH chunks from the server's offset to the end; resumes from HEAD after any failure. */
-  private async send(file: string, first: Upload, onProgress: (sent: number, state: 'uploading' | 'resuming' | 'checking') => void): Promise<{ upload: Upload; resumed: number }> {
+  private async send(
+    file: string,
+    first: Upload,
+    onProgress: (sent: number, state: 'uploading' | 'resuming' | 'checking') => void,
+  ): Promise<{ upload: Upload; resumed: number }> {
     const maxAttempts = this.options.maxAttempts ?? 6;
     const delay = this.options.retryDelayMs ?? 500;
     const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -275,12 +382,16 @@ export class Publisher {
         if (offset + length >= first.size) onProgress(offset, 'checking');
         let answer: RawAnswer | null = null;
         try {
-          answer = await this.options.request('PATCH', `/v1/publishing/uploads/${encodeURIComponent(first.id)}`, {
-            bytes,
-            headers: { 'content-type': OFFSET_CONTENT_TYPE, 'upload-offset': String(offset) },
-            // A chunk on a slow line, and the server's check of the whole file after the last one.
-            timeoutMs: 120_000,
-          });
+          answer = await this.options.request(
+            'PATCH',
+            `/v1/publishing/uploads/${encodeURIComponent(first.id)}`,
+            {
+              bytes,
+              headers: { 'content-type': OFFSET_CONTENT_TYPE, 'upload-offset': String(offset) },
+              // A chunk on a slow line, and the server's check of the whole file after the last one.
+              timeoutMs: 120_000,
+            },
+          );
         } catch (error) {
           if (!(error instanceof SyncApiError)) throw error;
           answer = null;
@@ -295,7 +406,9 @@ export class Publisher {
         const code = answer ? serverErrorOf(answer)?.code : null;
         if (answer && code === 'offset_mismatch') {
           // The server has another offset (a chunk we never heard back about arrived): go on from there.
-          offset = Number(answer.headers.get('upload-offset') ?? (await this.offsetNow(first.id))?.offset ?? offset);
+          offset = Number(
+            answer.headers.get('upload-offset') ?? (await this.offsetNow(first.id))?.offset ?? offset,
+          );
           resumed++;
           onProgress(offset, 'resuming');
           continue;
@@ -304,14 +417,23 @@ export class Publisher {
           chunkBytes = Math.floor(chunkBytes / 2);
           continue;
         }
-        if (answer && answer.status < 500 && code !== 'upload_closed') throw errorFromAnswer(answer, 'upload a chunk');
+        if (answer && answer.status < 500 && code !== 'upload_closed')
+          throw errorFromAnswer(answer, 'upload a chunk');
         const failure = answer ? `the server answered ${answer.status}` : 'the connection failed';
         // Network trouble, a lost answer, a 5xx, or closed meanwhile: ask the server where it is.
-        if (++failures >= maxAttempts) throw new CallError('unavailable', `Could not upload ${first.fileName} (${failure}); publish again to resume from where it stopped.`);
+        if (++failures >= maxAttempts)
+          throw new CallError(
+            'unavailable',
+            `Could not upload ${first.fileName} (${failure}); publish again to resume from where it stopped.`,
+          );
         await sleep(delay * failures);
         const now = await this.offsetNow(first.id);
         if (now && now.state !== 'receiving') {
-          const answer2 = await this.call('GET', `/v1/publishing/uploads/${encodeURIComponent(first.id)}`, 'look up an upload');
+          const answer2 = await this.call(
+            'GET',
+            `/v1/publishing/uploads/${encodeURIComponent(first.id)}`,
+            'look up an upload',
+          );
           return { upload: expectJson(answer2, uploadSchema, 'look up an upload'), resumed };
         }
         if (now) offset = now.offset;

@@ -38,7 +38,11 @@ export function errorFromAnswer(answer: RawAnswer, action: string): CallError {
 
 /** Network trouble and timeouts become "try again when online"; anything else is passed on. */
 export function networkError(error: unknown, action: string): Error {
-  if (error instanceof SyncApiError) return new CallError('unavailable', `Could not ${action}: the co-op server is not reachable (${error.message}).`);
+  if (error instanceof SyncApiError)
+    return new CallError(
+      'unavailable',
+      `Could not ${action}: the co-op server is not reachable (${error.message}).`,
+    );
   return error instanceof Error ? error : new Error(String(error));
 }
 
@@ -49,12 +53,18 @@ export function expectJson<T>(answer: RawAnswer, schema: z.ZodType<T>, action: s
   try {
     json = JSON.parse(answer.text);
   } catch {
-    throw new CallError('unavailable', `Could not ${action}: the server answered something that is not JSON.`);
+    throw new CallError(
+      'unavailable',
+      `Could not ${action}: the server answered something that is not JSON.`,
+    );
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new CallError('unavailable', `Could not ${action}: the server answered an unexpected shape (${first?.path.join('.')}: ${first?.message}).`);
+    throw new CallError(
+      'unavailable',
+      `Could not ${action}: the server answered an unexpected shape (${first?.path.join('.')}: ${first?.message}).`,
+    );
   }
   return parsed.data;
 }

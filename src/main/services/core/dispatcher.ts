@@ -39,7 +39,11 @@ export function createDispatcher(handlers: CallHandlers, logger: Logger) {
       logger.warn({ call: name, issues }, 'rejected invalid input');
       return {
         ok: false,
-        error: { code: 'invalid_input', message: `Invalid input for ${name}: ${describeIssues(issues)}`, issues },
+        error: {
+          code: 'invalid_input',
+          message: `Invalid input for ${name}: ${describeIssues(issues)}`,
+          issues,
+        },
       };
     }
     try {
@@ -47,7 +51,10 @@ export function createDispatcher(handlers: CallHandlers, logger: Logger) {
       const value = await handler(parsed.data);
       const checked = (spec.output as z.ZodType).safeParse(value);
       if (!checked.success) {
-        logger.error({ call: name, issues: issuesFromZod(checked.error) }, 'handler answered outside the contract');
+        logger.error(
+          { call: name, issues: issuesFromZod(checked.error) },
+          'handler answered outside the contract',
+        );
         return { ok: false, error: { code: 'internal', message: `${name} produced an invalid answer` } };
       }
       return { ok: true, value: checked.data };

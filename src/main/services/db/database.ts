@@ -33,11 +33,15 @@ export function openDatabase(file: string): Db {
 
 export function explainNativeModuleError(error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error);
-  if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version|invalid ELF header|Could not locate the bindings file/.test(message)) {
-    const runtime = process.versions.electron ? `Electron ${process.versions.electron}` : `Node ${process.version}`;
-    const fix = process.versions.electron
-      ? 'npm run rebuild:electron'
-      : 'npm run rebuild:node';
+  if (
+    /NODE_MODULE_VERSION|was compiled against a different Node\.js version|invalid ELF header|Could not locate the bindings file/.test(
+      message,
+    )
+  ) {
+    const runtime = process.versions.electron
+      ? `Electron ${process.versions.electron}`
+      : `Node ${process.version}`;
+    const fix = process.versions.electron ? 'npm run rebuild:electron' : 'npm run rebuild:node';
     return new Error(
       `better-sqlite3 was built for another runtime than this one (${runtime}). Run \`${fix}\` and start again.\n(${message})`,
     );

@@ -9,4 +9,9 @@ import { libraryAnalysisMigrations } from '../library/analysis/schema';
  * owns its own list; append new steps to the end of its list, never edit one
  * that has shipped.
  */
-export const allMigrations: readonly Migration[] = [...libraryMigrations, ...stream2ownMigrations, ...djMigrations, ...libraryAnalysisMigrations];
+export const allMigrations: readonly Migration[] = [
+  ...libraryMigrations,
+  ...stream2ownMigrations,
+  ...djMigrations,
+  ...libraryAnalysisMigrations,
+];

@@ -9,7 +9,13 @@ import type { Logger } from '../core/logger';
 import { CallError } from '../../../shared/contract/define';
 import type { DjList, ExportStatus } from '../../../shared/contract/dj';
 import { formatKey, parseKey } from '../../../shared/musical-key';
-import { DEFAULT_FILE_NAME_PATTERN, MAX_STEM, NameAllocator, renderFileStem, sanitizeFileStem } from './file-names';
+import {
+  DEFAULT_FILE_NAME_PATTERN,
+  MAX_STEM,
+  NameAllocator,
+  renderFileStem,
+  sanitizeFileStem,
+} from './file-names';
 import { writeM3u8 } from './playlist-files';
 import { FileProblem, readAudioFile, type AudioFileInfo } from '../library/tags/read-audio-file';
 import { rekordboxKind, rekordboxXml, type RekordboxTrack } from './rekordbox-xml';
@@ -143,7 +149,11 @@ export class ExportJob {
   private async run(list: DjList, destination: string, sources: ExportSource[]): Promise<void> {
     const signal = this.abort.signal;
     const destinationStat = await stat(destination).catch(() => null);
-    if (!destinationStat?.isDirectory()) throw new CallError('unavailable', `The destination ${destination} is not there (is the drive plugged in?)`);
+    if (!destinationStat?.isDirectory())
+      throw new CallError(
+        'unavailable',
+        `The destination ${destination} is not there (is the drive plugged in?)`,
+      );
     const folder = this.status.folder;
     const musicFolder = join(folder, MUSIC_FOLDER);
     await mkdir(musicFolder, { recursive: true });
@@ -164,7 +174,10 @@ export class ExportJob {
         continue;
       }
       if (space.type === FAT_MAGIC && s.size > FAT_MAX_FILE) {
-        this.status.problems.push({ label: source.label, reason: 'larger than 4 GB, which FAT32 cannot hold' });
+        this.status.problems.push({
+          label: source.label,
+          reason: 'larger than 4 GB, which FAT32 cannot hold',
+        });
         continue;
       }
       // Read as the scan reads it: a file cut short or damaged since the scan is not copied (it would be a Problem).
@@ -186,9 +199,14 @@ export class ExportJob {
       const s = p.source;
       const key = s.tagKey ? parseKey(s.tagKey) : null;
       const stem = renderFileStem(pattern, {
-        artist: s.artist, title: s.title, album: s.album, genre: s.genre, year: s.year,
+        artist: s.artist,
+        title: s.title,
+        album: s.album,
+        genre: s.genre,
+        year: s.year,
         bpm: s.bpm === null ? null : Math.round(s.bpm),
-        key: key ? formatKey(key, 'camelot') : null, musicalKey: key ? formatKey(key, 'musical') : null,
+        key: key ? formatKey(key, 'camelot') : null,
+        musicalKey: key ? formatKey(key, 'musical') : null,
         n: String(i + 1).padStart(String(present.length).length, '0'),
       });
       return stem || s.title;
@@ -198,10 +216,17 @@ export class ExportJob {
     const planned = present.map((p, i) => {
       const earlier = manifest.files[p.source.key];
       const fits = earlier !== undefined && nameFitsStem(earlier.name, stems[i]!);
-      return { ...p, name: earlier && fits && names.reserve(earlier.name) ? earlier.name : null as string | null };
+      return {
+        ...p,
+        name: earlier && fits && names.reserve(earlier.name) ? earlier.name : (null as string | null),
+      };
     });
     planned.forEach((p, i) => {
-      if (p.name === null) p.name = names.allocate(stems[i]!, extname(typeof p.source.file === 'string' ? p.source.file : p.source.file!.toString('latin1')));
+      if (p.name === null)
+        p.name = names.allocate(
+          stems[i]!,
+          extname(typeof p.source.file === 'string' ? p.source.file : p.source.file!.toString('latin1')),
+        );
     });
     for (const [key, entry] of Object.entries(manifest.files)) {
       // Files whose track now gets another name are replaced by the new one.
@@ -215,7 +240,12 @@ export class ExportJob {
       const target = join(musicFolder, p.name!);
       if (await isSameFile(p.source.file!, target, p.size, p.mtimeMs, manifest.files[p.source.key])) {
         this.status.filesSkipped++;
-        manifest.files[p.source.key] = { name: p.name!, size: p.size, sourceSize: p.size, sourceMtimeMs: p.mtimeMs };
+        manifest.files[p.source.key] = {
+          name: p.name!,
+          size: p.size,
+          sourceSize: p.size,
+          sourceMtimeMs: p.mtimeMs,
+        };
       } else {
         toCopy.push(p);
       }
@@ -225,7 +255,10 @@ export class ExportJob {
     this.status.bytesTotal = toCopy.reduce((n, p) => n + p.size, 0);
     const free = Number(space.bavail) * Number(space.bsize);
     if (this.status.bytesTotal + SPACE_MARGIN > free) {
-      throw new CallError('unavailable', `Not enough space on the destination: ${mb(this.status.bytesTotal)} to copy, ${mb(free)} free`);
+      throw new CallError(
+        'unavailable',
+        `Not enough space on the destination: ${mb(this.status.bytesTotal)} to copy, ${mb(free)} free`,
+      );
     }
 
     this.status.state = 'copying';
@@ -234,7 +267,12 @@ export class ExportJob {
       signal.throwIfAborted();
       this.status.currentFile = p.name;
       await this.copy(p.source.file!, join(musicFolder, p.name!), p.mtimeMs, signal);
-      manifest.files[p.source.key] = { name: p.name!, size: p.size, sourceSize: p.size, sourceMtimeMs: p.mtimeMs };
+      manifest.files[p.source.key] = {
+        name: p.name!,
+        size: p.size,
+        sourceSize: p.size,
+        sourceMtimeMs: p.mtimeMs,
+      };
       await writeManifest(folder, manifest);
       this.status.filesDone++;
       this.emit();
@@ -242,7 +280,8 @@ export class ExportJob {
 
     // Files named by an earlier pattern, and files of tracks no longer in the list, go.
     const current = new Set(planned.map((p) => p.name!.toLowerCase()));
-    for (const name of renamed) if (!current.has(name.toLowerCase())) await unlink(join(musicFolder, name)).catch(() => undefined);
+    for (const name of renamed)
+      if (!current.has(name.toLowerCase())) await unlink(join(musicFolder, name)).catch(() => undefined);
     const keep = new Set(planned.map((p) => p.source.key));
     for (const [key, entry] of Object.entries(manifest.files)) {
       if (keep.has(key)) continue;
@@ -292,12 +331,20 @@ export class ExportJob {
         pathOnDrive: `/${relative(driveRoot, join(musicFolder, p.name!)).split(sep).join('/')}`,
       };
     });
-    await writeAtomically(xmlFile, rekordboxXml({ productVersion: this.deps.appVersion, playlistName: list.name, tracks }));
+    await writeAtomically(
+      xmlFile,
+      rekordboxXml({ productVersion: this.deps.appVersion, playlistName: list.name, tracks }),
+    );
     this.status.rekordboxXmlFile = xmlFile;
   }
 
   /** Copies through `<target>.part`, counting bytes as they go; a cancel leaves no partial file. */
-  private async copy(source: string | Buffer, target: string, mtimeMs: number, signal: AbortSignal): Promise<void> {
+  private async copy(
+    source: string | Buffer,
+    target: string,
+    mtimeMs: number,
+    signal: AbortSignal,
+  ): Promise<void> {
     const part = `${target}.part`;
     const counter = new Transform({
       transform: (chunk: Buffer, _encoding, callback) => {
@@ -323,7 +370,13 @@ export class ExportJob {
  * manifest says it came from this very source (same size and mtime), or —
  * with no manifest entry — its bytes are the same.
  */
-async function isSameFile(source: string | Buffer, target: string, size: number, mtimeMs: number, earlier: ManifestEntry | undefined): Promise<boolean> {
+async function isSameFile(
+  source: string | Buffer,
+  target: string,
+  size: number,
+  mtimeMs: number,
+  earlier: ManifestEntry | undefined,
+): Promise<boolean> {
   const t = await stat(target).catch(() => null);
   if (!t?.isFile() || t.size !== size) return false;
   if (earlier && earlier.sourceSize === size && earlier.sourceMtimeMs === mtimeMs) return true;
@@ -348,7 +401,8 @@ function nameFitsStem(name: string, stem: string): boolean {
 async function readManifest(folder: string, listId: number): Promise<Manifest> {
   try {
     const parsed = JSON.parse(await readFile(join(folder, MANIFEST), 'utf8')) as Manifest;
-    if (parsed.version === 1 && parsed.files && typeof parsed.files === 'object') return { ...parsed, listId };
+    if (parsed.version === 1 && parsed.files && typeof parsed.files === 'object')
+      return { ...parsed, listId };
   } catch {
     // No manifest (first run) or a damaged one: start afresh; identical files are still found by content.
   }

@@ -22,7 +22,11 @@ export function sanitizeFileStem(raw: string, maxLength = MAX_STEM): string {
 
 /** A whole file name: a sanitized stem and a plain lower-case extension. */
 export function sanitizeFileName(stem: string, extension: string): string {
-  const ext = extension.replace(/^\./, '').toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 8);
+  const ext = extension
+    .replace(/^\./, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 8);
   const safeStem = sanitizeFileStem(stem);
   return ext ? `${safeStem}.${ext}` : safeStem;
 }
@@ -63,7 +67,17 @@ export class NameAllocator {
 }
 
 /** What a file-name pattern may name (`{artist} - {title}`); `{key}` is Camelot (8A), `{musicalKey}` musical (Am). */
-export const FILE_NAME_FIELDS = ['artist', 'title', 'album', 'genre', 'year', 'bpm', 'key', 'musicalKey', 'n'] as const;
+export const FILE_NAME_FIELDS = [
+  'artist',
+  'title',
+  'album',
+  'genre',
+  'year',
+  'bpm',
+  'key',
+  'musicalKey',
+  'n',
+] as const;
 export type FileNameField = (typeof FILE_NAME_FIELDS)[number];
 export const DEFAULT_FILE_NAME_PATTERN = '{artist} - {title}';
 
@@ -84,7 +98,10 @@ export function checkFileNamePattern(pattern: string): string | null {
  * tidied away, so `{bpm} {key} - {artist} - {title}` for a track with no
  * BPM, key or artist is just the title. Not yet sanitized for the drive.
  */
-export function renderFileStem(pattern: string, values: Partial<Record<FileNameField, string | number | null>>): string {
+export function renderFileStem(
+  pattern: string,
+  values: Partial<Record<FileNameField, string | number | null>>,
+): string {
   const filled = pattern.replace(PLACEHOLDER, (_, name: string) => {
     const v = values[name as FileNameField];
     return v === null || v === undefined ? '' : String(v);

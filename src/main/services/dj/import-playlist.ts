@@ -17,7 +17,8 @@ export async function importPlaylist(
   input: { path: string; name?: string; parentId: number | null },
 ): Promise<{ listId: number; matched: number; unmatched: string[] }> {
   const ext = extname(input.path).toLowerCase();
-  if (!['.m3u', '.m3u8', '.pls'].includes(ext)) throw new CallError('invalid_input', 'Playlists must be .m3u, .m3u8 or .pls files');
+  if (!['.m3u', '.m3u8', '.pls'].includes(ext))
+    throw new CallError('invalid_input', 'Playlists must be .m3u, .m3u8 or .pls files');
   const bytes = await readFile(input.path).catch(() => {
     throw new CallError('not_found', `Cannot read ${input.path}`);
   });

@@ -65,9 +65,9 @@ export class ListStore {
   }
 
   findByName(name: string): DjList | null {
-    const row = this.db.prepare('SELECT *, 0 AS item_count FROM dj_lists WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1').get(name) as
-      | ListRow
-      | undefined;
+    const row = this.db
+      .prepare('SELECT *, 0 AS item_count FROM dj_lists WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1')
+      .get(name) as ListRow | undefined;
     return row ? toList(row, () => 0) : null;
   }
 
@@ -105,7 +105,9 @@ export class ListStore {
     this.db.transaction(() => {
       const row = this.row(id);
       this.checkNameFree(row.parent_id, name, id);
-      this.db.prepare('UPDATE dj_lists SET name = ?, updated_at = ? WHERE id = ?').run(name, this.clock.nowMs(), id);
+      this.db
+        .prepare('UPDATE dj_lists SET name = ?, updated_at = ? WHERE id = ?')
+        .run(name, this.clock.nowMs(), id);
     })();
   }
 
@@ -126,13 +128,17 @@ export class ListStore {
       this.checkNameFree(parentId, row.name, id);
       const siblings = (
         this.db
-          .prepare('SELECT id FROM dj_lists WHERE coalesce(parent_id, 0) = coalesce(?, 0) AND id != ? ORDER BY position, id')
+          .prepare(
+            'SELECT id FROM dj_lists WHERE coalesce(parent_id, 0) = coalesce(?, 0) AND id != ? ORDER BY position, id',
+          )
           .all(parentId, id) as { id: number }[]
       ).map((r) => r.id);
       const at = beforeId === null ? siblings.length : siblings.indexOf(beforeId);
       if (at < 0) throw new CallError('not_found', `No list ${beforeId} in that folder`);
       siblings.splice(at, 0, id);
-      const update = this.db.prepare('UPDATE dj_lists SET parent_id = ?, position = ?, updated_at = ? WHERE id = ?');
+      const update = this.db.prepare(
+        'UPDATE dj_lists SET parent_id = ?, position = ?, updated_at = ? WHERE id = ?',
+      );
       const now = this.clock.nowMs();
       siblings.forEach((sibling, i) => update.run(parentId, (i + 1) * POSITION_STEP, now, sibling));
     })();
@@ -158,7 +164,11 @@ export class ListStore {
   // ----- items -----
 
   itemCount(listId: number): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM dj_list_items WHERE list_id = ?').get(listId) as { n: number }).n;
+    return (
+      this.db.prepare('SELECT count(*) AS n FROM dj_list_items WHERE list_id = ?').get(listId) as {
+        n: number;
+      }
+    ).n;
   }
 
   items(listId: number, offset = 0, limit = -1): StoredItem[] {
@@ -167,8 +177,21 @@ export class ListStore {
         `SELECT id, source, ref, position, label, added_at FROM dj_list_items WHERE list_id = ?
          ORDER BY position, id LIMIT ? OFFSET ?`,
       )
-      .all(listId, limit, offset) as { id: number; source: 'local' | 'coop'; ref: string; position: number; label: string; added_at: number }[];
-    return rows.map((r) => ({ id: r.id, ref: refFromRow(r.source, r.ref), position: r.position, label: r.label, addedAt: r.added_at }));
+      .all(listId, limit, offset) as {
+      id: number;
+      source: 'local' | 'coop';
+      ref: string;
+      position: number;
+      label: string;
+      added_at: number;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      ref: refFromRow(r.source, r.ref),
+      position: r.position,
+      label: r.label,
+      addedAt: r.added_at,
+    }));
   }
 
   /**
@@ -182,13 +205,16 @@ export class ListStore {
   ): { added: number; duplicates: TrackRef[] } {
     return this.db.transaction(() => {
       this.itemList(listId);
-      const exists = this.db.prepare('SELECT 1 FROM dj_list_items WHERE list_id = ? AND source = ? AND ref = ?');
+      const exists = this.db.prepare(
+        'SELECT 1 FROM dj_list_items WHERE list_id = ? AND source = ? AND ref = ?',
+      );
       const seen = new Set<string>();
       const fresh: { ref: TrackRef; label: string }[] = [];
       const duplicates: TrackRef[] = [];
       for (const entry of entries) {
         const key = `${entry.ref.source}:${entry.ref.id}`;
-        if (seen.has(key) || exists.get(listId, entry.ref.source, String(entry.ref.id))) duplicates.push(entry.ref);
+        if (seen.has(key) || exists.get(listId, entry.ref.source, String(entry.ref.id)))
+          duplicates.push(entry.ref);
         else fresh.push(entry);
         seen.add(key);
       }
@@ -198,7 +224,9 @@ export class ListStore {
         'INSERT INTO dj_list_items (list_id, source, ref, position, label, added_at) VALUES (?, ?, ?, ?, ?, ?)',
       );
       const now = this.clock.nowMs();
-      fresh.forEach((entry, i) => insert.run(listId, entry.ref.source, String(entry.ref.id), positions[i], entry.label, now));
+      fresh.forEach((entry, i) =>
+        insert.run(listId, entry.ref.source, String(entry.ref.id), positions[i], entry.label, now),
+      );
       this.touch(listId);
       return { added: fresh.length, duplicates };
     })();
@@ -219,7 +247,8 @@ export class ListStore {
     return this.db.transaction(() => {
       this.itemList(listId);
       const wanted = new Set(itemIds);
-      if (beforeItemId !== null && wanted.has(beforeItemId)) throw new CallError('conflict', 'Cannot move items before one of themselves');
+      if (beforeItemId !== null && wanted.has(beforeItemId))
+        throw new CallError('conflict', 'Cannot move items before one of themselves');
       const moving = this.items(listId).filter((item) => wanted.has(item.id));
       if (moving.length !== wanted.size) throw new CallError('not_found', 'Some items are not in this list');
       // Park the moving rows out of the way so the gap search sees only the others.
@@ -234,7 +263,9 @@ export class ListStore {
 
   /** Renumbers a list's items 1×STEP, 2×STEP, … keeping their order. */
   compact(listId: number): void {
-    const ids = this.db.prepare('SELECT id FROM dj_list_items WHERE list_id = ? AND position >= 0 ORDER BY position, id').all(listId) as { id: number }[];
+    const ids = this.db
+      .prepare('SELECT id FROM dj_list_items WHERE list_id = ? AND position >= 0 ORDER BY position, id')
+      .all(listId) as { id: number }[];
     const update = this.db.prepare('UPDATE dj_list_items SET position = ? WHERE id = ?');
     ids.forEach((row, i) => update.run((i + 1) * POSITION_STEP, row.id));
   }
@@ -249,13 +280,15 @@ export class ListStore {
       let low: number;
       let high: number;
       if (beforeItemId === null) {
-        const last = this.db.prepare(`SELECT max(position) AS p FROM dj_list_items WHERE list_id = ? ${floor}`).get(listId) as { p: number | null };
+        const last = this.db
+          .prepare(`SELECT max(position) AS p FROM dj_list_items WHERE list_id = ? ${floor}`)
+          .get(listId) as { p: number | null };
         low = last.p ?? 0;
         high = low + (count + 1) * POSITION_STEP;
       } else {
-        const before = this.db.prepare('SELECT position FROM dj_list_items WHERE id = ? AND list_id = ?').get(beforeItemId, listId) as
-          | { position: number }
-          | undefined;
+        const before = this.db
+          .prepare('SELECT position FROM dj_list_items WHERE id = ? AND list_id = ?')
+          .get(beforeItemId, listId) as { position: number } | undefined;
         if (!before) throw new CallError('not_found', `No item ${beforeItemId} in this list`);
         high = before.position;
         const prev = this.db
@@ -275,7 +308,8 @@ export class ListStore {
   }
 
   private row(id: number): ListRow {
-    const row = this.db.prepare('SELECT *, 0 AS item_count FROM dj_lists WHERE id = ?').get(id) as ListRow | undefined;
+    const row = this.db.prepare('SELECT *, 0 AS item_count FROM dj_lists WHERE id = ?').get(id) as
+      ListRow | undefined;
     if (!row) throw new CallError('not_found', `No list ${id}`);
     return row;
   }
@@ -284,7 +318,10 @@ export class ListStore {
   private itemList(id: number): ListRow {
     const row = this.row(id);
     if (row.kind !== 'crate' && row.kind !== 'playlist') {
-      throw new CallError('conflict', `"${row.name}" is a ${row.kind === 'smart' ? 'smart playlist (edit its query)' : 'folder'}; add tracks to a crate or playlist`);
+      throw new CallError(
+        'conflict',
+        `"${row.name}" is a ${row.kind === 'smart' ? 'smart playlist (edit its query)' : 'folder'}; add tracks to a crate or playlist`,
+      );
     }
     return row;
   }
@@ -302,12 +339,15 @@ export class ListStore {
          SELECT id FROM up`,
       )
       .all(parentId) as { id: number }[];
-    if (ancestors.some((a) => a.id === movingId)) throw new CallError('conflict', 'A folder cannot go inside itself');
+    if (ancestors.some((a) => a.id === movingId))
+      throw new CallError('conflict', 'A folder cannot go inside itself');
   }
 
   private checkNameFree(parentId: number | null, name: string, exceptId: number | null): void {
     const clash = this.db
-      .prepare('SELECT id FROM dj_lists WHERE coalesce(parent_id, 0) = coalesce(?, 0) AND name = ? COLLATE NOCASE AND id != ?')
+      .prepare(
+        'SELECT id FROM dj_lists WHERE coalesce(parent_id, 0) = coalesce(?, 0) AND name = ? COLLATE NOCASE AND id != ?',
+      )
       .get(parentId, name, exceptId ?? -1);
     if (clash) throw new CallError('conflict', `There is already a list named "${name}" here`);
   }
@@ -333,7 +373,8 @@ function toList(row: ListRow, countSmart: CountSmart): DjList {
     kind: row.kind,
     name: row.name,
     position: row.position,
-    itemCount: row.kind === 'smart' ? countSmart(row.query ?? '') : row.kind === 'folder' ? 0 : row.item_count,
+    itemCount:
+      row.kind === 'smart' ? countSmart(row.query ?? '') : row.kind === 'folder' ? 0 : row.item_count,
     query: row.query,
     sort: row.sort,
     direction: row.direction,

@@ -4,7 +4,14 @@ import type { Clock } from '../core/clock';
 import { CallError } from '../../../shared/contract/define';
 import type { DjQueryInput, DjTrack, TrackRef } from '../../../shared/contract/dj';
 import { parseQuery, type QueryNode } from '../../../shared/query';
-import { DISTINCT_GENRES_SQL, compileConjuncts, compileQuery, mentionsOwned, type CompileContext, type Conjunct } from './query-sql';
+import {
+  DISTINCT_GENRES_SQL,
+  compileConjuncts,
+  compileQuery,
+  mentionsOwned,
+  type CompileContext,
+  type Conjunct,
+} from './query-sql';
 import {
   COOP_COLUMNS,
   COOP_ROWS_SQL,
@@ -33,10 +40,18 @@ interface Compiled {
 const INDEXED_SORTS = new Set<DjQueryInput['sort']>(['title', 'artist', 'album', 'bpm', 'key', 'addedAt']);
 
 /** The DJ indexes in each sort's full order (schema dj-004), named so the planner cannot pick another. */
-const SORT_INDEX: Partial<Record<DjQueryInput['sort'], string>> = { bpm: 'dj_tracks_numbers', key: 'dj_tracks_key', addedAt: 'dj_tracks_added' };
+const SORT_INDEX: Partial<Record<DjQueryInput['sort'], string>> = {
+  bpm: 'dj_tracks_numbers',
+  key: 'dj_tracks_key',
+  addedAt: 'dj_tracks_added',
+};
 
 /** The query field on a sort's own column: a test of it may seek the index the page walks. */
-const SORT_FIELD: Partial<Record<DjQueryInput['sort'], Conjunct['field']>> = { bpm: 'bpm', key: 'key', addedAt: 'added' };
+const SORT_FIELD: Partial<Record<DjQueryInput['sort'], Conjunct['field']>> = {
+  bpm: 'bpm',
+  key: 'key',
+  addedAt: 'added',
+};
 
 /**
  * Runs DJ queries against the collection — the library's tracks and the
@@ -56,13 +71,26 @@ export class QueryService {
   run(input: DjQueryInput): { total: number; offset: number; rows: DjTrack[] } {
     const { local, coop } = this.compile(input.query, input.status);
     const localTotal = this.count(local);
-    const coopTotal = coop ? (this.prepare(`SELECT count(*) AS n FROM ${COOP_ROWS_SQL} t WHERE ${coop.sql}`).get(...coop.params) as { n: number }).n : 0;
+    const coopTotal = coop
+      ? (
+          this.prepare(`SELECT count(*) AS n FROM ${COOP_ROWS_SQL} t WHERE ${coop.sql}`).get(
+            ...coop.params,
+          ) as { n: number }
+        ).n
+      : 0;
     const order = orderBySql(input.sort, input.direction);
     const total = localTotal + coopTotal;
     if (coop && coopTotal > 0) {
       // Merge: the first offset+limit local rows in order (found as any page
       // is), and the co-op matches (few), sorted together; then the window.
-      const localIds = this.localPage(local, localTotal, input.sort, order, 0, input.offset + input.limit).map((r) => r.id);
+      const localIds = this.localPage(
+        local,
+        localTotal,
+        input.sort,
+        order,
+        0,
+        input.offset + input.limit,
+      ).map((r) => r.id);
       const rows = this.prepare(
         `SELECT * FROM (
            SELECT 'local' AS source, ${TRACK_COLUMNS}, 1 AS owned, NULL AS local_file
@@ -70,11 +98,15 @@ export class QueryService {
            UNION ALL
            SELECT 'coop' AS source, ${COOP_COLUMNS} FROM ${COOP_ROWS_SQL} t WHERE ${coop.sql}
          ) t ${order} LIMIT ? OFFSET ?`,
-      ).all(JSON.stringify(localIds), ...coop.params, input.limit, input.offset) as ((TrackRow | CoopRow) & { source: 'local' | 'coop' })[];
+      ).all(JSON.stringify(localIds), ...coop.params, input.limit, input.offset) as ((TrackRow | CoopRow) & {
+        source: 'local' | 'coop';
+      })[];
       return {
         total,
         offset: input.offset,
-        rows: rows.map((r) => (r.source === 'local' ? toDjTrack(r as TrackRow) : toCoopDjTrack(r as CoopRow))),
+        rows: rows.map((r) =>
+          r.source === 'local' ? toDjTrack(r as TrackRow) : toCoopDjTrack(r as CoopRow),
+        ),
       };
     }
     const rows = this.localPage(local, localTotal, input.sort, order, input.offset, input.limit);
@@ -90,7 +122,14 @@ export class QueryService {
    * is forced: the DJ sort indexes are named (INDEXED BY), and the filter is
    * wrapped in `+(…)`, which SQLite cannot use to pick an index.
    */
-  private localPage(local: Compiled['local'], matches: number, sort: DjQueryInput['sort'], order: string, offset: number, limit: number): TrackRow[] {
+  private localPage(
+    local: Compiled['local'],
+    matches: number,
+    sort: DjQueryInput['sort'],
+    order: string,
+    offset: number,
+    limit: number,
+  ): TrackRow[] {
     const rowsInTable = (this.prepare('SELECT count(*) AS n FROM library_tracks').get() as { n: number }).n;
     // A step of a walk costs a fraction of reading a match: little in a DJ
     // index (filters are tested in the index), more in the library's (a row read).
@@ -100,14 +139,20 @@ export class QueryService {
       // A test of the sort's own column stays visible: it narrows the walk to a range of the same index.
       const seek = local.conjuncts.filter((c) => c.field !== null && c.field === SORT_FIELD[sort]);
       const hide = local.conjuncts.filter((c) => !seek.includes(c));
-      const terms = [local.status, ...seek.map((c) => c.sql), ...(hide.length ? [`+(${hide.map((c) => c.sql).join(' AND ')})`] : [])];
-      const params = [...local.statusParams, ...seek.flatMap((c) => c.params), ...hide.flatMap((c) => c.params)];
+      const terms = [
+        local.status,
+        ...seek.map((c) => c.sql),
+        ...(hide.length ? [`+(${hide.map((c) => c.sql).join(' AND ')})`] : []),
+      ];
+      const params = [
+        ...local.statusParams,
+        ...seek.flatMap((c) => c.params),
+        ...hide.flatMap((c) => c.params),
+      ];
       const indexed = SORT_INDEX[sort] ? ` INDEXED BY ${SORT_INDEX[sort]}` : '';
-      return this.prepare(`SELECT ${TRACK_COLUMNS} FROM library_tracks t${indexed} WHERE ${terms.join(' AND ')} ${order} LIMIT ? OFFSET ?`).all(
-        ...params,
-        limit,
-        offset,
-      ) as TrackRow[];
+      return this.prepare(
+        `SELECT ${TRACK_COLUMNS} FROM library_tracks t${indexed} WHERE ${terms.join(' AND ')} ${order} LIMIT ? OFFSET ?`,
+      ).all(...params, limit, offset) as TrackRow[];
     }
     return this.prepare(
       `WITH hits(id) AS MATERIALIZED (SELECT t.id FROM library_tracks t WHERE ${local.sql})
@@ -120,24 +165,48 @@ export class QueryService {
     const parsed = parseQuery(query);
     if (!parsed.ok) return 0;
     const { local, coop } = this.compile(query, 'ok');
-    return this.count(local) + (coop ? (this.prepare(`SELECT count(*) AS n FROM ${COOP_ROWS_SQL} t WHERE ${coop.sql}`).get(...coop.params) as { n: number }).n : 0);
+    return (
+      this.count(local) +
+      (coop
+        ? (
+            this.prepare(`SELECT count(*) AS n FROM ${COOP_ROWS_SQL} t WHERE ${coop.sql}`).get(
+              ...coop.params,
+            ) as { n: number }
+          ).n
+        : 0)
+    );
   }
 
   /** Every matching track in order (for exporting a smart playlist). */
   refs(query: string, sort: DjQueryInput['sort'], direction: 'asc' | 'desc'): TrackRef[] {
-    const page = this.run({ query, sort, direction, offset: 0, limit: Number.MAX_SAFE_INTEGER, status: 'ok' });
-    return page.rows.map((t): TrackRef => (t.source === 'local' ? { source: 'local', id: t.id } : { source: 'coop', id: t.id }));
+    const page = this.run({
+      query,
+      sort,
+      direction,
+      offset: 0,
+      limit: Number.MAX_SAFE_INTEGER,
+      status: 'ok',
+    });
+    return page.rows.map((t): TrackRef =>
+      t.source === 'local' ? { source: 'local', id: t.id } : { source: 'coop', id: t.id },
+    );
   }
 
   private count(where: Where): number {
-    return (this.prepare(`SELECT count(*) AS n FROM library_tracks t WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+    return (
+      this.prepare(`SELECT count(*) AS n FROM library_tracks t WHERE ${where.sql}`).get(...where.params) as {
+        n: number;
+      }
+    ).n;
   }
 
   private compile(query: string, status: DjQueryInput['status']): Compiled {
     const parsed = parseQuery(query);
     if (!parsed.ok) {
       const { message, position } = parsed.error;
-      throw new CallError('invalid_input', `Query: ${message} (at character ${position + 1})`, [{ path: 'query', message }]);
+      throw new CallError('invalid_input', `Query: ${message} (at character ${position + 1})`, [
+        { path: 'query', message },
+      ]);
     }
     const nowMs = this.clock.nowMs();
     const found = new Map<string, string[]>();
@@ -145,7 +214,9 @@ export class QueryService {
       const key = JSON.stringify([condition, params]);
       let values = found.get(key);
       if (!values) {
-        values = (this.prepare(`${DISTINCT_GENRES_SQL} ${condition}`).all(...params) as { v: string }[]).map((r) => r.v);
+        values = (this.prepare(`${DISTINCT_GENRES_SQL} ${condition}`).all(...params) as { v: string }[]).map(
+          (r) => r.v,
+        );
         found.set(key, values);
       }
       return values;
@@ -161,7 +232,10 @@ export class QueryService {
       statusParams,
       conjuncts: compileConjuncts(parsed.query, { nowMs, genreValues }),
     };
-    return { local, coop: status === 'ok' || status === 'all' ? this.compileCoop(parsed.query, nowMs) : null };
+    return {
+      local,
+      coop: status === 'ok' || status === 'all' ? this.compileCoop(parsed.query, nowMs) : null,
+    };
   }
 
   /** The co-op side: owned tracks, or every cached one when the query names `owned:`. */
@@ -169,7 +243,9 @@ export class QueryService {
     this.coopTables ??= hasCoopTables(this.db);
     if (!this.coopTables) return null;
     const compiled = compileQuery(query, { nowMs, target: 'coop' });
-    return mentionsOwned(query) ? compiled : { sql: `t.owned = 1 AND ${compiled.sql}`, params: compiled.params };
+    return mentionsOwned(query)
+      ? compiled
+      : { sql: `t.owned = 1 AND ${compiled.sql}`, params: compiled.params };
   }
 
   private prepare(sql: string): Statement<unknown[]> {

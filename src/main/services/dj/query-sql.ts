@@ -1,4 +1,11 @@
-import type { Comparison, FieldTest, NumberLiteral, QueryNode, TextField, TimeLiteral } from '../../../shared/query';
+import type {
+  Comparison,
+  FieldTest,
+  NumberLiteral,
+  QueryNode,
+  TextField,
+  TimeLiteral,
+} from '../../../shared/query';
 import { ALL_KEYS, compatibleKeys, keyId, type MusicalKey } from '../../../shared/musical-key';
 import { KEY_CODE_SQL } from './track-rows';
 
@@ -47,7 +54,13 @@ const NUMBER_COLUMNS = { bpm: 't.bpm', year: 't.year', plays: 't.play_count' } a
 const TIME_COLUMNS = { added: 't.added_at', played: 't.last_played_at' } as const;
 
 /** What people type for a format, and what the codec names say. */
-const FORMAT_ALIASES: Record<string, string> = { mp3: 'layer 3', ogg: 'vorbis', wav: 'pcm', aiff: 'pcm', m4a: 'aac' };
+const FORMAT_ALIASES: Record<string, string> = {
+  mp3: 'layer 3',
+  ogg: 'vorbis',
+  wav: 'pcm',
+  aiff: 'pcm',
+  m4a: 'aac',
+};
 
 /** Does the query say anything about ownership? (Then co-op tracks not owned are in scope too.) */
 export function mentionsOwned(query: QueryNode): boolean {
@@ -87,7 +100,12 @@ function distinctValues(column: 'genre'): string {
 export const DISTINCT_GENRES_SQL = distinctValues('genre');
 
 /** `t.genre` is one of the genres `condition` picks (resolved now when the context can, else a subquery). */
-function genreIn(condition: string, conditionParams: unknown[], params: unknown[], ctx: CompileContext): string {
+function genreIn(
+  condition: string,
+  conditionParams: unknown[],
+  params: unknown[],
+  ctx: CompileContext,
+): string {
   if (!ctx.genreValues) {
     params.push(...conditionParams);
     return `t.genre IN (${DISTINCT_GENRES_SQL} ${condition})`;
@@ -132,12 +150,20 @@ export function compileConjuncts(query: QueryNode, context: CompileContext): Con
   const out: Conjunct[] = [];
   if (words.length) {
     const params: unknown[] = [];
-    out.push({ sql: context.target === 'coop' ? substringSearch(words, params) : textSearch(words, params), params, field: null });
+    out.push({
+      sql: context.target === 'coop' ? substringSearch(words, params) : textSearch(words, params),
+      params,
+      field: null,
+    });
   }
   for (const child of children) {
     if (child.type === 'text') continue;
     const params: unknown[] = [];
-    out.push({ sql: node(child, params, context), params, field: child.type === 'field' ? child.test.field : null });
+    out.push({
+      sql: node(child, params, context),
+      params,
+      field: child.type === 'field' ? child.test.field : null,
+    });
   }
   return out;
 }
@@ -177,7 +203,9 @@ function orNode(children: readonly QueryNode[], params: unknown[], ctx: CompileC
 function andNode(children: readonly QueryNode[], params: unknown[], ctx: CompileContext): string {
   const words = children.filter((c): c is Extract<QueryNode, { type: 'text' }> => c.type === 'text');
   // Parameters are pushed in the order their `?` appear in the SQL: the text search comes first.
-  const parts = words.length ? [ctx.target === 'coop' ? substringSearch(words, params) : textSearch(words, params)] : [];
+  const parts = words.length
+    ? [ctx.target === 'coop' ? substringSearch(words, params) : textSearch(words, params)]
+    : [];
   for (const child of children) if (child.type !== 'text') parts.push(node(child, params, ctx));
   return `(${parts.join(' AND ')})`;
 }
@@ -205,7 +233,9 @@ function textSearch(terms: readonly Extract<QueryNode, { type: 'text' }>[], para
     params.push(fts.join(' '));
   }
   for (const text of substrings) {
-    conditions.push(`(${['t.title', 't.artist', 't.album'].map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+    conditions.push(
+      `(${['t.title', 't.artist', 't.album'].map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`,
+    );
     const pattern = `%${escapeLike(text)}%`;
     params.push(pattern, pattern, pattern);
   }
@@ -253,7 +283,9 @@ function field(test: FieldTest, params: unknown[], ctx: CompileContext): string 
       let text = test.text;
       if (test.field === 'format') text = FORMAT_ALIASES[text.toLowerCase()] ?? text;
       const columns = TEXT_COLUMNS[test.field];
-      const one = test.exact ? (c: string) => `${c} = ? COLLATE NOCASE` : (c: string) => `${c} LIKE ? ESCAPE '\\'`;
+      const one = test.exact
+        ? (c: string) => `${c} = ? COLLATE NOCASE`
+        : (c: string) => `${c} LIKE ? ESCAPE '\\'`;
       for (const _ of columns) params.push(test.exact ? text : `%${escapeLike(text)}%`);
       return columns.length === 1 ? one(columns[0]!) : `(${columns.map(one).join(' OR ')})`;
     }
@@ -279,7 +311,12 @@ function field(test: FieldTest, params: unknown[], ctx: CompileContext): string 
  * is any BPM that shows as 128 (127.5 ≤ bpm < 128.5), `bpm:>128` starts at
  * 128.5, `bpm:127.9` is 127.85 ≤ bpm < 127.95. Exact for whole-number columns.
  */
-function numberComparison(column: string, cmp: Comparison<NumberLiteral>, params: unknown[], integer: boolean): string {
+function numberComparison(
+  column: string,
+  cmp: Comparison<NumberLiteral>,
+  params: unknown[],
+  integer: boolean,
+): string {
   if (integer && cmp.op === '=' && cmp.value.decimals === 0) {
     // A whole number on a whole-number column is an equality (an index can seek it and go on to the next column).
     params.push(cmp.value.value);
@@ -317,7 +354,12 @@ function numberComparison(column: string, cmp: Comparison<NumberLiteral>, params
  * (recent), `added:>1y` "more than a year ago"; a bare duration means
  * "within". A day (`2024-05-01`, local time) covers that whole day.
  */
-function timeComparison(column: string, cmp: Comparison<TimeLiteral>, params: unknown[], ctx: CompileContext): string {
+function timeComparison(
+  column: string,
+  cmp: Comparison<TimeLiteral>,
+  params: unknown[],
+  ctx: CompileContext,
+): string {
   const interval = (t: TimeLiteral): [number, number] => {
     if (t.kind === 'ago') {
       const at = ctx.nowMs - t.ms;

@@ -31,7 +31,11 @@ export interface RekordboxTrack {
   pathOnDrive: string;
 }
 
-export function rekordboxXml(input: { productVersion: string; playlistName: string; tracks: RekordboxTrack[] }): string {
+export function rekordboxXml(input: {
+  productVersion: string;
+  playlistName: string;
+  tracks: RekordboxTrack[];
+}): string {
   const builder = new XMLBuilder({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
@@ -93,7 +97,10 @@ export function rekordboxXml(input: { productVersion: string; playlistName: stri
  * files are on, so the XML holds wherever the stick is mounted next.
  */
 export function fileLocation(absolutePath: string): string {
-  const segments = absolutePath.replace(/\\/g, '/').split('/').filter((s, i) => s !== '' || i === 0);
+  const segments = absolutePath
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((s, i) => s !== '' || i === 0);
   const encoded = segments.map((s) => (/^[a-z]:$/i.test(s) ? s : encodeURIComponent(s)));
   const path = encoded.join('/');
   return `file://localhost${path.startsWith('/') ? '' : '/'}${path}`;
@@ -102,6 +109,16 @@ export function fileLocation(absolutePath: string): string {
 /** Rekordbox's Kind for a file extension. */
 export function rekordboxKind(extension: string): string {
   const ext = extension.replace(/^\./, '').toLowerCase();
-  const known: Record<string, string> = { mp3: 'MP3 File', flac: 'FLAC File', m4a: 'M4A File', aac: 'AAC File', wav: 'WAV File', aif: 'AIFF File', aiff: 'AIFF File', ogg: 'OGG File', opus: 'OPUS File' };
+  const known: Record<string, string> = {
+    mp3: 'MP3 File',
+    flac: 'FLAC File',
+    m4a: 'M4A File',
+    aac: 'AAC File',
+    wav: 'WAV File',
+    aif: 'AIFF File',
+    aiff: 'AIFF File',
+    ogg: 'OGG File',
+    opus: 'OPUS File',
+  };
   return known[ext] ?? `${ext.toUpperCase()} File`;
 }

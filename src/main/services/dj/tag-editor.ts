@@ -1,4 +1,13 @@
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { File as TagFile, TagTypes, XiphComment } from 'node-taglib-sharp';
 import type { Db } from '../db/database';
@@ -61,24 +70,41 @@ export class TagEditor {
     return { trackId: id, path: String(path), changes: diff(current, wanted(changes, notation)) };
   }
 
-  write(ref: TrackRef, changes: TagChanges, notation: KeyNotation): { diff: TagDiff; track: LocalDjTrack; undoable: boolean } {
+  write(
+    ref: TrackRef,
+    changes: TagChanges,
+    notation: KeyNotation,
+  ): { diff: TagDiff; track: LocalDjTrack; undoable: boolean } {
     const { id, path } = this.ownFile(ref);
     const target = wanted(changes, notation);
     const result = withFile(path, (file) => {
       const before = readTags(file);
       const changed = diff(before, target);
       if (changed.length === 0) return changed;
-      if (!file.isWritable) throw new CallError('forbidden', 'This file cannot be written (read-only or unsupported format)');
+      if (!file.isWritable)
+        throw new CallError('forbidden', 'This file cannot be written (read-only or unsupported format)');
       const tag = file.tag;
       for (const change of changed) {
         const v = change.to;
         switch (change.field) {
-          case 'title': tag.title = v ?? undefined!; break;
-          case 'artist': tag.performers = v ? [v] : []; break;
-          case 'album': tag.album = v ?? undefined!; break;
-          case 'genre': tag.genres = v ? [v] : []; break;
-          case 'bpm': tag.beatsPerMinute = v ? Number(v) : 0; break;
-          case 'key': tag.initialKey = v ?? undefined!; break;
+          case 'title':
+            tag.title = v ?? undefined!;
+            break;
+          case 'artist':
+            tag.performers = v ? [v] : [];
+            break;
+          case 'album':
+            tag.album = v ?? undefined!;
+            break;
+          case 'genre':
+            tag.genres = v ? [v] : [];
+            break;
+          case 'bpm':
+            tag.beatsPerMinute = v ? Number(v) : 0;
+            break;
+          case 'key':
+            tag.initialKey = v ?? undefined!;
+            break;
         }
       }
       storeVorbisBpmAsBpm(file, changed);
@@ -90,17 +116,25 @@ export class TagEditor {
     if (result.length) this.updateRow(id, result);
     const track = trackById(this.db, id);
     if (!track) throw new CallError('not_found', `Track ${id} left the library`);
-    return { diff: { trackId: id, path: String(path), changes: result }, track, undoable: this.note(id) !== null };
+    return {
+      diff: { trackId: id, path: String(path), changes: result },
+      track,
+      undoable: this.note(id) !== null,
+    };
   }
 
   /** Puts back the file as it was before the last write to it; answers what that changed back. */
   undo(ref: TrackRef): { diff: TagDiff; track: LocalDjTrack } {
     const { id, path } = this.ownFile(ref);
     const note = this.note(id);
-    if (!note || note.path !== path) throw new CallError('not_found', 'There is no tag change to undo for this track');
+    if (!note || note.path !== path)
+      throw new CallError('not_found', 'There is no tag change to undo for this track');
     const now = statSync(path, { throwIfNoEntry: false });
     if (!now || now.size !== note.writtenSize || Math.trunc(now.mtimeMs) !== note.writtenMtimeMs) {
-      throw new CallError('conflict', 'The file changed since its tags were written here; undo would lose that change');
+      throw new CallError(
+        'conflict',
+        'The file changed since its tags were written here; undo would lose that change',
+      );
     }
     const before = withFile(path, readTags);
     // Copy beside the file, then rename over it: the file is whole at every moment.
@@ -138,7 +172,14 @@ export class TagEditor {
     copyFileSync(path, `${backupFile}.tmp`);
     renameSync(`${backupFile}.tmp`, backupFile);
     // Noted at once (so pruning finds it even if the write fails); undoable once the write is noted.
-    const note = { trackId: id, path, backupFile, savedAt: this.clock.nowMs(), writtenSize: -1, writtenMtimeMs: -1 };
+    const note = {
+      trackId: id,
+      path,
+      backupFile,
+      savedAt: this.clock.nowMs(),
+      writtenSize: -1,
+      writtenMtimeMs: -1,
+    };
     writeFileSync(this.noteFile(id), JSON.stringify(note));
     this.pruneBackups();
     return note;
@@ -146,7 +187,11 @@ export class TagEditor {
 
   private noteWritten(note: BackupNote, path: string): void {
     const written = statSync(path);
-    const done: BackupNote = { ...note, writtenSize: written.size, writtenMtimeMs: Math.trunc(written.mtimeMs) };
+    const done: BackupNote = {
+      ...note,
+      writtenSize: written.size,
+      writtenMtimeMs: Math.trunc(written.mtimeMs),
+    };
     writeFileSync(`${this.noteFile(note.trackId)}.tmp`, JSON.stringify(done));
     renameSync(`${this.noteFile(note.trackId)}.tmp`, this.noteFile(note.trackId));
   }
@@ -168,37 +213,71 @@ export class TagEditor {
   }
 
   private ownFile(ref: TrackRef): { id: number; path: string } {
-    if (ref.source === 'coop') throw new CallError('forbidden', "Co-op tracks' tags come from the catalog and cannot be edited here");
+    if (ref.source === 'coop')
+      throw new CallError('forbidden', "Co-op tracks' tags come from the catalog and cannot be edited here");
     const found = trackFile(this.db, ref.id);
     if (!found) throw new CallError('not_found', `No track ${ref.id} in the library`);
-    if (typeof found.file !== 'string') throw new CallError('unavailable', 'This file name cannot be opened by the tag editor (not UTF-8)');
+    if (typeof found.file !== 'string')
+      throw new CallError('unavailable', 'This file name cannot be opened by the tag editor (not UTF-8)');
     if (found.track.status !== 'ok') throw new CallError('unavailable', `The file is ${found.track.status}`);
-    if (this.isCoopDownload(found.file)) throw new CallError('forbidden', "This is a downloaded co-op track; its tags are the catalog's");
+    if (this.isCoopDownload(found.file))
+      throw new CallError('forbidden', "This is a downloaded co-op track; its tags are the catalog's");
     return { id: ref.id, path: found.file };
   }
 
   private isCoopDownload(path: string): boolean {
-    const table = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'coop_tracks'").get();
+    const table = this.db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'coop_tracks'")
+      .get();
     return Boolean(table && this.db.prepare('SELECT 1 FROM coop_tracks WHERE local_file = ?').get(path));
   }
 
   private updateRow(id: number, changes: TagDiff['changes']): void {
-    const columns: Record<Field, string> = { title: 'title', artist: 'artist', album: 'album', genre: 'genre', bpm: 'bpm', key: 'musical_key' };
+    const columns: Record<Field, string> = {
+      title: 'title',
+      artist: 'artist',
+      album: 'album',
+      genre: 'genre',
+      bpm: 'bpm',
+      key: 'musical_key',
+    };
     this.db.transaction(() => {
-      const before = this.db.prepare('SELECT artist, album_artist, album FROM library_tracks WHERE id = ?').get(id) as { artist: string; album_artist: string; album: string };
+      const before = this.db
+        .prepare('SELECT artist, album_artist, album FROM library_tracks WHERE id = ?')
+        .get(id) as { artist: string; album_artist: string; album: string };
       for (const change of changes) {
-        const value = change.field === 'bpm' ? (change.to === null ? null : Number(change.to)) : change.field === 'key' ? change.to : (change.to ?? '');
+        const value =
+          change.field === 'bpm'
+            ? change.to === null
+              ? null
+              : Number(change.to)
+            : change.field === 'key'
+              ? change.to
+              : (change.to ?? '');
         this.db.prepare(`UPDATE library_tracks SET ${columns[change.field]} = ? WHERE id = ?`).run(value, id);
       }
       // Keep the artist and album links in step (the album artist follows when it was the artist).
-      const after = this.db.prepare('SELECT artist, album FROM library_tracks WHERE id = ?').get(id) as { artist: string; album: string };
+      const after = this.db.prepare('SELECT artist, album FROM library_tracks WHERE id = ?').get(id) as {
+        artist: string;
+        album: string;
+      };
       const albumArtist = before.album_artist === before.artist ? after.artist : before.album_artist;
       this.db.prepare('INSERT OR IGNORE INTO library_artists (name) VALUES (?)').run(after.artist);
-      const artistId = (this.db.prepare('SELECT id FROM library_artists WHERE name = ?').get(after.artist) as { id: number }).id;
-      this.db.prepare('INSERT OR IGNORE INTO library_albums (title, album_artist) VALUES (?, ?)').run(after.album, albumArtist);
-      const albumId = (this.db.prepare('SELECT id FROM library_albums WHERE title = ? AND album_artist = ?').get(after.album, albumArtist) as { id: number }).id;
+      const artistId = (
+        this.db.prepare('SELECT id FROM library_artists WHERE name = ?').get(after.artist) as { id: number }
+      ).id;
       this.db
-        .prepare('UPDATE library_tracks SET album_artist = ?, artist_id = ?, album_id = ?, updated_at = ? WHERE id = ?')
+        .prepare('INSERT OR IGNORE INTO library_albums (title, album_artist) VALUES (?, ?)')
+        .run(after.album, albumArtist);
+      const albumId = (
+        this.db
+          .prepare('SELECT id FROM library_albums WHERE title = ? AND album_artist = ?')
+          .get(after.album, albumArtist) as { id: number }
+      ).id;
+      this.db
+        .prepare(
+          'UPDATE library_tracks SET album_artist = ?, artist_id = ?, album_id = ?, updated_at = ? WHERE id = ?',
+        )
         .run(albumArtist, artistId, albumId, this.clock.nowMs(), id);
     })();
   }
@@ -209,7 +288,10 @@ function withFile<T>(path: string, use: (file: TagFile) => T): T {
   try {
     file = TagFile.createFromPath(path);
   } catch (error) {
-    throw new CallError('unavailable', `Cannot read the tags of this file: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CallError(
+      'unavailable',
+      `Cannot read the tags of this file: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   try {
     return use(file);
@@ -253,12 +335,16 @@ function wanted(changes: TagChanges, notation: KeyNotation): Partial<FileTags> {
     const v = changes[field];
     if (v !== undefined) out[field] = v.trim() || null;
   }
-  if (changes.bpm !== undefined) out.bpm = changes.bpm === null || changes.bpm === 0 ? null : String(Math.round(changes.bpm));
+  if (changes.bpm !== undefined)
+    out.bpm = changes.bpm === null || changes.bpm === 0 ? null : String(Math.round(changes.bpm));
   if (changes.key !== undefined) {
     if (changes.key === null || changes.key.trim() === '') out.key = null;
     else {
       const key = parseKey(changes.key);
-      if (!key) throw new CallError('invalid_input', `"${changes.key}" is not a key`, [{ path: 'changes.key', message: 'not a key' }]);
+      if (!key)
+        throw new CallError('invalid_input', `"${changes.key}" is not a key`, [
+          { path: 'changes.key', message: 'not a key' },
+        ]);
       out.key = formatKey(key, notation);
     }
   }

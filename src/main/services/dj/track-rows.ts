@@ -66,7 +66,8 @@ export function toDjTrack(row: TrackRow): LocalDjTrack {
 }
 
 export function trackById(db: Db, id: number): LocalDjTrack | null {
-  const row = db.prepare(`SELECT ${TRACK_COLUMNS} FROM library_tracks t WHERE t.id = ?`).get(id) as TrackRow | undefined;
+  const row = db.prepare(`SELECT ${TRACK_COLUMNS} FROM library_tracks t WHERE t.id = ?`).get(id) as
+    TrackRow | undefined;
   return row ? toDjTrack(row) : null;
 }
 
@@ -155,7 +156,9 @@ export function toCoopDjTrack(row: CoopRow): CoopDjTrack {
 /** Whether this database has the co-op catalog cache (the stream-to-own tables). */
 export function hasCoopTables(db: Db): boolean {
   const n = db
-    .prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('coop_tracks', 'coop_track_progress', 'coop_plays')")
+    .prepare(
+      "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('coop_tracks', 'coop_track_progress', 'coop_plays')",
+    )
     .get() as { n: number };
   return n.n === 3;
 }
@@ -163,7 +166,8 @@ export function hasCoopTables(db: Db): boolean {
 /** A co-op track as a DJ row, with its downloaded file (null when not downloaded); null when not cached here. */
 export function coopTrackFile(db: Db, id: string): { track: CoopDjTrack; file: string | null } | null {
   if (!hasCoopTables(db)) return null;
-  const row = db.prepare(`SELECT ${COOP_COLUMNS} FROM ${COOP_ROWS_SQL} t WHERE t.id = ?`).get(id) as CoopRow | undefined;
+  const row = db.prepare(`SELECT ${COOP_COLUMNS} FROM ${COOP_ROWS_SQL} t WHERE t.id = ?`).get(id) as
+    CoopRow | undefined;
   return row ? { track: toCoopDjTrack(row), file: row.local_file } : null;
 }
 

@@ -88,7 +88,11 @@ export class FolderWatcher {
         if (this.mode() === 'polling') return;
       }
     }
-    this.setState(folders.length > 0 ? { mode: 'watching', reason: null, pollIntervalMs: null } : { mode: 'off', reason: null, pollIntervalMs: null });
+    this.setState(
+      folders.length > 0
+        ? { mode: 'watching', reason: null, pollIntervalMs: null }
+        : { mode: 'off', reason: null, pollIntervalMs: null },
+    );
   }
 
   async close(): Promise<void> {

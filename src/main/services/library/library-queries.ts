@@ -97,7 +97,11 @@ export class LibraryQueries {
       params.push(match);
     }
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM library_tracks t ${whereSql}`).get(...params) as { n: number }).n;
+    const total = (
+      this.db.prepare(`SELECT count(*) AS n FROM library_tracks t ${whereSql}`).get(...params) as {
+        n: number;
+      }
+    ).n;
     const rows = this.db
       .prepare(
         `SELECT ${TRACK_COLUMNS} FROM library_tracks t ${whereSql}
@@ -152,7 +156,9 @@ export class LibraryQueries {
    * were built: by this connection (total_changes) or another (data_version).
    */
   private checkVersion(): void {
-    const row = this.stmt('SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v').get() as { c: number; v: number };
+    const row = this.stmt(
+      'SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v',
+    ).get() as { c: number; v: number };
     const version = `${row.c}:${row.v}`;
     if (version === this.version) return;
     this.version = version;
@@ -166,7 +172,9 @@ export class LibraryQueries {
       this.matchSets.delete(match); // most recently used last
     } else {
       const ids = Int32Array.from(
-        this.stmt('SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ?').pluck().all(match) as number[],
+        this.stmt('SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ?')
+          .pluck()
+          .all(match) as number[],
       );
       let max = 0;
       for (const id of ids) if (id > max) max = id;
@@ -210,16 +218,23 @@ export class LibraryQueries {
    * keystroke narrows them. Albums and artists have small indexes of their
    * own (title and album artist; name), limited first, then counted.
    */
-  search(text: string, limit: number): { tracks: LibraryTrack[]; albums: LibraryAlbum[]; artists: LibraryArtist[] } {
+  search(
+    text: string,
+    limit: number,
+  ): { tracks: LibraryTrack[]; albums: LibraryAlbum[]; artists: LibraryArtist[] } {
     const match = ftsQuery(text);
     if (!match) return { tracks: [], albums: [], artists: [] };
     // Over-fetch a little: a few matches may be missing files.
-    let candidates = this.stmt('SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ? LIMIT ?')
+    let candidates = this.stmt(
+      'SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ? LIMIT ?',
+    )
       .pluck()
       .all(match, limit * 2) as number[];
     if (candidates.length > 1 && candidates.length < limit * 2) {
       // These are all the matches: few, so rank them.
-      candidates = this.stmt('SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ? ORDER BY rank LIMIT ?')
+      candidates = this.stmt(
+        'SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ? ORDER BY rank LIMIT ?',
+      )
         .pluck()
         .all(match, limit * 2) as number[];
     }
@@ -236,21 +251,29 @@ export class LibraryQueries {
     } else {
       tracks = rows.slice(0, limit).map(toLibraryTrack);
     }
-    const albumIds = this.stmt('SELECT rowid FROM library_albums_fts WHERE library_albums_fts MATCH ? LIMIT ?')
+    const albumIds = this.stmt(
+      'SELECT rowid FROM library_albums_fts WHERE library_albums_fts MATCH ? LIMIT ?',
+    )
       .pluck()
       .all(match, limit) as number[];
     const albums = albumIds.length ? this.albumsWhere(`a.id IN (${albumIds.join(',')})`, [], limit, 0) : [];
-    const artistIds = this.stmt('SELECT rowid FROM library_artists_fts WHERE library_artists_fts MATCH ? LIMIT ?')
+    const artistIds = this.stmt(
+      'SELECT rowid FROM library_artists_fts WHERE library_artists_fts MATCH ? LIMIT ?',
+    )
       .pluck()
       .all(match, limit) as number[];
-    const artists = artistIds.length ? this.artistsWhere(`ar.id IN (${artistIds.join(',')})`, [], limit, 0) : [];
+    const artists = artistIds.length
+      ? this.artistsWhere(`ar.id IN (${artistIds.join(',')})`, [], limit, 0)
+      : [];
     return { tracks, albums, artists };
   }
 
   /** Rows for ids, in the ids' order. */
   private rowsById(ids: number[]): TrackRow[] {
     if (ids.length === 0) return [];
-    const rows = this.db.prepare(`SELECT ${TRACK_COLUMNS} FROM library_tracks t WHERE t.id IN (${ids.join(',')})`).all() as TrackRow[];
+    const rows = this.db
+      .prepare(`SELECT ${TRACK_COLUMNS} FROM library_tracks t WHERE t.id IN (${ids.join(',')})`)
+      .all() as TrackRow[];
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id)).filter((r): r is TrackRow => r !== undefined);
   }
@@ -344,7 +367,9 @@ export class LibraryQueries {
   problems(offset: number, limit: number): { total: number; offset: number; rows: LibraryProblem[] } {
     const total = (this.db.prepare('SELECT count(*) AS n FROM library_problems').get() as { n: number }).n;
     const rows = this.db
-      .prepare('SELECT path, reason, detail, seen_at AS seenAt FROM library_problems ORDER BY path LIMIT ? OFFSET ?')
+      .prepare(
+        'SELECT path, reason, detail, seen_at AS seenAt FROM library_problems ORDER BY path LIMIT ? OFFSET ?',
+      )
       .all(limit, offset) as LibraryProblem[];
     return { total, offset, rows: rows.map((r) => ({ ...r, path: displayPath(r.path) })) };
   }
@@ -386,7 +411,9 @@ export class LibraryQueries {
          WHERE ${where}
          GROUP BY ar.id ORDER BY ar.name COLLATE NOCASE LIMIT ? OFFSET ?`,
       )
-      .all(...params, limit, offset) as (Omit<LibraryArtist, 'coverPath'> & { coverTrackId: number | null })[];
+      .all(...params, limit, offset) as (Omit<LibraryArtist, 'coverPath'> & {
+      coverTrackId: number | null;
+    })[];
     return rows.map(({ coverTrackId, ...artist }) => ({
       ...artist,
       coverPath: coverTrackId === null ? null : `cover/local/${coverTrackId}`,
@@ -399,6 +426,7 @@ function allOf(partial: Partial<TrackQuery>): TrackQuery {
 }
 
 function byDiscAndTrack(a: LibraryTrack, b: LibraryTrack): number {
-  return (a.discNo ?? 0) - (b.discNo ?? 0) || (a.trackNo ?? 0) - (b.trackNo ?? 0) || a.title.localeCompare(b.title);
+  return (
+    (a.discNo ?? 0) - (b.discNo ?? 0) || (a.trackNo ?? 0) - (b.trackNo ?? 0) || a.title.localeCompare(b.title)
+  );
 }
-

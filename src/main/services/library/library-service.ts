@@ -48,7 +48,12 @@ export interface PlayableFile {
   path: string;
   contentType: string;
   durationMs: number;
-  replayGain: { trackGainDb: number | null; trackPeak: number | null; albumGainDb: number | null; albumPeak: number | null };
+  replayGain: {
+    trackGainDb: number | null;
+    trackPeak: number | null;
+    albumGainDb: number | null;
+    albumPeak: number | null;
+  };
 }
 
 interface RunningScan {
@@ -71,7 +76,15 @@ export class LibraryService {
   private readonly watcher: FolderWatcher | null;
   private running: RunningScan | null = null;
   private queuedFolderIds = new Set<number>();
-  private status: ScanStatus = { state: 'idle', phase: null, done: 0, total: 0, rate: 0, currentFolder: null, last: null };
+  private status: ScanStatus = {
+    state: 'idle',
+    phase: null,
+    done: 0,
+    total: 0,
+    rate: 0,
+    currentFolder: null,
+    last: null,
+  };
   private lastChangedAt = -Infinity;
   private closed = false;
   private readonly unsubscribeSettings: () => void;
@@ -123,7 +136,9 @@ export class LibraryService {
     }
     if (!isDir) throw new CallError('not_found', `Not a folder: ${folder}`);
     const current = this.deps.settings.get().libraryFolders;
-    const overlap = current.find((f) => f === folder || folder.startsWith(f + sep) || f.startsWith(folder + sep));
+    const overlap = current.find(
+      (f) => f === folder || folder.startsWith(f + sep) || f.startsWith(folder + sep),
+    );
     if (overlap) throw new CallError('conflict', `Overlaps a library folder already added: ${overlap}`);
     this.deps.settings.update({ libraryFolders: [...current, folder] });
     return this.queries.folders();
@@ -322,7 +337,12 @@ export class LibraryService {
     const path = this.fileForTrack(trackId);
     if (!path) return null;
     const { durationMs, trackGainDb, trackPeak, albumGainDb, albumPeak } = row;
-    return { path, contentType: contentTypeFor(path), durationMs, replayGain: { trackGainDb, trackPeak, albumGainDb, albumPeak } };
+    return {
+      path,
+      contentType: contentTypeFor(path),
+      durationMs,
+      replayGain: { trackGainDb, trackPeak, albumGainDb, albumPeak },
+    };
   }
 
   /** Counts a play of a local file (always free: it is the user's own file). */
@@ -337,7 +357,11 @@ export class LibraryService {
   /** See `relocateTrack`: the track's file again, by content or tags, keeping its id and plays. */
   async relocate(trackId: number, path: string): Promise<RelocateResult> {
     const folders = this.queries.folders().map((f) => ({ id: f.id, path: f.path }));
-    const result = await relocateTrack({ db: this.deps.db, writer: this.writer, folders, nowMs: this.deps.clock.nowMs() }, trackId, path);
+    const result = await relocateTrack(
+      { db: this.deps.db, writer: this.writer, folders, nowMs: this.deps.clock.nowMs() },
+      trackId,
+      path,
+    );
     this.covers.invalidate(trackId);
     this.deps.events.emit('library.changed', { reason: 'relocate' });
     return result;
@@ -365,7 +389,18 @@ export class LibraryService {
 }
 
 function emptySummary(): ScanSummary {
-  return { files: 0, added: 0, updated: 0, moved: 0, missing: 0, failed: 0, skipped: 0, unavailableFolders: [], cancelled: false, ms: 0 };
+  return {
+    files: 0,
+    added: 0,
+    updated: 0,
+    moved: 0,
+    missing: 0,
+    failed: 0,
+    skipped: 0,
+    unavailableFolders: [],
+    cancelled: false,
+    ms: 0,
+  };
 }
 
 export type { Settings };

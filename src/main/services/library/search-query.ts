@@ -9,6 +9,9 @@
 export function ftsQuery(text: string, column?: 'title' | 'artist' | 'album' | 'genre'): string | null {
   const words = text.normalize('NFC').match(/[\p{L}\p{N}]+/gu);
   if (!words || words.length === 0) return null;
-  const terms = words.slice(0, 12).map((w) => `"${w}"*`).join(' ');
+  const terms = words
+    .slice(0, 12)
+    .map((w) => `"${w}"*`)
+    .join(' ');
   return column ? `{${column}} : (${terms})` : terms;
 }

@@ -1,5 +1,9 @@
 import type { z } from 'zod';
-import { playerEventSchema, reportRejectionSchema, type trackSourceSchema } from '../../../shared/contract/player';
+import {
+  playerEventSchema,
+  reportRejectionSchema,
+  type trackSourceSchema,
+} from '../../../shared/contract/player';
 
 /**
  * What the renderer may tell the listening guard: the audio element's events,

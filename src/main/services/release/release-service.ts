@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CallError } from '../../../shared/contract/define';
-import type { AudioMeasurement, CheckOptions, DraftTrack, ReleaseCheckReport, ReleaseDraft } from '../../../shared/contract/release';
+import type {
+  AudioMeasurement,
+  CheckOptions,
+  DraftTrack,
+  ReleaseCheckReport,
+  ReleaseDraft,
+} from '../../../shared/contract/release';
 import { isShortTrack } from '../../../shared/pricing';
 import type { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
@@ -104,7 +110,8 @@ export class ReleaseService {
     if (!draft) return { closed: false };
     draft.closed = true;
     this.drafts.delete(draftId);
-    if (draft.artworkFile && draft.folder.artwork?.source === 'embedded') await rm(draft.artworkFile, { force: true });
+    if (draft.artworkFile && draft.folder.artwork?.source === 'embedded')
+      await rm(draft.artworkFile, { force: true });
     return { closed: true };
   }
 
@@ -114,7 +121,10 @@ export class ReleaseService {
     if (!draftId || !what || rest.length) return null;
     const draft = this.drafts.get(draftId);
     if (!draft) return null;
-    if (what === 'cover') return draft.artworkFile ? { file: draft.artworkFile, contentType: contentTypeFor(draft.artworkFile) } : null;
+    if (what === 'cover')
+      return draft.artworkFile
+        ? { file: draft.artworkFile, contentType: contentTypeFor(draft.artworkFile) }
+        : null;
     if (!/^\d{1,4}$/.test(what)) return null;
     const file = draft.folder.files[Number(what) - 1]?.file;
     return file ? { file, contentType: contentTypeFor(file) } : null;
@@ -127,7 +137,8 @@ export class ReleaseService {
 
   private get(draftId: string): OpenDraft {
     const draft = this.drafts.get(draftId);
-    if (!draft) throw new CallError('not_found', 'No such release draft (it was closed, or the app restarted).');
+    if (!draft)
+      throw new CallError('not_found', 'No such release draft (it was closed, or the app restarted).');
     return draft;
   }
 
@@ -151,7 +162,11 @@ export class ReleaseService {
         ? { measured: false, reason: 'corrupt', detail: 'the file could not be read' }
         : await this.deps.analysis.analyze(f.file);
       draft.measurements[i] = toMeasurement(analysis);
-      if (!analysis.measured) this.deps.logger?.info({ file: f.file, detail: analysis.detail }, 'release draft: track not measured');
+      if (!analysis.measured)
+        this.deps.logger?.info(
+          { file: f.file, detail: analysis.detail },
+          'release draft: track not measured',
+        );
       this.deps.events?.emit('release.analysisProgress', { draftId: draft.id, done: i + 1, total });
     }
   }
@@ -161,7 +176,8 @@ export class ReleaseService {
     const tracks: DraftTrack[] = files.map((f, i) => {
       const m = draft.measurements[i]!;
       // A header-only duration can be off for MP3s without a length header; the decoded length is exact.
-      const durationMs = m.state === 'measured' && m.decodedDurationMs > 0 ? m.decodedDurationMs : f.durationMs;
+      const durationMs =
+        m.state === 'measured' && m.decodedDurationMs > 0 ? m.decodedDurationMs : f.durationMs;
       return {
         position: i + 1,
         fileName: f.fileName,

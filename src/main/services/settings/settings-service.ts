@@ -1,9 +1,4 @@
-import {
-  SETTINGS_VERSION,
-  settingsSchema,
-  upgradeSettings,
-  type Settings,
-} from '../../../shared/settings';
+import { SETTINGS_VERSION, settingsSchema, upgradeSettings, type Settings } from '../../../shared/settings';
 
 /**
  * What the settings service needs from a store: electron-store in Electron,

@@ -1,4 +1,14 @@
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { plainKeyProtector, type KeyProtector } from '../wallet/device-identity';
@@ -20,7 +30,9 @@ export interface StoredSession {
 }
 
 const fileSchema = z.object({ v: z.literal(1), protection: z.string(), secret: z.string() }).strict();
-const secretSchema = z.object({ serverKey: z.string(), token: z.string(), expiresAt: z.number().int() }).strict();
+const secretSchema = z
+  .object({ serverKey: z.string(), token: z.string(), expiresAt: z.number().int() })
+  .strict();
 
 export class SessionStore {
   private readonly file: string;
@@ -50,7 +62,11 @@ export class SessionStore {
   }
 
   save(session: StoredSession): void {
-    const content = JSON.stringify({ v: 1, protection: this.protector.kind, secret: this.protector.protect(JSON.stringify(session)) });
+    const content = JSON.stringify({
+      v: 1,
+      protection: this.protector.kind,
+      secret: this.protector.protect(JSON.stringify(session)),
+    });
     const temp = `${this.file}.tmp-${process.pid}`;
     writeFileSync(temp, content, { mode: 0o600 });
     chmodSync(temp, 0o600);

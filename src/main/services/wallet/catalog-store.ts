@@ -105,7 +105,8 @@ export class CoopCatalogStore {
         is_own = excluded.is_own, local_file = excluded.local_file, published = excluded.published, updated_at = excluded.updated_at`);
     const updatedAt = this.clock.nowMs();
     this.db.transaction(() => {
-      for (const t of tracks) statement.run({ ...t, isOwn: t.isOwn ? 1 : 0, published: t.published === false ? 0 : 1, updatedAt });
+      for (const t of tracks)
+        statement.run({ ...t, isOwn: t.isOwn ? 1 : 0, published: t.published === false ? 0 : 1, updatedAt });
     })();
   }
 
@@ -116,16 +117,31 @@ export class CoopCatalogStore {
   }
 
   /** Catalog browsing: published tracks, and unpublished ones the listener owns or holds the rights of. */
-  list(options: { query?: string; limit: number; offset: number }): { tracks: CoopTrackWithProgress[]; total: number } {
+  list(options: { query?: string; limit: number; offset: number }): {
+    tracks: CoopTrackWithProgress[];
+    total: number;
+  } {
     const query = options.query?.trim();
-    const match = query ? ` AND (t.title LIKE @pattern ESCAPE '\\' OR t.artist LIKE @pattern ESCAPE '\\' OR t.album LIKE @pattern ESCAPE '\\')` : '';
+    const match = query
+      ? ` AND (t.title LIKE @pattern ESCAPE '\\' OR t.artist LIKE @pattern ESCAPE '\\' OR t.album LIKE @pattern ESCAPE '\\')`
+      : '';
     const where = `WHERE ${VISIBLE}${match}`;
-    const params = { pattern: query ? likePattern(query) : null, limit: options.limit, offset: options.offset };
+    const params = {
+      pattern: query ? likePattern(query) : null,
+      limit: options.limit,
+      offset: options.offset,
+    };
     const total = (
-      this.db.prepare(`SELECT COUNT(*) AS n FROM coop_tracks t LEFT JOIN coop_track_progress p ON p.track_id = t.id ${where}`).get(params) as { n: number }
+      this.db
+        .prepare(
+          `SELECT COUNT(*) AS n FROM coop_tracks t LEFT JOIN coop_track_progress p ON p.track_id = t.id ${where}`,
+        )
+        .get(params) as { n: number }
     ).n;
     const rows = this.db
-      .prepare(`${SELECT} ${where} ORDER BY t.artist COLLATE NOCASE, t.title COLLATE NOCASE, t.id LIMIT @limit OFFSET @offset`)
+      .prepare(
+        `${SELECT} ${where} ORDER BY t.artist COLLATE NOCASE, t.title COLLATE NOCASE, t.id LIMIT @limit OFFSET @offset`,
+      )
       .all(params) as Row[];
     return { tracks: rows.map(fromRow), total };
   }

@@ -1,4 +1,13 @@
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
@@ -90,7 +99,10 @@ export function loadOrCreateDeviceIdentity(deps: DeviceIdentityDeps): DeviceIden
     }
     // A key without its database row (the database was replaced or lost) could reuse
     // seq numbers the server has already seen; a fresh identity is the safe answer.
-    deps.log.warn({ deviceId: loaded.identity.deviceId, inDatabase: Boolean(row) }, 'device key does not match the database; making a new device identity');
+    deps.log.warn(
+      { deviceId: loaded.identity.deviceId, inDatabase: Boolean(row) },
+      'device key does not match the database; making a new device identity',
+    );
   }
   return createIdentity(deps, file, protector);
 }
@@ -108,10 +120,17 @@ function readKeyFile(
     if (parsed.protection === protector.kind) privateKey = protector.unprotect(parsed.secret);
     else if (parsed.protection === plainKeyProtector.kind) privateKey = parsed.secret;
     else throw new Error(`key is protected by "${parsed.protection}", which is not available`);
-    if (publicKeyOf(privateKey) !== parsed.publicKey) throw new Error('private key does not match the public key');
-    return { identity: { deviceId: parsed.deviceId, publicKey: parsed.publicKey, privateKey }, protection: parsed.protection };
+    if (publicKeyOf(privateKey) !== parsed.publicKey)
+      throw new Error('private key does not match the public key');
+    return {
+      identity: { deviceId: parsed.deviceId, publicKey: parsed.publicKey, privateKey },
+      protection: parsed.protection,
+    };
   } catch (error) {
-    log.warn({ err: error instanceof Error ? error.message : String(error), file }, 'device key unreadable; setting it aside');
+    log.warn(
+      { err: error instanceof Error ? error.message : String(error), file },
+      'device key unreadable; setting it aside',
+    );
     try {
       renameSync(file, `${file}.unreadable-${nowMs}`);
     } catch {
@@ -123,7 +142,11 @@ function readKeyFile(
 
 function createIdentity(deps: DeviceIdentityDeps, file: string, protector: KeyProtector): DeviceIdentity {
   const keys = generateEd25519KeyPair();
-  const identity: DeviceIdentity = { deviceId: uuidv7(), publicKey: keys.publicKey, privateKey: keys.privateKey };
+  const identity: DeviceIdentity = {
+    deviceId: uuidv7(),
+    publicKey: keys.publicKey,
+    privateKey: keys.privateKey,
+  };
   // Key file first: a crash before the row is written leaves a key without a row,
   // which the next start replaces; no receipt was ever signed with it.
   writeKeyFile(file, identity, protector);

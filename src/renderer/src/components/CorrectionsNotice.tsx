@@ -34,7 +34,11 @@ export function CorrectionsNotice() {
   if (unseen === 0 || !list.data || list.data.corrections.length === 0) return null;
   const shown = list.data.corrections.slice(0, unseen);
   return (
-    <section className="corrections-notice" aria-labelledby="corrections-title" data-testid="corrections-notice">
+    <section
+      className="corrections-notice"
+      aria-labelledby="corrections-title"
+      data-testid="corrections-notice"
+    >
       <h2 id="corrections-title">{t('sync.corrections.title', { count: shown.length })}</h2>
       <ul>
         {shown.map((c) => (

@@ -2,7 +2,17 @@ import { useState } from 'react';
 import { useMediaUrl } from '../api/media';
 
 /** Artwork from a cover media path; a neutral tile when there is none. */
-export function Cover({ path, alt, size, className = '' }: { path: string | null | undefined; alt: string; size: number; className?: string }) {
+export function Cover({
+  path,
+  alt,
+  size,
+  className = '',
+}: {
+  path: string | null | undefined;
+  alt: string;
+  size: number;
+  className?: string;
+}) {
   const url = useMediaUrl(path);
   const [failed, setFailed] = useState<string | null>(null);
   const style = { width: size, height: size };
@@ -19,5 +29,15 @@ export function Cover({ path, alt, size, className = '' }: { path: string | null
       </div>
     );
   }
-  return <img className={`cover ${className}`} style={style} src={url} alt={alt} loading="lazy" decoding="async" onError={() => setFailed(url)} />;
+  return (
+    <img
+      className={`cover ${className}`}
+      style={style}
+      src={url}
+      alt={alt}
+      loading="lazy"
+      decoding="async"
+      onError={() => setFailed(url)}
+    />
+  );
 }

@@ -1,5 +1,15 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent, type PointerEvent, type ReactNode } from 'react';
+import {
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type DragEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+  type PointerEvent,
+  type ReactNode,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 
 export interface Column<R> {
@@ -109,7 +119,8 @@ export function DataGrid<R>(props: DataGridProps<R>) {
     overscan: 12,
     onChange: (instance) => {
       const items = instance.getVirtualItems();
-      if (items.length > 0) props.onRangeChange?.({ start: items[0]!.index, end: items[items.length - 1]!.index });
+      if (items.length > 0)
+        props.onRangeChange?.({ start: items[0]!.index, end: items[items.length - 1]!.index });
     },
   });
   const items = virtualizer.getVirtualItems();
@@ -213,137 +224,160 @@ export function DataGrid<R>(props: DataGridProps<R>) {
 
   return (
     <>
-    <div
-      ref={scrollRef}
-      className="grid"
-      role="grid"
-      aria-label={props.label}
-      aria-rowcount={count + 1}
-      aria-colcount={columns.length}
-      aria-multiselectable="true"
-      aria-activedescendant={activeRendered ? rowDomId(active) : undefined}
-      tabIndex={0}
-      onKeyDown={onKeyDown}
-      onFocus={() => active < 0 && count > 0 && setActive(0)}
-      onContextMenu={(e) => {
-        // The keyboard's menu key (or Shift+F10) on the grid: the menu of the active row, at that row.
-        if (e.target !== e.currentTarget || active < 0 || !props.onRowContextMenu) return;
-        const rowBox = document.getElementById(rowDomId(active))?.getBoundingClientRect();
-        if (!selected.has(active)) select(new Set([active]));
-        props.onRowContextMenu(active, Object.assign(e, rowBox ? { clientX: rowBox.left + 24, clientY: rowBox.bottom } : {}));
-      }}
-      data-testid={props.testId}
-    >
-      <div role="rowgroup" className="grid-head" style={{ minWidth: totalWidth }}>
+      <div
+        ref={scrollRef}
+        className="grid"
+        role="grid"
+        aria-label={props.label}
+        aria-rowcount={count + 1}
+        aria-colcount={columns.length}
+        aria-multiselectable="true"
+        aria-activedescendant={activeRendered ? rowDomId(active) : undefined}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        onFocus={() => active < 0 && count > 0 && setActive(0)}
+        onContextMenu={(e) => {
+          // The keyboard's menu key (or Shift+F10) on the grid: the menu of the active row, at that row.
+          if (e.target !== e.currentTarget || active < 0 || !props.onRowContextMenu) return;
+          const rowBox = document.getElementById(rowDomId(active))?.getBoundingClientRect();
+          if (!selected.has(active)) select(new Set([active]));
+          props.onRowContextMenu(
+            active,
+            Object.assign(e, rowBox ? { clientX: rowBox.left + 24, clientY: rowBox.bottom } : {}),
+          );
+        }}
+        data-testid={props.testId}
+      >
+        <div role="rowgroup" className="grid-head" style={{ minWidth: totalWidth }}>
+          <div
+            role="row"
+            aria-rowindex={1}
+            className="grid-row grid-header-row"
+            style={{ gridTemplateColumns: template }}
+            title={props.columnChooser ? t('grid.chooseHint') : undefined}
+            onContextMenu={
+              props.columnChooser
+                ? (e) => {
+                    e.preventDefault();
+                    setChooser({ x: e.clientX, y: e.clientY });
+                  }
+                : undefined
+            }
+          >
+            {columns.map((column, ci) => {
+              const sorted =
+                props.sort && column.sortField === props.sort.field ? props.sort.direction : null;
+              return (
+                <div
+                  key={column.id}
+                  role="columnheader"
+                  aria-colindex={ci + 1}
+                  aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
+                  className={`grid-cell grid-header ${column.align === 'end' ? 'align-end' : ''}`}
+                >
+                  {column.sortField && props.onSort ? (
+                    <button
+                      type="button"
+                      className="grid-sort"
+                      onClick={() => props.onSort?.(column.sortField!)}
+                      title={t('grid.sortBy', { column: column.label })}
+                    >
+                      {column.label}
+                      {sorted && <span aria-hidden="true">{sorted === 'asc' ? ' ▲' : ' ▼'}</span>}
+                    </button>
+                  ) : (
+                    <span className="grid-header-label">{column.label}</span>
+                  )}
+                  <div
+                    role="separator"
+                    aria-orientation="vertical"
+                    aria-label={t('grid.resize', { column: column.label })}
+                    aria-valuenow={widthOf(column)}
+                    aria-valuemin={MIN_WIDTH}
+                    aria-valuemax={2000}
+                    tabIndex={0}
+                    className="grid-resize"
+                    onPointerDown={(e) => startDrag(e, column)}
+                    onKeyDown={(e) => {
+                      if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+                        e.preventDefault();
+                        e.stopPropagation();
+                        resize(column, widthOf(column) + (e.key === 'ArrowLeft' ? -16 : 16));
+                      }
+                    }}
+                  />
+                </div>
+              );
+            })}
+          </div>
+        </div>
         <div
-          role="row"
-          aria-rowindex={1}
-          className="grid-row grid-header-row"
-          style={{ gridTemplateColumns: template }}
-          title={props.columnChooser ? t('grid.chooseHint') : undefined}
-          onContextMenu={
-            props.columnChooser
-              ? (e) => {
-                  e.preventDefault();
-                  setChooser({ x: e.clientX, y: e.clientY });
-                }
-              : undefined
-          }
+          role="rowgroup"
+          className="grid-body"
+          style={{ height: virtualizer.getTotalSize(), minWidth: totalWidth }}
         >
-          {columns.map((column, ci) => {
-            const sorted = props.sort && column.sortField === props.sort.field ? props.sort.direction : null;
+          {items.map((item) => {
+            const row = rowAt(item.index);
+            const isSelected = selected.has(item.index);
             return (
               <div
-                key={column.id}
-                role="columnheader"
-                aria-colindex={ci + 1}
-                aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
-                className={`grid-cell grid-header ${column.align === 'end' ? 'align-end' : ''}`}
+                key={item.key}
+                id={rowDomId(item.index)}
+                role="row"
+                aria-rowindex={item.index + 2}
+                aria-selected={isSelected}
+                aria-current={row && props.isCurrent?.(row) ? 'true' : undefined}
+                className={`grid-row ${isSelected ? 'selected' : ''} ${item.index === active ? 'active' : ''} ${row && props.isCurrent?.(row) ? 'current' : ''}`}
+                style={{
+                  gridTemplateColumns: template,
+                  transform: `translateY(${item.start}px)`,
+                  height: ROW_HEIGHT,
+                }}
+                onClick={(e) => onRowClick(e, item.index)}
+                onDoubleClick={() => props.onActivate?.(item.index)}
+                draggable={props.onRowDragStart ? true : undefined}
+                onDragStart={props.onRowDragStart ? (e) => props.onRowDragStart?.(item.index, e) : undefined}
+                onDragOver={props.onRowDragOver ? (e) => props.onRowDragOver?.(item.index, e) : undefined}
+                onDrop={props.onRowDrop ? (e) => props.onRowDrop?.(item.index, e) : undefined}
+                onContextMenu={
+                  props.onRowContextMenu
+                    ? (e) => {
+                        if (!selected.has(item.index)) onRowClick(e, item.index);
+                        props.onRowContextMenu?.(item.index, e);
+                      }
+                    : undefined
+                }
               >
-                {column.sortField && props.onSort ? (
-                  <button
-                    type="button"
-                    className="grid-sort"
-                    onClick={() => props.onSort?.(column.sortField!)}
-                    title={t('grid.sortBy', { column: column.label })}
+                {columns.map((column, ci) => (
+                  <div
+                    key={column.id}
+                    role="gridcell"
+                    aria-colindex={ci + 1}
+                    className={`grid-cell ${column.align === 'end' ? 'align-end' : ''}`}
                   >
-                    {column.label}
-                    {sorted && <span aria-hidden="true">{sorted === 'asc' ? ' ▲' : ' ▼'}</span>}
-                  </button>
-                ) : (
-                  <span className="grid-header-label">{column.label}</span>
-                )}
-                <div
-                  role="separator"
-                  aria-orientation="vertical"
-                  aria-label={t('grid.resize', { column: column.label })}
-                  aria-valuenow={widthOf(column)}
-                  aria-valuemin={MIN_WIDTH}
-                  aria-valuemax={2000}
-                  tabIndex={0}
-                  className="grid-resize"
-                  onPointerDown={(e) => startDrag(e, column)}
-                  onKeyDown={(e) => {
-                    if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
-                      e.preventDefault();
-                      e.stopPropagation();
-                      resize(column, widthOf(column) + (e.key === 'ArrowLeft' ? -16 : 16));
-                    }
-                  }}
-                />
+                    {row ? (
+                      column.render(row, item.index)
+                    ) : ci === 0 ? (
+                      <span className="muted">…</span>
+                    ) : null}
+                  </div>
+                ))}
               </div>
             );
           })}
         </div>
       </div>
-      <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize(), minWidth: totalWidth }}>
-        {items.map((item) => {
-          const row = rowAt(item.index);
-          const isSelected = selected.has(item.index);
-          return (
-            <div
-              key={item.key}
-              id={rowDomId(item.index)}
-              role="row"
-              aria-rowindex={item.index + 2}
-              aria-selected={isSelected}
-              aria-current={row && props.isCurrent?.(row) ? 'true' : undefined}
-              className={`grid-row ${isSelected ? 'selected' : ''} ${item.index === active ? 'active' : ''} ${row && props.isCurrent?.(row) ? 'current' : ''}`}
-              style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-              onClick={(e) => onRowClick(e, item.index)}
-              onDoubleClick={() => props.onActivate?.(item.index)}
-              draggable={props.onRowDragStart ? true : undefined}
-              onDragStart={props.onRowDragStart ? (e) => props.onRowDragStart?.(item.index, e) : undefined}
-              onDragOver={props.onRowDragOver ? (e) => props.onRowDragOver?.(item.index, e) : undefined}
-              onDrop={props.onRowDrop ? (e) => props.onRowDrop?.(item.index, e) : undefined}
-              onContextMenu={
-                props.onRowContextMenu
-                  ? (e) => {
-                      if (!selected.has(item.index)) onRowClick(e, item.index);
-                      props.onRowContextMenu?.(item.index, e);
-                    }
-                  : undefined
-              }
-            >
-              {columns.map((column, ci) => (
-                <div key={column.id} role="gridcell" aria-colindex={ci + 1} className={`grid-cell ${column.align === 'end' ? 'align-end' : ''}`}>
-                  {row ? column.render(row, item.index) : ci === 0 ? <span className="muted">…</span> : null}
-                </div>
-              ))}
-            </div>
-          );
-        })}
-      </div>
-    </div>
-    {total === 0 && props.emptyText && <p className="grid-empty">{props.emptyText}</p>}
-    {chooser && (
-      <ColumnChooser
-        at={chooser}
-        label={t('grid.columns')}
-        columns={props.columns.slice(1).map((c) => ({ id: c.id, label: c.label, shown: !isHidden(c), toggle: () => toggleColumn(c) }))}
-        onClose={() => setChooser(null)}
-      />
-    )}
+      {total === 0 && props.emptyText && <p className="grid-empty">{props.emptyText}</p>}
+      {chooser && (
+        <ColumnChooser
+          at={chooser}
+          label={t('grid.columns')}
+          columns={props.columns
+            .slice(1)
+            .map((c) => ({ id: c.id, label: c.label, shown: !isHidden(c), toggle: () => toggleColumn(c) }))}
+          onClose={() => setChooser(null)}
+        />
+      )}
     </>
   );
 }
@@ -390,13 +424,23 @@ function ColumnChooser({
       role="menu"
       aria-label={label}
       className="context-menu"
-      style={{ left: Math.min(at.x, window.innerWidth - 240), top: Math.min(at.y, window.innerHeight - 40 - columns.length * 30) }}
+      style={{
+        left: Math.min(at.x, window.innerWidth - 240),
+        top: Math.min(at.y, window.innerHeight - 40 - columns.length * 30),
+      }}
       onKeyDown={onKeyDown}
       tabIndex={-1}
       data-testid="column-chooser"
     >
       {columns.map((c) => (
-        <button key={c.id} type="button" role="menuitemcheckbox" aria-checked={c.shown} tabIndex={-1} onClick={c.toggle}>
+        <button
+          key={c.id}
+          type="button"
+          role="menuitemcheckbox"
+          aria-checked={c.shown}
+          tabIndex={-1}
+          onClick={c.toggle}
+        >
           <span aria-hidden="true">{c.shown ? '✓ ' : '\u2003'}</span>
           {c.label}
         </button>

@@ -4,7 +4,6 @@ import { api } from '../api/client';
 import { useCall, useCallMutation } from '../api/queries';
 import { describeError, issueMessage } from '../lib/describe-error';
 
-
 /**
  * Adding a folder: the OS picker in the desktop app, a path field in the web
  * host (which has no picker).
@@ -38,7 +37,9 @@ export function AddFolder({ compact = false }: { compact?: boolean }) {
           type="button"
           className="primary"
           onClick={() =>
-            void api.call('dialog.pickFolder', { title: t('firstRun.pick') }).then((picked) => (picked ? submit(picked) : undefined))
+            void api
+              .call('dialog.pickFolder', { title: t('firstRun.pick') })
+              .then((picked) => (picked ? submit(picked) : undefined))
           }
         >
           {t('firstRun.pick')}
@@ -62,7 +63,10 @@ export function AddFolder({ compact = false }: { compact?: boolean }) {
         </form>
       )}
       {message && (
-        <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'status-error' : 'status-ok'}>
+        <p
+          role={message.kind === 'error' ? 'alert' : 'status'}
+          className={message.kind === 'error' ? 'status-error' : 'status-ok'}
+        >
           {message.text}
         </p>
       )}
@@ -90,7 +94,11 @@ export function FolderList() {
                 {t('folders.trackCount', { count: folder.trackCount })}
                 {!folder.available && ` · ${t('folders.unavailable')}`}
               </span>
-              <button type="button" aria-label={t('folders.remove', { path: folder.path })} onClick={() => remove.mutate({ path: folder.path })}>
+              <button
+                type="button"
+                aria-label={t('folders.remove', { path: folder.path })}
+                onClick={() => remove.mutate({ path: folder.path })}
+              >
                 {t('folders.removeShort')}
               </button>
             </li>

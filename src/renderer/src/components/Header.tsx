@@ -76,7 +76,8 @@ export function WalletBadge() {
       title={tooltip}
       aria-label={`${t('s2o.badge.label', { balance })}${partOffline ? `, ${t('s2o.badge.offline', { spendable })}` : ''}${low ? ` (${t('s2o.lowBalance')})` : ''}`}
     >
-      <span className="muted">{t('s2o.balance')}</span> <strong data-testid="wallet-balance-value">{balance}</strong>
+      <span className="muted">{t('s2o.balance')}</span>{' '}
+      <strong data-testid="wallet-balance-value">{balance}</strong>
       {partOffline && (
         <span className="wallet-offline" data-testid="wallet-offline">
           · {t('s2o.badge.offline', { spendable })}

@@ -6,7 +6,16 @@ import { useCall, useEvent } from '../api/queries';
 import { AnalysisControl } from './analysis/AnalysisControl';
 
 /** Library queries to refetch when the library changes. */
-const LIBRARY_QUERIES = ['library.tracks', 'library.albums', 'library.album', 'library.artists', 'library.artist', 'library.problems', 'library.folders', 'library.search'];
+const LIBRARY_QUERIES = [
+  'library.tracks',
+  'library.albums',
+  'library.album',
+  'library.artists',
+  'library.artist',
+  'library.problems',
+  'library.folders',
+  'library.search',
+];
 
 /** Keeps cached library data fresh as scans and watched changes land. */
 export function useLibraryEvents(): void {
@@ -28,7 +37,11 @@ export function LibraryStatus() {
       {scan.data && <ScanProgress status={scan.data} />}
       {watch.data && <WatchNotice state={watch.data} />}
       <AnalysisControl />
-      {scan.error && <p role="alert" className="status-error">{t('errors.generic', { message: scan.error.message })}</p>}
+      {scan.error && (
+        <p role="alert" className="status-error">
+          {t('errors.generic', { message: scan.error.message })}
+        </p>
+      )}
     </>
   );
 }
@@ -49,8 +62,18 @@ function ScanProgress({ status }: { status: ScanStatus }) {
   return (
     <div className="scan-progress" role="region" aria-label={t('scan.label')} data-testid="scan-progress">
       <div className="scan-progress-text">
-        <span>{known ? t('scan.progress', { done: status.done, total: status.total, rate: t('scan.rate', { count: Math.round(status.rate) }) }) : t('scan.listing')}</span>
-        {status.currentFolder && <span className="muted scan-folder">{t('scan.folder', { folder: status.currentFolder })}</span>}
+        <span>
+          {known
+            ? t('scan.progress', {
+                done: status.done,
+                total: status.total,
+                rate: t('scan.rate', { count: Math.round(status.rate) }),
+              })
+            : t('scan.listing')}
+        </span>
+        {status.currentFolder && (
+          <span className="muted scan-folder">{t('scan.folder', { folder: status.currentFolder })}</span>
+        )}
       </div>
       <progress
         aria-label={t('scan.label')}
@@ -59,7 +82,11 @@ function ScanProgress({ status }: { status: ScanStatus }) {
       />
       <button
         type="button"
-        onClick={() => void api.call('library.cancelScan', {}).then((s) => client.setQueryData(['library.scanStatus', {}], s))}
+        onClick={() =>
+          void api
+            .call('library.cancelScan', {})
+            .then((s) => client.setQueryData(['library.scanStatus', {}], s))
+        }
       >
         {t('scan.cancel')}
       </button>

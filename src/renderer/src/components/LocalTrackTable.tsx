@@ -26,20 +26,67 @@ function useTrackColumns(variant: 'library' | 'album'): Column<LibraryTrack>[] {
   return useMemo(() => {
     const c = (key: string) => t(`tracks.columns.${key}`);
     const columns: Column<LibraryTrack>[] = [
-      { id: 'title', label: c('title'), width: 260, sortField: 'title', render: (r) => <span className="cell-title">{r.title}</span> },
+      {
+        id: 'title',
+        label: c('title'),
+        width: 260,
+        sortField: 'title',
+        render: (r) => <span className="cell-title">{r.title}</span>,
+      },
       { id: 'artist', label: c('artist'), width: 180, sortField: 'artist', render: (r) => r.artist },
       { id: 'album', label: c('album'), width: 180, sortField: 'album', render: (r) => r.album },
-      { id: 'duration', label: c('duration'), width: 64, align: 'end', sortField: 'durationMs', render: (r) => formatDuration(r.durationMs) },
+      {
+        id: 'duration',
+        label: c('duration'),
+        width: 64,
+        align: 'end',
+        sortField: 'durationMs',
+        render: (r) => formatDuration(r.durationMs),
+      },
       { id: 'format', label: c('format'), width: 84, sortField: 'format', render: (r) => r.format },
-      { id: 'bpm', label: c('bpm'), width: 56, align: 'end', sortField: 'bpm', render: (r) => (r.bpm ? Math.round(r.bpm) : '') },
+      {
+        id: 'bpm',
+        label: c('bpm'),
+        width: 56,
+        align: 'end',
+        sortField: 'bpm',
+        render: (r) => (r.bpm ? Math.round(r.bpm) : ''),
+      },
       { id: 'key', label: c('key'), width: 52, sortField: 'key', render: (r) => formatKey(r.key, notation) },
-      { id: 'year', label: c('year'), width: 56, align: 'end', sortField: 'year', render: (r) => r.year ?? '' },
+      {
+        id: 'year',
+        label: c('year'),
+        width: 56,
+        align: 'end',
+        sortField: 'year',
+        render: (r) => r.year ?? '',
+      },
       { id: 'genre', label: c('genre'), width: 110, sortField: 'genre', render: (r) => r.genre },
-      { id: 'plays', label: c('plays'), width: 56, align: 'end', sortField: 'playCount', render: (r) => r.playCount || '' },
-      { id: 'path', label: c('path'), width: 360, sortField: 'path', defaultHidden: true, render: (r) => <span title={r.path}>{r.path}</span> },
+      {
+        id: 'plays',
+        label: c('plays'),
+        width: 56,
+        align: 'end',
+        sortField: 'playCount',
+        render: (r) => r.playCount || '',
+      },
+      {
+        id: 'path',
+        label: c('path'),
+        width: 360,
+        sortField: 'path',
+        defaultHidden: true,
+        render: (r) => <span title={r.path}>{r.path}</span>,
+      },
     ];
     if (variant === 'album') {
-      columns.unshift({ id: 'number', label: c('number'), width: 44, align: 'end', render: (r) => r.trackNo ?? '' });
+      columns.unshift({
+        id: 'number',
+        label: c('number'),
+        width: 44,
+        align: 'end',
+        render: (r) => r.trackNo ?? '',
+      });
     }
     return columns;
   }, [t, notation, variant]);
@@ -74,7 +121,12 @@ function SelectionBar({ count, onPlay, onPlayNext, onAdd }: SelectionBarProps) {
  * The right-click menu of track rows: play, play next, add to queue, and
  * Properties (one track) — everywhere tracks are listed.
  */
-function useRowMenu(actions: { play(): void; playNext(): void; add(): void; trackAt(index: number): LibraryTrack | undefined }) {
+function useRowMenu(actions: {
+  play(): void;
+  playNext(): void;
+  add(): void;
+  trackAt(index: number): LibraryTrack | undefined;
+}) {
   const { t } = useTranslation();
   const [menu, setMenu] = useState<{ x: number; y: number; index: number } | null>(null);
   const [properties, setProperties] = useState<LibraryTrack | null>(null);
@@ -113,7 +165,15 @@ const QUEUE_BEFORE = 100;
 const QUEUE_AFTER = 900;
 
 /** The library's track table: rows fetched in windows, sorted and searched by the main process. */
-export function WindowedTrackTable({ base, label, onSort }: { base: TrackQueryBase; label: string; onSort?(field: TrackSortField): void }) {
+export function WindowedTrackTable({
+  base,
+  label,
+  onSort,
+}: {
+  base: TrackQueryBase;
+  label: string;
+  onSort?(field: TrackSortField): void;
+}) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const columns = useTrackColumns('library');
@@ -135,7 +195,9 @@ export function WindowedTrackTable({ base, label, onSort }: { base: TrackQueryBa
   const selectedTracks = async () => (await rowsAt(selected)).map(fromLibrary);
   const sort: SortState = { field: base.sort, direction: base.direction };
   const playSelected = () =>
-    selected.length === 1 ? void playFrom(selected[0]!) : void selectedTracks().then((tracks) => player().playTracks(tracks));
+    selected.length === 1
+      ? void playFrom(selected[0]!)
+      : void selectedTracks().then((tracks) => player().playTracks(tracks));
   const menu = useRowMenu({
     play: playSelected,
     playNext: () => void selectedTracks().then((tracks) => player().playNext(tracks)),
@@ -174,13 +236,28 @@ export function WindowedTrackTable({ base, label, onSort }: { base: TrackQueryBa
 }
 
 /** A short list of tracks held whole (an album, an artist's tracks). */
-export function TrackListTable({ tracks, label, variant = 'album' }: { tracks: LibraryTrack[]; label: string; variant?: 'album' | 'library' }) {
+export function TrackListTable({
+  tracks,
+  label,
+  variant = 'album',
+}: {
+  tracks: LibraryTrack[];
+  label: string;
+  variant?: 'album' | 'library';
+}) {
   const columns = useTrackColumns(variant);
   const [selected, setSelected] = useState<number[]>([]);
   const currentId = usePlayer((s) => currentItem(s)?.track.localId ?? null);
   const player = usePlayer.getState;
-  const picked = () => selected.map((i) => tracks[i]).filter((x): x is LibraryTrack => !!x).map(fromLibrary);
-  const playSelected = () => (selected.length === 1 ? player().playTracks(tracks.map(fromLibrary), selected[0]) : player().playTracks(picked()));
+  const picked = () =>
+    selected
+      .map((i) => tracks[i])
+      .filter((x): x is LibraryTrack => !!x)
+      .map(fromLibrary);
+  const playSelected = () =>
+    selected.length === 1
+      ? player().playTracks(tracks.map(fromLibrary), selected[0])
+      : player().playTracks(picked());
   const menu = useRowMenu({
     play: playSelected,
     playNext: () => player().playNext(picked()),

@@ -20,7 +20,8 @@ export function PreviewPrompt() {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const [confirming, setConfirming] = useState(false);
   const blocker = usePurchaseBlocker();
-  const restBlocked = preview && preview.remainingToOwnThousandths > 0 ? blocker(preview.remainingToOwnThousandths) : null;
+  const restBlocked =
+    preview && preview.remainingToOwnThousandths > 0 ? blocker(preview.remainingToOwnThousandths) : null;
 
   useEffect(() => {
     const dialog = dialogRef.current;
@@ -56,7 +57,12 @@ export function PreviewPrompt() {
           )}
           {confirming ? (
             <PurchaseConfirm
-              purchase={{ kind: 'track', trackId: preview.trackId, title: preview.title, priceThousandths: preview.remainingToOwnThousandths }}
+              purchase={{
+                kind: 'track',
+                trackId: preview.trackId,
+                title: preview.title,
+                priceThousandths: preview.remainingToOwnThousandths,
+              }}
               onCancel={() => setConfirming(false)}
               onDone={() => dialogRef.current?.close()}
             />

@@ -15,7 +15,15 @@ export type Purchase =
  * The purchase step, stating the exact price before anything is charged.
  * Rendered inline (inside a dialog or a panel); `onDone` gets what was paid.
  */
-export function PurchaseConfirm({ purchase, onDone, onCancel }: { purchase: Purchase; onDone(paidThousandths: number): void; onCancel(): void }) {
+export function PurchaseConfirm({
+  purchase,
+  onDone,
+  onCancel,
+}: {
+  purchase: Purchase;
+  onDone(paidThousandths: number): void;
+  onCancel(): void;
+}) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
@@ -29,7 +37,9 @@ export function PurchaseConfirm({ purchase, onDone, onCancel }: { purchase: Purc
       // Two steps owned by the main process: it quotes the price with a one-time token, and the purchase presents it.
       const quote = await api.call(
         'wallet.quote',
-        purchase.kind === 'track' ? { kind: 'track', trackId: purchase.trackId } : { kind: 'release', releaseId: purchase.releaseId },
+        purchase.kind === 'track'
+          ? { kind: 'track', trackId: purchase.trackId }
+          : { kind: 'release', releaseId: purchase.releaseId },
       );
       if (quote.priceThousandths !== purchase.priceThousandths) {
         setState({ busy: false, error: t('walletUi.buyErrors.conflict') });
@@ -38,7 +48,10 @@ export function PurchaseConfirm({ purchase, onDone, onCancel }: { purchase: Purc
       const result =
         purchase.kind === 'track'
           ? await api.call('wallet.buyRest', { trackId: purchase.trackId, quoteToken: quote.quoteToken })
-          : await api.call('wallet.buyRelease', { releaseId: purchase.releaseId, quoteToken: quote.quoteToken });
+          : await api.call('wallet.buyRelease', {
+              releaseId: purchase.releaseId,
+              quoteToken: quote.quoteToken,
+            });
       client.setQueryData(['wallet.get', {}], result.wallet);
       for (const key of WALLET_QUERIES) void client.invalidateQueries({ queryKey: [key] });
       void client.invalidateQueries({ queryKey: ['sync.status'] });
@@ -52,14 +65,23 @@ export function PurchaseConfirm({ purchase, onDone, onCancel }: { purchase: Purc
   };
   return (
     <div className="purchase-confirm" data-testid="purchase-confirm">
-      <p id="purchase-question">{t(purchase.kind === 'track' ? 'walletUi.confirmTrack' : 'walletUi.confirmRelease', values)}</p>
+      <p id="purchase-question">
+        {t(purchase.kind === 'track' ? 'walletUi.confirmTrack' : 'walletUi.confirmRelease', values)}
+      </p>
       {state.error && (
         <p role="alert" className="status-error">
           {state.error}
         </p>
       )}
       <div className="dialog-actions">
-        <button ref={confirmRef} type="button" className="primary" onClick={() => void buy()} disabled={state.busy} aria-describedby="purchase-question">
+        <button
+          ref={confirmRef}
+          type="button"
+          className="primary"
+          onClick={() => void buy()}
+          disabled={state.busy}
+          aria-describedby="purchase-question"
+        >
           {t('walletUi.confirmBuy', { price })}
         </button>
         <button type="button" onClick={onCancel} disabled={state.busy}>

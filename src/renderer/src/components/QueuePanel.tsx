@@ -57,14 +57,25 @@ export function QueuePanel() {
                 aria-current={i === index ? 'true' : undefined}
                 data-testid="queue-item"
               >
-                <button type="button" className="queue-play" onClick={() => playAt(i)} aria-label={t('queue.playItem', { title: item.track.title })}>
+                <button
+                  type="button"
+                  className="queue-play"
+                  onClick={() => playAt(i)}
+                  aria-label={t('queue.playItem', { title: item.track.title })}
+                >
                   <span className="queue-title">{item.track.title}</span>
                   <span className="muted queue-artist">
                     {item.track.artist} · {formatDuration(item.track.durationMs)}
                   </span>
                 </button>
                 <span className="queue-actions">
-                  <button type="button" className="small" onClick={() => move(i, i - 1)} disabled={i === 0} aria-label={t('queue.moveUp', { title: item.track.title })}>
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => move(i, i - 1)}
+                    disabled={i === 0}
+                    aria-label={t('queue.moveUp', { title: item.track.title })}
+                  >
                     ↑
                   </button>
                   <button
@@ -76,7 +87,12 @@ export function QueuePanel() {
                   >
                     ↓
                   </button>
-                  <button type="button" className="small" onClick={() => remove(i)} aria-label={t('queue.remove', { title: item.track.title })}>
+                  <button
+                    type="button"
+                    className="small"
+                    onClick={() => remove(i)}
+                    aria-label={t('queue.remove', { title: item.track.title })}
+                  >
                     ×
                   </button>
                 </span>

@@ -15,7 +15,12 @@ export function Sidebar() {
   const problems = useCall('library.problems', { limit: 1 });
   const item = (id: ViewId, extra?: string) => (
     <li key={id}>
-      <button type="button" className="sidebar-item" aria-current={view === id ? 'page' : undefined} onClick={() => go(id)}>
+      <button
+        type="button"
+        className="sidebar-item"
+        aria-current={view === id ? 'page' : undefined}
+        onClick={() => go(id)}
+      >
         {t(`nav.${id}`)}
         {extra && (
           <span className="sidebar-count">

@@ -28,7 +28,9 @@ export function PriceTag({ state, compact = false }: { state: Stream2OwnState; c
   }
   return (
     <span className={state.previewOnly ? 'price price-preview' : 'price'}>
-      {compact ? formatCredits(state.nextPriceThousandths) : t('s2o.nextPrice', { price: formatCredits(state.nextPriceThousandths) })}
+      {compact
+        ? formatCredits(state.nextPriceThousandths)
+        : t('s2o.nextPrice', { price: formatCredits(state.nextPriceThousandths) })}
       {state.previewOnly && <span className="badge badge-warn">{t('s2o.previewOnly')}</span>}
     </span>
   );

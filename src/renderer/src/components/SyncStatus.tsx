@@ -40,11 +40,15 @@ export function SyncStatusBar() {
   if (!status.data) return null;
   const s = status.data;
   const busy = s.state === 'syncing' || syncNow.isPending;
-  const last = s.lastSyncAtMs ? t('sync.lastSync', { when: relativeTime(s.lastSyncAtMs, now, i18n.language, t('sync.justNow')) }) : t('sync.never');
+  const last = s.lastSyncAtMs
+    ? t('sync.lastSync', { when: relativeTime(s.lastSyncAtMs, now, i18n.language, t('sync.justNow')) })
+    : t('sync.never');
   const detail = [
     t(`sync.states.${s.state}`),
     last,
-    s.state !== 'signed_out' ? t('sync.allowanceLeft', { credits: formatCredits(s.spendableThousandths) }) : null,
+    s.state !== 'signed_out'
+      ? t('sync.allowanceLeft', { credits: formatCredits(s.spendableThousandths) })
+      : null,
     s.lastError && s.state !== 'online' ? t('sync.lastError', { message: s.lastError.message }) : null,
   ]
     .filter(Boolean)
@@ -67,7 +71,14 @@ export function SyncStatusBar() {
         </span>
       )}
       {s.state !== 'signed_out' && (
-        <button type="button" className="small" onClick={() => syncNow.mutate({})} disabled={busy} data-testid="sync-now" title={detail}>
+        <button
+          type="button"
+          className="small"
+          onClick={() => syncNow.mutate({})}
+          disabled={busy}
+          data-testid="sync-now"
+          title={detail}
+        >
           {busy ? t('sync.syncing') : t('sync.now')}
         </button>
       )}

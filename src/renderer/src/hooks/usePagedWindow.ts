@@ -25,7 +25,10 @@ export interface PagedWindow<R> {
   error: Error | null;
 }
 
-const pageKey = (name: string, base: unknown, page: number) => [name, { ...(base as object), offset: page * PAGE_SIZE, limit: PAGE_SIZE }];
+const pageKey = (name: string, base: unknown, page: number) => [
+  name,
+  { ...(base as object), offset: page * PAGE_SIZE, limit: PAGE_SIZE },
+];
 
 /**
  * Rows of a long list fetched in windows of PAGE_SIZE as they come into view:
@@ -40,7 +43,8 @@ export function usePagedWindow<N extends PagedCall, R = RowOf<N>>(
   const pages = useMemo(() => {
     const set = new Set<number>([0]);
     if (visible && visible.end >= visible.start) {
-      for (let p = Math.floor(visible.start / PAGE_SIZE); p <= Math.floor(visible.end / PAGE_SIZE); p++) set.add(p);
+      for (let p = Math.floor(visible.start / PAGE_SIZE); p <= Math.floor(visible.end / PAGE_SIZE); p++)
+        set.add(p);
     }
     return [...set];
   }, [visible]);
@@ -85,11 +89,14 @@ export async function fetchRows<N extends PagedCall>(
     pages.map(async (page) => {
       const data = (await client.fetchQuery({
         queryKey: pageKey(name, base, page),
-        queryFn: () => api.call(name, { ...base, offset: page * PAGE_SIZE, limit: PAGE_SIZE } as CallInput<N>),
+        queryFn: () =>
+          api.call(name, { ...base, offset: page * PAGE_SIZE, limit: PAGE_SIZE } as CallInput<N>),
         staleTime: 30_000,
       })) as { rows: RowOf<N>[] };
       loaded.set(page, data.rows);
     }),
   );
-  return indices.map((i) => loaded.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE]).filter((r): r is RowOf<N> => r !== undefined);
+  return indices
+    .map((i) => loaded.get(Math.floor(i / PAGE_SIZE))?.[i % PAGE_SIZE])
+    .filter((r): r is RowOf<N> => r !== undefined);
 }

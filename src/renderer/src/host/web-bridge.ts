@@ -29,14 +29,21 @@ export function createWebBridge(): HostApi {
   const connect = (): Promise<WebSocket> => {
     if (opened) return opened;
     opened = new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/rpc?token=${encodeURIComponent(token)}`);
+      const ws = new WebSocket(
+        `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/rpc?token=${encodeURIComponent(token)}`,
+      );
       ws.onopen = () => {
         socket = ws;
         retryMs = 250;
         resolve(ws);
       };
       ws.onmessage = (message) => {
-        const data = JSON.parse(String(message.data)) as { id?: number; result?: CallResult<unknown>; event?: string; payload?: unknown };
+        const data = JSON.parse(String(message.data)) as {
+          id?: number;
+          result?: CallResult<unknown>;
+          event?: string;
+          payload?: unknown;
+        };
         if (typeof data.id === 'number') {
           pending.get(data.id)?.(data.result as CallResult<unknown>);
           pending.delete(data.id);
@@ -48,12 +55,16 @@ export function createWebBridge(): HostApi {
         socket = null;
         opened = null;
         for (const [id, settle] of pending) {
-          settle({ ok: false, error: { code: 'unavailable', message: 'The connection to the web host closed' } });
+          settle({
+            ok: false,
+            error: { code: 'unavailable', message: 'The connection to the web host closed' },
+          });
           pending.delete(id);
         }
         reject(new Error('The web host refused or closed the connection'));
         // Keep events flowing after a restart of the host.
-        if (listeners.size > 0) setTimeout(() => void connect().catch(() => undefined), (retryMs = Math.min(retryMs * 2, 5000)));
+        if (listeners.size > 0)
+          setTimeout(() => void connect().catch(() => undefined), (retryMs = Math.min(retryMs * 2, 5000)));
       };
     });
     return opened;

@@ -115,7 +115,8 @@ export const en = {
   },
   firstRun: {
     title: 'Welcome to Resonate',
-    intro: 'Add the folder where your music lives. Your files stay where they are; Resonate reads their tags and keeps watching the folder for changes.',
+    intro:
+      'Add the folder where your music lives. Your files stay where they are; Resonate reads their tags and keeps watching the folder for changes.',
     pick: 'Choose a folder…',
     pathLabel: 'Music folder path',
     pathPlaceholder: '/home/you/Music',
@@ -145,8 +146,10 @@ export const en = {
     cancelled: 'Scan cancelled; what was read is kept.',
   },
   watch: {
-    polling: 'Too many folders for the system to watch: Resonate rescans them every {{minutes}} minutes instead.',
-    pollingNoInterval: 'Too many folders for the system to watch: Resonate rescans them periodically instead.',
+    polling:
+      'Too many folders for the system to watch: Resonate rescans them every {{minutes}} minutes instead.',
+    pollingNoInterval:
+      'Too many folders for the system to watch: Resonate rescans them periodically instead.',
     off: 'Folder changes are not watched: rescan to see them.',
   },
   albums: {
@@ -184,8 +187,10 @@ export const en = {
     next: 'Next page',
     missing: {
       title: 'Missing files',
-      intro_one: 'The file of {{count}} track is no longer where it was. It keeps its plays and lists; Relocate finds it again.',
-      intro_other: 'The files of {{count}} tracks are no longer where they were. They keep their plays and lists; Relocate finds them again.',
+      intro_one:
+        'The file of {{count}} track is no longer where it was. It keeps its plays and lists; Relocate finds it again.',
+      intro_other:
+        'The files of {{count}} tracks are no longer where they were. They keep their plays and lists; Relocate finds them again.',
       pages: 'Missing file pages',
       track: 'Track',
       action: 'Action',
@@ -229,15 +234,19 @@ export const en = {
     repeatOne: 'Repeat: one',
     queue: 'Queue',
     error: 'Could not play: {{message}}',
-    skipped: 'Could not play “{{title}}”: its file is missing, damaged or in a format this player cannot decode. Skipped to the next track.',
-    failed: 'Could not play “{{title}}”: its file is missing, damaged or in a format this player cannot decode.',
+    skipped:
+      'Could not play “{{title}}”: its file is missing, damaged or in a format this player cannot decode. Skipped to the next track.',
+    failed:
+      'Could not play “{{title}}”: its file is missing, damaged or in a format this player cannot decode.',
     cover: 'Cover',
     seekValue: '{{elapsed}} of {{total}}',
     countdown: {
       charge: 'Free preview: {{count}} s left',
-      chargeTip: 'The first 45 seconds of a play are free. After that this play is counted and costs {{price}} credits.',
+      chargeTip:
+        'The first 45 seconds of a play are free. After that this play is counted and costs {{price}} credits.',
       preview: 'Preview: {{count}} s left',
-      previewTip: 'Your balance does not cover this play ({{price}} credits): it stops after the free 45 seconds.',
+      previewTip:
+        'Your balance does not cover this play ({{price}} credits): it stops after the free 45 seconds.',
     },
     countMark: 'A play is counted after 45 seconds',
     charged: 'Paid play {{n}} of 9 for “{{title}}”: {{price}} credits.',
@@ -276,15 +285,18 @@ export const en = {
       label: 'Balance: {{balance}} credits',
       offline: '{{spendable}} usable offline',
       balanceTip: 'Your co-op balance is {{balance}} credits.',
-      offlineTip: 'This device holds {{spendable}} of it for plays while offline; the rest stays on your account, for plays once synced and for purchases.',
+      offlineTip:
+        'This device holds {{spendable}} of it for plays while offline; the rest stays on your account, for plays once synced and for purchases.',
       allTip: 'All of it can be spent on this device.',
       lowTip: 'It is low: once it runs out, co-op tracks play as 45-second previews.',
     },
     balanceValue: '{{credits}} credits',
     lowBalance: 'Low balance',
     previewTitle: 'Preview ended',
-    previewBody: 'Your balance ({{spendable}} credits) does not cover the next play of “{{title}}” ({{price}} credits). Add credits to keep listening, or buy the rest of the track to own it.',
-    previewBodyUntitled: 'Your balance ({{spendable}} credits) does not cover the next play ({{price}} credits). Add credits to keep listening, or buy the rest of the track to own it.',
+    previewBody:
+      'Your balance ({{spendable}} credits) does not cover the next play of “{{title}}” ({{price}} credits). Add credits to keep listening, or buy the rest of the track to own it.',
+    previewBodyUntitled:
+      'Your balance ({{spendable}} credits) does not cover the next play ({{price}} credits). Add credits to keep listening, or buy the rest of the track to own it.',
     addCredits: 'Add credits',
     buyRest: 'Buy the rest ({{price}} credits)',
     dismiss: 'Not now',
@@ -292,7 +304,8 @@ export const en = {
   },
   coop: {
     title: 'Co-op catalog',
-    intro: 'Co-op tracks: the first 45 seconds of each play are a free preview; after that a play costs 2^n thousandths of a credit, and after nine paid plays the track is yours.',
+    intro:
+      'Co-op tracks: the first 45 seconds of each play are a free preview; after that a play costs 2^n thousandths of a credit, and after nine paid plays the track is yours.',
     none: 'No co-op tracks on this device yet.',
     label: 'Co-op tracks',
   },
@@ -324,14 +337,13 @@ export const en = {
       failed: 'Not in the public log',
       predates_log: 'Settled before the log',
     },
-    summary:
-      'Public log checked: {{size}} entries, cosigned by {{witnesses}} witnesses, verified {{when}}.',
+    summary: 'Public log checked: {{size}} entries, cosigned by {{witnesses}} witnesses, verified {{when}}.',
     required: 'This app requires {{n}} witness cosignatures.',
     offline: 'The log could not be reached at the last sync: newer plays stay pending.',
     warning: {
       title: "Warning: the co-op server's public log does not check out",
       intro:
-        'Your plays and the server\'s public record disagree. This can mean the server left plays out, changed its history, or shows different histories to different people. Save the evidence and tell the co-op.',
+        "Your plays and the server's public record disagree. This can mean the server left plays out, changed its history, or shows different histories to different people. Save the evidence and tell the co-op.",
       export: 'Save the evidence',
       saved: 'Saved to {{path}}',
     },
@@ -366,7 +378,8 @@ export const en = {
     signInTitle: 'Sign in to the co-op',
     signInIntro: 'Sign in to sync your plays, wallet and owned tracks with the co-op server.',
     signUpTitle: 'Create a co-op account',
-    signUpIntro: 'A listener account: redeem vouchers, stream to own, and keep your plays in step across devices.',
+    signUpIntro:
+      'A listener account: redeem vouchers, stream to own, and keep your plays in step across devices.',
     signUpPrompt: 'New to the co-op?',
     signUpSwitch: 'Create an account',
     signInPrompt: 'Already have an account?',
@@ -385,19 +398,24 @@ export const en = {
     device: 'This device',
     deviceRegistered: '(registered)',
     deviceNotRegistered: '(not registered yet)',
-    signOutPending_one: '{{count}} play is waiting to be sent. It stays on this device and is sent when you sign in again with this account.',
-    signOutPending_other: '{{count}} plays are waiting to be sent. They stay on this device and are sent when you sign in again with this account.',
+    signOutPending_one:
+      '{{count}} play is waiting to be sent. It stays on this device and is sent when you sign in again with this account.',
+    signOutPending_other:
+      '{{count}} plays are waiting to be sent. They stay on this device and are sent when you sign in again with this account.',
     errors: {
       signIn: {
         forbidden: 'Wrong email or password.',
-        unavailable: 'Could not reach the co-op server. Check the server address in Settings, or try again when online.',
+        unavailable:
+          'Could not reach the co-op server. Check the server address in Settings, or try again when online.',
         invalid_input: 'Enter your email address and password.',
-        conflict: 'Plays of another account are still waiting on this device: sign in with that account first so they are not lost.',
+        conflict:
+          'Plays of another account are still waiting on this device: sign in with that account first so they are not lost.',
         other: 'Could not sign in: {{message}}',
       },
       signUp: {
         forbidden: 'The co-op server refused the sign-up: {{message}}',
-        unavailable: 'Could not reach the co-op server. Check the server address in Settings, or try again when online.',
+        unavailable:
+          'Could not reach the co-op server. Check the server address in Settings, or try again when online.',
         invalid_input: 'Enter a valid email address and a password of at least 8 characters.',
         conflict: 'An account with this email already exists: sign in instead.',
         other: 'Could not create the account: {{message}}',
@@ -406,7 +424,13 @@ export const en = {
     },
   },
   sync: {
-    states: { signed_out: 'Not signed in', syncing: 'Syncing…', online: 'Online', offline: 'Offline', error: 'Sync error' },
+    states: {
+      signed_out: 'Not signed in',
+      syncing: 'Syncing…',
+      online: 'Online',
+      offline: 'Offline',
+      error: 'Sync error',
+    },
     lastSync: 'synced {{when}}',
     justNow: 'just now',
     never: 'never synced',
@@ -420,8 +444,10 @@ export const en = {
       title_one: 'The co-op server corrected a play',
       title_other: 'The co-op server corrected {{count}} plays',
       price: '“{{title}}”: price changed from {{from}} to {{to}} credits.',
-      unpaid: '“{{title}}”: play not paid — the wallet could not cover it; the {{from}} credits charged on this device were given back.',
-      rejected: '“{{title}}”: receipt rejected: {{reason}}. The {{from}} credits charged on this device were given back.',
+      unpaid:
+        '“{{title}}”: play not paid — the wallet could not cover it; the {{from}} credits charged on this device were given back.',
+      rejected:
+        '“{{title}}”: receipt rejected: {{reason}}. The {{from}} credits charged on this device were given back.',
       noReason: 'no reason given',
       dismiss: 'Dismiss',
     },
@@ -460,15 +486,24 @@ export const en = {
     ledgerEmpty: 'No entries yet.',
     kind: 'Entry',
     amount: 'Credits',
-    kinds: { play: 'Paid play', buy_track: 'Bought the rest of a track', buy_release: 'Bought a release', voucher: 'Voucher', grant: 'Credits granted' },
-    confirmTrack: 'Buy the rest of “{{title}}” for {{price}} credits (≈ €{{euros}})? You will own it: every play free, forever.',
-    confirmRelease: 'Buy the rest of the release “{{title}}” for {{price}} credits (≈ €{{euros}})? You will own every track of it.',
+    kinds: {
+      play: 'Paid play',
+      buy_track: 'Bought the rest of a track',
+      buy_release: 'Bought a release',
+      voucher: 'Voucher',
+      grant: 'Credits granted',
+    },
+    confirmTrack:
+      'Buy the rest of “{{title}}” for {{price}} credits (≈ €{{euros}})? You will own it: every play free, forever.',
+    confirmRelease:
+      'Buy the rest of the release “{{title}}” for {{price}} credits (≈ €{{euros}})? You will own every track of it.',
     confirmBuy: 'Buy for {{price}} credits',
     cancel: 'Cancel',
     bought: 'Bought: {{price}} credits paid. It is yours.',
     buyBlocked: {
       signIn: 'Sign in to buy: purchases are made on your co-op account.',
-      balance: 'Your balance ({{balance}} credits) does not cover {{price}} credits. Redeem a voucher to add credits.',
+      balance:
+        'Your balance ({{balance}} credits) does not cover {{price}} credits. Redeem a voucher to add credits.',
     },
     buyErrors: {
       forbidden: 'Not enough credits: redeem a voucher first.',
@@ -540,8 +575,15 @@ export const en = {
   },
   /** Names and hints for fields a call may refuse (see lib/issues.ts); keyed by the contract's field path. */
   fields: {
-    syncServerUrl: { label: 'Sync server address', invalid: 'enter an address that starts with http:// or https://, or leave it empty to use the bundled server.' },
-    libraryFolders: { label: 'Music folders', invalid: 'each folder must be a path of at most 4096 characters.' },
+    syncServerUrl: {
+      label: 'Sync server address',
+      invalid:
+        'enter an address that starts with http:// or https://, or leave it empty to use the bundled server.',
+    },
+    libraryFolders: {
+      label: 'Music folders',
+      invalid: 'each folder must be a path of at most 4096 characters.',
+    },
     volume: { label: 'Volume', invalid: 'must be between 0 and 100%.' },
     theme: { label: 'Theme', invalid: 'choose one of the listed themes.' },
     replayGain: { label: 'ReplayGain', invalid: 'choose track, album or off.' },
@@ -578,7 +620,8 @@ export const en = {
     queryLabel: 'Query',
     smartQuery: 'Smart playlist query',
     queryPlaceholder: 'bpm:120-128 key:8A genre:house owned:yes artist:"Mattias W"',
-    queryHelp: 'Fields: {{fields}}. Combine with AND, OR, NOT and parentheses; ranges like bpm:120-128, comparisons like plays:>3, ages like added:<30d.',
+    queryHelp:
+      'Fields: {{fields}}. Combine with AND, OR, NOT and parentheses; ranges like bpm:120-128, comparisons like plays:>3, ages like added:<30d.',
     syntaxError: 'Syntax error at character {{column}}: {{message}}',
     gridLabel: 'DJ tracks',
     itemsLabel: 'Tracks in {{name}}',
@@ -594,7 +637,8 @@ export const en = {
       hint: 'The file is no longer where it was. Relocate finds it again and keeps its plays.',
       open: 'Relocate “{{title}}”: its file is missing',
       title: 'Relocate “{{title}}”',
-      intro: 'It was at {{path}}. Give the file, or a folder to look in: it is found by its content, or by the same title, artist and length.',
+      intro:
+        'It was at {{path}}. Give the file, or a folder to look in: it is found by its content, or by the same title, artist and length.',
       path: 'File or folder',
       pick: 'Choose folder…',
       submit: 'Relocate',
@@ -619,7 +663,8 @@ export const en = {
     moveUp: 'Move up',
     moveDown: 'Move down',
     remove: 'Remove from list',
-    emptyList: 'No tracks yet: drag tracks here or onto the crate in the sidebar, or use “Add to” in the DJ collection.',
+    emptyList:
+      'No tracks yet: drag tracks here or onto the crate in the sidebar, or use “Add to” in the DJ collection.',
     emptyFolder: 'This folder is empty.',
     listGone: 'This list no longer exists.',
     compatibleNone: 'Playing “{{title}}”: no key known, so no compatible keys to suggest.',
@@ -649,7 +694,8 @@ export const en = {
       destinationPlaceholder: '/media/you/USB',
       pick: 'Choose folder…',
       pattern: 'File names',
-      patternHelp: 'Fields: {artist} {title} {album} {genre} {year} {bpm} {key} {musicalKey} {n}. Must name {title} or {n}.',
+      patternHelp:
+        'Fields: {artist} {title} {album} {genre} {year} {bpm} {key} {musicalKey} {n}. Must name {title} or {n}.',
       start: 'Export',
       again: 'Export again (resume)',
       cancel: 'Cancel export',
@@ -687,7 +733,8 @@ export const en = {
     severity: { error: 'Error', warning: 'Warning', info: 'Note' },
     preview: {
       title: 'Release preview',
-      intro: 'Open the folder holding your release to see it as the co-op catalog will show it, check it before publishing, and listen to it. Preview plays are free and create no receipts.',
+      intro:
+        'Open the folder holding your release to see it as the co-op catalog will show it, check it before publishing, and listen to it. Preview plays are free and create no receipts.',
       pick: 'Choose release folder…',
       pathLabel: 'Release folder path',
       open: 'Open release',
@@ -700,7 +747,8 @@ export const en = {
       analysing: 'Measuring the audio',
       analysis: 'Measuring loudness and peaks: {{done}} of {{total}} tracks',
       target: 'Loudness target (LUFS)',
-      targetHelp: 'Tracks more than {{tolerance}} LU away from the target are flagged. Most players normalise to about −14 LUFS.',
+      targetHelp:
+        'Tracks more than {{tolerance}} LU away from the target are flagged. Most players normalise to about −14 LUFS.',
       targetInvalid: 'Enter a number from −40 to 0.',
       tracksLabel: 'Tracks of the release',
       loudness: 'Loudness',
@@ -724,13 +772,16 @@ export const en = {
       noProblems: 'No problems found.',
       howToFix: 'How to fix:',
     },
-    needsAccount: 'Sign in (Account) with an account that holds an artist profile to publish and see earnings.',
-    noProfiles: 'This account holds no artist profile. Ask the co-op to add you as a rightsholder of your artist.',
+    needsAccount:
+      'Sign in (Account) with an account that holds an artist profile to publish and see earnings.',
+    noProfiles:
+      'This account holds no artist profile. Ask the co-op to add you as a rightsholder of your artist.',
     profile: 'Artist profile',
     unavailable: 'Could not reach the co-op server: {{message}}',
     publish: {
       title: 'Publish to the co-op',
-      intro: 'Choose which tracks to publish and whether each is paid (stream to own) or free. The files are uploaded as they are; the co-op checks them itself.',
+      intro:
+        'Choose which tracks to publish and whether each is paid (stream to own) or free. The files are uploaded as they are; the co-op checks them itself.',
       releaseTitle: 'Release title',
       tracksLabel: 'Tracks to publish',
       include: 'Publish',
@@ -743,8 +794,10 @@ export const en = {
       review: 'Publish…',
       failedChecks_one: 'This check did not pass:',
       failedChecks_other: 'These {{count}} checks did not pass:',
-      confirm_one: 'Publish {{count}} track as “{{title}}” by {{artist}}? {{paid}} paid, {{free}} free. It appears in the co-op catalog for every listener.',
-      confirm_other: 'Publish {{count}} tracks as “{{title}}” by {{artist}}? {{paid}} paid, {{free}} free. They appear in the co-op catalog for every listener.',
+      confirm_one:
+        'Publish {{count}} track as “{{title}}” by {{artist}}? {{paid}} paid, {{free}} free. It appears in the co-op catalog for every listener.',
+      confirm_other:
+        'Publish {{count}} tracks as “{{title}}” by {{artist}}? {{paid}} paid, {{free}} free. They appear in the co-op catalog for every listener.',
       confirmButton: 'Publish now',
       cancel: 'Cancel',
       nothing: 'Choose at least one track.',
@@ -769,7 +822,8 @@ export const en = {
       published_other: 'Published: {{count}} tracks are in the co-op catalog.',
       resumed_one: '{{count}} upload resumed after an interruption.',
       resumed_other: '{{count}} uploads resumed after an interruption.',
-      rejected: 'The co-op server rejected a file, so nothing was published yet. Leave it out (or replace it) and publish again; the files already uploaded are kept.',
+      rejected:
+        'The co-op server rejected a file, so nothing was published yet. Leave it out (or replace it) and publish again; the files already uploaded are kept.',
       rejectedFile: '{{file}}: {{reason}}',
       error: 'Could not publish: {{message}}',
       releases: 'Releases published from this device',
@@ -778,14 +832,22 @@ export const en = {
       statuses: { draft: 'draft', published: 'in the catalog', unpublished: 'unpublished' },
       unpublish: 'Unpublish {{title}}',
       unpublishShort: 'Unpublish',
-      unpublishHelp: 'Unpublishing takes the release out of the catalog; plays, ownership and earnings stay, and listeners who own a track keep it.',
+      unpublishHelp:
+        'Unpublishing takes the release out of the catalog; plays, ownership and earnings stay, and listeners who own a track keep it.',
       unpublished: '“{{title}}” is unpublished.',
     },
     earnings: {
       title: 'Earnings',
-      intro: 'What listeners spent on your tracks and what you earned, from the co-op server’s settled plays. Credits are exact; euros are at the co-op’s rate.',
+      intro:
+        'What listeners spent on your tracks and what you earned, from the co-op server’s settled plays. Credits are exact; euros are at the co-op’s rate.',
       period: 'Period',
-      periods: { all: 'All time', last30: 'Last 30 days', thisMonth: 'This month', thisYear: 'This year', custom: 'Custom dates' },
+      periods: {
+        all: 'All time',
+        last30: 'Last 30 days',
+        thisMonth: 'This month',
+        thisYear: 'This year',
+        custom: 'Custom dates',
+      },
       from: 'From',
       to: 'To (inclusive)',
       groupBy: 'Group by',
@@ -812,7 +874,8 @@ export const en = {
       none: 'No settled plays in this period.',
       credits: '{{value}} cr',
       euros: '€{{value}}',
-      unpaidHelp: '“Not covered”: counted plays the listener’s wallet could not pay; nobody was charged or credited.',
+      unpaidHelp:
+        '“Not covered”: counted plays the listener’s wallet could not pay; nobody was charged or credited.',
       chartTitle: 'Your share by {{group}}',
       chartDesc: 'Bar chart of your share in credits per {{group}}; the table lists the same figures.',
       chartEmpty: 'Nothing to chart yet.',
@@ -825,21 +888,28 @@ export const en = {
       progress: 'Earned €{{earned}} of €{{threshold}} ({{percent}} %)',
       noArtistMembership: 'No artist membership: this account holds no artist profile.',
       audit: 'Audit report',
-      auditIntro: 'Download every settled play of the period as the listeners’ devices signed it, to check the numbers without trusting the server.',
+      auditIntro:
+        'Download every settled play of the period as the listeners’ devices signed it, to check the numbers without trusting the server.',
       reportPath: 'Save the report as (file path)',
       stable: 'Stable listener pseudonyms (lets consecutive reports be checked as a chain)',
       exportReport: 'Export and verify',
-      verified: 'Verified: all {{verified}} receipts are signed by their devices; every price, split and total is correct.',
+      verified:
+        'Verified: all {{verified}} receipts are signed by their devices; every price, split and total is correct.',
       notVerified: 'Not verified: {{count}} problems found.',
-      verdictTotals: '{{plays}} plays, {{paid}} paid, {{purchases}} purchases, {{spent}} credits spent, your share {{artist}} credits.',
-      claims: 'Taken on trust (they only lower earnings): {{freeTrack}} plays of tracks marked free, {{ownTrack}} own plays, {{unpaid}} uncovered plays.',
+      verdictTotals:
+        '{{plays}} plays, {{paid}} paid, {{purchases}} purchases, {{spent}} credits spent, your share {{artist}} credits.',
+      claims:
+        'Taken on trust (they only lower earnings): {{freeTrack}} plays of tracks marked free, {{ownTrack}} own plays, {{unpaid}} uncovered plays.',
       savedTo: 'Saved to {{path}}. To check it yourself, run:',
-      logMatches: 'Matches the public log (checkpoint {{size}}, {{leaves}} leaves): every play and purchase of yours that the log holds for the period is in the report, and the totals recomputed from the log are the report’s.',
+      logMatches:
+        'Matches the public log (checkpoint {{size}}, {{leaves}} leaves): every play and purchase of yours that the log holds for the period is in the report, and the totals recomputed from the log are the report’s.',
       logDiffers: 'Does not match the public log: {{count}} differences.',
       logDiffersAt: 'Does not match the public log (checkpoint {{size}}): {{count}} differences.',
       logLeaf: 'leaf {{index}}',
-      logTotals: 'From the log: {{plays}} plays, {{paid}} paid, {{purchases}} purchases, your share {{artist}} credits.',
-      logNone: 'This report names no public log checkpoint (the server keeps no log), so it could not be checked against one.',
+      logTotals:
+        'From the log: {{plays}} plays, {{paid}} paid, {{purchases}} purchases, your share {{artist}} credits.',
+      logNone:
+        'This report names no public log checkpoint (the server keeps no log), so it could not be checked against one.',
       error: 'Could not export the report: {{message}}',
     },
   },

@@ -60,7 +60,15 @@ class PlayerEngine {
   /** Tracks that failed to play one after another: the player skips on until every queued one has failed. */
   private failedInARow = 0;
   private replayGain: ReplayGainMode = 'track';
-  private gains = new Map<number, { trackGainDb: number | null; trackPeak: number | null; albumGainDb: number | null; albumPeak: number | null }>();
+  private gains = new Map<
+    number,
+    {
+      trackGainDb: number | null;
+      trackPeak: number | null;
+      albumGainDb: number | null;
+      albumPeak: number | null;
+    }
+  >();
   private volumeTimer: ReturnType<typeof setTimeout> | null = null;
   private volumeLoaded = false;
   private lastPositionState = 0;
@@ -113,12 +121,17 @@ class PlayerEngine {
       });
     });
     api.on('player.playCounted', (counted) => {
-      if (counted.stream2own) usePlayer.getState().engine.stream2own(counted.source, counted.trackId, counted.stream2own);
+      if (counted.stream2own)
+        usePlayer.getState().engine.stream2own(counted.source, counted.trackId, counted.stream2own);
       if (this.load?.session?.id === counted.sessionId) {
         const item = this.load.item;
         usePlayer.getState().engine.counted(
           counted.outcome === 'charged' && counted.paidPlayNumber !== null
-            ? { title: item.track.title, chargeThousandths: counted.chargeThousandths, paidPlayNumber: counted.paidPlayNumber }
+            ? {
+                title: item.track.title,
+                chargeThousandths: counted.chargeThousandths,
+                paidPlayNumber: counted.paidPlayNumber,
+              }
             : null,
         );
       }
@@ -142,7 +155,11 @@ class PlayerEngine {
         this.applyVolume();
         this.saveVolume(state.volume, state.muted);
       }
-      if (state.queue !== previous.queue || state.index !== previous.index || state.repeat !== previous.repeat) {
+      if (
+        state.queue !== previous.queue ||
+        state.index !== previous.index ||
+        state.repeat !== previous.repeat
+      ) {
         // What "next" means may have changed: drop a preload that is no longer next.
         const next = this.nextItem();
         if (this.standbyFor && this.standbyFor.key !== next?.key) this.clearStandby();
@@ -206,7 +223,10 @@ class PlayerEngine {
   private publishTime(): void {
     const audio = this.active;
     const item = this.load?.item;
-    const duration = Number.isFinite(audio.duration) && audio.duration > 0 ? audio.duration * 1000 : (item?.track.durationMs ?? 0);
+    const duration =
+      Number.isFinite(audio.duration) && audio.duration > 0
+        ? audio.duration * 1000
+        : (item?.track.durationMs ?? 0);
     const position = this.load?.resumeAtMs ?? audio.currentTime * 1000;
     usePlayer.getState().engine.time(position, duration);
     const now = performance.now();
@@ -267,7 +287,14 @@ class PlayerEngine {
     const item = currentItem(state);
     if (!item) return this.stop();
     const token = ++this.loadSeq;
-    const load: Load = { token, item, session: null, backlog: [], accepting: false, resumeAtMs: state.resumeAtMs };
+    const load: Load = {
+      token,
+      item,
+      session: null,
+      backlog: [],
+      accepting: false,
+      resumeAtMs: state.resumeAtMs,
+    };
     const fadeFrom = this.fadeFrom;
     this.fadeFrom = null;
     // A crossfade still going when the user moves on ends now.
@@ -307,7 +334,8 @@ class PlayerEngine {
       const opened = await api.call('player.open', { source: track.source, trackId: track.id });
       if (this.load !== load) return;
       load.session = { id: opened.sessionId, trackId: track.id, seq: 0 };
-      if (opened.stream2own) usePlayer.getState().engine.stream2own(track.source, track.id, opened.stream2own);
+      if (opened.stream2own)
+        usePlayer.getState().engine.stream2own(track.source, track.id, opened.stream2own);
       url = opened.mediaUrl;
     } catch (error) {
       if (this.load !== load) return;
@@ -334,8 +362,16 @@ class PlayerEngine {
           await this.active.play();
         } catch (error) {
           // NotSupportedError ("no supported source"): the element's error event handles it, in plain words.
-          if (this.load === load && !(error instanceof DOMException && (error.name === 'AbortError' || error.name === 'NotSupportedError'))) {
-            usePlayer.getState().engine.status('error', error instanceof Error ? error.message : String(error));
+          if (
+            this.load === load &&
+            !(
+              error instanceof DOMException &&
+              (error.name === 'AbortError' || error.name === 'NotSupportedError')
+            )
+          ) {
+            usePlayer
+              .getState()
+              .engine.status('error', error instanceof Error ? error.message : String(error));
           }
         }
       } else usePlayer.getState().engine.status('paused');
@@ -368,7 +404,15 @@ class PlayerEngine {
     const session = load.session;
     if (!session?.id) return;
     session.seq += 1;
-    void api.call('player.report', { sessionId: session.id, trackId: session.trackId, seq: session.seq, event, positionMs, rate })
+    void api
+      .call('player.report', {
+        sessionId: session.id,
+        trackId: session.trackId,
+        seq: session.seq,
+        event,
+        positionMs,
+        rate,
+      })
       .then((answer) => {
         if (this.load === load && answer.accepted) usePlayer.getState().engine.heard(answer.heardMs);
         if (answer.stop && this.load === load) usePlayer.getState().pause();
@@ -409,7 +453,8 @@ class PlayerEngine {
     audio.addEventListener(
       'loadedmetadata',
       () => {
-        if (this.load === load && load.resumeAtMs !== null && audio === this.active) audio.currentTime = load.resumeAtMs / 1000;
+        if (this.load === load && load.resumeAtMs !== null && audio === this.active)
+          audio.currentTime = load.resumeAtMs / 1000;
       },
       { once: true },
     );
@@ -418,7 +463,14 @@ class PlayerEngine {
   /** Near the end of a track with a crossfade set, the preloaded next track starts while this one fades out. */
   private maybeCrossfade(): void {
     const audio = this.active;
-    if (this.crossfadeMs === 0 || this.fading || !this.load || audio.paused || !Number.isFinite(audio.duration)) return;
+    if (
+      this.crossfadeMs === 0 ||
+      this.fading ||
+      !this.load ||
+      audio.paused ||
+      !Number.isFinite(audio.duration)
+    )
+      return;
     const remainingMs = (audio.duration - audio.currentTime) * 1000;
     // A track shorter than two fades plays out whole.
     if (remainingMs > this.crossfadeMs || audio.duration * 1000 < 2 * this.crossfadeMs) return;

@@ -13,13 +13,19 @@ export function updateMediaSession(track: PlayableTrack | null): void {
     return;
   }
   const set = (artwork: MediaImage[]) => {
-    navigator.mediaSession.metadata = new MediaMetadata({ title: track.title, artist: track.artist, album: track.album, artwork });
+    navigator.mediaSession.metadata = new MediaMetadata({
+      title: track.title,
+      artist: track.artist,
+      album: track.album,
+      artwork,
+    });
   };
   set([]);
   if (track.coverPath) {
     void mediaUrl(track.coverPath)
       .then((src) => {
-        if (usePlayer.getState().queue[usePlayer.getState().index]?.track === track) set([{ src: new URL(src, location.href).href }]);
+        if (usePlayer.getState().queue[usePlayer.getState().index]?.track === track)
+          set([{ src: new URL(src, location.href).href }]);
       })
       .catch(() => undefined);
   }
@@ -60,7 +66,8 @@ export function installMediaSessionHandlers(): void {
   }
   usePlayer.subscribe((s, prev) => {
     if (s.status !== prev.status) {
-      navigator.mediaSession.playbackState = s.status === 'playing' ? 'playing' : s.index >= 0 ? 'paused' : 'none';
+      navigator.mediaSession.playbackState =
+        s.status === 'playing' ? 'playing' : s.index >= 0 ? 'paused' : 'none';
     }
   });
 }

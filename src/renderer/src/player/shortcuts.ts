@@ -31,7 +31,10 @@ export const SHORTCUTS: { keys: string; action: string }[] = [
  * typing, on buttons (Space presses them), in grids (arrows move) and in
  * media elements with their own controls.
  */
-export function installShortcuts(focusSearch: () => void, showHelp: () => void = () => undefined): () => void {
+export function installShortcuts(
+  focusSearch: () => void,
+  showHelp: () => void = () => undefined,
+): () => void {
   const onKeyDown = (event: KeyboardEvent) => {
     const player = usePlayer.getState();
     if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'f') {

@@ -108,7 +108,8 @@ export interface PlayerActions {
 }
 
 let keySeq = 0;
-const toItems = (tracks: PlayableTrack[]): QueueItem[] => tracks.map((track) => ({ key: `q${++keySeq}`, track }));
+const toItems = (tracks: PlayableTrack[]): QueueItem[] =>
+  tracks.map((track) => ({ key: `q${++keySeq}`, track }));
 
 function shuffled<T>(items: T[]): T[] {
   const out = items.slice();
@@ -170,7 +171,14 @@ export const usePlayer = create<PlayerState & PlayerActions>((set, get) => {
       if (tracks.length === 0 || get().queue.length > 0) return;
       const items = toItems(tracks);
       if (index < 0 || index >= items.length) return set({ queue: items, index: -1 });
-      start(index, { queue: items, unshuffled: null, wantPlaying: false, status: 'paused', positionMs, resumeAtMs: positionMs });
+      start(index, {
+        queue: items,
+        unshuffled: null,
+        wantPlaying: false,
+        status: 'paused',
+        positionMs,
+        resumeAtMs: positionMs,
+      });
     },
     playTracks(tracks, startAt = 0) {
       if (tracks.length === 0) return;
@@ -216,7 +224,8 @@ export const usePlayer = create<PlayerState & PlayerActions>((set, get) => {
       const s = get();
       if (s.index < 0) return;
       if (s.positionMs > RESTART_THRESHOLD_MS || s.index === 0) {
-        if (s.index === 0 && s.repeat === 'all' && s.positionMs <= RESTART_THRESHOLD_MS) return start(s.queue.length - 1);
+        if (s.index === 0 && s.repeat === 'all' && s.positionMs <= RESTART_THRESHOLD_MS)
+          return start(s.queue.length - 1);
         return get().seek(0);
       }
       start(s.index - 1);
@@ -225,7 +234,10 @@ export const usePlayer = create<PlayerState & PlayerActions>((set, get) => {
       const s = get();
       if (s.index < 0) return;
       const clamped = Math.max(0, Math.min(positionMs, s.durationMs || positionMs));
-      set({ seekRequest: { positionMs: clamped, token: (s.seekRequest?.token ?? 0) + 1 }, positionMs: clamped });
+      set({
+        seekRequest: { positionMs: clamped, token: (s.seekRequest?.token ?? 0) + 1 },
+        positionMs: clamped,
+      });
     },
     seekBy(deltaMs) {
       get().seek(get().positionMs + deltaMs);
@@ -246,7 +258,11 @@ export const usePlayer = create<PlayerState & PlayerActions>((set, get) => {
         const left = new Set(rest.map((i) => i.key));
         const original = (s.unshuffled ?? []).filter((i) => left.has(i.key));
         const known = new Set(original.map((i) => i.key));
-        set({ shuffle: false, unshuffled: null, queue: [...head, ...original, ...rest.filter((i) => !known.has(i.key))] });
+        set({
+          shuffle: false,
+          unshuffled: null,
+          queue: [...head, ...original, ...rest.filter((i) => !known.has(i.key))],
+        });
       }
     },
     cycleRepeat() {
@@ -280,7 +296,8 @@ export const usePlayer = create<PlayerState & PlayerActions>((set, get) => {
       if (index < 0 || index >= s.queue.length) return;
       const queue = s.queue.filter((_, i) => i !== index);
       if (index === s.index) {
-        if (queue.length === 0) return set({ queue, index: -1, status: 'idle', wantPlaying: false, positionMs: 0, durationMs: 0 });
+        if (queue.length === 0)
+          return set({ queue, index: -1, status: 'idle', wantPlaying: false, positionMs: 0, durationMs: 0 });
         const next = Math.min(index, queue.length - 1);
         set({ queue });
         return start(next, { wantPlaying: s.wantPlaying });
@@ -310,12 +327,17 @@ export const usePlayer = create<PlayerState & PlayerActions>((set, get) => {
       seekDone: () => set({ seekRequest: null }),
       heard: (heardMs) => set({ heardMs }),
       counted: (charge) =>
-        set((s) => ({ counted: true, chargeNotice: charge ? { ...charge, id: (s.chargeNotice?.id ?? 0) + 1 } : s.chargeNotice })),
+        set((s) => ({
+          counted: true,
+          chargeNotice: charge ? { ...charge, id: (s.chargeNotice?.id ?? 0) + 1 } : s.chargeNotice,
+        })),
       initVolume: (volume, muted) => set({ volume, muted }),
       stream2own: (source, trackId, state) =>
         set((s) => ({
           queue: s.queue.map((item) =>
-            item.track.source === source && item.track.id === trackId ? { ...item, track: { ...item.track, stream2own: state } } : item,
+            item.track.source === source && item.track.id === trackId
+              ? { ...item, track: { ...item.track, stream2own: state } }
+              : item,
           ),
         })),
     },

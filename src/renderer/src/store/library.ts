@@ -27,6 +27,10 @@ export const useLibraryView = create<LibraryViewState>((set, get) => ({
   },
   sortBy(field) {
     const s = get();
-    set(s.sort === field ? { direction: s.direction === 'asc' ? 'desc' : 'asc' } : { sort: field, direction: 'asc' });
+    set(
+      s.sort === field
+        ? { direction: s.direction === 'asc' ? 'desc' : 'asc' }
+        : { sort: field, direction: 'asc' },
+    );
   },
 }));

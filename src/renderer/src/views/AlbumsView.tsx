@@ -19,7 +19,12 @@ export function AlbumCard({ album }: { album: LibraryAlbum }) {
   const { t } = useTranslation();
   const go = useNavigation((s) => s.go);
   return (
-    <button type="button" className="album-card" onClick={() => go('albums', String(album.id))} aria-label={t('albums.open', { title: album.title, artist: album.albumArtist })}>
+    <button
+      type="button"
+      className="album-card"
+      onClick={() => go('albums', String(album.id))}
+      aria-label={t('albums.open', { title: album.title, artist: album.albumArtist })}
+    >
       <Cover path={album.coverPath} alt="" size={160} />
       <span className="album-title">{album.title}</span>
       <span className="muted album-artist">{album.albumArtist}</span>
@@ -49,7 +54,8 @@ export function AlbumsView() {
       const items = instance.getVirtualItems();
       const el = scrollRef.current;
       if (el && el.clientWidth !== width) setWidth(el.clientWidth);
-      if (items.length) setRange({ start: items[0]!.index * perRow, end: (items[items.length - 1]!.index + 1) * perRow - 1 });
+      if (items.length)
+        setRange({ start: items[0]!.index * perRow, end: (items[items.length - 1]!.index + 1) * perRow - 1 });
     },
   });
   if (detail) return <AlbumPage id={Number(detail)} />;
@@ -61,14 +67,22 @@ export function AlbumsView() {
       </div>
       {paged.total === 0 && <p className="muted">{t('albums.none')}</p>}
       <div ref={scrollRef} className="album-scroll">
-        <ul className="album-rows" aria-label={t('albums.label')} style={{ height: virtualizer.getTotalSize() }}>
+        <ul
+          className="album-rows"
+          aria-label={t('albums.label')}
+          style={{ height: virtualizer.getTotalSize() }}
+        >
           {virtualizer.getVirtualItems().flatMap((row) =>
             Array.from({ length: perRow }, (_, col) => {
               const index = row.index * perRow + col;
               const album = index < total ? paged.rowAt(index) : undefined;
               if (!album) return null;
               return (
-                <li key={album.id} className="album-cell" style={{ transform: `translate(${col * CARD}px, ${row.start}px)` }}>
+                <li
+                  key={album.id}
+                  className="album-cell"
+                  style={{ transform: `translate(${col * CARD}px, ${row.start}px)` }}
+                >
                   <AlbumCard album={album} />
                 </li>
               );
@@ -85,7 +99,12 @@ function AlbumPage({ id }: { id: number }) {
   const album = useCall('library.album', { id });
   const go = useNavigation((s) => s.go);
   const player = usePlayer.getState;
-  if (album.error) return <section className="view"><p role="alert">{t('errors.generic', { message: album.error.message })}</p></section>;
+  if (album.error)
+    return (
+      <section className="view">
+        <p role="alert">{t('errors.generic', { message: album.error.message })}</p>
+      </section>
+    );
   if (!album.data) return <section className="view" aria-busy="true" />;
   const { album: a, tracks } = album.data;
   return (
@@ -104,11 +123,16 @@ function AlbumPage({ id }: { id: number }) {
               </button>
             ) : null}
             <span className="muted">
-              {a.year ? ` · ${a.year}` : ''} · {t('albums.tracks', { count: a.trackCount })} · {formatDuration(a.durationMs)}
+              {a.year ? ` · ${a.year}` : ''} · {t('albums.tracks', { count: a.trackCount })} ·{' '}
+              {formatDuration(a.durationMs)}
             </span>
           </p>
           <div className="button-row">
-            <button type="button" className="primary" onClick={() => player().playTracks(tracks.map(fromLibrary))}>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => player().playTracks(tracks.map(fromLibrary))}
+            >
               {t('albums.playAll')}
             </button>
             <button type="button" onClick={() => player().addToQueue(tracks.map(fromLibrary))}>

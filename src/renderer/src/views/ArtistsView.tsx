@@ -40,16 +40,29 @@ export function ArtistsView() {
       </div>
       {paged.total === 0 && <p className="muted">{t('artists.none')}</p>}
       <div ref={scrollRef} className="artist-scroll">
-        <ul className="artist-list" aria-label={t('artists.label')} style={{ height: virtualizer.getTotalSize() }}>
+        <ul
+          className="artist-list"
+          aria-label={t('artists.label')}
+          style={{ height: virtualizer.getTotalSize() }}
+        >
           {virtualizer.getVirtualItems().map((item) => {
             const artist = paged.rowAt(item.index);
             return (
               <li key={item.key} style={{ transform: `translateY(${item.start}px)`, height: ROW }}>
                 {artist && (
-                  <button type="button" className="artist-row" onClick={() => go('artists', String(artist.id))}>
+                  <button
+                    type="button"
+                    className="artist-row"
+                    onClick={() => go('artists', String(artist.id))}
+                  >
                     <Cover path={artist.coverPath} alt="" size={40} className="round" />
                     <span className="artist-name">{artist.name}</span>
-                    <span className="muted">{t('artists.summary', { albums: t('albums.count', { count: artist.albumCount }), tracks: t('albums.tracks', { count: artist.trackCount }) })}</span>
+                    <span className="muted">
+                      {t('artists.summary', {
+                        albums: t('albums.count', { count: artist.albumCount }),
+                        tracks: t('albums.tracks', { count: artist.trackCount }),
+                      })}
+                    </span>
                   </button>
                 )}
               </li>
@@ -65,7 +78,12 @@ function ArtistPage({ id }: { id: number }) {
   const { t } = useTranslation();
   const artist = useCall('library.artist', { id });
   const go = useNavigation((s) => s.go);
-  if (artist.error) return <section className="view"><p role="alert">{t('errors.generic', { message: artist.error.message })}</p></section>;
+  if (artist.error)
+    return (
+      <section className="view">
+        <p role="alert">{t('errors.generic', { message: artist.error.message })}</p>
+      </section>
+    );
   if (!artist.data) return <section className="view" aria-busy="true" />;
   const { artist: a, albums, tracks } = artist.data;
   return (
@@ -75,8 +93,17 @@ function ArtistPage({ id }: { id: number }) {
       </button>
       <div className="view-head">
         <h1 id="artist-title">{a.name}</h1>
-        <span className="muted">{t('artists.summary', { albums: t('albums.count', { count: a.albumCount }), tracks: t('albums.tracks', { count: a.trackCount }) })}</span>
-        <button type="button" className="primary" onClick={() => usePlayer.getState().playTracks(tracks.map(fromLibrary))}>
+        <span className="muted">
+          {t('artists.summary', {
+            albums: t('albums.count', { count: a.albumCount }),
+            tracks: t('albums.tracks', { count: a.trackCount }),
+          })}
+        </span>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => usePlayer.getState().playTracks(tracks.map(fromLibrary))}
+        >
           {t('artists.playAll')}
         </button>
       </div>

@@ -14,10 +14,21 @@ function useCoopColumns(): Column<CoopTrack>[] {
   const { t } = useTranslation();
   const c = (key: string) => t(`tracks.columns.${key}`);
   return [
-    { id: 'title', label: c('title'), width: 240, render: (r) => <span className="cell-title">{r.title}</span> },
+    {
+      id: 'title',
+      label: c('title'),
+      width: 240,
+      render: (r) => <span className="cell-title">{r.title}</span>,
+    },
     { id: 'artist', label: c('artist'), width: 170, render: (r) => r.artist },
     { id: 'album', label: c('album'), width: 160, render: (r) => r.album ?? '' },
-    { id: 'duration', label: c('duration'), width: 64, align: 'end', render: (r) => formatDuration(r.durationMs) },
+    {
+      id: 'duration',
+      label: c('duration'),
+      width: 64,
+      align: 'end',
+      render: (r) => formatDuration(r.durationMs),
+    },
     { id: 's2o', label: c('stream2own'), width: 150, render: (r) => <PlaySteps state={r.stream2own} /> },
     { id: 'price', label: c('price'), width: 190, render: (r) => <PriceTag state={r.stream2own} compact /> },
   ];
@@ -59,12 +70,24 @@ export function CollectionView() {
   );
 }
 
-function HistoryPage({ beforeId, isLast, onMore }: { beforeId?: number; isLast: boolean; onMore(next: number): void }) {
+function HistoryPage({
+  beforeId,
+  isLast,
+  onMore,
+}: {
+  beforeId?: number;
+  isLast: boolean;
+  onMore(next: number): void;
+}) {
   const { t } = useTranslation();
   const history = useCall('wallet.history', beforeId ? { limit: 100, beforeId } : { limit: 100 });
   const logStates = usePlayLogStates(history.data?.entries);
   const outcome = (e: HistoryEntry) =>
-    e.outcome === 'charged' ? t('history.outcomes.charged', { n: e.paidPlayNumber ?? '' }) : e.outcome === 'free' ? `${t('history.outcomes.free')}${e.freeReason ? ` · ${t(`s2o.freeReasons.${e.freeReason}`)}` : ''}` : t('history.outcomes.preview');
+    e.outcome === 'charged'
+      ? t('history.outcomes.charged', { n: e.paidPlayNumber ?? '' })
+      : e.outcome === 'free'
+        ? `${t('history.outcomes.free')}${e.freeReason ? ` · ${t(`s2o.freeReasons.${e.freeReason}`)}` : ''}`
+        : t('history.outcomes.preview');
   return (
     <>
       {history.data?.entries.map((e) => (
@@ -113,8 +136,12 @@ export function HistoryView() {
               <th scope="col">{t('history.when')}</th>
               <th scope="col">{t('history.track')}</th>
               <th scope="col">{t('history.outcome')}</th>
-              <th scope="col" className="num">{t('history.charge')}</th>
-              <th scope="col" className="num">{t('history.heard')}</th>
+              <th scope="col" className="num">
+                {t('history.charge')}
+              </th>
+              <th scope="col" className="num">
+                {t('history.heard')}
+              </th>
               <th scope="col">{t('history.settled')}</th>
               <th scope="col">{t('tlog.column')}</th>
             </tr>
@@ -122,7 +149,12 @@ export function HistoryView() {
           <tbody>
             <HistoryPage isLast={pages.length === 0} onMore={(n) => setPages([n])} />
             {pages.map((beforeId, i) => (
-              <HistoryPage key={beforeId} beforeId={beforeId} isLast={i === pages.length - 1} onMore={(n) => setPages([...pages, n])} />
+              <HistoryPage
+                key={beforeId}
+                beforeId={beforeId}
+                isLast={i === pages.length - 1}
+                onMore={(n) => setPages([...pages, n])}
+              />
             ))}
           </tbody>
         </table>

@@ -45,11 +45,15 @@ export class LibraryWriter {
       knownTracks: db.prepare(
         'SELECT id, path, size, mtime_ms AS mtimeMs, status, fingerprint FROM library_tracks WHERE folder_id = ?',
       ),
-      knownProblems: db.prepare('SELECT path, reason, size, mtime_ms AS mtimeMs FROM library_problems WHERE folder_id = ?'),
+      knownProblems: db.prepare(
+        'SELECT path, reason, size, mtime_ms AS mtimeMs FROM library_problems WHERE folder_id = ?',
+      ),
       findArtist: db.prepare('SELECT id FROM library_artists WHERE name = ?'),
       addArtist: db.prepare('INSERT INTO library_artists (name) VALUES (?) ON CONFLICT DO NOTHING'),
       findAlbum: db.prepare('SELECT id FROM library_albums WHERE title = ? AND album_artist = ?'),
-      addAlbum: db.prepare('INSERT INTO library_albums (title, album_artist) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      addAlbum: db.prepare(
+        'INSERT INTO library_albums (title, album_artist) VALUES (?, ?) ON CONFLICT DO NOTHING',
+      ),
       allArtists: db.prepare('SELECT id, name FROM library_artists'),
       allAlbums: db.prepare('SELECT id, title, album_artist AS albumArtist FROM library_albums'),
       maxIds: db.prepare(`SELECT (SELECT coalesce(max(id), 0) FROM library_tracks) AS track,
@@ -61,7 +65,9 @@ export class LibraryWriter {
         SELECT id, title, artist || ' ' || album_artist, album, genre FROM library_tracks WHERE id > ?`),
       indexAlbums: db.prepare(`INSERT INTO library_albums_fts (rowid, title, album_artist)
         SELECT id, title, album_artist FROM library_albums WHERE id > ?`),
-      indexArtists: db.prepare('INSERT INTO library_artists_fts (rowid, name) SELECT id, name FROM library_artists WHERE id > ?'),
+      indexArtists: db.prepare(
+        'INSERT INTO library_artists_fts (rowid, name) SELECT id, name FROM library_artists WHERE id > ?',
+      ),
       insertTrack: db.prepare(`INSERT INTO library_tracks (
           folder_id, path, path_bytes, size, mtime_ms, fingerprint, status, title, artist, album_artist, album,
           artist_id, album_id, track_no, track_of, disc_no, year, genre, duration_ms, container, codec, bitrate,
@@ -80,14 +86,17 @@ export class LibraryWriter {
           rg_track_gain = @rgTrackGain, rg_track_peak = @rgTrackPeak, rg_album_gain = @rgAlbumGain,
           rg_album_peak = @rgAlbumPeak, has_art = @hasArt, tags_from_names = @fromNames, updated_at = @now
         WHERE id = @id`),
-      setStatus: db.prepare('UPDATE library_tracks SET status = ?, updated_at = ? WHERE id = ? AND status != ?'),
+      setStatus: db.prepare(
+        'UPDATE library_tracks SET status = ?, updated_at = ? WHERE id = ? AND status != ?',
+      ),
       setFolderStatus: db.prepare(
-        "UPDATE library_tracks SET status = ?, updated_at = ? WHERE folder_id = ? AND status = ?",
+        'UPDATE library_tracks SET status = ?, updated_at = ? WHERE folder_id = ? AND status = ?',
       ),
       missingByFingerprint: db.prepare(
         "SELECT id FROM library_tracks WHERE fingerprint = ? AND status = 'missing' ORDER BY id LIMIT 1",
       ),
-      upsertProblem: db.prepare(`INSERT INTO library_problems (path, path_bytes, folder_id, reason, detail, size, mtime_ms, seen_at)
+      upsertProblem:
+        db.prepare(`INSERT INTO library_problems (path, path_bytes, folder_id, reason, detail, size, mtime_ms, seen_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (path) DO UPDATE SET path_bytes = excluded.path_bytes, folder_id = excluded.folder_id,
           reason = excluded.reason, detail = excluded.detail, size = excluded.size, mtime_ms = excluded.mtime_ms,
@@ -99,7 +108,9 @@ export class LibraryWriter {
       deleteOrphanArtists: db.prepare(
         'DELETE FROM library_artists WHERE NOT EXISTS (SELECT 1 FROM library_tracks t WHERE t.artist_id = library_artists.id)',
       ),
-      setFolderAvailable: db.prepare('UPDATE library_folders SET available = ?, last_scan_at = coalesce(?, last_scan_at) WHERE id = ?'),
+      setFolderAvailable: db.prepare(
+        'UPDATE library_folders SET available = ?, last_scan_at = coalesce(?, last_scan_at) WHERE id = ?',
+      ),
     };
   }
 
@@ -171,7 +182,12 @@ export class LibraryWriter {
   }
 
   /** Marks a whole folder's tracks, e.g. `ok` → `unavailable` when its drive is gone. */
-  setFolderTracksStatus(folderId: number, from: KnownTrack['status'], to: KnownTrack['status'], now: number): number {
+  setFolderTracksStatus(
+    folderId: number,
+    from: KnownTrack['status'],
+    to: KnownTrack['status'],
+    now: number,
+  ): number {
     return this.stmt.setFolderStatus.run(to, now, folderId, from).changes;
   }
 
@@ -179,8 +195,25 @@ export class LibraryWriter {
     this.stmt.setFolderAvailable.run(available ? 1 : 0, scannedAt, folderId);
   }
 
-  recordProblem(folderId: number, file: FilePath, reason: ProblemReason, detail: string, size: number | null, mtimeMs: number | null, now: number): void {
-    this.stmt.upsertProblem.run(file.path, file.bytes, folderId, reason, detail.slice(0, 2000), size, mtimeMs, now);
+  recordProblem(
+    folderId: number,
+    file: FilePath,
+    reason: ProblemReason,
+    detail: string,
+    size: number | null,
+    mtimeMs: number | null,
+    now: number,
+  ): void {
+    this.stmt.upsertProblem.run(
+      file.path,
+      file.bytes,
+      folderId,
+      reason,
+      detail.slice(0, 2000),
+      size,
+      mtimeMs,
+      now,
+    );
   }
 
   clearProblem(path: string): void {
@@ -239,7 +272,11 @@ export class LibraryWriter {
     for (const row of this.stmt.allArtists.iterate() as Iterable<{ id: number; name: string }>) {
       this.artistIds.set(row.name.toLowerCase(), row.id);
     }
-    for (const row of this.stmt.allAlbums.iterate() as Iterable<{ id: number; title: string; albumArtist: string }>) {
+    for (const row of this.stmt.allAlbums.iterate() as Iterable<{
+      id: number;
+      title: string;
+      albumArtist: string;
+    }>) {
       this.albumIds.set(albumKey(row.title, row.albumArtist), row.id);
     }
   }
@@ -251,7 +288,10 @@ export class LibraryWriter {
     if (id === undefined) {
       // Another writer may have added it since the maps were loaded: then the insert does nothing.
       const added = this.stmt.addArtist.run(name);
-      id = added.changes > 0 ? Number(added.lastInsertRowid) : (this.stmt.findArtist.get(name) as { id: number }).id;
+      id =
+        added.changes > 0
+          ? Number(added.lastInsertRowid)
+          : (this.stmt.findArtist.get(name) as { id: number }).id;
       this.artistIds.set(key, id);
     }
     return id;
@@ -263,7 +303,10 @@ export class LibraryWriter {
     let id = this.albumIds.get(key);
     if (id === undefined) {
       const added = this.stmt.addAlbum.run(title, albumArtist);
-      id = added.changes > 0 ? Number(added.lastInsertRowid) : (this.stmt.findAlbum.get(title, albumArtist) as { id: number }).id;
+      id =
+        added.changes > 0
+          ? Number(added.lastInsertRowid)
+          : (this.stmt.findAlbum.get(title, albumArtist) as { id: number }).id;
       this.albumIds.set(key, id);
     }
     return id;

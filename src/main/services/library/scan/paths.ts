@@ -51,7 +51,8 @@ function escapeInvalidUtf8(bytes: Buffer): string {
 /** Length of the valid UTF-8 sequence starting at `i`, or 0 if invalid. */
 function utf8SequenceLength(bytes: Buffer, i: number): number {
   const b = bytes[i]!;
-  const need = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+  const need =
+    b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
   if (need === 0 || i + need > bytes.length) return 0;
   const candidate = bytes.subarray(i, i + need);
   return Buffer.from(candidate.toString('utf8'), 'utf8').equals(candidate) ? need : 0;
@@ -63,7 +64,8 @@ function utf8SequenceLength(bytes: Buffer, i: number): number {
  * string paths) can open it. Kept in the app's data folder, one per file.
  */
 export function aliasFor(aliasDir: string, bytes: Buffer): string {
-  const name = createHash('sha1').update(bytes).digest('hex') + extname(bytes.toString('latin1')).toLowerCase();
+  const name =
+    createHash('sha1').update(bytes).digest('hex') + extname(bytes.toString('latin1')).toLowerCase();
   const alias = join(aliasDir, name);
   try {
     if (Buffer.from(readlinkSync(alias, { encoding: 'buffer' })).equals(bytes)) return alias;

@@ -18,14 +18,16 @@ export class ScanStateStore {
   }
 
   finish(status: 'done' | 'cancelled' | 'failed', now: number): void {
-    this.db.prepare('UPDATE library_scan_state SET status = ?, finished_at = ? WHERE id = 1').run(status, now);
+    this.db
+      .prepare('UPDATE library_scan_state SET status = ?, finished_at = ? WHERE id = 1')
+      .run(status, now);
   }
 
   /** The folders of a scan that never finished, if any. */
   interrupted(): { folderIds: number[] } | null {
-    const row = this.db.prepare("SELECT folder_ids FROM library_scan_state WHERE id = 1 AND status = 'running'").get() as
-      | { folder_ids: string }
-      | undefined;
+    const row = this.db
+      .prepare("SELECT folder_ids FROM library_scan_state WHERE id = 1 AND status = 'running'")
+      .get() as { folder_ids: string } | undefined;
     if (!row) return null;
     try {
       const ids = JSON.parse(row.folder_ids) as unknown;

@@ -64,8 +64,16 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
   const { writer, clock, signal } = options;
   const started = clock.monotonicMs();
   const summary: ScanSummary = {
-    files: 0, added: 0, updated: 0, moved: 0, missing: 0, failed: 0, skipped: 0,
-    unavailableFolders: [], cancelled: false, ms: 0,
+    files: 0,
+    added: 0,
+    updated: 0,
+    moved: 0,
+    missing: 0,
+    failed: 0,
+    skipped: 0,
+    unavailableFolders: [],
+    cancelled: false,
+    ms: 0,
   };
   let done = 0;
   let total = 0;
@@ -76,7 +84,13 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
     if (!force && now - lastProgressAt < 200) return;
     lastProgressAt = now;
     const seconds = (now - started) / 1000;
-    options.onProgress?.({ done, total, rate: seconds > 0 ? Math.round((done / seconds) * 10) / 10 : 0, currentFolder, phase });
+    options.onProgress?.({
+      done,
+      total,
+      rate: seconds > 0 ? Math.round((done / seconds) * 10) / 10 : 0,
+      currentFolder,
+      phase,
+    });
   };
 
   for (const folder of options.folders) {
@@ -195,7 +209,13 @@ export async function runScan(options: ScanOptions): Promise<ScanSummary> {
       }
       const problem = knownProblems.get(file.path);
       // A crash may have been the reader's fault, not the file's: those are read again.
-      if (!track && problem && problem.reason !== 'crashed' && problem.size === file.size && problem.mtimeMs === file.mtimeMs) {
+      if (
+        !track &&
+        problem &&
+        problem.reason !== 'crashed' &&
+        problem.size === file.size &&
+        problem.mtimeMs === file.mtimeMs
+      ) {
         summary.failed++;
         continue;
       }

@@ -4,7 +4,23 @@ import { classifyFsError, type ProblemReason } from '../tags/read-audio-file';
 import { filePathFromBytes, type FilePath } from './paths';
 
 export const AUDIO_EXTENSIONS = new Set([
-  'mp3', 'flac', 'ogg', 'oga', 'opus', 'm4a', 'm4b', 'aac', 'wav', 'aif', 'aiff', 'wma', 'webm', 'ape', 'wv', 'mpc', 'dsf',
+  'mp3',
+  'flac',
+  'ogg',
+  'oga',
+  'opus',
+  'm4a',
+  'm4b',
+  'aac',
+  'wav',
+  'aif',
+  'aiff',
+  'wma',
+  'webm',
+  'ape',
+  'wv',
+  'mpc',
+  'dsf',
 ]);
 
 export interface FoundFile extends FilePath {
@@ -77,7 +93,9 @@ export async function walkFolder(
     }
     let entries: Dirent<Buffer>[];
     try {
-      entries = readdirSync(dir, { encoding: 'buffer', withFileTypes: true }).sort((a, b) => Buffer.compare(a.name, b.name));
+      entries = readdirSync(dir, { encoding: 'buffer', withFileTypes: true }).sort((a, b) =>
+        Buffer.compare(a.name, b.name),
+      );
     } catch (error) {
       const problem = problemOf(error);
       // A folder moved away mid-walk is not a problem: its tracks go missing (or, for the root, unavailable).
@@ -160,7 +178,12 @@ function dirKey(stats: Stats): string {
 
 function extensionOf(name: Buffer): string {
   const dot = name.lastIndexOf(0x2e);
-  return dot < 0 ? '' : name.subarray(dot + 1).toString('latin1').toLowerCase();
+  return dot < 0
+    ? ''
+    : name
+        .subarray(dot + 1)
+        .toString('latin1')
+        .toLowerCase();
 }
 
 function problemOf(error: unknown): { reason: ProblemReason; detail: string } {

@@ -59,7 +59,8 @@ export class ScanWorkerPool {
   }
 
   read(file: string): Promise<ReadResult> {
-    if (this.closed) return Promise.resolve({ ok: false, reason: 'crashed', detail: 'The scanner was stopped.' });
+    if (this.closed)
+      return Promise.resolve({ ok: false, reason: 'crashed', detail: 'The scanner was stopped.' });
     return new Promise((resolve) => {
       this.queue.push({ task: { id: this.nextId++, file }, resolve });
       // Files asked for together (in one tick) go to a worker in one message.
@@ -107,7 +108,11 @@ export class ScanWorkerPool {
         const pending = slot.inFlight.get(reply.id);
         if (!pending) continue;
         slot.inFlight.delete(reply.id);
-        pending.resolve(reply.ok ? { ok: true, info: reply.info } : { ok: false, reason: reply.reason, detail: reply.detail });
+        pending.resolve(
+          reply.ok
+            ? { ok: true, info: reply.info }
+            : { ok: false, reason: reply.reason, detail: reply.detail },
+        );
       }
       // Files are read in order: the oldest unanswered one is being read now, its clock starts here.
       const head = slot.inFlight.values().next().value;
@@ -120,7 +125,10 @@ export class ScanWorkerPool {
     };
     worker.on('error', (error) => onDeath(`The file crashed its reader: ${error.message}`));
     worker.on('exit', (code) => onDeath(`The file's reader stopped (exit code ${code}).`));
-    slot.timer = setInterval(() => this.checkTimeouts(slot), Math.max(50, Math.min(1000, this.options.timeoutMs / 4)));
+    slot.timer = setInterval(
+      () => this.checkTimeouts(slot),
+      Math.max(50, Math.min(1000, this.options.timeoutMs / 4)),
+    );
     slot.timer.unref();
     return slot;
   }
@@ -130,7 +138,11 @@ export class ScanWorkerPool {
     if (!slot.ready) return;
     const head = slot.inFlight.values().next().value;
     if (head?.startedAt !== undefined && performance.now() - head.startedAt > this.options.timeoutMs) {
-      this.replace(slot, head, `Reading the file took longer than ${Math.round(this.options.timeoutMs / 1000)} s.`);
+      this.replace(
+        slot,
+        head,
+        `Reading the file took longer than ${Math.round(this.options.timeoutMs / 1000)} s.`,
+      );
     }
   }
 
@@ -166,7 +178,11 @@ export class ScanWorkerPool {
     while (this.queue.length > 0) {
       let best: Slot | undefined;
       for (const slot of this.slots) {
-        if (slot.inFlight.size < this.options.inFlightPerWorker && (!best || slot.inFlight.size < best.inFlight.size)) best = slot;
+        if (
+          slot.inFlight.size < this.options.inFlightPerWorker &&
+          (!best || slot.inFlight.size < best.inFlight.size)
+        )
+          best = slot;
       }
       if (!best) break;
       const pending = this.queue.shift()!;

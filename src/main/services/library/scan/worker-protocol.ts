@@ -22,5 +22,4 @@ export type WorkerTaskMessage = WorkerTask[];
 export type WorkerReplyMessage = 'ready' | WorkerReply[];
 
 export type ReadResult =
-  | { ok: true; info: AudioFileInfo }
-  | { ok: false; reason: ProblemReason; detail: string };
+  { ok: true; info: AudioFileInfo } | { ok: false; reason: ProblemReason; detail: string };

@@ -90,7 +90,8 @@ export class CachedFile {
     const start = Math.max(0, this.size - length);
     if (this.tail && this.tail.start <= start) return;
     const wanted = this.size - start;
-    const buffer = wanted <= CachedFile.BLOCK ? this.own(takeBlock()).subarray(0, wanted) : Buffer.allocUnsafe(wanted);
+    const buffer =
+      wanted <= CachedFile.BLOCK ? this.own(takeBlock()).subarray(0, wanted) : Buffer.allocUnsafe(wanted);
     this.tail = { start, bytes: buffer.subarray(0, this.readDirect(buffer, 0, buffer.length, start)) };
     if (this.tail.bytes.length !== buffer.length) this.tail = null; // the file shrank: read through blocks
   }
@@ -103,7 +104,8 @@ export class CachedFile {
   bytesOnce(position: number, length: number): Buffer {
     const start = Math.max(0, Math.min(position, this.size));
     const wanted = Math.max(0, Math.min(length, this.size - start));
-    const out = wanted <= CachedFile.BLOCK ? this.own(takeBlock()).subarray(0, wanted) : Buffer.allocUnsafe(wanted);
+    const out =
+      wanted <= CachedFile.BLOCK ? this.own(takeBlock()).subarray(0, wanted) : Buffer.allocUnsafe(wanted);
     return out.subarray(0, this.readDirect(out, 0, out.length, start));
   }
 
@@ -139,7 +141,8 @@ export class CachedFile {
     this.blocks.clear();
     this.tail = null;
     // Nothing outside keeps a block: reads copy out of them.
-    for (const buffer of this.owned.splice(0)) if (spareBlocks.length < SPARE_BLOCKS_KEPT) spareBlocks.push(buffer);
+    for (const buffer of this.owned.splice(0))
+      if (spareBlocks.length < SPARE_BLOCKS_KEPT) spareBlocks.push(buffer);
     closeSync(this.fd);
   }
 
@@ -147,7 +150,10 @@ export class CachedFile {
     let block = this.blocks.get(index);
     if (!block) {
       const start = index * CachedFile.BLOCK;
-      const buffer = this.own(takeBlock()).subarray(0, Math.min(CachedFile.BLOCK, Math.max(0, this.size - start)));
+      const buffer = this.own(takeBlock()).subarray(
+        0,
+        Math.min(CachedFile.BLOCK, Math.max(0, this.size - start)),
+      );
       block = buffer.subarray(0, this.readDirect(buffer, 0, buffer.length, start));
       this.blocks.set(index, block);
     }

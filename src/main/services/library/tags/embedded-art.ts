@@ -42,7 +42,8 @@ function id3v2HasPicture(file: CachedFile, header: Buffer): boolean {
     const id = frame.toString('latin1', 0, major === 2 ? 3 : 4);
     if (id === 'APIC' || id === 'PIC') return true;
     if (!/^[A-Z0-9]+$/.test(id)) return false;
-    const size = major === 2 ? frame.readUIntBE(3, 3) : major === 4 ? synchsafe(frame, 4) : frame.readUInt32BE(4);
+    const size =
+      major === 2 ? frame.readUIntBE(3, 3) : major === 4 ? synchsafe(frame, 4) : frame.readUInt32BE(4);
     at += headerLength + size;
   }
   return false;
@@ -91,5 +92,10 @@ function readBytesContain(file: CachedFile, needles: Buffer[]): boolean {
 }
 
 function synchsafe(bytes: Buffer, at: number): number {
-  return ((bytes[at]! & 0x7f) << 21) | ((bytes[at + 1]! & 0x7f) << 14) | ((bytes[at + 2]! & 0x7f) << 7) | (bytes[at + 3]! & 0x7f);
+  return (
+    ((bytes[at]! & 0x7f) << 21) |
+    ((bytes[at + 1]! & 0x7f) << 14) |
+    ((bytes[at + 2]! & 0x7f) << 7) |
+    (bytes[at + 3]! & 0x7f)
+  );
 }

@@ -24,7 +24,11 @@ interface Collector {
   toCommonMetadata(): IAudioMetadata;
 }
 type CollectorClass = new (opts: IOptions) => Collector;
-type ParserClass = new (metadata: Collector, tokenizer: IRandomAccessTokenizer, opts: IOptions) => { parse(): Promise<void> };
+type ParserClass = new (
+  metadata: Collector,
+  tokenizer: IRandomAccessTokenizer,
+  opts: IOptions,
+) => { parse(): Promise<void> };
 interface ParserLoader {
   extensions: string[];
   load(): Promise<ParserClass>;
@@ -48,7 +52,10 @@ interface OggPageConsumer {
 interface OggInternals {
   Parser: ParserClass;
   PageHeader: { len: number; get(data: Uint8Array, offset: number): OggPageHeader };
-  SegmentTable: new (header: OggPageHeader) => { len: number; get(data: Uint8Array, offset: number): { totalPageSize: number } };
+  SegmentTable: new (header: OggPageHeader) => {
+    len: number;
+    get(data: Uint8Array, offset: number): { totalPageSize: number };
+  };
   VorbisStream: new (metadata: Collector, opts: IOptions) => OggPageConsumer;
   OpusStream: new (metadata: Collector, opts: IOptions, tokenizer: IRandomAccessTokenizer) => OggPageConsumer;
 }
@@ -70,11 +77,23 @@ const LOADERS: [file: string, name: string][] = [
   ['dsdiff/DsdiffLoader.js', 'dsdiffParserLoader'],
 ];
 /** The fields `MetadataCollector`'s constructor sets (music-metadata 11). */
-const COLLECTOR_FIELDS = ['format', 'native', 'common', 'quality', 'commonOrigin', 'originPriority', 'tagMapper', 'opts'];
+const COLLECTOR_FIELDS = [
+  'format',
+  'native',
+  'common',
+  'quality',
+  'commonOrigin',
+  'originPriority',
+  'tagMapper',
+  'opts',
+];
 
 let internals: Promise<Internals | null> | null = null;
 
-export async function parseTokenizerFast(tokenizer: IRandomAccessTokenizer, opts: IOptions): Promise<IAudioMetadata> {
+export async function parseTokenizerFast(
+  tokenizer: IRandomAccessTokenizer,
+  opts: IOptions,
+): Promise<IAudioMetadata> {
   const fast = await (internals ??= loadInternals());
   const Parser = fast?.parserFor(tokenizer.fileInfo.path ?? '');
   if (!fast || !Parser) return parseFromTokenizer(tokenizer, opts);
@@ -91,8 +110,16 @@ export async function parseTokenizerFast(tokenizer: IRandomAccessTokenizer, opts
     await new Parser(metadata, tokenizer, opts).parse();
   }
   const tracks = metadata.format.trackInfo ?? [];
-  if (metadata.format.hasAudio === undefined) metadata.setFormat('hasAudio', tracks.some((t) => t.type === 2));
-  if (metadata.format.hasVideo === undefined) metadata.setFormat('hasVideo', tracks.some((t) => t.type === 1));
+  if (metadata.format.hasAudio === undefined)
+    metadata.setFormat(
+      'hasAudio',
+      tracks.some((t) => t.type === 2),
+    );
+  if (metadata.format.hasVideo === undefined)
+    metadata.setFormat(
+      'hasVideo',
+      tracks.some((t) => t.type === 1),
+    );
   return metadata.toCommonMetadata();
 }
 
@@ -112,7 +139,12 @@ export async function parseTokenizerFast(tokenizer: IRandomAccessTokenizer, opts
  * reach the last page; several streams; codecs other than Vorbis and Opus;
  * anything malformed) answers false, and the caller parses the usual way.
  */
-async function parseOggHeaders(ogg: OggInternals, metadata: Collector, tokenizer: IRandomAccessTokenizer, opts: IOptions): Promise<boolean> {
+async function parseOggHeaders(
+  ogg: OggInternals,
+  metadata: Collector,
+  tokenizer: IRandomAccessTokenizer,
+  opts: IOptions,
+): Promise<boolean> {
   const lastSequence = await lastOggPageSequence(tokenizer);
   if (lastSequence === null || lastSequence <= 14) return false;
   try {
@@ -121,7 +153,12 @@ async function parseOggHeaders(ogg: OggInternals, metadata: Collector, tokenizer
     for (let page = 0; page <= 12; page++) {
       const header = await tokenizer.readToken(ogg.PageHeader);
       if (header.capturePattern !== 'OggS' || header.headerType.lastPage) return false;
-      if (page === 0 ? !header.headerType.firstPage : header.headerType.firstPage || header.streamSerialNumber !== serial) return false;
+      if (
+        page === 0
+          ? !header.headerType.firstPage
+          : header.headerType.firstPage || header.streamSerialNumber !== serial
+      )
+        return false;
       serial = header.streamSerialNumber;
       const table = await tokenizer.readToken(new ogg.SegmentTable(header));
       const data = new Uint8Array(table.totalPageSize);
@@ -154,7 +191,8 @@ async function lastOggPageSequence(tokenizer: IRandomAccessTokenizer): Promise<n
   const tail = Buffer.alloc(length);
   await tokenizer.peekBuffer(tail, { position: size - length, mayBeLess: true });
   for (let at = tail.lastIndexOf('OggS'); at >= 0; at = at > 0 ? tail.lastIndexOf('OggS', at - 1) : -1) {
-    if (at + 27 <= tail.length && tail[at + 4] === 0 && (tail[at + 5]! & 0x04) !== 0) return tail.readUInt32LE(at + 18);
+    if (at + 27 <= tail.length && tail[at + 4] === 0 && (tail[at + 5]! & 0x04) !== 0)
+      return tail.readUInt32LE(at + 18);
   }
   return null;
 }
@@ -162,7 +200,8 @@ async function lastOggPageSequence(tokenizer: IRandomAccessTokenizer): Promise<n
 async function loadInternals(): Promise<Internals | null> {
   try {
     const lib = dirname(createRequire(import.meta.url).resolve('music-metadata'));
-    const load = (file: string) => import(pathToFileURL(join(lib, file)).href) as Promise<Record<string, unknown>>;
+    const load = (file: string) =>
+      import(pathToFileURL(join(lib, file)).href) as Promise<Record<string, unknown>>;
     const [{ MetadataCollector }, oggToken, vorbis, opus, ...loaderModules] = await Promise.all([
       load('common/MetadataCollector.js'),
       load('ogg/OggToken.js'),
@@ -199,7 +238,11 @@ async function loadInternals(): Promise<Internals | null> {
         const collector = Object.create(Collector.prototype) as Record<string, unknown>;
         collector.format = { tagTypes: [], trackInfo: [] };
         collector.native = {};
-        collector.common = { track: { no: null, of: null }, disk: { no: null, of: null }, movementIndex: { no: null, of: null } };
+        collector.common = {
+          track: { no: null, of: null },
+          disk: { no: null, of: null },
+          movementIndex: { no: null, of: null },
+        };
         collector.quality = { warnings: [] };
         collector.commonOrigin = {};
         collector.originPriority = originPriority;

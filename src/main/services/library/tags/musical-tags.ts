@@ -58,7 +58,7 @@ export function normalizeKey(raw: string): string | null {
   const musical = /^([A-Ga-g])\s*([#♯b♭]?)\s*(m|min|minor|maj|major)?$/i.exec(text);
   if (musical) {
     const note = musical[1]!.toUpperCase();
-    const accidental = musical[2] === '♯' ? '#' : musical[2] === '♭' ? 'b' : musical[2] ?? '';
+    const accidental = musical[2] === '♯' ? '#' : musical[2] === '♭' ? 'b' : (musical[2] ?? '');
     const minor = /^m(in(or)?)?$/i.test(musical[3] ?? '') && musical[3] !== 'M';
     return `${note}${accidental}${minor ? 'm' : ''}`;
   }

@@ -111,14 +111,18 @@ async function readOpenFile(file: CachedFile, path: string): Promise<AudioFileIn
   const artFromStructure = ART_FROM_STRUCTURE.has(ext);
   let meta: IAudioMetadata;
   try {
-    meta = await parseTokenizerFast(new CachedFileTokenizer(file, path), { duration: false, skipCovers: artFromStructure });
+    meta = await parseTokenizerFast(new CachedFileTokenizer(file, path), {
+      duration: false,
+      skipCovers: artFromStructure,
+    });
   } catch (error) {
     const cut = error instanceof Error ? cutShortMp4(error.message, size) : null;
     if (cut) throw new FileProblem('truncated', describeCut(cut, 0));
     throw classifyParseError(error);
   }
   const { format, common } = meta;
-  let durationMs = format.duration && Number.isFinite(format.duration) ? Math.round(format.duration * 1000) : 0;
+  let durationMs =
+    format.duration && Number.isFinite(format.duration) ? Math.round(format.duration * 1000) : 0;
   const isOgg = format.container?.toLowerCase() === 'ogg';
   if (isOgg) durationMs = oggDurationFromFile(file, format.sampleRate) ?? durationMs;
   if (!format.sampleRate && !durationMs && !format.codec) {
@@ -128,7 +132,12 @@ async function readOpenFile(file: CachedFile, path: string): Promise<AudioFileIn
     // Last resort for streams without any length header: size over bitrate.
     durationMs = Math.round(((size * 8) / format.bitrate) * 1000);
   }
-  const cut = findCut(file, ext, { container: format.container ?? '', codec: format.codec ?? '', durationMs, bitrate: format.bitrate ?? null });
+  const cut = findCut(file, ext, {
+    container: format.container ?? '',
+    codec: format.codec ?? '',
+    durationMs,
+    bitrate: format.bitrate ?? null,
+  });
   if (cut) throw new FileProblem('truncated', describeCut(cut, durationMs));
   if (durationMs <= 0) {
     throw new FileProblem('corrupt', 'The file has audio headers but no playable audio (truncated?).');
@@ -206,7 +215,9 @@ function fingerprintOf(file: CachedFile): string {
   // The middle is read by nothing else: one read, straight into the hash.
   file.cacheTail(SAMPLE);
   for (const at of new Set([0, middle, tail])) {
-    hash.update(at === middle && at !== 0 && at !== tail ? file.bytesOnce(at, SAMPLE) : file.view(at, SAMPLE));
+    hash.update(
+      at === middle && at !== 0 && at !== tail ? file.bytesOnce(at, SAMPLE) : file.view(at, SAMPLE),
+    );
   }
   return hash.digest('base64url');
 }
@@ -237,7 +248,11 @@ function classifyParseError(error: unknown): FileProblem {
   if ((error as NodeJS.ErrnoException)?.code) return classifyFsError(error);
   const message = error instanceof Error ? error.message : String(error);
   const name = error instanceof Error ? error.name : '';
-  if (/UnsupportedFileType|Failed to determine audio format|Guessed MIME-type not supported/i.test(`${name} ${message}`)) {
+  if (
+    /UnsupportedFileType|Failed to determine audio format|Guessed MIME-type not supported/i.test(
+      `${name} ${message}`,
+    )
+  ) {
     return new FileProblem('not_audio', 'The file is not in a known audio format.');
   }
   return new FileProblem('corrupt', `The file could not be read as audio: ${message}`);

@@ -91,8 +91,10 @@ export class LoudnessMeter {
     readonly sampleRate: number,
     readonly channels: number,
   ) {
-    if (!Number.isFinite(sampleRate) || sampleRate < 8000) throw new RangeError(`unsupported sample rate ${sampleRate}`);
-    if (!Number.isInteger(channels) || channels < 1 || channels > 8) throw new RangeError(`unsupported channel count ${channels}`);
+    if (!Number.isFinite(sampleRate) || sampleRate < 8000)
+      throw new RangeError(`unsupported sample rate ${sampleRate}`);
+    if (!Number.isInteger(channels) || channels < 1 || channels > 8)
+      throw new RangeError(`unsupported channel count ${channels}`);
     this.filters = kWeightingFilters(sampleRate);
     this.weights = channelWeights(channels);
     this.state = Array.from({ length: channels }, () => new Float64Array(6));
@@ -101,7 +103,8 @@ export class LoudnessMeter {
 
   /** Adds one chunk: one array per channel, all the same length, samples in −1…1 (full scale). */
   push(channelData: readonly Float32Array[]): void {
-    if (channelData.length !== this.channels) throw new RangeError(`expected ${this.channels} channels, got ${channelData.length}`);
+    if (channelData.length !== this.channels)
+      throw new RangeError(`expected ${this.channels} channels, got ${channelData.length}`);
     const length = channelData[0]!.length;
     let offset = 0;
     while (offset < length) {

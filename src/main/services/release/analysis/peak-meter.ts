@@ -96,7 +96,12 @@ export class PeakMeter {
   }
 
   result(): PeakResult {
-    return { samplePeak: this.samplePeak, truePeak: this.truePeak, clippedSamples: this.clipped, samples: this.samples };
+    return {
+      samplePeak: this.samplePeak,
+      truePeak: this.truePeak,
+      clippedSamples: this.clipped,
+      samples: this.samples,
+    };
   }
 }
 

@@ -35,11 +35,17 @@ export async function readWavFormat(handle: FileHandle, fileSize: number): Promi
       let tag = body.readUInt16LE(0);
       if (tag === EXTENSIBLE && body.length >= 26) tag = body.readUInt16LE(24); // the sub-format GUID starts with the tag
       if (tag !== PCM && tag !== IEEE_FLOAT) return null;
-      fmt = { channels: body.readUInt16LE(2), sampleRate: body.readUInt32LE(4), bitsPerSample: body.readUInt16LE(14), float: tag === IEEE_FLOAT };
+      fmt = {
+        channels: body.readUInt16LE(2),
+        sampleRate: body.readUInt32LE(4),
+        bitsPerSample: body.readUInt16LE(14),
+        float: tag === IEEE_FLOAT,
+      };
     } else if (id === 'data') {
       if (!fmt) return null;
       // A streamed WAV may say 0 or 0xFFFFFFFF: then the data runs to the end of the file.
-      const dataBytes = size === 0 || size === 0xffffffff ? fileSize - offset - 8 : Math.min(size, fileSize - offset - 8);
+      const dataBytes =
+        size === 0 || size === 0xffffffff ? fileSize - offset - 8 : Math.min(size, fileSize - offset - 8);
       return { ...fmt, dataOffset: offset + 8, dataBytes };
     }
     offset += 8 + size + (size % 2); // chunks are padded to even sizes

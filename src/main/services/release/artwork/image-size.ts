@@ -18,7 +18,8 @@ export function imageSize(bytes: Uint8Array): ImageInfo | null {
 }
 
 const u16 = (b: Uint8Array, p: number) => (b[p]! << 8) | b[p + 1]!;
-const u32 = (b: Uint8Array, p: number) => ((b[p]! << 24) >>> 0) + (b[p + 1]! << 16) + (b[p + 2]! << 8) + b[p + 3]!;
+const u32 = (b: Uint8Array, p: number) =>
+  ((b[p]! << 24) >>> 0) + (b[p + 1]! << 16) + (b[p + 2]! << 8) + b[p + 3]!;
 
 function pngSize(b: Uint8Array): ImageInfo | null {
   // signature(8) · length(4) · "IHDR"(4) · width(4) · height(4)

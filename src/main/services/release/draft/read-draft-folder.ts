@@ -8,7 +8,20 @@ import { imageSize } from '../artwork/image-size';
  * `CD1/`, `Disc 2/` layouts), their tags, and the artwork a catalog would
  * show. Reads headers only; the audio is measured later, in a worker.
  */
-export const AUDIO_EXTENSIONS = new Set(['.mp3', '.flac', '.ogg', '.oga', '.opus', '.m4a', '.mp4', '.aac', '.wav', '.aif', '.aiff', '.wma']);
+export const AUDIO_EXTENSIONS = new Set([
+  '.mp3',
+  '.flac',
+  '.ogg',
+  '.oga',
+  '.opus',
+  '.m4a',
+  '.mp4',
+  '.aac',
+  '.wav',
+  '.aif',
+  '.aiff',
+  '.wma',
+]);
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif']);
 /** Folder cover names players and stores look for, best first. */
 const COVER_NAMES = ['cover', 'folder', 'front', 'album', 'artwork'];
@@ -70,13 +83,19 @@ async function listAudioFiles(folder: string, depth = 0): Promise<string[]> {
 function describeImage(bytes: Uint8Array, source: ArtworkFound['source'], file: string | null): ArtworkFound {
   const info = imageSize(bytes);
   return {
-    source, file, format: info?.format ?? 'other', width: info?.width ?? null, height: info?.height ?? null, bytes: bytes.length,
+    source,
+    file,
+    format: info?.format ?? 'other',
+    width: info?.width ?? null,
+    height: info?.height ?? null,
+    bytes: bytes.length,
     data: source === 'embedded' ? bytes : null,
   };
 }
 
 const clean = (s: string | undefined | null) => (s ?? '').replace(/\0/g, '').trim();
-const positiveInt = (n: number | null | undefined) => (typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : null);
+const positiveInt = (n: number | null | undefined) =>
+  typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : null;
 
 async function readDraftFile(folder: string, file: string): Promise<DraftFile> {
   const fileName = file.slice(folder.length + 1);
@@ -95,7 +114,8 @@ async function readDraftFile(folder: string, file: string): Promise<DraftFile> {
       trackOf: positiveInt(common.track?.of),
       discNo: positiveInt(common.disk?.no),
       year: positiveInt(common.year),
-      durationMs: format.duration && Number.isFinite(format.duration) ? Math.round(format.duration * 1000) : 0,
+      durationMs:
+        format.duration && Number.isFinite(format.duration) ? Math.round(format.duration * 1000) : 0,
       codec: clean(format.codec) || clean(format.container),
       lossless: format.lossless === true,
       bitrate: format.bitrate && Number.isFinite(format.bitrate) ? Math.round(format.bitrate) : null,
@@ -107,9 +127,25 @@ async function readDraftFile(folder: string, file: string): Promise<DraftFile> {
     };
   } catch (error) {
     return {
-      file, fileName, title: '', artist: '', albumArtist: '', album: '', trackNo: null, trackOf: null, discNo: null, year: null,
-      durationMs: 0, codec: '', lossless: false, bitrate: null, sampleRate: null, bitsPerSample: null, channels: null,
-      readError: error instanceof Error ? error.message : String(error), embeddedArt: null,
+      file,
+      fileName,
+      title: '',
+      artist: '',
+      albumArtist: '',
+      album: '',
+      trackNo: null,
+      trackOf: null,
+      discNo: null,
+      year: null,
+      durationMs: 0,
+      codec: '',
+      lossless: false,
+      bitrate: null,
+      sampleRate: null,
+      bitsPerSample: null,
+      channels: null,
+      readError: error instanceof Error ? error.message : String(error),
+      embeddedArt: null,
     };
   }
 }
@@ -148,7 +184,9 @@ async function findFolderCover(folder: string): Promise<ArtworkFound | null> {
 
 /** The disc number a folder name says: `CD2`, `Disc 2`, `disk_02`, `2`; null when it names none. */
 export function discFromFolderName(name: string): number | null {
-  const m = /^(?:(?:cd|dis[ck]|side|part)[\s._-]*)?0*(\d{1,2})\b/i.exec(name.trim()) ?? /\b(?:cd|dis[ck])[\s._-]*0*(\d{1,2})\b/i.exec(name);
+  const m =
+    /^(?:(?:cd|dis[ck]|side|part)[\s._-]*)?0*(\d{1,2})\b/i.exec(name.trim()) ??
+    /\b(?:cd|dis[ck])[\s._-]*0*(\d{1,2})\b/i.exec(name);
   return m ? positiveInt(Number(m[1])) : null;
 }
 
@@ -163,7 +201,9 @@ function inferDiscs(files: DraftFile[]): void {
     const parts = f.fileName.split(/[\\/]/);
     return parts.length > 1 ? parts[0]! : '';
   };
-  const subfolders = [...new Set(files.map(folderOf).filter((d) => d !== ''))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const subfolders = [...new Set(files.map(folderOf).filter((d) => d !== ''))].sort((a, b) =>
+    a.localeCompare(b, 'en', { numeric: true }),
+  );
   if (subfolders.length === 0) return;
   const named = subfolders.map(discFromFolderName);
   const useNames = named.every((n) => n !== null) && new Set(named).size === named.length;

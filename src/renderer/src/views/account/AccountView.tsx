@@ -16,7 +16,9 @@ function ServerLine({ account }: { account: AccountStatus }) {
   const go = useNavigation((s) => s.go);
   return (
     <p className="muted" data-testid="account-server">
-      {account.bundledServer ? t('account.serverBundled') : t('account.server', { url: account.serverUrl ?? '' })}{' '}
+      {account.bundledServer
+        ? t('account.serverBundled')
+        : t('account.server', { url: account.serverUrl ?? '' })}{' '}
       <button type="button" className="link" onClick={() => go('settings')}>
         {t('account.changeServer')}
       </button>
@@ -40,12 +42,18 @@ function SignInForm({ account }: { account: AccountStatus }) {
     setBusy(true);
     setError(null);
     try {
-      const next = mode === 'signIn' ? await api.call('account.signIn', { email, password }) : await api.call('account.signUp', { email, password });
+      const next =
+        mode === 'signIn'
+          ? await api.call('account.signIn', { email, password })
+          : await api.call('account.signUp', { email, password });
       applyAccountStatus(client, next);
       setPassword('');
     } catch (e) {
       const code = errorCode(e);
-      const key = code === 'forbidden' || code === 'unavailable' || code === 'invalid_input' || code === 'conflict' ? code : 'other';
+      const key =
+        code === 'forbidden' || code === 'unavailable' || code === 'invalid_input' || code === 'conflict'
+          ? code
+          : 'other';
       setError(t(`account.errors.${mode}.${key}`, { message: describeError(e) }));
     } finally {
       setBusy(false);
@@ -55,12 +63,25 @@ function SignInForm({ account }: { account: AccountStatus }) {
   const other: Mode = mode === 'signIn' ? 'signUp' : 'signIn';
   return (
     <>
-      <form className="account-form" onSubmit={(e) => void submit(e)} aria-labelledby={`${id}-title`} data-testid="account-form" noValidate>
+      <form
+        className="account-form"
+        onSubmit={(e) => void submit(e)}
+        aria-labelledby={`${id}-title`}
+        data-testid="account-form"
+        noValidate
+      >
         <h2 id={`${id}-title`}>{t(`account.${mode}Title`)}</h2>
         <p className="muted">{t(`account.${mode}Intro`)}</p>
         <label className="field">
           <span>{t('account.email')}</span>
-          <input type="email" name="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            type="email"
+            name="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </label>
         <label className="field">
           <span>{t('account.password')}</span>
@@ -139,7 +160,9 @@ function SignedIn({ account }: { account: AccountStatus }) {
         <dt>{t('account.device')}</dt>
         <dd>
           <span className="mono">{account.deviceId}</span>{' '}
-          <span className="muted">{account.deviceRegistered ? t('account.deviceRegistered') : t('account.deviceNotRegistered')}</span>
+          <span className="muted">
+            {account.deviceRegistered ? t('account.deviceRegistered') : t('account.deviceNotRegistered')}
+          </span>
         </dd>
       </dl>
       <ServerLine account={account} />
@@ -164,7 +187,8 @@ export function AccountView() {
     <section className="view view-scroll account-view" aria-labelledby="account-title">
       <h1 id="account-title">{t('account.title')}</h1>
       {account.error && <p role="alert">{t('errors.unavailable')}</p>}
-      {account.data && (account.data.signedIn ? <SignedIn account={account.data} /> : <SignInForm account={account.data} />)}
+      {account.data &&
+        (account.data.signedIn ? <SignedIn account={account.data} /> : <SignInForm account={account.data} />)}
     </section>
   );
 }

@@ -13,12 +13,22 @@ export function ArtistSection() {
       </h2>
       <ul>
         <li>
-          <button type="button" className="sidebar-item" aria-current={view === 'release' ? 'page' : undefined} onClick={() => go('release')}>
+          <button
+            type="button"
+            className="sidebar-item"
+            aria-current={view === 'release' ? 'page' : undefined}
+            onClick={() => go('release')}
+          >
             {t('artist.nav.release')}
           </button>
         </li>
         <li>
-          <button type="button" className="sidebar-item" aria-current={view === 'earnings' ? 'page' : undefined} onClick={() => go('earnings')}>
+          <button
+            type="button"
+            className="sidebar-item"
+            aria-current={view === 'earnings' ? 'page' : undefined}
+            onClick={() => go('earnings')}
+          >
             {t('artist.nav.earnings')}
           </button>
         </li>

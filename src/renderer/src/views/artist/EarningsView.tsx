@@ -1,6 +1,11 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { EarningsFigures, EarningsGroupBy, EarningsRow, ReportVerdict } from '../../../../shared/contract/artist';
+import type {
+  EarningsFigures,
+  EarningsGroupBy,
+  EarningsRow,
+  ReportVerdict,
+} from '../../../../shared/contract/artist';
 import { api } from '../../api/client';
 import { useCall } from '../../api/queries';
 import { describeError } from '../../lib/describe-error';
@@ -12,15 +17,21 @@ const PERIODS: PeriodChoice[] = ['all', 'last30', 'thisMonth', 'thisYear', 'cust
 const GROUPS: EarningsGroupBy[] = ['track', 'month', 'day', 'year'];
 const DAY_MS = 86_400_000;
 
-
 /** The period's [from, to) in epoch ms (UTC days, as the server groups them). */
-function rangeOf(choice: PeriodChoice, fromDate: string, toDate: string, now = Date.now()): { from?: number; to?: number } {
+function rangeOf(
+  choice: PeriodChoice,
+  fromDate: string,
+  toDate: string,
+  now = Date.now(),
+): { from?: number; to?: number } {
   const today = new Date(now);
   switch (choice) {
     case 'all':
       return {};
     case 'last30':
-      return { from: Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - 29 * DAY_MS };
+      return {
+        from: Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - 29 * DAY_MS,
+      };
     case 'thisMonth':
       return { from: Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1) };
     case 'thisYear':
@@ -34,7 +45,15 @@ function rangeOf(choice: PeriodChoice, fromDate: string, toDate: string, now = D
 }
 
 /** Your share per row as bars; the table holds the same numbers (the chart's text alternative). */
-function EarningsChart({ rows, group, labelOf }: { rows: EarningsRow[]; group: string; labelOf(r: EarningsRow): string }) {
+function EarningsChart({
+  rows,
+  group,
+  labelOf,
+}: {
+  rows: EarningsRow[];
+  group: string;
+  labelOf(r: EarningsRow): string;
+}) {
   const { t } = useTranslation();
   const titleId = useId();
   const descId = useId();
@@ -49,7 +68,13 @@ function EarningsChart({ rows, group, labelOf }: { rows: EarningsRow[]; group: s
   const bar = Math.max(2, Math.min(48, slot * 0.7));
   return (
     <figure className="earnings-figure">
-      <svg className="earnings-chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${titleId} ${descId}`} data-testid="earnings-chart">
+      <svg
+        className="earnings-chart"
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-labelledby={`${titleId} ${descId}`}
+        data-testid="earnings-chart"
+      >
         <title id={titleId}>{t('artist.earnings.chartTitle', { group })}</title>
         <desc id={descId}>{t('artist.earnings.chartDesc', { group })}</desc>
         <line x1={left} y1={16} x2={left} y2={16 + plotH} className="axis" />
@@ -66,7 +91,13 @@ function EarningsChart({ rows, group, labelOf }: { rows: EarningsRow[]; group: s
           const label = labelOf(r);
           return (
             <g key={r.key}>
-              <rect x={x} y={16 + plotH - h} width={bar} height={Math.max(h, r.artistShareTenThousandths > 0 ? 1 : 0)} className="bar">
+              <rect
+                x={x}
+                y={16 + plotH - h}
+                width={bar}
+                height={Math.max(h, r.artistShareTenThousandths > 0 ? 1 : 0)}
+                className="bar"
+              >
                 <title>{`${label}: ${creditsOfTenThousandths(r.artistShareTenThousandths)}`}</title>
               </rect>
               {(rows.length <= 16 || i % Math.ceil(rows.length / 16) === 0) && (
@@ -84,8 +115,10 @@ function EarningsChart({ rows, group, labelOf }: { rows: EarningsRow[]; group: s
 
 function Money({ tenThousandths, thousandths }: { tenThousandths?: number; thousandths?: number }) {
   const { t } = useTranslation();
-  const credits = thousandths !== undefined ? formatCredits(thousandths) : creditsOfTenThousandths(tenThousandths ?? 0);
-  const euros = thousandths !== undefined ? formatEuros(thousandths) : eurosOfTenThousandths(tenThousandths ?? 0);
+  const credits =
+    thousandths !== undefined ? formatCredits(thousandths) : creditsOfTenThousandths(tenThousandths ?? 0);
+  const euros =
+    thousandths !== undefined ? formatEuros(thousandths) : eurosOfTenThousandths(tenThousandths ?? 0);
   return (
     <>
       <span>{t('artist.earnings.credits', { value: credits })}</span>
@@ -128,11 +161,21 @@ function Membership() {
   return (
     <div data-testid="artist-membership">
       <p>
-        <strong>{a.member ? t('artist.earnings.member', { year: m.data.year }) : t('artist.earnings.notMember', { year: m.data.year })}</strong>
+        <strong>
+          {a.member
+            ? t('artist.earnings.member', { year: m.data.year })
+            : t('artist.earnings.notMember', { year: m.data.year })}
+        </strong>
       </p>
       <div className="progress-line">
         <progress max={100} value={a.progressPercent} aria-label={t('artist.earnings.progressLabel')} />
-        <span>{t('artist.earnings.progress', { earned: a.earnedEuros, threshold: a.thresholdEuros, percent: a.progressPercent })}</span>
+        <span>
+          {t('artist.earnings.progress', {
+            earned: a.earnedEuros,
+            threshold: a.thresholdEuros,
+            percent: a.progressPercent,
+          })}
+        </span>
       </div>
     </div>
   );
@@ -141,11 +184,18 @@ function Membership() {
 /** The report against the public log (the leaves of the checkpoint it names): a match, or each difference plainly. */
 function LogVerdict({ log }: { log: ReportVerdict['log'] }) {
   const { t } = useTranslation();
-  if (!log) return <p className="muted" data-testid="report-log">{t('artist.earnings.logNone')}</p>;
+  if (!log)
+    return (
+      <p className="muted" data-testid="report-log">
+        {t('artist.earnings.logNone')}
+      </p>
+    );
   if (log.ok)
     return (
       <p data-testid="report-log">
-        <strong>{t('artist.earnings.logMatches', { size: log.checkpointSize, leaves: log.artistLeaves })}</strong>
+        <strong>
+          {t('artist.earnings.logMatches', { size: log.checkpointSize, leaves: log.artistLeaves })}
+        </strong>
       </p>
     );
   return (
@@ -160,7 +210,8 @@ function LogVerdict({ log }: { log: ReportVerdict['log'] }) {
       <ul>
         {log.mismatches.map((m, i) => (
           <li key={i}>
-            <code>{m.kind}</code> {m.leafIndex !== null && <>({t('artist.earnings.logLeaf', { index: m.leafIndex })}) </>}
+            <code>{m.kind}</code>{' '}
+            {m.leafIndex !== null && <>({t('artist.earnings.logLeaf', { index: m.leafIndex })}) </>}
             {m.message}
           </li>
         ))}
@@ -187,7 +238,9 @@ function AuditReport({ artistId, range }: { artistId: string; range: { from?: nu
   const [busy, setBusy] = useState(false);
   const [verdict, setVerdict] = useState<ReportVerdict | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const suggested = info.data ? `${info.data.dataDir}/reports/earnings-report-${artistId}-${new Date().toISOString().slice(0, 10)}.json` : '';
+  const suggested = info.data
+    ? `${info.data.dataDir}/reports/earnings-report-${artistId}-${new Date().toISOString().slice(0, 10)}.json`
+    : '';
   const target = path.trim() || suggested;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -196,7 +249,9 @@ function AuditReport({ artistId, range }: { artistId: string; range: { from?: nu
     setError(null);
     setVerdict(null);
     try {
-      setVerdict(await api.call('artist.exportReport', { artistId, ...range, path: target, stablePseudonyms: stable }));
+      setVerdict(
+        await api.call('artist.exportReport', { artistId, ...range, path: target, stablePseudonyms: stable }),
+      );
     } catch (e) {
       setError(describeError(e));
     } finally {
@@ -209,7 +264,14 @@ function AuditReport({ artistId, range }: { artistId: string; range: { from?: nu
       <form onSubmit={(e) => void submit(e)} className="field-row">
         <label className="field audit-path">
           <span>{t('artist.earnings.reportPath')}</span>
-          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder={suggested} spellCheck={false} autoComplete="off" data-testid="report-path" />
+          <input
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            placeholder={suggested}
+            spellCheck={false}
+            autoComplete="off"
+            data-testid="report-path"
+          />
         </label>
         <label className="inline-check">
           <input type="checkbox" checked={stable} onChange={(e) => setStable(e.target.checked)} />
@@ -225,9 +287,17 @@ function AuditReport({ artistId, range }: { artistId: string; range: { from?: nu
         </p>
       )}
       {verdict && (
-        <div className={verdict.ok ? 'verdict verdict-ok' : 'verdict verdict-bad'} role="status" data-testid="report-verdict">
+        <div
+          className={verdict.ok ? 'verdict verdict-ok' : 'verdict verdict-bad'}
+          role="status"
+          data-testid="report-verdict"
+        >
           <p>
-            <strong>{verdict.ok ? t('artist.earnings.verified', { verified: verdict.verified }) : t('artist.earnings.notVerified', { count: verdict.mismatchCount })}</strong>
+            <strong>
+              {verdict.ok
+                ? t('artist.earnings.verified', { verified: verdict.verified })
+                : t('artist.earnings.notVerified', { count: verdict.mismatchCount })}
+            </strong>
           </p>
           <p>
             {t('artist.earnings.verdictTotals', {
@@ -259,7 +329,15 @@ function AuditReport({ artistId, range }: { artistId: string; range: { from?: nu
   );
 }
 
-function CsvExport({ artistId, groupBy, range }: { artistId: string; groupBy: EarningsGroupBy; range: { from?: number; to?: number } }) {
+function CsvExport({
+  artistId,
+  groupBy,
+  range,
+}: {
+  artistId: string;
+  groupBy: EarningsGroupBy;
+  range: { from?: number; to?: number };
+}) {
   const { t } = useTranslation();
   const [link, setLink] = useState<{ url: string; file: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -308,14 +386,22 @@ function ArtistEarnings({ artistId }: { artistId: string }) {
   const earnings = useCall('artist.earnings', { artistId, groupBy, ...range }, { keepPrevious: true });
   const group = t(`artist.earnings.groups.${groupBy}`).toLowerCase();
   const e = earnings.data;
-  const labelOf = (r: EarningsRow) => (groupBy === 'track' ? r.title ?? r.key : r.key);
-  const chartRows = e ? (groupBy === 'track' ? e.rows : [...e.rows].sort((a, b) => (a.key < b.key ? -1 : 1))) : [];
+  const labelOf = (r: EarningsRow) => (groupBy === 'track' ? (r.title ?? r.key) : r.key);
+  const chartRows = e
+    ? groupBy === 'track'
+      ? e.rows
+      : [...e.rows].sort((a, b) => (a.key < b.key ? -1 : 1))
+    : [];
   return (
     <>
       <div className="earnings-controls">
         <label className="inline-field">
           <span>{t('artist.earnings.period')}</span>
-          <select value={period} onChange={(ev) => setPeriod(ev.target.value as PeriodChoice)} data-testid="earnings-period">
+          <select
+            value={period}
+            onChange={(ev) => setPeriod(ev.target.value as PeriodChoice)}
+            data-testid="earnings-period"
+          >
             {PERIODS.map((p) => (
               <option key={p} value={p}>
                 {t(`artist.earnings.periods.${p}`)}
@@ -337,7 +423,11 @@ function ArtistEarnings({ artistId }: { artistId: string }) {
         )}
         <label className="inline-field">
           <span>{t('artist.earnings.groupBy')}</span>
-          <select value={groupBy} onChange={(ev) => setGroupBy(ev.target.value as EarningsGroupBy)} data-testid="earnings-group">
+          <select
+            value={groupBy}
+            onChange={(ev) => setGroupBy(ev.target.value as EarningsGroupBy)}
+            data-testid="earnings-group"
+          >
             {GROUPS.map((g) => (
               <option key={g} value={g}>
                 {t(`artist.earnings.groups.${g}`)}
@@ -354,7 +444,11 @@ function ArtistEarnings({ artistId }: { artistId: string }) {
       )}
       {e && (
         <>
-          <dl className="earnings-totals" aria-label={t('artist.earnings.totalsLabel')} data-testid="earnings-totals">
+          <dl
+            className="earnings-totals"
+            aria-label={t('artist.earnings.totalsLabel')}
+            data-testid="earnings-totals"
+          >
             <div>
               <dt>{t('artist.earnings.columns.total')}</dt>
               <dd>{e.totals.totalPlays}</dd>
@@ -391,23 +485,60 @@ function ArtistEarnings({ artistId }: { artistId: string }) {
             <p className="muted">{t('artist.earnings.none')}</p>
           ) : (
             // Wider than the view on a small window: a region the keyboard can scroll too.
-            <div className="table-scroll" tabIndex={0} role="region" aria-label={t('artist.earnings.tableLabel', { group })}>
-              <table className="simple-table earnings-table" aria-label={t('artist.earnings.tableLabel', { group })} data-testid="earnings-table">
+            <div
+              className="table-scroll"
+              tabIndex={0}
+              role="region"
+              aria-label={t('artist.earnings.tableLabel', { group })}
+            >
+              <table
+                className="simple-table earnings-table"
+                aria-label={t('artist.earnings.tableLabel', { group })}
+                data-testid="earnings-table"
+              >
                 <thead>
                   <tr>
-                    <th scope="col">{groupBy === 'track' ? t('artist.earnings.columns.key') : t('artist.earnings.columns.period')}</th>
-                    <th scope="col" className="num">{t('artist.earnings.columns.total')}</th>
-                    <th scope="col" className="num">{t('artist.earnings.columns.paid')}</th>
-                    <th scope="col" className="num">{t('artist.earnings.columns.free')}</th>
-                    <th scope="col" className="num">{t('artist.earnings.columns.unpaid')}</th>
-                    <th scope="col" className="num">{t('artist.earnings.columns.playSpent')}</th>
-                    <th scope="col" className="num">{t('artist.earnings.columns.playArtist')}</th>
-                    <th scope="col" className="num">{t('artist.earnings.columns.purchases')}</th>
-                    <th scope="col" className="num">{t('artist.earnings.columns.purchaseSpent')}</th>
-                    <th scope="col" className="num">{t('artist.earnings.columns.purchaseArtist')}</th>
-                    <th scope="col" className="num">{t('artist.earnings.columns.spent')}</th>
-                    <th scope="col" className="num">{t('artist.earnings.columns.artist')}</th>
-                    <th scope="col" className="num">{t('artist.earnings.columns.coop')}</th>
+                    <th scope="col">
+                      {groupBy === 'track'
+                        ? t('artist.earnings.columns.key')
+                        : t('artist.earnings.columns.period')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('artist.earnings.columns.total')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('artist.earnings.columns.paid')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('artist.earnings.columns.free')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('artist.earnings.columns.unpaid')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('artist.earnings.columns.playSpent')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('artist.earnings.columns.playArtist')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('artist.earnings.columns.purchases')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('artist.earnings.columns.purchaseSpent')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('artist.earnings.columns.purchaseArtist')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('artist.earnings.columns.spent')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('artist.earnings.columns.artist')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('artist.earnings.columns.coop')}
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -475,10 +606,27 @@ export function useArtistPicker() {
   const [chosen, setChosen] = useState<string | null>(null);
   const artists = profiles.data?.artists ?? [];
   const artistId = chosen && artists.some((a) => a.id === chosen) ? chosen : (artists[0]?.id ?? null);
-  return { signedIn, loading: account.isLoading || (signedIn && profiles.isLoading), error: profiles.error, artists, artistId, setArtistId: setChosen };
+  return {
+    signedIn,
+    loading: account.isLoading || (signedIn && profiles.isLoading),
+    error: profiles.error,
+    artists,
+    artistId,
+    setArtistId: setChosen,
+  };
 }
 
-export function ArtistPicker({ artists, artistId, onChange, testId }: { artists: { id: string; name: string }[]; artistId: string; onChange(id: string): void; testId?: string }) {
+export function ArtistPicker({
+  artists,
+  artistId,
+  onChange,
+  testId,
+}: {
+  artists: { id: string; name: string }[];
+  artistId: string;
+  onChange(id: string): void;
+  testId?: string;
+}) {
   const { t } = useTranslation();
   return (
     <label className="inline-field">
@@ -510,11 +658,18 @@ export function EarningsView() {
           {t('artist.unavailable', { message: picker.error.message })}
         </p>
       )}
-      {picker.signedIn && !picker.loading && !picker.error && picker.artists.length === 0 && <p>{t('artist.noProfiles')}</p>}
+      {picker.signedIn && !picker.loading && !picker.error && picker.artists.length === 0 && (
+        <p>{t('artist.noProfiles')}</p>
+      )}
       {picker.artistId && (
         <>
           <div className="earnings-controls">
-            <ArtistPicker artists={picker.artists} artistId={picker.artistId} onChange={picker.setArtistId} testId="earnings-artist" />
+            <ArtistPicker
+              artists={picker.artists}
+              artistId={picker.artistId}
+              onChange={picker.setArtistId}
+              testId="earnings-artist"
+            />
           </div>
           <ArtistEarnings key={picker.artistId} artistId={picker.artistId} />
         </>

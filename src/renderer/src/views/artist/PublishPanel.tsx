@@ -10,9 +10,13 @@ import { describeError } from '../../lib/describe-error';
 import { ArtistPicker, useArtistPicker } from './EarningsView';
 import './earnings.css';
 
-
 type Choice = { include: boolean; status: 'paid' | 'free' };
-type FileProgress = { sent: number; total: number; state: NonNullable<PublishProgress['fileState']> | 'waiting'; message: string | null };
+type FileProgress = {
+  sent: number;
+  total: number;
+  state: NonNullable<PublishProgress['fileState']> | 'waiting';
+  message: string | null;
+};
 
 function ReleasesList({ artistId }: { artistId: string }) {
   const { t } = useTranslation();
@@ -36,9 +40,21 @@ function ReleasesList({ artistId }: { artistId: string }) {
       <ul data-testid="artist-releases">
         {releases.data?.releases.map((r) => (
           <li key={r.releaseId} data-status={r.status}>
-            <span>{t('artist.publish.releaseLine', { title: r.title, status: t(`artist.publish.statuses.${r.status}`), count: r.tracks.length })}</span>
+            <span>
+              {t('artist.publish.releaseLine', {
+                title: r.title,
+                status: t(`artist.publish.statuses.${r.status}`),
+                count: r.tracks.length,
+              })}
+            </span>
             {r.status === 'published' && (
-              <button type="button" className="small" aria-label={t('artist.publish.unpublish', { title: r.title })} aria-describedby="unpublish-help" onClick={() => void unpublish(r.releaseId, r.title)}>
+              <button
+                type="button"
+                className="small"
+                aria-label={t('artist.publish.unpublish', { title: r.title })}
+                aria-describedby="unpublish-help"
+                onClick={() => void unpublish(r.releaseId, r.title)}
+              >
                 {t('artist.publish.unpublishShort')}
               </button>
             )}
@@ -60,7 +76,9 @@ export function PublishPanel({ draft, problems = [] }: { draft: ReleaseDraft; pr
   const picker = useArtistPicker();
   const [title, setTitle] = useState(draft.title);
   const [choices, setChoices] = useState<Record<number, Choice>>(() =>
-    Object.fromEntries(draft.tracks.map((tr) => [tr.position, { include: true, status: tr.alwaysFree ? 'free' : 'paid' }])),
+    Object.fromEntries(
+      draft.tracks.map((tr) => [tr.position, { include: true, status: tr.alwaysFree ? 'free' : 'paid' }]),
+    ),
   );
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -78,7 +96,15 @@ export function PublishPanel({ draft, problems = [] }: { draft: ReleaseDraft; pr
     setPhase(p);
     const position = p.position;
     if (position !== null && p.fileState) {
-      setFiles((f) => ({ ...f, [position]: { sent: p.sentBytes, total: p.totalBytes, state: p.fileState ?? 'uploading', message: p.message } }));
+      setFiles((f) => ({
+        ...f,
+        [position]: {
+          sent: p.sentBytes,
+          total: p.totalBytes,
+          state: p.fileState ?? 'uploading',
+          message: p.message,
+        },
+      }));
     }
   });
 
@@ -94,24 +120,36 @@ export function PublishPanel({ draft, problems = [] }: { draft: ReleaseDraft; pr
   const artistId = picker.artistId;
   const artistName = picker.artists.find((a) => a.id === artistId)?.name ?? '';
   const selected = draft.tracks.filter((tr) => choices[tr.position]?.include);
-  const statusOf = (position: number, alwaysFree: boolean) => (alwaysFree ? 'free' : (choices[position]?.status ?? 'paid'));
+  const statusOf = (position: number, alwaysFree: boolean) =>
+    alwaysFree ? 'free' : (choices[position]?.status ?? 'paid');
   // The checks that did not pass (errors and warnings; notes are not failures), named in the confirmation.
   const failed = problems.filter((p) => p.severity !== 'info');
   const paidCount = selected.filter((tr) => statusOf(tr.position, tr.alwaysFree) === 'paid').length;
-  const set = (position: number, patch: Partial<Choice>) => setChoices((c) => ({ ...c, [position]: { ...(c[position] ?? { include: true, status: 'paid' }), ...patch } }));
+  const set = (position: number, patch: Partial<Choice>) =>
+    setChoices((c) => ({
+      ...c,
+      [position]: { ...(c[position] ?? { include: true, status: 'paid' }), ...patch },
+    }));
 
   const publish = async () => {
     setConfirming(false);
     setBusy(true);
     setError(null);
     setResult(null);
-    setFiles(Object.fromEntries(selected.map((tr) => [tr.position, { sent: 0, total: 0, state: 'waiting', message: null }])));
+    setFiles(
+      Object.fromEntries(
+        selected.map((tr) => [tr.position, { sent: 0, total: 0, state: 'waiting', message: null }]),
+      ),
+    );
     try {
       const answer = await api.call('artist.publish', {
         draftId: draft.draftId,
         artistId,
         title: title.trim(),
-        tracks: selected.map((tr) => ({ position: tr.position, status: statusOf(tr.position, tr.alwaysFree) })),
+        tracks: selected.map((tr) => ({
+          position: tr.position,
+          status: statusOf(tr.position, tr.alwaysFree),
+        })),
       });
       setResult(answer);
       if (answer.published) {
@@ -131,13 +169,22 @@ export function PublishPanel({ draft, problems = [] }: { draft: ReleaseDraft; pr
       <h2 id="publish-title">{t('artist.publish.title')}</h2>
       <p className="muted">{t('artist.publish.intro')}</p>
       <div className="earnings-controls">
-        <ArtistPicker artists={picker.artists} artistId={artistId} onChange={picker.setArtistId} testId="publish-artist" />
+        <ArtistPicker
+          artists={picker.artists}
+          artistId={artistId}
+          onChange={picker.setArtistId}
+          testId="publish-artist"
+        />
         <label className="inline-field">
           <span>{t('artist.publish.releaseTitle')}</span>
           <input value={title} onChange={(e) => setTitle(e.target.value)} data-testid="publish-title-input" />
         </label>
       </div>
-      <table className="simple-table publish-tracks" aria-label={t('artist.publish.tracksLabel')} data-testid="publish-tracks">
+      <table
+        className="simple-table publish-tracks"
+        aria-label={t('artist.publish.tracksLabel')}
+        data-testid="publish-tracks"
+      >
         <thead>
           <tr>
             <th scope="col">{t('artist.publish.include')}</th>
@@ -157,7 +204,13 @@ export function PublishPanel({ draft, problems = [] }: { draft: ReleaseDraft; pr
             return (
               <tr key={tr.position} data-position={tr.position}>
                 <td>
-                  <input type="checkbox" checked={c?.include ?? false} disabled={busy} onChange={(e) => set(tr.position, { include: e.target.checked })} aria-label={t('artist.publish.includeTrack', { title: name })} />
+                  <input
+                    type="checkbox"
+                    checked={c?.include ?? false}
+                    disabled={busy}
+                    onChange={(e) => set(tr.position, { include: e.target.checked })}
+                    aria-label={t('artist.publish.includeTrack', { title: name })}
+                  />
                 </td>
                 <td>{name}</td>
                 <td className="num">{formatDuration(tr.durationMs)}</td>
@@ -167,7 +220,12 @@ export function PublishPanel({ draft, problems = [] }: { draft: ReleaseDraft; pr
                       {t('artist.publish.alwaysFree')}
                     </span>
                   ) : (
-                    <select value={c?.status ?? 'paid'} disabled={busy} onChange={(e) => set(tr.position, { status: e.target.value as 'paid' | 'free' })} aria-label={t('artist.publish.statusOf', { title: name })}>
+                    <select
+                      value={c?.status ?? 'paid'}
+                      disabled={busy}
+                      onChange={(e) => set(tr.position, { status: e.target.value as 'paid' | 'free' })}
+                      aria-label={t('artist.publish.statusOf', { title: name })}
+                    >
                       <option value="paid">{t('artist.publish.paid')}</option>
                       <option value="free">{t('artist.publish.free')}</option>
                     </select>
@@ -176,8 +234,15 @@ export function PublishPanel({ draft, problems = [] }: { draft: ReleaseDraft; pr
                 <td className="upload-cell">
                   {f && (
                     <>
-                      <progress max={Math.max(1, f.total)} value={f.state === 'accepted' ? Math.max(1, f.total) : f.sent} aria-label={t('artist.publish.progressLabel', { file: tr.fileName })} />{' '}
-                      <span className={f.state === 'rejected' ? 'status-error' : 'muted'} data-testid="upload-state">
+                      <progress
+                        max={Math.max(1, f.total)}
+                        value={f.state === 'accepted' ? Math.max(1, f.total) : f.sent}
+                        aria-label={t('artist.publish.progressLabel', { file: tr.fileName })}
+                      />{' '}
+                      <span
+                        className={f.state === 'rejected' ? 'status-error' : 'muted'}
+                        data-testid="upload-state"
+                      >
                         {t(`artist.publish.fileState.${f.state}`)}
                       </span>
                     </>
@@ -190,7 +255,13 @@ export function PublishPanel({ draft, problems = [] }: { draft: ReleaseDraft; pr
       </table>
       {!confirming && !result?.published && (
         <p>
-          <button type="button" className="primary" disabled={busy || selected.length === 0 || !title.trim()} onClick={() => setConfirming(true)} data-testid="publish-review">
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || selected.length === 0 || !title.trim()}
+            onClick={() => setConfirming(true)}
+            data-testid="publish-review"
+          >
             {t('artist.publish.review')}
           </button>
           {selected.length === 0 && <span className="muted"> {t('artist.publish.nothing')}</span>}
@@ -199,7 +270,13 @@ export function PublishPanel({ draft, problems = [] }: { draft: ReleaseDraft; pr
       {confirming && (
         <div className="publish-confirm" role="group" aria-labelledby="publish-question">
           <p id="publish-question">
-            {t('artist.publish.confirm', { count: selected.length, title: title.trim(), artist: artistName, paid: paidCount, free: selected.length - paidCount })}
+            {t('artist.publish.confirm', {
+              count: selected.length,
+              title: title.trim(),
+              artist: artistName,
+              paid: paidCount,
+              free: selected.length - paidCount,
+            })}
           </p>
           {failed.length > 0 && (
             <div className="publish-failed-checks" data-testid="publish-failed-checks">
@@ -216,7 +293,13 @@ export function PublishPanel({ draft, problems = [] }: { draft: ReleaseDraft; pr
             </div>
           )}
           <div className="dialog-actions">
-            <button ref={confirmRef} type="button" className="primary" onClick={() => void publish()} data-testid="publish-confirm">
+            <button
+              ref={confirmRef}
+              type="button"
+              className="primary"
+              onClick={() => void publish()}
+              data-testid="publish-confirm"
+            >
               {t('artist.publish.confirmButton')}
             </button>
             <button type="button" onClick={() => setConfirming(false)}>
@@ -227,7 +310,11 @@ export function PublishPanel({ draft, problems = [] }: { draft: ReleaseDraft; pr
       )}
       {phase && (busy || phase.phase === 'failed') && (
         <p role="status" data-testid="publish-phase">
-          {t(`artist.publish.phase.${phase.phase}`, { done: phase.filesDone, total: phase.filesTotal, message: phase.message ?? '' })}
+          {t(`artist.publish.phase.${phase.phase}`, {
+            done: phase.filesDone,
+            total: phase.filesTotal,
+            message: phase.message ?? '',
+          })}
         </p>
       )}
       {error && (
@@ -247,7 +334,9 @@ export function PublishPanel({ draft, problems = [] }: { draft: ReleaseDraft; pr
               </li>
             ))}
           </ul>
-          {result.resumed > 0 && <p className="muted">{t('artist.publish.resumed', { count: result.resumed })}</p>}
+          {result.resumed > 0 && (
+            <p className="muted">{t('artist.publish.resumed', { count: result.resumed })}</p>
+          )}
         </div>
       )}
       {result && !result.published && (
@@ -255,7 +344,9 @@ export function PublishPanel({ draft, problems = [] }: { draft: ReleaseDraft; pr
           <p>{t('artist.publish.rejected')}</p>
           <ul>
             {result.rejected.map((r) => (
-              <li key={r.position}>{t('artist.publish.rejectedFile', { file: r.fileName, reason: r.reason })}</li>
+              <li key={r.position}>
+                {t('artist.publish.rejectedFile', { file: r.fileName, reason: r.reason })}
+              </li>
             ))}
           </ul>
         </div>

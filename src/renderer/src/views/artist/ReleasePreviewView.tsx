@@ -1,7 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DEFAULT_TARGET_LUFS, type DraftTrack, type ReleaseDraft, type ReleaseProblem } from '../../../../shared/contract/release';
+import {
+  DEFAULT_TARGET_LUFS,
+  type DraftTrack,
+  type ReleaseDraft,
+  type ReleaseProblem,
+} from '../../../../shared/contract/release';
 import { api } from '../../api/client';
 import { useMediaUrl } from '../../api/media';
 import { useCall, useEvent } from '../../api/queries';
@@ -13,7 +18,6 @@ import { useReleaseDraft } from './release-store';
 import { PublishPanel } from './PublishPanel';
 import { isMultiDisc, trackNumberLabel } from './track-number';
 import './artist.css';
-
 
 /** Open a folder as a draft: path field in the web host, the OS picker in Electron. */
 function OpenFolder() {
@@ -41,14 +45,28 @@ function OpenFolder() {
   return (
     <div className="release-open">
       {api.host === 'electron' && (
-        <button type="button" className="primary" onClick={() => void api.call('dialog.pickFolder', { title: t('artist.preview.pick') }).then((p) => (p ? open(p) : undefined))}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() =>
+            void api
+              .call('dialog.pickFolder', { title: t('artist.preview.pick') })
+              .then((p) => (p ? open(p) : undefined))
+          }
+        >
           {t('artist.preview.pick')}
         </button>
       )}
       <form onSubmit={submit} className="field-row">
         <label className="field">
           <span>{t('artist.preview.pathLabel')}</span>
-          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/you/Releases/My Album" spellCheck={false} autoComplete="off" />
+          <input
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            placeholder="/home/you/Releases/My Album"
+            spellCheck={false}
+            autoComplete="off"
+          />
         </label>
         <button type="submit" disabled={busy || !path.trim()}>
           {t('artist.preview.open')}
@@ -76,9 +94,17 @@ function PreviewPlayer({ track, onEnd }: { track: DraftTrack; onEnd(): void }) {
   return (
     <div className="release-preview-player" role="region" aria-label={t('artist.preview.player')}>
       <span>
-        {t('artist.preview.playing', { title: track.title || track.fileName })} <span className="muted">{t('artist.preview.free')}</span>
+        {t('artist.preview.playing', { title: track.title || track.fileName })}{' '}
+        <span className="muted">{t('artist.preview.free')}</span>
       </span>
-      <audio ref={ref} src={url} controls onEnded={onEnd} data-testid="preview-audio" aria-label={t('artist.preview.player')} />
+      <audio
+        ref={ref}
+        src={url}
+        controls
+        onEnded={onEnd}
+        data-testid="preview-audio"
+        aria-label={t('artist.preview.player')}
+      />
       <button type="button" onClick={onEnd}>
         {t('artist.preview.stop')}
       </button>
@@ -91,24 +117,51 @@ function loudnessOf(track: DraftTrack): number | null {
 }
 
 /** A bar from −40 to 0 LUFS with the target marked. */
-function LoudnessMeter({ lufs, target, tolerance }: { lufs: number | null; target: number; tolerance: number }) {
+function LoudnessMeter({
+  lufs,
+  target,
+  tolerance,
+}: {
+  lufs: number | null;
+  target: number;
+  tolerance: number;
+}) {
   const pct = (v: number) => `${Math.max(0, Math.min(100, ((v + 40) / 40) * 100))}%`;
   const off = lufs === null ? 0 : lufs - target;
   const state = lufs === null ? 'none' : Math.abs(off) <= tolerance ? 'ok' : off > 0 ? 'loud' : 'quiet';
   return (
     <span className={`loudness-meter ${state}`} aria-hidden="true">
-      <span className="loudness-band" style={{ left: pct(target - tolerance), width: `${(tolerance * 2 * 100) / 40}%` }} />
+      <span
+        className="loudness-band"
+        style={{ left: pct(target - tolerance), width: `${(tolerance * 2 * 100) / 40}%` }}
+      />
       {lufs !== null && <span className="loudness-value" style={{ width: pct(lufs) }} />}
       <span className="loudness-target" style={{ left: pct(target) }} />
     </span>
   );
 }
 
-function TrackRows({ draft, target, tolerance, playing, onPlay }: { draft: ReleaseDraft; target: number; tolerance: number; playing: number | null; onPlay(p: number | null): void }) {
+function TrackRows({
+  draft,
+  target,
+  tolerance,
+  playing,
+  onPlay,
+}: {
+  draft: ReleaseDraft;
+  target: number;
+  tolerance: number;
+  playing: number | null;
+  onPlay(p: number | null): void;
+}) {
   const { t } = useTranslation();
   const multiDisc = isMultiDisc(draft.tracks);
   return (
-    <table className="simple-table release-tracks" aria-label={t('artist.preview.tracksLabel')} data-testid="release-tracks">
+    <table
+      className="simple-table release-tracks"
+      aria-label={t('artist.preview.tracksLabel')}
+      data-testid="release-tracks"
+    >
       <thead>
         <tr>
           <th scope="col">{t('tracks.columns.number')}</th>
@@ -148,14 +201,23 @@ function TrackRows({ draft, target, tolerance, playing, onPlay }: { draft: Relea
               </td>
               <td className="loudness-cell">
                 {m.state === 'pending' && <span className="muted">{t('artist.preview.measuring')}</span>}
-                {m.state === 'not_measured' && <span className="muted">{t('artist.preview.notMeasured')}</span>}
+                {m.state === 'not_measured' && (
+                  <span className="muted">{t('artist.preview.notMeasured')}</span>
+                )}
                 {m.state === 'measured' && (
                   <>
                     <LoudnessMeter lufs={lufs} target={target} tolerance={tolerance} />
                     <span data-testid="lufs">
-                      {lufs === null ? t('artist.preview.silent') : t('artist.preview.lufs', { value: lufs.toFixed(1), diff: (lufs - target > 0 ? '+' : '') + (lufs - target).toFixed(1) })}
+                      {lufs === null
+                        ? t('artist.preview.silent')
+                        : t('artist.preview.lufs', {
+                            value: lufs.toFixed(1),
+                            diff: (lufs - target > 0 ? '+' : '') + (lufs - target).toFixed(1),
+                          })}
                     </span>
-                    {m.clippedSamples > 0 && <span className="badge badge-error">{t('artist.preview.clipped')}</span>}
+                    {m.clippedSamples > 0 && (
+                      <span className="badge badge-error">{t('artist.preview.clipped')}</span>
+                    )}
                   </>
                 )}
               </td>
@@ -163,7 +225,10 @@ function TrackRows({ draft, target, tolerance, playing, onPlay }: { draft: Relea
                 <button
                   type="button"
                   aria-pressed={playing === tr.position}
-                  aria-label={t(playing === tr.position ? 'artist.preview.stopTrack' : 'artist.preview.playTrack', { title: tr.title || tr.fileName })}
+                  aria-label={t(
+                    playing === tr.position ? 'artist.preview.stopTrack' : 'artist.preview.playTrack',
+                    { title: tr.title || tr.fileName },
+                  )}
                   onClick={() => onPlay(playing === tr.position ? null : tr.position)}
                 >
                   {playing === tr.position ? '■' : '▶'}
@@ -189,7 +254,9 @@ function Problems({ problems, draft }: { problems: ReleaseProblem[]; draft: Rele
           <div>
             <p className="problem-message">
               {p.message}
-              {p.positions.length > 0 && <span className="muted"> — {p.positions.map(titleAt).join(', ')}</span>}
+              {p.positions.length > 0 && (
+                <span className="muted"> — {p.positions.map(titleAt).join(', ')}</span>
+              )}
             </p>
             <p className="problem-fix">
               <strong>{t('artist.preview.howToFix')}</strong> {p.fix}
@@ -209,11 +276,18 @@ export function ReleasePreviewView() {
   const [targetText, setTargetText] = useState(String(DEFAULT_TARGET_LUFS));
   const [playing, setPlaying] = useState<number | null>(null);
   const targetNumber = Number(targetText);
-  const target = Number.isFinite(targetNumber) && targetNumber >= -40 && targetNumber <= 0 && targetText.trim() !== '' ? targetNumber : null;
+  const target =
+    Number.isFinite(targetNumber) && targetNumber >= -40 && targetNumber <= 0 && targetText.trim() !== ''
+      ? targetNumber
+      : null;
   const [lastTarget, setLastTarget] = useState(DEFAULT_TARGET_LUFS);
   if (target !== null && target !== lastTarget) setLastTarget(target);
   const draft = useCall('release.draft', { draftId: draftId ?? 'none' }, { enabled: !!draftId });
-  const checks = useCall('release.checks', { draftId: draftId ?? 'none', targetLufs: lastTarget }, { enabled: !!draftId, keepPrevious: true });
+  const checks = useCall(
+    'release.checks',
+    { draftId: draftId ?? 'none', targetLufs: lastTarget },
+    { enabled: !!draftId, keepPrevious: true },
+  );
   useEvent('release.analysisProgress', (e) => {
     if (e.draftId !== draftId) return;
     void client.invalidateQueries({ queryKey: ['release.draft'] });
@@ -251,21 +325,37 @@ export function ReleasePreviewView() {
       {d && (
         <>
           <div className="release-card" data-testid="release-card">
-            <Cover path={d.artwork?.mediaPath} alt={t('artist.preview.artworkOf', { title: d.title })} size={180} />
+            <Cover
+              path={d.artwork?.mediaPath}
+              alt={t('artist.preview.artworkOf', { title: d.title })}
+              size={180}
+            />
             <div>
               <p className="muted release-kicker">{t('artist.preview.asCatalog')}</p>
               <h2 className="release-name">{d.title || t('artist.preview.untitled')}</h2>
               <p className="release-artist">{d.albumArtist}</p>
               <p className="muted">
-                {[d.year, t('tracks.count', { count: d.tracks.length }), formatDuration(d.totalDurationMs)].filter(Boolean).join(' · ')}
+                {[d.year, t('tracks.count', { count: d.tracks.length }), formatDuration(d.totalDurationMs)]
+                  .filter(Boolean)
+                  .join(' · ')}
               </p>
               {d.artwork && d.artwork.width && (
-                <p className="muted">{t('artist.preview.artworkSize', { width: d.artwork.width, height: d.artwork.height ?? 0, format: d.artwork.format })}</p>
+                <p className="muted">
+                  {t('artist.preview.artworkSize', {
+                    width: d.artwork.width,
+                    height: d.artwork.height ?? 0,
+                    format: d.artwork.format,
+                  })}
+                </p>
               )}
               <p className="muted mono release-folder">{d.folder}</p>
               {d.analysis.done < d.analysis.total && (
                 <p role="status">
-                  <progress max={d.analysis.total} value={d.analysis.done} aria-label={t('artist.preview.analysing')} />{' '}
+                  <progress
+                    max={d.analysis.total}
+                    value={d.analysis.done}
+                    aria-label={t('artist.preview.analysing')}
+                  />{' '}
                   {t('artist.preview.analysis', { done: d.analysis.done, total: d.analysis.total })}
                 </p>
               )}
@@ -287,11 +377,21 @@ export function ReleasePreviewView() {
               />
             </label>
             <small id="target-help" className="muted">
-              {target === null ? t('artist.preview.targetInvalid') : t('artist.preview.targetHelp', { tolerance: checks.data?.toleranceLu ?? 2 })}
+              {target === null
+                ? t('artist.preview.targetInvalid')
+                : t('artist.preview.targetHelp', { tolerance: checks.data?.toleranceLu ?? 2 })}
             </small>
           </div>
-          <TrackRows draft={d} target={lastTarget} tolerance={checks.data?.toleranceLu ?? 2} playing={playing} onPlay={setPlaying} />
-          {playingTrack && <PreviewPlayer key={playingTrack.position} track={playingTrack} onEnd={() => setPlaying(null)} />}
+          <TrackRows
+            draft={d}
+            target={lastTarget}
+            tolerance={checks.data?.toleranceLu ?? 2}
+            playing={playing}
+            onPlay={setPlaying}
+          />
+          {playingTrack && (
+            <PreviewPlayer key={playingTrack.position} track={playingTrack} onEnd={() => setPlaying(null)} />
+          )}
           <h2 id="checks-title">{t('artist.preview.checks')}</h2>
           {checks.data && (
             <>

@@ -12,7 +12,11 @@ export function creditsOfTenThousandths(n: number): string {
 }
 
 export function eurosOfTenThousandths(n: number): string {
-  return formatEuros(n, { euros: DEFAULT_EURO_RATE.euros, perThousandths: DEFAULT_EURO_RATE.perThousandths * 10 }, 2);
+  return formatEuros(
+    n,
+    { euros: DEFAULT_EURO_RATE.euros, perThousandths: DEFAULT_EURO_RATE.perThousandths * 10 },
+    2,
+  );
 }
 
 export { formatCredits, formatEuros };

@@ -20,7 +20,11 @@ function OfflineBadge({ track, pinned }: { track: CoopTrack; pinned: boolean }) 
   const { t } = useTranslation();
   if (!track.downloaded) return null;
   return (
-    <span className="badge badge-offline" data-testid="offline-badge" title={pinned ? t('coopUi.pinnedHint') : t('coopUi.offlineHint')}>
+    <span
+      className="badge badge-offline"
+      data-testid="offline-badge"
+      title={pinned ? t('coopUi.pinnedHint') : t('coopUi.offlineHint')}
+    >
       {pinned ? t('coopUi.offlinePinned') : t('coopUi.offline')}
     </span>
   );
@@ -73,7 +77,10 @@ function TrackActions({ track, onPlay }: { track: CoopTrack; onPlay(): void }) {
       setMessage({ ok: true, text: done });
     } catch (e) {
       const code = errorCode(e);
-      setMessage({ ok: false, text: t(`coopUi.errors.${code === 'unavailable' || code === 'not_found' ? code : 'other'}`) });
+      setMessage({
+        ok: false,
+        text: t(`coopUi.errors.${code === 'unavailable' || code === 'not_found' ? code : 'other'}`),
+      });
     } finally {
       await refresh();
       setBusy(false);
@@ -93,14 +100,22 @@ function TrackActions({ track, onPlay }: { track: CoopTrack; onPlay(): void }) {
           {t('coopUi.play')}
         </button>
         {track.downloaded ? (
-          <button type="button" disabled={busy} onClick={() => void run(() => api.call('coop.removeDownload', { trackId: track.id }), t('coopUi.removed'))}>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() =>
+              void run(() => api.call('coop.removeDownload', { trackId: track.id }), t('coopUi.removed'))
+            }
+          >
             {t('coopUi.removeDownload')}
           </button>
         ) : (
           <button
             type="button"
             disabled={busy || details.data?.hasAudio === false}
-            onClick={() => void run(() => api.call('coop.download', { trackId: track.id }), t('coopUi.downloaded'))}
+            onClick={() =>
+              void run(() => api.call('coop.download', { trackId: track.id }), t('coopUi.downloaded'))
+            }
           >
             {busy ? t('coopUi.downloading') : t('coopUi.download')}
           </button>
@@ -114,7 +129,10 @@ function TrackActions({ track, onPlay }: { track: CoopTrack; onPlay(): void }) {
               onChange={(e) => {
                 const pinned = e.target.checked;
                 setPinWanted(pinned);
-                void run(() => api.call('coop.pin', { trackId: track.id, pinned }), pinned ? t('coopUi.pinned') : t('coopUi.unpinned')).then(() => setPinWanted(null));
+                void run(
+                  () => api.call('coop.pin', { trackId: track.id, pinned }),
+                  pinned ? t('coopUi.pinned') : t('coopUi.unpinned'),
+                ).then(() => setPinWanted(null));
               }}
             />
             {t('coopUi.pin')}
@@ -123,7 +141,14 @@ function TrackActions({ track, onPlay }: { track: CoopTrack; onPlay(): void }) {
         {s.remainingToOwnThousandths > 0 && (
           <button
             type="button"
-            onClick={() => setPurchase({ kind: 'track', trackId: track.id, title: track.title, priceThousandths: s.remainingToOwnThousandths })}
+            onClick={() =>
+              setPurchase({
+                kind: 'track',
+                trackId: track.id,
+                title: track.title,
+                priceThousandths: s.remainingToOwnThousandths,
+              })
+            }
             disabled={restBlocked !== null}
             aria-describedby={restBlocked ? 'buy-blocked' : undefined}
             data-testid="buy-rest"
@@ -134,7 +159,14 @@ function TrackActions({ track, onPlay }: { track: CoopTrack; onPlay(): void }) {
         {details.data?.releaseId && releasePrice > 0 && (
           <button
             type="button"
-            onClick={() => setPurchase({ kind: 'release', releaseId: details.data!.releaseId!, title: releaseTitle, priceThousandths: releasePrice })}
+            onClick={() =>
+              setPurchase({
+                kind: 'release',
+                releaseId: details.data!.releaseId!,
+                title: releaseTitle,
+                priceThousandths: releasePrice,
+              })
+            }
             disabled={releaseBlocked !== null}
             aria-describedby={releaseBlocked ? 'buy-blocked' : undefined}
             data-testid="buy-release"
@@ -159,7 +191,11 @@ function TrackActions({ track, onPlay }: { track: CoopTrack; onPlay(): void }) {
         />
       )}
       {message && (
-        <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'status-ok' : 'status-error'} data-testid="track-action-result">
+        <p
+          role={message.ok ? 'status' : 'alert'}
+          className={message.ok ? 'status-ok' : 'status-error'}
+          data-testid="track-action-result"
+        >
           {message.text}
         </p>
       )}
@@ -181,11 +217,27 @@ export function CoopCatalogView() {
   const pinned = new Set((downloads.data?.entries ?? []).filter((e) => e.pinned).map((e) => e.trackId));
   const c = (key: string) => t(`tracks.columns.${key}`);
   const columns: Column<CoopTrack>[] = [
-    { id: 'title', label: c('title'), width: 220, render: (r) => <span className="cell-title">{r.title}</span> },
+    {
+      id: 'title',
+      label: c('title'),
+      width: 220,
+      render: (r) => <span className="cell-title">{r.title}</span>,
+    },
     { id: 'artist', label: c('artist'), width: 150, render: (r) => r.artist },
     { id: 'album', label: c('album'), width: 140, render: (r) => r.album ?? '' },
-    { id: 'duration', label: c('duration'), width: 60, align: 'end', render: (r) => formatDuration(r.durationMs) },
-    { id: 'offline', label: t('coopUi.offlineColumn'), width: 90, render: (r) => <OfflineBadge track={r} pinned={pinned.has(r.id)} /> },
+    {
+      id: 'duration',
+      label: c('duration'),
+      width: 60,
+      align: 'end',
+      render: (r) => formatDuration(r.durationMs),
+    },
+    {
+      id: 'offline',
+      label: t('coopUi.offlineColumn'),
+      width: 90,
+      render: (r) => <OfflineBadge track={r} pinned={pinned.has(r.id)} />,
+    },
     { id: 's2o', label: c('stream2own'), width: 150, render: (r) => <PlaySteps state={r.stream2own} /> },
     { id: 'price', label: c('price'), width: 170, render: (r) => <PriceTag state={r.stream2own} compact /> },
   ];
@@ -209,7 +261,9 @@ export function CoopCatalogView() {
             rowAt={(i) => list[i]}
             widthsKey="coop-catalog"
             onActivate={play}
-            onSelectionChange={(indices) => setSelectedId(indices.length > 0 ? (list[indices[indices.length - 1]!]?.id ?? null) : null)}
+            onSelectionChange={(indices) =>
+              setSelectedId(indices.length > 0 ? (list[indices[indices.length - 1]!]?.id ?? null) : null)
+            }
             isCurrent={(row) => row.id === current}
             testId="coop-table"
           />

@@ -3,7 +3,13 @@ import { useCall } from '../../api/queries';
 import { currentItem, usePlayer } from '../../player/store';
 
 /** "Compatible keys" for the track playing: same, ±1 on the wheel, relative major/minor; a click filters by them. */
-export function CompatibleKeys({ notation, onFilter }: { notation: 'camelot' | 'musical'; onFilter(query: string): void }) {
+export function CompatibleKeys({
+  notation,
+  onFilter,
+}: {
+  notation: 'camelot' | 'musical';
+  onFilter(query: string): void;
+}) {
   const { t } = useTranslation();
   const current = usePlayer((s) => currentItem(s)?.track ?? null);
   const localId = current?.localId ?? null;
@@ -22,7 +28,9 @@ export function CompatibleKeys({ notation, onFilter }: { notation: 'camelot' | '
   const all = compatible.data.compatible.map((k) => `key:${k.camelot}`).join(' OR ');
   return (
     <section className="dj-compatible" aria-labelledby="compatible-title" data-testid="compatible-keys">
-      <h2 id="compatible-title">{t('dj.compatibleTitle', { title: current.title, key: show(compatible.data.key) })}</h2>
+      <h2 id="compatible-title">
+        {t('dj.compatibleTitle', { title: current.title, key: show(compatible.data.key) })}
+      </h2>
       <ul className="chip-row">
         {compatible.data.compatible.map((k) => (
           <li key={`${k.camelot}-${k.relation}`}>

@@ -7,7 +7,19 @@ export interface MenuItem {
 }
 
 /** A small popup menu at a point; arrows move, Enter picks, Escape closes, focus returns. */
-export function ContextMenu({ x, y, label, items, onClose }: { x: number; y: number; label: string; items: MenuItem[]; onClose(): void }) {
+export function ContextMenu({
+  x,
+  y,
+  label,
+  items,
+  onClose,
+}: {
+  x: number;
+  y: number;
+  label: string;
+  items: MenuItem[];
+  onClose(): void;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
@@ -39,7 +51,10 @@ export function ContextMenu({ x, y, label, items, onClose }: { x: number; y: num
       role="menu"
       aria-label={label}
       className="context-menu"
-      style={{ left: Math.min(x, window.innerWidth - 240), top: Math.min(y, window.innerHeight - 40 - items.length * 30) }}
+      style={{
+        left: Math.min(x, window.innerWidth - 240),
+        top: Math.min(y, window.innerHeight - 40 - items.length * 30),
+      }}
       onKeyDown={onKeyDown}
       tabIndex={-1}
     >

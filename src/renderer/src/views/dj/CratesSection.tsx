@@ -16,7 +16,11 @@ const COLLAPSED_KEY = 'resonate.crates.collapsed';
 /** Folders the user closed, kept across restarts (a nicety: unreadable storage opens them all). */
 function loadCollapsed(): Set<number> {
   try {
-    return new Set((JSON.parse(localStorage.getItem(COLLAPSED_KEY) ?? '[]') as unknown[]).filter((n): n is number => typeof n === 'number'));
+    return new Set(
+      (JSON.parse(localStorage.getItem(COLLAPSED_KEY) ?? '[]') as unknown[]).filter(
+        (n): n is number => typeof n === 'number',
+      ),
+    );
   } catch {
     return new Set();
   }
@@ -49,7 +53,9 @@ export function CratesSection() {
   const all = lists.data ?? [];
 
   const onDragOver = (event: DragEvent, list: DjList) => {
-    const accepts = (isItemList(list) && hasType(event, REFS_TYPE)) || (list.kind === 'folder' && hasType(event, LIST_TYPE));
+    const accepts =
+      (isItemList(list) && hasType(event, REFS_TYPE)) ||
+      (list.kind === 'folder' && hasType(event, LIST_TYPE));
     if (!accepts) return;
     event.preventDefault();
     event.dataTransfer.dropEffect = hasType(event, LIST_TYPE) ? 'move' : 'copy';
@@ -62,7 +68,9 @@ export function CratesSection() {
     if (refs && isItemList(list)) return void addToList(list, refs);
     const moved = Number(event.dataTransfer.getData(LIST_TYPE));
     if (moved && list.kind === 'folder' && moved !== list.id) {
-      void api.call('dj.moveList', { id: moved, parentId: list.id, beforeId: null }).then(refreshLists, () => undefined);
+      void api
+        .call('dj.moveList', { id: moved, parentId: list.id, beforeId: null })
+        .then(refreshLists, () => undefined);
     }
   };
 
@@ -132,24 +140,35 @@ export function CratesSection() {
         onDragOver={(e) => hasType(e, LIST_TYPE) && e.preventDefault()}
         onDrop={(e) => {
           const moved = Number(e.dataTransfer.getData(LIST_TYPE));
-          if (moved) void api.call('dj.moveList', { id: moved, parentId: null, beforeId: null }).then(refreshLists, () => undefined);
+          if (moved)
+            void api
+              .call('dj.moveList', { id: moved, parentId: null, beforeId: null })
+              .then(refreshLists, () => undefined);
         }}
       >
         {t('dj.crates')}
       </h2>
       <ul className="crate-tree" data-testid="crate-tree">
         <li>
-          <button type="button" className="sidebar-item" aria-current={view === 'dj' && !detail ? 'page' : undefined} onClick={() => go('dj')}>
+          <button
+            type="button"
+            className="sidebar-item"
+            aria-current={view === 'dj' && !detail ? 'page' : undefined}
+            onClick={() => go('dj')}
+          >
             {t('dj.collection')}
           </button>
         </li>
         {childrenOf(all, null).map(node)}
       </ul>
       {creating ? (
-        <NewListForm lists={all} onDone={(created) => {
-          setCreating(false);
-          if (created) go('dj', String(created.id));
-        }} />
+        <NewListForm
+          lists={all}
+          onDone={(created) => {
+            setCreating(false);
+            if (created) go('dj', String(created.id));
+          }}
+        />
       ) : (
         <button type="button" className="small crate-new" onClick={() => setCreating(true)}>
           {t('dj.newList')}

@@ -22,21 +22,45 @@ import { TagEditor } from './TagEditor';
 function useItemColumns(notation: 'camelot' | 'musical'): Column<ListItem>[] {
   const { t } = useTranslation();
   const c = (key: string) => t(`tracks.columns.${key}`);
-  const track = (render: (tr: DjTrack) => React.ReactNode) => (r: ListItem) => (r.track ? render(r.track) : '');
+  const track = (render: (tr: DjTrack) => React.ReactNode) => (r: ListItem) =>
+    r.track ? render(r.track) : '';
   return [
     { id: 'number', label: c('number'), width: 44, align: 'end', render: (r) => r.position + 1 },
-    { id: 'title', label: c('title'), width: 240, render: (r) => <span className="cell-title">{r.track?.title ?? r.label}</span> },
+    {
+      id: 'title',
+      label: c('title'),
+      width: 240,
+      render: (r) => <span className="cell-title">{r.track?.title ?? r.label}</span>,
+    },
     { id: 'artist', label: c('artist'), width: 170, render: track((tr) => tr.artist) },
-    { id: 'bpm', label: c('bpm'), width: 64, align: 'end', render: track((tr) => (tr.bpm ? Math.round(tr.bpm) : '')) },
+    {
+      id: 'bpm',
+      label: c('bpm'),
+      width: 64,
+      align: 'end',
+      render: track((tr) => (tr.bpm ? Math.round(tr.bpm) : '')),
+    },
     { id: 'key', label: c('key'), width: 60, render: track((tr) => keyOf(tr, notation)) },
-    { id: 'duration', label: c('duration'), width: 64, align: 'end', render: track((tr) => formatDuration(tr.durationMs)) },
+    {
+      id: 'duration',
+      label: c('duration'),
+      width: 64,
+      align: 'end',
+      render: track((tr) => formatDuration(tr.durationMs)),
+    },
     { id: 'album', label: c('album'), width: 160, render: track((tr) => tr.album) },
     {
       id: 'state',
       label: t('dj.stateColumn'),
       width: 180,
       render: (r) =>
-        !r.track ? t('dj.gone') : r.track.source === 'local' && r.track.status === 'missing' ? <RelocateMarker track={r.track} /> : '',
+        !r.track ? (
+          t('dj.gone')
+        ) : r.track.source === 'local' && r.track.status === 'missing' ? (
+          <RelocateMarker track={r.track} />
+        ) : (
+          ''
+        ),
     },
   ];
 }
@@ -87,7 +111,8 @@ function ListPanel({ list, lists }: { list: DjList; lists: DjList[] }) {
       setError(describeError(e));
     }
   };
-  const itemIds = async (indices: number[]) => (await rowsAt(indices)).map((r) => r.itemId).filter((x): x is number => x !== null);
+  const itemIds = async (indices: number[]) =>
+    (await rowsAt(indices)).map((r) => r.itemId).filter((x): x is number => x !== null);
   const moveSelection = (delta: -1 | 1) =>
     void run(async () => {
       const ids = await itemIds(selected);
@@ -96,7 +121,8 @@ function ListPanel({ list, lists }: { list: DjList; lists: DjList[] }) {
       // Before the item above the first (up), or before the one two below the last (down).
       const beforeIndex = delta < 0 ? first - 1 : last + 2;
       if (beforeIndex < 0) return;
-      const before = beforeIndex < (paged.total ?? 0) ? (await rowsAt([beforeIndex]))[0]?.itemId ?? null : null;
+      const before =
+        beforeIndex < (paged.total ?? 0) ? ((await rowsAt([beforeIndex]))[0]?.itemId ?? null) : null;
       await api.call('dj.moveItems', { listId: list.id, itemIds: ids, beforeItemId: before });
       setSelected([]);
     });
@@ -121,7 +147,10 @@ function ListPanel({ list, lists }: { list: DjList; lists: DjList[] }) {
   };
   const menu = useTrackMenu(
     lists,
-    async (index) => (await rowsAt(selected.includes(index) ? selected : [index])).map((r) => r.track).filter((x): x is DjTrack => !!x),
+    async (index) =>
+      (await rowsAt(selected.includes(index) ? selected : [index]))
+        .map((r) => r.track)
+        .filter((x): x is DjTrack => !!x),
     setEditing,
   );
 
@@ -146,7 +175,9 @@ function ListPanel({ list, lists }: { list: DjList; lists: DjList[] }) {
             className="inline-form"
             onSubmit={(e) => {
               e.preventDefault();
-              void run(() => api.call('dj.renameList', { id: list.id, name: renaming })).then(() => setRenaming(null));
+              void run(() => api.call('dj.renameList', { id: list.id, name: renaming })).then(() =>
+                setRenaming(null),
+              );
             }}
           >
             <label className="inline-field">
@@ -165,7 +196,15 @@ function ListPanel({ list, lists }: { list: DjList; lists: DjList[] }) {
           <span>{t('dj.moveTo')}</span>
           <select
             value={list.parentId === null ? '' : String(list.parentId)}
-            onChange={(e) => void run(() => api.call('dj.moveList', { id: list.id, parentId: e.target.value ? Number(e.target.value) : null, beforeId: null }))}
+            onChange={(e) =>
+              void run(() =>
+                api.call('dj.moveList', {
+                  id: list.id,
+                  parentId: e.target.value ? Number(e.target.value) : null,
+                  beforeId: null,
+                }),
+              )
+            }
           >
             <option value="">{t('dj.topLevel')}</option>
             {folders.map((f) => (
@@ -210,7 +249,8 @@ function ListPanel({ list, lists }: { list: DjList; lists: DjList[] }) {
           className="dj-smart"
           onSubmit={(e) => {
             e.preventDefault();
-            if (!queryError(smartQuery)) void run(() => api.call('dj.updateSmartList', { id: list.id, query: smartQuery }));
+            if (!queryError(smartQuery))
+              void run(() => api.call('dj.updateSmartList', { id: list.id, query: smartQuery }));
           }}
         >
           <QueryBox value={smartQuery} onChange={setSmartQuery} label={t('dj.smartQuery')} />
@@ -225,7 +265,11 @@ function ListPanel({ list, lists }: { list: DjList; lists: DjList[] }) {
         </p>
       )}
       {notice && (
-        <p role={notice.kind === 'error' ? 'alert' : 'status'} className={`dj-notice ${notice.kind}`} data-testid="dj-notice">
+        <p
+          role={notice.kind === 'error' ? 'alert' : 'status'}
+          className={`dj-notice ${notice.kind}`}
+          data-testid="dj-notice"
+        >
           {notice.text}{' '}
           <button type="button" className="link" onClick={() => setNotice(null)}>
             {t('dj.dismiss')}
@@ -282,7 +326,9 @@ function ListPanel({ list, lists }: { list: DjList; lists: DjList[] }) {
                 editable
                   ? (index, event) => {
                       const indices = selected.includes(index) ? selected : [index];
-                      const ids = indices.map((i) => paged.rowAt(i)?.itemId).filter((x): x is number => typeof x === 'number');
+                      const ids = indices
+                        .map((i) => paged.rowAt(i)?.itemId)
+                        .filter((x): x is number => typeof x === 'number');
                       event.dataTransfer.setData(ITEMS_TYPE, JSON.stringify(ids));
                       event.dataTransfer.effectAllowed = 'move';
                     }

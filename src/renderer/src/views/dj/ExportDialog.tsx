@@ -41,7 +41,8 @@ export function ExportDialog({ list, onClose }: { list: DjList; onClose(): void 
   const cancel = async () => {
     if (status) setStatus(await api.call('dj.cancelExport', { jobId: status.jobId }));
   };
-  const percent = status && status.bytesTotal > 0 ? Math.round((status.bytesDone / status.bytesTotal) * 100) : 0;
+  const percent =
+    status && status.bytesTotal > 0 ? Math.round((status.bytesDone / status.bytesTotal) * 100) : 0;
 
   return (
     <Modal title={t('dj.export.title', { name: list.name })} onClose={onClose} testId="export-dialog">
@@ -49,12 +50,22 @@ export function ExportDialog({ list, onClose }: { list: DjList; onClose(): void 
         <div className="field-row">
           <label className="field grow">
             <span>{t('dj.export.destination')}</span>
-            <input value={destination} onChange={(e) => setDestination(e.target.value)} placeholder={t('dj.export.destinationPlaceholder')} spellCheck={false} required />
+            <input
+              value={destination}
+              onChange={(e) => setDestination(e.target.value)}
+              placeholder={t('dj.export.destinationPlaceholder')}
+              spellCheck={false}
+              required
+            />
           </label>
           {api.host === 'electron' && (
             <button
               type="button"
-              onClick={() => void api.call('dialog.pickFolder', { title: t('dj.export.pick') }).then((p) => p && setDestination(p))}
+              onClick={() =>
+                void api
+                  .call('dialog.pickFolder', { title: t('dj.export.pick') })
+                  .then((p) => p && setDestination(p))
+              }
             >
               {t('dj.export.pick')}
             </button>
@@ -62,7 +73,12 @@ export function ExportDialog({ list, onClose }: { list: DjList; onClose(): void 
         </div>
         <label className="field">
           <span>{t('dj.export.pattern')}</span>
-          <input value={pattern} onChange={(e) => setPattern(e.target.value)} placeholder="{artist} - {title}" spellCheck={false} />
+          <input
+            value={pattern}
+            onChange={(e) => setPattern(e.target.value)}
+            placeholder="{artist} - {title}"
+            spellCheck={false}
+          />
           <small>{t('dj.export.patternHelp')}</small>
         </label>
         <div className="button-row">
@@ -88,8 +104,9 @@ export function ExportDialog({ list, onClose }: { list: DjList; onClose(): void 
         <div className="dj-export-status" data-testid="export-status" data-state={status.state}>
           <progress max={100} value={percent} aria-label={t('dj.export.progress')} />
           <p role="status">
-            {t(`dj.export.states.${status.state}`)} · {t('dj.export.files', { done: status.filesDone + status.filesSkipped, total: status.filesTotal })} ·{' '}
-            {formatBytes(status.bytesDone, i18n.language)} / {formatBytes(status.bytesTotal, i18n.language)}
+            {t(`dj.export.states.${status.state}`)} ·{' '}
+            {t('dj.export.files', { done: status.filesDone + status.filesSkipped, total: status.filesTotal })}{' '}
+            · {formatBytes(status.bytesDone, i18n.language)} / {formatBytes(status.bytesTotal, i18n.language)}
           </p>
           {status.currentFile && running && <p className="muted mono">{status.currentFile}</p>}
           {status.state === 'done' && (
@@ -139,7 +156,11 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
     event.preventDefault();
     setError(null);
     try {
-      const r = await api.call('dj.importPlaylist', { path: path.trim(), ...(name.trim() ? { name: name.trim() } : {}), parentId: null });
+      const r = await api.call('dj.importPlaylist', {
+        path: path.trim(),
+        ...(name.trim() ? { name: name.trim() } : {}),
+        parentId: null,
+      });
       setResult(r);
       onImported(r.list);
     } catch (e) {
@@ -151,7 +172,13 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
       <form onSubmit={(e) => void submit(e)} className="dj-form">
         <label className="field">
           <span>{t('dj.import.path')}</span>
-          <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/you/set.m3u8" spellCheck={false} required />
+          <input
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            placeholder="/home/you/set.m3u8"
+            spellCheck={false}
+            required
+          />
         </label>
         <label className="field">
           <span>{t('dj.import.name')}</span>

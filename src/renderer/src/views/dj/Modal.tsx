@@ -1,7 +1,17 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 /** A modal dialog (native `<dialog>`: focus stays inside, Escape closes). */
-export function Modal({ title, onClose, children, testId }: { title: string; onClose(): void; children: ReactNode; testId?: string }) {
+export function Modal({
+  title,
+  onClose,
+  children,
+  testId,
+}: {
+  title: string;
+  onClose(): void;
+  children: ReactNode;
+  testId?: string;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const id = useId();
   useEffect(() => {

@@ -12,7 +12,15 @@ export function queryError(text: string): QuerySyntaxError | null {
  * The query-language box: a syntax error is shown under the text with the
  * offending part marked at its position, and announced to screen readers.
  */
-export function QueryBox({ value, onChange, label }: { value: string; onChange(text: string): void; label: string }) {
+export function QueryBox({
+  value,
+  onChange,
+  label,
+}: {
+  value: string;
+  onChange(text: string): void;
+  label: string;
+}) {
   const { t } = useTranslation();
   const id = useId();
   const error = value.trim() ? queryError(value) : null;
@@ -36,7 +44,13 @@ export function QueryBox({ value, onChange, label }: { value: string; onChange(t
         data-testid="dj-query"
       />
       {error ? (
-        <div id={`${id}-error`} className="dj-query-error" role="alert" data-testid="dj-query-error" data-position={error.position}>
+        <div
+          id={`${id}-error`}
+          className="dj-query-error"
+          role="alert"
+          data-testid="dj-query-error"
+          data-position={error.position}
+        >
           <span className="dj-query-echo mono" aria-hidden="true">
             {value.slice(0, error.position)}
             <mark className="dj-query-mark">{value.slice(error.position, end) || ' '}</mark>

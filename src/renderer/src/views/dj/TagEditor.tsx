@@ -52,7 +52,11 @@ export function TagEditor({ track, onClose }: { track: LocalDjTrack; onClose(): 
   };
   const write = async () => {
     try {
-      const result = await api.call('dj.writeTags', { ref, changes: changes(), keyNotation: settings.data?.keyNotation ?? 'musical' });
+      const result = await api.call('dj.writeTags', {
+        ref,
+        changes: changes(),
+        keyNotation: settings.data?.keyNotation ?? 'musical',
+      });
       setWritten(result.undoable);
       setDiff(null);
       setMessage({ kind: 'ok', text: t('dj.tags.written', { count: result.diff.changes.length }) });
@@ -90,7 +94,12 @@ export function TagEditor({ track, onClose }: { track: LocalDjTrack; onClose(): 
         ))}
         <div className="button-row">
           <button type="submit">{t('dj.tags.preview')}</button>
-          <button type="button" className="primary" disabled={!diff || diff.length === 0} onClick={() => void write()}>
+          <button
+            type="button"
+            className="primary"
+            disabled={!diff || diff.length === 0}
+            onClick={() => void write()}
+          >
             {t('dj.tags.write')}
           </button>
           {written && (
@@ -131,7 +140,10 @@ export function TagEditor({ track, onClose }: { track: LocalDjTrack; onClose(): 
           </table>
         ))}
       {message && (
-        <p role={message.kind === 'error' ? 'alert' : 'status'} className={message.kind === 'error' ? 'status-error' : 'status-ok'}>
+        <p
+          role={message.kind === 'error' ? 'alert' : 'status'}
+          className={message.kind === 'error' ? 'status-error' : 'status-ok'}
+        >
           {message.text}
         </p>
       )}

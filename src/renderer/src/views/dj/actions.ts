@@ -17,7 +17,10 @@ export async function addToList(list: Pick<DjList, 'id' | 'name'>, refs: TrackRe
   const notice = useDjView.getState().setNotice;
   try {
     const result = await api.call('dj.addItems', { listId: list.id, refs, beforeItemId: null });
-    const parts = result.added > 0 || result.duplicates.length === 0 ? [t('dj.added', { count: result.added, name: list.name })] : [];
+    const parts =
+      result.added > 0 || result.duplicates.length === 0
+        ? [t('dj.added', { count: result.added, name: list.name })]
+        : [];
     if (result.duplicates.length > 0) parts.push(t('dj.duplicates', { count: result.duplicates.length }));
     if (result.unknown.length > 0) parts.push(t('dj.unknown', { count: result.unknown.length }));
     notice({ kind: result.duplicates.length > 0 ? 'error' : 'ok', text: parts.join(' ') });
@@ -53,4 +56,3 @@ export function fromDj(track: DjTrack): PlayableTrack {
 export function isItemList(list: DjList): boolean {
   return list.kind === 'crate' || list.kind === 'playlist';
 }
-

@@ -21,7 +21,11 @@ export const useDjView = create<DjViewState>((set, get) => ({
   setQueryText: (queryText) => set({ queryText }),
   sortBy: (field) => {
     const { sort, direction } = get();
-    set(sort === field ? { direction: direction === 'asc' ? 'desc' : 'asc' } : { sort: field, direction: 'asc' });
+    set(
+      sort === field
+        ? { direction: direction === 'asc' ? 'desc' : 'asc' }
+        : { sort: field, direction: 'asc' },
+    );
   },
   setNotice: (notice) => set({ notice }),
 }));

@@ -12,7 +12,8 @@ function Credits({ thousandths, testId }: { thousandths: number; testId?: string
   const { t } = useTranslation();
   return (
     <span data-testid={testId}>
-      {t('s2o.credits', { credits: formatCredits(thousandths) })} <span className="muted">{t('walletUi.euros', { euros: formatEuros(Math.abs(thousandths)) })}</span>
+      {t('s2o.credits', { credits: formatCredits(thousandths) })}{' '}
+      <span className="muted">{t('walletUi.euros', { euros: formatEuros(Math.abs(thousandths)) })}</span>
     </span>
   );
 }
@@ -42,7 +43,10 @@ function VoucherForm({ signedIn }: { signedIn: boolean }) {
       for (const key of WALLET_QUERIES) void client.invalidateQueries({ queryKey: [key] });
       void client.invalidateQueries({ queryKey: ['sync.status'] });
       setCode('');
-      setResult({ ok: true, text: t('walletUi.redeemed', { credits: formatCredits(answer.creditedThousandths) }) });
+      setResult({
+        ok: true,
+        text: t('walletUi.redeemed', { credits: formatCredits(answer.creditedThousandths) }),
+      });
     } catch (e) {
       const c = errorCode(e);
       const key = ['not_found', 'conflict', 'unavailable', 'invalid_input'].includes(c) ? c : 'other';
@@ -85,7 +89,11 @@ function VoucherForm({ signedIn }: { signedIn: boolean }) {
         </button>
       </div>
       {result && (
-        <p role={result.ok ? 'status' : 'alert'} className={result.ok ? 'status-ok' : 'status-error'} data-testid="voucher-result">
+        <p
+          role={result.ok ? 'status' : 'alert'}
+          className={result.ok ? 'status-ok' : 'status-error'}
+          data-testid="voucher-result"
+        >
           {result.text}
         </p>
       )}
@@ -102,22 +110,48 @@ function Membership() {
   return (
     <div className="membership" data-testid="membership">
       <p>
-        <strong>{m.listener.member ? t('walletUi.listenerMember', { year: m.year }) : t('walletUi.listenerNotMember', { year: m.year })}</strong>
+        <strong>
+          {m.listener.member
+            ? t('walletUi.listenerMember', { year: m.year })
+            : t('walletUi.listenerNotMember', { year: m.year })}
+        </strong>
       </p>
       <div className="progress-line">
-        <progress max={100} value={m.listener.progressPercent} aria-label={t('walletUi.listenerProgressLabel')} />
+        <progress
+          max={100}
+          value={m.listener.progressPercent}
+          aria-label={t('walletUi.listenerProgressLabel')}
+        />
         <span>
-          {t('walletUi.listenerProgress', { spent: m.listener.spentEuros, threshold: m.listener.thresholdEuros, percent: m.listener.progressPercent })}
+          {t('walletUi.listenerProgress', {
+            spent: m.listener.spentEuros,
+            threshold: m.listener.thresholdEuros,
+            percent: m.listener.progressPercent,
+          })}
         </span>
       </div>
       {m.artist && (
         <>
           <p>
-            <strong>{m.artist.member ? t('walletUi.artistMember', { year: m.year }) : t('walletUi.artistNotMember', { year: m.year })}</strong>
+            <strong>
+              {m.artist.member
+                ? t('walletUi.artistMember', { year: m.year })
+                : t('walletUi.artistNotMember', { year: m.year })}
+            </strong>
           </p>
           <div className="progress-line">
-            <progress max={100} value={m.artist.progressPercent} aria-label={t('walletUi.artistProgressLabel')} />
-            <span>{t('walletUi.artistProgress', { earned: m.artist.earnedEuros, threshold: m.artist.thresholdEuros, percent: m.artist.progressPercent })}</span>
+            <progress
+              max={100}
+              value={m.artist.progressPercent}
+              aria-label={t('walletUi.artistProgressLabel')}
+            />
+            <span>
+              {t('walletUi.artistProgress', {
+                earned: m.artist.earnedEuros,
+                threshold: m.artist.thresholdEuros,
+                percent: m.artist.progressPercent,
+              })}
+            </span>
           </div>
         </>
       )}
@@ -127,7 +161,17 @@ function Membership() {
 
 const LEDGER_KINDS = ['play', 'buy_track', 'buy_release', 'voucher', 'grant'];
 
-function LedgerPage({ before, titles, isLast, onMore }: { before?: number; titles: Map<string, string>; isLast: boolean; onMore(next: number): void }) {
+function LedgerPage({
+  before,
+  titles,
+  isLast,
+  onMore,
+}: {
+  before?: number;
+  titles: Map<string, string>;
+  isLast: boolean;
+  onMore(next: number): void;
+}) {
   const { t } = useTranslation();
   const ledger = useCall('wallet.ledger', before ? { limit: 50, before } : { limit: 50 });
   if (!ledger.data) return null;
@@ -163,7 +207,12 @@ function Ledger() {
   const catalog = useCall('coop.tracks', { limit: 500 });
   const [pages, setPages] = useState<number[]>([]);
   const titles = new Map((catalog.data?.tracks ?? []).map((tr) => [tr.id, tr.title]));
-  if (first.isError) return <p className="muted" data-testid="ledger-unavailable">{t('walletUi.needsServer')}</p>;
+  if (first.isError)
+    return (
+      <p className="muted" data-testid="ledger-unavailable">
+        {t('walletUi.needsServer')}
+      </p>
+    );
   if (!first.data) return <p className="muted">{t('grid.loading')}</p>;
   if (first.data.entries.length === 0) return <p>{t('walletUi.ledgerEmpty')}</p>;
   return (
@@ -181,7 +230,13 @@ function Ledger() {
       <tbody>
         <LedgerPage titles={titles} isLast={pages.length === 0} onMore={(n) => setPages([n])} />
         {pages.map((before, i) => (
-          <LedgerPage key={before} before={before} titles={titles} isLast={i === pages.length - 1} onMore={(n) => setPages([...pages, n])} />
+          <LedgerPage
+            key={before}
+            before={before}
+            titles={titles}
+            isLast={i === pages.length - 1}
+            onMore={(n) => setPages([...pages, n])}
+          />
         ))}
       </tbody>
     </table>
@@ -210,17 +265,22 @@ export function WalletView() {
             <div className="wallet-card">
               <h2>{t('walletUi.balanceTitle')}</h2>
               <p className="wallet-big" data-testid="wallet-balance-big">
-                {formatCredits(w.balanceThousandths)} <span className="unit">{t('walletUi.creditsUnit')}</span>
+                {formatCredits(w.balanceThousandths)}{' '}
+                <span className="unit">{t('walletUi.creditsUnit')}</span>
               </p>
               <p className="muted">
                 {t('walletUi.euros', { euros: formatEuros(w.balanceThousandths) })} ·{' '}
-                {w.balanceAsOfMs ? t('wallet.asOf', { date: new Date(w.balanceAsOfMs).toLocaleString() }) : t('wallet.never')}
+                {w.balanceAsOfMs
+                  ? t('wallet.asOf', { date: new Date(w.balanceAsOfMs).toLocaleString() })
+                  : t('wallet.never')}
               </p>
             </div>
             <div className="wallet-card">
               <h2>{t('walletUi.spendableTitle')}</h2>
               <p className="wallet-big">
-                <span data-testid="wallet-spendable">{t('s2o.credits', { credits: formatCredits(w.spendableThousandths) })}</span>
+                <span data-testid="wallet-spendable">
+                  {t('s2o.credits', { credits: formatCredits(w.spendableThousandths) })}
+                </span>
               </p>
               <p className="muted">
                 {w.allowanceThousandths === null
