@@ -3,6 +3,7 @@ import ElectronStore from 'electron-store';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PlayerCommand } from '../shared/contract/app';
+import { formatCredits } from '../shared/pricing';
 import { createAppServices, type AppServices } from './services/app-services';
 import { systemClock } from './services/core/clock';
 import { createLogger } from './services/core/logger';
@@ -58,6 +59,22 @@ if (!app.requestSingleInstanceLock()) {
                 ? await dialog.showOpenDialog(mainWindow, options)
                 : await dialog.showOpenDialog(options);
               return result.canceled ? null : (result.filePaths[0] ?? null);
+            },
+            // The main process's own dialog: a compromised renderer cannot click it (issue 11.7).
+            async confirmPurchase({ kind, title, priceThousandths }) {
+              const options = {
+                type: 'question' as const,
+                buttons: ['Buy', 'Cancel'],
+                defaultId: 1,
+                cancelId: 1,
+                title: 'Confirm purchase',
+                message: `Buy ${kind === 'release' ? 'the release' : 'the rest of'} “${title}” for ${formatCredits(priceThousandths)} credits?`,
+                detail: 'The credits leave your wallet and the tracks are yours to keep.',
+              };
+              const { response } = mainWindow
+                ? await dialog.showMessageBox(mainWindow, options)
+                : await dialog.showMessageBox(options);
+              return response === 0;
             },
           },
           appVersion: app.getVersion(),

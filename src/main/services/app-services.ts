@@ -29,6 +29,12 @@ export interface HostAdapter {
   pickFolder(title?: string): Promise<string | null>;
   /** The URL under which the renderer can load a media path, e.g. `track/local/12`. */
   mediaUrl(mediaPath: string): string;
+  /**
+   * Asks the listener, in the host's own UI, to confirm a purchase the renderer asked for (Electron: a native
+   * dialog owned by the main process), so a compromised renderer cannot spend credits on its own. A host
+   * without one (the web host, a loopback page behind its own token) relies on the page's confirm step.
+   */
+  confirmPurchase?: SyncDomainDeps['confirmPurchase'];
 }
 
 export interface AppServicesOptions {
@@ -121,6 +127,7 @@ export function createAppServices(options: AppServicesOptions) {
     stream2own,
     keyProtector: options.keyProtector,
     startBundledServer: options.startBundledServer,
+    confirmPurchase: options.host.confirmPurchase,
     afterSync: (info) => tlog?.afterSync(info) ?? Promise.resolve(),
     ...options.sync,
   });

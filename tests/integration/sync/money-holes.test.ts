@@ -13,7 +13,7 @@ import {
   type Api,
   type StoreTarget,
 } from '../server/harness';
-import { listen, makeApp, makeAudioFolder, ok, serverProcess, type TestApp } from './support';
+import { buy, listen, makeApp, makeAudioFolder, ok, serverProcess, type TestApp } from './support';
 
 /**
  * One end-to-end test per free-play hole of issue 11 (app side): the app
@@ -58,8 +58,11 @@ describe('no free plays: clock, account switch, preview pieces, media cap, purch
     return (await admin.post('/v1/admin/voucher-batches', { valueThousandths, count: 1 })).body.codes[0];
   }
 
-  async function app(clock = new FakeClock(1_000, Date.now())): Promise<TestApp> {
-    const t = makeApp(server.url, { clock });
+  async function app(
+    clock = new FakeClock(1_000, Date.now()),
+    confirmPurchase?: NonNullable<Parameters<typeof makeApp>[1]>['confirmPurchase'],
+  ): Promise<TestApp> {
+    const t = makeApp(server.url, { clock, confirmPurchase });
     apps.push(t);
     return t;
   }
@@ -226,6 +229,31 @@ describe('no free plays: clock, account switch, preview pieces, media cap, purch
     expect(bought.totalThousandths).toBe(2 * 1022);
     const again = await t.app.dispatch('wallet.buyRelease', { releaseId, quoteToken: quote.quoteToken });
     expect(again.ok).toBe(false);
+    expect((await api.get('/v1/wallet')).body.balanceThousandths).toBe(5000 - 2 * 1022);
+  }, 60_000);
+
+  it("with a host that asks the listener itself (Electron's own dialog), a valid quote alone buys nothing: only the listener's yes does", async () => {
+    const asked: unknown[] = [];
+    let answer = false;
+    const t = await app(undefined, async (purchase) => {
+      asked.push(purchase);
+      return answer;
+    });
+    const { api } = await signUp(t, 5000);
+    // A compromised renderer can ask for a quote and present it; the host's dialog still says no.
+    const refused = await buy(t, 'release', releaseId).catch((error: Error) => error);
+    expect(refused).toBeInstanceOf(Error);
+    expect(String((refused as Error).message)).toMatch(/not confirmed; nothing was bought/);
+    expect((await api.get('/v1/wallet')).body.balanceThousandths).toBe(5000);
+    // The dialog named the item and its exact price, from the main process's own quote.
+    expect(asked).toEqual([
+      expect.objectContaining({ kind: 'release', itemId: releaseId, priceThousandths: 2 * 1022 }),
+    ]);
+
+    answer = true;
+    const bought = await buy(t, 'release', releaseId);
+    expect(bought.totalThousandths).toBe(2 * 1022);
+    expect(asked).toHaveLength(2);
     expect((await api.get('/v1/wallet')).body.balanceThousandths).toBe(5000 - 2 * 1022);
   }, 60_000);
 

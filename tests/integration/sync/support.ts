@@ -2,7 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { createAppServices, type AppServices } from '../../../src/main/services/app-services';
+import {
+  createAppServices,
+  type AppServices,
+  type HostAdapter,
+} from '../../../src/main/services/app-services';
 import { FakeClock } from '../../../src/main/services/core/clock';
 import { silentLogger } from '../../../src/main/services/core/logger';
 import { realTimers, type Timers, type FetchLike } from '../../../src/main/services/sync/api-client';
@@ -77,6 +81,8 @@ export function makeApp(
     clock?: FakeClock;
     realTimers?: boolean;
     artist?: { chunkBytes?: number; retryDelayMs?: number };
+    /** The host's own purchase confirmation (Electron's native dialog); none: the web host's. */
+    confirmPurchase?: HostAdapter['confirmPurchase'];
   } = {},
 ): TestApp {
   const dataDir = options.dataDir ?? tempDir('sync-app-');
@@ -88,7 +94,12 @@ export function makeApp(
     clock,
     logger: silentLogger,
     settingsBackend: { store: { syncServerUrl: serverUrl } },
-    host: { kind: 'web', pickFolder: async () => null, mediaUrl: (p) => `/media/${p}` },
+    host: {
+      kind: 'web',
+      pickFolder: async () => null,
+      mediaUrl: (p) => `/media/${p}`,
+      confirmPurchase: options.confirmPurchase,
+    },
     appVersion: '0.0.0-test',
     artist: options.artist,
     // Manual timers never fire a request timeout; tests of timeouts use real ones (the scheduler is off either way).

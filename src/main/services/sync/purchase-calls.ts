@@ -3,6 +3,7 @@ import { CallError } from '../../../shared/contract/define';
 import { stream2OwnState } from '../wallet/charge-rules';
 import { SyncApiError, type SyncApiClient } from './api-client';
 import { withServer } from './connection';
+import type { Quote } from './quotes';
 import type { SyncParts } from './sync-parts';
 
 /** What buying the rest of a track costs now; refused before the server for an unpublished track or nothing to buy. */
@@ -78,21 +79,36 @@ export async function purchase(
 }
 
 /** `wallet.buyRest`: the quote taken once, the price checked again (a play counted, another device synced). */
-export function buyRest(p: SyncParts, { trackId, quoteToken }: { trackId: string; quoteToken: string }) {
+export async function buyRest(
+  p: SyncParts,
+  { trackId, quoteToken }: { trackId: string; quoteToken: string },
+) {
   const quote = p.quotes.take(quoteToken, 'track', trackId);
   // The price may have moved since the quote (a play counted, another device synced): confirm again.
   if (trackOffer(p, trackId).priceThousandths !== quote.priceThousandths) throw priceChanged();
+  await confirmedByHost(p, quote);
   return purchase(p, 'buy the rest of the track', (api, id) => api.buyTrack(trackId, id));
 }
 
 /** `wallet.buyRelease` */
-export function buyRelease(
+export async function buyRelease(
   p: SyncParts,
   { releaseId, quoteToken }: { releaseId: string; quoteToken: string },
 ) {
   const quote = p.quotes.take(quoteToken, 'release', releaseId);
   if (releaseOffer(p, releaseId).priceThousandths !== quote.priceThousandths) throw priceChanged();
+  await confirmedByHost(p, quote);
   return purchase(p, 'buy the release', (api, id) => api.buyRelease(releaseId, id));
+}
+
+/** The host's own confirmation, where it has one: the listener saw the item and price outside the renderer. */
+async function confirmedByHost(p: SyncParts, quote: Quote): Promise<void> {
+  const confirm = p.deps.confirmPurchase;
+  if (!confirm) return;
+  const { kind, itemId, title, priceThousandths } = quote;
+  if (!(await confirm({ kind, itemId, title, priceThousandths }))) {
+    throw new CallError('forbidden', 'The purchase was not confirmed; nothing was bought.');
+  }
 }
 
 function clampPercent(n: number): number {

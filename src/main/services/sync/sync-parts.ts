@@ -8,7 +8,10 @@ import type { Stream2OwnDomain } from '../stream2own/domain';
 import type { KeyProtector } from '../wallet/device-identity';
 import type { FetchLike, Timers } from './api-client';
 import type { Downloads } from './downloads';
-import type { PurchaseQuotes } from './quotes';
+import type { PurchaseQuotes, Quote } from './quotes';
+
+/** What the host shows the listener before a purchase: the item and its exact price. */
+export type PurchaseToConfirm = Pick<Quote, 'kind' | 'itemId' | 'title' | 'priceThousandths'>;
 import type { SyncScheduler } from './scheduler';
 import type { SessionStore } from './session-store';
 import type { SyncStore } from './sync-store';
@@ -37,6 +40,11 @@ export interface SyncDomainDeps {
    * (src/server/bundled.ts: src/server in-process); services never import src/server. None: only a remote server.
    */
   startBundledServer?: (dataDir: string) => Promise<BundledServer>;
+  /**
+   * The host's own confirmation of a purchase (see HostAdapter.confirmPurchase): false, nothing is bought.
+   * None: the quote the renderer presents is the only confirmation.
+   */
+  confirmPurchase?: (purchase: PurchaseToConfirm) => Promise<boolean>;
   /** Shown in the account's device list. */
   deviceName?: string;
   requestTimeoutMs?: number;
