@@ -232,6 +232,25 @@ describe('no free plays: clock, account switch, preview pieces, media cap, purch
     expect((await api.get('/v1/wallet')).body.balanceThousandths).toBe(5000 - 2 * 1022);
   }, 60_000);
 
+  it('account switch: each listener sees only their own History on a shared install, and gets it back on signing in again', async () => {
+    const t = await app();
+    const a = await signUp(t, 5000);
+    await t.call('coop.download', { trackId: trackIds[1], pin: true });
+    expect((await listen(t, trackIds[1]!)).counted).toBe(true);
+    const history = async () => (await t.call('wallet.history', { limit: 50 })).entries;
+    expect(await history()).toEqual([expect.objectContaining({ trackId: trackIds[1], outcome: 'charged' })]);
+
+    await t.call('account.signOut');
+    await signUp(t, 'no sync');
+    expect(await history()).toEqual([]); // not A's play
+    await listen(t, trackIds[1]!);
+    expect(await history()).toEqual([expect.objectContaining({ trackId: trackIds[1], outcome: 'preview' })]);
+
+    await t.call('account.signOut');
+    await t.call('account.signIn', { email: a.email, password: 'listener password' });
+    expect(await history()).toEqual([expect.objectContaining({ trackId: trackIds[1], outcome: 'charged' })]);
+  }, 60_000);
+
   it("with a host that asks the listener itself (Electron's own dialog), a valid quote alone buys nothing: only the listener's yes does", async () => {
     const asked: unknown[] = [];
     let answer = false;

@@ -196,6 +196,21 @@ export const stream2ownMigrations: readonly Migration[] = [
       rebuildWithFreeReasonSpelling(db);
     },
   },
+  {
+    // Whose play each history row is (server and account, as the wallet row binds them), so that
+    // another listener signing in on this install does not see the previous one's History. Rows
+    // from before are the account the wallet row was last bound to (none: plays made signed out).
+    id: 'stream2own-005-play-listener',
+    up(db) {
+      db.exec(`
+        ALTER TABLE coop_plays ADD COLUMN listener_key TEXT;
+        UPDATE coop_plays SET listener_key = (
+          SELECT server_key || char(10) || user_id FROM wallet
+          WHERE id = 1 AND server_key IS NOT NULL AND user_id IS NOT NULL);
+        CREATE INDEX coop_plays_listener ON coop_plays (listener_key, id);
+      `);
+    },
+  },
 ];
 
 const OLD_FREE_REASON_CHECK = "free_reason IN ('owned', 'own_track', 'free_track', 'short_track')";

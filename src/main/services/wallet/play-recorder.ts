@@ -141,14 +141,21 @@ function signIntoOutbox(
 }
 
 /** Step 4: the play's history row, with its charge and shares; returns its id. */
-function insertHistory(db: Db, play: CountedPlay, priced: PricedPlay, receiptId: string | null): number {
+function insertHistory(
+  db: Db,
+  play: CountedPlay,
+  priced: PricedPlay,
+  receiptId: string | null,
+  listenerKey: string | null,
+): number {
   const { decision, charge, split } = priced;
   const historyId = Number(
     db
       .prepare(
         `INSERT INTO coop_plays (session_id, track_id, outcome, free_reason, paid_play_number, price_thousandths,
-             charge_thousandths, artist_ten_thousandths, coop_ten_thousandths, heard_ms, session_started_at, counted_at, receipt_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             charge_thousandths, artist_ten_thousandths, coop_ten_thousandths, heard_ms, session_started_at, counted_at, receipt_id,
+             listener_key)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         play.sessionId,
@@ -164,6 +171,7 @@ function insertHistory(db: Db, play: CountedPlay, priced: PricedPlay, receiptId:
         play.sessionStartedAtMs,
         play.countedAtMs,
         receiptId,
+        listenerKey,
       ).lastInsertRowid,
   );
   assert(historyId > 0, 'the history row is written');
@@ -181,7 +189,7 @@ function recordInTransaction(
   const priced = priceThePlay(deps, play);
   const { decision, charge, spendableBefore } = priced;
   const receiptId = decision.outcome === 'preview' ? null : signIntoOutbox(deps, newReceiptId, play, charge);
-  const historyId = insertHistory(deps.db, play, priced, receiptId);
+  const historyId = insertHistory(deps.db, play, priced, receiptId, deps.wallet.listenerKey());
 
   const next = progressAfter(priced.progress, decision);
   deps.wallet.saveProgress(play.trackId, next, play.countedAtMs);

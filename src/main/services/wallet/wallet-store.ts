@@ -40,6 +40,12 @@ export class WalletStore {
     private readonly owner: () => WalletOwner | null = () => null,
   ) {}
 
+  /** Whose plays History shows and new plays are recorded for: server and account, or null when signed out. */
+  listenerKey(): string | null {
+    const now = this.owner();
+    return now?.serverKey && now.userId ? `${now.serverKey}\n${now.userId}` : null;
+  }
+
   /** Whether the row belongs to whoever uses the wallet now. */
   ownedByCurrent(): boolean {
     const now = this.owner();
@@ -184,9 +190,13 @@ export class WalletStore {
            p.outcome, p.free_reason, p.paid_play_number, p.charge_thousandths, p.price_thousandths, p.heard_ms,
            p.session_started_at, p.counted_at, p.receipt_id, p.settled_at
          FROM coop_plays p LEFT JOIN coop_tracks t ON t.id = p.track_id
-         WHERE p.id < @beforeId ORDER BY p.id DESC LIMIT @limit`,
+         WHERE p.id < @beforeId AND p.listener_key IS @listener ORDER BY p.id DESC LIMIT @limit`,
       )
-      .all({ beforeId: options.beforeId ?? Number.MAX_SAFE_INTEGER, limit: options.limit + 1 }) as {
+      .all({
+        beforeId: options.beforeId ?? Number.MAX_SAFE_INTEGER,
+        limit: options.limit + 1,
+        listener: this.listenerKey(),
+      }) as {
       id: number;
       track_id: string;
       title: string;
