@@ -95,6 +95,36 @@ function Field(props: {
   );
 }
 
+/** An account's e-mail, with the node's accounts that match it offered as suggestions. */
+function AccountEmailField({
+  label,
+  email,
+  onChange,
+}: {
+  label: string;
+  email: string;
+  onChange: (email: string) => void;
+}) {
+  const listId = useId();
+  return (
+    <Field label={label}>
+      {(id) => (
+        <>
+          <input
+            id={id}
+            type="email"
+            list={listId}
+            value={email}
+            onChange={(e) => onChange(e.target.value)}
+            autoComplete="off"
+          />
+          <AccountsList id={listId} query={email} />
+        </>
+      )}
+    </Field>
+  );
+}
+
 /** Emails of accounts on the node, offered as the admin types (a datalist). */
 function AccountsList({ id, query }: { id: string; query: string }) {
   const accounts = useCall('node.findAccounts', { query: query.trim() }, { keepPrevious: true });
@@ -198,7 +228,6 @@ function ImportForm() {
 function GrantForm() {
   const { t } = useTranslation();
   const refresh = useRefreshAfterChange();
-  const listId = useId();
   const [email, setEmail] = useState('');
   const [amount, setAmount] = useState('');
   const [note, setNote] = useState('');
@@ -227,21 +256,7 @@ function GrantForm() {
       action={action}
       disabled={!email.trim() || !amount.trim()}
     >
-      <Field label={t('coopNode.grant.email')}>
-        {(id) => (
-          <>
-            <input
-              id={id}
-              type="email"
-              list={listId}
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-              autoComplete="off"
-            />
-            <AccountsList id={listId} query={email} />
-          </>
-        )}
-      </Field>
+      <AccountEmailField label={t('coopNode.grant.email')} email={email} onChange={setEmail} />
       <Field label={t('coopNode.grant.amount')} help={t('coopNode.grant.amountHelp')}>
         {(id, help) => (
           <input
@@ -320,7 +335,6 @@ function VoucherForm() {
 function RightsholderForm() {
   const { t } = useTranslation();
   const refresh = useRefreshAfterChange();
-  const listId = useId();
   const [email, setEmail] = useState('');
   const [artist, setArtist] = useState('');
   const action = async () => {
@@ -337,21 +351,7 @@ function RightsholderForm() {
       action={action}
       disabled={!email.trim() || !artist.trim()}
     >
-      <Field label={t('coopNode.rightsholder.email')}>
-        {(id) => (
-          <>
-            <input
-              id={id}
-              type="email"
-              list={listId}
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-              autoComplete="off"
-            />
-            <AccountsList id={listId} query={email} />
-          </>
-        )}
-      </Field>
+      <AccountEmailField label={t('coopNode.rightsholder.email')} email={email} onChange={setEmail} />
       <Field label={t('coopNode.rightsholder.artist')}>
         {(id) => <input id={id} value={artist} onChange={(e) => setArtist(e.target.value)} />}
       </Field>
