@@ -3,32 +3,37 @@ import pg from 'pg';
 import { join } from 'node:path';
 import type { StoreTarget } from './harness';
 
-/**
- * The server's money invariants, checked with plain SQL on a store (a
- * second, read-only connection) after a run: by the settlement simulation
- * and by the HTTP fuzz test. An empty list: all hold.
- */
-/** The invariants, checked with plain SQL on the store after the run. */
-export async function checkInvariants(store: StoreTarget): Promise<string[]> {
-  let query: (text: string) => Promise<any[]>;
-  let done: () => Promise<void>;
+/** A second, read-only connection to a test store: plain SQL, big integers as numbers. */
+export async function openStoreReader(
+  store: StoreTarget,
+): Promise<{ query: (text: string) => Promise<any[]>; done: () => Promise<void> }> {
   if (store.databaseUrl) {
     const client = new pg.Client({ connectionString: store.databaseUrl });
     await client.connect();
-    query = async (text) =>
+    const query = async (text: string) =>
       (await client.query(text)).rows.map((r) =>
         Object.fromEntries(
           Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v]),
         ),
       );
-    done = () => client.end();
-  } else {
-    const db = new BetterSqlite3(join(store.dataDir, 'resonate-server.sqlite'), { readonly: true });
-    query = async (text) => db.prepare(text).all();
-    done = async () => {
-      db.close();
-    };
+    return { query, done: () => client.end() };
   }
+  const db = new BetterSqlite3(join(store.dataDir, 'resonate-server.sqlite'), { readonly: true });
+  return {
+    query: async (text: string) => db.prepare(text).all(),
+    done: async () => {
+      db.close();
+    },
+  };
+}
+
+/**
+ * The server's money invariants, checked with plain SQL on a store (a
+ * second, read-only connection) after a run: by the settlement simulation
+ * and by the HTTP fuzz test. An empty list: all hold.
+ */
+export async function checkInvariants(store: StoreTarget): Promise<string[]> {
+  const { query, done } = await openStoreReader(store);
   const problems: string[] = [];
   const expectNone = async (what: string, text: string) => {
     const rows = await query(text);

@@ -1,6 +1,3 @@
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
-import { join } from 'node:path';
 import {
   hashLeafText,
   parseLeaf,
@@ -10,6 +7,7 @@ import {
   type LogLeaf,
 } from '../../../src/shared/tlog';
 import type { StoreTarget } from '../server/harness';
+import { openStoreReader } from '../server/ledger-invariants';
 
 /**
  * The transparency log's invariants, checked with plain SQL on a store (a
@@ -23,25 +21,7 @@ export async function checkLogInvariants(
   store: StoreTarget,
   latest?: { note: string; vkey: string },
 ): Promise<string[]> {
-  let query: (text: string) => Promise<any[]>;
-  let done: () => Promise<void>;
-  if (store.databaseUrl) {
-    const client = new pg.Client({ connectionString: store.databaseUrl });
-    await client.connect();
-    query = async (text) =>
-      (await client.query(text)).rows.map((r) =>
-        Object.fromEntries(
-          Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v]),
-        ),
-      );
-    done = () => client.end();
-  } else {
-    const db = new BetterSqlite3(join(store.dataDir, 'resonate-server.sqlite'), { readonly: true });
-    query = async (text) => db.prepare(text).all();
-    done = async () => {
-      db.close();
-    };
-  }
+  const { query, done } = await openStoreReader(store);
   const problems: string[] = [];
   try {
     const leaves = (await query(
