@@ -52,7 +52,9 @@ export interface WebHost {
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  // forceCloseConnections: closing the host ends every open connection (a media stream, a keep-alive socket)
+  // instead of waiting for the browser to let go of it.
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 64 * 1024, forceCloseConnections: true });
   let origin = '';
 
   const host: HostAdapter = {
