@@ -40,7 +40,17 @@ export type LogEvent =
       artistId: string;
       price: number;
     }
-  | { kind: 'grant' | 'voucher'; userId: string; transferId: string; time: number; credit: number };
+  | { kind: 'grant' | 'voucher'; userId: string; transferId: string; time: number; credit: number }
+  | {
+      /** A reversed credit grant (docs/transparency-log.md §1.1): `taken` thousandths back, naming the grant's leaf. */
+      kind: 'correction';
+      userId: string;
+      /** The reversing transfer's id (`reversal:grant:<uuid>`). */
+      transferId: string;
+      time: number;
+      taken: number;
+      corrects: number;
+    };
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -99,6 +109,18 @@ const NONE = {
 
 /** The leaf of one event (§1.1); `listenerOf(scope, userId)` gives the pseudonym. */
 export function leafOf(event: LogEvent, listenerOf: (scope: string, userId: string) => string): LogLeaf {
+  if (event.kind === 'correction')
+    return {
+      ...NONE,
+      v: 1,
+      kind: 'correction',
+      event: sha256Hex(`correction\n${event.transferId}`),
+      listener: listenerOf('credits', event.userId),
+      seq: null,
+      time: event.time,
+      credit: -event.taken,
+      corrects: event.corrects,
+    };
   if (event.kind !== 'play' && event.kind !== 'purchase') {
     return {
       ...NONE,

@@ -21,7 +21,7 @@ export interface LogLeaf {
   /** Ten-thousandths. */
   artistShare: number;
   coopShare: number;
-  /** Thousandths credited (grants, vouchers). */
+  /** Thousandths credited (grants, vouchers: positive) or taken back (corrections: negative). */
   credit: number;
   corrects: number | null;
 }
@@ -80,8 +80,9 @@ export function leafProblems(value: unknown): string[] {
     problems.push('freeReason is not a known reason or null');
   if (!isIntOrNull(o.playIndex, 1) || (o.playIndex !== null && (o.playIndex as number) > 9))
     problems.push('playIndex must be 1..9 or null');
-  for (const m of ['price', 'artistShare', 'coopShare', 'credit'] as const)
+  for (const m of ['price', 'artistShare', 'coopShare'] as const)
     if (!isInt(o[m])) problems.push(`${m} must be a non-negative integer`);
+  if (!isInt(o.credit, -Number.MAX_SAFE_INTEGER)) problems.push('credit must be an integer');
   if (!isIntOrNull(o.corrects)) problems.push('corrects must be a leaf index or null');
   if (problems.length) return problems;
   const price = o.price as number;
@@ -101,10 +102,21 @@ export function leafProblems(value: unknown): string[] {
     problems.push('free and unpaid plays cost nothing');
   if ((o.outcome === 'free') !== (o.freeReason !== null))
     problems.push('freeReason is set exactly on free plays');
-  if ((o.kind === 'grant' || o.kind === 'voucher') !== (o.credit as number) > 0)
+  problems.push(...creditProblems(o));
+  return problems;
+}
+
+/** The credit rules: positive on grants and vouchers, negative on corrections (what was taken back), 0 otherwise. */
+function creditProblems(o: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const credit = o.credit as number;
+  if ((o.kind === 'grant' || o.kind === 'voucher') !== credit > 0)
     problems.push('credit is positive on grants and vouchers only');
+  if ((o.kind === 'correction') !== credit < 0) problems.push('credit is negative on corrections only');
   if ((o.kind === 'correction') !== (o.corrects !== null))
     problems.push('corrects is set exactly on corrections');
+  if (o.kind === 'correction' && (o.price !== 0 || o.seq !== null || o.track !== null || o.artist !== null))
+    problems.push('a correction charges nothing and names no track, artist or seq');
   return problems;
 }
 
