@@ -1,7 +1,8 @@
 /**
  * The sync domain's tables in the local cache, as src/main/services/sync/migrations.ts
  * creates them (SQLite storage types: INTEGER → number, TEXT → string, nullable → `| null`;
- * booleans are INTEGER 0/1). Kysely types every query of this domain from these.
+ * booleans are INTEGER 0/1; a TEXT column that only ever holds a few words, by a CHECK or
+ * because its one writer takes only those, is typed as their union). Kysely types every query of this domain from these.
  * The money state (wallet, progress, outbox, plays) is the wallet domain's: see
  * src/main/services/wallet/tables.ts.
  */
@@ -12,8 +13,8 @@ export interface SyncAccountTable {
   server_key: string | null;
   user_id: string | null;
   email: string | null;
-  /** 'listener' | 'artist' | 'admin' (no CHECK in the table). */
-  role: string | null;
+  /** No CHECK in the table; written only by SyncStore.signedIn with one of these. */
+  role: 'listener' | 'artist' | 'admin' | null;
   artists_json: string;
   cursor: string | null;
   cursor_user_id: string | null;
@@ -65,8 +66,8 @@ export interface SyncCorrectionsTable {
   id: number;
   receipt_id: string;
   track_id: string;
-  /** 'price' | 'unpaid' | 'rejected' (CHECK). */
-  kind: string;
+  /** CHECK (kind IN ('price', 'unpaid', 'rejected')). */
+  kind: 'price' | 'unpaid' | 'rejected';
   estimated_thousandths: number;
   actual_thousandths: number;
   reason: string | null;

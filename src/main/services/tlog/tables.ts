@@ -1,6 +1,10 @@
+import type { TlogFailureKind } from '../../../shared/contract/tlog';
+
 /**
  * The public log check's tables in the local cache, as src/main/services/tlog/migrations.ts
- * creates them (SQLite storage types: INTEGER → number, TEXT → string, nullable → `| null`).
+ * creates them (SQLite storage types: INTEGER → number, TEXT → string, nullable → `| null`; a TEXT
+ * column that only ever holds a few words, by a CHECK or because its one writer takes only
+ * those, is typed as their union).
  * Kysely types every query of this domain from these.
  */
 
@@ -33,8 +37,8 @@ export interface TlogCheckpointsTable {
 export interface TlogPlaysTable {
   receipt_id: string;
   server_key: string;
-  /** 'in_log' | 'failed' | 'predates_log' (CHECK). */
-  state: string;
+  /** CHECK (state IN ('in_log', 'failed', 'predates_log')). */
+  state: 'in_log' | 'failed' | 'predates_log';
   leaf_index: number | null;
   checkpoint_size: number | null;
   checked_at: number;
@@ -44,7 +48,8 @@ export interface TlogPlaysTable {
 export interface TlogFailuresTable {
   id: number;
   server_key: string;
-  kind: string;
+  /** No CHECK in the table; written only by TlogStore.addFailure, which takes a TlogFailureKind. */
+  kind: TlogFailureKind;
   message: string;
   receipt_id: string | null;
   leaf_index: number | null;
