@@ -1,10 +1,14 @@
+import type { Generated } from 'kysely';
+
 /**
  * The sync domain's tables in the local cache, as src/main/services/sync/migrations.ts
  * creates them (SQLite storage types: INTEGER → number, TEXT → string, nullable → `| null`;
  * booleans are INTEGER 0/1; a TEXT column that only ever holds a few words, by a CHECK or
- * because its one writer takes only those, is typed as their union). Kysely types every query of this domain from these.
- * The money state (wallet, progress, outbox, plays) is the wallet domain's: see
+ * because its one writer takes only those, is typed as their union). Kysely types every
+ * query of this domain from these. The money state (wallet, progress, outbox, plays) is the wallet domain's: see
  * src/main/services/wallet/tables.ts.
+ *
+ * `Generated<T>`: a column with a default (or the rowid), optional on insert, `T` when read.
  */
 
 /** One row (id = 1): who is signed in, on which server, and how far the pull got. */
@@ -15,11 +19,11 @@ export interface SyncAccountTable {
   email: string | null;
   /** No CHECK in the table; written only by SyncStore.signedIn with one of these. */
   role: 'listener' | 'artist' | 'admin' | null;
-  artists_json: string;
+  artists_json: Generated<string>;
   cursor: string | null;
   cursor_user_id: string | null;
   last_sync_at: number | null;
-  download_limit_bytes: number;
+  download_limit_bytes: Generated<number>;
 }
 
 /** Device identities (ours, current and retired) the server knows, per account. */
@@ -56,14 +60,15 @@ export interface CoopDownloadsTable {
   file: string;
   size_bytes: number;
   /** 0/1 */
-  pinned: number;
+  pinned: Generated<number>;
   downloaded_at: number;
   last_used_at: number;
 }
 
 /** What the server settled differently from this device's estimate; one per receipt. */
 export interface SyncCorrectionsTable {
-  id: number;
+  /** INTEGER PRIMARY KEY: the rowid, given on insert. */
+  id: Generated<number>;
   receipt_id: string;
   track_id: string;
   /** CHECK (kind IN ('price', 'unpaid', 'rejected')). */
@@ -73,7 +78,7 @@ export interface SyncCorrectionsTable {
   reason: string | null;
   created_at: number;
   /** 0/1 */
-  seen: number;
+  seen: Generated<number>;
 }
 
 export interface SyncTables {

@@ -1,19 +1,21 @@
+import type { Generated } from 'kysely';
 import type { TlogFailureKind } from '../../../shared/contract/tlog';
 
 /**
  * The public log check's tables in the local cache, as src/main/services/tlog/migrations.ts
  * creates them (SQLite storage types: INTEGER → number, TEXT → string, nullable → `| null`; a TEXT
  * column that only ever holds a few words, by a CHECK or because its one writer takes only
- * those, is typed as their union).
- * Kysely types every query of this domain from these.
+ * those, is typed as their union). Kysely types every query of this domain from these.
+ *
+ * `Generated<T>`: a column with a default (or the rowid), optional on insert, `T` when read.
  */
 
 /** One row (id = 1): what to trust. A null log key: pin the server's on first contact. */
 export interface TlogConfigTable {
   id: number;
   log_vkey: string | null;
-  witnesses_json: string;
-  required_witnesses: number;
+  witnesses_json: Generated<string>;
+  required_witnesses: Generated<number>;
 }
 
 /** The log key of each server, learned on first contact and kept. */
@@ -46,7 +48,8 @@ export interface TlogPlaysTable {
 
 /** Every failed check, with the evidence (the kept and the offered checkpoint notes). */
 export interface TlogFailuresTable {
-  id: number;
+  /** INTEGER PRIMARY KEY: the rowid, given on insert. */
+  id: Generated<number>;
   server_key: string;
   /** No CHECK in the table; written only by TlogStore.addFailure, which takes a TlogFailureKind. */
   kind: TlogFailureKind;
@@ -55,7 +58,7 @@ export interface TlogFailuresTable {
   leaf_index: number | null;
   kept_note: string | null;
   offered_note: string | null;
-  details_json: string;
+  details_json: Generated<string>;
   created_at: number;
 }
 
