@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { notFound } from '../http/errors';
 import { route, type AnyRoute } from '../http/route';
+import { reverseGrantRoute } from './reverse-grant';
 import { createVoucherBatch, grantCredits, grantCreditsOnce, redeemVoucher } from './top-up';
 import type { ServerContext } from '../context';
 
@@ -78,5 +79,6 @@ export function creditRoutes(ctx: ServerContext): AnyRoute[] {
       response: z.object({ creditedThousandths: z.number().int(), balanceThousandths: z.number().int() }),
       handler: async ({ body, user }) => redeemVoucher(ctx, user.id, body.code),
     }),
+    reverseGrantRoute(ctx),
   ];
 }

@@ -257,6 +257,22 @@ export function migrationsFor(kind: StoreKind): Record<string, Migration> {
         balance_after BIGINT NOT NULL,
         created_at BIGINT NOT NULL)`,
     ]),
+    // Reversals of credit grants made in error (credits/reverse-grant.ts): once per grant, keyed by
+    // the admin's idempotency key; the reversing transfer and its correction leaf commit with the row.
+    '0010_grant_reversals': fromStatements([
+      `CREATE TABLE grant_reversals (
+        grant_transfer_id TEXT PRIMARY KEY REFERENCES transfers(id),
+        reversal_transfer_id TEXT NOT NULL UNIQUE REFERENCES transfers(id),
+        idempotency_key TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        amount BIGINT NOT NULL CHECK (amount > 0),
+        reason TEXT NOT NULL,
+        balance_after BIGINT NOT NULL CHECK (balance_after >= 0),
+        corrects BIGINT CHECK (corrects >= 0),
+        created_by TEXT NOT NULL REFERENCES users(id),
+        created_at BIGINT NOT NULL)`,
+    ]),
   };
 }
 

@@ -59,6 +59,15 @@ export function topUpPostings(userId: string, thousandths: number): Posting[] {
   ];
 }
 
+/** A credit grant taken back (credits/reverse-grant.ts): the grant's postings negated, back to "issuance". */
+export function grantReversalPostings(userId: string, thousandths: number): Posting[] {
+  const amount = thousandths * TEN_THOUSANDTHS_PER_THOUSANDTH;
+  return [
+    { account_type: 'listener', account_id: userId, amount: -amount, track_id: null },
+    { account_type: 'issuance', account_id: '', amount, track_id: null },
+  ];
+}
+
 function assertBalanced(transfer: NewTransfer): void {
   const sum = transfer.postings.reduce((total, p) => total + p.amount, 0);
   if (

@@ -1,0 +1,299 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { assert } from '../../shared/assert';
+import { parseLeaf } from '../../shared/tlog/leaf';
+import type { ServerContext } from '../context';
+import { inTransaction, lockWallet, toInt, type Tx } from '../db/transaction';
+import { ApiError, notFound } from '../http/errors';
+import { route, type AnyRoute } from '../http/route';
+import { sha256Hex } from '../accounts/sessions';
+import { isUniqueViolation } from '../accounts/users';
+import { appendTransfers, grantReversalPostings } from '../ledger/postings';
+import { appendLogLeaves } from '../tlog/append';
+import { withTlogTx } from '../tlog/schema';
+
+/**
+ * Reversing a credit grant made in error (docs/server-api.md, docs/transparency-log.md §1.1):
+ * the whole grant is taken back from the listener's wallet, once, by a balanced
+ * transfer `reversal:<grant id>` (kind `grant`, the grant's postings negated) and
+ * a `correction` leaf naming the grant's leaf, in one transaction. Only admin
+ * grants can be reversed (a voucher is the listener's own redemption of a code
+ * the co-op issued). A grant the listener has partly spent is refused (409
+ * `grant_spent`, saying how much is spendable): a wallet never goes negative and
+ * a reversal is never partial.
+ */
+
+/** The migration 0010_grant_reversals table (a type alias: withTables needs an index-compatible record). */
+type ReversalTables = {
+  grant_reversals: {
+    grant_transfer_id: string;
+    reversal_transfer_id: string;
+    idempotency_key: string;
+    content_hash: string;
+    user_id: string;
+    amount: number;
+    reason: string;
+    balance_after: number;
+    corrects: number | null;
+    created_by: string;
+    created_at: number;
+  };
+};
+
+export interface ReversalAnswer {
+  reversalTransferId: string;
+  grantTransferId: string;
+  userId: string;
+  reversedThousandths: number;
+  balanceThousandths: number;
+  /** The grant's leaf index, named by the correction leaf; null when the log is off. */
+  corrects: number | null;
+  duplicate: boolean;
+}
+
+const idempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8–128 characters of A–Z, a–z, 0–9, . _ : or -');
+
+export function reverseGrantRoute(ctx: ServerContext): AnyRoute {
+  return route({
+    method: 'POST',
+    url: '/v1/admin/credits/:transferId/reverse',
+    summary:
+      "Reverse a credit grant made in error: takes the whole grant back from the listener's wallet, once, and logs a correction",
+    tag: 'admin',
+    access: 'admin',
+    params: z.object({ transferId: z.string().min(1).max(200) }),
+    body: z.object({
+      idempotencyKey: idempotencyKey.describe(
+        'client-chosen, e.g. a UUID: a resend with the same key answers the first reversal; the same key with another grant or reason is a 409',
+      ),
+      reason: z.string().trim().min(1).max(500).describe('why the grant was wrong (kept with the reversal)'),
+    }),
+    response: z.object({
+      reversalTransferId: z.string(),
+      grantTransferId: z.string(),
+      userId: z.string(),
+      reversedThousandths: z.number().int(),
+      balanceThousandths: z.number().int(),
+      corrects: z.number().int().nullable().describe("the grant's leaf index, named by the correction leaf"),
+      duplicate: z
+        .boolean()
+        .describe('made by an earlier request with this idempotency key; this is its answer'),
+    }),
+    successStatus: 201,
+    handler: async ({ params, body, user }) =>
+      reverseGrant(ctx, user.id, params.transferId, body.idempotencyKey, body.reason),
+  });
+}
+
+/** Reverses a grant under an idempotency key: a resend answers the first reversal, a second reversal is a 409. */
+export async function reverseGrant(
+  ctx: ServerContext,
+  adminId: string,
+  grantId: string,
+  key: string,
+  reason: string,
+): Promise<ReversalAnswer> {
+  const contentHash = sha256Hex(JSON.stringify([grantId, reason]));
+  const found = await earlierReversal(ctx.store.db, key, contentHash);
+  if (found) return found;
+  try {
+    return await inTransaction(ctx.store, (tx) =>
+      applyReversal(ctx, tx, adminId, grantId, key, contentHash, reason),
+    );
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    // A racing request committed first: with this key, answer it; with another key, the grant is reversed already.
+    const raced = await earlierReversal(ctx.store.db, key, contentHash);
+    if (raced) return raced;
+    throw alreadyReversed();
+  }
+}
+
+async function earlierReversal(
+  db: Tx | ServerContext['store']['db'],
+  key: string,
+  contentHash: string,
+): Promise<ReversalAnswer | null> {
+  const row = await db
+    .withTables<ReversalTables>()
+    .selectFrom('grant_reversals')
+    .selectAll()
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
+  if (!row) return null;
+  if (row.content_hash !== contentHash)
+    throw new ApiError(
+      409,
+      'idempotency_conflict',
+      'this idempotency key was used for a reversal of another grant or with another reason',
+    );
+  return {
+    reversalTransferId: row.reversal_transfer_id,
+    grantTransferId: row.grant_transfer_id,
+    userId: row.user_id,
+    reversedThousandths: toInt(row.amount),
+    balanceThousandths: toInt(row.balance_after),
+    corrects: row.corrects === null ? null : toInt(row.corrects),
+    duplicate: true,
+  };
+}
+
+const alreadyReversed = () => new ApiError(409, 'already_reversed', 'this grant was reversed already');
+
+/** The grant to reverse: an admin grant (not a voucher, not a reversal) and what it credited, in thousandths. */
+async function loadGrant(
+  tx: Tx,
+  grantId: string,
+): Promise<{ userId: string; thousandths: number; time: number }> {
+  const transfer = await tx
+    .selectFrom('transfers')
+    .select(['id', 'kind', 'user_id', 'created_at'])
+    .where('id', '=', grantId)
+    .executeTakeFirst();
+  if (!transfer) throw notFound('transfer');
+  if (transfer.kind !== 'grant' || !transfer.id.startsWith('grant:'))
+    throw new ApiError(
+      409,
+      'not_a_grant',
+      `only a credit grant can be reversed; ${grantId} is a ${transfer.id.startsWith('reversal:') ? 'reversal' : transfer.kind}`,
+    );
+  const entry = await tx
+    .selectFrom('ledger_entries')
+    .select('amount')
+    .where('transfer_id', '=', grantId)
+    .where('account_type', '=', 'listener')
+    .executeTakeFirstOrThrow();
+  const tenThousandths = toInt(entry.amount);
+  assert(tenThousandths > 0 && tenThousandths % 10 === 0, `grant ${grantId} credited whole thousandths`);
+  return { userId: transfer.user_id, thousandths: tenThousandths / 10, time: toInt(transfer.created_at) };
+}
+
+/**
+ * The grant's leaf index (its `event` is H(transferId), §1.3), or null when the
+ * log is off. A grant with no leaf while the log is on is refused: the start-up
+ * backfill gives every grant a leaf, so only one still waiting for the
+ * sequencer (deferred sequencing) can lack one, for a moment.
+ */
+async function grantLeafIndex(ctx: ServerContext, tx: Tx, grantId: string, thousandths: number) {
+  if (!ctx.config.transparencyLog.enabled) return null;
+  const event = createHash('sha256').update(grantId).digest('hex');
+  const t = withTlogTx(tx);
+  const rows = await t
+    .selectFrom('tlog_leaves')
+    .select(['idx', 'leaf'])
+    .where('leaf', 'like', `%"event":"${event}"%`)
+    .execute();
+  for (const r of rows) {
+    const parsed = parseLeaf(r.leaf);
+    if (parsed.ok && parsed.leaf.kind === 'grant' && parsed.leaf.credit === thousandths) return toInt(r.idx);
+  }
+  const pending = await t
+    .selectFrom('tlog_pending')
+    .select('id')
+    .where('leaf', 'like', `%"event":"${event}"%`)
+    .executeTakeFirst();
+  if (pending)
+    throw new ApiError(
+      503,
+      'grant_leaf_pending',
+      "the grant's log leaf is being sequenced; retry in a few seconds",
+    );
+  throw new ApiError(
+    409,
+    'grant_not_in_log',
+    'this grant has no transparency-log leaf, so no correction can name it',
+  );
+}
+
+async function applyReversal(
+  ctx: ServerContext,
+  tx: Tx,
+  adminId: string,
+  grantId: string,
+  key: string,
+  contentHash: string,
+  reason: string,
+): Promise<ReversalAnswer> {
+  const grant = await loadGrant(tx, grantId);
+  const wallet = await lockWallet(ctx.store, tx, grant.userId);
+  // Under the wallet lock: a racing request with this key may have committed while this one waited.
+  const raced = await earlierReversal(tx, key, contentHash);
+  if (raced) return raced;
+  const reversals = tx.withTables<ReversalTables>();
+  const done = await reversals
+    .selectFrom('grant_reversals')
+    .select('grant_transfer_id')
+    .where('grant_transfer_id', '=', grantId)
+    .executeTakeFirst();
+  if (done) throw alreadyReversed();
+  const spendable = toInt(wallet.balance) - toInt(wallet.reserved);
+  if (spendable < grant.thousandths)
+    throw new ApiError(
+      409,
+      'grant_spent',
+      `the listener has ${spendable} thousandths spendable, less than the grant's ${grant.thousandths}: a grant is reversed whole or not at all`,
+    );
+  const corrects = await grantLeafIndex(ctx, tx, grantId, grant.thousandths);
+  const reversalId = `reversal:${grantId}`;
+  const now = ctx.clock.nowMs();
+  const postings = grantReversalPostings(grant.userId, grant.thousandths);
+  assert(postings.reduce((sum, p) => sum + p.amount, 0) === 0, `reversal ${reversalId} sums to zero`);
+  await appendTransfers(tx, [
+    {
+      id: reversalId,
+      kind: 'grant',
+      user_id: grant.userId,
+      receipt_id: null,
+      request_id: null,
+      note: reason,
+      created_at: now,
+      postings,
+    },
+  ]);
+  const balance = toInt(wallet.balance) - grant.thousandths;
+  assert(balance >= toInt(wallet.reserved), 'a reversal leaves the reserved allowance covered');
+  await tx
+    .updateTable('wallets')
+    .set({ balance, version: wallet.version + 1 })
+    .where('user_id', '=', grant.userId)
+    .execute();
+  await reversals
+    .insertInto('grant_reversals')
+    .values({
+      grant_transfer_id: grantId,
+      reversal_transfer_id: reversalId,
+      idempotency_key: key,
+      content_hash: contentHash,
+      user_id: grant.userId,
+      amount: grant.thousandths,
+      reason,
+      balance_after: balance,
+      corrects,
+      created_by: adminId,
+      created_at: now,
+    })
+    .execute();
+  // Last in the transaction: the correction's transparency-log leaf (docs/transparency-log.md §1.1).
+  if (corrects !== null)
+    await appendLogLeaves(ctx, tx, [
+      {
+        kind: 'correction',
+        userId: grant.userId,
+        transferId: reversalId,
+        time: now,
+        taken: grant.thousandths,
+        corrects,
+      },
+    ]);
+  return {
+    reversalTransferId: reversalId,
+    grantTransferId: grantId,
+    userId: grant.userId,
+    reversedThousandths: grant.thousandths,
+    balanceThousandths: balance,
+    corrects,
+    duplicate: false,
+  };
+}
