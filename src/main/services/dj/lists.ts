@@ -1,27 +1,24 @@
+import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
 import type { Db } from '../db/database';
 import type { Clock } from '../core/clock';
 import { CallError } from '../../../shared/contract/define';
 import type { DjList, ListKind, TrackRef } from '../../../shared/contract/dj';
-import type { TrackSortField } from '../../../shared/contract/library';
+import { trackSortFieldSchema, type TrackSortField } from '../../../shared/contract/library';
 import { parseQuery } from '../../../shared/query';
+import { djDb, type DjDb } from './dj-db';
 import { POSITION_STEP } from './schema';
+import type { DjListsTable, DjTables } from './tables';
 
 /**
  * Folders, crates, playlists and smart playlists, and the items of crates
  * and playlists. Every change runs in one transaction.
  */
-interface ListRow {
-  id: number;
-  parent_id: number | null;
-  kind: ListKind;
-  name: string;
-  position: number;
-  query: string | null;
-  sort: TrackSortField | null;
-  direction: 'asc' | 'desc' | null;
-  created_at: number;
-  updated_at: number;
-  item_count: number;
+type ListRow = Selectable<DjListsTable>;
+
+/** `coalesce(parent_id, 0) = coalesce(?, 0)`: the lists beside each other (the form the sibling-name index holds). */
+function siblingsIn(parentId: number | null) {
+  return (eb: ExpressionBuilder<DjTables, 'dj_lists'>) =>
+    eb(eb.fn.coalesce('parent_id', eb.lit(0)), '=', eb.fn.coalesce(eb.val(parentId), eb.lit(0)));
 }
 
 export interface StoredItem {
@@ -45,18 +42,34 @@ export interface NewList {
 export type CountSmart = (query: string) => number;
 
 export class ListStore {
+  private readonly db: DjDb;
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.db = djDb(db);
+  }
 
   all(countSmart: CountSmart): DjList[] {
-    const rows = this.db
-      .prepare(
-        `SELECT l.*, (SELECT count(*) FROM dj_list_items i WHERE i.list_id = l.id) AS item_count
-         FROM dj_lists l ORDER BY coalesce(l.parent_id, 0), l.position, l.id`,
-      )
-      .all() as ListRow[];
+    const { q } = this.db;
+    const rows = this.db.all(
+      q
+        .selectFrom('dj_lists as l')
+        .selectAll('l')
+        .select((eb) =>
+          eb
+            .selectFrom('dj_list_items as i')
+            .whereRef('i.list_id', '=', 'l.id')
+            .select(eb.fn.countAll<number>().as('n'))
+            .$asScalar()
+            .$notNull()
+            .as('item_count'),
+        )
+        .orderBy((eb) => eb.fn.coalesce('l.parent_id', eb.lit(0)))
+        .orderBy('l.position')
+        .orderBy('l.id'),
+    );
     return rows.map((r) => toList(r, countSmart));
   }
 
@@ -65,49 +78,55 @@ export class ListStore {
   }
 
   findByName(name: string): DjList | null {
-    const row = this.db
-      .prepare('SELECT *, 0 AS item_count FROM dj_lists WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1')
-      .get(name) as ListRow | undefined;
-    return row ? toList(row, () => 0) : null;
+    const row = this.db.get(
+      this.db.q
+        .selectFrom('dj_lists')
+        .selectAll()
+        .where('name', '=', sql<string>`${name} COLLATE NOCASE`)
+        .orderBy('id')
+        .limit(1),
+    );
+    return row ? toList({ ...row, item_count: 0 }, () => 0) : null;
   }
 
   create(input: NewList): number {
     if (input.kind === 'smart') checkQuery(input.query ?? '');
-    return this.db.transaction(() => {
+    const { q } = this.db;
+    return this.db.raw.transaction(() => {
       this.checkParent(input.parentId, null);
       this.checkNameFree(input.parentId, input.name, null);
       const now = this.clock.nowMs();
-      const last = this.db
-        .prepare('SELECT max(position) AS p FROM dj_lists WHERE coalesce(parent_id, 0) = coalesce(?, 0)')
-        .get(input.parentId) as { p: number | null };
+      const last = this.db.get(
+        q
+          .selectFrom('dj_lists')
+          .select((eb) => eb.fn.max<number | null>('position').as('p'))
+          .where(siblingsIn(input.parentId)),
+      );
       const smart = input.kind === 'smart';
-      const result = this.db
-        .prepare(
-          `INSERT INTO dj_lists (parent_id, kind, name, position, query, sort, direction, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          input.parentId,
-          input.kind,
-          input.name,
-          (last.p ?? 0) + POSITION_STEP,
-          smart ? (input.query ?? '') : null,
-          smart ? (input.sort ?? 'artist') : null,
-          smart ? (input.direction ?? 'asc') : null,
-          now,
-          now,
-        );
+      const result = this.db.run(
+        q.insertInto('dj_lists').values({
+          parent_id: input.parentId,
+          kind: input.kind,
+          name: input.name,
+          position: (last?.p ?? 0) + POSITION_STEP,
+          query: smart ? (input.query ?? '') : null,
+          sort: smart ? (input.sort ?? 'artist') : null,
+          direction: smart ? (input.direction ?? 'asc') : null,
+          created_at: now,
+          updated_at: now,
+        }),
+      );
       return Number(result.lastInsertRowid);
     })();
   }
 
   rename(id: number, name: string): void {
-    this.db.transaction(() => {
+    this.db.raw.transaction(() => {
       const row = this.row(id);
       this.checkNameFree(row.parent_id, name, id);
-      this.db
-        .prepare('UPDATE dj_lists SET name = ?, updated_at = ? WHERE id = ?')
-        .run(name, this.clock.nowMs(), id);
+      this.db.run(
+        this.db.q.updateTable('dj_lists').set({ name, updated_at: this.clock.nowMs() }).where('id', '=', id),
+      );
     })();
   }
 
@@ -115,76 +134,97 @@ export class ListStore {
     checkQuery(query);
     const row = this.row(id);
     if (row.kind !== 'smart') throw new CallError('conflict', `"${row.name}" is not a smart playlist`);
-    this.db
-      .prepare('UPDATE dj_lists SET query = ?, sort = ?, direction = ?, updated_at = ? WHERE id = ?')
-      .run(query, sort ?? row.sort, direction ?? row.direction, this.clock.nowMs(), id);
+    this.db.run(
+      this.db.q
+        .updateTable('dj_lists')
+        .set({
+          query,
+          sort: sort ?? row.sort,
+          direction: direction ?? row.direction,
+          updated_at: this.clock.nowMs(),
+        })
+        .where('id', '=', id),
+    );
   }
 
   /** Moves a list into a folder (or the top level), before a sibling or last. */
   move(id: number, parentId: number | null, beforeId: number | null): void {
-    this.db.transaction(() => {
+    const { q } = this.db;
+    this.db.raw.transaction(() => {
       const row = this.row(id);
       this.checkParent(parentId, id);
       this.checkNameFree(parentId, row.name, id);
-      const siblings = (
-        this.db
-          .prepare(
-            'SELECT id FROM dj_lists WHERE coalesce(parent_id, 0) = coalesce(?, 0) AND id != ? ORDER BY position, id',
-          )
-          .all(parentId, id) as { id: number }[]
-      ).map((r) => r.id);
+      const siblings = this.db
+        .all(
+          q
+            .selectFrom('dj_lists')
+            .select('id')
+            .where(siblingsIn(parentId))
+            .where('id', '!=', id)
+            .orderBy('position')
+            .orderBy('id'),
+        )
+        .map((r) => r.id);
       const at = beforeId === null ? siblings.length : siblings.indexOf(beforeId);
       if (at < 0) throw new CallError('not_found', `No list ${beforeId} in that folder`);
       siblings.splice(at, 0, id);
-      const update = this.db.prepare(
-        'UPDATE dj_lists SET parent_id = ?, position = ?, updated_at = ? WHERE id = ?',
-      );
       const now = this.clock.nowMs();
-      siblings.forEach((sibling, i) => update.run(parentId, (i + 1) * POSITION_STEP, now, sibling));
+      siblings.forEach((sibling, i) =>
+        this.db.run(
+          q
+            .updateTable('dj_lists')
+            .set({ parent_id: parentId, position: (i + 1) * POSITION_STEP, updated_at: now })
+            .where('id', '=', sibling),
+        ),
+      );
     })();
   }
 
   /** Deletes a list; a folder takes its contents with it. Answers how many lists went. */
   delete(id: number): number {
-    return this.db.transaction(() => {
+    const { q } = this.db;
+    return this.db.raw.transaction(() => {
       this.row(id);
-      const count = (
-        this.db
-          .prepare(
-            `WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT l.id FROM dj_lists l JOIN sub ON l.parent_id = sub.id)
-             SELECT count(*) AS n FROM sub`,
+      const count = this.db.get(
+        q
+          .withRecursive('sub(id)', (db) =>
+            db
+              .selectNoFrom((eb) => eb.val(id).as('id'))
+              .unionAll(
+                db.selectFrom('dj_lists as l').innerJoin('sub', 'sub.id', 'l.parent_id').select('l.id'),
+              ),
           )
-          .get(id) as { n: number }
-      ).n;
-      this.db.prepare('DELETE FROM dj_lists WHERE id = ?').run(id);
-      return count;
+          .selectFrom('sub')
+          .select((eb) => eb.fn.countAll<number>().as('n')),
+      );
+      this.db.run(q.deleteFrom('dj_lists').where('id', '=', id));
+      return count?.n ?? 0;
     })();
   }
 
   // ----- items -----
 
   itemCount(listId: number): number {
-    return (
-      this.db.prepare('SELECT count(*) AS n FROM dj_list_items WHERE list_id = ?').get(listId) as {
-        n: number;
-      }
-    ).n;
+    const row = this.db.get(
+      this.db.q
+        .selectFrom('dj_list_items')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('list_id', '=', listId),
+    );
+    return row?.n ?? 0;
   }
 
   items(listId: number, offset = 0, limit = -1): StoredItem[] {
-    const rows = this.db
-      .prepare(
-        `SELECT id, source, ref, position, label, added_at FROM dj_list_items WHERE list_id = ?
-         ORDER BY position, id LIMIT ? OFFSET ?`,
-      )
-      .all(listId, limit, offset) as {
-      id: number;
-      source: 'local' | 'coop';
-      ref: string;
-      position: number;
-      label: string;
-      added_at: number;
-    }[];
+    const rows = this.db.all(
+      this.db.q
+        .selectFrom('dj_list_items')
+        .select(['id', 'source', 'ref', 'position', 'label', 'added_at'])
+        .where('list_id', '=', listId)
+        .orderBy('position')
+        .orderBy('id')
+        .limit(limit)
+        .offset(offset),
+    );
     return rows.map((r) => ({
       id: r.id,
       ref: refFromRow(r.source, r.ref),
@@ -203,29 +243,41 @@ export class ListStore {
     entries: { ref: TrackRef; label: string }[],
     beforeItemId: number | null,
   ): { added: number; duplicates: TrackRef[] } {
-    return this.db.transaction(() => {
+    const { q } = this.db;
+    return this.db.raw.transaction(() => {
       this.itemList(listId);
-      const exists = this.db.prepare(
-        'SELECT 1 FROM dj_list_items WHERE list_id = ? AND source = ? AND ref = ?',
-      );
+      const exists = (ref: TrackRef) =>
+        this.db.get(
+          q
+            .selectFrom('dj_list_items')
+            .select((eb) => eb.lit(1).as('found'))
+            .where('list_id', '=', listId)
+            .where('source', '=', ref.source)
+            .where('ref', '=', String(ref.id)),
+        );
       const seen = new Set<string>();
       const fresh: { ref: TrackRef; label: string }[] = [];
       const duplicates: TrackRef[] = [];
       for (const entry of entries) {
         const key = `${entry.ref.source}:${entry.ref.id}`;
-        if (seen.has(key) || exists.get(listId, entry.ref.source, String(entry.ref.id)))
-          duplicates.push(entry.ref);
+        if (seen.has(key) || exists(entry.ref)) duplicates.push(entry.ref);
         else fresh.push(entry);
         seen.add(key);
       }
       if (fresh.length === 0) return { added: 0, duplicates };
       const positions = this.gapFor(listId, beforeItemId, fresh.length);
-      const insert = this.db.prepare(
-        'INSERT INTO dj_list_items (list_id, source, ref, position, label, added_at) VALUES (?, ?, ?, ?, ?, ?)',
-      );
       const now = this.clock.nowMs();
       fresh.forEach((entry, i) =>
-        insert.run(listId, entry.ref.source, String(entry.ref.id), positions[i], entry.label, now),
+        this.db.run(
+          q.insertInto('dj_list_items').values({
+            list_id: listId,
+            source: entry.ref.source,
+            ref: String(entry.ref.id),
+            position: positions[i]!,
+            label: entry.label,
+            added_at: now,
+          }),
+        ),
       );
       this.touch(listId);
       return { added: fresh.length, duplicates };
@@ -233,10 +285,12 @@ export class ListStore {
   }
 
   removeItems(listId: number, itemIds: number[]): number {
-    return this.db.transaction(() => {
+    const { q } = this.db;
+    return this.db.raw.transaction(() => {
       this.itemList(listId);
-      const remove = this.db.prepare('DELETE FROM dj_list_items WHERE list_id = ? AND id = ?');
-      const removed = itemIds.reduce((n, id) => n + remove.run(listId, id).changes, 0);
+      const remove = (id: number) =>
+        this.db.run(q.deleteFrom('dj_list_items').where('list_id', '=', listId).where('id', '=', id)).changes;
+      const removed = itemIds.reduce((n, id) => n + remove(id), 0);
       this.touch(listId);
       return removed;
     })();
@@ -244,7 +298,7 @@ export class ListStore {
 
   /** Moves items (in their current list order) to just before `beforeItemId`, or to the end. */
   moveItems(listId: number, itemIds: number[], beforeItemId: number | null): number {
-    return this.db.transaction(() => {
+    return this.db.raw.transaction(() => {
       this.itemList(listId);
       const wanted = new Set(itemIds);
       if (beforeItemId !== null && wanted.has(beforeItemId))
@@ -252,10 +306,9 @@ export class ListStore {
       const moving = this.items(listId).filter((item) => wanted.has(item.id));
       if (moving.length !== wanted.size) throw new CallError('not_found', 'Some items are not in this list');
       // Park the moving rows out of the way so the gap search sees only the others.
-      const park = this.db.prepare('UPDATE dj_list_items SET position = ? WHERE id = ?');
-      moving.forEach((item, i) => park.run(-1 - i, item.id));
+      moving.forEach((item, i) => this.setPosition(item.id, -1 - i));
       const positions = this.gapFor(listId, beforeItemId, moving.length, true);
-      moving.forEach((item, i) => park.run(positions[i], item.id));
+      moving.forEach((item, i) => this.setPosition(item.id, positions[i]!));
       this.touch(listId);
       return moving.length;
     })();
@@ -263,11 +316,20 @@ export class ListStore {
 
   /** Renumbers a list's items 1×STEP, 2×STEP, … keeping their order. */
   compact(listId: number): void {
-    const ids = this.db
-      .prepare('SELECT id FROM dj_list_items WHERE list_id = ? AND position >= 0 ORDER BY position, id')
-      .all(listId) as { id: number }[];
-    const update = this.db.prepare('UPDATE dj_list_items SET position = ? WHERE id = ?');
-    ids.forEach((row, i) => update.run((i + 1) * POSITION_STEP, row.id));
+    const ids = this.db.all(
+      this.db.q
+        .selectFrom('dj_list_items')
+        .select('id')
+        .where('list_id', '=', listId)
+        .where('position', '>=', 0)
+        .orderBy('position')
+        .orderBy('id'),
+    );
+    ids.forEach((row, i) => this.setPosition(row.id, (i + 1) * POSITION_STEP));
+  }
+
+  private setPosition(itemId: number, position: number): void {
+    this.db.run(this.db.q.updateTable('dj_list_items').set({ position }).where('id', '=', itemId));
   }
 
   /**
@@ -275,26 +337,33 @@ export class ListStore {
    * the end). Compacts the list first when the neighbours are too close.
    */
   private gapFor(listId: number, beforeItemId: number | null, count: number, ignoreParked = false): number[] {
-    const floor = ignoreParked ? 'AND position >= 0' : '';
+    const { q } = this.db;
+    const lastBelow = (below: number | null) =>
+      this.db.get(
+        q
+          .selectFrom('dj_list_items')
+          .select((eb) => eb.fn.max<number | null>('position').as('p'))
+          .where('list_id', '=', listId)
+          .$if(below !== null, (qb) => qb.where('position', '<', below!))
+          .$if(ignoreParked, (qb) => qb.where('position', '>=', 0)),
+      )?.p ?? 0;
     for (let attempt = 0; attempt < 2; attempt++) {
       let low: number;
       let high: number;
       if (beforeItemId === null) {
-        const last = this.db
-          .prepare(`SELECT max(position) AS p FROM dj_list_items WHERE list_id = ? ${floor}`)
-          .get(listId) as { p: number | null };
-        low = last.p ?? 0;
+        low = lastBelow(null);
         high = low + (count + 1) * POSITION_STEP;
       } else {
-        const before = this.db
-          .prepare('SELECT position FROM dj_list_items WHERE id = ? AND list_id = ?')
-          .get(beforeItemId, listId) as { position: number } | undefined;
+        const before = this.db.get(
+          q
+            .selectFrom('dj_list_items')
+            .select('position')
+            .where('id', '=', beforeItemId)
+            .where('list_id', '=', listId),
+        );
         if (!before) throw new CallError('not_found', `No item ${beforeItemId} in this list`);
         high = before.position;
-        const prev = this.db
-          .prepare(`SELECT max(position) AS p FROM dj_list_items WHERE list_id = ? AND position < ? ${floor}`)
-          .get(listId, high) as { p: number | null };
-        low = prev.p ?? 0;
+        low = lastBelow(high);
       }
       const step = Math.floor((high - low) / (count + 1));
       if (step >= 1) return Array.from({ length: count }, (_, i) => low + step * (i + 1));
@@ -304,12 +373,13 @@ export class ListStore {
   }
 
   private touch(listId: number): void {
-    this.db.prepare('UPDATE dj_lists SET updated_at = ? WHERE id = ?').run(this.clock.nowMs(), listId);
+    this.db.run(
+      this.db.q.updateTable('dj_lists').set({ updated_at: this.clock.nowMs() }).where('id', '=', listId),
+    );
   }
 
   private row(id: number): ListRow {
-    const row = this.db.prepare('SELECT *, 0 AS item_count FROM dj_lists WHERE id = ?').get(id) as
-      ListRow | undefined;
+    const row = this.db.get(this.db.q.selectFrom('dj_lists').selectAll().where('id', '=', id));
     if (!row) throw new CallError('not_found', `No list ${id}`);
     return row;
   }
@@ -332,23 +402,36 @@ export class ListStore {
     if (parent.kind !== 'folder') throw new CallError('conflict', `"${parent.name}" is not a folder`);
     if (movingId === null) return;
     // A folder cannot move into itself or its own descendants.
-    const ancestors = this.db
-      .prepare(
-        `WITH RECURSIVE up(id, parent_id) AS (SELECT id, parent_id FROM dj_lists WHERE id = ?
-           UNION ALL SELECT l.id, l.parent_id FROM dj_lists l JOIN up ON l.id = up.parent_id)
-         SELECT id FROM up`,
-      )
-      .all(parentId) as { id: number }[];
+    const ancestors = this.db.all(
+      this.db.q
+        .withRecursive('up(id, parent_id)', (db) =>
+          db
+            .selectFrom('dj_lists')
+            .select(['id', 'parent_id'])
+            .where('id', '=', parentId)
+            .unionAll(
+              db
+                .selectFrom('dj_lists as l')
+                .innerJoin('up', 'l.id', 'up.parent_id')
+                .select(['l.id', 'l.parent_id']),
+            ),
+        )
+        .selectFrom('up')
+        .select('id'),
+    );
     if (ancestors.some((a) => a.id === movingId))
       throw new CallError('conflict', 'A folder cannot go inside itself');
   }
 
   private checkNameFree(parentId: number | null, name: string, exceptId: number | null): void {
-    const clash = this.db
-      .prepare(
-        'SELECT id FROM dj_lists WHERE coalesce(parent_id, 0) = coalesce(?, 0) AND name = ? COLLATE NOCASE AND id != ?',
-      )
-      .get(parentId, name, exceptId ?? -1);
+    const clash = this.db.get(
+      this.db.q
+        .selectFrom('dj_lists')
+        .select('id')
+        .where(siblingsIn(parentId))
+        .where('name', '=', sql<string>`${name} COLLATE NOCASE`)
+        .where('id', '!=', exceptId ?? -1),
+    );
     if (clash) throw new CallError('conflict', `There is already a list named "${name}" here`);
   }
 }
@@ -366,7 +449,13 @@ export function refFromRow(source: 'local' | 'coop', ref: string): TrackRef {
   return source === 'local' ? { source, id: Number(ref) } : { source, id: ref };
 }
 
-function toList(row: ListRow, countSmart: CountSmart): DjList {
+/** A stored sort field, if it is still one the app knows. */
+function storedSort(sort: string | null): TrackSortField | null {
+  const known = trackSortFieldSchema.safeParse(sort);
+  return known.success ? known.data : null;
+}
+
+function toList(row: ListRow & { item_count: number }, countSmart: CountSmart): DjList {
   return {
     id: row.id,
     parentId: row.parent_id,
@@ -376,7 +465,7 @@ function toList(row: ListRow, countSmart: CountSmart): DjList {
     itemCount:
       row.kind === 'smart' ? countSmart(row.query ?? '') : row.kind === 'folder' ? 0 : row.item_count,
     query: row.query,
-    sort: row.sort,
+    sort: storedSort(row.sort),
     direction: row.direction,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -1,16 +1,19 @@
+import type { Generated } from 'kysely';
 import type { ListKind } from '../../../shared/contract/dj';
 
 /**
  * The DJ domain's tables as its migrations create them (`schema.ts`,
  * dj-001), for typed queries through `typedDb`. SQLite storage types:
  * INTEGER → number, TEXT → string, nullable → `| null`; a TEXT column with a
- * CHECK list carries that list as its type. Keep in step with the
+ * CHECK list carries that list as its type; an INTEGER PRIMARY KEY the insert
+ * leaves to SQLite is `Generated`. Keep in step with the
  * migrations: a column here without its migration is a lie the compiler
  * cannot catch.
  */
 
 export interface DjListsTable {
-  id: number;
+  /** INTEGER PRIMARY KEY: SQLite assigns it on insert. */
+  id: Generated<number>;
   /** The folder holding the list; null at the top level. ON DELETE CASCADE. */
   parent_id: number | null;
   /** CHECK (kind IN ('folder', 'crate', 'playlist', 'smart')). */
@@ -32,7 +35,8 @@ export interface DjListsTable {
 export type DjItemSource = 'local' | 'coop';
 
 export interface DjListItemsTable {
-  id: number;
+  /** INTEGER PRIMARY KEY: SQLite assigns it on insert. */
+  id: Generated<number>;
   list_id: number;
   /** CHECK (source IN ('local', 'coop')). */
   source: DjItemSource;
