@@ -10,10 +10,12 @@ import type { CallHandler } from '../core/dispatcher';
 import type { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
 import { migrate, type Db, type Migration } from '../db/database';
+import { typedDb } from '../db/typed-query';
 import type { ReleaseService } from '../release/release-service';
 import { Publisher, releaseView, serverReleaseSchema, type Request } from './publisher';
 import { checkReportInLog, type ReportLogDeps } from './report-log';
 import { errorFromAnswer, expectJson, networkError } from './server-answer';
+import type { ArtistTables } from './tables';
 
 /**
  * The artist's side of the co-op, over the signed-in account's session
@@ -111,6 +113,7 @@ export function shellQuote(path: string): string {
 
 export function createArtistDomain(deps: ArtistDomainDeps) {
   migrate(deps.db, artistMigrations);
+  const db = typedDb<ArtistTables>(deps.db);
   const log = deps.logger.child({ domain: 'artist' });
 
   async function call(method: string, path: string, action: string, init?: Parameters<Request>[2]) {
@@ -128,11 +131,12 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
     request: deps.request,
     progress: (p) => deps.events.emit('artist.publishProgress', p),
     created: ({ releaseId, artistId, title }) => {
-      deps.db
-        .prepare(
-          'INSERT OR IGNORE INTO artist_releases (release_id, artist_id, title, created_at) VALUES (?, ?, ?, ?)',
-        )
-        .run(releaseId, artistId, title, deps.clock.nowMs());
+      db.run(
+        db.q
+          .insertInto('artist_releases')
+          .orIgnore()
+          .values({ release_id: releaseId, artist_id: artistId, title, created_at: deps.clock.nowMs() }),
+      );
     },
     chunkBytes: deps.chunkBytes,
     retryDelayMs: deps.retryDelayMs,
@@ -263,9 +267,13 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
     },
 
     'artist.releases': async ({ artistId }) => {
-      const rows = deps.db
-        .prepare('SELECT release_id AS id FROM artist_releases WHERE artist_id = ? ORDER BY created_at DESC')
-        .all(artistId) as { id: string }[];
+      const rows = db.all(
+        db.q
+          .selectFrom('artist_releases')
+          .select('release_id as id')
+          .where('artist_id', '=', artistId)
+          .orderBy('created_at', 'desc'),
+      );
       const releases = [];
       for (const { id } of rows) {
         const answer = await call(
