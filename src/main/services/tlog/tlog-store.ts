@@ -1,5 +1,11 @@
-import type { Db } from '../db/database';
+import { sql, type ExpressionBuilder, type NotNull } from 'kysely';
 import type { TlogFailure, TlogFailureKind, TlogPlay } from '../../../shared/contract/tlog';
+import { assert } from '../../../shared/assert';
+import type { Db } from '../db/database';
+import { typedDb, type TypedDb } from '../db/typed-query';
+import type { SyncTables } from '../sync/tables';
+import type { OutboxTable, WalletTables } from '../wallet/tables';
+import type { TlogTables } from './tables';
 
 /** A settled play of this device, as the outbox keeps it: the receipt's bytes and the server's answer. */
 export interface SettledPlay {
@@ -34,71 +40,144 @@ export interface NewFailure {
   details?: Record<string, unknown>;
 }
 
+/**
+ * The log check's own tables, and two it only reads: the outbox (the wallet's: the settled
+ * receipts and the server's answers) and the sync devices (sync's: which devices are this install's).
+ */
+type Tables = TlogTables & Pick<WalletTables, 'outbox'> & Pick<SyncTables, 'sync_devices'>;
+
+/** Inside a query over outbox rows `o`: whether the log check has decided o's play (in the given state, if one is named). */
+function decided(
+  eb: ExpressionBuilder<Tables & { o: OutboxTable }, 'o'>,
+  serverKey: string,
+  state?: 'in_log',
+) {
+  return eb.exists(
+    eb
+      .selectFrom('tlog_plays as p')
+      .select(sql.lit(1).as('one'))
+      .whereRef('p.receipt_id', '=', 'o.id')
+      .where('p.server_key', '=', serverKey)
+      .$if(state !== undefined, (qb) => qb.where('p.state', '=', state!)),
+  );
+}
+
 /** The public log check's rows (migrations.ts). Every write is one statement or one transaction. */
 export class TlogStore {
-  constructor(private readonly db: Db) {}
+  private readonly db: TypedDb<Tables>;
+
+  constructor(db: Db) {
+    this.db = typedDb<Tables>(db);
+  }
 
   config(): TlogConfig {
-    const row = this.db
-      .prepare(
-        'SELECT log_vkey AS v, witnesses_json AS w, required_witnesses AS n FROM tlog_config WHERE id = 1',
-      )
-      .get() as { v: string | null; w: string; n: number };
-    return { logVkey: row.v, witnesses: JSON.parse(row.w) as string[], requiredWitnesses: row.n };
+    const { q } = this.db;
+    const row = this.db.get(
+      q
+        .selectFrom('tlog_config')
+        .select(['log_vkey', 'witnesses_json', 'required_witnesses'])
+        .where('id', '=', 1),
+    );
+    assert(row, 'tlog_config has its one row (migration tlog-001)');
+    return {
+      logVkey: row.log_vkey,
+      witnesses: JSON.parse(row.witnesses_json) as string[],
+      requiredWitnesses: row.required_witnesses,
+    };
   }
 
   setConfig(config: TlogConfig): void {
-    this.db
-      .prepare('UPDATE tlog_config SET log_vkey = ?, witnesses_json = ?, required_witnesses = ? WHERE id = 1')
-      .run(config.logVkey, JSON.stringify(config.witnesses), config.requiredWitnesses);
+    const { q } = this.db;
+    this.db.run(
+      q
+        .updateTable('tlog_config')
+        .set({
+          log_vkey: config.logVkey,
+          witnesses_json: JSON.stringify(config.witnesses),
+          required_witnesses: config.requiredWitnesses,
+        })
+        .where('id', '=', 1),
+    );
   }
 
   pin(serverKey: string): { vkey: string; pinnedAtMs: number } | null {
-    const row = this.db
-      .prepare('SELECT vkey, pinned_at AS at FROM tlog_pins WHERE server_key = ?')
-      .get(serverKey) as { vkey: string; at: number } | undefined;
-    return row ? { vkey: row.vkey, pinnedAtMs: row.at } : null;
+    const { q } = this.db;
+    const row = this.db.get(
+      q.selectFrom('tlog_pins').select(['vkey', 'pinned_at']).where('server_key', '=', serverKey),
+    );
+    return row ? { vkey: row.vkey, pinnedAtMs: row.pinned_at } : null;
   }
 
   /** Pins a key once; a later call never replaces it. */
   setPin(serverKey: string, vkey: string, atMs: number): void {
-    this.db
-      .prepare('INSERT INTO tlog_pins (server_key, vkey, pinned_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
-      .run(serverKey, vkey, atMs);
+    const { q } = this.db;
+    this.db.run(
+      q
+        .insertInto('tlog_pins')
+        .values({ server_key: serverKey, vkey, pinned_at: atMs })
+        .onConflict((oc) => oc.doNothing()),
+    );
   }
 
   latest(serverKey: string): KeptCheckpoint | null {
-    const row = this.db
-      .prepare(
-        'SELECT origin, size, root_hex AS rootHex, note, verified_at AS verifiedAtMs FROM tlog_checkpoints WHERE server_key = ?',
-      )
-      .get(serverKey) as KeptCheckpoint | undefined;
+    const { q } = this.db;
+    const row = this.db.get(
+      q
+        .selectFrom('tlog_checkpoints')
+        .select(['origin', 'size', 'root_hex as rootHex', 'note', 'verified_at as verifiedAtMs'])
+        .where('server_key', '=', serverKey),
+    );
     return row ?? null;
   }
 
   setLatest(serverKey: string, c: KeptCheckpoint): void {
-    this.db
-      .prepare(
-        `INSERT INTO tlog_checkpoints (server_key, origin, size, root_hex, note, verified_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (server_key) DO UPDATE SET origin = excluded.origin, size = excluded.size,
-           root_hex = excluded.root_hex, note = excluded.note, verified_at = excluded.verified_at`,
-      )
-      .run(serverKey, c.origin, c.size, c.rootHex, c.note, c.verifiedAtMs);
+    const { q } = this.db;
+    this.db.run(
+      q
+        .insertInto('tlog_checkpoints')
+        .values({
+          server_key: serverKey,
+          origin: c.origin,
+          size: c.size,
+          root_hex: c.rootHex,
+          note: c.note,
+          verified_at: c.verifiedAtMs,
+        })
+        .onConflict((oc) =>
+          oc.column('server_key').doUpdateSet((eb) => ({
+            origin: eb.ref('excluded.origin'),
+            size: eb.ref('excluded.size'),
+            root_hex: eb.ref('excluded.root_hex'),
+            note: eb.ref('excluded.note'),
+            verified_at: eb.ref('excluded.verified_at'),
+          })),
+        ),
+    );
   }
 
-  private static readonly SETTLED = `FROM outbox o
-      JOIN sync_devices d ON d.device_id = o.device_id AND d.server_key = @serverKey
-      WHERE o.answered_at IS NOT NULL AND json_extract(o.answer, '$.status') = 'settled'`;
+  /** Settled outbox rows of this install's devices on this server (`o`), for the two queries below. */
+  private settled(serverKey: string) {
+    return this.db.q
+      .selectFrom('outbox as o')
+      .innerJoin('sync_devices as d', (join) =>
+        join.onRef('d.device_id', '=', 'o.device_id').on('d.server_key', '=', serverKey),
+      )
+      .where('o.answered_at', 'is not', null)
+      .where(sql<string>`json_extract(o.answer, '$.status')`, '=', 'settled');
+  }
 
   /** Settled plays of this install's devices on this server that the log check has not decided yet, oldest first. */
   unchecked(serverKey: string, limit: number): SettledPlay[] {
-    const rows = this.db
-      .prepare(
-        `SELECT o.id, o.canonical_json AS json, o.answer, o.answered_at AS at ${TlogStore.SETTLED}
-           AND NOT EXISTS (SELECT 1 FROM tlog_plays p WHERE p.receipt_id = o.id AND p.server_key = @serverKey)
-         ORDER BY o.answered_at, o.id LIMIT @limit`,
-      )
-      .all({ serverKey, limit }) as { id: string; json: string; answer: string; at: number }[];
+    const rows = this.db.all(
+      this.settled(serverKey)
+        .where((eb) => eb.not(decided(eb, serverKey)))
+        .select(['o.id', 'o.canonical_json as json', 'o.answer', 'o.answered_at as at'])
+        // Settled rows (the WHERE above): answered, with an answer.
+        .$narrowType<{ answer: NotNull; at: NotNull }>()
+        .orderBy('o.answered_at')
+        .orderBy('o.id')
+        .limit(limit),
+    );
     return rows.map((r) => {
       const answer = JSON.parse(r.answer) as SettledPlay['answer'];
       const receipt = JSON.parse(r.json) as { trackId: string };
@@ -107,14 +186,14 @@ export class TlogStore {
   }
 
   counts(serverKey: string): { inLog: number; pending: number } {
-    const row = this.db
-      .prepare(
-        `SELECT COUNT(*) AS settled,
-           COALESCE(SUM(EXISTS (SELECT 1 FROM tlog_plays p WHERE p.receipt_id = o.id AND p.server_key = @serverKey AND p.state = 'in_log')), 0) AS inLog,
-           COALESCE(SUM(EXISTS (SELECT 1 FROM tlog_plays p WHERE p.receipt_id = o.id AND p.server_key = @serverKey)), 0) AS decided
-         ${TlogStore.SETTLED}`,
-      )
-      .get({ serverKey }) as { settled: number; inLog: number; decided: number };
+    const row = this.db.get(
+      this.settled(serverKey).select((eb) => [
+        eb.fn.countAll<number>().as('settled'),
+        eb.fn.coalesce(eb.fn.sum<number>(decided(eb, serverKey, 'in_log')), sql.lit(0)).as('inLog'),
+        eb.fn.coalesce(eb.fn.sum<number>(decided(eb, serverKey)), sql.lit(0)).as('decided'),
+      ]),
+    );
+    assert(row, 'an aggregate query returns one row');
     return { inLog: row.inLog, pending: row.settled - row.decided };
   }
 
@@ -126,65 +205,96 @@ export class TlogStore {
     checkpointSize: number | null,
     atMs: number,
   ): void {
-    this.db
-      .prepare(
-        `INSERT INTO tlog_plays (receipt_id, server_key, state, leaf_index, checkpoint_size, checked_at)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      )
-      .run(receiptId, serverKey, state, leafIndex, checkpointSize, atMs);
+    const { q } = this.db;
+    this.db.run(
+      q
+        .insertInto('tlog_plays')
+        .values({
+          receipt_id: receiptId,
+          server_key: serverKey,
+          state,
+          leaf_index: leafIndex,
+          checkpoint_size: checkpointSize,
+          checked_at: atMs,
+        })
+        .onConflict((oc) => oc.doNothing()),
+    );
   }
 
   plays(serverKey: string, receiptIds: readonly string[]): TlogPlay[] {
-    const get = this.db.prepare(
-      'SELECT state, leaf_index AS leafIndex, checkpoint_size AS size FROM tlog_plays WHERE receipt_id = ? AND server_key = ?',
-    );
+    const { q } = this.db;
     return receiptIds.map((receiptId) => {
-      const row = get.get(receiptId, serverKey) as
-        { state: TlogPlay['state']; leafIndex: number | null; size: number | null } | undefined;
+      const row = this.db.get(
+        q
+          .selectFrom('tlog_plays')
+          .select(['state', 'leaf_index', 'checkpoint_size'])
+          .where('receipt_id', '=', receiptId)
+          .where('server_key', '=', serverKey),
+      );
       return row
-        ? { receiptId, state: row.state, leafIndex: row.leafIndex, checkpointSize: row.size }
+        ? { receiptId, state: row.state, leafIndex: row.leaf_index, checkpointSize: row.checkpoint_size }
         : { receiptId, state: 'pending', leafIndex: null, checkpointSize: null };
     });
   }
 
   addFailure(serverKey: string, f: NewFailure, atMs: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO tlog_failures (server_key, kind, message, receipt_id, leaf_index, kept_note, offered_note, details_json, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        serverKey,
-        f.kind,
-        f.message,
-        f.receiptId ?? null,
-        f.leafIndex ?? null,
-        f.keptNote ?? null,
-        f.offeredNote ?? null,
-        JSON.stringify(f.details ?? {}),
-        atMs,
-      );
+    const { q } = this.db;
+    this.db.run(
+      q.insertInto('tlog_failures').values({
+        server_key: serverKey,
+        kind: f.kind,
+        message: f.message,
+        receipt_id: f.receiptId ?? null,
+        leaf_index: f.leafIndex ?? null,
+        kept_note: f.keptNote ?? null,
+        offered_note: f.offeredNote ?? null,
+        details_json: JSON.stringify(f.details ?? {}),
+        created_at: atMs,
+      }),
+    );
   }
 
   failures(serverKey: string, limit = 50): TlogFailure[] {
-    return this.db
-      .prepare(
-        `SELECT id, kind, message, created_at AS atMs, receipt_id AS receiptId, leaf_index AS leafIndex
-         FROM tlog_failures WHERE server_key = ? ORDER BY id DESC LIMIT ?`,
-      )
-      .all(serverKey, limit) as TlogFailure[];
+    const { q } = this.db;
+    return this.db.all(
+      q
+        .selectFrom('tlog_failures')
+        .select([
+          'id',
+          'kind',
+          'message',
+          'created_at as atMs',
+          'receipt_id as receiptId',
+          'leaf_index as leafIndex',
+        ])
+        .where('server_key', '=', serverKey)
+        .orderBy('id', 'desc')
+        .limit(limit),
+    );
   }
 
   /** Everything kept as evidence, every server, oldest first. */
   evidence(): Array<Record<string, unknown>> {
-    const rows = this.db
-      .prepare(
-        `SELECT f.id, f.server_key AS serverKey, f.kind, f.message, f.receipt_id AS receiptId, f.leaf_index AS leafIndex,
-           f.kept_note AS keptCheckpoint, f.offered_note AS offeredCheckpoint, f.details_json AS details,
-           f.created_at AS atMs, p.vkey AS logKey
-         FROM tlog_failures f LEFT JOIN tlog_pins p ON p.server_key = f.server_key ORDER BY f.id`,
-      )
-      .all() as Array<Record<string, unknown> & { details: string }>;
+    const { q } = this.db;
+    const rows = this.db.all(
+      q
+        .selectFrom('tlog_failures as f')
+        .leftJoin('tlog_pins as p', 'p.server_key', 'f.server_key')
+        .select([
+          'f.id',
+          'f.server_key as serverKey',
+          'f.kind',
+          'f.message',
+          'f.receipt_id as receiptId',
+          'f.leaf_index as leafIndex',
+          'f.kept_note as keptCheckpoint',
+          'f.offered_note as offeredCheckpoint',
+          'f.details_json as details',
+          'f.created_at as atMs',
+          'p.vkey as logKey',
+        ])
+        .orderBy('f.id'),
+    );
     return rows.map((r) => ({ ...r, details: JSON.parse(r.details) as unknown }));
   }
 }
