@@ -1,16 +1,19 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
-  useEffect,
   useId,
   useRef,
   useState,
   type DragEvent,
-  type KeyboardEvent,
   type MouseEvent,
-  type PointerEvent,
   type ReactNode,
+  type RefObject,
 } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ColumnChooser } from './grid/ColumnChooser';
+import { GridHeader } from './grid/GridHeader';
+import { GridBody, type RowHandlers } from './grid/GridRow';
+import { useGridColumns } from './grid/useGridColumns';
+import { ROW_HEIGHT, useGridSelection, type GridSelection } from './grid/useGridSelection';
 
 export interface Column<R> {
   id: string;
@@ -61,167 +64,34 @@ export interface DataGridProps<R> {
   columnChooser?: boolean;
 }
 
-const ROW_HEIGHT = 32;
-const MIN_WIDTH = 40;
-
-function loadHidden(key: string): Record<string, boolean> {
-  try {
-    return JSON.parse(localStorage.getItem(`resonate.hidden.${key}`) ?? '{}') as Record<string, boolean>;
-  } catch {
-    return {};
-  }
-}
-
-function loadWidths(key: string): Record<string, number> {
-  try {
-    return JSON.parse(localStorage.getItem(`resonate.columns.${key}`) ?? '{}') as Record<string, number>;
-  } catch {
-    return {};
-  }
-}
-
 /**
  * An accessible, virtualized grid for lists of any length (100,000 tracks):
  * only the rows on screen are in the DOM. Keyboard: arrows, Home/End,
  * PageUp/PageDown move; Shift extends the selection; Enter activates.
  * Mouse: click selects, Ctrl/Cmd+click toggles, Shift+click selects a range.
+ * The state lives in hooks (grid/useGridColumns, grid/useGridSelection); this
+ * component wires them to the virtualizer and the parts that draw.
  */
 export function DataGrid<R>(props: DataGridProps<R>) {
   const { t } = useTranslation();
   const { total, rowAt } = props;
-  const [hidden, setHidden] = useState<Record<string, boolean>>(() => loadHidden(props.widthsKey));
-  const [chooser, setChooser] = useState<{ x: number; y: number } | null>(null);
-  const isHidden = (c: Column<R>) => hidden[c.id] ?? c.defaultHidden ?? false;
-  const columns = props.columns.filter((c, i) => i === 0 || !isHidden(c));
-  const toggleColumn = (c: Column<R>) => {
-    const next = { ...hidden, [c.id]: !isHidden(c) };
-    setHidden(next);
-    try {
-      localStorage.setItem(`resonate.hidden.${props.widthsKey}`, JSON.stringify(next));
-    } catch {
-      // A nicety, as the widths.
-    }
-  };
   const count = total ?? 0;
   const gridId = useId();
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [widths, setWidths] = useState<Record<string, number>>(() => loadWidths(props.widthsKey));
-  const [active, setActive] = useState(-1);
-  const [selected, setSelected] = useState<ReadonlySet<number>>(() => new Set());
-  const [anchor, setAnchor] = useState(-1);
-
-  // The virtualizer's functions are read during render on purpose; this component is not memoized.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
+  const [chooser, setChooser] = useState<{ x: number; y: number } | null>(null);
+  const layout = useGridColumns(props.columns, props.widthsKey);
+  const virtualizer = useRowVirtualizer(count, scrollRef, props.onRangeChange);
+  const selection = useGridSelection({
     count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    onChange: (instance) => {
-      const items = instance.getVirtualItems();
-      if (items.length > 0)
-        props.onRangeChange?.({ start: items[0]!.index, end: items[items.length - 1]!.index });
-    },
+    scrollRef,
+    scrollToIndex: (index) => virtualizer.scrollToIndex(index, { align: 'auto' }),
+    onSelectionChange: props.onSelectionChange,
+    onActivate: props.onActivate,
   });
+  const { active } = selection;
   const items = virtualizer.getVirtualItems();
-  const widthOf = (c: Column<R>) => widths[c.id] ?? c.width;
-  const template = columns.map((c) => `${widthOf(c)}px`).join(' ');
-  const totalWidth = columns.reduce((sum, c) => sum + widthOf(c), 0);
-
-  const select = (next: ReadonlySet<number>) => {
-    setSelected(next);
-    props.onSelectionChange?.([...next].sort((a, b) => a - b));
-  };
-  const range = (a: number, b: number) => {
-    const out = new Set<number>();
-    for (let i = Math.min(a, b); i <= Math.max(a, b); i++) out.add(i);
-    return out;
-  };
-
-  const moveTo = (index: number, extend: boolean) => {
-    if (count === 0) return;
-    const target = Math.max(0, Math.min(count - 1, index));
-    setActive(target);
-    if (extend && anchor >= 0) select(range(anchor, target));
-    else {
-      setAnchor(target);
-      select(new Set([target]));
-    }
-    virtualizer.scrollToIndex(target, { align: 'auto' });
-  };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.target !== event.currentTarget) return;
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 320) / ROW_HEIGHT) - 2);
-    const from = active < 0 ? -1 : active;
-    const keys: Record<string, () => void> = {
-      ArrowDown: () => moveTo(from + 1, event.shiftKey),
-      ArrowUp: () => moveTo(from < 0 ? 0 : from - 1, event.shiftKey),
-      PageDown: () => moveTo(from + page, event.shiftKey),
-      PageUp: () => moveTo(from - page, event.shiftKey),
-      Home: () => moveTo(0, event.shiftKey),
-      End: () => moveTo(count - 1, event.shiftKey),
-      Enter: () => active >= 0 && props.onActivate?.(active),
-    };
-    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'a' && count > 0) {
-      event.preventDefault();
-      event.stopPropagation();
-      setAnchor(0);
-      select(range(0, count - 1));
-      return;
-    }
-    const action = keys[event.key];
-    if (action) {
-      event.preventDefault();
-      event.stopPropagation();
-      action();
-    }
-  };
-
-  const onRowClick = (event: MouseEvent, index: number) => {
-    setActive(index);
-    if (event.shiftKey && anchor >= 0) select(range(anchor, index));
-    else if (event.ctrlKey || event.metaKey) {
-      const next = new Set(selected);
-      if (next.has(index)) next.delete(index);
-      else next.add(index);
-      setAnchor(index);
-      select(next);
-    } else {
-      setAnchor(index);
-      select(new Set([index]));
-    }
-    scrollRef.current?.focus({ preventScroll: true });
-  };
-
-  const resize = (column: Column<R>, width: number) => {
-    const next = { ...widths, [column.id]: Math.max(MIN_WIDTH, Math.round(width)) };
-    setWidths(next);
-    try {
-      localStorage.setItem(`resonate.columns.${props.widthsKey}`, JSON.stringify(next));
-    } catch {
-      // Widths are a nicety.
-    }
-  };
-
-  const startDrag = (event: PointerEvent<HTMLDivElement>, column: Column<R>) => {
-    event.preventDefault();
-    const startX = event.clientX;
-    const startWidth = widthOf(column);
-    const handle = event.currentTarget;
-    handle.setPointerCapture(event.pointerId);
-    const move = (e: globalThis.PointerEvent) => resize(column, startWidth + e.clientX - startX);
-    const up = () => {
-      handle.removeEventListener('pointermove', move);
-      handle.removeEventListener('pointerup', up);
-    };
-    handle.addEventListener('pointermove', move);
-    handle.addEventListener('pointerup', up);
-  };
-
   const rowDomId = (index: number) => `${gridId}-row-${index}`;
   const activeRendered = active >= 0 && items.some((item) => item.index === active);
-
   return (
     <>
       <div
@@ -230,151 +100,39 @@ export function DataGrid<R>(props: DataGridProps<R>) {
         role="grid"
         aria-label={props.label}
         aria-rowcount={count + 1}
-        aria-colcount={columns.length}
+        aria-colcount={layout.columns.length}
         aria-multiselectable="true"
         aria-activedescendant={activeRendered ? rowDomId(active) : undefined}
         tabIndex={0}
-        onKeyDown={onKeyDown}
-        onFocus={() => active < 0 && count > 0 && setActive(0)}
-        onContextMenu={(e) => {
-          // The keyboard's menu key (or Shift+F10) on the grid: the menu of the active row, at that row.
-          if (e.target !== e.currentTarget || active < 0 || !props.onRowContextMenu) return;
-          const rowBox = document.getElementById(rowDomId(active))?.getBoundingClientRect();
-          if (!selected.has(active)) select(new Set([active]));
-          props.onRowContextMenu(
-            active,
-            Object.assign(e, rowBox ? { clientX: rowBox.left + 24, clientY: rowBox.bottom } : {}),
-          );
-        }}
+        onKeyDown={selection.onKeyDown}
+        onFocus={selection.onFocus}
+        onContextMenu={(e) => menuKeyOnGrid(e, selection, props.onRowContextMenu, rowDomId)}
         data-testid={props.testId}
       >
-        <div role="rowgroup" className="grid-head" style={{ minWidth: totalWidth }}>
-          <div
-            role="row"
-            aria-rowindex={1}
-            className="grid-row grid-header-row"
-            style={{ gridTemplateColumns: template }}
-            title={props.columnChooser ? t('grid.chooseHint') : undefined}
-            onContextMenu={
-              props.columnChooser
-                ? (e) => {
-                    e.preventDefault();
-                    setChooser({ x: e.clientX, y: e.clientY });
-                  }
-                : undefined
-            }
-          >
-            {columns.map((column, ci) => {
-              const sorted =
-                props.sort && column.sortField === props.sort.field ? props.sort.direction : null;
-              return (
-                <div
-                  key={column.id}
-                  role="columnheader"
-                  aria-colindex={ci + 1}
-                  aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined}
-                  className={`grid-cell grid-header ${column.align === 'end' ? 'align-end' : ''}`}
-                >
-                  {column.sortField && props.onSort ? (
-                    <button
-                      type="button"
-                      className="grid-sort"
-                      onClick={() => props.onSort?.(column.sortField!)}
-                      title={t('grid.sortBy', { column: column.label })}
-                    >
-                      {column.label}
-                      {sorted && <span aria-hidden="true">{sorted === 'asc' ? ' ▲' : ' ▼'}</span>}
-                    </button>
-                  ) : (
-                    <span className="grid-header-label">{column.label}</span>
-                  )}
-                  <div
-                    role="separator"
-                    aria-orientation="vertical"
-                    aria-label={t('grid.resize', { column: column.label })}
-                    aria-valuenow={widthOf(column)}
-                    aria-valuemin={MIN_WIDTH}
-                    aria-valuemax={2000}
-                    tabIndex={0}
-                    className="grid-resize"
-                    onPointerDown={(e) => startDrag(e, column)}
-                    onKeyDown={(e) => {
-                      if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
-                        e.preventDefault();
-                        e.stopPropagation();
-                        resize(column, widthOf(column) + (e.key === 'ArrowLeft' ? -16 : 16));
-                      }
-                    }}
-                  />
-                </div>
-              );
-            })}
-          </div>
-        </div>
-        <div
-          role="rowgroup"
-          className="grid-body"
-          style={{ height: virtualizer.getTotalSize(), minWidth: totalWidth }}
-        >
-          {items.map((item) => {
-            const row = rowAt(item.index);
-            const isSelected = selected.has(item.index);
-            return (
-              <div
-                key={item.key}
-                id={rowDomId(item.index)}
-                role="row"
-                aria-rowindex={item.index + 2}
-                aria-selected={isSelected}
-                aria-current={row && props.isCurrent?.(row) ? 'true' : undefined}
-                className={`grid-row ${isSelected ? 'selected' : ''} ${item.index === active ? 'active' : ''} ${row && props.isCurrent?.(row) ? 'current' : ''}`}
-                style={{
-                  gridTemplateColumns: template,
-                  transform: `translateY(${item.start}px)`,
-                  height: ROW_HEIGHT,
-                }}
-                onClick={(e) => onRowClick(e, item.index)}
-                onDoubleClick={() => props.onActivate?.(item.index)}
-                draggable={props.onRowDragStart ? true : undefined}
-                onDragStart={props.onRowDragStart ? (e) => props.onRowDragStart?.(item.index, e) : undefined}
-                onDragOver={props.onRowDragOver ? (e) => props.onRowDragOver?.(item.index, e) : undefined}
-                onDrop={props.onRowDrop ? (e) => props.onRowDrop?.(item.index, e) : undefined}
-                onContextMenu={
-                  props.onRowContextMenu
-                    ? (e) => {
-                        if (!selected.has(item.index)) onRowClick(e, item.index);
-                        props.onRowContextMenu?.(item.index, e);
-                      }
-                    : undefined
-                }
-              >
-                {columns.map((column, ci) => (
-                  <div
-                    key={column.id}
-                    role="gridcell"
-                    aria-colindex={ci + 1}
-                    className={`grid-cell ${column.align === 'end' ? 'align-end' : ''}`}
-                  >
-                    {row ? (
-                      column.render(row, item.index)
-                    ) : ci === 0 ? (
-                      <span className="muted">…</span>
-                    ) : null}
-                  </div>
-                ))}
-              </div>
-            );
-          })}
-        </div>
+        <GridHeader
+          layout={layout}
+          sort={props.sort}
+          onSort={props.onSort}
+          chooserHint={!!props.columnChooser}
+          onChooser={setChooser}
+        />
+        <GridBody
+          height={virtualizer.getTotalSize()}
+          items={items}
+          rowAt={rowAt}
+          layout={layout}
+          selection={selection}
+          isCurrent={props.isCurrent}
+          rowDomId={rowDomId}
+          on={rowHandlersOf(props, selection)}
+        />
       </div>
       {total === 0 && props.emptyText && <p className="grid-empty">{props.emptyText}</p>}
       {chooser && (
         <ColumnChooser
           at={chooser}
           label={t('grid.columns')}
-          columns={props.columns
-            .slice(1)
-            .map((c) => ({ id: c.id, label: c.label, shown: !isHidden(c), toggle: () => toggleColumn(c) }))}
+          columns={layout.choices}
           onClose={() => setChooser(null)}
         />
       )}
@@ -382,69 +140,53 @@ export function DataGrid<R>(props: DataGridProps<R>) {
   );
 }
 
-/** The columns to show, as checkboxes in a small menu at the pointer; Escape or a click away closes it. */
-function ColumnChooser({
-  at,
-  label,
-  columns,
-  onClose,
-}: {
-  at: { x: number; y: number };
-  label: string;
-  columns: { id: string; label: string; shown: boolean; toggle(): void }[];
-  onClose(): void;
-}) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    ref.current?.querySelector<HTMLElement>('[role="menuitemcheckbox"]')?.focus();
-    const away = (e: globalThis.MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) onClose();
-    };
-    document.addEventListener('mousedown', away);
-    return () => {
-      document.removeEventListener('mousedown', away);
-      previous?.focus?.();
-    };
-  }, [onClose]);
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const entries = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitemcheckbox"]') ?? [])];
-    const index = entries.indexOf(document.activeElement as HTMLElement);
-    if (event.key === 'Escape' || event.key === 'Tab') {
-      event.preventDefault();
-      onClose();
-    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      event.preventDefault();
-      entries[(index + (event.key === 'ArrowDown' ? 1 : -1) + entries.length) % entries.length]?.focus();
-    }
+/** Only the rows on screen (and a few more) are rendered; the visible range is reported so the caller loads it. */
+function useRowVirtualizer(
+  count: number,
+  scrollRef: RefObject<HTMLDivElement | null>,
+  onRangeChange?: (range: { start: number; end: number }) => void,
+) {
+  // The virtualizer's functions are read during render on purpose; the grid is not memoized.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  return useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    onChange: (instance) => {
+      const items = instance.getVirtualItems();
+      if (items.length > 0) onRangeChange?.({ start: items[0]!.index, end: items[items.length - 1]!.index });
+    },
+  });
+}
+
+/** What a row does on click, double click, drag and right click (selecting it first for the menu). */
+function rowHandlersOf<R>(props: DataGridProps<R>, selection: GridSelection): RowHandlers {
+  const { onRowContextMenu } = props;
+  return {
+    onClick: selection.onRowClick,
+    onActivate: props.onActivate,
+    onDragStart: props.onRowDragStart,
+    onDragOver: props.onRowDragOver,
+    onDrop: props.onRowDrop,
+    onContextMenu: onRowContextMenu
+      ? (index, event) => {
+          selection.selectForMenu(event, index);
+          onRowContextMenu(index, event);
+        }
+      : undefined,
   };
-  return (
-    <div
-      ref={ref}
-      role="menu"
-      aria-label={label}
-      className="context-menu"
-      style={{
-        left: Math.min(at.x, window.innerWidth - 240),
-        top: Math.min(at.y, window.innerHeight - 40 - columns.length * 30),
-      }}
-      onKeyDown={onKeyDown}
-      tabIndex={-1}
-      data-testid="column-chooser"
-    >
-      {columns.map((c) => (
-        <button
-          key={c.id}
-          type="button"
-          role="menuitemcheckbox"
-          aria-checked={c.shown}
-          tabIndex={-1}
-          onClick={c.toggle}
-        >
-          <span aria-hidden="true">{c.shown ? '✓ ' : '\u2003'}</span>
-          {c.label}
-        </button>
-      ))}
-    </div>
-  );
+}
+
+/** The keyboard's menu key (or Shift+F10) on the grid: the menu of the active row, at that row. */
+function menuKeyOnGrid(
+  e: MouseEvent<HTMLDivElement>,
+  { active, selected, select }: GridSelection,
+  open: ((index: number, event: MouseEvent) => void) | undefined,
+  rowDomId: (index: number) => string,
+) {
+  if (e.target !== e.currentTarget || active < 0 || !open) return;
+  const rowBox = document.getElementById(rowDomId(active))?.getBoundingClientRect();
+  if (!selected.has(active)) select(new Set([active]));
+  open(active, Object.assign(e, rowBox ? { clientX: rowBox.left + 24, clientY: rowBox.bottom } : {}));
 }
