@@ -12,7 +12,17 @@ import type { DjTables } from './tables';
  */
 export type DjReadTables = DjTables &
   LibraryTables &
-  Pick<WalletTables, 'coop_tracks' | 'coop_track_progress' | 'coop_plays'>;
+  Pick<WalletTables, 'coop_tracks' | 'coop_track_progress' | 'coop_plays'> & {
+    sqlite_master: SqliteMasterTable;
+  };
+
+/** SQLite's schema table, read to learn whether another domain's tables exist in this database. */
+interface SqliteMasterTable {
+  type: string;
+  name: string;
+  tbl_name: string;
+  sql: string | null;
+}
 
 export type DjDb = TypedDb<DjReadTables>;
 

@@ -1,8 +1,10 @@
+import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { CoopDjTrack, LocalDjTrack } from '../../../shared/contract/dj';
 import type { TrackSortField } from '../../../shared/contract/library';
 import { ALL_KEYS, convertKey, keySpellings } from '../../../shared/musical-key';
 import { TRACK_COLUMNS, toLibraryTrack, type TrackRow } from '../library/track-rows';
+import { djDb, sqlQuery, type DjDb } from './dj-db';
 
 /** Reading library rows as DJ tracks (the library's shape plus both key notations). */
 
@@ -66,8 +68,10 @@ export function toDjTrack(row: TrackRow): LocalDjTrack {
 }
 
 export function trackById(db: Db, id: number): LocalDjTrack | null {
-  const row = db.prepare(`SELECT ${TRACK_COLUMNS} FROM library_tracks t WHERE t.id = ?`).get(id) as
-    TrackRow | undefined;
+  const typed = djDb(db);
+  const row = typed.get(
+    sqlQuery(typed, sql<TrackRow>`SELECT ${sql.raw(TRACK_COLUMNS)} FROM library_tracks t WHERE t.id = ${id}`),
+  );
   return row ? toDjTrack(row) : null;
 }
 
@@ -80,9 +84,16 @@ export interface TrackFile {
 }
 
 export function trackFile(db: Db, id: number): TrackFile | null {
-  const row = db
-    .prepare(`SELECT ${TRACK_COLUMNS}, t.path_bytes, t.size FROM library_tracks t WHERE t.id = ?`)
-    .get(id) as (TrackRow & { path_bytes: Buffer | null; size: number }) | undefined;
+  const typed = djDb(db);
+  const row = typed.get(
+    sqlQuery(
+      typed,
+      sql<
+        TrackRow & { path_bytes: Buffer | null; size: number }
+      >`SELECT ${sql.raw(TRACK_COLUMNS)}, t.path_bytes, t.size
+        FROM library_tracks t WHERE t.id = ${id}`,
+    ),
+  );
   if (!row) return null;
   return { track: toDjTrack(row), file: row.path_bytes ?? row.path, size: row.size };
 }
@@ -155,19 +166,41 @@ export function toCoopDjTrack(row: CoopRow): CoopDjTrack {
 
 /** Whether this database has the co-op catalog cache (the stream-to-own tables). */
 export function hasCoopTables(db: Db): boolean {
-  const n = db
-    .prepare(
-      "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('coop_tracks', 'coop_track_progress', 'coop_plays')",
-    )
-    .get() as { n: number };
-  return n.n === 3;
+  const typed = djDb(db);
+  const names = ['coop_tracks', 'coop_track_progress', 'coop_plays'];
+  const found = typed.get(
+    typed.q
+      .selectFrom('sqlite_master')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('type', '=', 'table')
+      .where('name', 'in', names),
+  );
+  return found?.n === names.length;
+}
+
+/** Whether this database has the table (another domain's, whose migrations may not have run here). */
+export function hasTable(db: DjDb, name: string): boolean {
+  return (
+    db.get(
+      db.q
+        .selectFrom('sqlite_master')
+        .select((eb) => eb.lit(1).as('found'))
+        .where('type', '=', 'table')
+        .where('name', '=', name),
+    ) !== undefined
+  );
 }
 
 /** A co-op track as a DJ row, with its downloaded file (null when not downloaded); null when not cached here. */
 export function coopTrackFile(db: Db, id: string): { track: CoopDjTrack; file: string | null } | null {
   if (!hasCoopTables(db)) return null;
-  const row = db.prepare(`SELECT ${COOP_COLUMNS} FROM ${COOP_ROWS_SQL} t WHERE t.id = ?`).get(id) as
-    CoopRow | undefined;
+  const typed = djDb(db);
+  const row = typed.get(
+    sqlQuery(
+      typed,
+      sql<CoopRow>`SELECT ${sql.raw(COOP_COLUMNS)} FROM ${sql.raw(COOP_ROWS_SQL)} t WHERE t.id = ${id}`,
+    ),
+  );
   return row ? { track: toCoopDjTrack(row), file: row.local_file } : null;
 }
 
