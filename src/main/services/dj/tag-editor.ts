@@ -10,12 +10,15 @@ import {
 } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { File as TagFile, TagTypes, XiphComment } from 'node-taglib-sharp';
+import type { Updateable } from 'kysely';
 import type { Db } from '../db/database';
 import type { Clock } from '../core/clock';
+import type { LibraryTracksTable } from '../library/tables';
 import { CallError } from '../../../shared/contract/define';
 import type { LocalDjTrack, TagChanges, TrackRef } from '../../../shared/contract/dj';
 import { formatKey, parseKey, type KeyNotation } from '../../../shared/musical-key';
-import { trackById, trackFile } from './track-rows';
+import { djDb, type DjDb } from './dj-db';
+import { hasTable, trackById, trackFile } from './track-rows';
 
 /**
  * Edits the tags of the user's own files with node-taglib-sharp (ID3v2 for
@@ -57,12 +60,16 @@ interface FileTags {
 }
 
 export class TagEditor {
+  private readonly typed: DjDb;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     /** Where backups for undo go; null: no backups (and no undo). */
     private readonly backupDir: string | null = null,
-  ) {}
+  ) {
+    this.typed = djDb(db);
+  }
 
   preview(ref: TrackRef, changes: TagChanges, notation: KeyNotation = 'musical'): TagDiff {
     const { id, path } = this.ownFile(ref);
@@ -226,60 +233,76 @@ export class TagEditor {
   }
 
   private isCoopDownload(path: string): boolean {
-    const table = this.db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'coop_tracks'")
-      .get();
-    return Boolean(table && this.db.prepare('SELECT 1 FROM coop_tracks WHERE local_file = ?').get(path));
+    const { q } = this.typed;
+    return (
+      hasTable(this.typed, 'coop_tracks') &&
+      this.typed.get(
+        q
+          .selectFrom('coop_tracks')
+          .select((eb) => eb.lit(1).as('found'))
+          .where('local_file', '=', path),
+      ) !== undefined
+    );
   }
 
   private updateRow(id: number, changes: TagDiff['changes']): void {
-    const columns: Record<Field, string> = {
-      title: 'title',
-      artist: 'artist',
-      album: 'album',
-      genre: 'genre',
-      bpm: 'bpm',
-      key: 'musical_key',
-    };
+    const { q } = this.typed;
     this.db.transaction(() => {
-      const before = this.db
-        .prepare('SELECT artist, album_artist, album FROM library_tracks WHERE id = ?')
-        .get(id) as { artist: string; album_artist: string; album: string };
-      for (const change of changes) {
-        const value =
-          change.field === 'bpm'
-            ? change.to === null
-              ? null
-              : Number(change.to)
-            : change.field === 'key'
-              ? change.to
-              : (change.to ?? '');
-        this.db.prepare(`UPDATE library_tracks SET ${columns[change.field]} = ? WHERE id = ?`).run(value, id);
-      }
+      const before = this.typed.get(
+        q.selectFrom('library_tracks').select(['artist', 'album_artist', 'album']).where('id', '=', id),
+      );
+      if (!before) throw new CallError('not_found', `No track ${id} in the library`);
+      for (const change of changes)
+        this.typed.run(q.updateTable('library_tracks').set(rowChange(change)).where('id', '=', id));
       // Keep the artist and album links in step (the album artist follows when it was the artist).
-      const after = this.db.prepare('SELECT artist, album FROM library_tracks WHERE id = ?').get(id) as {
-        artist: string;
-        album: string;
-      };
+      const after = this.typed.get(
+        q.selectFrom('library_tracks').select(['artist', 'album']).where('id', '=', id),
+      )!;
       const albumArtist = before.album_artist === before.artist ? after.artist : before.album_artist;
-      this.db.prepare('INSERT OR IGNORE INTO library_artists (name) VALUES (?)').run(after.artist);
-      const artistId = (
-        this.db.prepare('SELECT id FROM library_artists WHERE name = ?').get(after.artist) as { id: number }
-      ).id;
-      this.db
-        .prepare('INSERT OR IGNORE INTO library_albums (title, album_artist) VALUES (?, ?)')
-        .run(after.album, albumArtist);
-      const albumId = (
-        this.db
-          .prepare('SELECT id FROM library_albums WHERE title = ? AND album_artist = ?')
-          .get(after.album, albumArtist) as { id: number }
-      ).id;
-      this.db
-        .prepare(
-          'UPDATE library_tracks SET album_artist = ?, artist_id = ?, album_id = ?, updated_at = ? WHERE id = ?',
-        )
-        .run(albumArtist, artistId, albumId, this.clock.nowMs(), id);
+      this.typed.run(q.insertInto('library_artists').orIgnore().values({ name: after.artist }));
+      const artist = this.typed.get(
+        q.selectFrom('library_artists').select('id').where('name', '=', after.artist),
+      )!;
+      this.typed.run(
+        q.insertInto('library_albums').orIgnore().values({ title: after.album, album_artist: albumArtist }),
+      );
+      const album = this.typed.get(
+        q
+          .selectFrom('library_albums')
+          .select('id')
+          .where('title', '=', after.album)
+          .where('album_artist', '=', albumArtist),
+      )!;
+      this.typed.run(
+        q
+          .updateTable('library_tracks')
+          .set({
+            album_artist: albumArtist,
+            artist_id: artist.id,
+            album_id: album.id,
+            updated_at: this.clock.nowMs(),
+          })
+          .where('id', '=', id),
+      );
     })();
+  }
+}
+
+/** One tag change as the library row's column (BPM a number, an emptied text tag ''). */
+function rowChange(change: TagDiff['changes'][number]): Updateable<LibraryTracksTable> {
+  switch (change.field) {
+    case 'bpm':
+      return { bpm: change.to === null ? null : Number(change.to) };
+    case 'key':
+      return { musical_key: change.to };
+    case 'title':
+      return { title: change.to ?? '' };
+    case 'artist':
+      return { artist: change.to ?? '' };
+    case 'album':
+      return { album: change.to ?? '' };
+    case 'genre':
+      return { genre: change.to ?? '' };
   }
 }
 
