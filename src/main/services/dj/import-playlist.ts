@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Db } from '../db/database';
 import { CallError } from '../../../shared/contract/define';
+import { djDb } from './dj-db';
 import type { ListStore } from './lists';
 import { readPlaylist } from './playlist-files';
 import { trackLabel } from './track-rows';
@@ -23,11 +24,15 @@ export async function importPlaylist(
     throw new CallError('not_found', `Cannot read ${input.path}`);
   });
   const paths = readPlaylist(input.path, bytes);
-  const byPath = db.prepare('SELECT id, title, artist FROM library_tracks WHERE path = ?');
+  const typed = djDb(db);
+  const byPath = (path: string) =>
+    typed.get(
+      typed.q.selectFrom('library_tracks').select(['id', 'title', 'artist']).where('path', '=', path),
+    );
   const entries: { ref: { source: 'local'; id: number }; label: string }[] = [];
   const unmatched: string[] = [];
   for (const path of paths) {
-    const row = byPath.get(path) as { id: number; title: string; artist: string } | undefined;
+    const row = byPath(path);
     if (row) entries.push({ ref: { source: 'local', id: row.id }, label: trackLabel(row) });
     else unmatched.push(path);
   }
