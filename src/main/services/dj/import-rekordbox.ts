@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { XMLParser } from 'fast-xml-parser';
 import { CallError } from '../../../shared/contract/define';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/database';
+import type { LibraryTracksTable } from '../library/tables';
+import { djDb, type DjDb } from './dj-db';
 import type { ListStore } from './lists';
 import { trackLabel } from './track-rows';
 
@@ -45,14 +48,9 @@ interface XmlNode {
   TRACK?: Array<{ Key?: string }>;
 }
 
-type LibraryRow = {
-  id: number;
-  title: string;
-  artist: string;
-  path: string;
-  duration_ms: number;
-  status: string;
-};
+/** What matching reads of a library track. */
+const MATCH_COLUMNS = ['id', 'title', 'artist', 'path', 'duration_ms', 'status'] as const;
+type LibraryRow = Pick<Selectable<LibraryTracksTable>, (typeof MATCH_COLUMNS)[number]>;
 
 const MAX_NODES = 10_000;
 
@@ -158,29 +156,38 @@ export function locationToPath(location: string): string | null {
 
 class TrackMatcher {
   private byName: Map<string, LibraryRow[]> | null = null;
-  private readonly byPath;
-  private readonly byTags;
+  private readonly db: DjDb;
 
-  constructor(private readonly db: Db) {
-    this.byPath = db.prepare(
-      'SELECT id, title, artist, path, duration_ms, status FROM library_tracks WHERE path = ?',
+  constructor(db: Db) {
+    this.db = djDb(db);
+  }
+
+  private byPath(path: string): LibraryRow | undefined {
+    return this.db.get(this.tracks().where('path', '=', path));
+  }
+
+  private byTags(title: string, artist: string): LibraryRow[] {
+    return this.db.all(
+      this.tracks()
+        .where('title', '=', sql<string>`${title} COLLATE NOCASE`)
+        .where('artist', '=', sql<string>`${artist} COLLATE NOCASE`),
     );
-    this.byTags = db.prepare(
-      'SELECT id, title, artist, path, duration_ms, status FROM library_tracks WHERE title = ? COLLATE NOCASE AND artist = ? COLLATE NOCASE',
-    );
+  }
+
+  private tracks() {
+    return this.db.q.selectFrom('library_tracks').select(MATCH_COLUMNS);
   }
 
   match(track: CollectionTrack): LibraryRow | null {
     const path = locationToPath(track.location);
     if (path) {
-      const exact = (this.byPath.get(path) ?? this.byPath.get(path.replace(/\//g, '\\'))) as
-        LibraryRow | undefined;
+      const exact = this.byPath(path) ?? this.byPath(path.replace(/\//g, '\\'));
       if (exact) return exact;
       const tail = this.byTail(path);
       if (tail) return tail;
     }
     if (!track.name) return null;
-    const rows = this.byTags.all(track.name, track.artist) as LibraryRow[];
+    const rows = this.byTags(track.name, track.artist);
     const fits = rows.filter(
       (r) => track.totalTimeSeconds === null || Math.abs(r.duration_ms / 1000 - track.totalTimeSeconds) <= 2,
     );
@@ -219,9 +226,7 @@ class TrackMatcher {
   private names(): Map<string, LibraryRow[]> {
     if (this.byName) return this.byName;
     const map = new Map<string, LibraryRow[]>();
-    for (const row of this.db
-      .prepare('SELECT id, title, artist, path, duration_ms, status FROM library_tracks')
-      .iterate() as Iterable<LibraryRow>) {
+    for (const row of this.db.all(this.tracks())) {
       const name = splitPath(row.path).at(-1)?.toLowerCase();
       if (!name) continue;
       const list = map.get(name);
