@@ -1,4 +1,4 @@
-import type { Statement } from 'better-sqlite3';
+import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { Clock } from '../core/clock';
 import { CallError } from '../../../shared/contract/define';
@@ -12,6 +12,7 @@ import {
   type CompileContext,
   type Conjunct,
 } from './query-sql';
+import { djDb, fragment, sqlQuery, type DjDb } from './dj-db';
 import {
   COOP_COLUMNS,
   COOP_ROWS_SQL,
@@ -25,6 +26,9 @@ import {
 } from './track-rows';
 
 type Where = { sql: string; params: unknown[] };
+
+/** A row of the merged page: a library track or a co-op one, told apart by `source`. */
+type MergedRow = (TrackRow & { source: 'local' }) | (CoopRow & { source: 'coop' });
 
 /**
  * Both sides of the collection, compiled: the user's files (`sql` is the
@@ -55,29 +59,27 @@ const SORT_FIELD: Partial<Record<DjQueryInput['sort'], Conjunct['field']>> = {
 
 /**
  * Runs DJ queries against the collection — the library's tracks and the
- * co-op tracks cached here — sorted and paged in SQL. Statements are cached
- * by their SQL text: the text depends only on the query's shape, the user's
- * values travel as parameters.
+ * co-op tracks cached here — sorted and paged in SQL. The queries are SQL
+ * text (the compiled query's conditions, INDEXED BY, the co-op rows' derived
+ * table) run through `typedDb`, which prepares each distinct text once: the
+ * text depends only on the query's shape, the user's values travel as
+ * parameters.
  */
 export class QueryService {
-  private readonly statements = new Map<string, Statement<unknown[]>>();
+  private readonly db: DjDb;
   private coopTables: boolean | null = null;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.db = djDb(db);
+  }
 
   run(input: DjQueryInput): { total: number; offset: number; rows: DjTrack[] } {
     const { local, coop } = this.compile(input.query, input.status);
     const localTotal = this.count(local);
-    const coopTotal = coop
-      ? (
-          this.prepare(`SELECT count(*) AS n FROM ${COOP_ROWS_SQL} t WHERE ${coop.sql}`).get(
-            ...coop.params,
-          ) as { n: number }
-        ).n
-      : 0;
+    const coopTotal = coop ? this.countCoop(coop) : 0;
     const order = orderBySql(input.sort, input.direction);
     const total = localTotal + coopTotal;
     if (coop && coopTotal > 0) {
@@ -91,22 +93,21 @@ export class QueryService {
         0,
         input.offset + input.limit,
       ).map((r) => r.id);
-      const rows = this.prepare(
-        `SELECT * FROM (
-           SELECT 'local' AS source, ${TRACK_COLUMNS}, 1 AS owned, NULL AS local_file
-             FROM json_each(?) l JOIN library_tracks t ON t.id = l.value
+      const rows = this.db.all(
+        sqlQuery(
+          this.db,
+          sql<MergedRow>`SELECT * FROM (
+           SELECT 'local' AS source, ${sql.raw(TRACK_COLUMNS)}, 1 AS owned, NULL AS local_file
+             FROM json_each(${JSON.stringify(localIds)}) l JOIN library_tracks t ON t.id = l.value
            UNION ALL
-           SELECT 'coop' AS source, ${COOP_COLUMNS} FROM ${COOP_ROWS_SQL} t WHERE ${coop.sql}
-         ) t ${order} LIMIT ? OFFSET ?`,
-      ).all(JSON.stringify(localIds), ...coop.params, input.limit, input.offset) as ((TrackRow | CoopRow) & {
-        source: 'local' | 'coop';
-      })[];
+           SELECT 'coop' AS source, ${sql.raw(COOP_COLUMNS)} FROM ${sql.raw(COOP_ROWS_SQL)} t WHERE ${fragment(coop.sql, coop.params)}
+         ) t ${sql.raw(order)} LIMIT ${input.limit} OFFSET ${input.offset}`,
+        ),
+      );
       return {
         total,
         offset: input.offset,
-        rows: rows.map((r) =>
-          r.source === 'local' ? toDjTrack(r as TrackRow) : toCoopDjTrack(r as CoopRow),
-        ),
+        rows: rows.map((r) => (r.source === 'local' ? toDjTrack(r) : toCoopDjTrack(r))),
       };
     }
     const rows = this.localPage(local, localTotal, input.sort, order, input.offset, input.limit);
@@ -130,7 +131,9 @@ export class QueryService {
     offset: number,
     limit: number,
   ): TrackRow[] {
-    const rowsInTable = (this.prepare('SELECT count(*) AS n FROM library_tracks').get() as { n: number }).n;
+    const rowsInTable =
+      this.db.get(this.db.q.selectFrom('library_tracks').select((eb) => eb.fn.countAll<number>().as('n')))
+        ?.n ?? 0;
     // A step of a walk costs a fraction of reading a match: little in a DJ
     // index (filters are tested in the index), more in the library's (a row read).
     const stepCost = SORT_INDEX[sort] ? 0.05 : 0.3;
@@ -150,14 +153,21 @@ export class QueryService {
         ...hide.flatMap((c) => c.params),
       ];
       const indexed = SORT_INDEX[sort] ? ` INDEXED BY ${SORT_INDEX[sort]}` : '';
-      return this.prepare(
-        `SELECT ${TRACK_COLUMNS} FROM library_tracks t${indexed} WHERE ${terms.join(' AND ')} ${order} LIMIT ? OFFSET ?`,
-      ).all(...params, limit, offset) as TrackRow[];
+      return this.db.all(
+        sqlQuery(
+          this.db,
+          sql<TrackRow>`SELECT ${sql.raw(TRACK_COLUMNS)} FROM library_tracks t${sql.raw(indexed)}
+            WHERE ${fragment(terms.join(' AND '), params)} ${sql.raw(order)} LIMIT ${limit} OFFSET ${offset}`,
+        ),
+      );
     }
-    return this.prepare(
-      `WITH hits(id) AS MATERIALIZED (SELECT t.id FROM library_tracks t WHERE ${local.sql})
-       SELECT ${TRACK_COLUMNS} FROM hits JOIN library_tracks t ON t.id = hits.id ${order} LIMIT ? OFFSET ?`,
-    ).all(...local.params, limit, offset) as TrackRow[];
+    return this.db.all(
+      sqlQuery(
+        this.db,
+        sql<TrackRow>`WITH hits(id) AS MATERIALIZED (SELECT t.id FROM library_tracks t WHERE ${fragment(local.sql, local.params)})
+       SELECT ${sql.raw(TRACK_COLUMNS)} FROM hits JOIN library_tracks t ON t.id = hits.id ${sql.raw(order)} LIMIT ${limit} OFFSET ${offset}`,
+      ),
+    );
   }
 
   /** How many tracks of the collection a (smart playlist's) query matches now; 0 for a query with an error. */
@@ -165,16 +175,7 @@ export class QueryService {
     const parsed = parseQuery(query);
     if (!parsed.ok) return 0;
     const { local, coop } = this.compile(query, 'ok');
-    return (
-      this.count(local) +
-      (coop
-        ? (
-            this.prepare(`SELECT count(*) AS n FROM ${COOP_ROWS_SQL} t WHERE ${coop.sql}`).get(
-              ...coop.params,
-            ) as { n: number }
-          ).n
-        : 0)
-    );
+    return this.count(local) + (coop ? this.countCoop(coop) : 0);
   }
 
   /** Every matching track in order (for exporting a smart playlist). */
@@ -193,11 +194,27 @@ export class QueryService {
   }
 
   private count(where: Where): number {
-    return (
-      this.prepare(`SELECT count(*) AS n FROM library_tracks t WHERE ${where.sql}`).get(...where.params) as {
-        n: number;
-      }
-    ).n;
+    const row = this.db.get(
+      sqlQuery(
+        this.db,
+        sql<{
+          n: number;
+        }>`SELECT count(*) AS n FROM library_tracks t WHERE ${fragment(where.sql, where.params)}`,
+      ),
+    );
+    return row?.n ?? 0;
+  }
+
+  private countCoop(where: Where): number {
+    const row = this.db.get(
+      sqlQuery(
+        this.db,
+        sql<{
+          n: number;
+        }>`SELECT count(*) AS n FROM ${sql.raw(COOP_ROWS_SQL)} t WHERE ${fragment(where.sql, where.params)}`,
+      ),
+    );
+    return row?.n ?? 0;
   }
 
   private compile(query: string, status: DjQueryInput['status']): Compiled {
@@ -214,9 +231,9 @@ export class QueryService {
       const key = JSON.stringify([condition, params]);
       let values = found.get(key);
       if (!values) {
-        values = (this.prepare(`${DISTINCT_GENRES_SQL} ${condition}`).all(...params) as { v: string }[]).map(
-          (r) => r.v,
-        );
+        values = this.db
+          .all(sqlQuery(this.db, fragment<{ v: string }>(`${DISTINCT_GENRES_SQL} ${condition}`, params)))
+          .map((r) => r.v);
         found.set(key, values);
       }
       return values;
@@ -240,21 +257,11 @@ export class QueryService {
 
   /** The co-op side: owned tracks, or every cached one when the query names `owned:`. */
   private compileCoop(query: QueryNode, nowMs: number): Where | null {
-    this.coopTables ??= hasCoopTables(this.db);
+    this.coopTables ??= hasCoopTables(this.db.raw);
     if (!this.coopTables) return null;
     const compiled = compileQuery(query, { nowMs, target: 'coop' });
     return mentionsOwned(query)
       ? compiled
       : { sql: `t.owned = 1 AND ${compiled.sql}`, params: compiled.params };
-  }
-
-  private prepare(sql: string): Statement<unknown[]> {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      if (this.statements.size > 500) this.statements.clear();
-      statement = this.db.prepare<unknown[]>(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
   }
 }
