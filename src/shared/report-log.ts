@@ -7,6 +7,7 @@ import {
 } from './earnings-report';
 import { receiptSigningBytes } from './receipt';
 import {
+  correctionProblems,
   equalBytes,
   hashLeafText,
   MerkleTree,
@@ -73,6 +74,8 @@ function treeLeaves(
   }
   if (!equalBytes(tree.root(), root))
     return { ok: false, message: "the leaves' root is not the signed checkpoint's root" };
+  const corrections = correctionProblems(parsed);
+  if (corrections.length) return { ok: false, message: corrections.join('; ') };
   return { ok: true, leaves: parsed };
 }
 

@@ -8,6 +8,8 @@ import {
   verifyCheckpoint,
   verifyInclusion,
 } from '../../src/shared/tlog';
+import { checkReportWithLog } from '../../src/shared/report-log';
+import { append } from './tlog/helpers';
 import { postgresUnavailableReason } from './server/harness';
 import { inProcessServer, type InProcessServer } from './server/in-process';
 
@@ -130,6 +132,65 @@ describe('grant reversal on sqlite', () => {
     const unknown = await reverse(a, admin.token, 'grant:nope', { idempotencyKey: uuidv7(), reason: 'x' });
     expect(unknown.status).toBe(404);
     expect(await balanceOf(a, listener.token)).toBe(100);
+  });
+});
+
+describe('a report checked against a log with corrections (verify-report --log, the Earnings view)', () => {
+  let a: InProcessServer;
+  let admin: { token: string; userId: string };
+  beforeAll(async () => {
+    a = await inProcessServer('sqlite');
+    admin = await a.account('admin');
+  });
+  afterAll(async () => a?.close());
+
+  const get = async (path: string) => {
+    const r = await a.built.app.inject({ method: 'GET', url: path });
+    return { status: r.statusCode, text: r.body };
+  };
+  async function checkReport(artistId: string) {
+    const report = await a.call('GET', `/v1/artists/${artistId}/earnings/report?from=0`, {
+      token: admin.token,
+    });
+    expect(report.status).toBe(200);
+    return checkReportWithLog(report.body, get, 'the in-process server');
+  }
+
+  it('accepts a correction of a grant; refuses a correction that names a leaf that is not a grant of that listener', async () => {
+    const listener = await a.account('listener');
+    const artistId = (
+      await a.call('POST', '/v1/admin/artists', { token: admin.token, body: { name: 'Audited' } })
+    ).body.id as string;
+    const granted = await grantTo(a, admin.token, listener.userId, 400);
+    await grantTo(a, admin.token, (await a.account('listener')).userId, 400);
+    const reversed = await reverse(a, admin.token, granted.transferId, {
+      idempotencyKey: uuidv7(),
+      reason: 'x',
+    });
+    expect(reversed.status).toBe(201);
+    expect(await checkReport(artistId)).toMatchObject({ ok: true, mismatches: [] });
+
+    // A server that writes a correction naming another listener's grant: the log itself is wrong.
+    const otherIndex = (reversed.body.corrects as number) + 1;
+    expect(await leafAt(a, otherIndex)).toMatchObject({ kind: 'grant' });
+    await append(a.built, [
+      {
+        kind: 'correction',
+        userId: listener.userId,
+        transferId: 'reversal:forged',
+        time: a.clock.now,
+        taken: 400,
+        corrects: otherIndex,
+      },
+    ]);
+    const verdict = await checkReport(artistId);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.mismatches).toEqual([
+      expect.objectContaining({
+        kind: 'log_leaves',
+        message: expect.stringContaining(`names a grant (leaf ${otherIndex}) of another listener`),
+      }),
+    ]);
   });
 });
 

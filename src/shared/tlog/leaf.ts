@@ -120,6 +120,31 @@ function creditProblems(o: Record<string, unknown>): string[] {
   return problems;
 }
 
+/**
+ * The rules between leaves (docs/transparency-log.md §1.1) that one leaf alone
+ * cannot show: a correction names an earlier `grant` leaf of the same listener
+ * pseudonym, takes back exactly what it credited, and no grant is corrected
+ * twice. `leaves[i]` is leaf i of the tree. Empty when all hold.
+ */
+export function correctionProblems(leaves: ReadonlyArray<LogLeaf>): string[] {
+  const problems: string[] = [];
+  const corrected = new Set<number>();
+  leaves.forEach((leaf, i) => {
+    if (leaf.kind !== 'correction') return;
+    const c = leaf.corrects!;
+    const grant = c < i ? leaves[c] : undefined;
+    if (!grant || grant.kind !== 'grant')
+      problems.push(`the correction at leaf ${i} names leaf ${c}, which is not an earlier grant`);
+    else if (grant.listener !== leaf.listener)
+      problems.push(`the correction at leaf ${i} names a grant (leaf ${c}) of another listener`);
+    else if (leaf.credit !== -grant.credit)
+      problems.push(`the correction at leaf ${i} takes back ${-leaf.credit} of a grant of ${grant.credit}`);
+    if (corrected.has(c)) problems.push(`the correction at leaf ${i} corrects leaf ${c} a second time`);
+    corrected.add(c);
+  });
+  return problems;
+}
+
 /** The leaf's canonical bytes (RFC 8785) as a string; throws on a value that is not a valid leaf. */
 export function encodeLeaf(leaf: LogLeaf): string {
   const problems = leafProblems(leaf);
