@@ -1,6 +1,8 @@
 import type { Db } from '../db/database';
+import { typedDb, type TypedDb } from '../db/typed-query';
 import type { PlayReceipt, SignedPlayReceipt } from '../../../shared/receipt';
 import { playReceiptSchema } from '../../../shared/receipt';
+import type { WalletTables } from './tables';
 
 /**
  * The outbox: signed play receipts kept byte for byte (canonical JSON and
@@ -8,15 +10,25 @@ import { playReceiptSchema } from '../../../shared/receipt';
  * transaction; read and marked by the sync engine.
  */
 export class OutboxStore {
-  constructor(private readonly db: Db) {}
+  private readonly db: TypedDb<WalletTables>;
+
+  constructor(db: Db) {
+    this.db = typedDb<WalletTables>(db);
+  }
 
   /** Receipts without an answer, oldest first: what the sync engine sends (again). */
   unanswered(limit = 500): SignedPlayReceipt[] {
-    const rows = this.db
-      .prepare(
-        'SELECT canonical_json AS json, signature FROM outbox WHERE answered_at IS NULL ORDER BY created_at, device_id, seq LIMIT ?',
-      )
-      .all(limit) as { json: string; signature: string }[];
+    const { q } = this.db;
+    const rows = this.db.all(
+      q
+        .selectFrom('outbox')
+        .select(['canonical_json as json', 'signature'])
+        .where('answered_at', 'is', null)
+        .orderBy('created_at')
+        .orderBy('device_id')
+        .orderBy('seq')
+        .limit(limit),
+    );
     return rows.map((r) => ({
       receipt: playReceiptSchema.parse(JSON.parse(r.json)) as PlayReceipt,
       signature: r.signature,
@@ -24,15 +36,24 @@ export class OutboxStore {
   }
 
   countUnanswered(): number {
-    return (
-      this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE answered_at IS NULL').get() as { n: number }
-    ).n;
+    const { q } = this.db;
+    const row = this.db.get(
+      q
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('answered_at', 'is', null),
+    );
+    return row?.n ?? 0;
   }
 
   get(id: string): { signed: SignedPlayReceipt; canonicalJson: string; deviceId: string } | null {
-    const row = this.db
-      .prepare('SELECT canonical_json AS json, signature, device_id AS deviceId FROM outbox WHERE id = ?')
-      .get(id) as { json: string; signature: string; deviceId: string } | undefined;
+    const { q } = this.db;
+    const row = this.db.get(
+      q
+        .selectFrom('outbox')
+        .select(['canonical_json as json', 'signature', 'device_id as deviceId'])
+        .where('id', '=', id),
+    );
     if (!row) return null;
     return {
       signed: {
@@ -45,17 +66,23 @@ export class OutboxStore {
   }
 
   markSent(ids: readonly string[], atMs: number): void {
-    const statement = this.db.prepare('UPDATE outbox SET last_sent_at = ? WHERE id = ?');
-    this.db.transaction(() => {
-      for (const id of ids) statement.run(atMs, id);
+    const { q } = this.db;
+    this.db.raw.transaction(() => {
+      for (const id of ids)
+        this.db.run(q.updateTable('outbox').set({ last_sent_at: atMs }).where('id', '=', id));
     })();
   }
 
   /** Records the server's answer; the first answer stays (a resend gets the same one anyway). */
   markAnswered(id: string, answer: unknown, atMs: number): void {
-    this.db
-      .prepare('UPDATE outbox SET answered_at = ?, answer = ? WHERE id = ? AND answered_at IS NULL')
-      .run(atMs, JSON.stringify(answer), id);
+    const { q } = this.db;
+    this.db.run(
+      q
+        .updateTable('outbox')
+        .set({ answered_at: atMs, answer: JSON.stringify(answer) })
+        .where('id', '=', id)
+        .where('answered_at', 'is', null),
+    );
   }
 
   /**
@@ -66,17 +93,21 @@ export class OutboxStore {
   raiseNextSeq(deviceId: string, lastSeq: number): boolean {
     if (!Number.isSafeInteger(lastSeq) || lastSeq < 0)
       throw new RangeError(`lastSeq must be a whole number ≥ 0, got ${lastSeq}`);
-    return (
-      this.db
-        .prepare('UPDATE devices SET next_seq = ? WHERE id = ? AND next_seq <= ?')
-        .run(lastSeq + 1, deviceId, lastSeq).changes === 1
+    const { q } = this.db;
+    const raised = this.db.run(
+      q
+        .updateTable('devices')
+        .set({ next_seq: lastSeq + 1 })
+        .where('id', '=', deviceId)
+        .where('next_seq', '<=', lastSeq),
     );
+    return raised.changes === 1;
   }
 
   /** The public key of the device that signed a receipt, for checks and support. */
   devicePublicKey(deviceId: string): string | null {
-    const row = this.db.prepare('SELECT public_key AS k FROM devices WHERE id = ?').get(deviceId) as
-      { k: string } | undefined;
+    const { q } = this.db;
+    const row = this.db.get(q.selectFrom('devices').select('public_key as k').where('id', '=', deviceId));
     return row?.k ?? null;
   }
 }
