@@ -1,6 +1,9 @@
+import { sql, type ExpressionBuilder, type Insertable, type Nullable, type Selectable } from 'kysely';
 import type { Clock } from '../core/clock';
 import type { Db } from '../db/database';
+import { typedDb, type TypedDb } from '../db/typed-query';
 import type { TrackProgress } from './charge-rules';
+import type { CoopTrackProgressTable, CoopTracksTable, WalletTables } from './tables';
 
 /**
  * The co-op catalog cached on this device. The sync engine fills it with
@@ -31,34 +34,52 @@ export interface CoopTrackWithProgress extends CoopTrackRecord {
   progress: TrackProgress;
 }
 
-interface Row {
-  id: string;
-  title: string;
-  artist: string;
-  album: string | null;
-  duration_ms: number;
-  status: 'paid' | 'free';
-  rightsholder: string;
-  is_own: number;
-  local_file: string | null;
-  published: number;
-  paid_plays: number | null;
-  owned: number | null;
-  counted_plays: number | null;
-  previews: number | null;
-}
+/** A catalog row with its progress columns (null when the track has no progress row yet). */
+type Row = Selectable<CoopTracksTable> &
+  Pick<Nullable<CoopTrackProgressTable>, 'paid_plays' | 'owned' | 'counted_plays' | 'previews'>;
 
-const SELECT = `SELECT t.*, p.paid_plays, p.owned, p.counted_plays, p.previews
-  FROM coop_tracks t LEFT JOIN coop_track_progress p ON p.track_id = t.id`;
+/** The catalog joined with progress, as `t` and `p`. */
+function tracksWithProgress(db: TypedDb<WalletTables>) {
+  return db.q.selectFrom('coop_tracks as t').leftJoin('coop_track_progress as p', 'p.track_id', 't.id');
+}
+type CatalogScope = ExpressionBuilder<
+  WalletTables & { t: CoopTracksTable; p: Nullable<CoopTrackProgressTable> },
+  't' | 'p'
+>;
+
+/** Every catalog column and the progress counts. */
+function selectRows(db: TypedDb<WalletTables>) {
+  return tracksWithProgress(db)
+    .selectAll('t')
+    .select(['p.paid_plays', 'p.owned', 'p.counted_plays', 'p.previews']);
+}
 
 /**
  * Whether the listener may see and play a track: published, or (once
  * unpublished) owned by the listener or their own release, as the server
  * still streams it to them.
  */
-const VISIBLE = `(t.published = 1 OR COALESCE(p.owned, 0) = 1 OR COALESCE(p.paid_plays, 0) >= 9 OR t.is_own = 1)`;
+function visible(eb: CatalogScope) {
+  return eb.or([
+    eb('t.published', '=', 1),
+    eb(eb.fn.coalesce('p.owned', eb.lit(0)), '=', 1),
+    eb(eb.fn.coalesce('p.paid_plays', eb.lit(0)), '>=', 9),
+    eb('t.is_own', '=', 1),
+  ]);
+}
 
-/** See `VISIBLE`: the same rule for a track already read. */
+/** Title, artist or album contains the text (LIKE wildcards in it escaped with \\). */
+function matches(eb: CatalogScope, text: string) {
+  const pattern = likePattern(text);
+  const like = (column: 't.title' | 't.artist' | 't.album') =>
+    sql<boolean>`${sql.ref(column)} LIKE ${pattern} ESCAPE '\\'`;
+  return eb.or([like('t.title'), like('t.artist'), like('t.album')]);
+}
+
+/** Artist, then title, case-insensitive (as the coop_tracks_by_artist index), then id. */
+const BY_ARTIST_NOCASE = sql`t.artist COLLATE NOCASE, t.title COLLATE NOCASE, t.id`;
+
+/** See `visible`: the same rule for a track already read. */
 export function isVisibleTrack(track: CoopTrackWithProgress): boolean {
   return track.published || track.progress.owned || track.progress.paidPlays >= 9 || track.isOwn;
 }
@@ -89,30 +110,74 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export class CoopCatalogStore {
-  constructor(
-    private readonly db: Db,
-    private readonly clock: Clock,
-  ) {}
+/** Rows per upsert statement: 11 values each, under SQLite's historical 999-parameter limit. */
+const UPSERT_CHUNK = 90;
 
-  /** Adds or replaces catalog rows (never touches progress). */
+function trackRow(t: CoopTrackRecord, updatedAt: number): Insertable<CoopTracksTable> {
+  return {
+    id: t.id,
+    title: t.title,
+    artist: t.artist,
+    album: t.album,
+    duration_ms: t.durationMs,
+    status: t.status,
+    rightsholder: t.rightsholder,
+    is_own: t.isOwn ? 1 : 0,
+    local_file: t.localFile,
+    published: t.published === false ? 0 : 1,
+    updated_at: updatedAt,
+  };
+}
+
+export class CoopCatalogStore {
+  private readonly db: TypedDb<WalletTables>;
+
+  constructor(
+    db: Db,
+    private readonly clock: Clock,
+  ) {
+    this.db = typedDb<WalletTables>(db);
+  }
+
+  /**
+   * Adds or replaces catalog rows (never touches progress). A first sync brings
+   * the whole catalog, so rows go UPSERT_CHUNK to a statement: building one
+   * statement per row cost about 5× a raw prepared-statement loop (40,000
+   * upserts: ~2.4 s against ~0.45 s), chunks cost the same as that loop.
+   * SQLite applies the upsert row by row, so a track listed twice ends as its
+   * last listing, as before.
+   */
   upsert(tracks: readonly CoopTrackRecord[]): void {
-    const statement = this.db.prepare(`INSERT INTO coop_tracks
-        (id, title, artist, album, duration_ms, status, rightsholder, is_own, local_file, published, updated_at)
-      VALUES (@id, @title, @artist, @album, @durationMs, @status, @rightsholder, @isOwn, @localFile, @published, @updatedAt)
-      ON CONFLICT (id) DO UPDATE SET title = excluded.title, artist = excluded.artist, album = excluded.album,
-        duration_ms = excluded.duration_ms, status = excluded.status, rightsholder = excluded.rightsholder,
-        is_own = excluded.is_own, local_file = excluded.local_file, published = excluded.published, updated_at = excluded.updated_at`);
     const updatedAt = this.clock.nowMs();
-    this.db.transaction(() => {
-      for (const t of tracks)
-        statement.run({ ...t, isOwn: t.isOwn ? 1 : 0, published: t.published === false ? 0 : 1, updatedAt });
+    this.db.raw.transaction(() => {
+      for (let i = 0; i < tracks.length; i += UPSERT_CHUNK)
+        this.db.run(this.upsertQuery(tracks.slice(i, i + UPSERT_CHUNK), updatedAt));
     })();
+  }
+
+  private upsertQuery(tracks: readonly CoopTrackRecord[], updatedAt: number) {
+    return this.db.q
+      .insertInto('coop_tracks')
+      .values(tracks.map((t) => trackRow(t, updatedAt)))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          title: eb.ref('excluded.title'),
+          artist: eb.ref('excluded.artist'),
+          album: eb.ref('excluded.album'),
+          duration_ms: eb.ref('excluded.duration_ms'),
+          status: eb.ref('excluded.status'),
+          rightsholder: eb.ref('excluded.rightsholder'),
+          is_own: eb.ref('excluded.is_own'),
+          local_file: eb.ref('excluded.local_file'),
+          published: eb.ref('excluded.published'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      );
   }
 
   /** Any cached track, unpublished ones too (history, downloads, an owner's play). */
   get(id: string): CoopTrackWithProgress | null {
-    const row = this.db.prepare(`${SELECT} WHERE t.id = ?`).get(id) as Row | undefined;
+    const row = this.db.get(selectRows(this.db).where('t.id', '=', id));
     return row ? fromRow(row) : null;
   }
 
@@ -121,36 +186,22 @@ export class CoopCatalogStore {
     tracks: CoopTrackWithProgress[];
     total: number;
   } {
-    const query = options.query?.trim();
-    const match = query
-      ? ` AND (t.title LIKE @pattern ESCAPE '\\' OR t.artist LIKE @pattern ESCAPE '\\' OR t.album LIKE @pattern ESCAPE '\\')`
-      : '';
-    const where = `WHERE ${VISIBLE}${match}`;
-    const params = {
-      pattern: query ? likePattern(query) : null,
-      limit: options.limit,
-      offset: options.offset,
-    };
-    const total = (
-      this.db
-        .prepare(
-          `SELECT COUNT(*) AS n FROM coop_tracks t LEFT JOIN coop_track_progress p ON p.track_id = t.id ${where}`,
-        )
-        .get(params) as { n: number }
-    ).n;
-    const rows = this.db
-      .prepare(
-        `${SELECT} ${where} ORDER BY t.artist COLLATE NOCASE, t.title COLLATE NOCASE, t.id LIMIT @limit OFFSET @offset`,
-      )
-      .all(params) as Row[];
-    return { tracks: rows.map(fromRow), total };
+    const text = options.query?.trim();
+    const where = (eb: CatalogScope) => (text ? eb.and([visible(eb), matches(eb, text)]) : visible(eb));
+    const counted = this.db.get(
+      tracksWithProgress(this.db)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where(where),
+    );
+    const rows = this.db.all(
+      selectRows(this.db).where(where).orderBy(BY_ARTIST_NOCASE).limit(options.limit).offset(options.offset),
+    );
+    return { tracks: rows.map(fromRow), total: counted?.n ?? 0 };
   }
 
   /** The Collection: owned tracks. */
   owned(): CoopTrackWithProgress[] {
-    const rows = this.db
-      .prepare(`${SELECT} WHERE p.owned = 1 ORDER BY t.artist COLLATE NOCASE, t.title COLLATE NOCASE, t.id`)
-      .all() as Row[];
+    const rows = this.db.all(selectRows(this.db).where('p.owned', '=', 1).orderBy(BY_ARTIST_NOCASE));
     return rows.map(fromRow);
   }
 }
