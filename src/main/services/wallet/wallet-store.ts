@@ -1,6 +1,9 @@
-import type { Db } from '../db/database';
+import { assert } from '../../../shared/assert';
 import type { HistoryEntry } from '../../../shared/contract/wallet';
+import type { Db } from '../db/database';
+import { typedDb, type TypedDb } from '../db/typed-query';
 import type { TrackProgress } from './charge-rules';
+import type { WalletTables } from './tables';
 
 /**
  * The wallet as this device knows it: the server's last balance, the
@@ -27,6 +30,8 @@ export interface WalletBalances {
 }
 
 export class WalletStore {
+  private readonly db: TypedDb<WalletTables>;
+
   /**
    * `owner`: who is using the wallet now (the signed-in account on the server
    * in use, and the current device identity). When the row was written for
@@ -36,9 +41,11 @@ export class WalletStore {
    * is always the owner's.
    */
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly owner: () => WalletOwner | null = () => null,
-  ) {}
+  ) {
+    this.db = typedDb<WalletTables>(db);
+  }
 
   /** Whose plays History shows and new plays are recorded for: server and account, or null when signed out. */
   listenerKey(): string | null {
@@ -50,29 +57,29 @@ export class WalletStore {
   ownedByCurrent(): boolean {
     const now = this.owner();
     if (!now) return true;
-    const row = this.db
-      .prepare('SELECT server_key AS s, user_id AS u, device_id AS d FROM wallet WHERE id = 1')
-      .get() as {
-      s: string | null;
-      u: string | null;
-      d: string | null;
-    };
+    const { q } = this.db;
+    const row = this.db.get(
+      q
+        .selectFrom('wallet')
+        .select(['server_key as s', 'user_id as u', 'device_id as d'])
+        .where('id', '=', 1),
+    );
+    assert(row, 'the wallet row (id = 1) exists (stream2own-001 inserts it)');
     // A row no sync ever wrote (a fresh install holds 0 there; fixtures seed it) is nobody's: usable only while nobody is signed in.
     if (row.s === null && row.u === null && row.d === null) return now.userId === null;
     return row.s === now.serverKey && row.u === now.userId && row.d === now.deviceId;
   }
 
   balances(): WalletBalances {
-    const w = this.db
-      .prepare(
-        'SELECT balance_thousandths AS b, balance_as_of AS asOf, allowance_thousandths AS a FROM wallet WHERE id = 1',
-      )
-      .get() as { b: number; asOf: number | null; a: number | null };
-    const pending = (
-      this.db
-        .prepare('SELECT COALESCE(SUM(charge_thousandths), 0) AS n FROM coop_plays WHERE settled_at IS NULL')
-        .get() as { n: number }
-    ).n;
+    const { q } = this.db;
+    const w = this.db.get(
+      q
+        .selectFrom('wallet')
+        .select(['balance_thousandths as b', 'balance_as_of as asOf', 'allowance_thousandths as a'])
+        .where('id', '=', 1),
+    );
+    assert(w, 'the wallet row (id = 1) exists (stream2own-001 inserts it)');
+    const pending = this.pendingThousandths();
     if (!this.ownedByCurrent()) {
       return {
         balanceThousandths: 0,
@@ -92,6 +99,20 @@ export class WalletStore {
     };
   }
 
+  /** Charges made here that the server has not settled yet. */
+  private pendingThousandths(): number {
+    const { q } = this.db;
+    const row = this.db.get(
+      q
+        .selectFrom('coop_plays')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('charge_thousandths'), eb.lit(0)).as('n'))
+        .where('settled_at', 'is', null),
+    );
+    const pending = row?.n ?? 0;
+    assert(Number.isSafeInteger(pending) && pending >= 0, 'unsettled charges add up to a whole number ≥ 0');
+    return pending;
+  }
+
   /**
    * What the sync engine writes after the server answered: the new balance
    * (which includes the charges it settled) and which local charges those
@@ -109,21 +130,35 @@ export class WalletStore {
       throw new RangeError(`balance must be a whole number ≥ 0, got ${state.balanceThousandths}`);
     }
     const owner = state.owner ?? this.owner();
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          'UPDATE wallet SET balance_thousandths = ?, balance_as_of = ?, allowance_thousandths = ? WHERE id = 1',
-        )
-        .run(state.balanceThousandths, state.asOfMs, state.allowanceThousandths ?? null);
-      if (owner) {
-        this.db
-          .prepare('UPDATE wallet SET server_key = ?, user_id = ?, device_id = ? WHERE id = 1')
-          .run(owner.serverKey, owner.userId, owner.deviceId);
-      }
-      const settle = this.db.prepare(
-        'UPDATE coop_plays SET settled_at = ? WHERE receipt_id = ? AND settled_at IS NULL',
+    const { q } = this.db;
+    this.db.raw.transaction(() => {
+      this.db.run(
+        q
+          .updateTable('wallet')
+          .set({
+            balance_thousandths: state.balanceThousandths,
+            balance_as_of: state.asOfMs,
+            allowance_thousandths: state.allowanceThousandths ?? null,
+          })
+          .where('id', '=', 1),
       );
-      for (const id of state.settledReceiptIds ?? []) settle.run(state.asOfMs, id);
+      if (owner) {
+        this.db.run(
+          q
+            .updateTable('wallet')
+            .set({ server_key: owner.serverKey, user_id: owner.userId, device_id: owner.deviceId })
+            .where('id', '=', 1),
+        );
+      }
+      for (const id of state.settledReceiptIds ?? []) {
+        this.db.run(
+          q
+            .updateTable('coop_plays')
+            .set({ settled_at: state.asOfMs })
+            .where('receipt_id', '=', id)
+            .where('settled_at', 'is', null),
+        );
+      }
     })();
   }
 
@@ -132,25 +167,36 @@ export class WalletStore {
    * until that listener's first sync brings their own wallet.
    */
   reset(owner: WalletOwner): void {
-    this.db
-      .prepare(
-        'UPDATE wallet SET balance_thousandths = 0, balance_as_of = NULL, allowance_thousandths = NULL, server_key = ?, user_id = ?, device_id = ? WHERE id = 1',
-      )
-      .run(owner.serverKey, owner.userId, owner.deviceId);
+    const { q } = this.db;
+    this.db.run(
+      q
+        .updateTable('wallet')
+        .set({
+          balance_thousandths: 0,
+          balance_as_of: null,
+          allowance_thousandths: null,
+          server_key: owner.serverKey,
+          user_id: owner.userId,
+          device_id: owner.deviceId,
+        })
+        .where('id', '=', 1),
+    );
   }
 
   /** The device identity changed: the old device's allowance is not the new one's (the server reserves one per device). */
   forgetAllowance(): void {
-    this.db.prepare('UPDATE wallet SET allowance_thousandths = NULL WHERE id = 1').run();
+    const { q } = this.db;
+    this.db.run(q.updateTable('wallet').set({ allowance_thousandths: null }).where('id', '=', 1));
   }
 
   progress(trackId: string): TrackProgress {
-    const row = this.db
-      .prepare(
-        'SELECT paid_plays, owned, counted_plays, previews FROM coop_track_progress WHERE track_id = ?',
-      )
-      .get(trackId) as
-      { paid_plays: number; owned: number; counted_plays: number; previews: number } | undefined;
+    const { q } = this.db;
+    const row = this.db.get(
+      q
+        .selectFrom('coop_track_progress')
+        .select(['paid_plays', 'owned', 'counted_plays', 'previews'])
+        .where('track_id', '=', trackId),
+    );
     return row
       ? {
           paidPlays: row.paid_plays,
@@ -161,57 +207,39 @@ export class WalletStore {
       : { paidPlays: 0, owned: false, countedPlays: 0, previews: 0 };
   }
 
+  /** Writes a track's progress; the time it was first owned stays. */
   saveProgress(trackId: string, progress: TrackProgress, atMs: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO coop_track_progress (track_id, paid_plays, owned, owned_at, counted_plays, previews)
-         VALUES (@trackId, @paidPlays, @owned, @ownedAt, @countedPlays, @previews)
-         ON CONFLICT (track_id) DO UPDATE SET paid_plays = excluded.paid_plays, owned = excluded.owned,
-           owned_at = COALESCE(coop_track_progress.owned_at, excluded.owned_at),
-           counted_plays = excluded.counted_plays, previews = excluded.previews`,
-      )
-      .run({
-        trackId,
-        paidPlays: progress.paidPlays,
-        owned: progress.owned ? 1 : 0,
-        ownedAt: progress.owned ? atMs : null,
-        countedPlays: progress.countedPlays,
-        previews: progress.previews,
-      });
+    const { q } = this.db;
+    this.db.run(
+      q
+        .insertInto('coop_track_progress')
+        .values({
+          track_id: trackId,
+          paid_plays: progress.paidPlays,
+          owned: progress.owned ? 1 : 0,
+          owned_at: progress.owned ? atMs : null,
+          counted_plays: progress.countedPlays,
+          previews: progress.previews,
+        })
+        .onConflict((oc) =>
+          oc.column('track_id').doUpdateSet((eb) => ({
+            paid_plays: eb.ref('excluded.paid_plays'),
+            owned: eb.ref('excluded.owned'),
+            owned_at: eb.fn.coalesce('coop_track_progress.owned_at', 'excluded.owned_at'),
+            counted_plays: eb.ref('excluded.counted_plays'),
+            previews: eb.ref('excluded.previews'),
+          })),
+        ),
+    );
   }
 
   history(options: { limit: number; beforeId?: number }): {
     entries: HistoryEntry[];
     nextBeforeId: number | null;
   } {
-    const rows = this.db
-      .prepare(
-        `SELECT p.id, p.track_id, COALESCE(t.title, p.track_id) AS title, COALESCE(t.artist, '') AS artist,
-           p.outcome, p.free_reason, p.paid_play_number, p.charge_thousandths, p.price_thousandths, p.heard_ms,
-           p.session_started_at, p.counted_at, p.receipt_id, p.settled_at
-         FROM coop_plays p LEFT JOIN coop_tracks t ON t.id = p.track_id
-         WHERE p.id < @beforeId AND p.listener_key IS @listener ORDER BY p.id DESC LIMIT @limit`,
-      )
-      .all({
-        beforeId: options.beforeId ?? Number.MAX_SAFE_INTEGER,
-        limit: options.limit + 1,
-        listener: this.listenerKey(),
-      }) as {
-      id: number;
-      track_id: string;
-      title: string;
-      artist: string;
-      outcome: HistoryEntry['outcome'];
-      free_reason: HistoryEntry['freeReason'];
-      paid_play_number: number | null;
-      charge_thousandths: number;
-      price_thousandths: number;
-      heard_ms: number;
-      session_started_at: number;
-      counted_at: number;
-      receipt_id: string | null;
-      settled_at: number | null;
-    }[];
+    const rows = this.db.all(
+      this.historyQuery(options.beforeId ?? Number.MAX_SAFE_INTEGER, options.limit + 1),
+    );
     const page = rows.slice(0, options.limit);
     return {
       entries: page.map((r) => ({
@@ -232,5 +260,32 @@ export class WalletStore {
       })),
       nextBeforeId: rows.length > options.limit ? (page.at(-1)?.id ?? null) : null,
     };
+  }
+
+  /** The current listener's plays before `beforeId`, newest first, with the track's title and artist when cached. */
+  private historyQuery(beforeId: number, limit: number) {
+    return this.db.q
+      .selectFrom('coop_plays as p')
+      .leftJoin('coop_tracks as t', 't.id', 'p.track_id')
+      .select((eb) => [
+        'p.id',
+        'p.track_id',
+        eb.fn.coalesce('t.title', 'p.track_id').as('title'),
+        eb.fn.coalesce('t.artist', eb.val('')).as('artist'),
+        'p.outcome',
+        'p.free_reason',
+        'p.paid_play_number',
+        'p.charge_thousandths',
+        'p.price_thousandths',
+        'p.heard_ms',
+        'p.session_started_at',
+        'p.counted_at',
+        'p.receipt_id',
+        'p.settled_at',
+      ])
+      .where('p.id', '<', beforeId)
+      .where('p.listener_key', 'is', this.listenerKey())
+      .orderBy('p.id', 'desc')
+      .limit(limit);
   }
 }
