@@ -1,7 +1,7 @@
+import { Outlet, useRouter } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Header } from './components/AppHeader';
-import { useLibraryEvents } from './components/LibraryStatus';
 import { NowPlayingBar } from './components/NowPlaying';
 import { PreviewPrompt } from './components/PreviewPrompt';
 import { QueuePanel } from './components/QueuePanel';
@@ -9,65 +9,19 @@ import { ShortcutsDialog } from './components/ShortcutsDialog';
 import { Sidebar } from './components/Sidebar';
 import { useTheme } from './components/useTheme';
 import { usePlayerCommands } from './player/commands';
+import { useLiveEvents } from './api/live-events';
 import { installShortcuts } from './player/shortcuts';
 import { usePlayer } from './player/store';
-import { useNavigation } from './store/navigation';
-import { AlbumsView } from './views/AlbumsView';
-import { ArtistsView } from './views/ArtistsView';
-import { DjView } from './views/dj/DjView';
-import { ReleasePreviewView } from './views/artist/ReleasePreviewView';
-import { EarningsView } from './views/artist/EarningsView';
-import { LibraryView } from './views/LibraryView';
-import { ProblemsView } from './views/ProblemsView';
-import { SettingsView } from './views/SettingsView';
-import { CollectionView, HistoryView } from './views/Stream2OwnViews';
-import { AccountView } from './views/account/AccountView';
-import { CoopCatalogView } from './views/coop/CoopCatalogView';
-import { CoopNodeView } from './views/coop-node/CoopNodeView';
-import { WalletView } from './views/wallet/WalletView';
 import { CorrectionsNotice } from './components/CorrectionsNotice';
 import { LogWarning } from './components/LogWarning';
 
-function CurrentView() {
-  const { view, detail } = useNavigation();
-  switch (view) {
-    case 'library':
-      return <LibraryView />;
-    case 'albums':
-      return <AlbumsView key={detail ?? ''} />;
-    case 'artists':
-      return <ArtistsView key={detail ?? ''} />;
-    case 'problems':
-      return <ProblemsView />;
-    case 'coop':
-      return <CoopCatalogView />;
-    case 'collection':
-      return <CollectionView />;
-    case 'history':
-      return <HistoryView />;
-    case 'wallet':
-      return <WalletView />;
-    case 'account':
-      return <AccountView />;
-    case 'settings':
-      return <SettingsView />;
-    case 'dj':
-      return <DjView />;
-    case 'release':
-      return <ReleasePreviewView />;
-    case 'earnings':
-      return <EarningsView />;
-    case 'coopNode':
-      return <CoopNodeView />;
-  }
-}
-
-/** The window: sidebar, header with search and wallet, the current view, the queue, the now-playing bar. */
+/** The window (the router's root): sidebar, header with search and wallet, the current view, the queue, the now-playing bar. */
 export function App() {
   const { t } = useTranslation();
   useTheme();
-  useLibraryEvents();
+  useLiveEvents();
   usePlayerCommands();
+  const router = useRouter();
   const searchRef = useRef<HTMLInputElement>(null);
   const queueOpen = usePlayer((s) => s.queueOpen);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
@@ -79,12 +33,21 @@ export function App() {
           searchRef.current?.select();
         },
         () => setShortcutsOpen(true),
+        router.history,
       ),
-    [],
+    [router],
   );
   return (
     <div className={queueOpen ? 'app-shell with-queue' : 'app-shell'}>
-      <a className="skip-link" href="#main">
+      {/* The address after `#` is the router's: the skip link moves focus itself. */}
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         {t('app.skipToContent')}
       </a>
       <Sidebar />
@@ -92,7 +55,7 @@ export function App() {
       <main className="app-main" id="main" tabIndex={-1}>
         <LogWarning />
         <CorrectionsNotice />
-        <CurrentView />
+        <Outlet />
       </main>
       {queueOpen && <QueuePanel />}
       <NowPlayingBar />

@@ -3,16 +3,17 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './i18n';
 import './styles/app.css';
-import { App } from './App';
+import { RouterProvider } from '@tanstack/react-router';
 import { queryClient } from './api/queries';
 import { startPlayerEngine } from './player/engine';
+import { router } from './router';
 
 startPlayerEngine();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App />
+      <RouterProvider router={router} />
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -1,10 +1,9 @@
-import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { QueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { CallName } from '../../../shared/contract';
 import type { AccountStatus } from '../../../shared/contract/sync';
 import { usePlayer } from '../player/store';
-import { ApiError, api } from './client';
-import { useEvent } from './queries';
+import { ApiError } from './client';
 
 /** Queries whose answers change when the account, the sync state or the wallet changes. */
 export const WALLET_QUERIES: CallName[] = [
@@ -51,39 +50,6 @@ export function applyAccountStatus(client: QueryClient, next: AccountStatus): vo
   } else {
     for (const key of [...WALLET_QUERIES, 'sync.status']) void client.invalidateQueries({ queryKey: [key] });
   }
-}
-
-/**
- * Keeps the cached account and sync answers in step with the main process's
- * events. Mounted once (in the header): the main process pushes
- * `sync.status`, `account.changed` and `sync.correction`.
- */
-export function useSyncEvents(): void {
-  const client = useQueryClient();
-  const refreshAccount = () => {
-    void api
-      .call('account.status', {})
-      .then((account) => applyAccountStatus(client, account))
-      .catch(() => undefined);
-  };
-  const invalidateWallet = () => {
-    for (const key of WALLET_QUERIES) void client.invalidateQueries({ queryKey: [key] });
-  };
-  useEvent('sync.status', (status) => {
-    const previous = client.getQueryData<{ state: string; lastSyncAtMs: number | null }>(['sync.status', {}]);
-    client.setQueryData(['sync.status', {}], status);
-    // A finished sync may bring catalog, counts, ownership and balance.
-    if (previous && status.lastSyncAtMs !== previous.lastSyncAtMs) invalidateWallet();
-    // Signed in or out elsewhere (another server in Settings, an expired session): ask again.
-    if (previous && (previous.state === 'signed_out') !== (status.state === 'signed_out')) refreshAccount();
-  });
-  useEvent('account.changed', (account) => applyAccountStatus(client, account));
-  // The account is the server's: another sync server in Settings is another account (or none).
-  useEvent('settings.changed', () => refreshAccount());
-  useEvent('sync.correction', () => {
-    void client.invalidateQueries({ queryKey: ['sync.corrections'] });
-    void client.invalidateQueries({ queryKey: ['sync.status'] });
-  });
 }
 
 /**

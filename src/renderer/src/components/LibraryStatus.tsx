@@ -2,30 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ScanStatus, WatchState } from '../../../shared/contract/library';
 import { api } from '../api/client';
-import { useCall, useEvent } from '../api/queries';
+import { useCall } from '../api/queries';
 import { AnalysisControl } from './analysis/AnalysisControl';
-
-/** Library queries to refetch when the library changes. */
-const LIBRARY_QUERIES = [
-  'library.tracks',
-  'library.albums',
-  'library.album',
-  'library.artists',
-  'library.artist',
-  'library.problems',
-  'library.folders',
-  'library.search',
-];
-
-/** Keeps cached library data fresh as scans and watched changes land. */
-export function useLibraryEvents(): void {
-  const client = useQueryClient();
-  useEvent('library.scanProgress', (status) => client.setQueryData(['library.scanStatus', {}], status));
-  useEvent('library.watchState', (state) => client.setQueryData(['library.watchState', {}], state));
-  useEvent('library.changed', () => {
-    for (const key of LIBRARY_QUERIES) void client.invalidateQueries({ queryKey: [key] });
-  });
-}
 
 /** The scan progress bar (done/total, rate, folder, cancel) and the watch notice. */
 export function LibraryStatus() {

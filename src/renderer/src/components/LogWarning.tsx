@@ -1,18 +1,11 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { TlogStatus } from '../../../shared/contract/tlog';
-import { useCall, useCallMutation, useEvent } from '../api/queries';
+import { useCall, useCallMutation } from '../api/queries';
 import '../styles/tlog.css';
 
-/** Keeps `tlog.status` current from the main process's `tlog.changed` event, and History's play states with it. */
+/** The public log's status; `tlog.changed` keeps it current (api/live-events.ts). */
 export function useLogStatus() {
-  const client = useQueryClient();
-  const status = useCall('tlog.status', {});
-  useEvent('tlog.changed', (next) => {
-    client.setQueryData(['tlog.status', {}], next);
-    void client.invalidateQueries({ queryKey: ['tlog.plays'] });
-  });
-  return status.data ?? null;
+  return useCall('tlog.status', {}).data ?? null;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { formatCredits } from '../../../shared/pricing';
-import { useNow, useSyncEvents } from '../api/account';
+import { useNow } from '../api/account';
 import { relativeTime } from '../lib/format';
 import { useCall, useCallMutation } from '../api/queries';
 import { useNavigation } from '../store/navigation';
@@ -33,7 +33,6 @@ export function AccountChip() {
  */
 export function SyncStatusBar() {
   const { t, i18n } = useTranslation();
-  useSyncEvents();
   const status = useCall('sync.status', {});
   const syncNow = useCallMutation('sync.now');
   const now = useNow();

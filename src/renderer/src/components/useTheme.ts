@@ -1,13 +1,12 @@
 import { useEffect, useState } from 'react';
-import { useCall, useEvent } from '../api/queries';
-import type { Settings } from '../../../shared/settings';
-import { useQueryClient } from '@tanstack/react-query';
+import { useCall } from '../api/queries';
 
-/** Applies the theme setting (following the OS when set to `system`) to the document. */
+/**
+ * Applies the theme setting (following the OS when set to `system`) to the
+ * document; `settings.changed` keeps the cached settings current (api/live-events.ts).
+ */
 export function useTheme(): void {
   const settings = useCall('settings.get', {});
-  const client = useQueryClient();
-  useEvent('settings.changed', (next: Settings) => client.setQueryData(['settings.get', {}], next));
   const [prefersDark, setPrefersDark] = useState(() => matchMedia('(prefers-color-scheme: dark)').matches);
   useEffect(() => {
     const query = matchMedia('(prefers-color-scheme: dark)');

@@ -76,6 +76,7 @@ export const en = {
       ctrlA: 'Ctrl+A',
       enter: 'Enter',
       menu: 'Right click / Shift+F10',
+      altLeftRight: 'Alt+← / Alt+→',
       question: '?',
     },
     actions: {
@@ -89,6 +90,7 @@ export const en = {
       selectAll: 'Select every row of a list',
       playRow: 'Play the selected row',
       rowMenu: 'Actions for the selected rows',
+      backForward: 'Back or forward to the previous or next view',
       help: 'This list',
     },
   },

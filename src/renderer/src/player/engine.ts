@@ -2,7 +2,6 @@ import type { ReplayGainMode } from './gain';
 import { gainFactor } from './gain';
 import { api, ApiError } from '../api/client';
 import { mediaUrl } from '../api/media';
-import { queryClient } from '../api/queries';
 import { currentItem, usePlayer, type QueueItem } from './store';
 import type { PlayableTrack } from './track';
 import { updateMediaSession, installMediaSessionHandlers, updatePositionState } from './media-session';
@@ -135,12 +134,8 @@ class PlayerEngine {
             : null,
         );
       }
-      if (counted.wallet) queryClient.setQueryData(['wallet.get', {}], counted.wallet);
-      void queryClient.invalidateQueries({ queryKey: ['coop.tracks'] });
-      void queryClient.invalidateQueries({ queryKey: ['wallet.history'] });
-      void queryClient.invalidateQueries({ queryKey: ['wallet.collection'] });
+      // Its cache writes (the wallet, the catalog's counts) are in api/live-events.ts.
     });
-    api.on('wallet.changed', (wallet) => queryClient.setQueryData(['wallet.get', {}], wallet));
 
     usePlayer.subscribe((state, previous) => {
       if (state.startToken !== previous.startToken) void this.startCurrent();

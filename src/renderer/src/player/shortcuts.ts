@@ -21,20 +21,62 @@ export const SHORTCUTS: { keys: string; action: string }[] = [
   { keys: 'ctrlA', action: 'selectAll' },
   { keys: 'enter', action: 'playRow' },
   { keys: 'menu', action: 'rowMenu' },
+  { keys: 'altLeftRight', action: 'backForward' },
   { keys: 'question', action: 'help' },
 ];
+
+/** The window's history: the previous and the next view (the router's history). */
+export interface ViewHistory {
+  back(): void;
+  forward(): void;
+}
+
+/** The mouse's back and forward buttons (MouseEvent.button 3 and 4). */
+const MOUSE_BACK = 3;
+const MOUSE_FORWARD = 4;
+
+/**
+ * Alt+← / Alt+→ and the mouse's back/forward buttons go through the app's
+ * history. Taken over (default prevented) so the browser of the web host does
+ * not move a second time; left alone while typing, where Alt+arrows edit text.
+ */
+function installHistoryKeys(history: ViewHistory): () => void {
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || event.defaultPrevented) return;
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    if (isTyping(event.target)) return;
+    event.preventDefault();
+    if (event.key === 'ArrowLeft') history.back();
+    else history.forward();
+  };
+  const onMouseUp = (event: MouseEvent) => {
+    if (event.button !== MOUSE_BACK && event.button !== MOUSE_FORWARD) return;
+    event.preventDefault();
+    if (event.button === MOUSE_BACK) history.back();
+    else history.forward();
+  };
+  window.addEventListener('keydown', onKeyDown);
+  window.addEventListener('mouseup', onMouseUp);
+  return () => {
+    window.removeEventListener('keydown', onKeyDown);
+    window.removeEventListener('mouseup', onMouseUp);
+  };
+}
 
 /**
  * Window-wide keys: Space plays/pauses, N / P next and previous track, M
  * mutes, ←/→ seek 5 s, Shift+↑/↓ (or ↑/↓ outside lists) change the volume,
- * Ctrl/Cmd+F focuses the search, ? lists the keys. Keys are left alone while
+ * Ctrl/Cmd+F focuses the search, Alt+←/→ (and the mouse's back/forward
+ * buttons) go back and forward between views, ? lists the keys. Keys are left alone while
  * typing, on buttons (Space presses them), in grids (arrows move) and in
  * media elements with their own controls.
  */
 export function installShortcuts(
   focusSearch: () => void,
   showHelp: () => void = () => undefined,
+  history?: ViewHistory,
 ): () => void {
+  const removeHistoryKeys = history ? installHistoryKeys(history) : () => undefined;
   const onKeyDown = (event: KeyboardEvent) => {
     const player = usePlayer.getState();
     if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'f') {
@@ -98,5 +140,8 @@ export function installShortcuts(
     }
   };
   window.addEventListener('keydown', onKeyDown);
-  return () => window.removeEventListener('keydown', onKeyDown);
+  return () => {
+    window.removeEventListener('keydown', onKeyDown);
+    removeHistoryKeys();
+  };
 }

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { djTrackRef, type DjTrack, type LocalDjTrack } from '../../../../shared/contract/dj';
 import type { TrackSortField } from '../../../../shared/contract/library';
-import { useCall, useEvent } from '../../api/queries';
+import { useCall } from '../../api/queries';
 import { DataGrid } from '../../components/DataGrid';
 import { fetchRows, usePagedWindow } from '../../hooks/usePagedWindow';
 import { currentItem, usePlayer } from '../../player/store';
@@ -46,7 +46,6 @@ function DjCollection() {
   const itemLists = (lists.data ?? []).filter(isItemList);
   const columns = useDjColumns(notation, true);
   const currentTrack = usePlayer((s) => currentItem(s)?.track ?? null);
-  useEvent('library.changed', () => void client.invalidateQueries({ queryKey: ['dj.query'] }));
 
   const rowsAt = (indices: number[]) => fetchRows(client, 'dj.query', base, indices);
   const selectionFor = (index: number) => rowsAt(selected.includes(index) ? selected : [index]);
