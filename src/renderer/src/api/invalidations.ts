@@ -29,6 +29,22 @@ const WALLET: CallName[] = [
   'coop.tracks',
 ];
 const ACCOUNT: CallName[] = ['account.status', 'sync.status', ...WALLET];
+/** A download kept, removed or pinned: the catalog's badges, the track's details, the collection, the usage. */
+const DOWNLOADS: CallName[] = ['coop.tracks', 'coop.trackDetails', 'downloads.status', 'wallet.collection'];
+/**
+ * An admin's change on the co-op node (a grant, an import, a role): what the account, the catalog
+ * and the wallet show may have moved, for this account too.
+ */
+const NODE_CHANGE: CallName[] = [
+  'node.status',
+  'account.status',
+  'sync.status',
+  ...WALLET,
+  'coop.trackDetails',
+  'downloads.status',
+];
+/** Credits in or out: the wallet, a track's details and downloads (owned now), and the outbox (sync.status). */
+const PURCHASE: CallName[] = [...WALLET, 'coop.trackDetails', 'downloads.status', 'sync.status'];
 
 export const callEffects = {
   'app.info': 'read',
@@ -50,7 +66,8 @@ export const callEffects = {
   'library.artists': 'read',
   'library.artist': 'read',
   'library.problems': 'read',
-  'library.relocate': ['library.problems', ...LIBRARY_CONTENT],
+  // The DJ lists show the track too.
+  'library.relocate': ['library.problems', ...LIBRARY_CONTENT, 'dj.query', ...DJ_LISTS],
   'library.analyse': ['library.analysisStatus'],
   'library.cancelAnalysis': ['library.analysisStatus'],
   'library.analysisStatus': 'read',
@@ -98,15 +115,15 @@ export const callEffects = {
   'sync.status': 'read',
   'sync.now': ['sync.status', ...WALLET],
   'sync.corrections': ['sync.status'],
-  'coop.download': ['coop.tracks', 'downloads.status'],
-  'coop.removeDownload': ['coop.tracks', 'downloads.status'],
-  'coop.pin': ['coop.tracks', 'downloads.status'],
+  'coop.download': DOWNLOADS,
+  'coop.removeDownload': DOWNLOADS,
+  'coop.pin': DOWNLOADS,
   'downloads.status': 'read',
   'downloads.setLimit': ['downloads.status'],
-  'wallet.redeemVoucher': WALLET,
+  'wallet.redeemVoucher': PURCHASE,
   'wallet.quote': 'read',
-  'wallet.buyRest': WALLET,
-  'wallet.buyRelease': WALLET,
+  'wallet.buyRest': PURCHASE,
+  'wallet.buyRelease': PURCHASE,
   'wallet.ledger': 'read',
   'wallet.membership': 'read',
   'coop.trackDetails': 'read',
@@ -119,12 +136,12 @@ export const callEffects = {
   'artist.unpublish': ['artist.releases', 'coop.tracks'],
   'artist.releases': 'read',
   'node.status': 'read',
-  'node.claimAdmin': ['node.status'],
-  'node.importRelease': ['node.status', 'coop.tracks'],
+  'node.claimAdmin': NODE_CHANGE,
+  'node.importRelease': NODE_CHANGE,
   'node.findAccounts': 'read',
-  'node.grantCredits': ['node.status', ...WALLET],
-  'node.makeVouchers': ['node.status'],
-  'node.addRightsholder': ['node.status'],
+  'node.grantCredits': NODE_CHANGE,
+  'node.makeVouchers': NODE_CHANGE,
+  'node.addRightsholder': NODE_CHANGE,
   'tlog.status': 'read',
   'tlog.check': ['tlog.status'],
   'tlog.plays': 'read',

@@ -1,4 +1,11 @@
-import { QueryClient, keepPreviousData, useQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  MutationObserver,
+  QueryClient,
+  keepPreviousData,
+  useQuery,
+  useMutation,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { CallInput, CallName, CallOutput, EventName, EventPayload } from '../../../shared/contract';
 import { api, ApiError } from './client';
@@ -31,22 +38,58 @@ export function useCall<N extends CallName>(name: N, input: CallInput<N>, option
   });
 }
 
+export interface MutationOptions {
+  /**
+   * Stay pending until the stale reads have their new answers (not only marked stale), so a view
+   * showing the change (a download's badge, a pin) never flicks back to the old answer meanwhile.
+   */
+  awaitRefetch?: boolean;
+}
+
 /**
  * A contract call that changes something; when it succeeds it invalidates the
  * reads declared for it in `callEffects` (api/invalidations.ts), the one place
- * they are listed.
+ * they are listed. Its `isPending` and `error` are the caller's busy and error state.
  */
-export function useCallMutation<N extends CallName>(name: N) {
+export function useCallMutation<N extends CallName>(name: N, options: MutationOptions = {}) {
   const client = useQueryClient();
   return useMutation<CallOutput<N>, Error, CallInput<N>>({
     mutationFn: (input) => api.call(name, input),
-    onSuccess: () => invalidateAfter(client, name),
+    onSuccess: async () => {
+      const refetched = refetchAfter(client, name);
+      if (options.awaitRefetch) await refetched;
+    },
   });
+}
+
+/**
+ * The same mutation outside a component (a drop handler, a menu action): through the app's
+ * mutation cache, so it shows in `useIsMutating` and invalidates as declared.
+ */
+export function callMutation<N extends CallName>(name: N, input: CallInput<N>): Promise<CallOutput<N>> {
+  return new MutationObserver<CallOutput<N>, Error, CallInput<N>>(queryClient, {
+    mutationFn: (variables) => api.call(name, variables),
+    onSuccess: () => invalidateAfter(queryClient, name),
+  }).mutate(input);
+}
+
+/** A read outside a hook's render (an answer needed now, in an event handler), through the cache. */
+export function fetchCall<N extends CallName>(
+  client: QueryClient,
+  name: N,
+  input: CallInput<N>,
+): Promise<CallOutput<N>> {
+  return client.fetchQuery({ queryKey: [name, input], queryFn: () => api.call(name, input), staleTime: 0 });
 }
 
 /** Marks stale what a successful `name` changed (for code that calls `api.call` outside a hook). */
 export function invalidateAfter(client: QueryClient, name: CallName): void {
-  for (const key of invalidatedBy(name)) void client.invalidateQueries({ queryKey: [key] });
+  void refetchAfter(client, name);
+}
+
+/** The same, resolving once the active reads have their new answers. */
+export async function refetchAfter(client: QueryClient, name: CallName): Promise<void> {
+  await Promise.all(invalidatedBy(name).map((key) => client.invalidateQueries({ queryKey: [key] })));
 }
 
 /**

@@ -2,14 +2,20 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatCredits, formatEuros } from '../../../shared/pricing';
-import { api } from '../api/client';
-import { WALLET_QUERIES, errorCode } from '../api/account';
+import { errorCode } from '../api/account';
+import { useCallMutation } from '../api/queries';
 import '../styles/account.css';
 
 /** What to buy: the rest of one track, or of a whole release; the price is the main process's. */
 export type Purchase =
   | { kind: 'track'; trackId: string; title: string; priceThousandths: number }
   | { kind: 'release'; releaseId: string; title: string; priceThousandths: number };
+
+/** The error's message key under `walletUi.buyErrors`. */
+function buyErrorKey(error: Error): string {
+  const code = errorCode(error);
+  return ['forbidden', 'conflict', 'unavailable', 'not_found'].includes(code) ? code : 'other';
+}
 
 /**
  * The purchase step, stating the exact price before anything is charged.
@@ -26,41 +32,46 @@ export function PurchaseConfirm({
 }) {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const [state, setState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  // The quote is a one-time token, never cached: asked for as a mutation, like the purchase it allows.
+  const quote = useCallMutation('wallet.quote');
+  const buyRest = useCallMutation('wallet.buyRest');
+  const buyRelease = useCallMutation('wallet.buyRelease');
+  const [priceChanged, setPriceChanged] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
   useEffect(() => confirmRef.current?.focus(), []);
   const price = formatCredits(purchase.priceThousandths);
   const values = { title: purchase.title, price, euros: formatEuros(purchase.priceThousandths) };
+  const busy = quote.isPending || buyRest.isPending || buyRelease.isPending;
+  const failure = quote.error ?? buyRest.error ?? buyRelease.error;
+  const error = priceChanged
+    ? t('walletUi.buyErrors.conflict')
+    : failure
+      ? t(`walletUi.buyErrors.${buyErrorKey(failure)}`)
+      : null;
   const buy = async () => {
-    setState({ busy: true, error: null });
+    setPriceChanged(false);
+    for (const m of [quote, buyRest, buyRelease]) m.reset();
     try {
       // Two steps owned by the main process: it quotes the price with a one-time token, and the purchase presents it.
-      const quote = await api.call(
-        'wallet.quote',
+      const quoted = await quote.mutateAsync(
         purchase.kind === 'track'
           ? { kind: 'track', trackId: purchase.trackId }
           : { kind: 'release', releaseId: purchase.releaseId },
       );
-      if (quote.priceThousandths !== purchase.priceThousandths) {
-        setState({ busy: false, error: t('walletUi.buyErrors.conflict') });
+      if (quoted.priceThousandths !== purchase.priceThousandths) {
+        setPriceChanged(true);
         return;
       }
+      const quoteToken = quoted.quoteToken;
       const result =
         purchase.kind === 'track'
-          ? await api.call('wallet.buyRest', { trackId: purchase.trackId, quoteToken: quote.quoteToken })
-          : await api.call('wallet.buyRelease', {
-              releaseId: purchase.releaseId,
-              quoteToken: quote.quoteToken,
-            });
+          ? await buyRest.mutateAsync({ trackId: purchase.trackId, quoteToken })
+          : await buyRelease.mutateAsync({ releaseId: purchase.releaseId, quoteToken });
+      // The new balance at once (the wallet reads are refetched too, as api/invalidations.ts says).
       client.setQueryData(['wallet.get', {}], result.wallet);
-      for (const key of WALLET_QUERIES) void client.invalidateQueries({ queryKey: [key] });
-      void client.invalidateQueries({ queryKey: ['sync.status'] });
-      setState({ busy: false, error: null });
       onDone(result.totalThousandths);
-    } catch (error) {
-      const code = errorCode(error);
-      const known = ['forbidden', 'conflict', 'unavailable', 'not_found'].includes(code) ? code : 'other';
-      setState({ busy: false, error: t(`walletUi.buyErrors.${known}`) });
+    } catch {
+      // Shown from the failed step's error.
     }
   };
   return (
@@ -68,9 +79,9 @@ export function PurchaseConfirm({
       <p id="purchase-question">
         {t(purchase.kind === 'track' ? 'walletUi.confirmTrack' : 'walletUi.confirmRelease', values)}
       </p>
-      {state.error && (
+      {error && (
         <p role="alert" className="status-error">
-          {state.error}
+          {error}
         </p>
       )}
       <div className="dialog-actions">
@@ -79,12 +90,12 @@ export function PurchaseConfirm({
           type="button"
           className="primary"
           onClick={() => void buy()}
-          disabled={state.busy}
+          disabled={busy}
           aria-describedby="purchase-question"
         >
           {t('walletUi.confirmBuy', { price })}
         </button>
-        <button type="button" onClick={onCancel} disabled={state.busy}>
+        <button type="button" onClick={onCancel} disabled={busy}>
           {t('walletUi.cancel')}
         </button>
       </div>

@@ -2,8 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LibraryAlbum } from '../../../shared/contract/library';
-import { api } from '../api/client';
-import { useCall } from '../api/queries';
+import { fetchCall, queryClient, useCall } from '../api/queries';
 import { Cover } from '../components/Cover';
 import { TrackListTable } from '../components/LocalTrackTable';
 import { usePagedWindow } from '../hooks/usePagedWindow';
@@ -148,7 +147,7 @@ function AlbumPage({ id }: { id: number }) {
 
 /** The album page names an artist by name; find their page through the tracks. */
 async function openArtistByName(name: string, go: (view: 'artists', detail: string) => void) {
-  const page = await api.call('library.tracks', { search: name, limit: 50 });
+  const page = await fetchCall(queryClient, 'library.tracks', { search: name, limit: 50 });
   const match = page.rows.find((r) => r.albumArtist === name || r.artist === name);
   if (match?.artistId != null) go('artists', String(match.artistId));
 }

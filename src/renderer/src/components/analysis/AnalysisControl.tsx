@@ -1,8 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
-import { useCall, useEvent } from '../../api/queries';
+import { useCall, useCallMutation } from '../../api/queries';
 
 /**
  * "Measure loudness, BPM and key": starts the library's background analysis
@@ -13,17 +11,13 @@ export function AnalysisControl() {
   const { t } = useTranslation();
   const client = useQueryClient();
   const status = useCall('library.analysisStatus', {});
-  const [asked, setAsked] = useState(false);
-  useEvent('library.analysisProgress', (next) => {
-    client.setQueryData(['library.analysisStatus', {}], next);
-    // Measured BPM and key show in the DJ views, whose cached pages are not refetched while they are not open.
-    if (next.state === 'idle' && next.last) {
-      for (const key of ['dj.query', 'dj.listItems']) void client.invalidateQueries({ queryKey: [key] });
-    }
-  });
+  const analyse = useCallMutation('library.analyse');
+  const cancel = useCallMutation('library.cancelAnalysis');
+  const asked = analyse.isSuccess;
   const s = status.data;
   if (!s) return null;
-  const set = (next: typeof s) => client.setQueryData(['library.analysisStatus', {}], next);
+  // The answer is the new status: shown at once (api/invalidations.ts has it refetched too).
+  const show = { onSuccess: (next: typeof s) => client.setQueryData(['library.analysisStatus', {}], next) };
   if (s.state === 'running') {
     return (
       <div
@@ -36,7 +30,7 @@ export function AnalysisControl() {
           <span>{t('analysis.progress', { done: s.done, total: s.total })}</span>
         </div>
         <progress aria-label={t('analysis.label')} max={s.total} value={s.done} />
-        <button type="button" onClick={() => void api.call('library.cancelAnalysis', {}).then(set)}>
+        <button type="button" onClick={() => cancel.mutate({}, show)}>
           {t('analysis.cancel')}
         </button>
       </div>
@@ -52,10 +46,7 @@ export function AnalysisControl() {
         type="button"
         title={t('analysis.buttonHelp')}
         data-testid="analyse-library"
-        onClick={() => {
-          setAsked(true);
-          void api.call('library.analyse', {}).then(set);
-        }}
+        onClick={() => analyse.mutate({}, show)}
       >
         {t('analysis.button')}
       </button>

@@ -2,14 +2,21 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountStatus } from '../../../../shared/contract/sync';
-import { api } from '../../api/client';
 import { applyAccountStatus, errorCode } from '../../api/account';
-import { useCall } from '../../api/queries';
+import { useCall, useCallMutation } from '../../api/queries';
 import { useNavigation } from '../../store/navigation';
 import { describeError } from '../../lib/describe-error';
 import '../../styles/account.css';
 
 type Mode = 'signIn' | 'signUp';
+
+const ACCOUNT_ERRORS = new Set(['forbidden', 'unavailable', 'invalid_input', 'conflict']);
+
+/** The error's message key under `account.errors.<mode>`. */
+function accountErrorKey(error: Error): string {
+  const code = errorCode(error);
+  return ACCOUNT_ERRORS.has(code) ? code : 'other';
+}
 
 function ServerLine({ account }: { account: AccountStatus }) {
   const { t } = useTranslation();
@@ -33,31 +40,26 @@ function SignInForm({ account }: { account: AccountStatus }) {
   const [mode, setMode] = useState<Mode>('signIn');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const signIn = useCallMutation('account.signIn');
+  const signUp = useCallMutation('account.signUp');
+  const current = mode === 'signIn' ? signIn : signUp;
+  const busy = current.isPending;
+  const error = current.error
+    ? t(`account.errors.${mode}.${accountErrorKey(current.error)}`, { message: describeError(current.error) })
+    : null;
   const id = useId();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const next =
-        mode === 'signIn'
-          ? await api.call('account.signIn', { email, password })
-          : await api.call('account.signUp', { email, password });
-      applyAccountStatus(client, next);
-      setPassword('');
-    } catch (e) {
-      const code = errorCode(e);
-      const key =
-        code === 'forbidden' || code === 'unavailable' || code === 'invalid_input' || code === 'conflict'
-          ? code
-          : 'other';
-      setError(t(`account.errors.${mode}.${key}`, { message: describeError(e) }));
-    } finally {
-      setBusy(false);
-    }
+    // mutateAsync, not mutate's callbacks: the form is gone once the new account shows, and this must still run.
+    current.mutateAsync({ email, password }).then(
+      (next) => {
+        // Another account drops the previous one's answers at once (api/account.ts).
+        applyAccountStatus(client, next);
+        setPassword('');
+      },
+      () => undefined, // shown from the mutation's error
+    );
   };
 
   const other: Mode = mode === 'signIn' ? 'signUp' : 'signIn';
@@ -65,7 +67,7 @@ function SignInForm({ account }: { account: AccountStatus }) {
     <>
       <form
         className="account-form"
-        onSubmit={(e) => void submit(e)}
+        onSubmit={submit}
         aria-labelledby={`${id}-title`}
         data-testid="account-form"
         noValidate
@@ -115,7 +117,7 @@ function SignInForm({ account }: { account: AccountStatus }) {
           className="link"
           onClick={() => {
             setMode(other);
-            setError(null);
+            current.reset();
           }}
         >
           {t(`account.${other}Switch`)}
@@ -130,19 +132,8 @@ function SignedIn({ account }: { account: AccountStatus }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const status = useCall('sync.status', {});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const signOut = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      applyAccountStatus(client, await api.call('account.signOut', {}));
-    } catch (e) {
-      setError(t('account.errors.signOut', { message: describeError(e) }));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const signOut = useCallMutation('account.signOut');
+  const error = signOut.error ? t('account.errors.signOut', { message: describeError(signOut.error) }) : null;
   const pending = status.data?.pendingReceipts ?? 0;
   return (
     <>
@@ -172,7 +163,17 @@ function SignedIn({ account }: { account: AccountStatus }) {
           {error}
         </p>
       )}
-      <button type="button" onClick={() => void signOut()} disabled={busy} data-testid="sign-out">
+      <button
+        type="button"
+        onClick={() =>
+          signOut.mutateAsync({}).then(
+            (next) => applyAccountStatus(client, next),
+            () => undefined, // shown from the mutation's error
+          )
+        }
+        disabled={signOut.isPending}
+        data-testid="sign-out"
+      >
         {t('account.signOut')}
       </button>
     </>

@@ -1,4 +1,3 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -9,7 +8,7 @@ import {
 } from '../../../../shared/contract/release';
 import { api } from '../../api/client';
 import { useMediaUrl } from '../../api/media';
-import { useCall, useEvent } from '../../api/queries';
+import { useCall, useCallMutation } from '../../api/queries';
 import { Cover } from '../../components/Cover';
 import { formatDuration } from '../../lib/format';
 import { describeError } from '../../lib/describe-error';
@@ -24,23 +23,14 @@ function OpenFolder() {
   const { t } = useTranslation();
   const setDraft = useReleaseDraft((s) => s.setDraft);
   const [path, setPath] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const open = async (folder: string) => {
-    setError(null);
-    setBusy(true);
-    try {
-      const draft = await api.call('release.openDraft', { folder });
-      setDraft(draft.draftId);
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const openDraft = useCallMutation('release.openDraft');
+  const busy = openDraft.isPending;
+  const error = openDraft.error ? describeError(openDraft.error) : null;
+  const open = (folder: string) =>
+    openDraft.mutate({ folder }, { onSuccess: (draft) => setDraft(draft.draftId) });
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (path.trim()) void open(path.trim());
+    if (path.trim()) open(path.trim());
   };
   return (
     <div className="release-open">
@@ -271,8 +261,8 @@ function Problems({ problems, draft }: { problems: ReleaseProblem[]; draft: Rele
 /** The release as the co-op catalog will show it, with its checks and free previews. */
 export function ReleasePreviewView() {
   const { t } = useTranslation();
-  const client = useQueryClient();
   const { draftId, setDraft } = useReleaseDraft();
+  const closeDraft = useCallMutation('release.closeDraft');
   const [targetText, setTargetText] = useState(String(DEFAULT_TARGET_LUFS));
   const [playing, setPlaying] = useState<number | null>(null);
   const targetNumber = Number(targetText);
@@ -288,13 +278,9 @@ export function ReleasePreviewView() {
     { draftId: draftId ?? 'none', targetLufs: lastTarget },
     { enabled: !!draftId, keepPrevious: true },
   );
-  useEvent('release.analysisProgress', (e) => {
-    if (e.draftId !== draftId) return;
-    void client.invalidateQueries({ queryKey: ['release.draft'] });
-    void client.invalidateQueries({ queryKey: ['release.checks'] });
-  });
   const close = () => {
-    if (draftId) void api.call('release.closeDraft', { draftId }).catch(() => undefined);
+    // Closing frees the main process's copy; the view forgets the draft whether or not that worked.
+    if (draftId) closeDraft.mutate({ draftId });
     setPlaying(null);
     setDraft(null);
   };

@@ -1,26 +1,16 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CoopNodeStatus } from '../../../../shared/contract/coop-node';
 import { formatCredits } from '../../../../shared/pricing';
-import { WALLET_QUERIES } from '../../api/account';
 import { api } from '../../api/client';
-import { useCall } from '../../api/queries';
+import { useCall, useCallMutation } from '../../api/queries';
 import { useNavigation } from '../../store/navigation';
 import { describeError } from '../../lib/describe-error';
 import { parseCreditsInput } from './credits-input';
 import './coop-node.css';
 
 type Outcome = { ok: true; content: ReactNode } | { ok: false; text: string } | null;
-
-/** After a change on the node: what the account, the catalog and the wallet show may have moved. */
-function useRefreshAfterChange() {
-  const client = useQueryClient();
-  return () => {
-    for (const key of [...WALLET_QUERIES, 'node.status', 'account.status', 'sync.status'])
-      void client.invalidateQueries({ queryKey: [key] });
-  };
-}
 
 /** One admin form: runs `action`, shows its answer (or its error) under the button, keeps the inputs on error. */
 function ActionForm(props: {
@@ -33,28 +23,23 @@ function ActionForm(props: {
   disabled?: boolean;
 }) {
   const { t } = useTranslation();
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>(null);
-  const submit = async (event: FormEvent) => {
+  // The form's check of its inputs and its contract call (a `useCallMutation`'s mutateAsync) as one step.
+  const run = useMutation({ mutationFn: props.action });
+  const busy = run.isPending;
+  const outcome: Outcome = run.isSuccess
+    ? { ok: true, content: run.data }
+    : run.error
+      ? { ok: false, text: describeError(run.error) }
+      : null;
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setOutcome(null);
-    try {
-      setOutcome({ ok: true, content: await props.action() });
-    } catch (e) {
-      setOutcome({
-        ok: false,
-        text: describeError(e),
-      });
-    } finally {
-      setBusy(false);
-    }
+    run.mutate();
   };
   return (
     <form
       className="coop-node-card"
-      onSubmit={(e) => void submit(e)}
-      onChange={() => outcome && !outcome.ok && setOutcome(null)}
+      onSubmit={submit}
+      onChange={() => outcome && !outcome.ok && run.reset()}
       aria-labelledby={`${props.id}-title`}
       data-testid={props.id}
       noValidate
@@ -139,7 +124,7 @@ function AccountsList({ id, query }: { id: string; query: string }) {
 
 function ImportForm() {
   const { t } = useTranslation();
-  const refresh = useRefreshAfterChange();
+  const importRelease = useCallMutation('node.importRelease');
   const go = useNavigation((s) => s.go);
   const info = useCall('app.info', {});
   const [folder, setFolder] = useState('');
@@ -147,13 +132,12 @@ function ImportForm() {
   const [title, setTitle] = useState('');
   const [free, setFree] = useState(false);
   const action = async () => {
-    const r = await api.call('node.importRelease', {
+    const r = await importRelease.mutateAsync({
       folder: folder.trim(),
       artist: artist.trim(),
       ...(title.trim() ? { title: title.trim() } : {}),
       free,
     });
-    refresh();
     return (
       <>
         <p>{t('coopNode.import.done', { title: r.title, artist: r.artistName, count: r.tracks.length })}</p>
@@ -227,19 +211,18 @@ function ImportForm() {
 
 function GrantForm() {
   const { t } = useTranslation();
-  const refresh = useRefreshAfterChange();
+  const grantCredits = useCallMutation('node.grantCredits');
   const [email, setEmail] = useState('');
   const [amount, setAmount] = useState('');
   const [note, setNote] = useState('');
   const action = async () => {
     const thousandths = parseCreditsInput(amount);
     if (thousandths === null) throw new Error(t('coopNode.grant.amountInvalid'));
-    const r = await api.call('node.grantCredits', {
+    const r = await grantCredits.mutateAsync({
       email: email.trim(),
       amountThousandths: thousandths,
       ...(note.trim() ? { note: note.trim() } : {}),
     });
-    refresh();
     setAmount('');
     return t('coopNode.grant.done', {
       credits: formatCredits(r.amountThousandths),
@@ -277,6 +260,7 @@ function GrantForm() {
 
 function VoucherForm() {
   const { t } = useTranslation();
+  const makeVouchers = useCallMutation('node.makeVouchers');
   const [value, setValue] = useState('');
   const [count, setCount] = useState('1');
   const action = async () => {
@@ -284,7 +268,7 @@ function VoucherForm() {
     if (thousandths === null) throw new Error(t('coopNode.grant.amountInvalid'));
     const n = /^\d{1,4}$/.test(count.trim()) ? Number(count.trim()) : 0;
     if (n < 1 || n > 1000) throw new Error(t('coopNode.vouchers.countInvalid'));
-    const r = await api.call('node.makeVouchers', { valueThousandths: thousandths, count: n });
+    const r = await makeVouchers.mutateAsync({ valueThousandths: thousandths, count: n });
     return (
       <>
         <p>
@@ -334,12 +318,11 @@ function VoucherForm() {
 
 function RightsholderForm() {
   const { t } = useTranslation();
-  const refresh = useRefreshAfterChange();
+  const addRightsholder = useCallMutation('node.addRightsholder');
   const [email, setEmail] = useState('');
   const [artist, setArtist] = useState('');
   const action = async () => {
-    const r = await api.call('node.addRightsholder', { email: email.trim(), artist: artist.trim() });
-    refresh();
+    const r = await addRightsholder.mutateAsync({ email: email.trim(), artist: artist.trim() });
     return t('coopNode.rightsholder.done', { email: r.account.email, artist: r.artistName });
   };
   return (
@@ -362,22 +345,14 @@ function RightsholderForm() {
 function ClaimAdmin() {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const refresh = useRefreshAfterChange();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const claim = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const next = await api.call('node.claimAdmin', {});
-      client.setQueriesData({ queryKey: ['node.status'] }, next);
-      refresh();
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const claimAdmin = useCallMutation('node.claimAdmin');
+  const busy = claimAdmin.isPending;
+  const error = claimAdmin.error ? describeError(claimAdmin.error) : null;
+  const claim = () =>
+    claimAdmin.mutate(
+      {},
+      { onSuccess: (next) => client.setQueriesData({ queryKey: ['node.status'] }, next) },
+    );
   return (
     <section
       className="coop-node-card coop-node-claim"
@@ -386,7 +361,7 @@ function ClaimAdmin() {
     >
       <h2 id="coop-node-claim-title">{t('coopNode.claim.title')}</h2>
       <p>{t('coopNode.claim.body')}</p>
-      <button type="button" className="primary" disabled={busy} onClick={() => void claim()}>
+      <button type="button" className="primary" disabled={busy} onClick={claim}>
         {busy ? t('coopNode.working') : t('coopNode.claim.button')}
       </button>
       {error && (

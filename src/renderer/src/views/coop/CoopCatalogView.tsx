@@ -1,11 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { CallName } from '../../../../shared/contract';
 import type { CoopTrack } from '../../../../shared/contract/wallet';
 import { formatCredits } from '../../../../shared/pricing';
-import { api } from '../../api/client';
 import { errorCode } from '../../api/account';
-import { useCall } from '../../api/queries';
+import { refetchAfter, useCall, useCallMutation } from '../../api/queries';
 import { DataGrid, type Column } from '../../components/DataGrid';
 import { PurchaseConfirm, type Purchase } from '../../components/PurchaseConfirm';
 import { usePurchaseBlocker } from '../../api/purchase';
@@ -56,34 +56,31 @@ function TrackActions({ track, onPlay }: { track: CoopTrack; onPlay(): void }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const details = useCall('coop.trackDetails', { trackId: track.id });
-  const [busy, setBusy] = useState(false);
+  const removeDownload = useCallMutation('coop.removeDownload', { awaitRefetch: true });
+  const keepOffline = useCallMutation('coop.download', { awaitRefetch: true });
+  const pin = useCallMutation('coop.pin', { awaitRefetch: true });
+  const busy = removeDownload.isPending || keepOffline.isPending || pin.isPending;
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [purchase, setPurchase] = useState<Purchase | null>(null);
   /** The pin as just asked for, shown at once until the main process's answer is back. */
   const [pinWanted, setPinWanted] = useState<boolean | null>(null);
   const download = details.data?.download ?? null;
-  /** Refetches what the action changed; resolves once the new answers are in, so nothing flicks back. */
-  const refresh = () =>
-    Promise.all(
-      ['coop.tracks', 'coop.trackDetails', 'downloads.status', 'wallet.collection'].map((key) =>
-        client.invalidateQueries({ queryKey: [key] }),
-      ),
-    );
-  const run = async (action: () => Promise<unknown>, done: string) => {
-    setBusy(true);
+  /**
+   * Runs one action and says how it went. Its mutation stays pending until the new answers are in,
+   * so nothing flicks back; a failed one may have changed something too: ask again before saying so.
+   */
+  const run = async (name: CallName, action: Promise<unknown>, done: string) => {
     setMessage(null);
     try {
-      await action();
+      await action;
       setMessage({ ok: true, text: done });
     } catch (e) {
+      await refetchAfter(client, name);
       const code = errorCode(e);
       setMessage({
         ok: false,
         text: t(`coopUi.errors.${code === 'unavailable' || code === 'not_found' ? code : 'other'}`),
       });
-    } finally {
-      await refresh();
-      setBusy(false);
     }
   };
   const s = track.stream2own;
@@ -104,7 +101,11 @@ function TrackActions({ track, onPlay }: { track: CoopTrack; onPlay(): void }) {
             type="button"
             disabled={busy}
             onClick={() =>
-              void run(() => api.call('coop.removeDownload', { trackId: track.id }), t('coopUi.removed'))
+              void run(
+                'coop.removeDownload',
+                removeDownload.mutateAsync({ trackId: track.id }),
+                t('coopUi.removed'),
+              )
             }
           >
             {t('coopUi.removeDownload')}
@@ -114,7 +115,11 @@ function TrackActions({ track, onPlay }: { track: CoopTrack; onPlay(): void }) {
             type="button"
             disabled={busy || details.data?.hasAudio === false}
             onClick={() =>
-              void run(() => api.call('coop.download', { trackId: track.id }), t('coopUi.downloaded'))
+              void run(
+                'coop.download',
+                keepOffline.mutateAsync({ trackId: track.id }),
+                t('coopUi.downloaded'),
+              )
             }
           >
             {busy ? t('coopUi.downloading') : t('coopUi.download')}
@@ -130,7 +135,8 @@ function TrackActions({ track, onPlay }: { track: CoopTrack; onPlay(): void }) {
                 const pinned = e.target.checked;
                 setPinWanted(pinned);
                 void run(
-                  () => api.call('coop.pin', { trackId: track.id, pinned }),
+                  'coop.pin',
+                  pin.mutateAsync({ trackId: track.id, pinned }),
                   pinned ? t('coopUi.pinned') : t('coopUi.unpinned'),
                 ).then(() => setPinWanted(null));
               }}

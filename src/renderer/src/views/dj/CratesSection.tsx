@@ -1,10 +1,9 @@
 import { useState, type DragEvent, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DjList, ListKind } from '../../../../shared/contract/dj';
-import { api } from '../../api/client';
-import { useCall, useEvent } from '../../api/queries';
+import { useCall, useCallMutation } from '../../api/queries';
 import { useNavigation } from '../../store/navigation';
-import { addToList, isItemList, refreshLists } from './actions';
+import { addToList, isItemList } from './actions';
 import { describeError } from '../../lib/describe-error';
 import { LIST_TYPE, REFS_TYPE, hasType, readDragRefs } from './dnd';
 import './dj.css';
@@ -35,6 +34,8 @@ export function CratesSection() {
   const { t } = useTranslation();
   const { view, detail, go } = useNavigation();
   const lists = useCall('dj.lists', {});
+  // A failed move leaves the tree as it was: nothing to say.
+  const moveList = useCallMutation('dj.moveList');
   const [creating, setCreating] = useState(false);
   const [dropTarget, setDropTarget] = useState<number | null>(null);
   const [collapsed, setCollapsed] = useState<Set<number>>(loadCollapsed);
@@ -49,7 +50,6 @@ export function CratesSection() {
       // Open or closed folders are a nicety.
     }
   };
-  useEvent('dj.listsChanged', () => refreshLists());
   const all = lists.data ?? [];
 
   const onDragOver = (event: DragEvent, list: DjList) => {
@@ -68,9 +68,7 @@ export function CratesSection() {
     if (refs && isItemList(list)) return void addToList(list, refs);
     const moved = Number(event.dataTransfer.getData(LIST_TYPE));
     if (moved && list.kind === 'folder' && moved !== list.id) {
-      void api
-        .call('dj.moveList', { id: moved, parentId: list.id, beforeId: null })
-        .then(refreshLists, () => undefined);
+      moveList.mutate({ id: moved, parentId: list.id, beforeId: null });
     }
   };
 
@@ -140,10 +138,7 @@ export function CratesSection() {
         onDragOver={(e) => hasType(e, LIST_TYPE) && e.preventDefault()}
         onDrop={(e) => {
           const moved = Number(e.dataTransfer.getData(LIST_TYPE));
-          if (moved)
-            void api
-              .call('dj.moveList', { id: moved, parentId: null, beforeId: null })
-              .then(refreshLists, () => undefined);
+          if (moved) moveList.mutate({ id: moved, parentId: null, beforeId: null });
         }}
       >
         {t('dj.crates')}
@@ -185,24 +180,17 @@ export function NewListForm({ lists, onDone }: { lists: DjList[]; onDone(created
   const [name, setName] = useState('');
   const [parent, setParent] = useState('');
   const [query, setQuery] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: FormEvent) => {
+  const createList = useCallMutation('dj.createList');
+  const error = createList.error ? describeError(createList.error) : null;
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    try {
-      const created = await api.call('dj.createList', {
-        kind,
-        name,
-        parentId: parent ? Number(parent) : null,
-        ...(kind === 'smart' ? { query } : {}),
-      });
-      refreshLists();
-      onDone(created);
-    } catch (e) {
-      setError(describeError(e));
-    }
+    createList.mutate(
+      { kind, name, parentId: parent ? Number(parent) : null, ...(kind === 'smart' ? { query } : {}) },
+      { onSuccess: onDone },
+    );
   };
   return (
-    <form className="new-list" onSubmit={(e) => void submit(e)} aria-label={t('dj.newList')}>
+    <form className="new-list" onSubmit={submit} aria-label={t('dj.newList')}>
       <label className="field">
         <span>{t('dj.kindLabel')}</span>
         <select value={kind} onChange={(e) => setKind(e.target.value as ListKind)}>

@@ -1,8 +1,9 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DjList, ExportStatus } from '../../../../shared/contract/dj';
 import { api } from '../../api/client';
-import { useEvent } from '../../api/queries';
+import { fetchCall, useCallMutation, useEvent } from '../../api/queries';
 import { describeError } from '../../lib/describe-error';
 import { formatBytes } from '../../lib/format';
 import { Modal } from './Modal';
@@ -14,8 +15,11 @@ export function ExportDialog({ list, onClose }: { list: DjList; onClose(): void 
   const { t, i18n } = useTranslation();
   const [destination, setDestination] = useState('');
   const [pattern, setPattern] = useState('');
+  const client = useQueryClient();
   const [status, setStatus] = useState<ExportStatus | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const exportList = useCallMutation('dj.export');
+  const cancelExport = useCallMutation('dj.cancelExport');
+  const error = exportList.error ? describeError(exportList.error) : null;
   useEvent('dj.exportProgress', (s) => {
     if (status && s.jobId === status.jobId) setStatus(s);
   });
@@ -23,23 +27,21 @@ export function ExportDialog({ list, onClose }: { list: DjList; onClose(): void 
 
   const start = async (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
-    try {
-      const first = await api.call('dj.export', {
+    const first = await exportList
+      .mutateAsync({
         listId: list.id,
         destination: destination.trim(),
         ...(pattern.trim() ? { fileNamePattern: pattern.trim() } : {}),
-      });
-      setStatus(first);
-      // The export may be done before the first event arrives: ask once more.
-      const now = await api.call('dj.exportStatus', { jobId: first.jobId });
-      setStatus((s) => (s && s.jobId === now.jobId && !RUNNING.has(s.state) ? s : now));
-    } catch (e) {
-      setError(describeError(e));
-    }
+      })
+      .catch(() => null); // shown from the mutation's error
+    if (!first) return;
+    setStatus(first);
+    // The export may be done before the first event arrives: ask once more (the events go on otherwise).
+    const now = await fetchCall(client, 'dj.exportStatus', { jobId: first.jobId }).catch(() => null);
+    if (now) setStatus((s) => (s && s.jobId === now.jobId && !RUNNING.has(s.state) ? s : now));
   };
-  const cancel = async () => {
-    if (status) setStatus(await api.call('dj.cancelExport', { jobId: status.jobId }));
+  const cancel = () => {
+    if (status) cancelExport.mutate({ jobId: status.jobId }, { onSuccess: setStatus });
   };
   const percent =
     status && status.bytesTotal > 0 ? Math.round((status.bytesDone / status.bytesTotal) * 100) : 0;
@@ -86,7 +88,7 @@ export function ExportDialog({ list, onClose }: { list: DjList; onClose(): void 
             {status && !running ? t('dj.export.again') : t('dj.export.start')}
           </button>
           {running && (
-            <button type="button" onClick={() => void cancel()}>
+            <button type="button" onClick={cancel}>
               {t('dj.export.cancel')}
             </button>
           )}
@@ -150,26 +152,19 @@ export function ImportDialog({ onClose, onImported }: { onClose(): void; onImpor
   const { t } = useTranslation();
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
-  const [result, setResult] = useState<{ matched: number; unmatched: string[]; list: DjList } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: FormEvent) => {
+  const importPlaylist = useCallMutation('dj.importPlaylist');
+  const result = importPlaylist.data ?? null;
+  const error = importPlaylist.error ? describeError(importPlaylist.error) : null;
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
-    try {
-      const r = await api.call('dj.importPlaylist', {
-        path: path.trim(),
-        ...(name.trim() ? { name: name.trim() } : {}),
-        parentId: null,
-      });
-      setResult(r);
-      onImported(r.list);
-    } catch (e) {
-      setError(describeError(e));
-    }
+    importPlaylist.mutate(
+      { path: path.trim(), ...(name.trim() ? { name: name.trim() } : {}), parentId: null },
+      { onSuccess: (r) => onImported(r.list) },
+    );
   };
   return (
     <Modal title={t('dj.import.title')} onClose={onClose} testId="import-dialog">
-      <form onSubmit={(e) => void submit(e)} className="dj-form">
+      <form onSubmit={submit} className="dj-form">
         <label className="field">
           <span>{t('dj.import.path')}</span>
           <input

@@ -1,21 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { queryClient } from '../../api/queries';
-import { refreshLists } from './actions';
+import { useCallMutation } from '../../api/queries';
 import { describeError } from '../../lib/describe-error';
 import { Modal } from './Modal';
-
-/** Library queries that show the track: refetched once it plays again. */
-const SHOWING = [
-  'library.tracks',
-  'library.track',
-  'library.albums',
-  'library.album',
-  'library.artist',
-  'library.problems',
-  'dj.query',
-];
 
 /**
  * The "file missing" marker of a track in a list, with Relocate: the user
@@ -55,26 +43,17 @@ export function RelocateMarker({ track, label }: { track: RelocatableTrack; labe
 function RelocateDialog({ track, onClose }: { track: RelocatableTrack; onClose(): void }) {
   const { t } = useTranslation();
   const [path, setPath] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
+  // The rows that show the track (library, problems, DJ lists) are refetched as api/invalidations.ts says.
+  const relocate = useCallMutation('library.relocate');
+  const busy = relocate.isPending;
+  const error = relocate.error ? describeError(relocate.error) : null;
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.call('library.relocate', { id: track.id, path: path.trim() });
-      for (const key of SHOWING) void queryClient.invalidateQueries({ queryKey: [key] });
-      refreshLists();
-      onClose();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
+    relocate.mutate({ id: track.id, path: path.trim() }, { onSuccess: onClose });
   };
   return (
     <Modal title={t('dj.relocate.title', { title: track.title })} onClose={onClose} testId="relocate-dialog">
-      <form onSubmit={(e) => void submit(e)}>
+      <form onSubmit={submit}>
         <p className="muted">{t('dj.relocate.intro', { path: track.path })}</p>
         <div className="field-row">
           <label className="field">

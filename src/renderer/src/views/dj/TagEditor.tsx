@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LocalDjTrack, TagChanges } from '../../../../shared/contract/dj';
-import { api } from '../../api/client';
-import { queryClient, useCall } from '../../api/queries';
+import { useCall, useCallMutation } from '../../api/queries';
 import { describeError } from '../../lib/describe-error';
 import { Modal } from './Modal';
 
@@ -35,50 +34,46 @@ export function TagEditor({ track, onClose }: { track: LocalDjTrack; onClose(): 
     bpm: values.bpm.trim() ? Number(values.bpm) : null,
     key: values.key.trim() ? values.key.trim() : null,
   });
-  const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: ['dj.query'] });
-    void queryClient.invalidateQueries({ queryKey: ['dj.listItems'] });
-    void queryClient.invalidateQueries({ queryKey: ['library.tracks'] });
-  };
-  const preview = async (event: FormEvent) => {
+  // What a write or an undo makes stale (the DJ and library rows) is in api/invalidations.ts.
+  const previewTags = useCallMutation('dj.previewTags');
+  const writeTags = useCallMutation('dj.writeTags');
+  const undoTags = useCallMutation('dj.undoTags');
+  const failed = (error: Error) => setMessage({ kind: 'error', text: describeError(error) });
+  const preview = (event: FormEvent) => {
     event.preventDefault();
     setMessage(null);
-    try {
-      const result = await api.call('dj.previewTags', { ref, changes: changes() });
-      setDiff(result.changes);
-    } catch (error) {
-      setMessage({ kind: 'error', text: describeError(error) });
-    }
+    previewTags.mutate(
+      { ref, changes: changes() },
+      { onSuccess: (result) => setDiff(result.changes), onError: failed },
+    );
   };
-  const write = async () => {
-    try {
-      const result = await api.call('dj.writeTags', {
-        ref,
-        changes: changes(),
-        keyNotation: settings.data?.keyNotation ?? 'musical',
-      });
-      setWritten(result.undoable);
-      setDiff(null);
-      setMessage({ kind: 'ok', text: t('dj.tags.written', { count: result.diff.changes.length }) });
-      refresh();
-    } catch (error) {
-      setMessage({ kind: 'error', text: describeError(error) });
-    }
-  };
-  const undo = async () => {
-    try {
-      await api.call('dj.undoTags', { ref });
-      setWritten(false);
-      setMessage({ kind: 'ok', text: t('dj.tags.undone') });
-      refresh();
-    } catch (error) {
-      setMessage({ kind: 'error', text: describeError(error) });
-    }
-  };
+  const write = () =>
+    writeTags.mutate(
+      { ref, changes: changes(), keyNotation: settings.data?.keyNotation ?? 'musical' },
+      {
+        onSuccess: (result) => {
+          setWritten(result.undoable);
+          setDiff(null);
+          setMessage({ kind: 'ok', text: t('dj.tags.written', { count: result.diff.changes.length }) });
+        },
+        onError: failed,
+      },
+    );
+  const undo = () =>
+    undoTags.mutate(
+      { ref },
+      {
+        onSuccess: () => {
+          setWritten(false);
+          setMessage({ kind: 'ok', text: t('dj.tags.undone') });
+        },
+        onError: failed,
+      },
+    );
 
   return (
     <Modal title={t('dj.tags.title', { title: track.title })} onClose={onClose} testId="tag-editor">
-      <form onSubmit={(e) => void preview(e)} className="dj-form">
+      <form onSubmit={preview} className="dj-form">
         {FIELDS.map((field) => (
           <label key={field} className="field">
             <span>{t(`tracks.columns.${field}`)}</span>
@@ -94,16 +89,11 @@ export function TagEditor({ track, onClose }: { track: LocalDjTrack; onClose(): 
         ))}
         <div className="button-row">
           <button type="submit">{t('dj.tags.preview')}</button>
-          <button
-            type="button"
-            className="primary"
-            disabled={!diff || diff.length === 0}
-            onClick={() => void write()}
-          >
+          <button type="button" className="primary" disabled={!diff || diff.length === 0} onClick={write}>
             {t('dj.tags.write')}
           </button>
           {written && (
-            <button type="button" onClick={() => void undo()}>
+            <button type="button" onClick={undo}>
               {t('dj.tags.undo')}
             </button>
           )}

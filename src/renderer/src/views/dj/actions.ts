@@ -1,22 +1,19 @@
 import type { DjList, DjTrack, TrackRef } from '../../../../shared/contract/dj';
-import { api } from '../../api/client';
-import { queryClient } from '../../api/queries';
+import { callMutation } from '../../api/queries';
 import { i18next } from '../../i18n';
 import type { PlayableTrack } from '../../player/track';
 import { useDjView } from './dj-store';
 
-/** Refetches lists and items after a change (the main process also sends dj.listsChanged). */
-export function refreshLists(): void {
-  void queryClient.invalidateQueries({ queryKey: ['dj.lists'] });
-  void queryClient.invalidateQueries({ queryKey: ['dj.listItems'] });
-}
-
-/** Adds tracks to a crate or playlist and says what happened (duplicates are not added twice). */
+/**
+ * Adds tracks to a crate or playlist and says what happened (duplicates are not added twice).
+ * Called from drops and menus outside React, so through the shared mutation cache rather than
+ * the `useCallMutation` hook; its invalidations are the same (api/invalidations.ts).
+ */
 export async function addToList(list: Pick<DjList, 'id' | 'name'>, refs: TrackRef[]): Promise<void> {
   const t = i18next.t.bind(i18next);
   const notice = useDjView.getState().setNotice;
   try {
-    const result = await api.call('dj.addItems', { listId: list.id, refs, beforeItemId: null });
+    const result = await callMutation('dj.addItems', { listId: list.id, refs, beforeItemId: null });
     const parts =
       result.added > 0 || result.duplicates.length === 0
         ? [t('dj.added', { count: result.added, name: list.name })]
@@ -24,7 +21,6 @@ export async function addToList(list: Pick<DjList, 'id' | 'name'>, refs: TrackRe
     if (result.duplicates.length > 0) parts.push(t('dj.duplicates', { count: result.duplicates.length }));
     if (result.unknown.length > 0) parts.push(t('dj.unknown', { count: result.unknown.length }));
     notice({ kind: result.duplicates.length > 0 ? 'error' : 'ok', text: parts.join(' ') });
-    refreshLists();
   } catch (error) {
     notice({ kind: 'error', text: t('dj.error', { message: (error as Error).message }) });
   }

@@ -2,9 +2,8 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatCredits, formatEuros } from '../../../../shared/pricing';
-import { api } from '../../api/client';
-import { WALLET_QUERIES, errorCode } from '../../api/account';
-import { useCall } from '../../api/queries';
+import { errorCode } from '../../api/account';
+import { useCall, useCallMutation } from '../../api/queries';
 import { useNavigation } from '../../store/navigation';
 import '../../styles/account.css';
 
@@ -18,6 +17,12 @@ function Credits({ thousandths, testId }: { thousandths: number; testId?: string
   );
 }
 
+/** The error's message key under `walletUi.voucherErrors`. */
+function voucherErrorKey(error: Error): string {
+  const code = errorCode(error);
+  return ['not_found', 'conflict', 'unavailable', 'invalid_input'].includes(code) ? code : 'other';
+}
+
 /** Redeem a voucher code; focused when the preview prompt's "Add credits" brought the user here. */
 function VoucherForm({ signedIn }: { signedIn: boolean }) {
   const { t } = useTranslation();
@@ -25,38 +30,32 @@ function VoucherForm({ signedIn }: { signedIn: boolean }) {
   const { detail, go } = useNavigation();
   const inputRef = useRef<HTMLInputElement>(null);
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const redeem = useCallMutation('wallet.redeemVoucher');
+  const busy = redeem.isPending;
+  const result = redeem.data
+    ? { ok: true, text: t('walletUi.redeemed', { credits: formatCredits(redeem.data.creditedThousandths) }) }
+    : redeem.error
+      ? { ok: false, text: t(`walletUi.voucherErrors.${voucherErrorKey(redeem.error)}`) }
+      : null;
   useEffect(() => {
     if (detail !== 'voucher') return;
     // After the navigation's own focus move to the view.
     const id = setTimeout(() => inputRef.current?.focus(), 0);
     return () => clearTimeout(id);
   }, [detail]);
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setResult(null);
-    try {
-      const answer = await api.call('wallet.redeemVoucher', { code: code.trim() });
-      client.setQueryData(['wallet.get', {}], answer.wallet);
-      for (const key of WALLET_QUERIES) void client.invalidateQueries({ queryKey: [key] });
-      void client.invalidateQueries({ queryKey: ['sync.status'] });
-      setCode('');
-      setResult({
-        ok: true,
-        text: t('walletUi.redeemed', { credits: formatCredits(answer.creditedThousandths) }),
-      });
-    } catch (e) {
-      const c = errorCode(e);
-      const key = ['not_found', 'conflict', 'unavailable', 'invalid_input'].includes(c) ? c : 'other';
-      setResult({ ok: false, text: t(`walletUi.voucherErrors.${key}`) });
-    } finally {
-      setBusy(false);
-    }
+    redeem.mutateAsync({ code: code.trim() }).then(
+      (answer) => {
+        // The new balance at once (the wallet reads are refetched too, as api/invalidations.ts says).
+        client.setQueryData(['wallet.get', {}], answer.wallet);
+        setCode('');
+      },
+      () => undefined, // shown from the mutation's error
+    );
   };
   return (
-    <form className="voucher-form" onSubmit={(e) => void submit(e)} aria-labelledby="voucher-title">
+    <form className="voucher-form" onSubmit={submit} aria-labelledby="voucher-title">
       <h2 id="voucher-title">{t('walletUi.voucherTitle')}</h2>
       {!signedIn && (
         <p>
@@ -76,7 +75,7 @@ function VoucherForm({ signedIn }: { signedIn: boolean }) {
             onChange={(e) => {
               setCode(e.target.value);
               // An answer is about the code it was for: editing the code clears it.
-              setResult(null);
+              redeem.reset();
             }}
             autoComplete="off"
             spellCheck={false}
