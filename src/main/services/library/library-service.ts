@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock';
 import type { EventHub } from '../core/events';
 import type { Logger } from '../core/logger';
 import { refreshPlannerStatistics, type Db } from '../db/database';
+import { typedDb, type TypedDb } from '../db/typed-query';
 import { contentTypeFor } from '../media/media-router';
 import type { SettingsService } from '../settings/settings-service';
 import { CoverCache } from './covers';
@@ -18,6 +19,7 @@ import { aliasFor } from './scan/paths';
 import { relocateTrack, type RelocateResult } from './relocate';
 import { runScan, type ScanSummary } from './scan/scanner';
 import { ScanStateStore } from './scan/scan-state';
+import type { LibraryTables } from './tables';
 import { defaultScanWorkerEntry, ScanWorkerPool, type ScanWorkerEntry } from './scan/worker-pool';
 
 export interface LibraryDeps {
@@ -70,6 +72,7 @@ interface RunningScan {
  */
 export class LibraryService {
   readonly queries: LibraryQueries;
+  private readonly db: TypedDb<LibraryTables>;
   private readonly writer: LibraryWriter;
   private readonly scanState: ScanStateStore;
   private readonly covers: CoverCache;
@@ -90,6 +93,7 @@ export class LibraryService {
   private readonly unsubscribeSettings: () => void;
 
   constructor(private readonly deps: LibraryDeps) {
+    this.db = typedDb<LibraryTables>(deps.db);
     this.queries = new LibraryQueries(deps.db);
     this.writer = new LibraryWriter(deps.db);
     this.scanState = new ScanStateStore(deps.db);
@@ -158,13 +162,14 @@ export class LibraryService {
     const rows = this.queries.folders();
     const removed = rows.filter((r) => !wanted.has(r.path));
     const added: number[] = [];
+    const { q } = this.db;
     this.writer.transaction(() => {
-      for (const row of removed) this.deps.db.prepare('DELETE FROM library_folders WHERE id = ?').run(row.id);
+      for (const row of removed) this.db.run(q.deleteFrom('library_folders').where('id', '=', row.id));
       for (const path of wanted) {
         if (rows.some((r) => r.path === path)) continue;
-        const info = this.deps.db
-          .prepare('INSERT INTO library_folders (path, added_at) VALUES (?, ?)')
-          .run(path, this.deps.clock.nowMs());
+        const info = this.db.run(
+          q.insertInto('library_folders').values({ path, added_at: this.deps.clock.nowMs() }),
+        );
         added.push(Number(info.lastInsertRowid));
       }
       if (removed.length) this.writer.deleteOrphans();
@@ -314,9 +319,12 @@ export class LibraryService {
 
   /** The file to open for a track, or null if unknown or not on disk now. */
   fileForTrack(trackId: number): string | null {
-    const row = this.deps.db
-      .prepare('SELECT path, path_bytes AS pathBytes FROM library_tracks WHERE id = ?')
-      .get(trackId) as { path: string; pathBytes: Buffer | null } | undefined;
+    const row = this.db.get(
+      this.db.q
+        .selectFrom('library_tracks')
+        .select(['path', 'path_bytes as pathBytes'])
+        .where('id', '=', trackId),
+    );
     if (!row) return null;
     try {
       const file = row.pathBytes ? aliasFor(join(this.deps.dataDir, 'aliases'), row.pathBytes) : row.path;
@@ -327,12 +335,19 @@ export class LibraryService {
   }
 
   getPlayableFile(trackId: number): PlayableFile | null {
-    const row = this.deps.db
-      .prepare(
-        `SELECT duration_ms AS durationMs, status, rg_track_gain AS trackGainDb, rg_track_peak AS trackPeak,
-           rg_album_gain AS albumGainDb, rg_album_peak AS albumPeak FROM library_tracks WHERE id = ?`,
-      )
-      .get(trackId) as (PlayableFile['replayGain'] & { durationMs: number; status: string }) | undefined;
+    const row = this.db.get(
+      this.db.q
+        .selectFrom('library_tracks')
+        .select([
+          'duration_ms as durationMs',
+          'status',
+          'rg_track_gain as trackGainDb',
+          'rg_track_peak as trackPeak',
+          'rg_album_gain as albumGainDb',
+          'rg_album_peak as albumPeak',
+        ])
+        .where('id', '=', trackId),
+    );
     if (!row || row.status !== 'ok') return null;
     const path = this.fileForTrack(trackId);
     if (!path) return null;
@@ -347,9 +362,12 @@ export class LibraryService {
 
   /** Counts a play of a local file (always free: it is the user's own file). */
   recordLocalPlay(trackId: number, atMs: number): boolean {
-    const changes = this.deps.db
-      .prepare('UPDATE library_tracks SET play_count = play_count + 1, last_played_at = ? WHERE id = ?')
-      .run(Math.trunc(atMs), trackId).changes;
+    const { changes } = this.db.run(
+      this.db.q
+        .updateTable('library_tracks')
+        .set((eb) => ({ play_count: eb('play_count', '+', 1), last_played_at: Math.trunc(atMs) }))
+        .where('id', '=', trackId),
+    );
     if (changes > 0) this.deps.events.emit('library.changed', { reason: 'plays' });
     return changes > 0;
   }

@@ -1,11 +1,14 @@
 import { stat } from 'node:fs/promises';
 import { basename, relative, resolve, sep } from 'node:path';
+import { assert } from '../../../shared/assert';
 import { CallError } from '../../../shared/contract/define';
 import type { Db } from '../db/database';
+import { typedDb } from '../db/typed-query';
 import { fillFromNames } from './tags/names-fallback';
 import { FileProblem, fingerprintFile, readAudioFile, type AudioFileInfo } from './tags/read-audio-file';
 import type { LibraryWriter } from './scan/library-writer';
 import { walkFolder, type FoundFile } from './scan/walk';
+import type { LibraryTables } from './tables';
 
 /**
  * "Relocate…" for a track whose file is missing: the user points at the
@@ -50,11 +53,13 @@ export async function relocateTrack(
   trackId: number,
   target: string,
 ): Promise<RelocateResult> {
-  const wanted = deps.db
-    .prepare(
-      `SELECT id, size, fingerprint, title, artist, duration_ms AS durationMs, status FROM library_tracks WHERE id = ?`,
-    )
-    .get(trackId) as Wanted | undefined;
+  const db = typedDb<LibraryTables>(deps.db);
+  const wanted: Wanted | undefined = db.get(
+    db.q
+      .selectFrom('library_tracks')
+      .select(['id', 'size', 'fingerprint', 'title', 'artist', 'duration_ms as durationMs', 'status'])
+      .where('id', '=', trackId),
+  );
   if (!wanted) throw new CallError('not_found', 'No such track.');
   const path = resolve(target);
   const info = await stat(path).catch(() => null);
@@ -141,24 +146,32 @@ function bind(
   path: string,
   info: AudioFileInfo,
 ): void {
-  const { db, writer } = deps;
+  const { writer } = deps;
+  const db = typedDb<LibraryTables>(deps.db);
+  const { q } = db;
   const segments = relative(folder.path, path).split(sep).filter(Boolean);
   const names = fillFromNames(info, segments, basename(folder.path));
   writer.transaction(() => {
-    const twin = db
-      .prepare(
-        'SELECT id, play_count AS plays, last_played_at AS last FROM library_tracks WHERE path = ? AND id != ?',
-      )
-      .get(path, id) as { id: number; plays: number; last: number | null } | undefined;
+    const twin = db.get(
+      q
+        .selectFrom('library_tracks')
+        .select(['id', 'play_count as plays', 'last_played_at as last'])
+        .where('path', '=', path)
+        .where('id', '!=', id),
+    );
     if (twin) {
-      const own = db.prepare('SELECT last_played_at AS last FROM library_tracks WHERE id = ?').get(id) as {
-        last: number | null;
-      };
+      const own = db.get(
+        q.selectFrom('library_tracks').select('last_played_at as last').where('id', '=', id),
+      );
+      assert(own !== undefined, `track ${id} went away while it was being relocated`);
       const last = own.last === null || (twin.last !== null && twin.last > own.last) ? twin.last : own.last;
-      db.prepare(
-        'UPDATE library_tracks SET play_count = play_count + ?, last_played_at = ? WHERE id = ?',
-      ).run(twin.plays, last, id);
-      db.prepare('DELETE FROM library_tracks WHERE id = ?').run(twin.id);
+      db.run(
+        q
+          .updateTable('library_tracks')
+          .set((eb) => ({ play_count: eb('play_count', '+', twin.plays), last_played_at: last }))
+          .where('id', '=', id),
+      );
+      db.run(q.deleteFrom('library_tracks').where('id', '=', twin.id));
     }
     writer.updateTrack(
       id,
