@@ -1,11 +1,16 @@
 import { assert } from '../../../shared/assert';
 import type { Correction } from '../../../shared/contract/sync';
 import { playReceiptSchema, type PlayReceipt, type SignedPlayReceipt } from '../../../shared/receipt';
+import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { typedDb, type TypedDb } from '../db/typed-query';
 import type { CoopCatalogStore, CoopTrackRecord } from '../wallet/catalog-store';
+import { OutboxStore } from '../wallet/outbox-store';
+import type { WalletTables } from '../wallet/tables';
 import type { WalletStore } from '../wallet/wallet-store';
 import { stream2OwnState } from '../wallet/charge-rules';
 import { SyncApiError, type PullAnswer, type ReceiptsAnswer } from './api-client';
+import type { SyncTables } from './tables';
 
 /**
  * Everything the sync engine writes to the local cache. Each server answer
@@ -58,6 +63,15 @@ export interface AccountRow {
   downloadLimitBytes: number;
 }
 
+/**
+ * Sync's own tables, and the wallet's it reads and writes where the wallet's stores have no
+ * method for it: the outbox (answers, retries), coop_plays (this device's estimate of a play),
+ * coop_tracks (titles, published) and coop_track_progress (which tracks have progress).
+ */
+type Tables = SyncTables &
+  Pick<WalletTables, 'outbox' | 'coop_plays' | 'coop_tracks' | 'coop_track_progress'>;
+type Store = TypedDb<Tables>;
+
 type PushResult = ReceiptsAnswer['results'][number];
 type NewCorrection = Omit<Correction, 'id' | 'createdAtMs'>;
 interface LocalPlay {
@@ -103,31 +117,79 @@ function resultsByIndex(sent: readonly SignedPlayReceipt[], answer: ReceiptsAnsw
   return byIndex;
 }
 
-function preparePushStatements(db: Db) {
-  return {
-    markAnswered: db.prepare(
-      'UPDATE outbox SET answered_at = ?, answer = ? WHERE id = ? AND answered_at IS NULL',
-    ),
-    keepForRetry: db.prepare(
-      'UPDATE outbox SET attempts = attempts + 1, last_reason = ? WHERE id = ? AND answered_at IS NULL RETURNING attempts',
-    ),
-    scheduleRetry: db.prepare('UPDATE outbox SET next_attempt_at = ? WHERE id = ?'),
-    localPlay: db.prepare(
-      `SELECT p.track_id AS trackId, p.charge_thousandths AS charge, COALESCE(t.title, p.track_id) AS title
-       FROM coop_plays p LEFT JOIN coop_tracks t ON t.id = p.track_id WHERE p.receipt_id = ?`,
-    ),
-    insertCorrection: db.prepare(
-      `INSERT INTO sync_corrections (receipt_id, track_id, kind, estimated_thousandths, actual_thousandths, reason, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (receipt_id) DO NOTHING`,
-    ),
-    bumpServerCounts: db.prepare(
-      `INSERT INTO coop_server_counts (track_id, paid_plays, total_plays, owned) VALUES (@trackId, @paid, @inc, @owned)
-       ON CONFLICT (track_id) DO UPDATE SET paid_plays = MAX(paid_plays, @paid), total_plays = total_plays + @inc,
-         owned = MAX(owned, @owned)`,
-    ),
-  };
-}
-type PushStatements = ReturnType<typeof preparePushStatements>;
+/** The queries of one push answer, each run inside its transaction. */
+const push = {
+  /** Stores the first answer to a receipt; 0 changes: it was answered before. */
+  markAnswered(db: Store, receiptId: string, answer: string, atMs: number): number {
+    return db.run(
+      db.q
+        .updateTable('outbox')
+        .set({ answered_at: atMs, answer })
+        .where('id', '=', receiptId)
+        .where('answered_at', 'is', null),
+    ).changes;
+  },
+  /** Counts a "not now" answer; undefined when the receipt is answered already. */
+  keepForRetry(db: Store, receiptId: string, reason: string) {
+    return db.get(
+      db.q
+        .updateTable('outbox')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1), last_reason: reason }))
+        .where('id', '=', receiptId)
+        .where('answered_at', 'is', null)
+        .returning('attempts'),
+    );
+  },
+  scheduleRetry(db: Store, receiptId: string, atMs: number): void {
+    db.run(db.q.updateTable('outbox').set({ next_attempt_at: atMs }).where('id', '=', receiptId));
+  },
+  localPlay(db: Store, receiptId: string): LocalPlay | undefined {
+    return db.get(
+      db.q
+        .selectFrom('coop_plays as p')
+        .leftJoin('coop_tracks as t', 't.id', 'p.track_id')
+        .select((eb) => [
+          'p.track_id as trackId',
+          'p.charge_thousandths as charge',
+          eb.fn.coalesce('t.title', 'p.track_id').as('title'),
+        ])
+        .where('p.receipt_id', '=', receiptId),
+    );
+  },
+  /** Stores a correction unless the receipt has one; the new row's id, or null. */
+  insertCorrection(db: Store, c: NewCorrection, atMs: number): number | null {
+    const info = db.run(
+      db.q
+        .insertInto('sync_corrections')
+        .values({
+          receipt_id: c.receiptId,
+          track_id: c.trackId,
+          kind: c.kind,
+          estimated_thousandths: c.estimatedThousandths,
+          actual_thousandths: c.actualThousandths,
+          reason: c.reason,
+          created_at: atMs,
+        })
+        .onConflict((oc) => oc.column('receipt_id').doNothing()),
+    );
+    return info.changes === 1 ? Number(info.lastInsertRowid) : null;
+  },
+  /** Adds a settled play to the cached server counts (paid plays and owned never go down). */
+  bumpServerCounts(db: Store, c: { trackId: string; paid: number; inc: number; owned: number }): void {
+    db.run(
+      db.q
+        .insertInto('coop_server_counts')
+        .values({ track_id: c.trackId, paid_plays: c.paid, total_plays: c.inc, owned: c.owned })
+        .onConflict((oc) =>
+          oc.column('track_id').doUpdateSet((eb) => ({
+            paid_plays: eb.fn<number>('max', ['coop_server_counts.paid_plays', 'excluded.paid_plays']),
+            total_plays: eb('coop_server_counts.total_plays', '+', eb.ref('excluded.total_plays')),
+            owned: eb.fn<number>('max', ['coop_server_counts.owned', 'excluded.owned']),
+          })),
+        ),
+    );
+  },
+};
 
 /**
  * What the server's answer to one receipt corrects in the local estimate, or null:
@@ -170,91 +232,68 @@ function correctionFor(
 }
 
 /** A "not now" rejection: the charge stays pending and the receipt is sent again later, with backoff. */
-function keepForRetry(
-  st: PushStatements,
-  receiptId: string,
-  reason: string,
-  atMs: number,
-  tally: PushTally,
-): void {
-  const kept = st.keepForRetry.get(reason.slice(0, 100), receiptId) as { attempts: number } | undefined;
+function keepForRetry(db: Store, receiptId: string, reason: string, atMs: number, tally: PushTally): void {
+  const kept = push.keepForRetry(db, receiptId, reason.slice(0, 100));
   if (!kept) return;
   assert(kept.attempts >= 1, 'a kept receipt counts its attempt');
-  st.scheduleRetry.run(atMs + receiptRetryDelayMs(kept.attempts), receiptId);
+  push.scheduleRetry(db, receiptId, atMs + receiptRetryDelayMs(kept.attempts));
   tally.keptForRetry++;
 }
 
 /** Stores a correction once per receipt; a receipt corrected before adds none. */
-function storeCorrection(
-  st: PushStatements,
-  correction: NewCorrection,
-  atMs: number,
-  tally: PushTally,
-): void {
-  const info = st.insertCorrection.run(
-    correction.receiptId,
-    correction.trackId,
-    correction.kind,
-    correction.estimatedThousandths,
-    correction.actualThousandths,
-    correction.reason,
-    atMs,
-  );
-  if (info.changes === 1)
-    tally.corrections.push({ ...correction, id: Number(info.lastInsertRowid), createdAtMs: atMs });
+function storeCorrection(db: Store, correction: NewCorrection, atMs: number, tally: PushTally): void {
+  const id = push.insertCorrection(db, correction, atMs);
+  if (id !== null) tally.corrections.push({ ...correction, id, createdAtMs: atMs });
 }
 
 /** One result of a push answer, inside its transaction. */
 function applyOneResult(
-  st: PushStatements,
+  db: Store,
   receipt: PlayReceipt,
   result: PushResult,
   atMs: number,
   tally: PushTally,
 ): void {
   if (result.status === 'rejected' && !FINAL_REJECTIONS.has(result.reason)) {
-    keepForRetry(st, receipt.id, result.reason, atMs, tally);
+    keepForRetry(db, receipt.id, result.reason, atMs, tally);
     return;
   }
   // Only the first answer is stored; an answer for a row answered before changes nothing.
-  if (st.markAnswered.run(atMs, JSON.stringify(result), receipt.id).changes !== 1) return;
+  if (push.markAnswered(db, receipt.id, JSON.stringify(result), atMs) !== 1) return;
   tally.answered++;
   tally.answeredIds.push(receipt.id);
   tally.touched.add(receipt.trackId);
-  const play = st.localPlay.get(receipt.id) as LocalPlay | undefined;
+  const play = push.localPlay(db, receipt.id);
   const correction = correctionFor(receipt, result, play);
   if (result.status === 'settled') {
     // Until the next pull brings the server's counts: a duplicate may already be in them, so it adds no play.
-    st.bumpServerCounts.run({
+    push.bumpServerCounts(db, {
       trackId: receipt.trackId,
       paid: result.outcome === 'paid' ? (result.playIndex ?? 0) : 0,
       inc: result.duplicate ? 0 : 1,
       owned: result.owned ? 1 : 0,
     });
   }
-  if (correction) storeCorrection(st, correction, atMs, tally);
+  if (correction) storeCorrection(db, correction, atMs, tally);
 }
 
 export class SyncStore {
+  private readonly db: Store;
+  private readonly outbox: OutboxStore;
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly wallet: WalletStore,
     private readonly catalog: CoopCatalogStore,
     private readonly currentDeviceId: () => string,
-  ) {}
+  ) {
+    this.db = typedDb<Tables>(db);
+    this.outbox = new OutboxStore(db);
+  }
 
   account(): AccountRow {
-    const row = this.db.prepare('SELECT * FROM sync_account WHERE id = 1').get() as {
-      server_key: string | null;
-      user_id: string | null;
-      email: string | null;
-      role: AccountRow['role'];
-      artists_json: string;
-      cursor: string | null;
-      cursor_user_id: string | null;
-      last_sync_at: number | null;
-      download_limit_bytes: number;
-    };
+    const row = this.db.get(this.db.q.selectFrom('sync_account').selectAll().where('id', '=', 1));
+    assert(row, 'sync_account has its one row (migration sync-001)');
     return {
       serverKey: row.server_key,
       userId: row.user_id,
@@ -277,31 +316,36 @@ export class SyncStore {
     user: { id: string; email: string; role: AccountRow['role']; artists: AccountRow['artists'] },
     atMs: number,
   ): void {
-    this.db.transaction(() => {
-      const before = this.db
-        .prepare('SELECT server_key, cursor_user_id FROM sync_account WHERE id = 1')
-        .get() as {
-        server_key: string | null;
-        cursor_user_id: string | null;
-      };
+    const { q } = this.db;
+    this.db.raw.transaction(() => {
+      const before = this.db.get(
+        q.selectFrom('sync_account').select(['server_key', 'cursor_user_id']).where('id', '=', 1),
+      );
+      assert(before, 'sync_account has its one row (migration sync-001)');
       const sameListener = before.cursor_user_id === user.id && before.server_key === serverKey;
-      this.db
-        .prepare(
-          'UPDATE sync_account SET server_key = ?, user_id = ?, email = ?, role = ?, artists_json = ? WHERE id = 1',
-        )
-        .run(serverKey, user.id, user.email, user.role, JSON.stringify(user.artists));
+      this.db.run(
+        q
+          .updateTable('sync_account')
+          .set({
+            server_key: serverKey,
+            user_id: user.id,
+            email: user.email,
+            role: user.role,
+            artists_json: JSON.stringify(user.artists),
+          })
+          .where('id', '=', 1),
+      );
       if (!sameListener) {
         // Another listener (or server): the wallet row is not theirs; nothing is spendable until their first sync.
         this.wallet.reset({ serverKey, userId: user.id, deviceId: this.currentDeviceId() });
-        this.db
-          .prepare(
-            'UPDATE sync_account SET cursor = NULL, cursor_user_id = ?, last_sync_at = NULL WHERE id = 1',
-          )
-          .run(user.id);
-        this.db.prepare('DELETE FROM coop_server_counts').run();
-        for (const { track_id } of this.db.prepare('SELECT track_id FROM coop_track_progress').all() as {
-          track_id: string;
-        }[]) {
+        this.db.run(
+          q
+            .updateTable('sync_account')
+            .set({ cursor: null, cursor_user_id: user.id, last_sync_at: null })
+            .where('id', '=', 1),
+        );
+        this.db.run(q.deleteFrom('coop_server_counts'));
+        for (const { track_id } of this.db.all(q.selectFrom('coop_track_progress').select('track_id'))) {
           this.recomputeProgress(track_id, atMs);
         }
       }
@@ -310,63 +354,78 @@ export class SyncStore {
 
   signedOut(): void {
     // The cursor and counts stay: the same listener signing in again continues from them.
-    this.db
-      .prepare(
-        'UPDATE sync_account SET user_id = NULL, email = NULL, role = NULL, artists_json = ? WHERE id = 1',
-      )
-      .run('[]');
-  }
-
-  setDownloadLimit(bytes: number): void {
-    this.db.prepare('UPDATE sync_account SET download_limit_bytes = ? WHERE id = 1').run(bytes);
-  }
-
-  isDeviceRegistered(deviceId: string, serverKey: string, userId: string): boolean {
-    return Boolean(
-      this.db
-        .prepare('SELECT 1 FROM sync_devices WHERE device_id = ? AND server_key = ? AND user_id = ?')
-        .get(deviceId, serverKey, userId),
+    this.db.run(
+      this.db.q
+        .updateTable('sync_account')
+        .set({ user_id: null, email: null, role: null, artists_json: '[]' })
+        .where('id', '=', 1),
     );
   }
 
+  setDownloadLimit(bytes: number): void {
+    this.db.run(
+      this.db.q.updateTable('sync_account').set({ download_limit_bytes: bytes }).where('id', '=', 1),
+    );
+  }
+
+  isDeviceRegistered(deviceId: string, serverKey: string, userId: string): boolean {
+    return this.deviceAccount(deviceId, serverKey) === userId;
+  }
+
+  /** The account a device identity is registered to on a server, or null when it is not. */
+  deviceAccount(deviceId: string, serverKey: string): string | null {
+    const row = this.db.get(
+      this.db.q
+        .selectFrom('sync_devices')
+        .select('user_id')
+        .where('device_id', '=', deviceId)
+        .where('server_key', '=', serverKey),
+    );
+    return row?.user_id ?? null;
+  }
+
   deviceRegistered(deviceId: string, serverKey: string, userId: string, atMs: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO sync_devices (device_id, server_key, user_id, registered_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (device_id, server_key) DO UPDATE SET user_id = excluded.user_id`,
-      )
-      .run(deviceId, serverKey, userId, atMs);
+    this.db.run(
+      this.db.q
+        .insertInto('sync_devices')
+        .values({ device_id: deviceId, server_key: serverKey, user_id: userId, registered_at: atMs })
+        .onConflict((oc) =>
+          oc
+            .columns(['device_id', 'server_key'])
+            .doUpdateSet((eb) => ({ user_id: eb.ref('excluded.user_id') })),
+        ),
+    );
   }
 
   /** Device ids that signed receipts still waiting for an answer. */
   devicesWithPendingReceipts(): string[] {
-    return (
-      this.db.prepare('SELECT DISTINCT device_id AS id FROM outbox WHERE answered_at IS NULL').all() as {
-        id: string;
-      }[]
-    ).map((r) => r.id);
+    return this.db
+      .all(this.db.q.selectFrom('outbox').select('device_id').distinct().where('answered_at', 'is', null))
+      .map((r) => r.device_id);
   }
 
   /** The next batch to send, oldest first; receipts kept for a retry wait until their time (`nowMs`). */
   unansweredBatch(limit: number, nowMs: number): SignedPlayReceipt[] {
-    const rows = this.db
-      .prepare(
-        `SELECT canonical_json AS json, signature FROM outbox
-         WHERE answered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
-         ORDER BY created_at, device_id, seq LIMIT ?`,
-      )
-      .all(nowMs, limit) as { json: string; signature: string }[];
+    const rows = this.db.all(
+      this.db.q
+        .selectFrom('outbox')
+        .select(['canonical_json', 'signature'])
+        .where('answered_at', 'is', null)
+        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', nowMs)]))
+        .orderBy('created_at')
+        .orderBy('device_id')
+        .orderBy('seq')
+        .limit(limit),
+    );
     // Sent as stored: the canonical JSON parsed back is the same receipt the device signed.
     return rows.map((r) => ({
-      receipt: playReceiptSchema.parse(JSON.parse(r.json)) as PlayReceipt,
+      receipt: playReceiptSchema.parse(JSON.parse(r.canonical_json)) as PlayReceipt,
       signature: r.signature,
     }));
   }
 
   pendingReceipts(): number {
-    return (
-      this.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE answered_at IS NULL').get() as { n: number }
-    ).n;
+    return this.outbox.countUnanswered();
   }
 
   /**
@@ -377,7 +436,6 @@ export class SyncStore {
    */
   applyPushAnswer(sent: readonly SignedPlayReceipt[], answer: ReceiptsAnswer, atMs: number): PushOutcome {
     const byIndex = resultsByIndex(sent, answer);
-    const statements = preparePushStatements(this.db);
     const tally: PushTally = {
       answered: 0,
       keptForRetry: 0,
@@ -385,10 +443,10 @@ export class SyncStore {
       answeredIds: [],
       touched: new Set(),
     };
-    this.db
+    this.db.raw
       .transaction(() => {
         for (const [index, result] of byIndex)
-          applyOneResult(statements, sent[index]!.receipt, result, atMs, tally);
+          applyOneResult(this.db, sent[index]!.receipt, result, atMs, tally);
         assert(
           tally.answered + tally.keptForRetry <= sent.length && tally.answeredIds.length === tally.answered,
           'each receipt of the batch is answered or kept for retry at most once',
@@ -411,16 +469,7 @@ export class SyncStore {
   /** Applies one page of `POST /v1/sync`, cursor included, in one transaction. */
   applyPull(answer: PullAnswer, atMs: number, localFileOf: (trackId: string) => string | null): void {
     const artists = new Set(this.account().artists.map((a) => a.id));
-    const upsertCounts = this.db.prepare(
-      `INSERT INTO coop_server_counts (track_id, paid_plays, total_plays, owned) VALUES (?, ?, ?, ?)
-       ON CONFLICT (track_id) DO UPDATE SET paid_plays = excluded.paid_plays, total_plays = excluded.total_plays, owned = excluded.owned`,
-    );
-    const upsertMeta = this.db.prepare(
-      `INSERT INTO coop_track_meta (track_id, artist_id, release_id, release_title, has_audio, server_version) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (track_id) DO UPDATE SET artist_id = excluded.artist_id, release_id = excluded.release_id,
-         release_title = excluded.release_title, has_audio = excluded.has_audio, server_version = excluded.server_version`,
-    );
-    this.db
+    this.db.raw
       .transaction(() => {
         this.wallet.applyServerState({
           balanceThousandths: answer.wallet.balanceThousandths,
@@ -441,17 +490,64 @@ export class SyncStore {
           published: t.published,
         }));
         this.catalog.upsert(records);
-        for (const t of answer.catalog.tracks)
-          upsertMeta.run(t.id, t.artistId, t.releaseId, t.releaseTitle, t.hasAudio ? 1 : 0, t.version);
+        for (const t of answer.catalog.tracks) this.upsertMeta(t);
         for (const c of answer.playCounts) {
-          upsertCounts.run(c.trackId, c.paidPlays, c.totalPlays, c.owned ? 1 : 0);
+          this.upsertServerCounts(c);
           this.recomputeProgress(c.trackId, atMs);
         }
-        this.db
-          .prepare('UPDATE sync_account SET cursor = ?, last_sync_at = ? WHERE id = 1')
-          .run(answer.cursor, atMs);
+        this.db.run(
+          this.db.q
+            .updateTable('sync_account')
+            .set({ cursor: answer.cursor, last_sync_at: atMs })
+            .where('id', '=', 1),
+        );
       })
       .immediate();
+  }
+
+  private upsertMeta(t: PullAnswer['catalog']['tracks'][number]): void {
+    this.db.run(
+      this.db.q
+        .insertInto('coop_track_meta')
+        .values({
+          track_id: t.id,
+          artist_id: t.artistId,
+          release_id: t.releaseId,
+          release_title: t.releaseTitle,
+          has_audio: t.hasAudio ? 1 : 0,
+          server_version: t.version,
+        })
+        .onConflict((oc) =>
+          oc.column('track_id').doUpdateSet((eb) => ({
+            artist_id: eb.ref('excluded.artist_id'),
+            release_id: eb.ref('excluded.release_id'),
+            release_title: eb.ref('excluded.release_title'),
+            has_audio: eb.ref('excluded.has_audio'),
+            server_version: eb.ref('excluded.server_version'),
+          })),
+        ),
+    );
+  }
+
+  /** The server's counts replace the cached ones (a pull is authoritative). */
+  private upsertServerCounts(c: PullAnswer['playCounts'][number]): void {
+    this.db.run(
+      this.db.q
+        .insertInto('coop_server_counts')
+        .values({
+          track_id: c.trackId,
+          paid_plays: c.paidPlays,
+          total_plays: c.totalPlays,
+          owned: c.owned ? 1 : 0,
+        })
+        .onConflict((oc) =>
+          oc.column('track_id').doUpdateSet((eb) => ({
+            paid_plays: eb.ref('excluded.paid_plays'),
+            total_plays: eb.ref('excluded.total_plays'),
+            owned: eb.ref('excluded.owned'),
+          })),
+        ),
+    );
   }
 
   /**
@@ -460,29 +556,33 @@ export class SyncStore {
    * settled yet. Previews are local only and kept.
    */
   recomputeProgress(trackId: string, atMs: number): void {
-    const server = (this.db
-      .prepare(
-        'SELECT paid_plays AS paid, total_plays AS total, owned FROM coop_server_counts WHERE track_id = ?',
-      )
-      .get(trackId) as { paid: number; total: number; owned: number } | undefined) ?? {
-      paid: 0,
-      total: 0,
-      owned: 0,
-    };
-    const local = this.db
-      .prepare(
-        `SELECT COALESCE(SUM(outcome = 'charged'), 0) AS paid, COUNT(*) AS counted FROM coop_plays
-         WHERE track_id = ? AND settled_at IS NULL AND outcome <> 'preview'`,
-      )
-      .get(trackId) as { paid: number; counted: number };
+    const { q } = this.db;
+    const server = this.db.get(
+      q
+        .selectFrom('coop_server_counts')
+        .select(['paid_plays', 'total_plays', 'owned'])
+        .where('track_id', '=', trackId),
+    ) ?? { paid_plays: 0, total_plays: 0, owned: 0 };
+    const local = this.db.get(
+      q
+        .selectFrom('coop_plays')
+        .select((eb) => [
+          eb.fn.coalesce(eb.fn.sum<number>(eb('outcome', '=', 'charged')), sql.lit(0)).as('paid'),
+          eb.fn.countAll<number>().as('counted'),
+        ])
+        .where('track_id', '=', trackId)
+        .where('settled_at', 'is', null)
+        .where('outcome', '<>', 'preview'),
+    );
+    assert(local, 'an aggregate query returns one row');
     const current = this.wallet.progress(trackId);
-    const paidPlays = Math.min(9, server.paid + local.paid);
+    const paidPlays = Math.min(9, server.paid_plays + local.paid);
     this.wallet.saveProgress(
       trackId,
       {
         paidPlays,
         owned: server.owned === 1 || paidPlays >= 9,
-        countedPlays: server.total + local.counted,
+        countedPlays: server.total_plays + local.counted,
         previews: current.previews,
       },
       atMs,
@@ -490,22 +590,15 @@ export class SyncStore {
   }
 
   corrections(limit: number): Correction[] {
-    const rows = this.db
-      .prepare(
-        `SELECT c.*, COALESCE(t.title, c.track_id) AS title FROM sync_corrections c LEFT JOIN coop_tracks t ON t.id = c.track_id
-         ORDER BY c.id DESC LIMIT ?`,
-      )
-      .all(limit) as {
-      id: number;
-      receipt_id: string;
-      track_id: string;
-      title: string;
-      kind: Correction['kind'];
-      estimated_thousandths: number;
-      actual_thousandths: number;
-      reason: string | null;
-      created_at: number;
-    }[];
+    const rows = this.db.all(
+      this.db.q
+        .selectFrom('sync_corrections as c')
+        .leftJoin('coop_tracks as t', 't.id', 'c.track_id')
+        .selectAll('c')
+        .select((eb) => eb.fn.coalesce('t.title', 'c.track_id').as('title'))
+        .orderBy('c.id', 'desc')
+        .limit(limit),
+    );
     return rows.map((r) => ({
       id: r.id,
       receiptId: r.receipt_id,
@@ -520,23 +613,27 @@ export class SyncStore {
   }
 
   markCorrectionsSeen(): void {
-    this.db.prepare('UPDATE sync_corrections SET seen = 1 WHERE seen = 0').run();
+    this.db.run(this.db.q.updateTable('sync_corrections').set({ seen: 1 }).where('seen', '=', 0));
   }
 
   unseenCorrections(): number {
-    return (
-      this.db.prepare('SELECT COUNT(*) AS n FROM sync_corrections WHERE seen = 0').get() as { n: number }
-    ).n;
+    const row = this.db.get(
+      this.db.q
+        .selectFrom('sync_corrections')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('seen', '=', 0),
+    );
+    return row?.n ?? 0;
   }
 
   /** The sum of the remaining cost to own of a release's cached tracks (what wallet.buyRelease would charge, as this device knows it). */
   releaseRemainingToOwn(releaseId: string, spendableThousandths: number): number {
-    const ids = this.db
-      .prepare('SELECT track_id AS id FROM coop_track_meta WHERE release_id = ?')
-      .all(releaseId) as { id: string }[];
+    const ids = this.db.all(
+      this.db.q.selectFrom('coop_track_meta').select('track_id').where('release_id', '=', releaseId),
+    );
     let total = 0;
-    for (const { id } of ids) {
-      const track = this.catalog.get(id);
+    for (const { track_id } of ids) {
+      const track = this.catalog.get(track_id);
       if (track)
         total += stream2OwnState(track, track.progress, spendableThousandths).remainingToOwnThousandths;
     }
@@ -545,32 +642,46 @@ export class SyncStore {
 
   /** The title of a cached release, or null when no track of it is cached. */
   releaseTitle(releaseId: string): string | null {
-    const row = this.db
-      .prepare('SELECT release_title AS t FROM coop_track_meta WHERE release_id = ? LIMIT 1')
-      .get(releaseId) as { t: string } | undefined;
-    return row?.t ?? null;
+    const row = this.db.get(
+      this.db.q
+        .selectFrom('coop_track_meta')
+        .select('release_title')
+        .where('release_id', '=', releaseId)
+        .limit(1),
+    );
+    return row?.release_title ?? null;
   }
 
   /** Whether a cached track of the release is unpublished (the server refuses to sell the release then). */
   releaseUnpublished(releaseId: string): boolean {
-    return Boolean(
-      this.db
-        .prepare(
-          'SELECT 1 FROM coop_track_meta m JOIN coop_tracks t ON t.id = m.track_id WHERE m.release_id = ? AND t.published = 0 LIMIT 1',
-        )
-        .get(releaseId),
+    const row = this.db.get(
+      this.db.q
+        .selectFrom('coop_track_meta as m')
+        .innerJoin('coop_tracks as t', 't.id', 'm.track_id')
+        .select(sql.lit(1).as('one'))
+        .where('m.release_id', '=', releaseId)
+        .where('t.published', '=', 0)
+        .limit(1),
     );
+    return row !== undefined;
   }
 
   trackMeta(
     trackId: string,
   ): { releaseId: string; releaseTitle: string; artistId: string; hasAudio: boolean } | null {
-    const row = this.db
-      .prepare(
-        'SELECT release_id AS releaseId, release_title AS releaseTitle, artist_id AS artistId, has_audio AS hasAudio FROM coop_track_meta WHERE track_id = ?',
-      )
-      .get(trackId) as
-      { releaseId: string; releaseTitle: string; artistId: string; hasAudio: number } | undefined;
-    return row ? { ...row, hasAudio: row.hasAudio === 1 } : null;
+    const row = this.db.get(
+      this.db.q
+        .selectFrom('coop_track_meta')
+        .select(['release_id', 'release_title', 'artist_id', 'has_audio'])
+        .where('track_id', '=', trackId),
+    );
+    return row
+      ? {
+          releaseId: row.release_id,
+          releaseTitle: row.release_title,
+          artistId: row.artist_id,
+          hasAudio: row.has_audio === 1,
+        }
+      : null;
   }
 }
