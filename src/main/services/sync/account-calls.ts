@@ -17,10 +17,8 @@ import type { SyncParts } from './sync-parts';
 /** Receipts waiting here that another account's device signed on this server: that account must sign in first. */
 function foreignDevices(p: SyncParts, key: string, userId: string): string[] {
   return p.store.devicesWithPendingReceipts().filter((d) => {
-    const row = p.deps.db
-      .prepare('SELECT user_id AS u FROM sync_devices WHERE device_id = ? AND server_key = ?')
-      .get(d, key) as { u: string } | undefined;
-    return row !== undefined && row.u !== userId;
+    const account = p.store.deviceAccount(d, key);
+    return account !== null && account !== userId;
   });
 }
 
