@@ -1,9 +1,14 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DownloadEntry, DownloadsStatus } from '../../../shared/contract/sync';
+import { sql, type InferResult } from 'kysely';
+import { assert } from '../../../shared/assert';
 import type { Clock } from '../core/clock';
 import type { Db } from '../db/database';
+import { typedDb, type TypedDb } from '../db/typed-query';
+import type { WalletTables } from '../wallet/tables';
 import type { SyncApiClient } from './api-client';
+import type { SyncTables } from './tables';
 
 /**
  * Co-op audio on this device, in `<dataDir>/downloads`. A track is
@@ -25,16 +30,11 @@ const EXTENSIONS: Record<string, string> = {
   'audio/webm': '.webm',
 };
 
-interface Row {
-  track_id: string;
-  file: string;
-  size_bytes: number;
-  pinned: number;
-  last_used_at: number;
-  title: string | null;
-  artist: string | null;
-  owned: number | null;
-}
+/**
+ * Sync's own tables, and two of the wallet's: coop_tracks (its local_file points at the
+ * download; the catalog store has no method for that column) and coop_track_progress (owned).
+ */
+type Tables = SyncTables & Pick<WalletTables, 'coop_tracks' | 'coop_track_progress'>;
 
 export class Downloads {
   readonly dir: string;
@@ -43,26 +43,28 @@ export class Downloads {
   /** The size the server announced for each track's audio (Content-Length), once its download started. */
   private readonly announcedSizes = new Map<string, number>();
 
+  private readonly db: TypedDb<Tables>;
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     dataDir: string,
     private readonly clock: Clock,
     /** Tracks being played now: never evicted under the player. */
     private readonly inUse: () => ReadonlySet<string>,
   ) {
+    this.db = typedDb<Tables>(db);
     this.dir = join(dataDir, 'downloads');
     this.forgetMissingFiles();
   }
 
   /** The downloaded file of a track, if it is still there. */
   fileOf(trackId: string): string | null {
-    const row = this.db.prepare('SELECT file FROM coop_downloads WHERE track_id = ?').get(trackId) as
-      { file: string } | undefined;
-    return row && existsSync(row.file) ? row.file : null;
+    const file = this.storedFile(trackId);
+    return file !== null && existsSync(file) ? file : null;
   }
 
   entry(trackId: string): DownloadEntry | null {
-    const row = this.db.prepare(`${SELECT} WHERE d.track_id = ?`).get(trackId) as Row | undefined;
+    const row = this.db.get(this.entries().where('d.track_id', '=', trackId));
     return row ? toEntry(row) : null;
   }
 
@@ -98,10 +100,10 @@ export class Downloads {
 
   /** The byte size of a track's audio as far as this device knows it: the downloaded file's, or the size the server announced. */
   sizeOf(trackId: string): number | null {
-    const row = this.db
-      .prepare('SELECT size_bytes AS n FROM coop_downloads WHERE track_id = ?')
-      .get(trackId) as { n: number } | undefined;
-    return row?.n ?? this.announcedSizes.get(trackId) ?? null;
+    const row = this.db.get(
+      this.db.q.selectFrom('coop_downloads').select('size_bytes').where('track_id', '=', trackId),
+    );
+    return row?.size_bytes ?? this.announcedSizes.get(trackId) ?? null;
   }
 
   /** Whether a download of the track is running. */
@@ -137,57 +139,85 @@ export class Downloads {
     const file = `${base}${EXTENSIONS[contentType.split(';')[0]!.trim().toLowerCase()] ?? '.audio'}`;
     renameSync(`${base}.download`, file);
     const now = this.clock.nowMs();
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO coop_downloads (track_id, file, size_bytes, pinned, downloaded_at, last_used_at) VALUES (?, ?, ?, 0, ?, ?)
-           ON CONFLICT (track_id) DO UPDATE SET file = excluded.file, size_bytes = excluded.size_bytes, downloaded_at = excluded.downloaded_at,
-             last_used_at = excluded.last_used_at`,
-        )
-        .run(trackId, file, sizeBytes, now, now);
-      this.db.prepare('UPDATE coop_tracks SET local_file = ? WHERE id = ?').run(file, trackId);
-    })();
+    this.stored(trackId, file, sizeBytes, now);
     this.evictToFit(new Set([trackId]));
     return this.entry(trackId)!;
   }
 
+  /** A finished download: its row (a new one unpinned; a replaced one keeps its pin) and the catalog's local file. */
+  private stored(trackId: string, file: string, sizeBytes: number, now: number): void {
+    const { q } = this.db;
+    this.db.raw.transaction(() => {
+      this.db.run(
+        q
+          .insertInto('coop_downloads')
+          .values({
+            track_id: trackId,
+            file,
+            size_bytes: sizeBytes,
+            pinned: 0,
+            downloaded_at: now,
+            last_used_at: now,
+          })
+          .onConflict((oc) =>
+            oc.column('track_id').doUpdateSet((eb) => ({
+              file: eb.ref('excluded.file'),
+              size_bytes: eb.ref('excluded.size_bytes'),
+              downloaded_at: eb.ref('excluded.downloaded_at'),
+              last_used_at: eb.ref('excluded.last_used_at'),
+            })),
+          ),
+      );
+      this.db.run(q.updateTable('coop_tracks').set({ local_file: file }).where('id', '=', trackId));
+    })();
+  }
+
   /** The track was played: it moves to the back of the eviction queue. */
   touch(trackId: string): void {
-    this.db
-      .prepare('UPDATE coop_downloads SET last_used_at = ? WHERE track_id = ?')
-      .run(this.clock.nowMs(), trackId);
+    this.db.run(
+      this.db.q
+        .updateTable('coop_downloads')
+        .set({ last_used_at: this.clock.nowMs() })
+        .where('track_id', '=', trackId),
+    );
   }
 
   pin(trackId: string, pinned: boolean): DownloadEntry | null {
-    this.db.prepare('UPDATE coop_downloads SET pinned = ? WHERE track_id = ?').run(pinned ? 1 : 0, trackId);
+    this.db.run(
+      this.db.q
+        .updateTable('coop_downloads')
+        .set({ pinned: pinned ? 1 : 0 })
+        .where('track_id', '=', trackId),
+    );
     if (!pinned) this.evictToFit(new Set());
     return this.entry(trackId);
   }
 
   remove(trackId: string): boolean {
-    const row = this.db.prepare('SELECT file FROM coop_downloads WHERE track_id = ?').get(trackId) as
-      { file: string } | undefined;
-    if (!row) return false;
-    this.forget(trackId, row.file);
+    const file = this.storedFile(trackId);
+    if (file === null) return false;
+    this.forget(trackId, file);
     return true;
   }
 
   limitBytes(): number {
-    return (
-      this.db.prepare('SELECT download_limit_bytes AS n FROM sync_account WHERE id = 1').get() as {
-        n: number;
-      }
-    ).n;
+    const row = this.db.get(
+      this.db.q.selectFrom('sync_account').select('download_limit_bytes').where('id', '=', 1),
+    );
+    assert(row, 'sync_account has its one row (migration sync-001)');
+    return row.download_limit_bytes;
   }
 
   setLimit(bytes: number): DownloadsStatus {
-    this.db.prepare('UPDATE sync_account SET download_limit_bytes = ? WHERE id = 1').run(bytes);
+    this.db.run(
+      this.db.q.updateTable('sync_account').set({ download_limit_bytes: bytes }).where('id', '=', 1),
+    );
     this.evictToFit(new Set());
     return this.status();
   }
 
   status(): DownloadsStatus {
-    const rows = this.db.prepare(`${SELECT} ORDER BY d.last_used_at DESC, d.track_id`).all() as Row[];
+    const rows = this.db.all(this.entries().orderBy('d.last_used_at', 'desc').orderBy('d.track_id'));
     const entries = rows.map(toEntry);
     const usedBytes = entries.reduce((sum, e) => sum + e.sizeBytes, 0);
     const pinnedBytes = entries.filter((e) => e.pinned).reduce((sum, e) => sum + e.sizeBytes, 0);
@@ -203,16 +233,23 @@ export class Downloads {
    */
   evictToFit(keep: ReadonlySet<string>): string[] {
     const limit = this.limitBytes();
-    const used = (
-      this.db.prepare('SELECT COALESCE(SUM(size_bytes), 0) AS n FROM coop_downloads').get() as { n: number }
-    ).n;
+    const { q } = this.db;
+    const used =
+      this.db.get(
+        q
+          .selectFrom('coop_downloads')
+          .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('size_bytes'), sql.lit(0)).as('n')),
+      )?.n ?? 0;
     if (used <= limit) return [];
     const inUse = this.inUse();
-    const candidates = this.db
-      .prepare(
-        'SELECT track_id AS trackId, file, size_bytes AS size FROM coop_downloads WHERE pinned = 0 ORDER BY last_used_at, track_id',
-      )
-      .all() as { trackId: string; file: string; size: number }[];
+    const candidates = this.db.all(
+      q
+        .selectFrom('coop_downloads')
+        .select(['track_id as trackId', 'file', 'size_bytes as size'])
+        .where('pinned', '=', 0)
+        .orderBy('last_used_at')
+        .orderBy('track_id'),
+    );
     let over = used - limit;
     const evicted: string[] = [];
     for (const c of candidates) {
@@ -227,27 +264,46 @@ export class Downloads {
 
   /** Row first, then the file: a crash in between leaves a stray file, never a row pointing at nothing. */
   private forget(trackId: string, file: string): void {
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM coop_downloads WHERE track_id = ?').run(trackId);
-      this.db
-        .prepare('UPDATE coop_tracks SET local_file = NULL WHERE id = ? AND local_file = ?')
-        .run(trackId, file);
+    const { q } = this.db;
+    this.db.raw.transaction(() => {
+      this.db.run(q.deleteFrom('coop_downloads').where('track_id', '=', trackId));
+      this.db.run(
+        q
+          .updateTable('coop_tracks')
+          .set({ local_file: null })
+          .where('id', '=', trackId)
+          .where('local_file', '=', file),
+      );
     })();
     rmSync(file, { force: true });
   }
 
   /** At start: a download whose file was deleted behind our back is forgotten. */
   private forgetMissingFiles(): void {
-    const rows = this.db.prepare('SELECT track_id AS trackId, file FROM coop_downloads').all() as {
-      trackId: string;
-      file: string;
-    }[];
+    const rows = this.db.all(this.db.q.selectFrom('coop_downloads').select(['track_id as trackId', 'file']));
     for (const r of rows) if (!existsSync(r.file)) this.forget(r.trackId, r.file);
+  }
+
+  /** The file a track's download row points at (there or not), or null without a row. */
+  private storedFile(trackId: string): string | null {
+    const row = this.db.get(
+      this.db.q.selectFrom('coop_downloads').select('file').where('track_id', '=', trackId),
+    );
+    return row?.file ?? null;
+  }
+
+  /** Download rows with what the Downloads view shows of their track: title, artist, owned. */
+  private entries() {
+    return this.db.q
+      .selectFrom('coop_downloads as d')
+      .leftJoin('coop_tracks as t', 't.id', 'd.track_id')
+      .leftJoin('coop_track_progress as p', 'p.track_id', 'd.track_id')
+      .selectAll('d')
+      .select(['t.title', 't.artist', 'p.owned']);
   }
 }
 
-const SELECT = `SELECT d.*, t.title, t.artist, p.owned FROM coop_downloads d
-  LEFT JOIN coop_tracks t ON t.id = d.track_id LEFT JOIN coop_track_progress p ON p.track_id = d.track_id`;
+type Row = InferResult<ReturnType<Downloads['entries']>>[number];
 
 function toEntry(row: Row): DownloadEntry {
   return {
