@@ -1,39 +1,14 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import {
-  useId,
-  useRef,
-  useState,
-  type DragEvent,
-  type MouseEvent,
-  type ReactNode,
-  type RefObject,
-} from 'react';
+import { useId, useRef, useState, type DragEvent, type MouseEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ColumnChooser } from './grid/ColumnChooser';
 import { GridHeader } from './grid/GridHeader';
 import { GridBody, type RowHandlers } from './grid/GridRow';
 import { useGridColumns } from './grid/useGridColumns';
+import type { Column, SortState } from './grid/types';
 import { ROW_HEIGHT, useGridSelection, type GridSelection } from './grid/useGridSelection';
 
-export interface Column<R> {
-  id: string;
-  label: string;
-  /** Default width in px. */
-  width: number;
-  align?: 'start' | 'end';
-  /** The sort field this column's header sorts by (sorting is done by the main process). */
-  sortField?: string;
-  render(row: R, index: number): ReactNode;
-  /** Plain text for the cell's accessible description where `render` is graphical. */
-  text?(row: R): string;
-  /** Hidden until the user shows it with the column chooser (right click on the header). */
-  defaultHidden?: boolean;
-}
-
-export interface SortState {
-  field: string;
-  direction: 'asc' | 'desc';
-}
+export type { Column, SortState } from './grid/types';
 
 export interface DataGridProps<R> {
   label: string;

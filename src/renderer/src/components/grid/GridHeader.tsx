@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { Column, SortState } from '../DataGrid';
+import type { Column, SortState } from './types';
 import { MIN_WIDTH, type GridColumns } from './useGridColumns';
 
 /** The header row: a sort button per sortable column, and a separator to resize each (drag or arrows). */

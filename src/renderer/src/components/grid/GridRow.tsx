@@ -1,6 +1,6 @@
 import type { VirtualItem } from '@tanstack/react-virtual';
 import type { DragEvent, MouseEvent } from 'react';
-import type { Column } from '../DataGrid';
+import type { Column } from './types';
 import type { GridColumns } from './useGridColumns';
 import { ROW_HEIGHT, type GridSelection } from './useGridSelection';
 

@@ -1,5 +1,5 @@
 import { useState, type PointerEvent } from 'react';
-import type { Column } from '../DataGrid';
+import type { Column } from './types';
 
 export const MIN_WIDTH = 40;
 
