@@ -52,3 +52,24 @@ export function fragment<T = unknown>(text: string, params: readonly unknown[]):
 export function sqlQuery<Row>(db: DjDb, query: RawBuilder<Row>): Compilable<Row> {
   return { compile: () => query.compile(db.q) };
 }
+
+/**
+ * A query compiled once and run with new values: for loops over many rows
+ * (a Rekordbox collection's 100,000 tracks, a crate's items). Building and
+ * compiling a Kysely query costs 10–20 µs, more than the indexed lookup it
+ * runs (measured, 100,000 path lookups in 100,000 tracks: 0.7–0.95 s as one
+ * raw prepared statement, 2.7–3.1 s built per row, about 1.0 s reused), so a
+ * hot loop builds it once.
+ * `sample` holds a distinct stand-in for each argument; compiling checks that
+ * each becomes exactly one parameter, in order, so the values can be swapped.
+ */
+export function reusable<Row, Args extends unknown[]>(
+  build: (...args: Args) => Compilable<Row>,
+  sample: Args,
+): (...args: Args) => Compilable<Row> {
+  const compiled = build(...sample).compile();
+  const inOrder =
+    compiled.parameters.length === sample.length && compiled.parameters.every((p, i) => p === sample[i]);
+  if (!inOrder) throw new Error(`A reusable query must bind each argument once, in order: ${compiled.sql}`);
+  return (...args) => ({ compile: () => ({ ...compiled, parameters: args }) });
+}

@@ -4,7 +4,7 @@ import { CallError } from '../../../shared/contract/define';
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/database';
 import type { LibraryTracksTable } from '../library/tables';
-import { djDb, type DjDb } from './dj-db';
+import { djDb, reusable, type DjDb } from './dj-db';
 import type { ListStore } from './lists';
 import { trackLabel } from './track-rows';
 
@@ -157,13 +157,16 @@ export function locationToPath(location: string): string | null {
 class TrackMatcher {
   private byName: Map<string, LibraryRow[]> | null = null;
   private readonly db: DjDb;
+  /** Run once or twice per collection track: compiled once (see `reusable`). */
+  private readonly byPathQuery;
 
   constructor(db: Db) {
     this.db = djDb(db);
+    this.byPathQuery = reusable((path: string) => this.tracks().where('path', '=', path), ['?path']);
   }
 
   private byPath(path: string): LibraryRow | undefined {
-    return this.db.get(this.tracks().where('path', '=', path));
+    return this.db.get(this.byPathQuery(path));
   }
 
   private byTags(title: string, artist: string): LibraryRow[] {

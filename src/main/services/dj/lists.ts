@@ -5,7 +5,7 @@ import { CallError } from '../../../shared/contract/define';
 import type { DjList, ListKind, TrackRef } from '../../../shared/contract/dj';
 import { trackSortFieldSchema, type TrackSortField } from '../../../shared/contract/library';
 import { parseQuery } from '../../../shared/query';
-import { djDb, type DjDb } from './dj-db';
+import { djDb, reusable, type DjDb } from './dj-db';
 import { POSITION_STEP } from './schema';
 import type { DjListsTable, DjTables } from './tables';
 
@@ -43,12 +43,20 @@ export type CountSmart = (query: string) => number;
 
 export class ListStore {
   private readonly db: DjDb;
+  /** Parks and compacts run it once per item: compiled once (see `reusable`). */
+  private readonly setPositionQuery;
 
   constructor(
     db: Db,
     private readonly clock: Clock,
   ) {
     this.db = djDb(db);
+    const { q } = this.db;
+    this.setPositionQuery = reusable(
+      (position: number, itemId: number) =>
+        q.updateTable('dj_list_items').set({ position }).where('id', '=', itemId),
+      [-1, -2],
+    );
   }
 
   all(countSmart: CountSmart): DjList[] {
@@ -246,15 +254,17 @@ export class ListStore {
     const { q } = this.db;
     return this.db.raw.transaction(() => {
       this.itemList(listId);
-      const exists = (ref: TrackRef) =>
-        this.db.get(
+      const existsQuery = reusable(
+        (list: number, source: TrackRef['source'], ref: string) =>
           q
             .selectFrom('dj_list_items')
             .select((eb) => eb.lit(1).as('found'))
-            .where('list_id', '=', listId)
-            .where('source', '=', ref.source)
-            .where('ref', '=', String(ref.id)),
-        );
+            .where('list_id', '=', list)
+            .where('source', '=', source)
+            .where('ref', '=', ref),
+        [-1, 'local', '?ref'],
+      );
+      const exists = (ref: TrackRef) => this.db.get(existsQuery(listId, ref.source, String(ref.id)));
       const seen = new Set<string>();
       const fresh: { ref: TrackRef; label: string }[] = [];
       const duplicates: TrackRef[] = [];
@@ -266,18 +276,20 @@ export class ListStore {
       }
       if (fresh.length === 0) return { added: 0, duplicates };
       const positions = this.gapFor(listId, beforeItemId, fresh.length);
+      const insert = reusable(
+        (
+          list_id: number,
+          source: TrackRef['source'],
+          ref: string,
+          position: number,
+          label: string,
+          added_at: number,
+        ) => q.insertInto('dj_list_items').values({ list_id, source, ref, position, label, added_at }),
+        [-1, 'local', '?ref', -2, '?label', -3],
+      );
       const now = this.clock.nowMs();
       fresh.forEach((entry, i) =>
-        this.db.run(
-          q.insertInto('dj_list_items').values({
-            list_id: listId,
-            source: entry.ref.source,
-            ref: String(entry.ref.id),
-            position: positions[i]!,
-            label: entry.label,
-            added_at: now,
-          }),
-        ),
+        this.db.run(insert(listId, entry.ref.source, String(entry.ref.id), positions[i]!, entry.label, now)),
       );
       this.touch(listId);
       return { added: fresh.length, duplicates };
@@ -329,7 +341,7 @@ export class ListStore {
   }
 
   private setPosition(itemId: number, position: number): void {
-    this.db.run(this.db.q.updateTable('dj_list_items').set({ position }).where('id', '=', itemId));
+    this.db.run(this.setPositionQuery(position, itemId));
   }
 
   /**
