@@ -6,7 +6,8 @@ import { openStore, type Store, type StoreOptions } from './db/connect';
 import { errorHandler } from './http/errors';
 import { registerInputGuard } from './http/input-guard';
 import { databaseRateLimitStore } from './http/rate-limit-store';
-import { registerRoutes, route, type AnyRoute } from './http/route';
+import { implement, registerRoutes, type AnyRoute } from './http/route';
+import { meta } from '../shared/server-api';
 import { accountRoutes } from './accounts/routes';
 import { adminUserRoutes } from './accounts/admin-users';
 import { localAdminRoutes, prepareLocalAdmin, type LocalAdminOptions } from './accounts/local-admin';
@@ -115,20 +116,10 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
   ];
   const all: AnyRoute[] = [
     ...routes,
-    route({
-      method: 'GET',
-      url: '/v1/openapi.json',
-      summary: 'This API, as OpenAPI 3.1',
-      tag: 'meta',
-      access: 'public',
+    implement(meta.openApi, {
       handler: async (): Promise<unknown> => openApiDocument(all, SERVER_API_VERSION),
     }),
-    route({
-      method: 'GET',
-      url: '/v1/health',
-      summary: 'Liveness and store kind',
-      tag: 'meta',
-      access: 'public',
+    implement(meta.health, {
       handler: async () => ({ ok: true, store: store.kind, version: SERVER_API_VERSION }),
     }),
   ];

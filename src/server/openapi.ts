@@ -1,9 +1,13 @@
 import { z } from 'zod';
+import { impliedErrors } from '../shared/server-api/define';
 import type { AnyRoute } from './http/route';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas that validate
- * the requests (`z.toJSONSchema`), so the description can't drift from the code.
+ * the requests (`z.toJSONSchema`) — the shared specs of src/shared/server-api,
+ * which the app's client uses too — so the description can't drift from the code.
+ * Each operation lists the error codes it may answer (`x-error-codes`, and in
+ * the 4XX description).
  */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output') {
   return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
@@ -20,7 +24,8 @@ const errorSchema = z.object({
 export function openApiDocument(routes: AnyRoute[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
-    const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}');
+    const spec = r.spec;
+    const path = spec.path.replace(/:([A-Za-z]+)/g, '{$1}');
     const parameters: unknown[] = [];
     for (const [where, schema] of [
       ['path', r.params],
@@ -37,15 +42,17 @@ export function openApiDocument(routes: AnyRoute[], version: string): Record<str
         });
       }
     }
-    const ok = String(r.successStatus ?? 200);
+    const ok = String(spec.successStatus ?? 200);
     const content: Record<string, unknown> = {};
-    if (r.response) content['application/json'] = { schema: jsonSchema(r.response, 'output') };
-    for (const type of r.produces ?? []) if (type !== 'application/json') content[type] = {};
+    if (spec.answer) content['application/json'] = { schema: jsonSchema(spec.answer, 'output') };
+    for (const type of spec.produces ?? []) if (type !== 'application/json') content[type] = {};
     paths[path] ??= {};
-    paths[path][r.method.toLowerCase()] = {
-      summary: r.summary,
-      tags: [r.tag],
-      security: r.access === 'public' ? [] : [{ bearer: [] }],
+    const errors = [...new Set([...spec.errors, ...impliedErrors(spec, r.rateLimit !== undefined)])];
+    paths[path][spec.method.toLowerCase()] = {
+      summary: spec.summary,
+      tags: [spec.tag],
+      'x-error-codes': errors,
+      security: spec.access === 'public' ? [] : [{ bearer: [] }],
       parameters,
       ...(r.body
         ? {
@@ -58,7 +65,7 @@ export function openApiDocument(routes: AnyRoute[], version: string): Record<str
       responses: {
         [ok]: { description: 'success', ...(Object.keys(content).length ? { content } : {}) },
         '4XX': {
-          description: 'bad input, unauthenticated, forbidden, not found, conflict or rate-limited',
+          description: `error.code is one of: ${errors.join(', ')}`,
           content: { 'application/json': { schema: jsonSchema(errorSchema, 'output') } },
         },
       },

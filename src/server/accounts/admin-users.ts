@@ -1,15 +1,7 @@
 import { sql } from 'kysely';
-import { z } from 'zod';
-import { route, type AnyRoute } from '../http/route';
-import { roleSchema } from './routes';
+import { accounts } from '../../shared/server-api';
+import { implement, type AnyRoute } from '../http/route';
 import type { ServerContext } from '../context';
-
-const accountSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  role: roleSchema,
-  artists: z.array(z.object({ id: z.string(), name: z.string() })),
-});
 
 /**
  * Finding accounts, for an admin who grants credits or makes a rightsholder
@@ -23,17 +15,7 @@ export function adminUserRoutes(ctx: ServerContext): AnyRoute[] {
 /** GET /v1/admin/users */
 function findUsersRoute(ctx: ServerContext): AnyRoute {
   const { db } = ctx.store;
-  return route({
-    method: 'GET',
-    url: '/v1/admin/users',
-    summary: 'Accounts whose email contains the text, by email (with the artists each holds the rights of)',
-    tag: 'admin',
-    access: 'admin',
-    query: z.object({
-      email: z.string().max(254).default('').describe('part of the email; empty: all'),
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-    }),
-    response: z.object({ users: z.array(accountSchema) }),
+  return implement(accounts.findUsers, {
     handler: async ({ query }) => {
       const pattern = `%${query.email
         .trim()

@@ -1,12 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
-import { z } from 'zod';
 import { ApiError, forbidden } from '../http/errors';
-import { route, type AnyRoute } from '../http/route';
+import { accounts } from '../../shared/server-api';
+import { implement, type AnyRoute } from '../http/route';
 import { importRelease } from '../catalog/import-release';
 import { artistsOf } from './users';
-import { roleSchema } from './routes';
 import type { ServerContext } from '../context';
 
 /**
@@ -57,17 +56,6 @@ export async function prepareLocalAdmin(ctx: ServerContext, options: LocalAdminO
   return { hash: sha256(token) };
 }
 
-const importBody = z.object({
-  folder: z
-    .string()
-    .min(1)
-    .max(4096)
-    .describe('an absolute path to a folder on the machine the node runs on'),
-  artist: z.string().trim().min(1).max(200),
-  title: z.string().trim().min(1).max(300).optional(),
-  free: z.boolean().default(false),
-});
-
 async function checkFolder(folder: string): Promise<void> {
   if (!isAbsolute(folder)) throw new ApiError(400, 'bad_folder', 'the folder must be an absolute path');
   const info = await stat(folder).catch(() => null);
@@ -77,13 +65,7 @@ async function checkFolder(folder: string): Promise<void> {
 
 /** GET /v1/local-admin: whether the node has an admin, and whether the token can still make one. */
 function localAdminStatusRoute(ctx: ServerContext, state: TokenState): AnyRoute {
-  return route({
-    method: 'GET',
-    url: '/v1/local-admin',
-    summary: "The app's own node: whether it has an admin, and whether the one-time token can still make one",
-    tag: 'local-admin',
-    access: 'public',
-    response: z.object({ hasAdmin: z.boolean(), claimable: z.boolean() }),
+  return implement(accounts.localAdminStatus, {
     handler: async () => {
       const admin = await hasAdmin(ctx);
       return { hasAdmin: admin, claimable: !admin && state.hash !== null };
@@ -94,20 +76,7 @@ function localAdminStatusRoute(ctx: ServerContext, state: TokenState): AnyRoute 
 /** POST /v1/local-admin/claim: the one-time token makes the signed-in account admin; used once. */
 function claimLocalAdminRoute(ctx: ServerContext, options: LocalAdminOptions, state: TokenState): AnyRoute {
   const { db } = ctx.store;
-  return route({
-    method: 'POST',
-    url: '/v1/local-admin/claim',
-    summary:
-      "Make the signed-in account the admin of the app's own node, with the one-time token from its data folder",
-    tag: 'local-admin',
-    access: 'user',
-    body: z.object({ token: z.string().min(1).max(200) }),
-    response: z.object({
-      id: z.string(),
-      email: z.string(),
-      role: roleSchema,
-      artists: z.array(z.object({ id: z.string(), name: z.string() })),
-    }),
+  return implement(accounts.claimLocalAdmin, {
     handler: async ({ body, user }) => {
       const expected = state.hash;
       if (!expected)
@@ -137,23 +106,7 @@ function claimLocalAdminRoute(ctx: ServerContext, options: LocalAdminOptions, st
 /** POST /v1/local-admin/releases/import: the import-release command's code, for a folder on this machine. */
 function importFolderRoute(ctx: ServerContext): AnyRoute {
   const { db } = ctx.store;
-  return route({
-    method: 'POST',
-    url: '/v1/local-admin/releases/import',
-    summary:
-      'Import every audio file of a folder on this machine as one published release (the import-release command)',
-    tag: 'local-admin',
-    access: 'admin',
-    body: importBody,
-    response: z.object({
-      artistId: z.string(),
-      artistName: z.string(),
-      releaseId: z.string(),
-      title: z.string(),
-      tracks: z.array(z.object({ id: z.string(), title: z.string(), durationMs: z.number().int() })),
-      skipped: z.array(z.object({ file: z.string(), reason: z.string() })),
-    }),
-    successStatus: 201,
+  return implement(accounts.importLocalFolder, {
     handler: async ({ body }) => {
       await checkFolder(body.folder);
       let imported;

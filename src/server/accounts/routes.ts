@@ -1,55 +1,25 @@
-import { z } from 'zod';
+import { accounts } from '../../shared/server-api';
 import { ApiError } from '../http/errors';
-import { route, type AnyRoute } from '../http/route';
+import { implement, type AnyRoute } from '../http/route';
 import { beginSignInAttempt, signInSucceeded } from './lockout';
 import { verifySignIn } from './passwords';
 import { createSession, endSession } from './sessions';
 import { artistsOf, createUser, findUserByEmail } from './users';
 import type { ServerContext } from '../context';
 
-export const roleSchema = z.enum(['listener', 'artist', 'admin']);
-const credentialsSchema = z.object({
-  email: z.email().max(254),
-  password: z.string().min(8).max(200),
-});
-export const userSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  role: roleSchema,
-  artists: z
-    .array(z.object({ id: z.string(), name: z.string() }))
-    .describe('artist profiles this user holds the rights of'),
-});
-const sessionSchema = z.object({ token: z.string(), expiresAt: z.number().int(), user: userSchema });
-
 export function accountRoutes(ctx: ServerContext): AnyRoute[] {
   const rateLimit = { max: ctx.config.authRateLimitPerMinute, timeWindow: 60_000 };
   return [
-    route({
-      method: 'POST',
-      url: '/v1/auth/sign-up',
-      summary: 'Create a listener account and sign in',
-      tag: 'accounts',
-      access: 'public',
+    implement(accounts.signUp, {
       rateLimit,
-      body: credentialsSchema,
-      response: sessionSchema,
-      successStatus: 201,
       handler: async ({ body }) => {
         const user = await createUser(ctx, { ...body, role: 'listener' });
         const session = await createSession(ctx, user.id);
         return { ...session, user: { ...user, artists: [] } };
       },
     }),
-    route({
-      method: 'POST',
-      url: '/v1/auth/sign-in',
-      summary: 'Sign in; answers a bearer token',
-      tag: 'accounts',
-      access: 'public',
+    implement(accounts.signIn, {
       rateLimit,
-      body: credentialsSchema.extend({ password: z.string().min(1).max(200) }),
-      response: sessionSchema,
       handler: async ({ body, reply }) => {
         // Per account (known or not), whatever address the guesses come from.
         const attempt = await beginSignInAttempt(ctx, body.email);
@@ -74,23 +44,12 @@ export function accountRoutes(ctx: ServerContext): AnyRoute[] {
         };
       },
     }),
-    route({
-      method: 'POST',
-      url: '/v1/auth/sign-out',
-      summary: 'End the current session',
-      tag: 'accounts',
-      access: 'user',
+    implement(accounts.signOut, {
       handler: async ({ user }) => {
         await endSession(ctx, user.sessionHash);
       },
     }),
-    route({
-      method: 'GET',
-      url: '/v1/me',
-      summary: 'The signed-in user',
-      tag: 'accounts',
-      access: 'user',
-      response: userSchema,
+    implement(accounts.me, {
       handler: async ({ user }) => ({
         id: user.id,
         email: user.email,

@@ -1,23 +1,12 @@
-import { z } from 'zod';
 import type { ServerContext } from '../context';
 import { notFound } from '../http/errors';
-import { route, type AnyRoute } from '../http/route';
-import { idParams, isRightsholderOrAdmin, trackSchema, trackViews } from './track-views';
+import { implement, type AnyRoute } from '../http/route';
+import { catalog } from '../../shared/server-api';
+import { isRightsholderOrAdmin, trackViews } from './track-views';
 
 /** GET /v1/catalog/tracks */
 export function listTracksRoute(ctx: ServerContext): AnyRoute {
-  return route({
-    method: 'GET',
-    url: '/v1/catalog/tracks',
-    summary: 'List catalog tracks, in id order, with search and keyset paging',
-    tag: 'catalog',
-    access: 'user',
-    query: z.object({
-      q: z.string().max(200).optional().describe('case-insensitive substring of title, artist or release'),
-      after: z.string().max(128).optional().describe('nextCursor of the previous page'),
-      limit: z.coerce.number().int().min(1).max(500).default(50),
-    }),
-    response: z.object({ tracks: z.array(trackSchema), nextCursor: z.string().nullable() }),
+  return implement(catalog.listTracks, {
     handler: async ({ query }) => {
       const tracks = await trackViews(ctx, {
         q: query.q,
@@ -32,14 +21,7 @@ export function listTracksRoute(ctx: ServerContext): AnyRoute {
 
 /** GET /v1/catalog/tracks/:id */
 export function getTrackRoute(ctx: ServerContext): AnyRoute {
-  return route({
-    method: 'GET',
-    url: '/v1/catalog/tracks/:id',
-    summary: 'One catalog track',
-    tag: 'catalog',
-    access: 'user',
-    params: idParams,
-    response: trackSchema,
+  return implement(catalog.getTrack, {
     handler: async ({ params }) => {
       const [track] = await trackViews(ctx, { ids: [params.id], limit: 1 });
       if (!track) throw notFound('track');
@@ -50,20 +32,7 @@ export function getTrackRoute(ctx: ServerContext): AnyRoute {
 
 /** GET /v1/catalog/releases/:id */
 export function getReleaseRoute(ctx: ServerContext): AnyRoute {
-  return route({
-    method: 'GET',
-    url: '/v1/catalog/releases/:id',
-    summary: 'A release and its tracks',
-    tag: 'catalog',
-    access: 'user',
-    params: idParams,
-    response: z.object({
-      id: z.string(),
-      title: z.string(),
-      artistId: z.string(),
-      status: z.enum(['draft', 'published', 'unpublished']),
-      tracks: z.array(trackSchema),
-    }),
+  return implement(catalog.getCatalogRelease, {
     handler: async ({ params, user }) => {
       const release = await ctx.store.db
         .selectFrom('releases')
@@ -87,17 +56,7 @@ export function getReleaseRoute(ctx: ServerContext): AnyRoute {
 
 /** GET /v1/catalog/artists */
 export function listArtistsRoute(ctx: ServerContext): AnyRoute {
-  return route({
-    method: 'GET',
-    url: '/v1/catalog/artists',
-    summary: 'Artists, by name',
-    tag: 'catalog',
-    access: 'user',
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(500).default(100),
-      after: z.string().max(300).optional(),
-    }),
-    response: z.object({ artists: z.array(z.object({ id: z.string(), name: z.string() })) }),
+  return implement(catalog.listArtists, {
     handler: async ({ query }) => {
       let q = ctx.store.db.selectFrom('artists').select(['id', 'name', 'name_key']).orderBy('name_key');
       if (query.after) q = q.where('name_key', '>', query.after.toLowerCase());

@@ -1,29 +1,16 @@
 import { join } from 'node:path';
-import { z } from 'zod';
 import { fileResponse } from '../../node/file-range';
 import type { ServerContext } from '../context';
 import { inTransaction } from '../db/transaction';
 import { ApiError, notFound } from '../http/errors';
-import { route, type AnyRoute } from '../http/route';
+import { implement, type AnyRoute } from '../http/route';
+import { catalog } from '../../shared/server-api';
 import { setTrackStatus } from './store';
-import {
-  assertRightsholderOrAdmin,
-  idParams,
-  isRightsholderOrAdmin,
-  trackSchema,
-  trackViews,
-} from './track-views';
+import { assertRightsholderOrAdmin, isRightsholderOrAdmin, trackViews } from './track-views';
 
 /** GET /v1/tracks/:id/audio */
 export function trackAudioRoute(ctx: ServerContext): AnyRoute {
-  return route({
-    method: 'GET',
-    url: '/v1/tracks/:id/audio',
-    summary: 'Stream the audio of a track (Range requests supported)',
-    tag: 'catalog',
-    access: 'user',
-    params: idParams,
-    produces: ['audio/*'],
+  return implement(catalog.trackAudio, {
     handler: async ({ params, request, reply, user }) => {
       const { db } = ctx.store;
       const track = await db
@@ -62,15 +49,7 @@ export function trackAudioRoute(ctx: ServerContext): AnyRoute {
 
 /** PUT /v1/tracks/:id/status */
 export function trackStatusRoute(ctx: ServerContext): AnyRoute {
-  return route({
-    method: 'PUT',
-    url: '/v1/tracks/:id/status',
-    summary: 'Mark a track paid or free (its rightsholder or an admin)',
-    tag: 'catalog',
-    access: 'user',
-    params: idParams,
-    body: z.object({ status: z.enum(['paid', 'free']) }),
-    response: trackSchema,
+  return implement(catalog.setTrackStatus, {
     handler: async ({ params, body, user }) => {
       const track = await ctx.store.db
         .selectFrom('tracks')

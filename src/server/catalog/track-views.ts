@@ -2,25 +2,12 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { coopTrackIdSchema } from '../../shared/receipt';
+import { trackSchema } from '../../shared/server-api/answers';
 import { forbidden } from '../http/errors';
 import type { ServerContext } from '../context';
 
-export const trackSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  trackNumber: z.number().int(),
-  durationMs: z.number().int(),
-  status: z.enum(['paid', 'free']),
-  artistId: z.string(),
-  artistName: z.string(),
-  releaseId: z.string(),
-  releaseTitle: z.string(),
-  hasAudio: z.boolean(),
-  published: z
-    .boolean()
-    .describe('false once its release was unpublished: drop it from the catalog; owners keep playing it'),
-  version: z.number().int().describe('catalog version of the last change to this track'),
-});
+/** The track as the API shows it: the wire contract's (src/shared/server-api). */
+export { trackSchema };
 export type TrackView = z.infer<typeof trackSchema>;
 
 /** `:id` of a track, release or artist. */

@@ -1,39 +1,12 @@
 import { v7 as uuidv7 } from 'uuid';
-import { z } from 'zod';
 import { publicKeyObject, verifyEd25519 } from '../../node/ed25519';
-import { allowanceReleaseBodySchema, allowanceReleaseSigningBytes } from '../../shared/allowance-release';
-import { uuidV7Schema } from '../../shared/receipt';
+import { allowanceReleaseSigningBytes } from '../../shared/allowance-release';
+import { devices } from '../../shared/server-api';
 import { ApiError, notFound } from '../http/errors';
-import { route, type AnyRoute } from '../http/route';
+import { implement, type AnyRoute } from '../http/route';
 import { isUniqueViolation } from '../accounts/users';
 import { releaseOwnAllowance, revokeDevice } from '../settlement/allowances';
 import type { ServerContext } from '../context';
-
-export const deviceSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  publicKey: z.string(),
-  createdAt: z.number().int(),
-  revokedAt: z.number().int().nullable(),
-  lastSeq: z.number().int().describe('highest receipt seq seen from this device'),
-  allowanceThousandths: z.number().int().describe('offline allowance reserved for this device'),
-  allowanceFrozenUntil: z
-    .number()
-    .int()
-    .nullable()
-    .describe(
-      'revoked or released: the allowance stays reserved for its receipts until then (or until they are all in)',
-    ),
-  seqGaps: z.array(
-    z.object({ fromSeq: z.number().int(), toSeq: z.number().int(), detectedAt: z.number().int() }),
-  ),
-});
-const registerSchema = z.object({
-  id: uuidV7Schema.optional().describe('the device may choose its id (UUIDv7); else the server does'),
-  name: z.string().min(1).max(100),
-  publicKey: z.string().length(43).describe('base64url of the 32-byte Ed25519 public key'),
-});
-const idParams = z.object({ id: z.string().min(1).max(128) });
 
 export function deviceRoutes(ctx: ServerContext): AnyRoute[] {
   const { db } = ctx.store;
@@ -81,15 +54,7 @@ export function deviceRoutes(ctx: ServerContext): AnyRoute[] {
     }));
   }
   return [
-    route({
-      method: 'POST',
-      url: '/v1/devices',
-      summary: 'Register a device and its Ed25519 public key',
-      tag: 'devices',
-      access: 'user',
-      body: registerSchema,
-      response: deviceSchema,
-      successStatus: 201,
+    implement(devices.registerDevice, {
       handler: async ({ body, user }) => {
         try {
           publicKeyObject(body.publicKey);
@@ -121,40 +86,17 @@ export function deviceRoutes(ctx: ServerContext): AnyRoute[] {
         return (await listDevices(user.id)).find((d) => d.id === id);
       },
     }),
-    route({
-      method: 'GET',
-      url: '/v1/devices',
-      summary: "The signed-in user's devices",
-      tag: 'devices',
-      access: 'user',
-      response: z.object({ devices: z.array(deviceSchema) }),
+    implement(devices.listDevices, {
       handler: async ({ user }) => ({ devices: await listDevices(user.id) }),
     }),
-    route({
-      method: 'POST',
-      url: '/v1/devices/:id/revoke',
-      summary:
-        'Revoke a device: its receipts counted from now on are refused; its allowance stays reserved for those counted before, until the receipt age limit',
-      tag: 'devices',
-      access: 'user',
-      params: idParams,
-      response: deviceSchema,
+    implement(devices.revokeDevice, {
       handler: async ({ params, user }) => {
         await requireOwnDevice(user.id, params.id);
         await revokeDevice(ctx, user.id, params.id);
         return (await listDevices(user.id)).find((d) => d.id === params.id);
       },
     }),
-    route({
-      method: 'POST',
-      url: '/v1/devices/:id/allowance/release',
-      summary:
-        'The device itself gives its offline allowance back (e.g. on sign-out of the app), signing which device it is and the last seq it counted; the allowance stays reserved until those receipts are in',
-      tag: 'devices',
-      access: 'user',
-      params: idParams,
-      body: allowanceReleaseBodySchema,
-      response: deviceSchema,
+    implement(devices.releaseDeviceAllowance, {
       handler: async ({ params, body, user }) => {
         const device = await requireOwnDevice(user.id, params.id);
         // Only the device's own key releases it: not another device of the account, not a session token alone.

@@ -3,18 +3,10 @@ import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/errors';
-import { route, type AnyRoute } from '../http/route';
+import { implement, type AnyRoute } from '../http/route';
+import { publishing } from '../../shared/server-api';
 import { completeUpload } from './complete-upload';
-import {
-  idParams,
-  OFFSET_CONTENT_TYPE,
-  ownUpload,
-  partPath,
-  uploadRow,
-  uploadView,
-  uploadViewSchema,
-  type UploadRow,
-} from './views';
+import { OFFSET_CONTENT_TYPE, ownUpload, partPath, uploadRow, uploadView, type UploadRow } from './views';
 
 /** The chunk's headers against the upload: content type, Upload-Offset equal to the bytes held, declared length within bounds. */
 function checkedOffset(
@@ -86,14 +78,7 @@ async function writeChunk(
 
 /** PATCH /v1/publishing/uploads/:id */
 export function appendChunkRoute(ctx: ServerContext): AnyRoute {
-  return route({
-    method: 'PATCH',
-    url: '/v1/publishing/uploads/:id',
-    summary: `Append a chunk at Upload-Offset (Content-Type ${OFFSET_CONTENT_TYPE}); the last chunk triggers the server's check of the file`,
-    tag: 'publishing',
-    access: 'user',
-    params: idParams,
-    response: uploadViewSchema,
+  return implement(publishing.appendChunk, {
     handler: async ({ user, params, request, reply }) => {
       const { db } = ctx.store;
       const { upload, release } = await ownUpload(ctx, user, params.id);

@@ -1,26 +1,10 @@
-import { z } from 'zod';
 import { insertTracks, setReleaseStatus } from '../catalog/store';
 import type { ServerContext } from '../context';
 import { inTransaction } from '../db/transaction';
 import { ApiError } from '../http/errors';
-import { route, type AnyRoute } from '../http/route';
-import {
-  idParams,
-  ownRelease,
-  releaseUploads,
-  releaseView,
-  releaseViewSchema,
-  type UploadRow,
-} from './views';
-
-const body = z
-  .object({
-    tracks: z
-      .array(z.object({ uploadId: z.string().max(128), status: z.enum(['paid', 'free']) }))
-      .max(1000)
-      .optional(),
-  })
-  .default({});
+import { implement, type AnyRoute } from '../http/route';
+import { publishing } from '../../shared/server-api';
+import { ownRelease, releaseUploads, releaseView, type UploadRow } from './views';
 
 /** Every file of the draft, each accepted; else 409 naming those that are not. */
 async function acceptedUploads(ctx: ServerContext, releaseId: string): Promise<UploadRow[]> {
@@ -83,16 +67,7 @@ async function publishDraft(
 
 /** POST /v1/publishing/releases/:id/publish */
 export function publishReleaseRoute(ctx: ServerContext): AnyRoute {
-  return route({
-    method: 'POST',
-    url: '/v1/publishing/releases/:id/publish',
-    summary:
-      'Publish a draft (every file accepted) or re-publish an unpublished release; per-track paid/free may be set here',
-    tag: 'publishing',
-    access: 'user',
-    params: idParams,
-    body,
-    response: releaseViewSchema,
+  return implement(publishing.publishRelease, {
     handler: async ({ user, params, body }) => {
       const release = await ownRelease(ctx, user, params.id);
       if (release.status === 'published')

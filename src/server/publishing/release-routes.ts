@@ -1,25 +1,16 @@
-import { z } from 'zod';
 import { v7 as uuidv7 } from 'uuid';
-import { coopTrackIdSchema } from '../../shared/receipt';
 import { assertRightsholderOrAdmin } from '../catalog/track-views';
 import { setReleaseStatus } from '../catalog/store';
 import type { ServerContext } from '../context';
 import { inTransaction } from '../db/transaction';
 import { ApiError, notFound } from '../http/errors';
-import { route, type AnyRoute } from '../http/route';
-import { idParams, ownRelease, releaseView, releaseViewSchema } from './views';
+import { implement, type AnyRoute } from '../http/route';
+import { publishing } from '../../shared/server-api';
+import { ownRelease, releaseView } from './views';
 
 /** POST /v1/publishing/releases */
 export function createReleaseRoute(ctx: ServerContext): AnyRoute {
-  return route({
-    method: 'POST',
-    url: '/v1/publishing/releases',
-    summary: 'Create a draft release for an artist profile you hold',
-    tag: 'publishing',
-    access: 'user',
-    body: z.object({ artistId: coopTrackIdSchema, title: z.string().trim().min(1).max(300) }),
-    response: releaseViewSchema,
-    successStatus: 201,
+  return implement(publishing.createDraftRelease, {
     handler: async ({ user, body }) => {
       const { db } = ctx.store;
       const artist = await db
@@ -49,14 +40,7 @@ export function createReleaseRoute(ctx: ServerContext): AnyRoute {
 
 /** GET /v1/publishing/releases/:id */
 export function getReleaseRoute(ctx: ServerContext): AnyRoute {
-  return route({
-    method: 'GET',
-    url: '/v1/publishing/releases/:id',
-    summary: 'A release you hold, with its uploads and tracks',
-    tag: 'publishing',
-    access: 'user',
-    params: idParams,
-    response: releaseViewSchema,
+  return implement(publishing.getPublishingRelease, {
     handler: async ({ user, params }) => {
       await ownRelease(ctx, user, params.id);
       return releaseView(ctx, params.id);
@@ -66,15 +50,7 @@ export function getReleaseRoute(ctx: ServerContext): AnyRoute {
 
 /** POST /v1/publishing/releases/:id/unpublish */
 export function unpublishReleaseRoute(ctx: ServerContext): AnyRoute {
-  return route({
-    method: 'POST',
-    url: '/v1/publishing/releases/:id/unpublish',
-    summary:
-      "Take a release out of the catalog; plays, earnings and listeners' ownership stay (owners keep streaming)",
-    tag: 'publishing',
-    access: 'user',
-    params: idParams,
-    response: releaseViewSchema,
+  return implement(publishing.unpublishRelease, {
     handler: async ({ user, params }) => {
       const release = await ownRelease(ctx, user, params.id);
       if (release.status !== 'published')

@@ -1,45 +1,15 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { v7 as uuidv7 } from 'uuid';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/errors';
-import { route, type AnyRoute } from '../http/route';
-import { idParams, ownRelease, ownUpload, partPath, uploadRow, uploadView, uploadViewSchema } from './views';
-
-const announceBody = z.object({
-  fileName: z.string().trim().min(1).max(300),
-  size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe('bytes'),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hex digits'),
-  title: z
-    .string()
-    .trim()
-    .min(1)
-    .max(300)
-    .optional()
-    .describe("default: the file's title tag, else its name"),
-  trackNumber: z
-    .number()
-    .int()
-    .min(1)
-    .max(10_000)
-    .optional()
-    .describe("default: the file's track number tag"),
-  status: z.enum(['paid', 'free']).default('paid'),
-});
+import { implement, type AnyRoute } from '../http/route';
+import { publishing } from '../../shared/server-api';
+import { ownRelease, ownUpload, partPath, uploadRow, uploadView } from './views';
 
 /** POST /v1/publishing/releases/:id/uploads */
 export function createUploadRoute(ctx: ServerContext): AnyRoute {
-  return route({
-    method: 'POST',
-    url: '/v1/publishing/releases/:id/uploads',
-    summary: 'Announce an audio file of a draft: its name, size and SHA-256; then PATCH its bytes',
-    tag: 'publishing',
-    access: 'user',
-    params: idParams,
-    body: announceBody,
-    response: uploadViewSchema,
-    successStatus: 201,
+  return implement(publishing.createUpload, {
     handler: async ({ user, params, body, reply }) => {
       const { db } = ctx.store;
       const release = await ownRelease(ctx, user, params.id);
@@ -100,13 +70,7 @@ export function createUploadRoute(ctx: ServerContext): AnyRoute {
 
 /** HEAD /v1/publishing/uploads/:id (registered before GET: Fastify would otherwise derive HEAD from GET). */
 export function uploadOffsetRoute(ctx: ServerContext): AnyRoute {
-  return route({
-    method: 'HEAD',
-    url: '/v1/publishing/uploads/:id',
-    summary: 'The offset to resume an upload from (Upload-Offset, Upload-Length headers)',
-    tag: 'publishing',
-    access: 'user',
-    params: idParams,
+  return implement(publishing.uploadOffset, {
     handler: async ({ user, params, reply }) => {
       const { upload } = await ownUpload(ctx, user, params.id);
       return reply
@@ -124,27 +88,14 @@ export function uploadOffsetRoute(ctx: ServerContext): AnyRoute {
 
 /** GET /v1/publishing/uploads/:id */
 export function getUploadRoute(ctx: ServerContext): AnyRoute {
-  return route({
-    method: 'GET',
-    url: '/v1/publishing/uploads/:id',
-    summary: 'An upload: offset, state, and the reason when the server rejected the file',
-    tag: 'publishing',
-    access: 'user',
-    params: idParams,
-    response: uploadViewSchema,
+  return implement(publishing.getUpload, {
     handler: async ({ user, params }) => uploadView((await ownUpload(ctx, user, params.id)).upload),
   });
 }
 
 /** DELETE /v1/publishing/uploads/:id */
 export function deleteUploadRoute(ctx: ServerContext): AnyRoute {
-  return route({
-    method: 'DELETE',
-    url: '/v1/publishing/uploads/:id',
-    summary: 'Remove a file from a draft (e.g. one the server rejected)',
-    tag: 'publishing',
-    access: 'user',
-    params: idParams,
+  return implement(publishing.deleteUpload, {
     handler: async ({ user, params }) => {
       const { upload, release } = await ownUpload(ctx, user, params.id);
       if (release.status !== 'draft')

@@ -2,40 +2,18 @@ import { join } from 'node:path';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { coopTrackIdSchema } from '../../shared/receipt';
-import { assertRightsholderOrAdmin, trackSchema, trackViews } from '../catalog/track-views';
+import { releaseViewSchema, uploadViewSchema } from '../../shared/server-api/answers';
+import { assertRightsholderOrAdmin, trackViews } from '../catalog/track-views';
 import type { ServerContext } from '../context';
 import type { ReleaseStatus, UploadsTable } from '../db/schema';
 import { notFound } from '../http/errors';
 
 /** What every publishing route shares: the answers' schemas, the upload's file, and the holder checks. */
-export const OFFSET_CONTENT_TYPE = 'application/offset+octet-stream';
-
-export const uploadViewSchema = z.object({
-  id: z.string(),
-  releaseId: z.string(),
-  fileName: z.string(),
-  title: z.string().nullable(),
-  trackNumber: z.number().int().nullable(),
-  status: z.enum(['paid', 'free']).describe('the track status it gets when published'),
-  size: z.number().int(),
-  offset: z.number().int().describe('bytes received; the next PATCH starts here'),
-  state: z.enum(['receiving', 'accepted', 'rejected']),
-  rejectReason: z.string().nullable(),
-  durationMs: z.number().int().nullable(),
-  mime: z.string().nullable(),
-  trackId: z.string().nullable(),
-});
+// The wire contract's (src/shared/server-api): the app's client parses the same shapes.
+export { OFFSET_CONTENT_TYPE } from '../../shared/server-api/publishing';
+export { releaseViewSchema, uploadViewSchema };
 type UploadView = z.infer<typeof uploadViewSchema>;
 export type UploadRow = Selectable<UploadsTable>;
-
-export const releaseViewSchema = z.object({
-  id: z.string(),
-  artistId: z.string(),
-  title: z.string(),
-  status: z.enum(['draft', 'published', 'unpublished']),
-  uploads: z.array(uploadViewSchema),
-  tracks: z.array(trackSchema),
-});
 
 /** `:id` of a release or an upload. */
 export const idParams = z.object({ id: coopTrackIdSchema });

@@ -1,32 +1,23 @@
 import { PAID_PLAYS_TO_OWN } from '../../shared/pricing';
-import type { FreeReason, ListenerTracksTable, PlayOutcome, PlayRow, TracksTable } from '../db/schema';
+import type { ListenerTracksTable, PlayRow, TracksTable } from '../db/schema';
 import type { Selectable } from 'kysely';
+import type { z } from 'zod';
+import type {
+  receiptsAnswerSchema,
+  rejectedResultSchema,
+  settledResultSchema,
+} from '../../shared/server-api/answers';
 import type { Wallet } from './allowances';
-import type { Rejection, RejectReason, VerifiedReceipt } from './verify';
+import type { RejectReason, VerifiedReceipt } from './verify';
 
-/** The answer for one receipt of a batch, in request order. */
+/**
+ * The answer for one receipt of a batch, in request order: the wire
+ * contract's (src/shared/server-api), with the reason narrowed to those this
+ * server gives (the app keeps any text a later server may add).
+ */
 export type ReceiptResult =
-  | {
-      index: number;
-      id: string;
-      status: 'settled';
-      /** True when this receipt was settled before: the original answer, unchanged. */
-      duplicate: boolean;
-      outcome: PlayOutcome;
-      freeReason: FreeReason | null;
-      playIndex: number | null;
-      priceThousandths: number;
-      /** The track is owned once this play is settled. */
-      owned: boolean;
-    }
-  | {
-      index: number;
-      id: string | null;
-      status: 'rejected';
-      reason: BatchRejectReason;
-      message: string;
-      issues?: Rejection['issues'];
-    };
+  | z.infer<typeof settledResultSchema>
+  | (Omit<z.infer<typeof rejectedResultSchema>, 'reason'> & { reason: BatchRejectReason });
 
 /**
  * Every reason is final except `retry_later`: an unexpected error while
@@ -35,12 +26,10 @@ export type ReceiptResult =
  */
 export type BatchRejectReason = RejectReason | 'retry_later';
 
-export interface BatchAnswer {
+/** The batch's answer (the wire contract's); `allowanceThousandths` is the posting device's after this batch (renewed). */
+export type BatchAnswer = Omit<z.infer<typeof receiptsAnswerSchema>, 'results'> & {
   results: ReceiptResult[];
-  wallet: { balanceThousandths: number; reservedThousandths: number; version: number };
-  /** The allowance of the posting device after this batch (renewed). */
-  allowanceThousandths: number;
-}
+};
 
 /** A receipt that passed parsing and the device check, with its signature verdict. */
 export interface Candidate extends VerifiedReceipt {

@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import type { purchaseAnswerSchema } from '../../shared/server-api/answers';
+
 /** A purchase as asked: whose, what (one track or a whole release), and the client's idempotency key. */
 export interface PurchaseRequest {
   userId: string;
@@ -5,10 +8,5 @@ export interface PurchaseRequest {
   requestId: string | null;
 }
 
-export interface PurchaseAnswer {
-  transferId: string;
-  duplicate: boolean;
-  tracks: Array<{ trackId: string; paidThousandths: number }>;
-  totalThousandths: number;
-  balanceThousandths: number;
-}
+/** A purchase's answer: the wire contract's (src/shared/server-api). */
+export type PurchaseAnswer = z.infer<typeof purchaseAnswerSchema>;

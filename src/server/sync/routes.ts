@@ -1,98 +1,23 @@
-import { z } from 'zod';
-import { uuidV7Schema } from '../../shared/receipt';
+import { sync } from '../../shared/server-api';
 import { ApiError } from '../http/errors';
-import { route, type AnyRoute } from '../http/route';
-import { trackSchema, trackViews } from '../catalog/routes';
+import { implement, type AnyRoute } from '../http/route';
+import { trackViews } from '../catalog/routes';
 import { inTransaction, lockWallet } from '../db/transaction';
 import { playCounts } from '../readmodels/listener';
-import { playCountSchema } from '../readmodels/routes';
 import { renewDeviceAllowance } from '../settlement/allowances';
 import { settleBatch } from '../settlement/settle-batch';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { ServerContext } from '../context';
 
-const settledSchema = z.object({
-  index: z.number().int().describe('position in the request'),
-  id: z.string(),
-  status: z.literal('settled'),
-  duplicate: z.boolean().describe('settled by an earlier request; this is the original answer'),
-  outcome: z.enum(['paid', 'free', 'unpaid']),
-  freeReason: z.enum(['short', 'owned', 'free_track', 'own_track']).nullable(),
-  playIndex: z.number().int().nullable().describe('1…9 for paid plays: the server-decided n-th paid play'),
-  priceThousandths: z.number().int(),
-  owned: z.boolean().describe('the track is owned after this play'),
-});
-const rejectedSchema = z.object({
-  index: z.number().int(),
-  id: z.string().nullable(),
-  status: z.literal('rejected'),
-  // All final except retry_later (settlement: batch-types.ts). A time window or a reused seq is settled, not rejected.
-  reason: z.enum([
-    'malformed',
-    'unknown_device',
-    'device_not_yours',
-    'device_revoked',
-    'bad_signature',
-    'unknown_track',
-    'not_counted',
-    'conflict',
-    'retry_later',
-  ]),
-  message: z.string(),
-  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
-const walletBriefSchema = z.object({
-  balanceThousandths: z.number().int(),
-  reservedThousandths: z.number().int(),
-  version: z.number().int(),
-});
-
 export function syncRoutes(ctx: ServerContext): AnyRoute[] {
   return [
-    route({
-      method: 'POST',
-      url: '/v1/receipts',
-      summary:
-        'Submit a batch of signed play receipts; each is settled exactly once or rejected with its reason',
-      tag: 'sync',
-      access: 'user',
-      body: z.object({
-        deviceId: uuidV7Schema.describe('the sending device: its allowance is renewed and returned'),
-        // Each receipt is checked one by one by the settlement (so one bad receipt doesn't sink the batch).
-        receipts: z.array(z.unknown()).min(1).max(ctx.config.maxReceiptsPerBatch),
-      }),
-      response: z.object({
-        results: z.array(z.union([settledSchema, rejectedSchema])),
-        wallet: walletBriefSchema,
-        allowanceThousandths: z.number().int(),
-      }),
+    implement(sync.pushReceipts, {
+      // This server's batch limit (config): a longer batch is bad input, as the schema would say.
+      narrowBody: (body) =>
+        body.extend({ receipts: body.shape.receipts.max(ctx.config.maxReceiptsPerBatch) }),
       handler: async ({ body, user }) => settleBatch(ctx, user.id, body.deviceId, body.receipts),
     }),
-    route({
-      method: 'POST',
-      url: '/v1/sync',
-      summary:
-        "Pull what changed since a cursor: wallet, this device's (renewed) allowance, play counts and ownership, catalog tracks",
-      tag: 'sync',
-      access: 'user',
-      body: z.object({
-        deviceId: uuidV7Schema,
-        cursor: z.string().max(1000).optional().describe('from the previous answer; omit for everything'),
-        catalogLimit: z.number().int().min(1).max(2000).default(500),
-      }),
-      response: z.object({
-        cursor: z.string(),
-        wallet: walletBriefSchema.extend({ availableThousandths: z.number().int() }),
-        allowanceThousandths: z.number().int(),
-        deviceRevoked: z.boolean(),
-        playCounts: z
-          .array(playCountSchema)
-          .describe('tracks whose counts or ownership changed since the cursor'),
-        catalog: z.object({
-          tracks: z.array(trackSchema),
-          complete: z.boolean().describe('false: call again with the new cursor for more'),
-        }),
-      }),
+    implement(sync.pull, {
       handler: async ({ body, user }) => {
         const since = decodeCursor(body.cursor);
         const device = await ctx.store.db

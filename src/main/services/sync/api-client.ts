@@ -1,6 +1,28 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { z } from 'zod';
+import {
+  accounts,
+  catalog,
+  credits,
+  devices,
+  fillPath,
+  listener,
+  type playCountSchema,
+  type pullAnswerSchema,
+  type receiptsAnswerSchema,
+  type rejectedResultSchema,
+  type sessionSchema,
+  type settledResultSchema,
+  sync,
+  type trackSchema,
+  type userSchema,
+  type AnswerOf,
+  type BodyIn,
+  type ParamsIn,
+  type QueryIn,
+  type ServerRouteSpec,
+} from '../../../shared/server-api';
 
 /**
  * The app's client of the sync server's /v1 API (docs/server-api.md). Every
@@ -50,129 +72,45 @@ export class SyncApiError extends Error {
   }
 }
 
-const int = z.number().int();
-const userSchema = z.object({
-  id: z.string().min(1),
-  email: z.string(),
-  role: z.enum(['listener', 'artist', 'admin']),
-  artists: z.array(z.object({ id: z.string(), name: z.string() })),
-});
+/*
+ * The answer shapes are the wire contract's (src/shared/server-api): the same
+ * zod schemas the server registers its routes with and describes in OpenAPI.
+ * These names stay so the rest of the sync domain reads as before.
+ */
+export {
+  rejectedResultSchema,
+  receiptsAnswerSchema,
+  settledResultSchema,
+  playCountSchema,
+  pullAnswerSchema,
+  trackSchema as serverTrackSchema,
+} from '../../../shared/server-api';
 export type ServerUser = z.infer<typeof userSchema>;
-const sessionSchema = z.object({ token: z.string().min(16), expiresAt: int, user: userSchema });
 export type ServerSession = z.infer<typeof sessionSchema>;
-
-export const settledResultSchema = z.object({
-  index: int,
-  id: z.string(),
-  status: z.literal('settled'),
-  duplicate: z.boolean(),
-  outcome: z.enum(['paid', 'free', 'unpaid']),
-  freeReason: z.enum(['short', 'owned', 'free_track', 'own_track']).nullable(),
-  playIndex: int.min(1).max(9).nullable(),
-  priceThousandths: int.min(0).max(512),
-  owned: z.boolean(),
-});
-export const rejectedResultSchema = z.object({
-  index: int,
-  id: z.string().nullable(),
-  status: z.literal('rejected'),
-  // Reasons the server may add later are kept as text: a rejection is final whatever it says.
-  reason: z.string(),
-  message: z.string(),
-});
 export type SettledResult = z.infer<typeof settledResultSchema>;
 export type RejectedResult = z.infer<typeof rejectedResultSchema>;
-
-const walletBriefSchema = z.object({
-  balanceThousandths: int.min(0),
-  reservedThousandths: int.min(0),
-  version: int,
-});
-export const receiptsAnswerSchema = z.object({
-  results: z.array(z.discriminatedUnion('status', [settledResultSchema, rejectedResultSchema])),
-  wallet: walletBriefSchema,
-  allowanceThousandths: int.min(0),
-});
 export type ReceiptsAnswer = z.infer<typeof receiptsAnswerSchema>;
-
-export const serverTrackSchema = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
-  title: z.string(),
-  trackNumber: int,
-  durationMs: int.min(1),
-  status: z.enum(['paid', 'free']),
-  artistId: z.string(),
-  artistName: z.string(),
-  releaseId: z.string(),
-  releaseTitle: z.string(),
-  hasAudio: z.boolean(),
-  /** False once its release was unpublished (the pull sends it once more so devices drop it); older servers omit it. */
-  published: z.boolean().default(true),
-  version: int,
-});
-export type ServerTrack = z.infer<typeof serverTrackSchema>;
-export const playCountSchema = z.object({
-  trackId: z.string(),
-  paidPlays: int.min(0).max(9),
-  totalPlays: int.min(0),
-  paidThousandths: int.min(0),
-  owned: z.boolean(),
-  ownedAt: int.nullable(),
-});
+export type ServerTrack = z.infer<typeof trackSchema>;
 export type ServerPlayCount = z.infer<typeof playCountSchema>;
-export const pullAnswerSchema = z.object({
-  cursor: z.string().min(1).max(1000),
-  wallet: walletBriefSchema.extend({ availableThousandths: int }),
-  allowanceThousandths: int.min(0),
-  deviceRevoked: z.boolean(),
-  playCounts: z.array(playCountSchema),
-  catalog: z.object({ tracks: z.array(serverTrackSchema), complete: z.boolean() }),
-});
 export type PullAnswer = z.infer<typeof pullAnswerSchema>;
 
-const purchaseSchema = z.object({
-  transferId: z.string(),
-  duplicate: z.boolean(),
-  tracks: z.array(z.object({ trackId: z.string(), paidThousandths: int.min(0) })),
-  totalThousandths: int.min(0),
-  balanceThousandths: int.min(0),
-});
-const ledgerSchema = z.object({
-  entries: z.array(
-    z.object({
-      id: int,
-      transferId: z.string(),
-      kind: z.string(),
-      receiptId: z.string().nullable(),
-      trackId: z.string().nullable(),
-      amountThousandths: int,
-      createdAt: int,
-    }),
-  ),
-  nextBefore: int.nullable(),
-});
-const membershipSchema = z.object({
-  year: int,
-  listener: z.object({
-    member: z.boolean(),
-    spentThousandths: int,
-    thresholdThousandths: int,
-    spentEuros: z.string(),
-    thresholdEuros: z.string(),
-    progressPercent: int,
-  }),
-  artist: z
-    .object({
-      member: z.boolean(),
-      earnedTenThousandths: int,
-      thresholdTenThousandths: int,
-      earnedEuros: z.string(),
-      thresholdEuros: z.string(),
-      progressPercent: int,
-    })
-    .nullable(),
-});
 const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** What a call sends: the path parameters, the query and the JSON body its spec declares. */
+export type RequestParts<S extends ServerRouteSpec> = (ParamsIn<S> extends undefined
+  ? { params?: undefined }
+  : { params: ParamsIn<S> }) &
+  (QueryIn<S> extends undefined ? { query?: undefined } : { query?: QueryIn<S> }) &
+  (BodyIn<S> extends undefined ? { body?: undefined } : { body: BodyIn<S> });
+
+/** The path with its parameters filled in and the query's defined values appended. */
+export function requestPath(spec: ServerRouteSpec, params?: unknown, query?: unknown): string {
+  const path = fillPath(spec.path, params as Record<string, unknown> | undefined);
+  const entries = Object.entries((query ?? {}) as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  return entries.length
+    ? `${path}?${new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)]))}`
+    : path;
+}
 
 export interface RawRequestInit {
   /** Sent as JSON (content-type set). */
@@ -224,13 +162,22 @@ export class SyncApiClient {
     }
   }
 
-  /** One JSON request; the answer body parsed by `schema` (null: no body expected). */
-  private async request<T>(
-    method: string,
-    path: string,
-    body: unknown,
-    schema: z.ZodType<T> | null,
-  ): Promise<T> {
+  /**
+   * One call of the server's API through its shared spec: fills the path,
+   * sends the body as JSON, and parses the answer with the spec's answer
+   * schema (a spec without one: no body expected). Failures are
+   * `SyncApiError`s: network, timeout, server_error (5xx), http (4xx, the
+   * server's considered answer), bad_response (anything else, or an answer
+   * of the wrong shape).
+   */
+  async request<S extends ServerRouteSpec>(spec: S, parts: RequestParts<S>): Promise<AnswerOf<S>> {
+    const path = requestPath(spec, parts.params, parts.query);
+    const { status, text } = await this.send(spec.method, path, parts.body);
+    return answerOf(spec, `${spec.method} ${path}`, status, text) as AnswerOf<S>;
+  }
+
+  /** Sends one JSON request under the timeout (which covers reading the body: a server may stall mid-answer). */
+  private async send(method: string, path: string, body: unknown): Promise<{ status: number; text: string }> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = this.timers.setTimeout(() => {
@@ -238,7 +185,6 @@ export class SyncApiClient {
       controller.abort();
     }, this.timeoutMs);
     let status = 0;
-    let text: string;
     try {
       const response = await this.fetchImpl(`${this.baseUrl}${path}`, {
         method,
@@ -251,8 +197,7 @@ export class SyncApiClient {
       });
       status = response.status;
       this.sawAnswer(response);
-      // Reading the body is under the same timeout: a server may stall mid-answer.
-      text = await response.text();
+      return { status, text: await response.text() };
     } catch (error) {
       if (timedOut)
         throw new SyncApiError('timeout', `${method} ${path} timed out after ${this.timeoutMs} ms`);
@@ -261,41 +206,6 @@ export class SyncApiClient {
     } finally {
       this.timers.clearTimeout(timer);
     }
-    if (status >= 500)
-      throw new SyncApiError(
-        'server_error',
-        `${method} ${path} answered ${status}`,
-        status,
-        errorCodeOf(text),
-      );
-    if (status >= 400) {
-      const code = errorCodeOf(text);
-      throw new SyncApiError(
-        'http',
-        `${method} ${path} answered ${status}${code ? ` (${code})` : ''}: ${errorMessageOf(text) ?? ''}`.trim(),
-        status,
-        code,
-      );
-    }
-    if (status < 200 || status >= 300)
-      throw new SyncApiError('bad_response', `${method} ${path} answered ${status}`, status);
-    if (schema === null) return undefined as T;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new SyncApiError('bad_response', `${method} ${path} answered something that is not JSON`, status);
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      throw new SyncApiError(
-        'bad_response',
-        `${method} ${path} answered an unexpected shape (${first?.path.join('.')}: ${first?.message})`,
-        status,
-      );
-    }
-    return parsed.data;
   }
 
   /**
@@ -338,16 +248,16 @@ export class SyncApiClient {
   }
 
   signUp(email: string, password: string): Promise<ServerSession> {
-    return this.request('POST', '/v1/auth/sign-up', { email, password }, sessionSchema);
+    return this.request(accounts.signUp, { body: { email, password } });
   }
   signIn(email: string, password: string): Promise<ServerSession> {
-    return this.request('POST', '/v1/auth/sign-in', { email, password }, sessionSchema);
+    return this.request(accounts.signIn, { body: { email, password } });
   }
   signOut(): Promise<void> {
-    return this.request('POST', '/v1/auth/sign-out', {}, null);
+    return this.request(accounts.signOut, {});
   }
   me(): Promise<ServerUser> {
-    return this.request('GET', '/v1/me', undefined, userSchema);
+    return this.request(accounts.me, {});
   }
 
   /** Registers a device key; `exists` when this id or key is registered already (to this or another account). */
@@ -357,7 +267,7 @@ export class SyncApiClient {
     publicKey: string;
   }): Promise<'created' | 'exists'> {
     try {
-      await this.request('POST', '/v1/devices', device, z.object({ id: z.string() }));
+      await this.request(devices.registerDevice, { body: device });
       return 'created';
     } catch (error) {
       if (error instanceof SyncApiError && error.status === 409) return 'exists';
@@ -367,68 +277,29 @@ export class SyncApiClient {
   listDevices(): Promise<{
     devices: { id: string; publicKey: string; revokedAt: number | null; lastSeq?: number }[];
   }> {
-    return this.request(
-      'GET',
-      '/v1/devices',
-      undefined,
-      z.object({
-        devices: z.array(
-          // lastSeq: the highest receipt seq the server has seen from the device (older servers omit it).
-          z.object({
-            id: z.string(),
-            publicKey: z.string(),
-            revokedAt: int.nullable(),
-            lastSeq: int.min(0).optional(),
-          }),
-        ),
-      }),
-    );
+    return this.request(devices.listDevices, {});
   }
 
   pushReceipts(deviceId: string, receipts: readonly unknown[]): Promise<ReceiptsAnswer> {
-    return this.request('POST', '/v1/receipts', { deviceId, receipts }, receiptsAnswerSchema);
+    return this.request(sync.pushReceipts, { body: { deviceId, receipts: [...receipts] } });
   }
   pull(deviceId: string, cursor: string | null, catalogLimit = 500): Promise<PullAnswer> {
-    return this.request(
-      'POST',
-      '/v1/sync',
-      { deviceId, ...(cursor ? { cursor } : {}), catalogLimit },
-      pullAnswerSchema,
-    );
+    return this.request(sync.pull, { body: { deviceId, ...(cursor ? { cursor } : {}), catalogLimit } });
   }
   redeemVoucher(code: string) {
-    return this.request(
-      'POST',
-      '/v1/vouchers/redeem',
-      { code },
-      z.object({ creditedThousandths: int.min(0), balanceThousandths: int.min(0) }),
-    );
+    return this.request(credits.redeemVoucher, { body: { code } });
   }
   buyTrack(trackId: string, requestId: string) {
-    return this.request(
-      'POST',
-      `/v1/tracks/${encodeURIComponent(trackId)}/buy`,
-      { requestId },
-      purchaseSchema,
-    );
+    return this.request(listener.buyTrack, { params: { id: trackId }, body: { requestId } });
   }
   buyRelease(releaseId: string, requestId: string) {
-    return this.request(
-      'POST',
-      `/v1/releases/${encodeURIComponent(releaseId)}/buy`,
-      { requestId },
-      purchaseSchema,
-    );
+    return this.request(listener.buyRelease, { params: { id: releaseId }, body: { requestId } });
   }
   ledger(before: number | undefined, limit: number) {
-    const query = new URLSearchParams({
-      limit: String(limit),
-      ...(before ? { before: String(before) } : {}),
-    });
-    return this.request('GET', `/v1/ledger?${query}`, undefined, ledgerSchema);
+    return this.request(listener.ledger, { query: { limit, before: before ? before : undefined } });
   }
   membership(year: number | undefined) {
-    return this.request('GET', `/v1/membership${year ? `?year=${year}` : ''}`, undefined, membershipSchema);
+    return this.request(listener.membership, { query: { year: year ? year : undefined } });
   }
 
   /**
@@ -464,7 +335,7 @@ export class SyncApiClient {
     arm();
     try {
       const response = await this.fetchImpl(
-        `${this.baseUrl}/v1/tracks/${encodeURIComponent(trackId)}/audio`,
+        `${this.baseUrl}${fillPath(catalog.trackAudio.path, { id: trackId })}`,
         {
           method: 'GET',
           headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
@@ -493,10 +364,44 @@ export class SyncApiClient {
   /** The audio's address and the header that authorizes it, for streaming through the media router. */
   audioSource(trackId: string): { url: string; headers: Record<string, string> } {
     return {
-      url: `${this.baseUrl}/v1/tracks/${encodeURIComponent(trackId)}/audio`,
+      url: `${this.baseUrl}${fillPath(catalog.trackAudio.path, { id: trackId })}`,
       headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
     };
   }
+}
+
+/** A call's answer as its spec says it is, or the `SyncApiError` for a status or a body that is not. */
+function answerOf(spec: ServerRouteSpec, call: string, status: number, text: string): unknown {
+  if (status >= 500)
+    throw new SyncApiError('server_error', `${call} answered ${status}`, status, errorCodeOf(text));
+  if (status >= 400) {
+    const code = errorCodeOf(text);
+    throw new SyncApiError(
+      'http',
+      `${call} answered ${status}${code ? ` (${code})` : ''}: ${errorMessageOf(text) ?? ''}`.trim(),
+      status,
+      code,
+    );
+  }
+  if (status < 200 || status >= 300)
+    throw new SyncApiError('bad_response', `${call} answered ${status}`, status);
+  if (!spec.answer) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new SyncApiError('bad_response', `${call} answered something that is not JSON`, status);
+  }
+  const parsed = spec.answer.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new SyncApiError(
+      'bad_response',
+      `${call} answered an unexpected shape (${first?.path.join('.')}: ${first?.message})`,
+      status,
+    );
+  }
+  return parsed.data;
 }
 
 /** The error for an audio answer that is not the audio (any status but 200, or no body). */
