@@ -1,5 +1,6 @@
-import type { Statement } from 'better-sqlite3';
+import { sql, type Expression, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db/database';
+import { typedDb, type TypedDb } from '../db/typed-query';
 import type {
   LibraryAlbum,
   LibraryArtist,
@@ -11,8 +12,16 @@ import type {
   TrackSortField,
 } from '../../../shared/contract/library';
 import { displayPath } from './scan/paths';
-import { TRACK_COLUMNS, toLibraryTrack, type TrackRow } from './track-rows';
+import type { LibraryTables } from './tables';
+import { TRACK_COLUMN_REFS, toLibraryTrack, type TrackRow } from './track-rows';
 import { ftsQuery } from './search-query';
+
+type TrackColumnRef = `t.${keyof LibraryTables['library_tracks'] & string}`;
+
+/** `<column> COLLATE NOCASE`: the order the NOCASE indexes keep. */
+function nocase(column: TrackColumnRef): Expression<unknown> {
+  return sql`${sql.ref(column)} COLLATE NOCASE`;
+}
 
 /**
  * The ORDER BY terms of each sort. Each ends in a way an index can serve
@@ -20,23 +29,28 @@ import { ftsQuery } from './search-query';
  * window deep into 100,000 rows does not sort the whole table; ties fall
  * back to id, so paging is stable.
  */
-const SORT_TERMS: Record<TrackSortField, string[]> = {
-  title: ['t.title COLLATE NOCASE'],
-  artist: ['t.artist COLLATE NOCASE', 't.album COLLATE NOCASE', 't.disc_no', 't.track_no'],
-  album: ['t.album COLLATE NOCASE', 't.disc_no', 't.track_no'],
-  albumArtist: ['t.album_artist COLLATE NOCASE', 't.album COLLATE NOCASE', 't.disc_no', 't.track_no'],
-  year: ['t.year'],
-  genre: ['t.genre COLLATE NOCASE'],
-  durationMs: ['t.duration_ms'],
-  trackNo: ['t.track_no'],
-  bpm: ['t.bpm'],
-  key: ['t.musical_key'],
-  format: ['t.codec'],
-  playCount: ['t.play_count'],
-  lastPlayedAt: ['t.last_played_at'],
-  addedAt: ['t.added_at'],
-  path: ['t.path'],
+const SORT_TERMS: Record<TrackSortField, Expression<unknown>[]> = {
+  title: [nocase('t.title')],
+  artist: [nocase('t.artist'), nocase('t.album'), sql.ref('t.disc_no'), sql.ref('t.track_no')],
+  album: [nocase('t.album'), sql.ref('t.disc_no'), sql.ref('t.track_no')],
+  albumArtist: [nocase('t.album_artist'), nocase('t.album'), sql.ref('t.disc_no'), sql.ref('t.track_no')],
+  year: [sql.ref('t.year')],
+  genre: [nocase('t.genre')],
+  durationMs: [sql.ref('t.duration_ms')],
+  trackNo: [sql.ref('t.track_no')],
+  bpm: [sql.ref('t.bpm')],
+  key: [sql.ref('t.musical_key')],
+  format: [sql.ref('t.codec')],
+  playCount: [sql.ref('t.play_count')],
+  lastPlayedAt: [sql.ref('t.last_played_at')],
+  addedAt: [sql.ref('t.added_at')],
+  path: [sql.ref('t.path')],
 };
+
+/** Ids as one bound value, so a list of any length is one prepared statement. */
+function idList(ids: readonly number[]): Expression<number> {
+  return sql<number>`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+}
 
 /** Searches whose matches are kept (as one byte per track id): the last few typed, scrolled and re-sorted. */
 const MATCH_SETS_KEPT = 48;
@@ -59,56 +73,54 @@ interface MatchSet {
   totals: Map<string, number>;
 }
 
-function orderBy(field: TrackSortField, direction: 'ASC' | 'DESC'): string {
-  return [...SORT_TERMS[field], 't.id'].map((term) => `${term} ${direction}`).join(', ');
+type Direction = 'asc' | 'desc';
+
+/** Orders a select from `library_tracks as t` by a sort, ties broken by id. */
+function sorted<DB, TB extends keyof DB, O>(
+  qb: SelectQueryBuilder<DB, TB, O>,
+  field: TrackSortField,
+  direction: Direction,
+): SelectQueryBuilder<DB, TB, O> {
+  for (const term of [...SORT_TERMS[field], sql.ref('t.id')]) qb = qb.orderBy(term, direction);
+  return qb;
 }
+
+/** Which albums (or artists) a listing shows: all, the given ids, or (albums) one artist's. */
+type NameFilter = { all: true } | { ids: readonly number[] } | { byArtistId: number };
 
 /** Read-only questions the UI asks, all answered in SQL (sorting and paging included). */
 export class LibraryQueries {
-  private readonly statements = new Map<string, Statement<unknown[]>>();
+  private readonly db: TypedDb<LibraryTables>;
   /** The database's state the caches below were built on (see `checkVersion`). */
   private version = '';
   private readonly orders = new Map<string, SortOrder>();
   private readonly matchSets = new Map<string, MatchSet>();
 
-  constructor(private readonly db: Db) {}
+  constructor(db: Db) {
+    this.db = typedDb<LibraryTables>(db);
+  }
 
   tracks(query: TrackQuery): { total: number; offset: number; rows: LibraryTrack[] } {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.status !== 'all') {
-      where.push('t.status = ?');
-      params.push(query.status);
-    }
-    if (query.albumId !== undefined) {
-      where.push('t.album_id = ?');
-      params.push(query.albumId);
-    }
-    if (query.artistId !== undefined) {
-      where.push('t.artist_id = ?');
-      params.push(query.artistId);
-    }
-    const direction = query.direction === 'desc' ? 'DESC' : 'ASC';
+    const direction: Direction = query.direction === 'desc' ? 'desc' : 'asc';
     const match = query.search === undefined ? null : ftsQuery(query.search);
+    const narrowed = query.albumId !== undefined || query.artistId !== undefined;
+    if (match && !narrowed) return this.searchedWindow(query, match, direction);
+    let filtered = this.db.q.selectFrom('library_tracks as t');
+    if (query.status !== 'all') filtered = filtered.where('t.status', '=', query.status);
+    if (query.albumId !== undefined) filtered = filtered.where('t.album_id', '=', query.albumId);
+    if (query.artistId !== undefined) filtered = filtered.where('t.artist_id', '=', query.artistId);
     if (match) {
-      const narrowed = query.albumId === undefined && query.artistId === undefined;
-      if (narrowed) return this.searchedWindow(query, match, direction);
-      where.push('t.id IN (SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ?)');
-      params.push(match);
+      filtered = filtered.where('t.id', 'in', (eb) =>
+        eb.selectFrom('library_tracks_fts').select('rowid').where('library_tracks_fts', 'match', match),
+      );
     }
-    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (
-      this.db.prepare(`SELECT count(*) AS n FROM library_tracks t ${whereSql}`).get(...params) as {
-        n: number;
-      }
-    ).n;
-    const rows = this.db
-      .prepare(
-        `SELECT ${TRACK_COLUMNS} FROM library_tracks t ${whereSql}
-         ORDER BY ${orderBy(query.sort, direction)} LIMIT ? OFFSET ?`,
-      )
-      .all(...params, query.limit, query.offset) as TrackRow[];
-    return { total, offset: query.offset, rows: rows.map(toLibraryTrack) };
+    const counted = this.db.get(filtered.select((eb) => eb.fn.countAll<number>().as('n')));
+    const rows = this.db.all(
+      sorted(filtered.select(TRACK_COLUMN_REFS), query.sort, direction)
+        .limit(query.limit)
+        .offset(query.offset),
+    );
+    return { total: counted?.n ?? 0, offset: query.offset, rows: rows.map(toLibraryTrack) };
   }
 
   /**
@@ -120,7 +132,7 @@ export class LibraryQueries {
    * (forwards or backwards), a loop over a typed array even for 100,000
    * tracks. Both are dropped when the database changes.
    */
-  private searchedWindow(query: TrackQuery, match: string, direction: 'ASC' | 'DESC') {
+  private searchedWindow(query: TrackQuery, match: string, direction: Direction) {
     this.checkVersion();
     const set = this.matchSet(match);
     if (set.ids.length === 0) return { total: 0, offset: query.offset, rows: [] };
@@ -137,7 +149,7 @@ export class LibraryQueries {
     const { bits } = set;
     const end = query.offset + query.limit;
     let seen = 0;
-    if (direction === 'ASC') {
+    if (direction === 'asc') {
       for (let i = 0; i < ids.length && seen < end; i++) {
         const id = ids[i]!;
         if (bits[id] === 1 && seen++ >= query.offset) wanted.push(id);
@@ -156,10 +168,13 @@ export class LibraryQueries {
    * were built: by this connection (total_changes) or another (data_version).
    */
   private checkVersion(): void {
-    const row = this.stmt(
-      'SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v',
-    ).get() as { c: number; v: number };
-    const version = `${row.c}:${row.v}`;
+    const row = this.db.get(
+      this.db.q.selectNoFrom([
+        sql<number>`total_changes()`.as('c'),
+        sql<number>`(SELECT data_version FROM pragma_data_version)`.as('v'),
+      ]),
+    );
+    const version = `${row?.c}:${row?.v}`;
     if (version === this.version) return;
     this.version = version;
     this.orders.clear();
@@ -171,11 +186,13 @@ export class LibraryQueries {
     if (set) {
       this.matchSets.delete(match); // most recently used last
     } else {
-      const ids = Int32Array.from(
-        this.stmt('SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ?')
-          .pluck()
-          .all(match) as number[],
+      const rows = this.db.all(
+        this.db.q
+          .selectFrom('library_tracks_fts')
+          .select('rowid')
+          .where('library_tracks_fts', 'match', match),
       );
+      const ids = Int32Array.from(rows, (r) => r.rowid);
       let max = 0;
       for (const id of ids) if (id > max) max = id;
       const bits = new Uint8Array(max + 1);
@@ -193,12 +210,10 @@ export class LibraryQueries {
     if (order) {
       this.orders.delete(key);
     } else {
-      const where = status === 'all' ? '' : 'WHERE t.status = ?';
-      const ids = Int32Array.from(
-        this.stmt(`SELECT t.id FROM library_tracks t ${where} ORDER BY ${orderBy(sort, 'ASC')}`)
-          .pluck()
-          .all(...(status === 'all' ? [] : [status])) as number[],
-      );
+      let select = this.db.q.selectFrom('library_tracks as t').select('t.id');
+      if (status !== 'all') select = select.where('t.status', '=', status);
+      const rows = this.db.all(sorted(select, sort, 'asc'));
+      const ids = Int32Array.from(rows, (r) => r.id);
       let max = 0;
       for (const id of ids) if (id > max) max = id;
       const member = new Uint8Array(max + 1);
@@ -224,90 +239,88 @@ export class LibraryQueries {
   ): { tracks: LibraryTrack[]; albums: LibraryAlbum[]; artists: LibraryArtist[] } {
     const match = ftsQuery(text);
     if (!match) return { tracks: [], albums: [], artists: [] };
+    const { q } = this.db;
+    const trackMatches = q
+      .selectFrom('library_tracks_fts')
+      .select('rowid')
+      .where('library_tracks_fts', 'match', match)
+      .limit(limit * 2);
     // Over-fetch a little: a few matches may be missing files.
-    let candidates = this.stmt(
-      'SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ? LIMIT ?',
-    )
-      .pluck()
-      .all(match, limit * 2) as number[];
+    let candidates = this.db.all(trackMatches).map((r) => r.rowid);
     if (candidates.length > 1 && candidates.length < limit * 2) {
       // These are all the matches: few, so rank them.
-      candidates = this.stmt(
-        'SELECT rowid FROM library_tracks_fts WHERE library_tracks_fts MATCH ? ORDER BY rank LIMIT ?',
-      )
-        .pluck()
-        .all(match, limit * 2) as number[];
+      candidates = this.db.all(trackMatches.orderBy('rank')).map((r) => r.rowid);
     }
     const rows = this.rowsById(candidates).filter((r) => r.status === 'ok');
     let tracks: LibraryTrack[];
     if (rows.length < limit && candidates.length === limit * 2) {
       // Many missing files among the first matches: ask the slower, exact way.
-      tracks = (
-        this.stmt(
-          `SELECT ${TRACK_COLUMNS} FROM library_tracks_fts f JOIN library_tracks t ON t.id = f.rowid
-           WHERE library_tracks_fts MATCH ? AND t.status = 'ok' LIMIT ?`,
-        ).all(match, limit) as TrackRow[]
-      ).map(toLibraryTrack);
+      tracks = this.db
+        .all(
+          q
+            .selectFrom('library_tracks_fts as f')
+            .innerJoin('library_tracks as t', 't.id', 'f.rowid')
+            .select(TRACK_COLUMN_REFS)
+            .where('f.library_tracks_fts', 'match', match)
+            .where('t.status', '=', sql.lit('ok'))
+            .limit(limit),
+        )
+        .map(toLibraryTrack);
     } else {
       tracks = rows.slice(0, limit).map(toLibraryTrack);
     }
-    const albumIds = this.stmt(
-      'SELECT rowid FROM library_albums_fts WHERE library_albums_fts MATCH ? LIMIT ?',
-    )
-      .pluck()
-      .all(match, limit) as number[];
-    const albums = albumIds.length ? this.albumsWhere(`a.id IN (${albumIds.join(',')})`, [], limit, 0) : [];
-    const artistIds = this.stmt(
-      'SELECT rowid FROM library_artists_fts WHERE library_artists_fts MATCH ? LIMIT ?',
-    )
-      .pluck()
-      .all(match, limit) as number[];
-    const artists = artistIds.length
-      ? this.artistsWhere(`ar.id IN (${artistIds.join(',')})`, [], limit, 0)
-      : [];
+    const albumIds = this.db
+      .all(
+        q
+          .selectFrom('library_albums_fts')
+          .select('rowid')
+          .where('library_albums_fts', 'match', match)
+          .limit(limit),
+      )
+      .map((r) => r.rowid);
+    const albums = albumIds.length ? this.albumsWhere({ ids: albumIds }, limit, 0) : [];
+    const artistIds = this.db
+      .all(
+        q
+          .selectFrom('library_artists_fts')
+          .select('rowid')
+          .where('library_artists_fts', 'match', match)
+          .limit(limit),
+      )
+      .map((r) => r.rowid);
+    const artists = artistIds.length ? this.artistsWhere({ ids: artistIds }, limit, 0) : [];
     return { tracks, albums, artists };
   }
 
   /** Rows for ids, in the ids' order. */
   private rowsById(ids: number[]): TrackRow[] {
     if (ids.length === 0) return [];
-    const rows = this.db
-      .prepare(`SELECT ${TRACK_COLUMNS} FROM library_tracks t WHERE t.id IN (${ids.join(',')})`)
-      .all() as TrackRow[];
+    const rows = this.db.all(
+      this.db.q.selectFrom('library_tracks as t').select(TRACK_COLUMN_REFS).where('t.id', 'in', idList(ids)),
+    );
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id)).filter((r): r is TrackRow => r !== undefined);
   }
 
-  /** Prepared statements, kept: preparing costs about as much as a small query. */
-  private stmt(sql: string): Statement<unknown[]> {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare<unknown[]>(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
-
   track(id: number): LibraryTrackDetails | null {
-    const row = this.db
-      .prepare(
-        `SELECT ${TRACK_COLUMNS}, t.track_of, t.size, t.mtime_ms, t.rg_track_gain, t.rg_track_peak, t.rg_album_gain,
-           t.rg_album_peak, t.tags_from_names, f.path AS folder
-         FROM library_tracks t JOIN library_folders f ON f.id = t.folder_id WHERE t.id = ?`,
-      )
-      .get(id) as
-      | (TrackRow & {
-          track_of: number | null;
-          size: number;
-          mtime_ms: number;
-          rg_track_gain: number | null;
-          rg_track_peak: number | null;
-          rg_album_gain: number | null;
-          rg_album_peak: number | null;
-          tags_from_names: number;
-          folder: string;
-        })
-      | undefined;
+    const row = this.db.get(
+      this.db.q
+        .selectFrom('library_tracks as t')
+        .innerJoin('library_folders as f', 'f.id', 't.folder_id')
+        .select(TRACK_COLUMN_REFS)
+        .select([
+          't.track_of',
+          't.size',
+          't.mtime_ms',
+          't.rg_track_gain',
+          't.rg_track_peak',
+          't.rg_album_gain',
+          't.rg_album_peak',
+          't.tags_from_names',
+          'f.path as folder',
+        ])
+        .where('t.id', '=', id),
+    );
     if (!row) return null;
     return {
       ...toLibraryTrack(row),
@@ -328,93 +341,148 @@ export class LibraryQueries {
   }
 
   albums(offset: number, limit: number): { total: number; offset: number; rows: LibraryAlbum[] } {
-    const total = (
-      this.db
-        .prepare("SELECT count(DISTINCT album_id) AS n FROM library_tracks WHERE status = 'ok'")
-        .get() as { n: number }
-    ).n;
-    return { total, offset, rows: this.albumsWhere('1', [], limit, offset) };
+    const counted = this.db.get(
+      this.db.q
+        .selectFrom('library_tracks')
+        .select((eb) => eb.fn.count<number>('album_id').distinct().as('n'))
+        .where('status', '=', sql.lit('ok')),
+    );
+    return { total: counted?.n ?? 0, offset, rows: this.albumsWhere({ all: true }, limit, offset) };
   }
 
   album(id: number): { album: LibraryAlbum; tracks: LibraryTrack[] } | null {
-    const [album] = this.albumsWhere('a.id = ?', [id], 1, 0);
+    const [album] = this.albumsWhere({ ids: [id] }, 1, 0);
     if (!album) return null;
     return { album, tracks: this.tracks(allOf({ albumId: id, sort: 'trackNo' })).rows.sort(byDiscAndTrack) };
   }
 
   artists(offset: number, limit: number): { total: number; offset: number; rows: LibraryArtist[] } {
-    const total = (
-      this.db
-        .prepare("SELECT count(DISTINCT artist_id) AS n FROM library_tracks WHERE status = 'ok'")
-        .get() as { n: number }
-    ).n;
-    return { total, offset, rows: this.artistsWhere('1', [], limit, offset) };
+    const counted = this.db.get(
+      this.db.q
+        .selectFrom('library_tracks')
+        .select((eb) => eb.fn.count<number>('artist_id').distinct().as('n'))
+        .where('status', '=', sql.lit('ok')),
+    );
+    return { total: counted?.n ?? 0, offset, rows: this.artistsWhere({ all: true }, limit, offset) };
   }
 
   artist(id: number): { artist: LibraryArtist; albums: LibraryAlbum[]; tracks: LibraryTrack[] } | null {
-    const [artist] = this.artistsWhere('ar.id = ?', [id], 1, 0);
+    const [artist] = this.artistsWhere({ ids: [id] }, 1, 0);
     if (!artist) return null;
-    const albums = this.albumsWhere(
-      "a.id IN (SELECT album_id FROM library_tracks WHERE artist_id = ? AND status = 'ok')",
-      [id],
-      500,
-      0,
-    );
+    const albums = this.albumsWhere({ byArtistId: id }, 500, 0);
     const tracks = this.tracks(allOf({ artistId: id, sort: 'album' })).rows;
     return { artist, albums, tracks };
   }
 
   problems(offset: number, limit: number): { total: number; offset: number; rows: LibraryProblem[] } {
-    const total = (this.db.prepare('SELECT count(*) AS n FROM library_problems').get() as { n: number }).n;
-    const rows = this.db
-      .prepare(
-        'SELECT path, reason, detail, seen_at AS seenAt FROM library_problems ORDER BY path LIMIT ? OFFSET ?',
-      )
-      .all(limit, offset) as LibraryProblem[];
-    return { total, offset, rows: rows.map((r) => ({ ...r, path: displayPath(r.path) })) };
+    const { q } = this.db;
+    const counted = this.db.get(
+      q.selectFrom('library_problems').select((eb) => eb.fn.countAll<number>().as('n')),
+    );
+    const rows = this.db.all(
+      q
+        .selectFrom('library_problems')
+        .select(['path', 'reason', 'detail', 'seen_at as seenAt'])
+        .orderBy('path')
+        .limit(limit)
+        .offset(offset),
+    );
+    return { total: counted?.n ?? 0, offset, rows: rows.map((r) => ({ ...r, path: displayPath(r.path) })) };
   }
 
   /** Each folder's tracks as the Library counts them (status `ok`: playable), so Settings and Library agree. */
   folders(): LibraryFolder[] {
-    const rows = this.db
-      .prepare(
-        `SELECT f.id, f.path, f.available, f.last_scan_at AS lastScanAt,
-           (SELECT count(*) FROM library_tracks t WHERE t.folder_id = f.id AND t.status = 'ok') AS trackCount
-         FROM library_folders f ORDER BY f.path`,
-      )
-      .all() as (Omit<LibraryFolder, 'available'> & { available: number })[];
-    return rows.map((r) => ({ ...r, available: r.available === 1 }));
+    const rows = this.db.all(
+      this.db.q
+        .selectFrom('library_folders as f')
+        .select((eb) => [
+          'f.id',
+          'f.path',
+          'f.available',
+          'f.last_scan_at as lastScanAt',
+          eb
+            .selectFrom('library_tracks as t')
+            .select(eb.fn.countAll<number>().as('n'))
+            .whereRef('t.folder_id', '=', 'f.id')
+            .where('t.status', '=', sql.lit('ok'))
+            .$asScalar()
+            .as('trackCount'),
+        ])
+        .orderBy('f.path'),
+    );
+    return rows.map((r) => ({ ...r, trackCount: r.trackCount ?? 0, available: r.available === 1 }));
   }
 
-  private albumsWhere(where: string, params: unknown[], limit: number, offset: number): LibraryAlbum[] {
-    const rows = this.db
-      .prepare(
-        `SELECT a.id, a.title, a.album_artist AS albumArtist,
-           (SELECT ar.id FROM library_artists ar WHERE ar.name = a.album_artist) AS artistId,
-           max(t.year) AS year, count(t.id) AS trackCount,
-           sum(t.duration_ms) AS durationMs,
-           coalesce(min(CASE WHEN t.has_art = 1 THEN t.id END), min(t.id)) AS coverTrackId
-         FROM library_albums a JOIN library_tracks t ON t.album_id = a.id AND t.status = 'ok'
-         WHERE ${where}
-         GROUP BY a.id ORDER BY a.album_artist COLLATE NOCASE, a.title COLLATE NOCASE LIMIT ? OFFSET ?`,
+  private albumsWhere(filter: NameFilter, limit: number, offset: number): LibraryAlbum[] {
+    let select = this.db.q
+      .selectFrom('library_albums as a')
+      .innerJoin('library_tracks as t', (join) =>
+        join.onRef('t.album_id', '=', 'a.id').on('t.status', '=', sql.lit('ok')),
       )
-      .all(...params, limit, offset) as (Omit<LibraryAlbum, 'coverPath'> & { coverTrackId: number })[];
+      .select((eb) => [
+        'a.id',
+        'a.title',
+        'a.album_artist as albumArtist',
+        eb
+          .selectFrom('library_artists as ar')
+          .select('ar.id')
+          .whereRef('ar.name', '=', 'a.album_artist')
+          .$asScalar()
+          .as('artistId'),
+        eb.fn.max('t.year').as('year'),
+        eb.fn.count<number>('t.id').as('trackCount'),
+        eb.fn.sum<number>('t.duration_ms').as('durationMs'),
+        eb.fn
+          .coalesce(
+            eb.fn.min(eb.case().when('t.has_art', '=', sql.lit(1)).then(eb.ref('t.id')).end()),
+            eb.fn.min('t.id'),
+          )
+          .as('coverTrackId'),
+      ]);
+    if ('ids' in filter) select = select.where('a.id', 'in', idList(filter.ids));
+    if ('byArtistId' in filter) {
+      const artistId = filter.byArtistId;
+      select = select.where('a.id', 'in', (eb) =>
+        eb
+          .selectFrom('library_tracks')
+          .select('album_id')
+          .where('artist_id', '=', artistId)
+          .where('status', '=', sql.lit('ok')),
+      );
+    }
+    const rows = this.db.all(
+      select
+        .groupBy('a.id')
+        .orderBy(sql`${sql.ref('a.album_artist')} COLLATE NOCASE`)
+        .orderBy(sql`${sql.ref('a.title')} COLLATE NOCASE`)
+        .limit(limit)
+        .offset(offset),
+    );
     return rows.map(({ coverTrackId, ...album }) => ({ ...album, coverPath: `cover/local/${coverTrackId}` }));
   }
 
-  private artistsWhere(where: string, params: unknown[], limit: number, offset: number): LibraryArtist[] {
-    const rows = this.db
-      .prepare(
-        `SELECT ar.id, ar.name, count(t.id) AS trackCount, count(DISTINCT t.album_id) AS albumCount,
-           min(CASE WHEN t.has_art = 1 THEN t.id END) AS coverTrackId
-         FROM library_artists ar JOIN library_tracks t ON t.artist_id = ar.id AND t.status = 'ok'
-         WHERE ${where}
-         GROUP BY ar.id ORDER BY ar.name COLLATE NOCASE LIMIT ? OFFSET ?`,
+  private artistsWhere(filter: Exclude<NameFilter, { byArtistId: number }>, limit: number, offset: number) {
+    let select = this.db.q
+      .selectFrom('library_artists as ar')
+      .innerJoin('library_tracks as t', (join) =>
+        join.onRef('t.artist_id', '=', 'ar.id').on('t.status', '=', sql.lit('ok')),
       )
-      .all(...params, limit, offset) as (Omit<LibraryArtist, 'coverPath'> & {
-      coverTrackId: number | null;
-    })[];
-    return rows.map(({ coverTrackId, ...artist }) => ({
+      .select((eb) => [
+        'ar.id',
+        'ar.name',
+        eb.fn.count<number>('t.id').as('trackCount'),
+        eb.fn.count<number>('t.album_id').distinct().as('albumCount'),
+        eb.fn.min(eb.case().when('t.has_art', '=', sql.lit(1)).then(eb.ref('t.id')).end()).as('coverTrackId'),
+      ]);
+    if ('ids' in filter) select = select.where('ar.id', 'in', idList(filter.ids));
+    const rows = this.db.all(
+      select
+        .groupBy('ar.id')
+        .orderBy(sql`${sql.ref('ar.name')} COLLATE NOCASE`)
+        .limit(limit)
+        .offset(offset),
+    );
+    return rows.map(({ coverTrackId, ...artist }): LibraryArtist => ({
       ...artist,
       coverPath: coverTrackId === null ? null : `cover/local/${coverTrackId}`,
     }));

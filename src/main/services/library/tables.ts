@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { LibraryProblem } from '../../../shared/contract/library';
 
 /**
  * The library's tables as its migrations create them (`schema.ts`, and
@@ -88,7 +89,8 @@ export interface LibraryProblemsTable {
   path: string;
   path_bytes: Buffer | null;
   folder_id: number;
-  reason: string;
+  /** Why the file did not become a track (a 'vanished' file is never stored). */
+  reason: LibraryProblem['reason'];
   detail: Generated<string>;
   size: number | null;
   mtime_ms: number | null;

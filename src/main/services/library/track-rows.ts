@@ -1,40 +1,46 @@
 import type { LibraryTrack } from '../../../shared/contract/library';
+import type { Selectable } from 'kysely';
 import { displayPath } from './scan/paths';
+import type { LibraryTracksTable } from './tables';
 
 /**
  * A library track as stored and as the contract shows it. Shared by the
  * library's queries and the DJ views, which read the same table.
+ * `TRACK_COLUMN_REFS` is the column list for a Kysely select from
+ * `library_tracks as t`; `TRACK_COLUMNS` the same list as SQL text.
  */
-export const TRACK_COLUMNS = `t.id, t.path, t.title, t.artist, t.album_artist, t.album, t.album_id, t.artist_id, t.track_no,
-  t.disc_no, t.year, t.genre, t.duration_ms, t.container, t.codec, t.bitrate, t.sample_rate, t.bpm, t.musical_key,
-  t.has_art, t.status, t.play_count, t.last_played_at, t.added_at`;
+export const TRACK_COLUMN_REFS = [
+  't.id',
+  't.path',
+  't.title',
+  't.artist',
+  't.album_artist',
+  't.album',
+  't.album_id',
+  't.artist_id',
+  't.track_no',
+  't.disc_no',
+  't.year',
+  't.genre',
+  't.duration_ms',
+  't.container',
+  't.codec',
+  't.bitrate',
+  't.sample_rate',
+  't.bpm',
+  't.musical_key',
+  't.has_art',
+  't.status',
+  't.play_count',
+  't.last_played_at',
+  't.added_at',
+] as const;
 
-export interface TrackRow {
-  id: number;
-  path: string;
-  title: string;
-  artist: string;
-  album_artist: string;
-  album: string;
-  album_id: number | null;
-  artist_id: number | null;
-  track_no: number | null;
-  disc_no: number | null;
-  year: number | null;
-  genre: string;
-  duration_ms: number;
-  container: string;
-  codec: string;
-  bitrate: number | null;
-  sample_rate: number | null;
-  bpm: number | null;
-  musical_key: string | null;
-  has_art: number;
-  status: LibraryTrack['status'];
-  play_count: number;
-  last_played_at: number | null;
-  added_at: number;
-}
+export const TRACK_COLUMNS = TRACK_COLUMN_REFS.join(', ');
+
+type TrackColumn = (typeof TRACK_COLUMN_REFS)[number] extends `t.${infer C}` ? C : never;
+
+export type TrackRow = Pick<Selectable<LibraryTracksTable>, TrackColumn>;
 
 export function formatLabel(codec: string, container: string): string {
   const c = codec.toLowerCase();
