@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { sql } from 'kysely';
 import { cpus } from 'node:os';
 import type { AnalysisStatus, TrackAnalysisInfo } from '../../../../shared/contract/library';
 import { assert } from '../../../../shared/assert';
@@ -6,7 +7,9 @@ import type { Clock } from '../../core/clock';
 import type { EventHub } from '../../core/events';
 import type { Logger } from '../../core/logger';
 import type { Db } from '../../db/database';
+import { typedDb, type TypedDb } from '../../db/typed-query';
 import { AnalysisPool, type AnalysisWorkerEntry } from '../../release/analysis/analysis-pool';
+import type { LibraryTables } from '../tables';
 import type { TrackAnalysis } from './analyze-track';
 
 export interface LibraryAnalysisDeps {
@@ -43,8 +46,10 @@ export class LibraryAnalysisService {
   private run: Run | null = null;
   private last: AnalysisStatus['last'] = null;
   private lastProgressMs = -Infinity;
+  private readonly db: TypedDb<LibraryTables>;
 
   constructor(private readonly deps: LibraryAnalysisDeps) {
+    this.db = typedDb<LibraryTables>(deps.db);
     const concurrency = deps.concurrency ?? Math.min(4, Math.max(1, cpus().length - 1));
     assert(
       Number.isInteger(concurrency) && concurrency >= 1,
@@ -108,27 +113,25 @@ export class LibraryAnalysisService {
   }
 
   trackAnalysis(trackId: number): TrackAnalysisInfo | null {
-    const row = this.deps.db
-      .prepare(
-        `SELECT a.status, a.detail, a.analysed_at, a.integrated_lufs, a.track_gain_db, a.true_peak, a.bpm, a.musical_key,
-           t.rg_detected, t.bpm_detected, t.key_detected
-         FROM library_analysis a JOIN library_tracks t ON t.id = a.track_id WHERE a.track_id = ?`,
-      )
-      .get(trackId) as
-      | {
-          status: 'ok' | 'failed';
-          detail: string;
-          analysed_at: number;
-          integrated_lufs: number | null;
-          track_gain_db: number | null;
-          true_peak: number | null;
-          bpm: number | null;
-          musical_key: string | null;
-          rg_detected: number;
-          bpm_detected: number;
-          key_detected: number;
-        }
-      | undefined;
+    const row = this.db.get(
+      this.db.q
+        .selectFrom('library_analysis as a')
+        .innerJoin('library_tracks as t', 't.id', 'a.track_id')
+        .select([
+          'a.status',
+          'a.detail',
+          'a.analysed_at',
+          'a.integrated_lufs',
+          'a.track_gain_db',
+          'a.true_peak',
+          'a.bpm',
+          'a.musical_key',
+          't.rg_detected',
+          't.bpm_detected',
+          't.key_detected',
+        ])
+        .where('a.track_id', '=', trackId),
+    );
     if (!row) return null;
     return {
       status: row.status,
@@ -154,13 +157,37 @@ export class LibraryAnalysisService {
   }
 
   private candidates(trackIds: number[] | undefined, force: boolean): number[] {
-    const lacking = `(t.rg_track_gain IS NULL OR t.bpm IS NULL OR t.musical_key IS NULL)`;
-    const stale = `NOT EXISTS (SELECT 1 FROM library_analysis a WHERE a.track_id = t.id AND a.size = t.size AND a.mtime_ms = t.mtime_ms)`;
-    const where = force ? `t.status = 'ok'` : `t.status = 'ok' AND ${lacking} AND ${stale}`;
-    const all = this.deps.db
-      .prepare(`SELECT t.id FROM library_tracks t WHERE ${where} ORDER BY t.id`)
-      .pluck()
-      .all() as number[];
+    const rows = this.db.all(
+      this.db.q
+        .selectFrom('library_tracks as t')
+        .select('t.id')
+        .where('t.status', '=', sql.lit('ok'))
+        .$if(!force, (qb) =>
+          qb.where((eb) =>
+            eb.and([
+              // Lacking a tag…
+              eb.or([
+                eb('t.rg_track_gain', 'is', null),
+                eb('t.bpm', 'is', null),
+                eb('t.musical_key', 'is', null),
+              ]),
+              // …and not measured as the file is now.
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('library_analysis as a')
+                    .select(sql.lit(1).as('one'))
+                    .whereRef('a.track_id', '=', 't.id')
+                    .whereRef('a.size', '=', 't.size')
+                    .whereRef('a.mtime_ms', '=', 't.mtime_ms'),
+                ),
+              ),
+            ]),
+          ),
+        )
+        .orderBy('t.id'),
+    );
+    const all = rows.map((r) => r.id);
     if (!trackIds) return all;
     const named = new Set(trackIds);
     return all.filter((id) => named.has(id));
@@ -195,32 +222,32 @@ export class LibraryAnalysisService {
       // Gone since: stored against an impossible size, so it is measured again when it is back.
     }
     const now = this.deps.clock.nowMs();
-    const write = this.deps.db.transaction(() => {
-      const exists = this.deps.db.prepare('SELECT 1 FROM library_tracks WHERE id = ?').get(trackId);
+    const { q } = this.db;
+    const write = this.db.raw.transaction(() => {
+      const exists = this.db.get(q.selectFrom('library_tracks').select('id').where('id', '=', trackId));
       if (!exists) return;
-      this.deps.db
-        .prepare(
-          `INSERT OR REPLACE INTO library_analysis (track_id, size, mtime_ms, analysed_at, status, detail, integrated_lufs, track_gain_db,
-             sample_peak, true_peak, bpm, bpm_confidence, musical_key, key_confidence, elapsed_ms)
-           VALUES (@trackId, @size, @mtimeMs, @now, @status, @detail, @lufs, @gain, @samplePeak, @truePeak, @bpm, @bpmConfidence, @key, @keyConfidence, @elapsed)`,
-        )
-        .run({
-          trackId,
-          size,
-          mtimeMs: Math.trunc(mtimeMs),
-          now: Math.trunc(now),
-          status: a.measured ? 'ok' : 'failed',
-          detail: a.measured ? '' : a.detail,
-          lufs: a.measured ? a.integratedLufs : null,
-          gain: a.measured ? a.trackGainDb : null,
-          samplePeak: a.measured ? a.samplePeak : null,
-          truePeak: a.measured ? a.truePeak : null,
-          bpm: a.measured ? a.bpm : null,
-          bpmConfidence: a.measured ? a.bpmConfidence : null,
-          key: a.measured ? a.key : null,
-          keyConfidence: a.measured ? a.keyConfidence : null,
-          elapsed: a.measured ? a.elapsedMs : null,
-        });
+      this.db.run(
+        q
+          .insertInto('library_analysis')
+          .orReplace()
+          .values({
+            track_id: trackId,
+            size,
+            mtime_ms: Math.trunc(mtimeMs),
+            analysed_at: Math.trunc(now),
+            status: a.measured ? 'ok' : 'failed',
+            detail: a.measured ? '' : a.detail,
+            integrated_lufs: a.measured ? a.integratedLufs : null,
+            track_gain_db: a.measured ? a.trackGainDb : null,
+            sample_peak: a.measured ? a.samplePeak : null,
+            true_peak: a.measured ? a.truePeak : null,
+            bpm: a.measured ? a.bpm : null,
+            bpm_confidence: a.measured ? a.bpmConfidence : null,
+            musical_key: a.measured ? a.key : null,
+            key_confidence: a.measured ? a.keyConfidence : null,
+            elapsed_ms: a.measured ? a.elapsedMs : null,
+          }),
+      );
       if (!a.measured) return;
       this.fillIn(trackId, a);
     });
@@ -228,22 +255,29 @@ export class LibraryAnalysisService {
   }
 
   private fillIn(trackId: number, a: Extract<TrackAnalysis, { measured: true }>): void {
-    const db = this.deps.db;
+    const { q } = this.db;
+    const track = q.updateTable('library_tracks').where('id', '=', trackId);
     // A value measured before and still shown as measured is replaced by the new one; a tag never is.
     if (a.trackGainDb !== null) {
-      db.prepare(
-        'UPDATE library_tracks SET rg_track_gain = ?, rg_track_peak = ?, rg_detected = 1 WHERE id = ? AND (rg_track_gain IS NULL OR rg_detected = 1)',
-      ).run(a.trackGainDb, a.truePeak, trackId);
+      this.db.run(
+        track
+          .set({ rg_track_gain: a.trackGainDb, rg_track_peak: a.truePeak, rg_detected: 1 })
+          .where((eb) => eb.or([eb('rg_track_gain', 'is', null), eb('rg_detected', '=', 1)])),
+      );
     }
     if (a.bpm !== null) {
-      db.prepare(
-        'UPDATE library_tracks SET bpm = ?, bpm_detected = 1 WHERE id = ? AND (bpm IS NULL OR bpm_detected = 1)',
-      ).run(a.bpm, trackId);
+      this.db.run(
+        track
+          .set({ bpm: a.bpm, bpm_detected: 1 })
+          .where((eb) => eb.or([eb('bpm', 'is', null), eb('bpm_detected', '=', 1)])),
+      );
     }
     if (a.key !== null) {
-      db.prepare(
-        'UPDATE library_tracks SET musical_key = ?, key_detected = 1 WHERE id = ? AND (musical_key IS NULL OR key_detected = 1)',
-      ).run(a.key, trackId);
+      this.db.run(
+        track
+          .set({ musical_key: a.key, key_detected: 1 })
+          .where((eb) => eb.or([eb('musical_key', 'is', null), eb('key_detected', '=', 1)])),
+      );
     }
   }
 
