@@ -83,7 +83,7 @@ export async function buildServer(options: ServerOptions, openedStore?: Store): 
     deviceKeys: new LruCache(20_000),
   };
   const tlog = new TransparencyLog(ctx);
-  tlog.start();
+  await tlog.start();
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({

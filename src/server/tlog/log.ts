@@ -19,6 +19,7 @@ import { encodeEntryBundle, TILE_HEIGHT, TILE_WIDTH } from '../../shared/tlog/ti
 import type { ServerContext } from '../context';
 import { inTransaction, toInt } from '../db/transaction';
 import { deferredSequencing } from './append';
+import { backfillLog } from './backfill';
 import { ApiError } from '../http/errors';
 import { withTlog, withTlogTx, type TlogDb } from './schema';
 
@@ -67,9 +68,14 @@ export class TransparencyLog {
     return this.ctx.config.transparencyLog.origin;
   }
 
-  /** Signs a checkpoint every `checkpointIntervalMs` while leaves arrive. */
-  start(): void {
+  /**
+   * Before serving: appends the leaves of settlements made before the log (or
+   * with it off; backfill.ts) and signs a checkpoint of them; then signs a
+   * checkpoint every `checkpointIntervalMs` while leaves arrive.
+   */
+  async start(): Promise<void> {
     if (this.timer || !this.ctx.config.transparencyLog.enabled) return;
+    if (await backfillLog(this.ctx)) await this.latestCheckpoint();
     this.timer = setInterval(() => {
       this.latestCheckpoint().catch((error: unknown) =>
         this.ctx.log.error({ err: error }, 'transparency log: checkpoint failed'),

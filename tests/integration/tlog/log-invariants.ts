@@ -91,7 +91,8 @@ export async function checkLogInvariants(
       problems.push(`${purchaseLeaves} purchase leaves for ${bought.n} tracks bought`);
     const [credits] = await query(`SELECT COUNT(*) AS n FROM transfers WHERE kind IN ('grant', 'voucher')`);
     const creditLeaves = [...parsed.values()].filter(
-      (l) => l.kind === 'grant' || l.kind === 'voucher',
+      // A grant reversal is a transfer of kind grant (id reversal:…) whose leaf is a correction.
+      (l) => l.kind === 'grant' || l.kind === 'voucher' || l.kind === 'correction',
     ).length;
     if (creditLeaves !== Number(credits.n))
       problems.push(`${creditLeaves} credit leaves for ${credits.n} grants and vouchers`);
