@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { StoreKind } from '../db/store-kind';
+import { SQLITE_LEAVES_TABLE } from './migration-leaf-rowid';
 
 /**
  * Migration 0008_transparency_log: the log's tables (docs/transparency-log.md
@@ -14,12 +15,15 @@ export function transparencyLogMigration(kind: StoreKind): Migration {
   const statements = [
     `CREATE TABLE tlog_state (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL CHECK (size >= 0))`,
     `INSERT INTO tlog_state (id, size) VALUES (1, 0)`,
-    `CREATE TABLE tlog_leaves (
+    // SQLite: idx is the rowid (see migration-leaf-rowid.ts, which rebuilds a log made before).
+    kind === 'postgres'
+      ? `CREATE TABLE tlog_leaves (
       idx BIGINT PRIMARY KEY CHECK (idx >= 0),
       leaf_hash ${bin} NOT NULL,
       leaf TEXT NOT NULL,
       receipt_id TEXT,
-      created_at BIGINT NOT NULL)`,
+      created_at BIGINT NOT NULL)`
+      : SQLITE_LEAVES_TABLE,
     `CREATE UNIQUE INDEX tlog_leaves_receipt ON tlog_leaves (receipt_id)`,
     // Leaves committed with their settlement, waiting for the sequencer to give them an index (PostgreSQL, log.ts).
     `CREATE TABLE tlog_pending (
