@@ -47,6 +47,7 @@ const MEMBERS = [
   'credit',
   'corrects',
 ] as const;
+const MEMBER_SET: ReadonlySet<string> = new Set(MEMBERS);
 const OUTCOMES = ['paid', 'free', 'unpaid'];
 const FREE_REASONS = ['short', 'owned', 'free_track', 'own_track'];
 
@@ -60,7 +61,9 @@ export function leafProblems(value: unknown): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return ['a leaf is a JSON object'];
   const o = value as Record<string, unknown>;
   const problems: string[] = [];
-  const extra = Object.keys(o).filter((k) => !(MEMBERS as readonly string[]).includes(k));
+  // A Set and a for…in, not filter/includes: this runs for every leaf a settlement writes.
+  const extra: string[] = [];
+  for (const k in o) if (!MEMBER_SET.has(k)) extra.push(k);
   if (extra.length) problems.push(`unknown members: ${extra.join(', ')}`);
   for (const m of MEMBERS) if (!(m in o)) problems.push(`missing member ${m}`);
   if (problems.length) return problems;
@@ -154,9 +157,14 @@ export function encodeLeaf(leaf: LogLeaf): string {
   // sorted order is exactly that (and several times faster than a generic
   // canonicaliser on the settlement path). tests/unit/tlog/leaf.test.ts checks it
   // against `canonicalize` on random leaves.
-  const sorted: Record<string, unknown> = {};
-  for (const m of SORTED_MEMBERS) sorted[m] = leaf[m];
-  return JSON.stringify(sorted);
+  // Built as text member by member (a validated leaf holds only strings, safe integers and
+  // nulls, which JSON.stringify writes exactly as RFC 8785 does): no intermediate object.
+  let text = '{';
+  for (const [i, m] of SORTED_MEMBERS.entries()) {
+    const value = leaf[m];
+    text += `${i ? ',' : ''}"${m}":${typeof value === 'string' ? JSON.stringify(value) : String(value)}`;
+  }
+  return `${text}}`;
 }
 
 const SORTED_MEMBERS = [...MEMBERS].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
