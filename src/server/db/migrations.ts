@@ -3,6 +3,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { StoreKind } from './store-kind';
 import { transparencyLogMigration } from '../tlog/migration';
 import { tlogLeavesRowidMigration } from '../tlog/migration-leaf-rowid';
+import { tlogPendingReceiptIndexStatements } from '../tlog/migration-pending-index';
 
 /**
  * Versioned migrations for both stores, applied in id order on start by
@@ -276,6 +277,8 @@ export function migrationsFor(kind: StoreKind): Record<string, Migration> {
     ]),
     // SQLite: leaf indexes as the rowid, one b-tree fewer per leaf written (tlog/migration-leaf-rowid.ts).
     '0011_tlog_leaves_rowid': tlogLeavesRowidMigration(kind),
+    // PostgreSQL: no unique index on the sequencer's queue (tlog/migration-pending-index.ts).
+    '0012_tlog_pending_receipt_index': fromStatements(tlogPendingReceiptIndexStatements(kind)),
   };
 }
 
