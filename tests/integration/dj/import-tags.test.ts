@@ -142,6 +142,20 @@ describe('tag editing', () => {
         key: 'Am',
         camelotKey: '8A',
       });
+      // The row's artist and album links follow the new tags; the album artist was the artist, so it follows too.
+      const links = db
+        .prepare(
+          `SELECT t.album_artist, ar.name AS artist, al.title AS album, al.album_artist AS album_of
+           FROM library_tracks t JOIN library_artists ar ON ar.id = t.artist_id JOIN library_albums al ON al.id = t.album_id
+           WHERE t.id = ?`,
+        )
+        .get(ref.id);
+      expect(links).toEqual({
+        album_artist: 'Mattias W',
+        artist: 'Mattias W',
+        album: 'Night Drives',
+        album_of: 'Mattias W',
+      });
 
       const meta = await parseFile(files[format]!.path);
       expect(meta.common).toMatchObject({

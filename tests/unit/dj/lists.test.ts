@@ -72,6 +72,22 @@ describe('lists', () => {
     expect(order()[0]).toBe(ids[5]);
   });
 
+  it('finds a list by name whatever its case, and counts each crate’s items', () => {
+    const { lists, ids } = setup();
+    const folder = lists.create({ kind: 'folder', name: 'Gigs', parentId: null });
+    const crate = lists.create({ kind: 'crate', name: 'Warm-up', parentId: folder });
+    const empty = lists.create({ kind: 'playlist', name: 'Later', parentId: null });
+    lists.addItems(crate, refs(ids.slice(0, 3)), null);
+    expect(lists.findByName('WARM-UP')).toMatchObject({ id: crate, parentId: folder, kind: 'crate' });
+    expect(lists.findByName('warm')).toBeNull();
+    expect(lists.all(() => 0).map((l) => [l.name, l.itemCount])).toEqual([
+      ['Gigs', 0],
+      ['Later', 0],
+      ['Warm-up', 3],
+    ]);
+    expect(lists.get(empty).itemCount).toBe(0);
+  });
+
   it('keeps smart playlists as saved queries, checked when saved', () => {
     const { lists } = setup();
     expect(() => lists.create({ kind: 'smart', name: 'Bad', parentId: null, query: 'bpm:' })).toThrow(
