@@ -10,7 +10,7 @@
  * Left to the components and modules they drive (`'local'` below), as they
  * change no cached answer:
  * - `dj.exportProgress`: the export dialog's own progress bar (views/dj/ExportDialog.tsx);
- * - `artist.publishProgress`: the publish panel's progress (views/artist/PublishPanel.tsx);
+ * - `artist.publishProgress`: the publish panel's progress (views/artist/usePublish.ts);
  * - `app.command`: menu and media-key commands for the player (player/commands.ts);
  * - `player.previewEnded`, and the player's own use of `player.playCounted`, `settings.changed`
  *   and `library.changed` (notices, ReplayGain, crossfade): the player engine (player/engine.ts).

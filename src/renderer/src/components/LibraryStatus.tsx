@@ -1,8 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ScanStatus, WatchState } from '../../../shared/contract/library';
-import { api } from '../api/client';
-import { useCall } from '../api/queries';
+import { useCall, useCallMutation } from '../api/queries';
 import { AnalysisControl } from './analysis/AnalysisControl';
 
 /** The scan progress bar (done/total, rate, folder, cancel) and the watch notice. */
@@ -27,6 +26,7 @@ export function LibraryStatus() {
 function ScanProgress({ status }: { status: ScanStatus }) {
   const { t } = useTranslation();
   const client = useQueryClient();
+  const cancelScan = useCallMutation('library.cancelScan');
   if (status.state !== 'scanning') {
     const last = status.last;
     if (!last || (last.failed === 0 && last.added === 0 && !last.cancelled)) return null;
@@ -61,9 +61,7 @@ function ScanProgress({ status }: { status: ScanStatus }) {
       <button
         type="button"
         onClick={() =>
-          void api
-            .call('library.cancelScan', {})
-            .then((s) => client.setQueryData(['library.scanStatus', {}], s))
+          cancelScan.mutate({}, { onSuccess: (s) => client.setQueryData(['library.scanStatus', {}], s) })
         }
       >
         {t('scan.cancel')}
