@@ -1,4 +1,9 @@
+import { sql, type Selectable } from 'kysely';
+import { assert } from '../../../../shared/assert';
 import type { Db } from '../../db/database';
+import { typedDb, type TypedDb } from '../../db/typed-query';
+import type { LibraryTables, LibraryTracksTable } from '../tables';
+import { compiledOnce } from './compiled-once';
 import type { AudioFileInfo, ProblemReason } from '../tags/read-audio-file';
 import type { TrackNames } from '../tags/names-fallback';
 import type { FilePath } from './paths';
@@ -25,8 +30,45 @@ export interface TrackWrite extends FilePath {
   names: TrackNames;
 }
 
+/** The columns a scan writes for a track (insert and re-read alike). */
+const TRACK_WRITE_KEYS = [
+  'folder_id',
+  'path',
+  'path_bytes',
+  'size',
+  'mtime_ms',
+  'fingerprint',
+  'title',
+  'artist',
+  'album_artist',
+  'album',
+  'artist_id',
+  'album_id',
+  'track_no',
+  'track_of',
+  'disc_no',
+  'year',
+  'genre',
+  'duration_ms',
+  'container',
+  'codec',
+  'bitrate',
+  'sample_rate',
+  'bpm',
+  'musical_key',
+  'rg_track_gain',
+  'rg_track_peak',
+  'rg_album_gain',
+  'rg_album_peak',
+  'has_art',
+  'tags_from_names',
+] as const satisfies readonly (keyof LibraryTracksTable)[];
+
+type TrackColumns = { [K in (typeof TRACK_WRITE_KEYS)[number]]: Selectable<LibraryTracksTable>[K] };
+
 /**
- * Every write the scanner makes, as prepared statements. The scanner calls
+ * Every write the scanner makes, as typed queries (each prepared once per
+ * connection by `typedDb`). The scanner calls
  * these inside `bulkTransaction()` in batches: one commit per ~2000 files
  * (about a second of reading) keeps a cold scan fast and a crash cheap (a
  * resumed scan reads at most one batch again).
@@ -38,84 +80,46 @@ export class LibraryWriter {
   private namesLoaded = false;
   /** Inside `bulkTransaction`: the highest ids indexed for search; rows above wait for the batch's end. */
   private deferred: { track: number; album: number; artist: number } | null = null;
-  private readonly stmt;
+  private readonly db: TypedDb<LibraryTables>;
+  /** The statements a scan runs once per file, compiled once (see `compiledOnce`). */
+  private readonly perFile;
 
-  constructor(private readonly db: Db) {
-    this.stmt = {
-      knownTracks: db.prepare(
-        'SELECT id, path, size, mtime_ms AS mtimeMs, status, fingerprint FROM library_tracks WHERE folder_id = ?',
+  constructor(db: Db) {
+    this.db = typedDb<LibraryTables>(db);
+    const { q } = this.db;
+    this.perFile = {
+      insertTrack: compiledOnce(
+        [...TRACK_WRITE_KEYS, 'now'],
+        ({ now, ...columns }: TrackColumns & { now: number }) =>
+          q
+            .insertInto('library_tracks')
+            .values({ ...columns, status: sql.lit('ok'), added_at: now, updated_at: now }),
       ),
-      knownProblems: db.prepare(
-        'SELECT path, reason, size, mtime_ms AS mtimeMs FROM library_problems WHERE folder_id = ?',
+      updateTrack: compiledOnce(
+        [...TRACK_WRITE_KEYS, 'now', 'id'],
+        ({ now, id, ...columns }: TrackColumns & { now: number; id: number }) =>
+          q
+            .updateTable('library_tracks')
+            .set({ ...columns, status: sql.lit('ok'), updated_at: now })
+            .where('id', '=', id),
       ),
-      findArtist: db.prepare('SELECT id FROM library_artists WHERE name = ?'),
-      addArtist: db.prepare('INSERT INTO library_artists (name) VALUES (?) ON CONFLICT DO NOTHING'),
-      findAlbum: db.prepare('SELECT id FROM library_albums WHERE title = ? AND album_artist = ?'),
-      addAlbum: db.prepare(
-        'INSERT INTO library_albums (title, album_artist) VALUES (?, ?) ON CONFLICT DO NOTHING',
+      missingByFingerprint: compiledOnce(['fingerprint'], ({ fingerprint }: { fingerprint: string }) =>
+        q
+          .selectFrom('library_tracks')
+          .select('id')
+          .where('fingerprint', '=', fingerprint)
+          .where('status', '=', sql.lit('missing'))
+          .orderBy('id')
+          .limit(sql.lit(1)),
       ),
-      allArtists: db.prepare('SELECT id, name FROM library_artists'),
-      allAlbums: db.prepare('SELECT id, title, album_artist AS albumArtist FROM library_albums'),
-      maxIds: db.prepare(`SELECT (SELECT coalesce(max(id), 0) FROM library_tracks) AS track,
-          (SELECT coalesce(max(id), 0) FROM library_albums) AS album,
-          (SELECT coalesce(max(id), 0) FROM library_artists) AS artist`),
-      deferFts: db.prepare('INSERT INTO library_fts_deferred (id) VALUES (1)'),
-      undeferFts: db.prepare('DELETE FROM library_fts_deferred'),
-      indexTracks: db.prepare(`INSERT INTO library_tracks_fts (rowid, title, artist, album, genre)
-        SELECT id, title, artist || ' ' || album_artist, album, genre FROM library_tracks WHERE id > ?`),
-      indexAlbums: db.prepare(`INSERT INTO library_albums_fts (rowid, title, album_artist)
-        SELECT id, title, album_artist FROM library_albums WHERE id > ?`),
-      indexArtists: db.prepare(
-        'INSERT INTO library_artists_fts (rowid, name) SELECT id, name FROM library_artists WHERE id > ?',
-      ),
-      insertTrack: db.prepare(`INSERT INTO library_tracks (
-          folder_id, path, path_bytes, size, mtime_ms, fingerprint, status, title, artist, album_artist, album,
-          artist_id, album_id, track_no, track_of, disc_no, year, genre, duration_ms, container, codec, bitrate,
-          sample_rate, bpm, musical_key, rg_track_gain, rg_track_peak, rg_album_gain, rg_album_peak, has_art,
-          tags_from_names, added_at, updated_at)
-        VALUES (@folderId, @path, @pathBytes, @size, @mtimeMs, @fingerprint, 'ok', @title, @artist, @albumArtist, @album,
-          @artistId, @albumId, @trackNo, @trackOf, @discNo, @year, @genre, @durationMs, @container, @codec, @bitrate,
-          @sampleRate, @bpm, @key, @rgTrackGain, @rgTrackPeak, @rgAlbumGain, @rgAlbumPeak, @hasArt,
-          @fromNames, @now, @now)`),
-      updateTrack: db.prepare(`UPDATE library_tracks SET
-          folder_id = @folderId, path = @path, path_bytes = @pathBytes, size = @size, mtime_ms = @mtimeMs,
-          fingerprint = @fingerprint, status = 'ok', title = @title, artist = @artist, album_artist = @albumArtist,
-          album = @album, artist_id = @artistId, album_id = @albumId, track_no = @trackNo, track_of = @trackOf,
-          disc_no = @discNo, year = @year, genre = @genre, duration_ms = @durationMs, container = @container,
-          codec = @codec, bitrate = @bitrate, sample_rate = @sampleRate, bpm = @bpm, musical_key = @key,
-          rg_track_gain = @rgTrackGain, rg_track_peak = @rgTrackPeak, rg_album_gain = @rgAlbumGain,
-          rg_album_peak = @rgAlbumPeak, has_art = @hasArt, tags_from_names = @fromNames, updated_at = @now
-        WHERE id = @id`),
-      setStatus: db.prepare(
-        'UPDATE library_tracks SET status = ?, updated_at = ? WHERE id = ? AND status != ?',
-      ),
-      setFolderStatus: db.prepare(
-        'UPDATE library_tracks SET status = ?, updated_at = ? WHERE folder_id = ? AND status = ?',
-      ),
-      missingByFingerprint: db.prepare(
-        "SELECT id FROM library_tracks WHERE fingerprint = ? AND status = 'missing' ORDER BY id LIMIT 1",
-      ),
-      upsertProblem:
-        db.prepare(`INSERT INTO library_problems (path, path_bytes, folder_id, reason, detail, size, mtime_ms, seen_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (path) DO UPDATE SET path_bytes = excluded.path_bytes, folder_id = excluded.folder_id,
-          reason = excluded.reason, detail = excluded.detail, size = excluded.size, mtime_ms = excluded.mtime_ms,
-          seen_at = excluded.seen_at`),
-      deleteProblem: db.prepare('DELETE FROM library_problems WHERE path = ?'),
-      deleteOrphanAlbums: db.prepare(
-        'DELETE FROM library_albums WHERE NOT EXISTS (SELECT 1 FROM library_tracks t WHERE t.album_id = library_albums.id)',
-      ),
-      deleteOrphanArtists: db.prepare(
-        'DELETE FROM library_artists WHERE NOT EXISTS (SELECT 1 FROM library_tracks t WHERE t.artist_id = library_artists.id)',
-      ),
-      setFolderAvailable: db.prepare(
-        'UPDATE library_folders SET available = ?, last_scan_at = coalesce(?, last_scan_at) WHERE id = ?',
+      clearProblem: compiledOnce(['path'], ({ path }: { path: string }) =>
+        q.deleteFrom('library_problems').where('path', '=', path),
       ),
     };
   }
 
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    return this.db.raw.transaction(work)();
   }
 
   /**
@@ -126,13 +130,14 @@ export class LibraryWriter {
    */
   bulkTransaction<T>(work: () => T): T {
     if (this.deferred) return work();
-    return this.db.transaction(() => {
-      this.deferred = this.stmt.maxIds.get() as { track: number; album: number; artist: number };
-      this.stmt.deferFts.run();
+    const { q } = this.db;
+    return this.db.raw.transaction(() => {
+      this.deferred = this.maxIds();
+      this.db.run(q.insertInto('library_fts_deferred').values({ id: 1 }));
       try {
         const result = work();
         this.indexDeferred();
-        this.stmt.undeferFts.run();
+        this.db.run(q.deleteFrom('library_fts_deferred'));
         return result;
       } finally {
         this.deferred = null;
@@ -140,45 +145,121 @@ export class LibraryWriter {
     })();
   }
 
+  /** The highest track, album and artist ids (0 for none). */
+  private maxIds(): { track: number; album: number; artist: number } {
+    const { q } = this.db;
+    const row = this.db.get(
+      q.selectNoFrom((eb) => [
+        eb
+          .selectFrom('library_tracks')
+          .select((s) => s.fn.coalesce(s.fn.max('id'), sql.lit(0)).as('m'))
+          .$asScalar()
+          .as('track'),
+        eb
+          .selectFrom('library_albums')
+          .select((s) => s.fn.coalesce(s.fn.max('id'), sql.lit(0)).as('m'))
+          .$asScalar()
+          .as('album'),
+        eb
+          .selectFrom('library_artists')
+          .select((s) => s.fn.coalesce(s.fn.max('id'), sql.lit(0)).as('m'))
+          .$asScalar()
+          .as('artist'),
+      ]),
+    );
+    return { track: row?.track ?? 0, album: row?.album ?? 0, artist: row?.artist ?? 0 };
+  }
+
   /** Indexes the rows added since the batch began (or since the last call). */
   private indexDeferred(): void {
     const marks = this.deferred;
     if (!marks) return;
-    this.stmt.indexTracks.run(marks.track);
-    this.stmt.indexAlbums.run(marks.album);
-    this.stmt.indexArtists.run(marks.artist);
-    this.deferred = this.stmt.maxIds.get() as { track: number; album: number; artist: number };
+    const { q } = this.db;
+    this.db.run(
+      q
+        .insertInto('library_tracks_fts')
+        .columns(['rowid', 'title', 'artist', 'album', 'genre'])
+        .expression((eb) =>
+          eb
+            .selectFrom('library_tracks')
+            .select((s) => [
+              'id',
+              'title',
+              s(s('artist', '||', sql.lit(' ')), '||', s.ref('album_artist')).as('artist'),
+              'album',
+              'genre',
+            ])
+            .where('id', '>', marks.track),
+        ),
+    );
+    this.db.run(
+      q
+        .insertInto('library_albums_fts')
+        .columns(['rowid', 'title', 'album_artist'])
+        .expression((eb) =>
+          eb
+            .selectFrom('library_albums')
+            .select(['id', 'title', 'album_artist'])
+            .where('id', '>', marks.album),
+        ),
+    );
+    this.db.run(
+      q
+        .insertInto('library_artists_fts')
+        .columns(['rowid', 'name'])
+        .expression((eb) =>
+          eb.selectFrom('library_artists').select(['id', 'name']).where('id', '>', marks.artist),
+        ),
+    );
+    this.deferred = this.maxIds();
   }
 
   knownTracks(folderId: number): Map<string, KnownTrack> {
-    const rows = this.stmt.knownTracks.all(folderId) as (KnownTrack & { path: string })[];
+    const rows = this.db.all(
+      this.db.q
+        .selectFrom('library_tracks')
+        .select(['id', 'path', 'size', 'mtime_ms as mtimeMs', 'status', 'fingerprint'])
+        .where('folder_id', '=', folderId),
+    );
     return new Map(rows.map((r) => [r.path, r]));
   }
 
   knownProblems(folderId: number): Map<string, KnownProblem> {
-    const rows = this.stmt.knownProblems.all(folderId) as (KnownProblem & { path: string })[];
+    const rows = this.db.all(
+      this.db.q
+        .selectFrom('library_problems')
+        .select(['path', 'reason', 'size', 'mtime_ms as mtimeMs'])
+        .where('folder_id', '=', folderId),
+    );
     return new Map(rows.map((r) => [r.path, r]));
   }
 
   /** A track marked missing by an earlier scan with this content: the file was moved. */
   findMissingByFingerprint(fingerprint: string): number | null {
-    const row = this.stmt.missingByFingerprint.get(fingerprint) as { id: number } | undefined;
-    return row?.id ?? null;
+    return this.db.get(this.perFile.missingByFingerprint({ fingerprint }))?.id ?? null;
   }
 
   insertTrack(write: TrackWrite, now: number): number {
-    return Number(this.stmt.insertTrack.run(this.params(write, now)).lastInsertRowid);
+    const insert = this.perFile.insertTrack({ ...this.columns(write), now });
+    return Number(this.db.run(insert).lastInsertRowid);
   }
 
   /** Re-reads a known track in place (tags changed, or the file moved here): its id and play count stay. */
   updateTrack(id: number, write: TrackWrite, now: number): void {
     // The update trigger takes the old values out of the search index: they must be in it.
     if (this.deferred && id > this.deferred.track) this.indexDeferred();
-    this.stmt.updateTrack.run({ ...this.params(write, now), id });
+    this.db.run(this.perFile.updateTrack({ ...this.columns(write), now, id }));
   }
 
   setStatus(id: number, status: KnownTrack['status'], now: number): boolean {
-    return this.stmt.setStatus.run(status, now, id, status).changes > 0;
+    const changed = this.db.run(
+      this.db.q
+        .updateTable('library_tracks')
+        .set({ status, updated_at: now })
+        .where('id', '=', id)
+        .where('status', '!=', status),
+    );
+    return changed.changes > 0;
   }
 
   /** Marks a whole folder's tracks, e.g. `ok` → `unavailable` when its drive is gone. */
@@ -188,11 +269,25 @@ export class LibraryWriter {
     to: KnownTrack['status'],
     now: number,
   ): number {
-    return this.stmt.setFolderStatus.run(to, now, folderId, from).changes;
+    return this.db.run(
+      this.db.q
+        .updateTable('library_tracks')
+        .set({ status: to, updated_at: now })
+        .where('folder_id', '=', folderId)
+        .where('status', '=', from),
+    ).changes;
   }
 
   setFolderAvailable(folderId: number, available: boolean, scannedAt: number | null): void {
-    this.stmt.setFolderAvailable.run(available ? 1 : 0, scannedAt, folderId);
+    this.db.run(
+      this.db.q
+        .updateTable('library_folders')
+        .set((eb) => ({
+          available: available ? 1 : 0,
+          last_scan_at: eb.fn.coalesce(eb.val(scannedAt), eb.ref('last_scan_at')),
+        }))
+        .where('id', '=', folderId),
+    );
   }
 
   recordProblem(
@@ -204,64 +299,107 @@ export class LibraryWriter {
     mtimeMs: number | null,
     now: number,
   ): void {
-    this.stmt.upsertProblem.run(
-      file.path,
-      file.bytes,
-      folderId,
-      reason,
-      detail.slice(0, 2000),
-      size,
-      mtimeMs,
-      now,
+    // Moved or deleted mid-scan: the scanner and the walk never list it as a problem.
+    assert(reason !== 'vanished', `a vanished file is not a problem: ${file.path}`);
+    this.db.run(
+      this.db.q
+        .insertInto('library_problems')
+        .values({
+          path: file.path,
+          path_bytes: file.bytes,
+          folder_id: folderId,
+          reason,
+          detail: detail.slice(0, 2000),
+          size,
+          mtime_ms: mtimeMs,
+          seen_at: now,
+        })
+        .onConflict((oc) =>
+          oc.column('path').doUpdateSet((eb) => ({
+            path_bytes: eb.ref('excluded.path_bytes'),
+            folder_id: eb.ref('excluded.folder_id'),
+            reason: eb.ref('excluded.reason'),
+            detail: eb.ref('excluded.detail'),
+            size: eb.ref('excluded.size'),
+            mtime_ms: eb.ref('excluded.mtime_ms'),
+            seen_at: eb.ref('excluded.seen_at'),
+          })),
+        ),
     );
   }
 
   clearProblem(path: string): void {
-    this.stmt.deleteProblem.run(path);
+    this.db.run(this.perFile.clearProblem({ path }));
   }
 
   deleteOrphans(): void {
     this.artistIds.clear();
     this.albumIds.clear();
     this.namesLoaded = false;
-    this.stmt.deleteOrphanAlbums.run();
-    this.stmt.deleteOrphanArtists.run();
+    const { q } = this.db;
+    this.db.run(
+      q
+        .deleteFrom('library_albums')
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('library_tracks as t')
+                .select(sql.lit(1).as('one'))
+                .whereRef('t.album_id', '=', 'library_albums.id'),
+            ),
+          ),
+        ),
+    );
+    this.db.run(
+      q
+        .deleteFrom('library_artists')
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('library_tracks as t')
+                .select(sql.lit(1).as('one'))
+                .whereRef('t.artist_id', '=', 'library_artists.id'),
+            ),
+          ),
+        ),
+    );
   }
 
-  private params(write: TrackWrite, now: number) {
+  private columns(write: TrackWrite): TrackColumns {
     const { info, names } = write;
     return {
-      folderId: write.folderId,
+      folder_id: write.folderId,
       path: write.path,
-      pathBytes: write.bytes,
+      path_bytes: write.bytes,
       size: write.size,
-      mtimeMs: write.mtimeMs,
+      mtime_ms: write.mtimeMs,
       fingerprint: info.fingerprint,
       title: names.title,
       artist: names.artist,
-      albumArtist: names.albumArtist,
+      album_artist: names.albumArtist,
       album: names.album,
-      artistId: this.artistId(names.artist),
-      albumId: this.albumId(names.album, names.albumArtist),
-      trackNo: names.trackNo,
-      trackOf: info.trackOf,
-      discNo: info.discNo,
+      artist_id: this.artistId(names.artist),
+      album_id: this.albumId(names.album, names.albumArtist),
+      track_no: names.trackNo,
+      track_of: info.trackOf,
+      disc_no: info.discNo,
       year: info.year,
       genre: info.genre,
-      durationMs: info.durationMs,
+      duration_ms: info.durationMs,
       container: info.container,
       codec: info.codec,
       bitrate: info.bitrate,
-      sampleRate: info.sampleRate,
+      sample_rate: info.sampleRate,
       bpm: info.bpm,
-      key: info.key,
-      rgTrackGain: info.replayGain.trackGainDb,
-      rgTrackPeak: info.replayGain.trackPeak,
-      rgAlbumGain: info.replayGain.albumGainDb,
-      rgAlbumPeak: info.replayGain.albumPeak,
-      hasArt: info.hasArt ? 1 : 0,
-      fromNames: names.fromNames ? 1 : 0,
-      now,
+      musical_key: info.key,
+      rg_track_gain: info.replayGain.trackGainDb,
+      rg_track_peak: info.replayGain.trackPeak,
+      rg_album_gain: info.replayGain.albumGainDb,
+      rg_album_peak: info.replayGain.albumPeak,
+      has_art: info.hasArt ? 1 : 0,
+      tags_from_names: names.fromNames ? 1 : 0,
     };
   }
 
@@ -269,15 +407,12 @@ export class LibraryWriter {
   private loadNames(): void {
     if (this.namesLoaded) return;
     this.namesLoaded = true;
-    for (const row of this.stmt.allArtists.iterate() as Iterable<{ id: number; name: string }>) {
+    const { q } = this.db;
+    for (const row of this.db.all(q.selectFrom('library_artists').select(['id', 'name']))) {
       this.artistIds.set(row.name.toLowerCase(), row.id);
     }
-    for (const row of this.stmt.allAlbums.iterate() as Iterable<{
-      id: number;
-      title: string;
-      albumArtist: string;
-    }>) {
-      this.albumIds.set(albumKey(row.title, row.albumArtist), row.id);
+    for (const row of this.db.all(q.selectFrom('library_albums').select(['id', 'title', 'album_artist']))) {
+      this.albumIds.set(albumKey(row.title, row.album_artist), row.id);
     }
   }
 
@@ -287,11 +422,19 @@ export class LibraryWriter {
     let id = this.artistIds.get(key);
     if (id === undefined) {
       // Another writer may have added it since the maps were loaded: then the insert does nothing.
-      const added = this.stmt.addArtist.run(name);
+      const { q } = this.db;
+      const added = this.db.run(
+        q
+          .insertInto('library_artists')
+          .values({ name })
+          .onConflict((oc) => oc.doNothing()),
+      );
       id =
         added.changes > 0
           ? Number(added.lastInsertRowid)
-          : (this.stmt.findArtist.get(name) as { id: number }).id;
+          : this.existingId(
+              this.db.get(q.selectFrom('library_artists').select('id').where('name', '=', name)),
+            );
       this.artistIds.set(key, id);
     }
     return id;
@@ -302,14 +445,34 @@ export class LibraryWriter {
     const key = albumKey(title, albumArtist);
     let id = this.albumIds.get(key);
     if (id === undefined) {
-      const added = this.stmt.addAlbum.run(title, albumArtist);
+      const { q } = this.db;
+      const added = this.db.run(
+        q
+          .insertInto('library_albums')
+          .values({ title, album_artist: albumArtist })
+          .onConflict((oc) => oc.doNothing()),
+      );
       id =
         added.changes > 0
           ? Number(added.lastInsertRowid)
-          : (this.stmt.findAlbum.get(title, albumArtist) as { id: number }).id;
+          : this.existingId(
+              this.db.get(
+                q
+                  .selectFrom('library_albums')
+                  .select('id')
+                  .where('title', '=', title)
+                  .where('album_artist', '=', albumArtist),
+              ),
+            );
       this.albumIds.set(key, id);
     }
     return id;
+  }
+
+  /** The row an `ON CONFLICT DO NOTHING` insert ran into: it exists, in this transaction. */
+  private existingId(row: { id: number } | undefined): number {
+    assert(row !== undefined, 'a name insert met a conflict, yet no row has that name');
+    return row.id;
   }
 }
 
