@@ -17,10 +17,11 @@ import {
 } from '../../shared/tlog/note';
 import { encodeEntryBundle, TILE_HEIGHT, TILE_WIDTH } from '../../shared/tlog/tiles';
 import type { ServerContext } from '../context';
-import { inTransaction, toInt } from '../db/transaction';
+import { inTransaction, toInt, type Tx } from '../db/transaction';
 import { deferredSequencing } from './append';
 import { backfillLog } from './backfill';
 import { ApiError } from '../http/errors';
+import { assert } from '../../shared/assert';
 import { withTlog, withTlogTx, type TlogDb } from './schema';
 
 /** RFC 9162 node hash with node:crypto (the server's hot path; the shared one is the pure-JS equivalent). */
@@ -161,6 +162,7 @@ export class TransparencyLog {
         if (this.ctx.store.kind === 'postgres') state = state.forUpdate();
         const start = toInt((await state.executeTakeFirstOrThrow()).size);
         // Read after the lock: what another sequencer moved meanwhile is gone from the queue.
+        if (this.ctx.store.kind === 'postgres') return this.movePendingPostgres(tx, start, CHUNK);
         // Only the ids come here; the leaves move inside the database, numbered in id order.
         const ids = (
           await t.selectFrom('tlog_pending').select('id').orderBy('id').limit(CHUNK).execute()
@@ -183,6 +185,30 @@ export class TransparencyLog {
       });
       if (moved < CHUNK) return;
     }
+  }
+
+  /**
+   * PostgreSQL: one statement moves up to `chunk` pending leaves, in id order, to
+   * indexes start, start + 1, …, and advances the sequencer row (locked by the
+   * caller) — one round trip instead of five, and no ids through this process.
+   * Answers how many moved.
+   */
+  private async movePendingPostgres(tx: Tx, start: number, chunk: number): Promise<number> {
+    const { rows } = await sql<{ size: string | number }>`
+      WITH batch AS (SELECT id FROM tlog_pending ORDER BY id LIMIT ${chunk}),
+      moved AS (
+        DELETE FROM tlog_pending p USING batch b WHERE p.id = b.id
+        RETURNING p.id, p.leaf_hash, p.leaf, p.receipt_id, p.created_at),
+      numbered AS (
+        INSERT INTO tlog_leaves (idx, leaf_hash, leaf, receipt_id, created_at)
+        SELECT ${start}::bigint + ROW_NUMBER() OVER (ORDER BY id) - 1, leaf_hash, leaf, receipt_id, created_at
+        FROM moved
+        RETURNING idx)
+      UPDATE tlog_state SET size = ${start}::bigint + (SELECT COUNT(*) FROM numbered) WHERE id = 1
+      RETURNING size`.execute(tx);
+    const moved = toInt(rows[0]!.size) - start;
+    assert(moved >= 0 && moved <= chunk, `the sequencer moved ${moved} leaves in a chunk of ${chunk}`);
+    return moved;
   }
 
   /** Numbers pending leaves (deferred sequencing), brings the in-memory tree up to every committed leaf, and persists newly full tiles. */
