@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { FreeReason } from '../../../shared/pricing';
 
 /**
@@ -7,7 +8,10 @@ import type { FreeReason } from '../../../shared/pricing';
  * booleans are INTEGER 0/1. A TEXT column whose CHECK allows only a few values
  * is typed as those values. Money columns carry their unit in their names:
  * thousandths of a credit (`*_thousandths`), earnings in ten-thousandths
- * (`*_ten_thousandths`). Kysely types every query of this domain from these.
+ * (`*_ten_thousandths`). `Generated<…>` marks a column SQLite fills when an
+ * insert leaves it out (a DEFAULT, or the rowid of an INTEGER PRIMARY KEY): it
+ * reads as its type and may be left out of an insert. Kysely types every query
+ * of this domain from these.
  */
 
 /** The co-op catalog as cached on this device; the sync engine fills it. */
@@ -21,30 +25,30 @@ export interface CoopTracksTable {
   status: 'paid' | 'free';
   rightsholder: string;
   /** 0/1 */
-  is_own: number;
+  is_own: Generated<number>;
   local_file: string | null;
   updated_at: number;
   /** 0/1 (stream2own-002; default 1). */
-  published: number;
+  published: Generated<number>;
 }
 
 /** This listener's stream-to-own progress per co-op track; money state, apart from the catalog. */
 export interface CoopTrackProgressTable {
   track_id: string;
   /** 0…9; 9 only when owned (CHECK). */
-  paid_plays: number;
+  paid_plays: Generated<number>;
   /** 0/1 */
-  owned: number;
+  owned: Generated<number>;
   owned_at: number | null;
-  counted_plays: number;
-  previews: number;
+  counted_plays: Generated<number>;
+  previews: Generated<number>;
 }
 
 /** One row (id = 1): the balance as last known from the server, the offline allowance, and whose they are. */
 export interface WalletTable {
   id: number;
   /** ≥ 0 (CHECK). */
-  balance_thousandths: number;
+  balance_thousandths: Generated<number>;
   balance_as_of: number | null;
   /** ≥ 0 (CHECK) when set. */
   allowance_thousandths: number | null;
@@ -60,7 +64,7 @@ export interface DevicesTable {
   created_at: number;
   retired_at: number | null;
   /** ≥ 1 (CHECK). */
-  next_seq: number;
+  next_seq: Generated<number>;
 }
 
 /** Signed play receipts, kept byte for byte until the server has answered them. */
@@ -75,14 +79,14 @@ export interface OutboxTable {
   answered_at: number | null;
   /** The server's answer, as JSON. */
   answer: string | null;
-  attempts: number;
+  attempts: Generated<number>;
   next_attempt_at: number | null;
   last_reason: string | null;
 }
 
 /** History: every counted play of a co-op track (and every preview), with its charge. */
 export interface CoopPlaysTable {
-  id: number;
+  id: Generated<number>;
   session_id: string;
   track_id: string;
   outcome: 'charged' | 'free' | 'preview';
@@ -109,7 +113,7 @@ export interface CoopPlaysTable {
 /** One row (id = 1): the server's clock offset as last learned. */
 export interface ServerClockTable {
   id: number;
-  offset_ms: number;
+  offset_ms: Generated<number>;
   learned_at: number | null;
   server_key: string | null;
 }
