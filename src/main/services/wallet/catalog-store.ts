@@ -36,7 +36,7 @@ export interface CoopTrackWithProgress extends CoopTrackRecord {
 
 /** A catalog row with its progress columns (null when the track has no progress row yet). */
 type Row = Selectable<CoopTracksTable> &
-  Pick<Nullable<CoopTrackProgressTable>, 'paid_plays' | 'owned' | 'counted_plays' | 'previews'>;
+  Pick<Nullable<Selectable<CoopTrackProgressTable>>, 'paid_plays' | 'owned' | 'counted_plays' | 'previews'>;
 
 /** The catalog joined with progress, as `t` and `p`. */
 function tracksWithProgress(db: TypedDb<WalletTables>) {

@@ -4,10 +4,13 @@ import { splitCharge } from '../../../shared/pricing';
 import { canonicalReceiptJson, type PlayReceipt } from '../../../shared/receipt';
 import { signPlayReceipt } from '../../../node/receipt-signing';
 import type { Db } from '../db/database';
+import type { Selectable } from 'kysely';
+import { typedDb } from '../db/typed-query';
 import type { CountedPlay } from '../playback/types';
 import type { CoopCatalogStore } from './catalog-store';
 import { decideCharge, progressAfter, type ChargeDecision, type TrackProgress } from './charge-rules';
 import type { DeviceIdentity } from './device-identity';
+import type { CoopPlaysTable, WalletTables } from './tables';
 import type { WalletStore } from './wallet-store';
 
 /**
@@ -41,31 +44,40 @@ export interface PlayRecorderDeps {
   hooks?: PlayRecorderHooks;
 }
 
-type EarlierRow = {
-  id: number;
-  outcome: ChargeDecision['outcome'];
-  free_reason: string | null;
-  paid_play_number: number | null;
-  price_thousandths: number;
-  receipt_id: string | null;
-};
+type EarlierRow = Pick<
+  Selectable<CoopPlaysTable>,
+  'id' | 'outcome' | 'free_reason' | 'paid_play_number' | 'price_thousandths' | 'receipt_id'
+>;
+
+/** The decision a history row records; the table's CHECKs (and `insertHistory`) guarantee its shape. */
+function decisionOf(row: EarlierRow): ChargeDecision {
+  if (row.outcome === 'free') {
+    assert(row.free_reason !== null, 'a free play has its reason');
+    assert(row.paid_play_number === null && row.price_thousandths === 0, 'a free play has no price');
+    return { outcome: 'free', freeReason: row.free_reason, paidPlayNumber: null, priceThousandths: 0 };
+  }
+  assert(row.paid_play_number !== null, `a ${row.outcome} play has its paid-play number`);
+  return {
+    outcome: row.outcome,
+    freeReason: null,
+    paidPlayNumber: row.paid_play_number,
+    priceThousandths: row.price_thousandths,
+  };
+}
 
 /** Step 1: this session's play as recorded before (a retry), if it was: exactly once per session. */
 function earlierRecord(deps: PlayRecorderDeps, play: CountedPlay): RecordedPlay | undefined {
-  const earlier = deps.db
-    .prepare(
-      'SELECT id, outcome, free_reason, paid_play_number, price_thousandths, receipt_id FROM coop_plays WHERE session_id = ?',
-    )
-    .get(play.sessionId) as EarlierRow | undefined;
+  const db = typedDb<WalletTables>(deps.db);
+  const earlier = db.get(
+    db.q
+      .selectFrom('coop_plays')
+      .select(['id', 'outcome', 'free_reason', 'paid_play_number', 'price_thousandths', 'receipt_id'])
+      .where('session_id', '=', play.sessionId),
+  );
   if (!earlier) return undefined;
   return {
     historyId: earlier.id,
-    decision: {
-      outcome: earlier.outcome,
-      freeReason: earlier.free_reason,
-      paidPlayNumber: earlier.paid_play_number,
-      priceThousandths: earlier.price_thousandths,
-    } as ChargeDecision,
+    decision: decisionOf(earlier),
     progress: deps.wallet.progress(play.trackId),
     receiptId: earlier.receipt_id,
     isNew: false,
@@ -107,11 +119,15 @@ function signIntoOutbox(
   play: CountedPlay,
   charge: number,
 ): string {
-  const { db } = deps;
+  const db = typedDb<WalletTables>(deps.db);
   const identity = deps.identity();
-  const device = db
-    .prepare('SELECT next_seq AS seq FROM devices WHERE id = ? AND retired_at IS NULL')
-    .get(identity.deviceId) as { seq: number } | undefined;
+  const device = db.get(
+    db.q
+      .selectFrom('devices')
+      .select('next_seq as seq')
+      .where('id', '=', identity.deviceId)
+      .where('retired_at', 'is', null),
+  );
   assert(device !== undefined, 'the signing device is the current device');
   const receipt: PlayReceipt = {
     v: 1,
@@ -126,16 +142,21 @@ function signIntoOutbox(
     estimatedPriceThousandths: charge,
   };
   const signed = signPlayReceipt(receipt, identity.privateKey);
-  db.prepare('UPDATE devices SET next_seq = next_seq + 1 WHERE id = ?').run(identity.deviceId);
-  db.prepare(
-    'INSERT INTO outbox (id, device_id, seq, canonical_json, signature, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-  ).run(
-    receipt.id,
-    receipt.deviceId,
-    receipt.seq,
-    canonicalReceiptJson(receipt),
-    signed.signature,
-    play.countedAtMs,
+  db.run(
+    db.q
+      .updateTable('devices')
+      .set((eb) => ({ next_seq: eb('next_seq', '+', 1) }))
+      .where('id', '=', identity.deviceId),
+  );
+  db.run(
+    db.q.insertInto('outbox').values({
+      id: receipt.id,
+      device_id: receipt.deviceId,
+      seq: receipt.seq,
+      canonical_json: canonicalReceiptJson(receipt),
+      signature: signed.signature,
+      created_at: play.countedAtMs,
+    }),
   );
   return receipt.id;
 }
@@ -149,31 +170,26 @@ function insertHistory(
   listenerKey: string | null,
 ): number {
   const { decision, charge, split } = priced;
-  const historyId = Number(
-    db
-      .prepare(
-        `INSERT INTO coop_plays (session_id, track_id, outcome, free_reason, paid_play_number, price_thousandths,
-             charge_thousandths, artist_ten_thousandths, coop_ten_thousandths, heard_ms, session_started_at, counted_at, receipt_id,
-             listener_key)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        play.sessionId,
-        play.trackId,
-        decision.outcome,
-        decision.freeReason,
-        decision.paidPlayNumber,
-        decision.priceThousandths,
-        charge,
-        split.artistTenThousandths,
-        split.coopTenThousandths,
-        Math.floor(play.heardMs),
-        play.sessionStartedAtMs,
-        play.countedAtMs,
-        receiptId,
-        listenerKey,
-      ).lastInsertRowid,
+  const typed = typedDb<WalletTables>(db);
+  const inserted = typed.run(
+    typed.q.insertInto('coop_plays').values({
+      session_id: play.sessionId,
+      track_id: play.trackId,
+      outcome: decision.outcome,
+      free_reason: decision.freeReason,
+      paid_play_number: decision.paidPlayNumber,
+      price_thousandths: decision.priceThousandths,
+      charge_thousandths: charge,
+      artist_ten_thousandths: split.artistTenThousandths,
+      coop_ten_thousandths: split.coopTenThousandths,
+      heard_ms: Math.floor(play.heardMs),
+      session_started_at: play.sessionStartedAtMs,
+      counted_at: play.countedAtMs,
+      receipt_id: receiptId,
+      listener_key: listenerKey,
+    }),
   );
+  const historyId = Number(inserted.lastInsertRowid);
   assert(historyId > 0, 'the history row is written');
   return historyId;
 }
