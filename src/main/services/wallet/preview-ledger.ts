@@ -1,4 +1,7 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/database';
+import { typedDb, type TypedDb } from '../db/typed-query';
+import type { WalletTables } from './tables';
 
 /**
  * Heard time of a co-op track that has not counted yet, per listener, across
@@ -11,16 +14,28 @@ import type { Db } from '../db/database';
  */
 export const PREVIEW_WINDOW_MS = 24 * 3_600_000;
 
+type UpsertScope = ExpressionBuilder<
+  WalletTables & { excluded: WalletTables['coop_preview_heard'] },
+  'coop_preview_heard' | 'excluded'
+>;
+
 export class PreviewLedger {
-  constructor(private readonly db: Db) {}
+  private readonly db: TypedDb<WalletTables>;
+
+  constructor(db: Db) {
+    this.db = typedDb<WalletTables>(db);
+  }
 
   /** What `listener` heard of `trackId` in the current window (0 when none or expired). */
   heardMs(listener: string, trackId: string, nowMs: number): number {
-    const row = this.db
-      .prepare(
-        'SELECT heard_ms AS heard, window_started_at AS started FROM coop_preview_heard WHERE listener = ? AND track_id = ?',
-      )
-      .get(listener, trackId) as { heard: number; started: number } | undefined;
+    const { q } = this.db;
+    const row = this.db.get(
+      q
+        .selectFrom('coop_preview_heard')
+        .select(['heard_ms as heard', 'window_started_at as started'])
+        .where('listener', '=', listener)
+        .where('track_id', '=', trackId),
+    );
     if (!row || expired(row.started, nowMs)) return 0;
     return row.heard;
   }
@@ -29,25 +44,53 @@ export class PreviewLedger {
   record(listener: string, trackId: string, heardMs: number, nowMs: number): void {
     if (!Number.isFinite(heardMs) || heardMs < 0) throw new RangeError(`heardMs must be ≥ 0, got ${heardMs}`);
     const heard = Math.floor(heardMs);
-    this.db
-      .prepare(
-        `INSERT INTO coop_preview_heard (listener, track_id, heard_ms, window_started_at, updated_at) VALUES (@listener, @trackId, @heard, @now, @now)
-         ON CONFLICT (listener, track_id) DO UPDATE SET
-           heard_ms = CASE WHEN @now - window_started_at >= @window OR @now < window_started_at - @window THEN @heard
-                           ELSE MAX(heard_ms, @heard) END,
-           window_started_at = CASE WHEN @now - window_started_at >= @window OR @now < window_started_at - @window THEN @now
-                                    ELSE window_started_at END,
-           updated_at = @now`,
-      )
-      .run({ listener, trackId, heard, now: nowMs, window: PREVIEW_WINDOW_MS });
+    const { q } = this.db;
+    this.db.run(
+      q
+        .insertInto('coop_preview_heard')
+        .values({
+          listener,
+          track_id: trackId,
+          heard_ms: heard,
+          window_started_at: nowMs,
+          updated_at: nowMs,
+        })
+        .onConflict((oc) =>
+          oc.columns(['listener', 'track_id']).doUpdateSet((eb) => ({
+            heard_ms: eb
+              .case()
+              .when(storedWindowExpired(eb, nowMs))
+              .then(heard)
+              .else(eb.fn<number>('max', ['coop_preview_heard.heard_ms', eb.val(heard)]))
+              .end(),
+            window_started_at: eb
+              .case()
+              .when(storedWindowExpired(eb, nowMs))
+              .then(nowMs)
+              .else(eb.ref('coop_preview_heard.window_started_at'))
+              .end(),
+            updated_at: nowMs,
+          })),
+        ),
+    );
   }
 
   /** A play counted: the next session starts from nothing heard. */
   clear(listener: string, trackId: string): void {
-    this.db
-      .prepare('DELETE FROM coop_preview_heard WHERE listener = ? AND track_id = ?')
-      .run(listener, trackId);
+    const { q } = this.db;
+    this.db.run(
+      q.deleteFrom('coop_preview_heard').where('listener', '=', listener).where('track_id', '=', trackId),
+    );
   }
+}
+
+/** `expired` in SQL, for the stored row of an upsert. */
+function storedWindowExpired(eb: UpsertScope, nowMs: number) {
+  const started = eb.ref('coop_preview_heard.window_started_at');
+  return eb.or([
+    eb(eb(eb.val(nowMs), '-', started), '>=', PREVIEW_WINDOW_MS),
+    eb(eb.val(nowMs), '<', eb(started, '-', PREVIEW_WINDOW_MS)),
+  ]);
 }
 
 /**
