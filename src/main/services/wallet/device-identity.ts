@@ -14,6 +14,8 @@ import { z } from 'zod';
 import { generateEd25519KeyPair, publicKeyOf } from '../../../node/ed25519';
 import type { Clock } from '../core/clock';
 import type { Db } from '../db/database';
+import { typedDb } from '../db/typed-query';
+import type { WalletTables } from './tables';
 
 /**
  * This device's identity for play receipts: a device id and an Ed25519 key
@@ -90,9 +92,13 @@ export function loadOrCreateDeviceIdentity(deps: DeviceIdentityDeps): DeviceIden
   if (deps.forceNew) return createIdentity(deps, file, protector);
   const loaded = readKeyFile(file, protector, deps.log, deps.clock.nowMs());
   if (loaded) {
-    const row = deps.db
-      .prepare('SELECT public_key AS publicKey, retired_at AS retiredAt FROM devices WHERE id = ?')
-      .get(loaded.identity.deviceId) as { publicKey: string; retiredAt: number | null } | undefined;
+    const db = typedDb<WalletTables>(deps.db);
+    const row = db.get(
+      db.q
+        .selectFrom('devices')
+        .select(['public_key as publicKey', 'retired_at as retiredAt'])
+        .where('id', '=', loaded.identity.deviceId),
+    );
     if (row && row.retiredAt === null && row.publicKey === loaded.identity.publicKey) {
       if (loaded.protection !== protector.kind) writeKeyFile(file, loaded.identity, protector); // e.g. safeStorage became available
       return loaded.identity;
@@ -151,11 +157,14 @@ function createIdentity(deps: DeviceIdentityDeps, file: string, protector: KeyPr
   // which the next start replaces; no receipt was ever signed with it.
   writeKeyFile(file, identity, protector);
   const now = deps.clock.nowMs();
-  deps.db.transaction(() => {
-    deps.db.prepare('UPDATE devices SET retired_at = ? WHERE retired_at IS NULL').run(now);
-    deps.db
-      .prepare('INSERT INTO devices (id, public_key, created_at) VALUES (?, ?, ?)')
-      .run(identity.deviceId, identity.publicKey, now);
+  const db = typedDb<WalletTables>(deps.db);
+  db.raw.transaction(() => {
+    db.run(db.q.updateTable('devices').set({ retired_at: now }).where('retired_at', 'is', null));
+    db.run(
+      db.q
+        .insertInto('devices')
+        .values({ id: identity.deviceId, public_key: identity.publicKey, created_at: now }),
+    );
   })();
   deps.log.info({ deviceId: identity.deviceId }, 'made a new device identity');
   return identity;

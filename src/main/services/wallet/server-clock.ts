@@ -1,5 +1,7 @@
 import type { Clock } from '../core/clock';
 import type { Db } from '../db/database';
+import { typedDb, type TypedDb } from '../db/typed-query';
+import type { WalletTables } from './tables';
 
 /**
  * The co-op server's time as this device last learned it: the offset between
@@ -21,15 +23,18 @@ const REWRITE_THRESHOLD_MS = 1_500;
 const HOLD_BACK_MS = 10 * 60_000;
 
 export class ServerClock {
+  private readonly db: TypedDb<WalletTables>;
   private offset: number;
   private lastStampMs = -Infinity;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly clock: Clock,
   ) {
-    const row = this.db.prepare('SELECT offset_ms AS o FROM server_clock WHERE id = 1').get() as
-      { o: number } | undefined;
+    this.db = typedDb<WalletTables>(db);
+    const row = this.db.get(
+      this.db.q.selectFrom('server_clock').select('offset_ms as o').where('id', '=', 1),
+    );
     this.offset = row?.o ?? 0;
   }
 
@@ -75,9 +80,12 @@ export class ServerClock {
     const offset = Math.round(serverSecond + 500 - local);
     if (Math.abs(offset) > MAX_CLOCK_OFFSET_MS) return false;
     if (Math.abs(offset - this.offset) < REWRITE_THRESHOLD_MS) return false;
-    this.db
-      .prepare('UPDATE server_clock SET offset_ms = ?, learned_at = ?, server_key = ? WHERE id = 1')
-      .run(offset, local, serverKey);
+    this.db.run(
+      this.db.q
+        .updateTable('server_clock')
+        .set({ offset_ms: offset, learned_at: local, server_key: serverKey })
+        .where('id', '=', 1),
+    );
     this.offset = offset;
     return true;
   }
