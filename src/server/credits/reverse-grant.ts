@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { assert } from '../../shared/assert';
 import { parseLeaf } from '../../shared/tlog/leaf';
 import type { ServerContext } from '../context';
 import { inTransaction, lockWallet, toInt, type Tx } from '../db/transaction';
 import { ApiError, notFound } from '../http/errors';
-import { route, type AnyRoute } from '../http/route';
+import { credits } from '../../shared/server-api';
+import { implement, type AnyRoute } from '../http/route';
 import { sha256Hex } from '../accounts/sessions';
 import { isUniqueViolation } from '../accounts/users';
 import { appendTransfers, grantReversalPostings } from '../ledger/postings';
@@ -51,37 +51,8 @@ export interface ReversalAnswer {
   duplicate: boolean;
 }
 
-const idempotencyKey = z
-  .string()
-  .regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8–128 characters of A–Z, a–z, 0–9, . _ : or -');
-
 export function reverseGrantRoute(ctx: ServerContext): AnyRoute {
-  return route({
-    method: 'POST',
-    url: '/v1/admin/credits/:transferId/reverse',
-    summary:
-      "Reverse a credit grant made in error: takes the whole grant back from the listener's wallet, once, and logs a correction",
-    tag: 'admin',
-    access: 'admin',
-    params: z.object({ transferId: z.string().min(1).max(200) }),
-    body: z.object({
-      idempotencyKey: idempotencyKey.describe(
-        'client-chosen, e.g. a UUID: a resend with the same key answers the first reversal; the same key with another grant or reason is a 409',
-      ),
-      reason: z.string().trim().min(1).max(500).describe('why the grant was wrong (kept with the reversal)'),
-    }),
-    response: z.object({
-      reversalTransferId: z.string(),
-      grantTransferId: z.string(),
-      userId: z.string(),
-      reversedThousandths: z.number().int(),
-      balanceThousandths: z.number().int(),
-      corrects: z.number().int().nullable().describe("the grant's leaf index, named by the correction leaf"),
-      duplicate: z
-        .boolean()
-        .describe('made by an earlier request with this idempotency key; this is its answer'),
-    }),
-    successStatus: 201,
+  return implement(credits.reverseGrant, {
     handler: async ({ params, body, user }) =>
       reverseGrant(ctx, user.id, params.transferId, body.idempotencyKey, body.reason),
   });

@@ -61,3 +61,43 @@ export const redeemVoucher = serverRoute({
   }),
   errors: ['unknown_voucher', 'voucher_redeemed'],
 });
+
+export const reverseGrant = serverRoute({
+  method: 'POST',
+  path: '/v1/admin/credits/:transferId/reverse',
+  summary:
+    "Reverse a credit grant made in error: takes the whole grant back from the listener's wallet, once, and logs a correction",
+  tag: 'admin',
+  access: 'admin',
+  params: z.object({ transferId: z.string().min(1).max(200) }),
+  body: z.object({
+    idempotencyKey: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{8,128}$/, 'must be 8–128 characters of A–Z, a–z, 0–9, . _ : or -')
+      .describe(
+        'client-chosen, e.g. a UUID: a resend with the same key answers the first reversal; the same key with another grant or reason is a 409',
+      ),
+    reason: z.string().trim().min(1).max(500).describe('why the grant was wrong (kept with the reversal)'),
+  }),
+  answer: z.object({
+    reversalTransferId: z.string(),
+    grantTransferId: z.string(),
+    userId: z.string(),
+    reversedThousandths: z.number().int(),
+    balanceThousandths: z.number().int(),
+    corrects: z.number().int().nullable().describe("the grant's leaf index, named by the correction leaf"),
+    duplicate: z
+      .boolean()
+      .describe('made by an earlier request with this idempotency key; this is its answer'),
+  }),
+  successStatus: 201,
+  errors: [
+    'not_found',
+    'not_a_grant',
+    'already_reversed',
+    'idempotency_conflict',
+    'grant_leaf_pending',
+    'grant_not_in_log',
+    'grant_spent',
+  ],
+});
