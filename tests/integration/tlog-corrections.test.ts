@@ -224,10 +224,10 @@ describe.skipIf(pgReason !== null)('grant reversal on postgres (two instances, d
     const correction = await leafAt(a, log.size - 1, log);
     expect(correction).toMatchObject({
       kind: 'correction',
-      corrects: answers[0].body.corrects,
+      corrects: answers[0]!.body.corrects,
       credit: -900,
     });
-    expect(await leafAt(a, answers[0].body.corrects)).toMatchObject({ kind: 'grant', credit: 900 });
+    expect(await leafAt(a, answers[0]!.body.corrects)).toMatchObject({ kind: 'grant', credit: 900 });
   });
 });
 

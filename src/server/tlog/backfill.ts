@@ -29,7 +29,7 @@ export async function backfillLog(ctx: ServerContext): Promise<number> {
     const { events, indexOf } = await missingEvents(tx);
     let count = 0;
     for (const e of events) {
-      const event = e.kind === 'correction' ? { ...e, corrects: indexOf.get(e.grantId) ?? -1 } : e;
+      const event = e.kind === 'correction' ? { ...e, corrects: indexOf.get(e.grantId ?? '') ?? -1 } : e;
       if (event.kind === 'correction' && event.corrects < 0)
         throw new Error(
           `transparency log backfill: grant ${e.grantId ?? ''} of ${event.transferId} has no leaf`,

@@ -57,7 +57,7 @@ const ACCOUNT: AccountStatus = {
   userId: 'u1',
   serverUrl: 'http://server.test',
 } as AccountStatus;
-const SYNC = { state: 'idle', lastSyncAtMs: 1_000 } as SyncStatus;
+const SYNC = { state: 'idle', lastSyncAtMs: 1_000 } as unknown as SyncStatus;
 
 /** A client holding an answer for every key in CACHED, all fresh. */
 function cachedClient(): QueryClient {
