@@ -8,6 +8,7 @@ import {
 } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { CallInput, CallName, CallOutput, EventName, EventPayload } from '../../../shared/contract';
+import type { AccountStatus } from '../../../shared/contract/sync';
 import { api, ApiError } from './client';
 import { invalidatedBy } from './invalidations';
 
@@ -35,6 +36,35 @@ export function useCall<N extends CallName>(name: N, input: CallInput<N>, option
     queryFn: () => api.call(name, input),
     ...rest,
     placeholderData: keepPrevious ? keepPreviousData : undefined,
+  });
+}
+
+/** Who a call's answer is for: the signed-in user on its server, as the account status says. */
+type AccountIdentity = Pick<AccountStatus, 'userId' | 'serverUrl' | 'bundledServer'>;
+
+/**
+ * The query key of a call whose answer belongs to the signed-in account: the call name and its
+ * input (so invalidations and `setQueriesData([name])` still find it), then who is signed in where.
+ */
+export function accountCallKey<N extends CallName>(
+  name: N,
+  input: CallInput<N>,
+  account: AccountIdentity | undefined,
+) {
+  return [name, input, account?.userId ?? null, account?.serverUrl ?? null, account?.bundledServer ?? null];
+}
+
+/**
+ * A cached call whose answer is the signed-in account's on its server (what this account may do on
+ * a node): keyed by who is signed in where, so another account never sees this one's answer even
+ * before any reset, and not asked until the account status is known.
+ */
+export function useAccountCall<N extends CallName>(name: N, input: CallInput<N>) {
+  const account = useCall('account.status', {}).data;
+  return useQuery<CallOutput<N>>({
+    queryKey: accountCallKey(name, input, account),
+    queryFn: () => api.call(name, input),
+    enabled: account !== undefined,
   });
 }
 

@@ -1,10 +1,10 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CoopNodeStatus } from '../../../../shared/contract/coop-node';
 import { formatCredits } from '../../../../shared/pricing';
 import { api } from '../../api/client';
-import { useCall, useCallMutation } from '../../api/queries';
+import { useAccountCall, useCall, useCallMutation } from '../../api/queries';
 import { useNavigation } from '../../store/navigation';
 import { describeError } from '../../lib/describe-error';
 import { parseCreditsInput } from './credits-input';
@@ -415,11 +415,7 @@ export function CoopNodeView() {
   const account = useCall('account.status', {});
   const a = account.data;
   // Keyed by who is signed in where: another account never sees this one's actions.
-  const status = useQuery({
-    queryKey: ['node.status', {}, a?.userId ?? null, a?.serverUrl ?? null, a?.bundledServer ?? null],
-    queryFn: () => api.call('node.status', {}),
-    enabled: a !== undefined,
-  });
+  const status = useAccountCall('node.status', {});
   const s = status.data;
   const intro = !a
     ? ''
