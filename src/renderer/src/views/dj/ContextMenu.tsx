@@ -1,4 +1,4 @@
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { menuPosition, usePopupMenu } from '../../hooks/usePopupMenu';
 
 export interface MenuItem {
   label: string;
@@ -20,41 +20,18 @@ export function ContextMenu({
   items: MenuItem[];
   onClose(): void;
 }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const previous = document.activeElement as HTMLElement | null;
-    ref.current?.querySelector<HTMLElement>('[role="menuitem"]:not([aria-disabled="true"])')?.focus();
-    const away = (e: MouseEvent) => {
-      if (!ref.current?.contains(e.target as Node)) onClose();
-    };
-    document.addEventListener('mousedown', away);
-    return () => {
-      document.removeEventListener('mousedown', away);
-      previous?.focus?.();
-    };
-  }, [onClose]);
-  const onKeyDown = (event: KeyboardEvent) => {
-    const entries = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-    const at = entries.indexOf(document.activeElement as HTMLElement);
-    if (event.key === 'Escape' || event.key === 'Tab') {
-      event.preventDefault();
-      onClose();
-    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      event.preventDefault();
-      const next = (at + (event.key === 'ArrowDown' ? 1 : -1) + entries.length) % entries.length;
-      entries[next]?.focus();
-    }
-  };
+  const { ref, onKeyDown } = usePopupMenu({
+    entrySelector: '[role="menuitem"]',
+    focusSelector: '[role="menuitem"]:not([aria-disabled="true"])',
+    onClose,
+  });
   return (
     <div
       ref={ref}
       role="menu"
       aria-label={label}
       className="context-menu"
-      style={{
-        left: Math.min(x, window.innerWidth - 240),
-        top: Math.min(y, window.innerHeight - 40 - items.length * 30),
-      }}
+      style={menuPosition({ x, y }, items.length, window)}
       onKeyDown={onKeyDown}
       tabIndex={-1}
     >
