@@ -100,59 +100,58 @@ function VoucherForm({ signedIn }: { signedIn: boolean }) {
   );
 }
 
+/** One membership of the year: whether it is held, and the way to it as a bar and its words. */
+function MembershipLine(props: {
+  heading: string;
+  percent: number;
+  progressLabel: string;
+  progressText: string;
+}) {
+  return (
+    <>
+      <p>
+        <strong>{props.heading}</strong>
+      </p>
+      <div className="progress-line">
+        <progress max={100} value={props.percent} aria-label={props.progressLabel} />
+        <span>{props.progressText}</span>
+      </div>
+    </>
+  );
+}
+
 function Membership() {
   const { t } = useTranslation();
   const membership = useCall('wallet.membership', {}, { staleTime: 60_000 });
   if (membership.isError) return <p className="muted">{t('walletUi.needsServer')}</p>;
   const m = membership.data;
   if (!m) return <p className="muted">{t('grid.loading')}</p>;
+  const { listener, artist } = m;
   return (
     <div className="membership" data-testid="membership">
-      <p>
-        <strong>
-          {m.listener.member
-            ? t('walletUi.listenerMember', { year: m.year })
-            : t('walletUi.listenerNotMember', { year: m.year })}
-        </strong>
-      </p>
-      <div className="progress-line">
-        <progress
-          max={100}
-          value={m.listener.progressPercent}
-          aria-label={t('walletUi.listenerProgressLabel')}
-        />
-        <span>
-          {t('walletUi.listenerProgress', {
-            spent: m.listener.spentEuros,
-            threshold: m.listener.thresholdEuros,
-            percent: m.listener.progressPercent,
+      <MembershipLine
+        heading={t(listener.member ? 'walletUi.listenerMember' : 'walletUi.listenerNotMember', {
+          year: m.year,
+        })}
+        percent={listener.progressPercent}
+        progressLabel={t('walletUi.listenerProgressLabel')}
+        progressText={t('walletUi.listenerProgress', {
+          spent: listener.spentEuros,
+          threshold: listener.thresholdEuros,
+          percent: listener.progressPercent,
+        })}
+      />
+      {artist && (
+        <MembershipLine
+          heading={t(artist.member ? 'walletUi.artistMember' : 'walletUi.artistNotMember', { year: m.year })}
+          percent={artist.progressPercent}
+          progressLabel={t('walletUi.artistProgressLabel')}
+          progressText={t('walletUi.artistProgress', {
+            earned: artist.earnedEuros,
+            threshold: artist.thresholdEuros,
+            percent: artist.progressPercent,
           })}
-        </span>
-      </div>
-      {m.artist && (
-        <>
-          <p>
-            <strong>
-              {m.artist.member
-                ? t('walletUi.artistMember', { year: m.year })
-                : t('walletUi.artistNotMember', { year: m.year })}
-            </strong>
-          </p>
-          <div className="progress-line">
-            <progress
-              max={100}
-              value={m.artist.progressPercent}
-              aria-label={t('walletUi.artistProgressLabel')}
-            />
-            <span>
-              {t('walletUi.artistProgress', {
-                earned: m.artist.earnedEuros,
-                threshold: m.artist.thresholdEuros,
-                percent: m.artist.progressPercent,
-              })}
-            </span>
-          </div>
-        </>
+        />
       )}
     </div>
   );
