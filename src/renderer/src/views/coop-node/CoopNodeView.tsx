@@ -3,7 +3,7 @@ import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CoopNodeStatus } from '../../../../shared/contract/coop-node';
 import { formatCredits } from '../../../../shared/pricing';
-import { api } from '../../api/client';
+import { PickFolderButton } from '../../components/PickFolderButton';
 import { useAccountCall, useCall, useCallMutation } from '../../api/queries';
 import { useNavigation } from '../../store/navigation';
 import { describeError } from '../../lib/describe-error';
@@ -126,7 +126,6 @@ function ImportForm() {
   const { t } = useTranslation();
   const importRelease = useCallMutation('node.importRelease');
   const go = useNavigation((s) => s.go);
-  const info = useCall('app.info', {});
   const [folder, setFolder] = useState('');
   const [artist, setArtist] = useState('');
   const [title, setTitle] = useState('');
@@ -178,18 +177,11 @@ function ImportForm() {
               onChange={(e) => setFolder(e.target.value)}
               spellCheck={false}
             />
-            {info.data?.host === 'electron' && (
-              <button
-                type="button"
-                onClick={() =>
-                  void api
-                    .call('dialog.pickFolder', { title: t('coopNode.import.folder') })
-                    .then((p) => p && setFolder(p))
-                }
-              >
-                {t('coopNode.import.choose')}
-              </button>
-            )}
+            <PickFolderButton
+              title={t('coopNode.import.folder')}
+              label={t('coopNode.import.choose')}
+              onPicked={setFolder}
+            />
           </div>
         )}
       </Field>

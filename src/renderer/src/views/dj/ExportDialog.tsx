@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DjList, ExportStatus } from '../../../../shared/contract/dj';
-import { api } from '../../api/client';
+import { PickFolderButton } from '../../components/PickFolderButton';
 import { fetchCall, useCallMutation, useEvent } from '../../api/queries';
 import { describeError } from '../../lib/describe-error';
 import { formatBytes } from '../../lib/format';
@@ -60,18 +60,7 @@ export function ExportDialog({ list, onClose }: { list: DjList; onClose(): void 
               required
             />
           </label>
-          {api.host === 'electron' && (
-            <button
-              type="button"
-              onClick={() =>
-                void api
-                  .call('dialog.pickFolder', { title: t('dj.export.pick') })
-                  .then((p) => p && setDestination(p))
-              }
-            >
-              {t('dj.export.pick')}
-            </button>
-          )}
+          <PickFolderButton title={t('dj.export.pick')} onPicked={setDestination} />
         </div>
         <label className="field">
           <span>{t('dj.export.pattern')}</span>

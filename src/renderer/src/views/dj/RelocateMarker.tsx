@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
+import { PickFolderButton } from '../../components/PickFolderButton';
 import { useCallMutation } from '../../api/queries';
 import { describeError } from '../../lib/describe-error';
 import { Modal } from './Modal';
@@ -66,18 +66,7 @@ function RelocateDialog({ track, onClose }: { track: RelocatableTrack; onClose()
               required
             />
           </label>
-          {api.host === 'electron' && (
-            <button
-              type="button"
-              onClick={() =>
-                void api
-                  .call('dialog.pickFolder', { title: t('dj.relocate.pick') })
-                  .then((p) => p && setPath(p))
-              }
-            >
-              {t('dj.relocate.pick')}
-            </button>
-          )}
+          <PickFolderButton title={t('dj.relocate.pick')} onPicked={setPath} />
         </div>
         {error && (
           <p role="alert" className="status-error">
