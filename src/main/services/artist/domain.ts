@@ -1,9 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { z } from 'zod';
-import type { artistCalls, Earnings, EarningsFigures, ReportVerdict } from '../../../shared/contract/artist';
+import {
+  earningsFiguresSchema,
+  type artistCalls,
+  type Earnings,
+  type EarningsFigures,
+  type EarningsGroupBy,
+  type ReportVerdict,
+} from '../../../shared/contract/artist';
 import { CallError } from '../../../shared/contract/define';
+import { accounts, earnings, listener, publishing, type AnswerOf } from '../../../shared/server-api';
 import { verifyEarningsReport } from '../../../node/report-verifier';
 import type { Clock } from '../core/clock';
 import type { CallHandler } from '../core/dispatcher';
@@ -12,9 +19,9 @@ import type { Logger } from '../core/logger';
 import { migrate, type Db, type Migration } from '../db/database';
 import { typedDb } from '../db/typed-query';
 import type { ReleaseService } from '../release/release-service';
-import { Publisher, releaseView, serverReleaseSchema, type Request } from './publisher';
+import { Publisher, releaseView } from './publisher';
 import { checkReportInLog, type ReportLogDeps } from './report-log';
-import { errorFromAnswer, expectJson, networkError } from './server-answer';
+import { callSpec, errorFromAnswer, sendSpec, specAnswer, type Request } from './server-answer';
 import type { ArtistTables } from './tables';
 
 /**
@@ -22,6 +29,8 @@ import type { ArtistTables } from './tables';
  * (the sync domain's `authenticatedRequest`): profiles, earnings, CSV,
  * membership, the audit report (saved and verified in-process with the same
  * verifier as `npm run cli -- verify-report`), and publishing release drafts.
+ * Every call is a route of the wire contract (src/shared/server-api): its
+ * path, and its answer's shape, are the spec's.
  */
 
 export type ArtistCallName = keyof typeof artistCalls;
@@ -61,50 +70,36 @@ export const artistMigrations: readonly Migration[] = [
   },
 ];
 
-const int = z.number().int();
-const meSchema = z.object({ artists: z.array(z.object({ id: z.string(), name: z.string() })) });
-const earningsAnswerSchema = z.object({
-  rows: z.array(
-    z.object({
-      key: z.string(),
-      title: z.string().optional(),
-      totalPlays: int,
-      paidPlays: int,
-      freePlays: int,
-      unpaidPlays: int,
-      spentThousandths: int,
-      artistShareTenThousandths: int,
-      coopShareTenThousandths: int,
-      playSpentThousandths: int,
-      playArtistShareTenThousandths: int,
-      purchases: int,
-      purchaseSpentThousandths: int,
-      purchaseArtistShareTenThousandths: int,
-    }),
-  ),
-});
-const membershipAnswerSchema = z.object({
-  year: int,
-  artist: z
-    .object({
-      member: z.boolean(),
-      earnedTenThousandths: int,
-      thresholdTenThousandths: int,
-      earnedEuros: z.string(),
-      thresholdEuros: z.string(),
-      progressPercent: z.number(),
-    })
-    .nullable(),
-});
-
 export const PREVIEWS_NOTE =
   'Previews that did not count (heard less than 45 s) are not sent to the co-op and the server keeps no record of them, so they cannot be shown; they earned nothing.';
 
-function query(params: Record<string, string | number | undefined>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : '';
+const FIGURES = Object.keys(earningsFiguresSchema.shape) as (keyof EarningsFigures)[];
+
+/** The server's rows as the contract's (a title or null), with their totals. */
+function earningsView(
+  artistId: string,
+  groupBy: EarningsGroupBy,
+  wire: AnswerOf<typeof earnings.artistEarnings>['rows'],
+): Earnings {
+  const totals = Object.fromEntries(FIGURES.map((k) => [k, 0])) as EarningsFigures;
+  const rows = wire.map(({ title, ...r }) => {
+    for (const k of FIGURES) totals[k] += r[k];
+    return { ...r, title: title ?? null };
+  });
+  return { artistId, groupBy, rows, totals, previewsNotCounted: null, previewsNote: PREVIEWS_NOTE };
+}
+
+/** The report as JSON, checked to be the object the spec says; the verifier reads it as parsed. */
+function reportOf(text: string): unknown {
+  let report: unknown;
+  try {
+    report = JSON.parse(text);
+  } catch {
+    throw new CallError('unavailable', 'The server answered a report that is not JSON.');
+  }
+  if (!earnings.earningsReport.answer.safeParse(report).success)
+    throw new CallError('unavailable', 'The server answered a report that is not a JSON object.');
+  return report;
 }
 
 export function shellQuote(path: string): string {
@@ -115,17 +110,6 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
   migrate(deps.db, artistMigrations);
   const db = typedDb<ArtistTables>(deps.db);
   const log = deps.logger.child({ domain: 'artist' });
-
-  async function call(method: string, path: string, action: string, init?: Parameters<Request>[2]) {
-    try {
-      return await deps.request(method, path, init);
-    } catch (error) {
-      throw networkError(error, action);
-    }
-  }
-  async function getJson<T>(path: string, schema: z.ZodType<T>, action: string): Promise<T> {
-    return expectJson(await call('GET', path, action), schema, action);
-  }
 
   const publisher = new Publisher({
     request: deps.request,
@@ -144,53 +128,34 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
 
   const handlers: { [N in ArtistCallName]: CallHandler<N> } = {
     'artist.profiles': async () => ({
-      artists: (await getJson('/v1/me', meSchema, 'load your artist profiles')).artists,
+      artists: (await callSpec(deps.request, accounts.me, {}, 'load your artist profiles')).artists,
     }),
 
     'artist.earnings': async ({ artistId, groupBy, from, to }): Promise<Earnings> => {
-      const answer = await getJson(
-        `/v1/artists/${encodeURIComponent(artistId)}/earnings${query({ groupBy, from, to })}`,
-        earningsAnswerSchema,
+      const answer = await callSpec(
+        deps.request,
+        earnings.artistEarnings,
+        { params: { id: artistId }, query: { groupBy, from, to } },
         'load the earnings',
       );
-      const totals: EarningsFigures = {
-        totalPlays: 0,
-        paidPlays: 0,
-        freePlays: 0,
-        unpaidPlays: 0,
-        spentThousandths: 0,
-        artistShareTenThousandths: 0,
-        coopShareTenThousandths: 0,
-        playSpentThousandths: 0,
-        playArtistShareTenThousandths: 0,
-        purchases: 0,
-        purchaseSpentThousandths: 0,
-        purchaseArtistShareTenThousandths: 0,
-      };
-      const rows = answer.rows.map(({ title, ...r }) => {
-        for (const k of Object.keys(totals) as (keyof EarningsFigures)[]) totals[k] += r[k];
-        return { ...r, title: title ?? null };
-      });
-      return { artistId, groupBy, rows, totals, previewsNotCounted: null, previewsNote: PREVIEWS_NOTE };
+      return earningsView(artistId, groupBy, answer.rows);
     },
 
     'artist.earningsCsv': async ({ artistId, groupBy, from, to }) => {
-      const answer = await call(
-        'GET',
-        `/v1/artists/${encodeURIComponent(artistId)}/earnings${query({ groupBy, from, to, format: 'csv' })}`,
-        'export the earnings',
+      const action = 'export the earnings';
+      const answer = await sendSpec(
+        deps.request,
+        earnings.artistEarnings,
+        { params: { id: artistId }, query: { groupBy, from, to, format: 'csv' } },
+        action,
       );
-      if (answer.status !== 200) throw errorFromAnswer(answer, 'export the earnings');
+      if (answer.status !== 200) throw errorFromAnswer(answer, action);
       const named = /filename="([^"]+)"/.exec(answer.headers.get('content-disposition') ?? '')?.[1];
       return { fileName: named ?? `earnings-${artistId}-${groupBy}.csv`, csv: answer.text };
     },
 
     'artist.membership': async ({ year }) => {
-      const m = await getJson(
-        `/v1/membership${query({ year })}`,
-        membershipAnswerSchema,
-        'load the membership',
-      );
+      const m = await callSpec(deps.request, listener.membership, { query: { year } }, 'load the membership');
       return {
         year: m.year,
         artist: m.artist
@@ -201,18 +166,18 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
 
     'artist.exportReport': async ({ artistId, from, to, path, stablePseudonyms }): Promise<ReportVerdict> => {
       const target = isAbsolute(path) ? path : resolve(homedir(), path);
-      const answer = await call(
-        'GET',
-        `/v1/artists/${encodeURIComponent(artistId)}/earnings/report${query({ from, to, pseudonyms: stablePseudonyms ? 'stable' : undefined })}`,
-        'download the earnings report',
+      const action = 'download the earnings report';
+      const answer = await sendSpec(
+        deps.request,
+        earnings.earningsReport,
+        {
+          params: { id: artistId },
+          query: { from, to, pseudonyms: stablePseudonyms ? 'stable' : undefined },
+        },
+        action,
       );
-      if (answer.status !== 200) throw errorFromAnswer(answer, 'download the earnings report');
-      let report: unknown;
-      try {
-        report = JSON.parse(answer.text);
-      } catch {
-        throw new CallError('unavailable', 'The server answered a report that is not JSON.');
-      }
+      if (answer.status !== 200) throw errorFromAnswer(answer, action);
+      const report = reportOf(answer.text);
       try {
         await mkdir(dirname(target), { recursive: true });
         // As the server sent it, byte for byte: the verifier and the artist read the same file.
@@ -257,13 +222,14 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
     },
 
     'artist.unpublish': async ({ releaseId }) => {
-      const answer = await call(
-        'POST',
-        `/v1/publishing/releases/${encodeURIComponent(releaseId)}/unpublish`,
-        'unpublish the release',
-        { json: {} },
+      return releaseView(
+        await callSpec(
+          deps.request,
+          publishing.unpublishRelease,
+          { params: { id: releaseId } },
+          'unpublish the release',
+        ),
       );
-      return releaseView(expectJson(answer, serverReleaseSchema, 'unpublish the release'));
     },
 
     'artist.releases': async ({ artistId }) => {
@@ -276,14 +242,11 @@ export function createArtistDomain(deps: ArtistDomainDeps) {
       );
       const releases = [];
       for (const { id } of rows) {
-        const answer = await call(
-          'GET',
-          `/v1/publishing/releases/${encodeURIComponent(id)}`,
-          'load the releases',
-        );
+        const spec = publishing.getPublishingRelease;
+        const answer = await sendSpec(deps.request, spec, { params: { id } }, 'load the releases');
         // Gone, or no longer ours (rights moved): not listed.
         if (answer.status === 404 || answer.status === 403) continue;
-        releases.push(releaseView(expectJson(answer, serverReleaseSchema, 'load the releases')));
+        releases.push(releaseView(specAnswer(spec, answer, 'load the releases')));
       }
       return { releases };
     },

@@ -1,12 +1,22 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CallError } from '../../../shared/contract/define';
 import type { CoopRelease, PublishProgress, PublishResult } from '../../../shared/contract/artist';
 import type { ReleaseDraft } from '../../../shared/contract/release';
-import { SyncApiError, type RawAnswer, type RawRequestInit } from '../sync/api-client';
-import { errorFromAnswer, expectJson, networkError, serverErrorOf } from './server-answer';
+import { publishing, type releaseViewSchema, type uploadViewSchema } from '../../../shared/server-api';
+import { OFFSET_CONTENT_TYPE } from '../../../shared/server-api/publishing';
+import { SyncApiError, type RawAnswer } from '../sync/api-client';
+import {
+  callSpec,
+  errorFromAnswer,
+  requestSpec,
+  sendSpec,
+  serverErrorOf,
+  specAnswer,
+  type Request,
+} from './server-answer';
 
 /**
  * Publishing a release draft to the co-op (docs/server-api.md, "Publishing
@@ -18,41 +28,12 @@ import { errorFromAnswer, expectJson, networkError, serverErrorOf } from './serv
  * with the server's reason. What was made on the server is remembered per
  * draft, so publishing the same draft again (after a rejection, or after
  * the app lost the network for longer) resumes instead of starting over.
+ * Every call is a route of the wire contract (src/shared/server-api
+ * `publishing`); a chunk's bytes go raw, its answer is parsed by the spec.
  */
 
-export type Request = (method: string, path: string, init?: RawRequestInit) => Promise<RawAnswer>;
-
-export const OFFSET_CONTENT_TYPE = 'application/offset+octet-stream';
-
-const uploadSchema = z.object({
-  id: z.string(),
-  releaseId: z.string(),
-  fileName: z.string(),
-  size: z.number().int(),
-  offset: z.number().int(),
-  state: z.enum(['receiving', 'accepted', 'rejected']),
-  rejectReason: z.string().nullable(),
-});
-type Upload = z.infer<typeof uploadSchema>;
-
-export const serverReleaseSchema = z.object({
-  id: z.string(),
-  artistId: z.string(),
-  title: z.string(),
-  status: z.enum(['draft', 'published', 'unpublished']),
-  uploads: z.array(uploadSchema),
-  tracks: z.array(
-    z.object({
-      id: z.string(),
-      title: z.string(),
-      trackNumber: z.number().int(),
-      durationMs: z.number().int(),
-      status: z.enum(['paid', 'free']),
-      published: z.boolean().default(true),
-    }),
-  ),
-});
-type ServerRelease = z.infer<typeof serverReleaseSchema>;
+type Upload = z.infer<typeof uploadViewSchema>;
+type ServerRelease = z.infer<typeof releaseViewSchema>;
 
 export function releaseView(r: ServerRelease): CoopRelease {
   return {
@@ -145,19 +126,6 @@ export class Publisher {
     });
   }
 
-  private async call(
-    method: string,
-    path: string,
-    action: string,
-    init?: RawRequestInit,
-  ): Promise<RawAnswer> {
-    try {
-      return await this.options.request(method, path, init);
-    } catch (error) {
-      throw networkError(error, action);
-    }
-  }
-
   private async run(req: PublishRequest): Promise<PublishResult> {
     const { draft } = req;
     const draftId = draft.draftId;
@@ -179,13 +147,10 @@ export class Publisher {
     this.emit({ draftId, phase: 'creating', filesTotal: selected.length });
     let job = this.jobs.get(draftId);
     if (job && job.artistId === req.artistId) {
-      const answer = await this.call(
-        'GET',
-        `/v1/publishing/releases/${encodeURIComponent(job.releaseId)}`,
-        'look up the release',
-      );
-      const existing =
-        answer.status === 200 ? expectJson(answer, serverReleaseSchema, 'look up the release') : null;
+      const spec = publishing.getPublishingRelease;
+      const action = 'look up the release';
+      const answer = await sendSpec(this.options.request, spec, { params: { id: job.releaseId } }, action);
+      const existing = answer.status === 200 ? specAnswer(spec, answer, action) : null;
       if (existing && existing.status !== 'draft')
         throw new CallError(
           'conflict',
@@ -194,10 +159,12 @@ export class Publisher {
       if (!existing) job = undefined;
     } else job = undefined;
     if (!job) {
-      const answer = await this.call('POST', '/v1/publishing/releases', 'create the release', {
-        json: { artistId: req.artistId, title: req.title },
-      });
-      const created = expectJson(answer, serverReleaseSchema, 'create the release');
+      const created = await callSpec(
+        this.options.request,
+        publishing.createDraftRelease,
+        { body: { artistId: req.artistId, title: req.title } },
+        'create the release',
+      );
       job = { releaseId: created.id, artistId: req.artistId, uploads: new Map() };
       this.jobs.set(draftId, job);
       this.options.created({ releaseId: created.id, artistId: req.artistId, title: req.title });
@@ -207,9 +174,10 @@ export class Publisher {
     // Files asked for before and left out now are removed from the server draft.
     for (const [position, u] of [...job.uploads]) {
       if (seen.has(position)) continue;
-      const answer = await this.call(
-        'DELETE',
-        `/v1/publishing/uploads/${encodeURIComponent(u.uploadId)}`,
+      const answer = await sendSpec(
+        this.options.request,
+        publishing.deleteUpload,
+        { params: { id: u.uploadId } },
         'remove a file',
       );
       if (answer.status !== 204 && answer.status !== 404) throw errorFromAnswer(answer, 'remove a file');
@@ -242,29 +210,28 @@ export class Publisher {
       let upload: Upload | null = null;
       const known = job.uploads.get(choice.position);
       if (known && known.size === size && known.sha256 === sha256) {
-        const answer = await this.call(
-          'GET',
-          `/v1/publishing/uploads/${encodeURIComponent(known.uploadId)}`,
-          'look up an upload',
-        );
-        if (answer.status === 200) upload = expectJson(answer, uploadSchema, 'look up an upload');
+        const spec = publishing.getUpload;
+        const action = 'look up an upload';
+        const answer = await sendSpec(this.options.request, spec, { params: { id: known.uploadId } }, action);
+        if (answer.status === 200) upload = specAnswer(spec, answer, action);
       }
       if (upload?.state === 'rejected' || (known && !upload)) {
         if (upload)
-          await this.call(
-            'DELETE',
-            `/v1/publishing/uploads/${encodeURIComponent(upload.id)}`,
+          await sendSpec(
+            this.options.request,
+            publishing.deleteUpload,
+            { params: { id: upload.id } },
             'remove a rejected file',
           );
         upload = null;
       }
       if (!upload) {
-        const answer = await this.call(
-          'POST',
-          `/v1/publishing/releases/${encodeURIComponent(releaseId)}/uploads`,
-          `start uploading ${track.fileName}`,
+        upload = await callSpec(
+          this.options.request,
+          publishing.createUpload,
           {
-            json: {
+            params: { id: releaseId },
+            body: {
               fileName: track.fileName.split('/').pop() ?? track.fileName,
               size,
               sha256,
@@ -273,8 +240,8 @@ export class Publisher {
               status,
             },
           },
+          `start uploading ${track.fileName}`,
         );
-        upload = expectJson(answer, uploadSchema, `start uploading ${track.fileName}`);
         job.uploads.set(choice.position, { uploadId: upload.id, size, sha256 });
       } else if (upload.state === 'receiving' && upload.offset > 0) {
         resumed++;
@@ -319,36 +286,37 @@ export class Publisher {
     }
 
     this.emit({ draftId, releaseId, phase: 'publishing', filesDone, filesTotal: selected.length });
-    const answer = await this.call(
-      'POST',
-      `/v1/publishing/releases/${encodeURIComponent(releaseId)}/publish`,
-      'publish the release',
+    const published = await callSpec(
+      this.options.request,
+      publishing.publishRelease,
       {
-        json: { tracks: [...statusOf].map(([uploadId, status]) => ({ uploadId, status })) },
+        params: { id: releaseId },
+        body: { tracks: [...statusOf].map(([uploadId, status]) => ({ uploadId, status })) },
       },
+      'publish the release',
     );
-    const published = expectJson(answer, serverReleaseSchema, 'publish the release');
     // The job stays: publishing this draft again is refused instead of making a second release.
     this.emit({ draftId, releaseId, phase: 'done', filesDone, filesTotal: selected.length });
     return { draftId, releaseId, published: true, release: releaseView(published), rejected: [], resumed };
   }
 
   private async releaseNow(releaseId: string): Promise<CoopRelease> {
-    const answer = await this.call(
-      'GET',
-      `/v1/publishing/releases/${encodeURIComponent(releaseId)}`,
-      'look up the release',
+    return releaseView(
+      await callSpec(
+        this.options.request,
+        publishing.getPublishingRelease,
+        { params: { id: releaseId } },
+        'look up the release',
+      ),
     );
-    return releaseView(expectJson(answer, serverReleaseSchema, 'look up the release'));
   }
 
   /** Where the server is with an upload (HEAD), after a failure. */
   private async offsetNow(uploadId: string): Promise<{ offset: number; state: string } | null> {
     try {
-      const answer = await this.options.request(
-        'HEAD',
-        `/v1/publishing/uploads/${encodeURIComponent(uploadId)}`,
-      );
+      const answer = await requestSpec(this.options.request, publishing.uploadOffset, {
+        params: { id: uploadId },
+      });
       if (answer.status !== 200) return null;
       return {
         offset: Number(answer.headers.get('upload-offset')),
@@ -382,9 +350,10 @@ export class Publisher {
         if (offset + length >= first.size) onProgress(offset, 'checking');
         let answer: RawAnswer | null = null;
         try {
-          answer = await this.options.request(
-            'PATCH',
-            `/v1/publishing/uploads/${encodeURIComponent(first.id)}`,
+          answer = await requestSpec(
+            this.options.request,
+            publishing.appendChunk,
+            { params: { id: first.id } },
             {
               bytes,
               headers: { 'content-type': OFFSET_CONTENT_TYPE, 'upload-offset': String(offset) },
@@ -397,7 +366,7 @@ export class Publisher {
           answer = null;
         }
         if (answer && answer.status === 200) {
-          const upload = expectJson(answer, uploadSchema, 'upload a chunk');
+          const upload = specAnswer(publishing.appendChunk, answer, 'upload a chunk');
           failures = 0;
           offset = upload.offset;
           if (upload.state !== 'receiving') return { upload, resumed };
@@ -429,12 +398,13 @@ export class Publisher {
         await sleep(delay * failures);
         const now = await this.offsetNow(first.id);
         if (now && now.state !== 'receiving') {
-          const answer2 = await this.call(
-            'GET',
-            `/v1/publishing/uploads/${encodeURIComponent(first.id)}`,
+          const upload = await callSpec(
+            this.options.request,
+            publishing.getUpload,
+            { params: { id: first.id } },
             'look up an upload',
           );
-          return { upload: expectJson(answer2, uploadSchema, 'look up an upload'), resumed };
+          return { upload, resumed };
         }
         if (now) offset = now.offset;
         resumed++;

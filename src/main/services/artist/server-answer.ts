@@ -1,12 +1,24 @@
 import type { z } from 'zod';
 import { CallError } from '../../../shared/contract/define';
-import { SyncApiError, type RawAnswer } from '../sync/api-client';
+import type { AnswerOf, ServerRouteSpec } from '../../../shared/server-api';
+import {
+  SyncApiError,
+  requestPath,
+  type RawAnswer,
+  type RawRequestInit,
+  type RequestParts,
+} from '../sync/api-client';
 
 /**
- * Turning the server's answers into values or the contract's errors. The
- * server's considered answers (4xx) keep their code and message, so the
- * artist reads e.g. "uploads_not_ready: …" as the server put it.
+ * Calling the server through the wire contract's specs (src/shared/server-api)
+ * and turning its answers into values or the contract's errors. The path is
+ * the spec's, the answer is parsed by the spec's schema; the server's
+ * considered answers (4xx) keep their code and message, so the artist reads
+ * e.g. "uploads_not_ready: …" as the server put it.
  */
+
+/** The sync domain's authenticated request to the account's server (statuses are answered, not thrown). */
+export type Request = (method: string, path: string, init?: RawRequestInit) => Promise<RawAnswer>;
 
 export interface ServerError {
   code: string;
@@ -67,4 +79,59 @@ export function expectJson<T>(answer: RawAnswer, schema: z.ZodType<T>, action: s
     );
   }
   return parsed.data;
+}
+
+/** What a call may add to its spec's parts: raw bytes and headers (upload chunks), a longer timeout. */
+export type SpecInit = Omit<RawRequestInit, 'json'>;
+
+/**
+ * One call of `spec`: its path filled from `parts`, its body sent as JSON.
+ * Network trouble throws the `SyncApiError` as it is (a caller may resend);
+ * any HTTP status is answered.
+ */
+export function requestSpec<S extends ServerRouteSpec>(
+  request: Request,
+  spec: S,
+  parts: RequestParts<S>,
+  init: SpecInit = {},
+): Promise<RawAnswer> {
+  const path = requestPath(spec, parts.params, parts.query);
+  return request(spec.method, path, parts.body === undefined ? init : { ...init, json: parts.body });
+}
+
+/** `requestSpec`, with network trouble as "not reachable" (the action named). */
+export async function sendSpec<S extends ServerRouteSpec>(
+  request: Request,
+  spec: S,
+  parts: RequestParts<S>,
+  action: string,
+  init?: SpecInit,
+): Promise<RawAnswer> {
+  try {
+    return await requestSpec(request, spec, parts, init);
+  } catch (error) {
+    throw networkError(error, action);
+  }
+}
+
+/** A 2xx answer parsed by the spec's answer schema (a spec without one: nothing), else the matching CallError. */
+export function specAnswer<S extends ServerRouteSpec>(
+  spec: S,
+  answer: RawAnswer,
+  action: string,
+): AnswerOf<S> {
+  if (spec.answer) return expectJson(answer, spec.answer, action) as AnswerOf<S>;
+  if (answer.status < 200 || answer.status >= 300) throw errorFromAnswer(answer, action);
+  return undefined as AnswerOf<S>;
+}
+
+/** One call of `spec` whose answer is the spec's; network trouble and error statuses as CallErrors. */
+export async function callSpec<S extends ServerRouteSpec>(
+  request: Request,
+  spec: S,
+  parts: RequestParts<S>,
+  action: string,
+  init?: SpecInit,
+): Promise<AnswerOf<S>> {
+  return specAnswer(spec, await sendSpec(request, spec, parts, action, init), action);
 }
