@@ -1,12 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  LOCAL_ADMIN_TOKEN_FILE,
-  coopAccountSchema,
-  type CoopNodeStatus,
-} from '../../../shared/contract/coop-node';
+import { LOCAL_ADMIN_TOKEN_FILE, type CoopNodeStatus } from '../../../shared/contract/coop-node';
 import { CallError } from '../../../shared/contract/define';
-import { json, requireSignedIn, type NodeDeps } from './deps';
+import { accounts } from '../../../shared/server-api';
+import { call, requireSignedIn, type NodeDeps } from './deps';
 import { nodeStatus } from './status';
 
 async function readToken(deps: NodeDeps): Promise<string> {
@@ -34,9 +31,7 @@ export async function claimAdmin(deps: NodeDeps): Promise<CoopNodeStatus> {
       "Only the app's own co-op node can be claimed; this app uses another co-op server (Settings).",
     );
   const token = await readToken(deps);
-  const me = await json(deps, 'POST', '/v1/local-admin/claim', coopAccountSchema, action, {
-    json: { token },
-  });
+  const me = await call(deps, accounts.claimLocalAdmin, { body: { token } }, action);
   deps.accountChanged(me);
   deps.log.info({ userId: me.id }, "this account is now the admin of the app's own node");
   return nodeStatus(deps);

@@ -1,19 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
-import { z } from 'zod';
-import { expectJson, networkError } from '../artist/server-answer';
+import { credits } from '../../../shared/server-api';
+import { networkError, requestSpec, sendSpec, specAnswer } from '../artist/server-answer';
 import { SyncApiError, type RawAnswer } from '../sync/api-client';
-import { accountByEmail, json, requireSignedIn, send, syncQuietly, type NodeDeps } from './deps';
-
-const grantSchema = z.object({
-  transferId: z.string(),
-  balanceThousandths: z.number().int(),
-  duplicate: z.boolean(),
-});
-const vouchersSchema = z.object({
-  batchId: z.string(),
-  valueThousandths: z.number().int(),
-  codes: z.array(z.string()),
-});
+import { accountByEmail, call, requireSignedIn, syncQuietly, type NodeDeps } from './deps';
 
 /** Granted once whatever the retries: the same idempotency key for the request and its resend after a network error. */
 async function grantOnce(
@@ -23,15 +12,16 @@ async function grantOnce(
   note: string | undefined,
 ) {
   const action = 'grant the credits';
-  const body = { json: { userId, amountThousandths, note, idempotencyKey: uuidv7() } };
+  const spec = credits.grantCredits;
+  const parts = { body: { userId, amountThousandths, note, idempotencyKey: uuidv7() } };
   let answer: RawAnswer;
   try {
-    answer = await deps.request('POST', '/v1/admin/grants', body);
+    answer = await requestSpec(deps.request, spec, parts);
   } catch (error) {
     if (!(error instanceof SyncApiError && error.retryable)) throw networkError(error, action);
-    answer = await send(deps, 'POST', '/v1/admin/grants', action, body);
+    answer = await sendSpec(deps.request, spec, parts, action);
   }
-  return expectJson(answer, grantSchema, action);
+  return specAnswer(spec, answer, action);
 }
 
 /** `node.grantCredits`: to the account with this email; the granter's own wallet is synced at once. */
@@ -56,7 +46,5 @@ export async function makeVouchers(
   input: { valueThousandths: number; count: number; note?: string },
 ) {
   requireSignedIn(deps, 'make vouchers');
-  return json(deps, 'POST', '/v1/admin/voucher-batches', vouchersSchema, 'make the vouchers', {
-    json: input,
-  });
+  return call(deps, credits.createVoucherBatch, { body: input }, 'make the vouchers');
 }

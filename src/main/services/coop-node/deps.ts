@@ -1,10 +1,10 @@
-import { z } from 'zod';
-import { coopAccountSchema, type CoopAccount } from '../../../shared/contract/coop-node';
+import type { CoopAccount } from '../../../shared/contract/coop-node';
 import { CallError } from '../../../shared/contract/define';
 import type { AccountStatus } from '../../../shared/contract/sync';
+import { accounts, type AnswerOf, type ServerRouteSpec } from '../../../shared/server-api';
 import type { Logger } from '../core/logger';
-import { expectJson, networkError } from '../artist/server-answer';
-import type { RawAnswer, RawRequestInit } from '../sync/api-client';
+import { callSpec, type Request, type SpecInit } from '../artist/server-answer';
+import type { RequestParts } from '../sync/api-client';
 
 /** What every Co-op node call is given: the account's server, the account, and the sync. */
 export interface NodeDeps {
@@ -12,7 +12,7 @@ export interface NodeDeps {
   /** The bundled node's data folder (`<dataDir>/coop-server`), where it writes the admin token. */
   bundledDataDir: string;
   /** The sync domain's authenticated request to the account's server. */
-  request(method: string, path: string, init?: RawRequestInit): Promise<RawAnswer>;
+  request: Request;
   /** The sync domain's account status (which server, who is signed in). */
   account(): AccountStatus;
   /** Stores a fresher view of the signed-in account (role, artists) and tells the renderer. */
@@ -21,31 +21,19 @@ export interface NodeDeps {
   syncNow(): Promise<unknown>;
 }
 
-/** One request; network trouble becomes "not reachable", with the action named. */
-export async function send(
+/**
+ * One call of a wire-contract route (src/shared/server-api) whose answer is
+ * the spec's; network trouble becomes "not reachable" and an error status the
+ * matching CallError, with the action named.
+ */
+export function call<S extends ServerRouteSpec>(
   deps: NodeDeps,
-  method: string,
-  path: string,
+  spec: S,
+  parts: RequestParts<S>,
   action: string,
-  init?: RawRequestInit,
-): Promise<RawAnswer> {
-  try {
-    return await deps.request(method, path, init);
-  } catch (error) {
-    throw networkError(error, action);
-  }
-}
-
-/** One request whose 2xx answer is JSON of `schema`; else the matching CallError. */
-export async function json<T>(
-  deps: NodeDeps,
-  method: string,
-  path: string,
-  schema: z.ZodType<T>,
-  action: string,
-  init?: RawRequestInit,
-): Promise<T> {
-  return expectJson(await send(deps, method, path, action, init), schema, action);
+  init?: SpecInit,
+): Promise<AnswerOf<S>> {
+  return callSpec(deps.request, spec, parts, action, init);
 }
 
 export function requireSignedIn(deps: NodeDeps, action: string): AccountStatus {
@@ -54,8 +42,6 @@ export function requireSignedIn(deps: NodeDeps, action: string): AccountStatus {
   return account;
 }
 
-const usersSchema = z.object({ users: z.array(coopAccountSchema) });
-
 /** Accounts whose email contains `text` (admin only, the server decides). */
 export async function findAccounts(
   deps: NodeDeps,
@@ -63,8 +49,7 @@ export async function findAccounts(
   limit: number,
   action: string,
 ): Promise<CoopAccount[]> {
-  const query = new URLSearchParams({ email: text, limit: String(limit) });
-  return (await json(deps, 'GET', `/v1/admin/users?${query}`, usersSchema, action)).users;
+  return (await call(deps, accounts.findUsers, { query: { email: text, limit } }, action)).users;
 }
 
 /** The account with exactly this email (emails are stored lower-case). */

@@ -2,7 +2,7 @@ import type { CoopAccount, coopNodeCalls } from '../../../shared/contract/coop-n
 import type { AccountStatus } from '../../../shared/contract/sync';
 import type { CallHandler } from '../core/dispatcher';
 import type { Logger } from '../core/logger';
-import type { RawAnswer, RawRequestInit } from '../sync/api-client';
+import type { Request } from '../artist/server-answer';
 import { claimAdmin } from './claim-admin';
 import { grantCredits, makeVouchers } from './credits';
 import { findAccounts, requireSignedIn, type NodeDeps } from './deps';
@@ -13,7 +13,8 @@ import { nodeStatus } from './status';
 /**
  * The "Co-op node" page's calls: what the signed-in account may do on the
  * co-op server in use, over its session (the sync domain's
- * `authenticatedRequest`). On the app's own node the first admin is the
+ * `authenticatedRequest`), each call a route of the wire contract
+ * (src/shared/server-api). On the app's own node the first admin is the
  * app's user: the node wrote a one-time token into its data folder, read and
  * sent by `claimAdmin`; it never leaves the main process. The server decides
  * every permission; the status only says which actions to show. One function
@@ -25,7 +26,7 @@ export type CoopNodeCallName = keyof typeof coopNodeCalls;
 export interface CoopNodeDomainDeps {
   logger: Logger;
   bundledDataDir: string;
-  request(method: string, path: string, init?: RawRequestInit): Promise<RawAnswer>;
+  request: Request;
   account(): AccountStatus;
   accountChanged(user: CoopAccount): void;
   syncNow(): Promise<unknown>;

@@ -1,7 +1,8 @@
 import { isAbsolute } from 'node:path';
-import { importedReleaseSchema, type ImportedRelease } from '../../../shared/contract/coop-node';
+import type { ImportedRelease } from '../../../shared/contract/coop-node';
 import { CallError } from '../../../shared/contract/define';
-import { json, requireSignedIn, syncQuietly, type NodeDeps } from './deps';
+import { accounts } from '../../../shared/server-api';
+import { call, requireSignedIn, syncQuietly, type NodeDeps } from './deps';
 
 /** `node.importRelease`: the app's own node reads the folder from this machine (the import-release command's code). */
 export async function importRelease(
@@ -20,18 +21,10 @@ export async function importRelease(
       'Enter the full path of the folder (for example /home/you/Music/Album).',
       [{ path: 'folder', message: 'must be an absolute path' }],
     );
-  const imported = await json(
-    deps,
-    'POST',
-    '/v1/local-admin/releases/import',
-    importedReleaseSchema,
-    'import the release',
-    {
-      json: input,
-      // Copying a folder of audio may take longer than an ordinary request.
-      timeoutMs: 10 * 60_000,
-    },
-  );
+  const imported = await call(deps, accounts.importLocalFolder, { body: input }, 'import the release', {
+    // Copying a folder of audio may take longer than an ordinary request.
+    timeoutMs: 10 * 60_000,
+  });
   deps.log.info(
     { releaseId: imported.releaseId, tracks: imported.tracks.length, skipped: imported.skipped.length },
     'imported a release into the node',

@@ -1,9 +1,6 @@
-import { z } from 'zod';
 import type { CoopAccount } from '../../../shared/contract/coop-node';
-import { expectJson } from '../artist/server-answer';
-import { accountByEmail, json, requireSignedIn, send, syncQuietly, type NodeDeps } from './deps';
-
-const artistSchema = z.object({ id: z.string(), name: z.string() });
+import { catalog } from '../../../shared/server-api';
+import { accountByEmail, call, requireSignedIn, syncQuietly, type NodeDeps } from './deps';
 
 /** `node.addRightsholder`: the artist found by name (made if new), then the account added as its rightsholder. */
 export async function addRightsholder(
@@ -13,12 +10,8 @@ export async function addRightsholder(
   const account = requireSignedIn(deps, 'make a rightsholder');
   const action = 'make the account a rightsholder';
   const holder = await accountByEmail(deps, input.email, action);
-  const made = await json(deps, 'POST', '/v1/admin/artists', artistSchema, action, {
-    json: { name: input.artist },
-  });
-  const path = `/v1/admin/artists/${encodeURIComponent(made.id)}/rightsholders`;
-  const answer = await send(deps, 'POST', path, action, { json: { userId: holder.id } });
-  if (answer.status !== 204) expectJson(answer, z.unknown(), action);
+  const made = await call(deps, catalog.createArtist, { body: { name: input.artist } }, action);
+  await call(deps, catalog.addRightsholder, { params: { id: made.id }, body: { userId: holder.id } }, action);
   const after = await accountByEmail(deps, input.email, action);
   if (after.id === account.userId) {
     deps.accountChanged(after);

@@ -1,9 +1,7 @@
-import { z } from 'zod';
-import { coopAccountSchema, type CoopNodeStatus } from '../../../shared/contract/coop-node';
+import type { CoopNodeStatus } from '../../../shared/contract/coop-node';
 import type { AccountStatus } from '../../../shared/contract/sync';
-import { json, type NodeDeps } from './deps';
-
-const localAdminSchema = z.object({ hasAdmin: z.boolean(), claimable: z.boolean() });
+import { accounts, type AnswerOf } from '../../../shared/server-api';
+import { call, type NodeDeps } from './deps';
 
 /** The account as the server sees it now (a role given since sign-in shows at once); stored when it changed. */
 async function freshAccount(
@@ -11,7 +9,7 @@ async function freshAccount(
   account: AccountStatus,
 ): Promise<Pick<AccountStatus, 'role' | 'artists'>> {
   try {
-    const me = await json(deps, 'GET', '/v1/me', coopAccountSchema, 'load the account');
+    const me = await call(deps, accounts.me, {}, 'load the account');
     if (me.role !== account.role || JSON.stringify(me.artists) !== JSON.stringify(account.artists))
       deps.accountChanged(me);
     return me;
@@ -21,9 +19,9 @@ async function freshAccount(
   }
 }
 
-async function localAdmin(deps: NodeDeps): Promise<z.infer<typeof localAdminSchema> | null> {
+async function localAdmin(deps: NodeDeps): Promise<AnswerOf<typeof accounts.localAdminStatus> | null> {
   try {
-    return await json(deps, 'GET', '/v1/local-admin', localAdminSchema, 'ask the node about its admin');
+    return await call(deps, accounts.localAdminStatus, {}, 'ask the node about its admin');
   } catch (error) {
     deps.log.info({ err: error }, 'could not ask the bundled node about its admin');
     return null;
