@@ -129,6 +129,22 @@ function trackRow(t: CoopTrackRecord, updatedAt: number): Insertable<CoopTracksT
   };
 }
 
+/** A track as another domain's list shows it; title and artist are null for a track not cached. */
+export interface TrackLabel {
+  title: string | null;
+  artist: string | null;
+  owned: boolean;
+}
+
+/** Ids per `IN (…)` list: far below SQLite's bound-parameter limit. */
+const IDS_PER_STATEMENT = 500;
+
+function idParts(ids: readonly string[]): (readonly string[])[] {
+  const parts: (readonly string[])[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) parts.push(ids.slice(i, i + IDS_PER_STATEMENT));
+  return parts;
+}
+
 export class CoopCatalogStore {
   private readonly db: TypedDb<WalletTables>;
 
@@ -173,6 +189,60 @@ export class CoopCatalogStore {
           updated_at: eb.ref('excluded.updated_at'),
         })),
       );
+  }
+
+  /** The track's audio was downloaded to `file` (the sync domain's downloads). */
+  setLocalFile(id: string, file: string): void {
+    this.db.run(this.db.q.updateTable('coop_tracks').set({ local_file: file }).where('id', '=', id));
+  }
+
+  /** The download at `file` is gone: the track forgets it, unless it already points at another file. */
+  clearLocalFile(id: string, file: string): void {
+    this.db.run(
+      this.db.q
+        .updateTable('coop_tracks')
+        .set({ local_file: null })
+        .where('id', '=', id)
+        .where('local_file', '=', file),
+    );
+  }
+
+  /**
+   * What lists of other domains show of these tracks (downloads, corrections), one entry per id
+   * asked: title and artist (null when the track is not cached) and whether its progress says owned.
+   */
+  labels(ids: readonly string[]): Map<string, TrackLabel> {
+    const labels = new Map<string, TrackLabel>();
+    for (const id of ids) labels.set(id, { title: null, artist: null, owned: false });
+    const { q } = this.db;
+    for (const part of idParts(ids)) {
+      const cached = q.selectFrom('coop_tracks').select(['id', 'title', 'artist']).where('id', 'in', part);
+      for (const t of this.db.all(cached))
+        Object.assign(labels.get(t.id)!, { title: t.title, artist: t.artist });
+      // Progress is read apart from the catalog: a track may have progress before (or without) its catalog row.
+      const owned = q
+        .selectFrom('coop_track_progress')
+        .select('track_id')
+        .where('track_id', 'in', part)
+        .where('owned', '=', 1);
+      for (const p of this.db.all(owned)) labels.get(p.track_id)!.owned = true;
+    }
+    return labels;
+  }
+
+  /** Whether any of these cached tracks is unpublished (tracks not cached count as published). */
+  anyUnpublished(ids: readonly string[]): boolean {
+    return idParts(ids).some(
+      (part) =>
+        this.db.get(
+          this.db.q
+            .selectFrom('coop_tracks')
+            .select('id')
+            .where('id', 'in', part)
+            .where('published', '=', 0)
+            .limit(1),
+        ) !== undefined,
+    );
   }
 
   /** Any cached track, unpublished ones too (history, downloads, an owner's play). */

@@ -7,7 +7,8 @@ import type { WalletTables } from './tables';
 /**
  * The outbox: signed play receipts kept byte for byte (canonical JSON and
  * signature) until the server has answered them. Written only by the charge
- * transaction; read and marked by the sync engine.
+ * transaction; read and marked by the sync engine (through these methods, on the same Db:
+ * called inside the sync's transaction, they are part of it).
  */
 export class OutboxStore {
   private readonly db: TypedDb<WalletTables>;
@@ -73,16 +74,74 @@ export class OutboxStore {
     })();
   }
 
-  /** Records the server's answer; the first answer stays (a resend gets the same one anyway). */
-  markAnswered(id: string, answer: unknown, atMs: number): void {
+  /**
+   * Records the server's answer; the first answer stays (a resend gets the same one anyway).
+   * True when this was the receipt's first answer, false when it was answered before (or is unknown).
+   */
+  markAnswered(id: string, answer: unknown, atMs: number): boolean {
     const { q } = this.db;
-    this.db.run(
+    const info = this.db.run(
       q
         .updateTable('outbox')
         .set({ answered_at: atMs, answer: JSON.stringify(answer) })
         .where('id', '=', id)
         .where('answered_at', 'is', null),
     );
+    return info.changes === 1;
+  }
+
+  /**
+   * Counts a "not now" answer to a receipt still unanswered (its reason kept, at most 100
+   * characters): the attempts so far, or null when the receipt is answered already (or unknown).
+   */
+  countRetry(id: string, reason: string): number | null {
+    const { q } = this.db;
+    const row = this.db.get(
+      q
+        .updateTable('outbox')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1), last_reason: reason.slice(0, 100) }))
+        .where('id', '=', id)
+        .where('answered_at', 'is', null)
+        .returning('attempts'),
+    );
+    return row?.attempts ?? null;
+  }
+
+  /** The receipt is not sent again before `atMs` (see `due`). */
+  deferUntil(id: string, atMs: number): void {
+    const { q } = this.db;
+    this.db.run(q.updateTable('outbox').set({ next_attempt_at: atMs }).where('id', '=', id));
+  }
+
+  /**
+   * The next batch to send, oldest first, as stored: unanswered receipts, except those
+   * deferred past `nowMs` (`deferUntil`). The canonical JSON parsed back is the signed receipt.
+   */
+  due(limit: number, nowMs: number): SignedPlayReceipt[] {
+    const { q } = this.db;
+    const rows = this.db.all(
+      q
+        .selectFrom('outbox')
+        .select(['canonical_json as json', 'signature'])
+        .where('answered_at', 'is', null)
+        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', nowMs)]))
+        .orderBy('created_at')
+        .orderBy('device_id')
+        .orderBy('seq')
+        .limit(limit),
+    );
+    return rows.map((r) => ({
+      receipt: playReceiptSchema.parse(JSON.parse(r.json)) as PlayReceipt,
+      signature: r.signature,
+    }));
+  }
+
+  /** Device ids that signed receipts still waiting for an answer. */
+  devicesWithUnanswered(): string[] {
+    const { q } = this.db;
+    return this.db
+      .all(q.selectFrom('outbox').select('device_id').distinct().where('answered_at', 'is', null))
+      .map((r) => r.device_id);
   }
 
   /**

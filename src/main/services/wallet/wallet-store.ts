@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { assert } from '../../../shared/assert';
 import type { HistoryEntry } from '../../../shared/contract/wallet';
 import type { Db } from '../db/database';
@@ -28,6 +29,16 @@ export interface WalletBalances {
   pendingThousandths: number;
   spendableThousandths: number;
 }
+
+/** A play recorded here, as the sync engine compares it with the server's answer to its receipt. */
+export interface ReceiptPlay {
+  trackId: string;
+  charge: number;
+  title: string;
+}
+
+/** Track ids per statement in `unsettledPlayCounts`: far below SQLite's bound-parameter limit. */
+const UNSETTLED_IDS_PER_STATEMENT = 500;
 
 export class WalletStore {
   private readonly db: TypedDb<WalletTables>;
@@ -231,6 +242,57 @@ export class WalletStore {
           })),
         ),
     );
+  }
+
+  /** Every track with a progress row (a new listener's counts are recomputed for each). */
+  trackIdsWithProgress(): string[] {
+    const { q } = this.db;
+    return this.db.all(q.selectFrom('coop_track_progress').select('track_id')).map((r) => r.track_id);
+  }
+
+  /** This device's play for a receipt: its track, its charge and the track's title (its id when uncached). */
+  playOfReceipt(receiptId: string): ReceiptPlay | null {
+    const row = this.db.get(
+      this.db.q
+        .selectFrom('coop_plays as p')
+        .leftJoin('coop_tracks as t', 't.id', 'p.track_id')
+        .select((eb) => [
+          'p.track_id as trackId',
+          'p.charge_thousandths as charge',
+          eb.fn.coalesce('t.title', 'p.track_id').as('title'),
+        ])
+        .where('p.receipt_id', '=', receiptId),
+    );
+    return row ?? null;
+  }
+
+  /**
+   * This device's counted plays the server has not settled yet, per track of `trackIds`
+   * (previews aside): how many, and how many of them were charged. Tracks without any are
+   * absent. One statement per UNSETTLED_IDS_PER_STATEMENT tracks (a pull page asks for hundreds).
+   */
+  unsettledPlayCounts(trackIds: readonly string[]): Map<string, { paid: number; counted: number }> {
+    const counts = new Map<string, { paid: number; counted: number }>();
+    for (let i = 0; i < trackIds.length; i += UNSETTLED_IDS_PER_STATEMENT) {
+      const part = trackIds.slice(i, i + UNSETTLED_IDS_PER_STATEMENT);
+      for (const r of this.db.all(this.unsettledCountsQuery(part)))
+        counts.set(r.track_id, { paid: r.paid, counted: r.counted });
+    }
+    return counts;
+  }
+
+  private unsettledCountsQuery(trackIds: readonly string[]) {
+    return this.db.q
+      .selectFrom('coop_plays')
+      .select((eb) => [
+        'track_id',
+        eb.fn.coalesce(eb.fn.sum<number>(eb('outcome', '=', 'charged')), sql.lit(0)).as('paid'),
+        eb.fn.countAll<number>().as('counted'),
+      ])
+      .where('track_id', 'in', trackIds)
+      .where('settled_at', 'is', null)
+      .where('outcome', '<>', 'preview')
+      .groupBy('track_id');
   }
 
   history(options: { limit: number; beforeId?: number }): {
