@@ -11,7 +11,8 @@ import { aTrack, stream2ownHarness } from '../../integration/stream2own/harness'
 function setup() {
   const h = stream2ownHarness();
   migrate(h.db, syncMigrations);
-  const store = new SyncStore(h.db, h.domain.wallet, h.domain.catalog, () => h.domain.identity().deviceId);
+  const { wallet, catalog, outbox } = h.domain;
+  const store = new SyncStore(h.db, { wallet, catalog, outbox }, () => h.domain.identity().deviceId);
   h.domain.applyServerState({ balanceThousandths: 1000, asOfMs: 0, allowanceThousandths: 1000 });
   return { ...h, store };
 }
@@ -158,7 +159,7 @@ describe('downloads', () => {
   it('evicts least recently played first to fit the limit, never a pinned one or one playing', () => {
     const { db, dataDir, clock, domain } = setup();
     const playing = new Set<string>();
-    const downloads = new Downloads(db, dataDir, clock, () => playing);
+    const downloads = new Downloads(db, dataDir, clock, domain.catalog, () => playing);
     const add = (id: string, size: number) => {
       const file = join(dataDir, `${id}.mp3`);
       writeFileSync(file, Buffer.alloc(size));
@@ -179,6 +180,13 @@ describe('downloads', () => {
     expect(existsSync(files[3]!)).toBe(false);
     expect(domain.catalog.get('d')?.localFile).toBeNull();
     expect(status).toMatchObject({ usedBytes: 200, pinnedBytes: 100, overLimit: false });
+    // Each entry is labelled from the catalog; a download of a track the catalog lost shows its id.
+    expect(status.entries.find((e) => e.trackId === 'a')).toMatchObject({
+      title: 'Title a',
+      artist: 'Artist a',
+    });
+    db.prepare("DELETE FROM coop_tracks WHERE id = 'c'").run();
+    expect(downloads.entry('c')).toMatchObject({ title: 'c', artist: '', owned: false, pinned: false });
     playing.clear();
     expect(downloads.setLimit(0).entries.map((e) => e.trackId)).toEqual(['a']);
     expect(downloads.status().overLimit).toBe(true);

@@ -97,10 +97,10 @@ function buildParts(deps: SyncDomainDeps): SyncParts {
   const p: SyncParts = {
     deps,
     log: deps.logger.child({ domain: 'sync' }),
+    // The wallet's stores, on deps.db as well: their writes are part of the sync store's transactions.
     store: new SyncStore(
       deps.db,
-      stream2own.wallet,
-      stream2own.catalog,
+      { wallet: stream2own.wallet, catalog: stream2own.catalog, outbox: stream2own.outbox },
       () => stream2own.identity().deviceId,
     ),
     quotes: new PurchaseQuotes(clock),
@@ -108,7 +108,7 @@ function buildParts(deps: SyncDomainDeps): SyncParts {
     timers,
     batchSize: deps.batchSize ?? 200,
     openSessions,
-    downloads: new Downloads(deps.db, deps.dataDir, clock, () => {
+    downloads: new Downloads(deps.db, deps.dataDir, clock, stream2own.catalog, () => {
       const live = new Set<string>();
       for (const [sessionId, trackId] of openSessions) {
         if (stream2own.guard.liveSession(sessionId)) live.add(trackId);

@@ -1,14 +1,15 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DownloadEntry, DownloadsStatus } from '../../../shared/contract/sync';
-import { sql, type InferResult } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { assert } from '../../../shared/assert';
 import type { Clock } from '../core/clock';
 import type { Db } from '../db/database';
 import { typedDb, type TypedDb } from '../db/typed-query';
-import type { WalletTables } from '../wallet/tables';
+import type { TrackLabel } from '../wallet/catalog-store';
 import type { SyncApiClient } from './api-client';
-import type { SyncTables } from './tables';
+import type { CoopDownloadsTable, SyncTables } from './tables';
+import type { DownloadsCatalog } from './wallet-deps';
 
 /**
  * Co-op audio on this device, in `<dataDir>/downloads`. A track is
@@ -30,12 +31,6 @@ const EXTENSIONS: Record<string, string> = {
   'audio/webm': '.webm',
 };
 
-/**
- * Sync's own tables, and two of the wallet's: coop_tracks (its local_file points at the
- * download; the catalog store has no method for that column) and coop_track_progress (owned).
- */
-type Tables = SyncTables & Pick<WalletTables, 'coop_tracks' | 'coop_track_progress'>;
-
 export class Downloads {
   readonly dir: string;
   private readonly inFlight = new Map<string, { started: Promise<void>; done: Promise<DownloadEntry> }>();
@@ -43,16 +38,19 @@ export class Downloads {
   /** The size the server announced for each track's audio (Content-Length), once its download started. */
   private readonly announcedSizes = new Map<string, number>();
 
-  private readonly db: TypedDb<Tables>;
+  /** Sync's own tables; the catalog's local_file and labels go through the wallet's catalog store. */
+  private readonly db: TypedDb<SyncTables>;
 
   constructor(
     db: Db,
     dataDir: string,
     private readonly clock: Clock,
+    /** The wallet domain's catalog, on this same `db` (its writes join this store's transactions). */
+    private readonly catalog: DownloadsCatalog,
     /** Tracks being played now: never evicted under the player. */
     private readonly inUse: () => ReadonlySet<string>,
   ) {
-    this.db = typedDb<Tables>(db);
+    this.db = typedDb<SyncTables>(db);
     this.dir = join(dataDir, 'downloads');
     this.forgetMissingFiles();
   }
@@ -64,8 +62,10 @@ export class Downloads {
   }
 
   entry(trackId: string): DownloadEntry | null {
-    const row = this.db.get(this.entries().where('d.track_id', '=', trackId));
-    return row ? toEntry(row) : null;
+    const row = this.db.get(
+      this.db.q.selectFrom('coop_downloads').selectAll().where('track_id', '=', trackId),
+    );
+    return row ? this.toEntries([row])[0]! : null;
   }
 
   /** Downloads a track unless it is here already; concurrent requests for one track share one download. */
@@ -144,7 +144,10 @@ export class Downloads {
     return this.entry(trackId)!;
   }
 
-  /** A finished download: its row (a new one unpinned; a replaced one keeps its pin) and the catalog's local file. */
+  /**
+   * A finished download: its row (a new one unpinned; a replaced one keeps its pin) and the
+   * catalog's local file, in one transaction (the catalog store writes on the same Db).
+   */
   private stored(trackId: string, file: string, sizeBytes: number, now: number): void {
     const { q } = this.db;
     this.db.raw.transaction(() => {
@@ -168,7 +171,7 @@ export class Downloads {
             })),
           ),
       );
-      this.db.run(q.updateTable('coop_tracks').set({ local_file: file }).where('id', '=', trackId));
+      this.catalog.setLocalFile(trackId, file);
     })();
   }
 
@@ -217,8 +220,10 @@ export class Downloads {
   }
 
   status(): DownloadsStatus {
-    const rows = this.db.all(this.entries().orderBy('d.last_used_at', 'desc').orderBy('d.track_id'));
-    const entries = rows.map(toEntry);
+    const rows = this.db.all(
+      this.db.q.selectFrom('coop_downloads').selectAll().orderBy('last_used_at', 'desc').orderBy('track_id'),
+    );
+    const entries = this.toEntries(rows);
     const usedBytes = entries.reduce((sum, e) => sum + e.sizeBytes, 0);
     const pinnedBytes = entries.filter((e) => e.pinned).reduce((sum, e) => sum + e.sizeBytes, 0);
     const limitBytes = this.limitBytes();
@@ -262,18 +267,15 @@ export class Downloads {
     return evicted;
   }
 
-  /** Row first, then the file: a crash in between leaves a stray file, never a row pointing at nothing. */
+  /**
+   * Row first, then the file: a crash in between leaves a stray file, never a row pointing at
+   * nothing. The row and the catalog's local file go in one transaction (one Db).
+   */
   private forget(trackId: string, file: string): void {
     const { q } = this.db;
     this.db.raw.transaction(() => {
       this.db.run(q.deleteFrom('coop_downloads').where('track_id', '=', trackId));
-      this.db.run(
-        q
-          .updateTable('coop_tracks')
-          .set({ local_file: null })
-          .where('id', '=', trackId)
-          .where('local_file', '=', file),
-      );
+      this.catalog.clearLocalFile(trackId, file);
     })();
     rmSync(file, { force: true });
   }
@@ -292,27 +294,21 @@ export class Downloads {
     return row?.file ?? null;
   }
 
-  /** Download rows with what the Downloads view shows of their track: title, artist, owned. */
-  private entries() {
-    return this.db.q
-      .selectFrom('coop_downloads as d')
-      .leftJoin('coop_tracks as t', 't.id', 'd.track_id')
-      .leftJoin('coop_track_progress as p', 'p.track_id', 'd.track_id')
-      .selectAll('d')
-      .select(['t.title', 't.artist', 'p.owned']);
+  /** Download rows with what the Downloads view shows of their track: title, artist, owned (the catalog's labels). */
+  private toEntries(rows: readonly Selectable<CoopDownloadsTable>[]): DownloadEntry[] {
+    const labels = this.catalog.labels(rows.map((r) => r.track_id));
+    return rows.map((row) => toEntry(row, labels.get(row.track_id)));
   }
 }
 
-type Row = InferResult<ReturnType<Downloads['entries']>>[number];
-
-function toEntry(row: Row): DownloadEntry {
+function toEntry(row: Selectable<CoopDownloadsTable>, label: TrackLabel | undefined): DownloadEntry {
   return {
     trackId: row.track_id,
-    title: row.title ?? row.track_id,
-    artist: row.artist ?? '',
+    title: label?.title ?? row.track_id,
+    artist: label?.artist ?? '',
     sizeBytes: row.size_bytes,
     pinned: row.pinned === 1,
-    owned: row.owned === 1,
+    owned: label?.owned ?? false,
     lastUsedAtMs: row.last_used_at,
   };
 }

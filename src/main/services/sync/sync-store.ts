@@ -1,16 +1,14 @@
 import { assert } from '../../../shared/assert';
 import type { Correction } from '../../../shared/contract/sync';
-import { playReceiptSchema, type PlayReceipt, type SignedPlayReceipt } from '../../../shared/receipt';
-import { sql } from 'kysely';
+import type { PlayReceipt, SignedPlayReceipt } from '../../../shared/receipt';
 import type { Db } from '../db/database';
 import { typedDb, type TypedDb } from '../db/typed-query';
-import type { CoopCatalogStore, CoopTrackRecord } from '../wallet/catalog-store';
-import { OutboxStore } from '../wallet/outbox-store';
-import type { WalletTables } from '../wallet/tables';
-import type { WalletStore } from '../wallet/wallet-store';
+import type { CoopTrackRecord } from '../wallet/catalog-store';
+import type { ReceiptPlay } from '../wallet/wallet-store';
 import { stream2OwnState } from '../wallet/charge-rules';
 import { SyncApiError, type PullAnswer, type ReceiptsAnswer } from './api-client';
 import type { SyncTables } from './tables';
+import type { SyncOutbox, SyncWallet, SyncWalletStores } from './wallet-deps';
 
 /**
  * Everything the sync engine writes to the local cache. Each server answer
@@ -63,14 +61,8 @@ export interface AccountRow {
   downloadLimitBytes: number;
 }
 
-/**
- * Sync's own tables, and the wallet's it reads and writes where the wallet's stores have no
- * method for it: the outbox (answers, retries), coop_plays (this device's estimate of a play),
- * coop_tracks (titles, published) and coop_track_progress (which tracks have progress).
- */
-type Tables = SyncTables &
-  Pick<WalletTables, 'outbox' | 'coop_plays' | 'coop_tracks' | 'coop_track_progress'>;
-type Store = TypedDb<Tables>;
+/** Sync's own tables only: the wallet's (outbox, plays, catalog, progress) go through its stores (wallet-deps.ts). */
+type Store = TypedDb<SyncTables>;
 
 /**
  * Rows (or ids) per multi-row statement in the pull's bulk writes. A pull page holds up to
@@ -91,10 +83,14 @@ function inParts<T>(items: readonly T[]): T[][] {
 
 type PushResult = ReceiptsAnswer['results'][number];
 type NewCorrection = Omit<Correction, 'id' | 'createdAtMs'>;
-interface LocalPlay {
-  trackId: string;
-  charge: number;
-  title: string;
+/**
+ * Where one push answer is applied: sync's tables and the wallet's outbox and plays, all on the
+ * one Db, so the wallet's writes are part of the push answer's transaction.
+ */
+interface PushScope {
+  db: Store;
+  outbox: SyncOutbox;
+  wallet: SyncWallet;
 }
 /** What one push answer has done so far inside its transaction. */
 interface PushTally {
@@ -134,45 +130,8 @@ function resultsByIndex(sent: readonly SignedPlayReceipt[], answer: ReceiptsAnsw
   return byIndex;
 }
 
-/** The queries of one push answer, each run inside its transaction. */
+/** The queries of one push answer on sync's own tables, each run inside its transaction. */
 const push = {
-  /** Stores the first answer to a receipt; 0 changes: it was answered before. */
-  markAnswered(db: Store, receiptId: string, answer: string, atMs: number): number {
-    return db.run(
-      db.q
-        .updateTable('outbox')
-        .set({ answered_at: atMs, answer })
-        .where('id', '=', receiptId)
-        .where('answered_at', 'is', null),
-    ).changes;
-  },
-  /** Counts a "not now" answer; undefined when the receipt is answered already. */
-  keepForRetry(db: Store, receiptId: string, reason: string) {
-    return db.get(
-      db.q
-        .updateTable('outbox')
-        .set((eb) => ({ attempts: eb('attempts', '+', 1), last_reason: reason }))
-        .where('id', '=', receiptId)
-        .where('answered_at', 'is', null)
-        .returning('attempts'),
-    );
-  },
-  scheduleRetry(db: Store, receiptId: string, atMs: number): void {
-    db.run(db.q.updateTable('outbox').set({ next_attempt_at: atMs }).where('id', '=', receiptId));
-  },
-  localPlay(db: Store, receiptId: string): LocalPlay | undefined {
-    return db.get(
-      db.q
-        .selectFrom('coop_plays as p')
-        .leftJoin('coop_tracks as t', 't.id', 'p.track_id')
-        .select((eb) => [
-          'p.track_id as trackId',
-          'p.charge_thousandths as charge',
-          eb.fn.coalesce('t.title', 'p.track_id').as('title'),
-        ])
-        .where('p.receipt_id', '=', receiptId),
-    );
-  },
   /** Stores a correction unless the receipt has one; the new row's id, or null. */
   insertCorrection(db: Store, c: NewCorrection, atMs: number): number | null {
     const info = db.run(
@@ -216,7 +175,7 @@ const push = {
 function correctionFor(
   receipt: PlayReceipt,
   result: PushResult,
-  play: LocalPlay | undefined,
+  play: ReceiptPlay | null,
 ): NewCorrection | null {
   const estimated = play?.charge ?? receipt.estimatedPriceThousandths;
   const base = { receiptId: receipt.id, trackId: receipt.trackId, title: play?.title ?? receipt.trackId };
@@ -249,11 +208,17 @@ function correctionFor(
 }
 
 /** A "not now" rejection: the charge stays pending and the receipt is sent again later, with backoff. */
-function keepForRetry(db: Store, receiptId: string, reason: string, atMs: number, tally: PushTally): void {
-  const kept = push.keepForRetry(db, receiptId, reason.slice(0, 100));
-  if (!kept) return;
-  assert(kept.attempts >= 1, 'a kept receipt counts its attempt');
-  push.scheduleRetry(db, receiptId, atMs + receiptRetryDelayMs(kept.attempts));
+function keepForRetry(
+  outbox: SyncOutbox,
+  receiptId: string,
+  reason: string,
+  atMs: number,
+  tally: PushTally,
+): void {
+  const attempts = outbox.countRetry(receiptId, reason);
+  if (attempts === null) return;
+  assert(attempts >= 1, 'a kept receipt counts its attempt');
+  outbox.deferUntil(receiptId, atMs + receiptRetryDelayMs(attempts));
   tally.keptForRetry++;
 }
 
@@ -265,22 +230,23 @@ function storeCorrection(db: Store, correction: NewCorrection, atMs: number, tal
 
 /** One result of a push answer, inside its transaction. */
 function applyOneResult(
-  db: Store,
+  scope: PushScope,
   receipt: PlayReceipt,
   result: PushResult,
   atMs: number,
   tally: PushTally,
 ): void {
+  const { db, outbox } = scope;
   if (result.status === 'rejected' && !FINAL_REJECTIONS.has(result.reason)) {
-    keepForRetry(db, receipt.id, result.reason, atMs, tally);
+    keepForRetry(outbox, receipt.id, result.reason, atMs, tally);
     return;
   }
   // Only the first answer is stored; an answer for a row answered before changes nothing.
-  if (push.markAnswered(db, receipt.id, JSON.stringify(result), atMs) !== 1) return;
+  if (!outbox.markAnswered(receipt.id, result, atMs)) return;
   tally.answered++;
   tally.answeredIds.push(receipt.id);
   tally.touched.add(receipt.trackId);
-  const play = push.localPlay(db, receipt.id);
+  const play = scope.wallet.playOfReceipt(receipt.id);
   const correction = correctionFor(receipt, result, play);
   if (result.status === 'settled') {
     // Until the next pull brings the server's counts: a duplicate may already be in them, so it adds no play.
@@ -296,16 +262,20 @@ function applyOneResult(
 
 export class SyncStore {
   private readonly db: Store;
-  private readonly outbox: OutboxStore;
+  private readonly wallet: SyncWalletStores['wallet'];
+  private readonly catalog: SyncWalletStores['catalog'];
+  private readonly outbox: SyncWalletStores['outbox'];
 
+  /** `stores`: the wallet domain's, on this same `db` (their writes join this store's transactions). */
   constructor(
     db: Db,
-    private readonly wallet: WalletStore,
-    private readonly catalog: CoopCatalogStore,
+    stores: SyncWalletStores,
     private readonly currentDeviceId: () => string,
   ) {
-    this.db = typedDb<Tables>(db);
-    this.outbox = new OutboxStore(db);
+    this.db = typedDb<SyncTables>(db);
+    this.wallet = stores.wallet;
+    this.catalog = stores.catalog;
+    this.outbox = stores.outbox;
   }
 
   account(): AccountRow {
@@ -362,11 +332,7 @@ export class SyncStore {
             .where('id', '=', 1),
         );
         this.db.run(q.deleteFrom('coop_server_counts'));
-        const tracks = this.db.all(q.selectFrom('coop_track_progress').select('track_id'));
-        this.recomputeProgress(
-          tracks.map((t) => t.track_id),
-          atMs,
-        );
+        this.recomputeProgress(this.wallet.trackIdsWithProgress(), atMs);
       }
     })();
   }
@@ -418,29 +384,12 @@ export class SyncStore {
 
   /** Device ids that signed receipts still waiting for an answer. */
   devicesWithPendingReceipts(): string[] {
-    return this.db
-      .all(this.db.q.selectFrom('outbox').select('device_id').distinct().where('answered_at', 'is', null))
-      .map((r) => r.device_id);
+    return this.outbox.devicesWithUnanswered();
   }
 
   /** The next batch to send, oldest first; receipts kept for a retry wait until their time (`nowMs`). */
   unansweredBatch(limit: number, nowMs: number): SignedPlayReceipt[] {
-    const rows = this.db.all(
-      this.db.q
-        .selectFrom('outbox')
-        .select(['canonical_json', 'signature'])
-        .where('answered_at', 'is', null)
-        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', nowMs)]))
-        .orderBy('created_at')
-        .orderBy('device_id')
-        .orderBy('seq')
-        .limit(limit),
-    );
-    // Sent as stored: the canonical JSON parsed back is the same receipt the device signed.
-    return rows.map((r) => ({
-      receipt: playReceiptSchema.parse(JSON.parse(r.canonical_json)) as PlayReceipt,
-      signature: r.signature,
-    }));
+    return this.outbox.due(limit, nowMs);
   }
 
   pendingReceipts(): number {
@@ -462,10 +411,12 @@ export class SyncStore {
       answeredIds: [],
       touched: new Set(),
     };
+    const scope: PushScope = { db: this.db, outbox: this.outbox, wallet: this.wallet };
+    // One transaction on the one Db: the outbox, plays and wallet writes of the wallet's stores are part of it.
     this.db.raw
       .transaction(() => {
         for (const [index, result] of byIndex)
-          applyOneResult(this.db, sent[index]!.receipt, result, atMs, tally);
+          applyOneResult(scope, sent[index]!.receipt, result, atMs, tally);
         assert(
           tally.answered + tally.keptForRetry <= sent.length && tally.answeredIds.length === tally.answered,
           'each receipt of the batch is answered or kept for retry at most once',
@@ -485,7 +436,10 @@ export class SyncStore {
     return { answered: tally.answered, keptForRetry: tally.keptForRetry, corrections: tally.corrections };
   }
 
-  /** Applies one page of `POST /v1/sync`, cursor included, in one transaction. */
+  /**
+   * Applies one page of `POST /v1/sync`, cursor included, in one transaction: the wallet's
+   * stores (balance, catalog, progress) write on the same Db, inside it.
+   */
   applyPull(answer: PullAnswer, atMs: number, localFileOf: (trackId: string) => string | null): void {
     const artists = new Set(this.account().artists.map((a) => a.id));
     this.db.raw
@@ -608,47 +562,28 @@ export class SyncStore {
 
   /** The cached server counts of these tracks, and this device's plays of them the server has not settled. */
   private countsOf(trackIds: readonly string[]) {
-    const { q } = this.db;
     const server = this.db.all(
-      q
+      this.db.q
         .selectFrom('coop_server_counts')
         .select(['track_id', 'paid_plays', 'total_plays', 'owned'])
         .where('track_id', 'in', trackIds),
     );
-    const local = this.db.all(
-      q
-        .selectFrom('coop_plays')
-        .select((eb) => [
-          'track_id',
-          eb.fn.coalesce(eb.fn.sum<number>(eb('outcome', '=', 'charged')), sql.lit(0)).as('paid'),
-          eb.fn.countAll<number>().as('counted'),
-        ])
-        .where('track_id', 'in', trackIds)
-        .where('settled_at', 'is', null)
-        .where('outcome', '<>', 'preview')
-        .groupBy('track_id'),
-    );
     return {
       server: new Map(server.map((r) => [r.track_id, r])),
-      local: new Map(local.map((r) => [r.track_id, r])),
+      local: this.wallet.unsettledPlayCounts(trackIds),
     };
   }
 
   corrections(limit: number): Correction[] {
     const rows = this.db.all(
-      this.db.q
-        .selectFrom('sync_corrections as c')
-        .leftJoin('coop_tracks as t', 't.id', 'c.track_id')
-        .selectAll('c')
-        .select((eb) => eb.fn.coalesce('t.title', 'c.track_id').as('title'))
-        .orderBy('c.id', 'desc')
-        .limit(limit),
+      this.db.q.selectFrom('sync_corrections').selectAll().orderBy('id', 'desc').limit(limit),
     );
+    const labels = this.catalog.labels([...new Set(rows.map((r) => r.track_id))]);
     return rows.map((r) => ({
       id: r.id,
       receiptId: r.receipt_id,
       trackId: r.track_id,
-      title: r.title,
+      title: labels.get(r.track_id)?.title ?? r.track_id,
       kind: r.kind,
       estimatedThousandths: r.estimated_thousandths,
       actualThousandths: r.actual_thousandths,
@@ -673,12 +608,9 @@ export class SyncStore {
 
   /** The sum of the remaining cost to own of a release's cached tracks (what wallet.buyRelease would charge, as this device knows it). */
   releaseRemainingToOwn(releaseId: string, spendableThousandths: number): number {
-    const ids = this.db.all(
-      this.db.q.selectFrom('coop_track_meta').select('track_id').where('release_id', '=', releaseId),
-    );
     let total = 0;
-    for (const { track_id } of ids) {
-      const track = this.catalog.get(track_id);
+    for (const trackId of this.releaseTrackIds(releaseId)) {
+      const track = this.catalog.get(trackId);
       if (track)
         total += stream2OwnState(track, track.progress, spendableThousandths).remainingToOwnThousandths;
     }
@@ -699,16 +631,14 @@ export class SyncStore {
 
   /** Whether a cached track of the release is unpublished (the server refuses to sell the release then). */
   releaseUnpublished(releaseId: string): boolean {
-    const row = this.db.get(
-      this.db.q
-        .selectFrom('coop_track_meta as m')
-        .innerJoin('coop_tracks as t', 't.id', 'm.track_id')
-        .select(sql.lit(1).as('one'))
-        .where('m.release_id', '=', releaseId)
-        .where('t.published', '=', 0)
-        .limit(1),
-    );
-    return row !== undefined;
+    return this.catalog.anyUnpublished(this.releaseTrackIds(releaseId));
+  }
+
+  /** The cached tracks of a release (as the last pull described them). */
+  private releaseTrackIds(releaseId: string): string[] {
+    return this.db
+      .all(this.db.q.selectFrom('coop_track_meta').select('track_id').where('release_id', '=', releaseId))
+      .map((r) => r.track_id);
   }
 
   trackMeta(
