@@ -1,18 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { v7 as uuidv7 } from 'uuid';
-import { FakeClock } from '../../../src/main/services/core/clock';
-import { freshStore, runCli, signIn, type Api, type StoreTarget, signInNewAdmin } from '../server/harness';
-import {
-  buy,
-  expectNothingPending,
-  listen,
-  makeApp,
-  makeAudioFolder,
-  serverProcess,
-  type TestApp,
-} from './support';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Api } from '../server/harness';
+import { hourAgoClock, useServerWithRelease } from './server-with-release';
+import { buy, expectNothingPending, listen, serverProcess, type TestApp } from './support';
 
 /**
  * The app services against a real sync server process on SQLite: account,
@@ -20,43 +11,22 @@ import {
  * settlement, and the same with the server stopped in the middle.
  */
 describe('the app syncing with a real server process', () => {
-  let store: StoreTarget;
-  let server: Awaited<ReturnType<typeof serverProcess>>;
-  let admin: Api;
-  let artistId: string;
-  let trackIds: string[];
+  const env = useServerWithRelease({ seconds: [60, 60, 20], artist: 'Sync Artist', title: 'Sync Tests' });
   let codes: string[];
-  const apps: TestApp[] = [];
 
   beforeAll(async () => {
-    store = await freshStore('sqlite');
-    server = await serverProcess(store);
-    const imported = await runCli(store, [
-      'import-release',
-      makeAudioFolder([60, 60, 20]),
-      '--artist',
-      'Sync Artist',
-      '--title',
-      'Sync Tests',
-    ]);
-    artistId = imported.artistId;
-    trackIds = imported.tracks.map((t: { id: string }) => t.id);
-    admin = await signInNewAdmin(store, server.url);
-    codes = (await admin.post('/v1/admin/voucher-batches', { valueThousandths: 5000, count: 4 })).body.codes;
-  });
-  afterAll(async () => {
-    for (const t of apps) await t.app.close();
-    await server?.stop();
-    await store?.cleanup();
+    codes = await env.vouchers(4);
   });
 
   async function signedUpApp(): Promise<TestApp & { email: string; api: Api }> {
-    const t = makeApp(server.url, { clock: new FakeClock(1_000, Date.now() - 3_600_000) });
-    apps.push(t);
-    const email = `listener-${uuidv7()}@example.org`;
-    const account = await t.call('account.signUp', { email, password: 'listener password' });
-    expect(account).toMatchObject({ signedIn: true, email, deviceRegistered: true, bundledServer: false });
-    return Object.assign(t, { email, api: await signIn(server.url, email, 'listener password') });
+    const t = await env.listener({ clock: hourAgoClock() });
+    expect(t.account).toMatchObject({
+      signedIn: true,
+      email: t.email,
+      deviceRegistered: true,
+      bundledServer: false,
+    });
+    return Object.assign(t, { api: await env.listenerApi(t) });
   }
 
   it('signs up, redeems a voucher, plays a co-op track, and the server wallet and artist earnings reflect it after sync', async () => {
@@ -71,17 +41,17 @@ describe('the app syncing with a real server process', () => {
     });
     const catalog = await t.call('coop.tracks', { query: 'song' });
     expect(catalog.total).toBe(3);
-    const details = await t.call('coop.trackDetails', { trackId: trackIds[0] });
+    const details = await t.call('coop.trackDetails', { trackId: env.trackIds[0] });
     expect(details).toMatchObject({ hasAudio: true, download: null });
 
     // Not downloaded: player.open streams it (downloading it in the background), the guard counts 45 s.
-    const play = await listen(t, trackIds[0]!);
+    const play = await listen(t, env.trackIds[0]!);
     expect(play.counted).toBe(true);
     const afterPlay = await t.call('wallet.get');
     expect(afterPlay).toMatchObject({ pendingThousandths: 2, spendableThousandths: 2042, unsentReceipts: 1 });
     await t.app.sync.downloads.idle();
     expect((await t.call('downloads.status')).entries.map((e: { trackId: string }) => e.trackId)).toEqual([
-      trackIds[0],
+      env.trackIds[0],
     ]);
 
     const status = await t.call('sync.now');
@@ -89,8 +59,8 @@ describe('the app syncing with a real server process', () => {
     expectNothingPending(status);
     expect(status.balanceThousandths).toBe(4998);
     expect((await t.api.get('/v1/wallet')).body.balanceThousandths).toBe(4998);
-    const earnings = await admin.get(`/v1/artists/${artistId}/earnings?groupBy=track`);
-    const row = earnings.body.rows.find((r: { key: string }) => r.key === trackIds[0]);
+    const earnings = await env.admin.get(`/v1/artists/${env.artistId}/earnings?groupBy=track`);
+    const row = earnings.body.rows.find((r: { key: string }) => r.key === env.trackIds[0]);
     expect(row).toMatchObject({
       paidPlays: 1,
       spentThousandths: 2,
@@ -107,17 +77,19 @@ describe('the app syncing with a real server process', () => {
     expect(membership.listener).toMatchObject({ member: false, spentThousandths: 2 });
 
     // Buying the rest makes it owned; the next play is free.
-    const bought = await buy(t, 'track', trackIds[0]!);
+    const bought = await buy(t, 'track', env.trackIds[0]!);
     expect(bought.totalThousandths).toBe(1020);
-    const track = (await t.call('coop.tracks', {})).tracks.find((x: { id: string }) => x.id === trackIds[0]);
+    const track = (await t.call('coop.tracks', {})).tracks.find(
+      (x: { id: string }) => x.id === env.trackIds[0],
+    );
     expect(track.stream2own).toMatchObject({ owned: true, nextPriceThousandths: 0 });
     expect(track.downloaded).toBe(true);
     // Short track (20 s) heard to its end: counted free; its receipt settles as free, no correction.
-    const short = await listen(t, trackIds[2]!, 20_500, { ended: true });
+    const short = await listen(t, env.trackIds[2]!, 20_500, { ended: true });
     expect(short.counted).toBe(true);
     const [shortPlay] = (await t.call('wallet.history', { limit: 1 })).entries;
     expect(shortPlay).toMatchObject({
-      trackId: trackIds[2],
+      trackId: env.trackIds[2],
       outcome: 'free',
       freeReason: 'short',
       chargeThousandths: 0,
@@ -126,22 +98,22 @@ describe('the app syncing with a real server process', () => {
     expectNothingPending(finalStatus);
     expect(finalStatus.unseenCorrections).toBe(0);
     const shortOnServer = (await t.api.get('/v1/plays')).body.tracks.find(
-      (p: { trackId: string }) => p.trackId === trackIds[2],
+      (p: { trackId: string }) => p.trackId === env.trackIds[2],
     );
     expect(shortOnServer).toMatchObject({ totalPlays: 1, paidPlays: 0 });
 
     // The guard's 1 s slack, app guard → real server: heard to the end less 999 ms counts, and the server settles it.
     const shortTrack = (await t.call('coop.tracks', {})).tracks.find(
-      (x: { id: string }) => x.id === trackIds[2],
+      (x: { id: string }) => x.id === env.trackIds[2],
     );
     expect(shortTrack.durationMs).toBeLessThan(45_000);
-    const slack = await listen(t, trackIds[2]!, shortTrack.durationMs - 999, { ended: true });
+    const slack = await listen(t, env.trackIds[2]!, shortTrack.durationMs - 999, { ended: true });
     expect(slack.counted).toBe(true);
     const slackStatus = await t.call('sync.now');
     expectNothingPending(slackStatus);
     expect(slackStatus.unseenCorrections).toBe(0);
     const slackOnServer = (await t.api.get('/v1/plays')).body.tracks.find(
-      (p: { trackId: string }) => p.trackId === trackIds[2],
+      (p: { trackId: string }) => p.trackId === env.trackIds[2],
     );
     expect(slackOnServer).toMatchObject({ totalPlays: 2, paidPlays: 0 });
     expect((await t.api.get('/v1/wallet')).body.balanceThousandths).toBe(5000 - 2 - 1020);
@@ -150,10 +122,10 @@ describe('the app syncing with a real server process', () => {
   it('offline: the server stops, plays still count against the allowance, and after the restart one sync settles each once', async () => {
     const t = await signedUpApp();
     await t.call('wallet.redeemVoucher', { code: codes[1] });
-    await t.call('coop.download', { trackId: trackIds[1], pin: true });
-    await server.stop();
+    await t.call('coop.download', { trackId: env.trackIds[1], pin: true });
+    await env.server.stop();
     try {
-      for (let i = 0; i < 3; i++) expect((await listen(t, trackIds[1]!)).counted).toBe(true);
+      for (let i = 0; i < 3; i++) expect((await listen(t, env.trackIds[1]!)).counted).toBe(true);
       const offline = await t.call('sync.now');
       expect(offline.state).toBe('offline');
       expect(offline).toMatchObject({
@@ -165,10 +137,10 @@ describe('the app syncing with a real server process', () => {
       const ledger = await t.app.dispatch('wallet.ledger', {});
       expect(ledger).toMatchObject({ ok: false, error: { code: 'unavailable' } });
       // A track that is not downloaded cannot be streamed offline.
-      const streamed = await t.app.dispatch('player.open', { source: 'coop', trackId: trackIds[0] });
+      const streamed = await t.app.dispatch('player.open', { source: 'coop', trackId: env.trackIds[0] });
       expect(streamed).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     } finally {
-      server = await serverProcess(store, server.port);
+      env.server = await serverProcess(env.store, env.server.port);
     }
     const online = await t.call('sync.now');
     expect(online.state).toBe('online');
@@ -179,17 +151,19 @@ describe('the app syncing with a real server process', () => {
     expect(again.balanceThousandths).toBe(5000 - 14);
     const plays = (await t.api.get('/v1/plays')).body.tracks;
     expect(plays).toEqual([
-      expect.objectContaining({ trackId: trackIds[1], paidPlays: 3, paidThousandths: 14 }),
+      expect.objectContaining({ trackId: env.trackIds[1], paidPlays: 3, paidThousandths: 14 }),
     ]);
     expect((await t.api.get('/v1/wallet')).body.balanceThousandths).toBe(5000 - 14);
-    const track = (await t.call('coop.tracks', {})).tracks.find((x: { id: string }) => x.id === trackIds[1]);
+    const track = (await t.call('coop.tracks', {})).tracks.find(
+      (x: { id: string }) => x.id === env.trackIds[1],
+    );
     expect(track.stream2own).toMatchObject({ paidPlays: 3, nextPriceThousandths: 16 });
     // The pinned download survives a limit of zero; it is still playable.
     const downloads = await t.call('downloads.setLimit', { limitBytes: 0 });
     expect(downloads.entries).toHaveLength(1);
     expect(downloads.overLimit).toBe(true);
-    expect(existsSync(t.app.sync.downloads.fileOf(trackIds[1]!)!)).toBe(true);
-    expect((await listen(t, trackIds[1]!)).counted).toBe(true);
+    expect(existsSync(t.app.sync.downloads.fileOf(env.trackIds[1]!)!)).toBe(true);
+    expect((await listen(t, env.trackIds[1]!)).counted).toBe(true);
   });
 
   it('signs out and in again: the session token is kept in a 0600 file and the device is not registered twice', async () => {

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { v7 as uuidv7 } from 'uuid';
-import { FakeClock } from '../../../src/main/services/core/clock';
-import { freshStore, runCli, signIn, type Api, type StoreTarget, signInNewAdmin } from '../server/harness';
-import { buy, listen, makeApp, makeAudioFolder, serverProcess, type TestApp } from './support';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Api } from '../server/harness';
+import { hourAgoClock, useServerWithRelease } from './server-with-release';
+import { buy, listen, type TestApp } from './support';
 
 /**
  * An artist unpublishes a release on the real server (SQLite): after the next
@@ -13,49 +12,22 @@ import { buy, listen, makeApp, makeAudioFolder, serverProcess, type TestApp } fr
  * and progress stay; publishing again brings them back.
  */
 describe('an unpublished release in the app', () => {
-  let store: StoreTarget;
-  let server: Awaited<ReturnType<typeof serverProcess>>;
-  let admin: Api;
-  let releaseId: string;
-  let trackIds: string[];
+  const env = useServerWithRelease({ seconds: [60, 60], artist: 'Gone Artist', title: 'Gone Tests' });
   let codes: string[];
-  const apps: TestApp[] = [];
 
   beforeAll(async () => {
-    store = await freshStore('sqlite');
-    server = await serverProcess(store);
-    const imported = await runCli(store, [
-      'import-release',
-      makeAudioFolder([60, 60]),
-      '--artist',
-      'Gone Artist',
-      '--title',
-      'Gone Tests',
-    ]);
-    releaseId = imported.releaseId;
-    trackIds = imported.tracks.map((t: { id: string }) => t.id);
-    admin = await signInNewAdmin(store, server.url);
-    codes = (await admin.post('/v1/admin/voucher-batches', { valueThousandths: 5000, count: 2 })).body.codes;
-  });
-  afterAll(async () => {
-    for (const t of apps) await t.app.close();
-    await server?.stop();
-    await store?.cleanup();
+    codes = await env.vouchers(2);
   });
 
   async function listenerApp(code: string): Promise<TestApp & { api: Api }> {
-    const t = makeApp(server.url, { clock: new FakeClock(1_000, Date.now() - 3_600_000) });
-    apps.push(t);
-    const email = `listener-${uuidv7()}@example.org`;
-    await t.call('account.signUp', { email, password: 'listener password' });
-    await t.call('wallet.redeemVoucher', { code });
-    return Object.assign(t, { api: await signIn(server.url, email, 'listener password') });
+    const t = await env.listener({ clock: hourAgoClock(), code });
+    return Object.assign(t, { api: await env.listenerApi(t) });
   }
 
   const ids = (answer: { tracks: { id: string }[] }) => answer.tracks.map((t) => t.id).sort();
 
   it('hides it from non-owners after sync, keeps it for an owner, and brings it back on republish', async () => {
-    const [owned, other] = trackIds as [string, string];
+    const [owned, other] = env.trackIds as [string, string];
     const owner = await listenerApp(codes[0]!);
     const stranger = await listenerApp(codes[1]!);
 
@@ -71,7 +43,7 @@ describe('an unpublished release in the app', () => {
     // A purchase confirmed before the unpublish is refused after it.
     const quoted = await stranger.call('wallet.quote', { kind: 'track', trackId: other });
 
-    expect((await admin.post(`/v1/publishing/releases/${releaseId}/unpublish`, {})).body.status).toBe(
+    expect((await env.admin.post(`/v1/publishing/releases/${env.releaseId}/unpublish`, {})).body.status).toBe(
       'unpublished',
     );
     expect((await owner.call('sync.now')).state).toBe('online');
@@ -94,7 +66,10 @@ describe('an unpublished release in the app', () => {
       ok: false,
       error: { code: 'conflict', message: expect.stringMatching(/unpublished/) },
     });
-    const quoteRelease = await stranger.app.dispatch('wallet.quote', { kind: 'release', releaseId });
+    const quoteRelease = await stranger.app.dispatch('wallet.quote', {
+      kind: 'release',
+      releaseId: env.releaseId,
+    });
     expect(quoteRelease).toMatchObject({
       ok: false,
       error: { code: 'conflict', message: expect.stringMatching(/unpublished/) },
@@ -128,11 +103,11 @@ describe('an unpublished release in the app', () => {
     ).toHaveLength(3);
 
     // Published again: back for everybody.
-    expect((await admin.post(`/v1/publishing/releases/${releaseId}/publish`, {})).body.status).toBe(
+    expect((await env.admin.post(`/v1/publishing/releases/${env.releaseId}/publish`, {})).body.status).toBe(
       'published',
     );
     expect((await stranger.call('sync.now')).state).toBe('online');
-    expect(ids(await stranger.call('coop.tracks', {}))).toEqual([...trackIds].sort());
+    expect(ids(await stranger.call('coop.tracks', {}))).toEqual([...env.trackIds].sort());
     expect((await listen(stranger, other)).counted).toBe(true);
     await stranger.app.sync.downloads.idle();
     expect((await stranger.call('sync.now')).pendingReceipts).toBe(0);

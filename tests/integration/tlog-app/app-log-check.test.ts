@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { v7 as uuidv7 } from 'uuid';
-import { FakeClock } from '../../../src/main/services/core/clock';
-import { freshStore, runCli, signInNewAdmin, type Api, type StoreTarget } from '../server/harness';
-import { listen, makeApp, makeAudioFolder, serverProcess, type TestApp } from '../sync/support';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hourAgoClock, useServerWithRelease } from '../sync/server-with-release';
+import { listen, type TestApp } from '../sync/support';
 import { CheatingProxy } from './cheating-proxy';
 
 /**
@@ -14,58 +12,29 @@ import { CheatingProxy } from './cheating-proxy';
  * and kept as evidence with both signed checkpoints.
  */
 describe('the app checks its plays in the public log', () => {
-  let store: StoreTarget;
-  let server: Awaited<ReturnType<typeof serverProcess>>;
-  let admin: Api;
-  let trackIds: string[];
+  const env = useServerWithRelease({ seconds: [60, 60], artist: 'Log Artist', title: 'Log Tests' });
   let codes: string[];
   let seed: Uint8Array;
-  const apps: TestApp[] = [];
-  const proxies: CheatingProxy[] = [];
 
   beforeAll(async () => {
-    store = await freshStore('sqlite');
-    server = await serverProcess(store);
-    const imported = await runCli(store, [
-      'import-release',
-      makeAudioFolder([60, 60]),
-      '--artist',
-      'Log Artist',
-      '--title',
-      'Log Tests',
-    ]);
-    trackIds = imported.tracks.map((t: { id: string }) => t.id);
-    admin = await signInNewAdmin(store, server.url);
-    codes = (await admin.post('/v1/admin/voucher-batches', { valueThousandths: 5000, count: 10 })).body.codes;
-    seed = CheatingProxy.seedOf(store.dataDir);
-  });
-  afterAll(async () => {
-    for (const t of apps) await t.app.close();
-    for (const p of proxies) await p.stop();
-    await server?.stop();
-    await store?.cleanup();
+    codes = await env.vouchers(10);
+    seed = CheatingProxy.seedOf(env.store.dataDir);
   });
 
   /** A listener whose app talks to the server through its own proxy; signed up, with credit. */
   async function listener(
     cheat: (proxy: CheatingProxy) => void = () => undefined,
   ): Promise<{ t: TestApp; proxy: CheatingProxy }> {
-    const proxy = new CheatingProxy(server.url, seed);
-    proxies.push(proxy);
+    const proxy = new CheatingProxy(env.server.url, seed);
+    env.stopAfterApps(proxy);
     await proxy.start();
     cheat(proxy); // from the first contact on
-    const t = makeApp(proxy.url, { clock: new FakeClock(1_000, Date.now() - 3_600_000) });
-    apps.push(t);
-    await t.call('account.signUp', {
-      email: `listener-${uuidv7()}@example.org`,
-      password: 'listener password',
-    });
-    await t.call('wallet.redeemVoucher', { code: codes.pop() });
+    const t = await env.listener({ url: proxy.url, clock: hourAgoClock(), code: codes.pop() });
     return { t, proxy };
   }
 
   /** Plays a track (45 s heard: a paid play), syncs; answers the play's receipt id. */
-  async function playAndSync(t: TestApp, track = trackIds[0]!): Promise<string> {
+  async function playAndSync(t: TestApp, track = env.trackIds[0]!): Promise<string> {
     expect((await listen(t, track)).counted).toBe(true);
     const [entry] = (await t.call('wallet.history', { limit: 1 })).entries;
     expect((await t.call('sync.now')).state).toBe('online');
@@ -74,7 +43,7 @@ describe('the app checks its plays in the public log', () => {
 
   const realIndex = async (receiptId: string) =>
     (
-      (await (await fetch(`${server.url}/v1/log/proof/inclusion?receiptId=${receiptId}`)).json()) as {
+      (await (await fetch(`${env.server.url}/v1/log/proof/inclusion?receiptId=${receiptId}`)).json()) as {
         index: number;
       }
     ).index;
@@ -91,7 +60,7 @@ describe('the app checks its plays in the public log', () => {
 
     // The log cannot be reached: the play settles, and is not shown as in the log.
     proxy.mode = 'log_down';
-    const second = await playAndSync(t, trackIds[1]);
+    const second = await playAndSync(t, env.trackIds[1]);
     const offline = await t.call('tlog.status');
     expect(offline).toMatchObject({ state: 'offline', inLog: 1, pending: 1, failures: [] });
     expect((await t.call('tlog.plays', { receiptIds: [second] })).plays[0]).toMatchObject({
@@ -106,7 +75,7 @@ describe('the app checks its plays in the public log', () => {
 
   it('catches a play the server settled but left out of its log', async () => {
     const { t, proxy } = await listener();
-    expect((await listen(t, trackIds[0]!)).counted).toBe(true);
+    expect((await listen(t, env.trackIds[0]!)).counted).toBe(true);
     const [entry] = (await t.call('wallet.history', { limit: 1 })).entries;
     proxy.mode = 'omit';
     proxy.omitReceipts.add(entry.receiptId);
@@ -131,7 +100,7 @@ describe('the app checks its plays in the public log', () => {
     expect(kept).not.toBeNull();
     proxy.mode = 'rewrite';
     proxy.rewriteIndex = 0;
-    const later = await playAndSync(t, trackIds[1]);
+    const later = await playAndSync(t, env.trackIds[1]);
     const status = await t.call('tlog.status');
     expect(status.state).toBe('warning');
     expect(status.failures.map((f: { kind: string }) => f.kind)).toEqual(['inconsistent']);
@@ -172,7 +141,7 @@ describe('the app checks its plays in the public log', () => {
     await playAndSync(t);
     const before = (await t.call('tlog.status')).checkpoint;
     proxy.mode = 'forge';
-    const later = await playAndSync(t, trackIds[1]);
+    const later = await playAndSync(t, env.trackIds[1]);
     const status = await t.call('tlog.status');
     expect(status.state).toBe('warning');
     expect(status.failures[0]).toMatchObject({ kind: 'bad_signature' });

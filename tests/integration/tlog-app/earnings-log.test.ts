@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
-import { FakeClock } from '../../../src/main/services/core/clock';
 import type { FetchLike } from '../../../src/main/services/sync/api-client';
-import { addPlayToTotals, emptyTotals, type EarningsReport } from '../../../src/shared/earnings-report';
+import type { EarningsReport } from '../../../src/shared/earnings-report';
 import { hashLeafText, MerkleTree, signCheckpoint } from '../../../src/shared/tlog';
-import { freshStore, runCli, signInNewAdmin, tempDir, type Api, type StoreTarget } from '../server/harness';
-import { listen, makeApp, makeAudioFolder, serverProcess, type TestApp } from '../sync/support';
+import { tempDir } from '../server/harness';
+import { syncedPlays, useServerWithRelease } from '../sync/server-with-release';
+import type { TestApp } from '../sync/support';
 import { CheatingProxy } from './cheating-proxy';
+import { withoutPlay } from './cheating-report';
 
 /**
  * The Earnings view's audit check bound to the public log (issue 14.5): the
@@ -16,28 +17,6 @@ import { CheatingProxy } from './cheating-proxy';
  * the log. Against a real server process; the cheating server is that server
  * with its report (or its log) answered differently on the artist's network.
  */
-
-/** The report without one play, its totals summed again so that it is consistent with itself. */
-function withoutPlay(report: EarningsReport, index: number): EarningsReport {
-  const plays = report.plays.filter((_, i) => i !== index);
-  const dropped = report.plays[index]!;
-  const totals = emptyTotals();
-  for (const p of plays) addPlayToTotals(totals, p);
-  for (const p of report.purchases) {
-    totals.purchases++;
-    totals.creditsSpentThousandths += p.priceThousandths;
-    totals.artistShareTenThousandths += p.artistShareTenThousandths;
-    totals.coopShareTenThousandths += p.coopShareTenThousandths;
-  }
-  const tracks = report.tracks.map((t) => {
-    if (t.trackId !== dropped.signed.receipt.trackId) return t;
-    const trackTotals = emptyTotals();
-    for (const p of plays.filter((p) => p.signed.receipt.trackId === t.trackId))
-      addPlayToTotals(trackTotals, p);
-    return { ...t, totals: trackTotals };
-  });
-  return { ...report, plays, totals, tracks };
-}
 
 type Cheat =
   | { kind: 'honest' }
@@ -97,68 +76,39 @@ function cheatingNetwork(seed: Uint8Array) {
 }
 
 describe('the Earnings view checks the report against the public log', () => {
-  let store: StoreTarget;
-  let server: Awaited<ReturnType<typeof serverProcess>>;
-  let admin: Api;
-  let artistId: string;
-  let trackIds: string[];
+  const env = useServerWithRelease(
+    { seconds: [60, 60], artist: 'Earnings Log Artist', title: 'Bound' },
+    120_000,
+  );
   let artist: TestApp;
   let net: ReturnType<typeof cheatingNetwork>;
-  const apps: TestApp[] = [];
 
   beforeAll(async () => {
-    store = await freshStore('sqlite');
-    server = await serverProcess(store);
-    const imported = await runCli(store, [
-      'import-release',
-      makeAudioFolder([60, 60]),
-      '--artist',
-      'Earnings Log Artist',
-      '--title',
-      'Bound',
-    ]);
-    artistId = imported.artistId;
-    trackIds = imported.tracks.map((t: { id: string }) => t.id);
-    admin = await signInNewAdmin(store, server.url);
-    const codes = (await admin.post('/v1/admin/voucher-batches', { valueThousandths: 5000, count: 2 })).body
-      .codes;
     // Two listeners, three plays; vouchers' leaves in between.
-    for (const [i, tracks] of [[trackIds[0]!, trackIds[1]!], [trackIds[0]!]].entries()) {
-      const t = makeApp(server.url, { clock: new FakeClock(1_000, Date.now() - 3_600_000) });
-      apps.push(t);
-      await t.call('account.signUp', {
-        email: `listener-${uuidv7()}@example.org`,
-        password: 'listener password',
-      });
-      await t.call('wallet.redeemVoucher', { code: codes[i] });
-      for (const track of tracks) expect((await listen(t, track)).counted).toBe(true);
-      expect((await t.call('sync.now')).pendingReceipts).toBe(0);
-    }
-    net = cheatingNetwork(CheatingProxy.seedOf(store.dataDir));
-    artist = makeApp(server.url, { fetch: net.fetch });
-    apps.push(artist);
+    await syncedPlays(env, [[env.trackIds[0]!, env.trackIds[1]!], [env.trackIds[0]!]]);
+    net = cheatingNetwork(CheatingProxy.seedOf(env.store.dataDir));
+    artist = env.app({ fetch: net.fetch });
     const account = await artist.call('account.signUp', {
       email: `artist-${uuidv7()}@example.org`,
       password: 'artist password',
     });
     expect(
-      (await admin.post(`/v1/admin/artists/${artistId}/rightsholders`, { userId: account.userId })).status,
+      (await env.admin.post(`/v1/admin/artists/${env.artistId}/rightsholders`, { userId: account.userId }))
+        .status,
     ).toBe(204);
   }, 120_000);
-  afterAll(async () => {
-    for (const t of apps) await t.app.close();
-    await server?.stop();
-    await store?.cleanup();
-  });
 
   const exportReport = () =>
-    artist.call('artist.exportReport', { artistId, path: `${tempDir('earnings-log-')}/report.json` });
+    artist.call('artist.exportReport', {
+      artistId: env.artistId,
+      path: `${tempDir('earnings-log-')}/report.json`,
+    });
 
   it('an honest report matches the public log: the checkpoint it names, the artist’s leaves, the same totals', async () => {
     net.state.cheat = { kind: 'honest' };
     const verdict = await exportReport();
     expect(verdict).toMatchObject({ ok: true, receipts: 3 });
-    const size = Number((await (await fetch(`${server.url}/v1/log/checkpoint`)).text()).split('\n')[1]);
+    const size = Number((await (await fetch(`${env.server.url}/v1/log/checkpoint`)).text()).split('\n')[1]);
     expect(verdict.log).toEqual({
       ok: true,
       checkpointSize: size,

@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { v7 as uuidv7 } from 'uuid';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { witnessRound, witnessVkey, type WitnessKey } from '../../../src/cli/commands/witness';
-import { FakeClock } from '../../../src/main/services/core/clock';
 import type { FetchLike } from '../../../src/main/services/sync/api-client';
 import { toBase64 } from '../../../src/shared/tlog';
-import { freshStore, runCli, signInNewAdmin, type Api, type StoreTarget } from '../server/harness';
-import { listen, makeApp, makeAudioFolder, serverProcess, type TestApp } from '../sync/support';
+import { hourAgoClock, signUpListener, useServerWithRelease } from '../sync/server-with-release';
+import { listen, type TestApp } from '../sync/support';
 import { CheatingProxy } from './cheating-proxy';
 
 /**
@@ -29,34 +27,14 @@ const cosignatureLines = (note: string, origin: string) =>
   note.split('\n').filter((l) => l.startsWith('\u2014 ') && !l.startsWith(`\u2014 ${origin} `));
 
 describe('an app that requires a witness cosignature', () => {
-  let store: StoreTarget;
-  let server: Awaited<ReturnType<typeof serverProcess>>;
-  let admin: Api;
-  let trackIds: string[];
+  const env = useServerWithRelease(
+    { seconds: [60, 60], artist: 'Witnessed Artist', title: 'Witnessed' },
+    120_000,
+  );
   let codes: string[];
-  const apps: TestApp[] = [];
-  const proxies: CheatingProxy[] = [];
 
   beforeAll(async () => {
-    store = await freshStore('sqlite');
-    server = await serverProcess(store);
-    const imported = await runCli(store, [
-      'import-release',
-      makeAudioFolder([60, 60]),
-      '--artist',
-      'Witnessed Artist',
-      '--title',
-      'Witnessed',
-    ]);
-    trackIds = imported.tracks.map((t: { id: string }) => t.id);
-    admin = await signInNewAdmin(store, server.url);
-    codes = (await admin.post('/v1/admin/voucher-batches', { valueThousandths: 5000, count: 4 })).body.codes;
-  }, 120_000);
-  afterAll(async () => {
-    for (const t of apps) await t.app.close();
-    for (const p of proxies) await p.stop();
-    await server?.stop();
-    await store?.cleanup();
+    codes = await env.vouchers(4);
   });
 
   /** A listener with credit whose app requires one cosignature by KNOWN; answers after one settled, synced play. */
@@ -64,19 +42,14 @@ describe('an app that requires a witness cosignature', () => {
     url: string,
     fetchImpl?: FetchLike,
   ): Promise<{ t: TestApp; receiptId: string }> {
-    const t = makeApp(url, { clock: new FakeClock(1_000, Date.now() - 3_600_000), fetch: fetchImpl });
-    apps.push(t);
+    const t = env.app({ url, clock: hourAgoClock(), fetch: fetchImpl });
     const configured = await t.call('tlog.configure', {
       witnesses: [witnessVkey(KNOWN)],
       requiredWitnesses: 1,
     });
     expect(configured).toMatchObject({ requiredWitnesses: 1, witnesses: [witnessVkey(KNOWN)] });
-    await t.call('account.signUp', {
-      email: `listener-${uuidv7()}@example.org`,
-      password: 'listener password',
-    });
-    await t.call('wallet.redeemVoucher', { code: codes.pop() });
-    expect((await listen(t, trackIds[0]!)).counted).toBe(true);
+    await signUpListener(t, codes.pop());
+    expect((await listen(t, env.trackIds[0]!)).counted).toBe(true);
     const [entry] = (await t.call('wallet.history', { limit: 1 })).entries;
     expect((await t.call('sync.now')).state).toBe('online');
     expect((await t.call('wallet.history', { limit: 1 })).entries[0].settled).toBe(true);
@@ -84,7 +57,7 @@ describe('an app that requires a witness cosignature', () => {
   }
 
   it('shows nothing as verified until the known witness cosigned; an unknown witness does not count; then the play is in the log and 1 witness cosigned', async () => {
-    const { t, receiptId } = await listenerRequiringWitness(server.url);
+    const { t, receiptId } = await listenerRequiringWitness(env.server.url);
     const waiting = await t.call('tlog.status');
     expect(waiting).toMatchObject({
       state: 'awaiting_witnesses',
@@ -99,15 +72,15 @@ describe('an app that requires a witness cosignature', () => {
     });
 
     // A witness the app does not know cosigns: the server publishes it; it counts for nothing here.
-    const stranger = await witnessRound({ log: server.url, key: UNKNOWN, state: null });
+    const stranger = await witnessRound({ log: env.server.url, key: UNKNOWN, state: null });
     expect(stranger.report).toMatchObject({ ok: true, event: 'cosigned' });
-    const published = await (await fetch(`${server.url}/v1/log/checkpoint`)).text();
+    const published = await (await fetch(`${env.server.url}/v1/log/checkpoint`)).text();
     expect(published).toContain(`\u2014 ${UNKNOWN.name} `);
     const still = await t.call('tlog.check');
     expect(still).toMatchObject({ state: 'awaiting_witnesses', checkpoint: null, inLog: 0, pending: 1 });
 
     // The known witness cosigns the same checkpoint: now it is verified, and the play proven in it.
-    const known = await witnessRound({ log: server.url, key: KNOWN, state: null });
+    const known = await witnessRound({ log: env.server.url, key: KNOWN, state: null });
     expect(known.report).toMatchObject({ ok: true, event: 'cosigned', size: stranger.state!.size });
     const verified = await t.call('tlog.check');
     expect(verified).toMatchObject({ state: 'verified', inLog: 1, pending: 0, failures: [] });
@@ -118,23 +91,26 @@ describe('an app that requires a witness cosignature', () => {
     });
     const [play] = (await t.call('tlog.plays', { receiptIds: [receiptId] })).plays;
     expect(play.state).toBe('in_log');
-    const real = await (await fetch(`${server.url}/v1/log/proof/inclusion?receiptId=${receiptId}`)).json();
+    const real = await (
+      await fetch(`${env.server.url}/v1/log/proof/inclusion?receiptId=${receiptId}`)
+    ).json();
     expect(play.leafIndex).toBe((real as { index: number }).index);
   });
 
   it('a split view is refused: the witness cosigned checkpoint A, the server shows this app B of the same size (even with A’s cosignature copied on)', async () => {
-    const proxy = new CheatingProxy(server.url, CheatingProxy.seedOf(store.dataDir));
-    proxies.push(proxy);
+    const proxy = new CheatingProxy(env.server.url, CheatingProxy.seedOf(env.store.dataDir));
+    env.stopAfterApps(proxy);
     await proxy.start();
     proxy.mode = 'rewrite';
     proxy.rewriteIndex = 0;
-    const origin = ((await (await fetch(`${server.url}/v1/log/key`)).json()) as { keyName: string }).keyName;
+    const origin = ((await (await fetch(`${env.server.url}/v1/log/key`)).json()) as { keyName: string })
+      .keyName;
     // The dishonest server copies the witness's cosignature lines of the real checkpoint onto the forked one.
     const copyCosignatures: FetchLike = async (url, init) => {
       const answer = await fetch(url, init);
       if (new URL(url).pathname !== '/v1/log/checkpoint' || answer.status !== 200) return answer;
       const forked = await answer.text();
-      const real = await (await fetch(`${server.url}/v1/log/checkpoint`)).text();
+      const real = await (await fetch(`${env.server.url}/v1/log/checkpoint`)).text();
       const lines = cosignatureLines(real, origin);
       return new Response(forked + lines.map((l) => `${l}\n`).join(''), {
         status: 200,
@@ -144,7 +120,7 @@ describe('an app that requires a witness cosignature', () => {
     const { t, receiptId } = await listenerRequiringWitness(proxy.url, copyCosignatures);
 
     // The witness watches the real log and cosigns checkpoint A (which holds this app's play).
-    const a = await witnessRound({ log: server.url, key: KNOWN, state: null });
+    const a = await witnessRound({ log: env.server.url, key: KNOWN, state: null });
     expect(a.report).toMatchObject({ ok: true, event: 'cosigned' });
     const b = await (await fetch(`${proxy.url}/v1/log/checkpoint`)).text();
     expect(Number(b.split('\n')[1])).toBe(a.state!.size);
