@@ -1,4 +1,6 @@
 import { sql } from 'kysely';
+import type { z } from 'zod';
+import type { earningsRowSchema } from '../../shared/server-api/answers';
 import { formatCredits } from '../../shared/pricing';
 import type { ServerContext } from '../context';
 import { toInt } from '../db/transaction';
@@ -14,25 +16,8 @@ import { assert } from '../../shared/assert';
  */
 export type Period = 'day' | 'month' | 'year';
 
-export interface EarningsRow {
-  key: string;
-  title?: string;
-  totalPlays: number;
-  paidPlays: number;
-  freePlays: number;
-  unpaidPlays: number;
-  /** Thousandths the listeners spent, plays and purchases. */
-  spentThousandths: number;
-  artistShareTenThousandths: number;
-  coopShareTenThousandths: number;
-  /** What the paid plays brought (thousandths spent, ten-thousandths of artist share). */
-  playSpentThousandths: number;
-  playArtistShareTenThousandths: number;
-  /** Tracks bought with "buy the rest" (a release bought counts each of its tracks bought). */
-  purchases: number;
-  purchaseSpentThousandths: number;
-  purchaseArtistShareTenThousandths: number;
-}
+/** A row as the wire contract answers it (src/shared/server-api/answers.ts). */
+export type EarningsRow = z.infer<typeof earningsRowSchema>;
 
 function periodKey(ms: number, period: Period): string {
   const iso = new Date(ms).toISOString();

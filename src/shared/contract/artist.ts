@@ -1,4 +1,12 @@
 import { z } from 'zod';
+// The answers module only: the route modules import src/shared/receipt and its canonicalize package,
+// which the sandboxed preload (it bundles zod alone) could not load.
+import {
+  artistRefSchema,
+  earningsRowSchema as wireEarningsRowSchema,
+  releaseStatusSchema,
+  trackSchema,
+} from '../server-api/answers';
 import { call, event } from './define';
 
 /**
@@ -17,38 +25,18 @@ const draftIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 /** Epoch ms; `from` inclusive, `to` exclusive. */
 const instant = int.min(0).max(8.64e15);
 
-export const artistProfileSchema = z.object({ id: z.string(), name: z.string() });
+export const artistProfileSchema = artistRefSchema;
 export type ArtistProfile = z.infer<typeof artistProfileSchema>;
 
 export const earningsGroupBySchema = z.enum(['track', 'day', 'month', 'year']);
 export type EarningsGroupBy = z.infer<typeof earningsGroupBySchema>;
 
-export const earningsFiguresSchema = z.object({
-  totalPlays: int,
-  paidPlays: int,
-  freePlays: int,
-  /** Counted, but the listener's wallet could not cover it: nobody was charged or credited. */
-  unpaidPlays: int,
-  /** What listeners spent (paid plays and "buy the rest"), thousandths of a credit. */
-  spentThousandths: int,
-  artistShareTenThousandths: int,
-  coopShareTenThousandths: int,
-  /** The paid plays' part of the above: credits spent (thousandths) and artist share (ten-thousandths). */
-  playSpentThousandths: int,
-  playArtistShareTenThousandths: int,
-  /** Tracks bought with "buy the rest" (each track of a release bought counts), and their part of the above. */
-  purchases: int,
-  purchaseSpentThousandths: int,
-  purchaseArtistShareTenThousandths: int,
-});
+/** The server's earnings figures (src/shared/server-api/answers.ts), as integers: plays, credits, shares. */
+export const earningsFiguresSchema = wireEarningsRowSchema.omit({ key: true, title: true });
 export type EarningsFigures = z.infer<typeof earningsFiguresSchema>;
 
-export const earningsRowSchema = earningsFiguresSchema.extend({
-  /** A track id (groupBy track) or a period: `2026-03-14`, `2026-03`, `2026`. */
-  key: z.string(),
-  /** The track's title (groupBy track). */
-  title: z.string().nullable(),
-});
+/** The server's row, its title null when it has none (groupBy a period). */
+export const earningsRowSchema = wireEarningsRowSchema.extend({ title: z.string().nullable() });
 export type EarningsRow = z.infer<typeof earningsRowSchema>;
 
 const rangeInput = { artistId: artistIdSchema, from: instant.optional(), to: instant.optional() };
@@ -132,22 +120,19 @@ export const reportVerdictSchema = z.object({
 });
 export type ReportVerdict = z.infer<typeof reportVerdictSchema>;
 
-export const trackStatusSchema = z.enum(['paid', 'free']);
+export const trackStatusSchema = trackSchema.shape.status;
 
-export const publishedTrackSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  trackNumber: int,
-  durationMs: int,
-  status: trackStatusSchema,
-  published: z.boolean(),
-});
+/** The server's track (src/shared/server-api/answers.ts), what the artist's release list shows of it. */
+export const publishedTrackSchema = trackSchema
+  .pick({ id: true, title: true, trackNumber: true, durationMs: true, status: true })
+  // Always told here (the server's older answers without it are read as published).
+  .extend({ published: z.boolean() });
 
 export const coopReleaseSchema = z.object({
   releaseId: z.string(),
   artistId: z.string(),
   title: z.string(),
-  status: z.enum(['draft', 'published', 'unpublished']),
+  status: releaseStatusSchema,
   tracks: z.array(publishedTrackSchema),
 });
 export type CoopRelease = z.infer<typeof coopReleaseSchema>;

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+// These route modules import zod and the answers alone, which the sandboxed preload can bundle.
+import { importLocalFolder } from '../server-api/accounts';
+import { userSchema } from '../server-api/answers';
+import { createVoucherBatch } from '../server-api/credits';
 import { call } from './define';
 
 /**
@@ -50,23 +54,12 @@ export const coopNodeStatusSchema = z.object({
 });
 export type CoopNodeStatus = z.infer<typeof coopNodeStatusSchema>;
 
-export const coopAccountSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  role: z.enum(['listener', 'artist', 'admin']),
-  artists: z.array(z.object({ id: z.string(), name: z.string() })),
-});
+/** An account as the server answers it (src/shared/server-api/answers.ts). */
+export const coopAccountSchema = userSchema;
 export type CoopAccount = z.infer<typeof coopAccountSchema>;
 
-export const importedReleaseSchema = z.object({
-  artistId: z.string(),
-  artistName: z.string(),
-  releaseId: z.string(),
-  title: z.string(),
-  tracks: z.array(z.object({ id: z.string(), title: z.string(), durationMs: z.number().int() })),
-  /** Files of the folder that could not be read as audio, with the reason; the others were imported. */
-  skipped: z.array(z.object({ file: z.string(), reason: z.string() })),
-});
+/** The import route's answer; `skipped`: files of the folder that could not be read as audio, with the reason. */
+export const importedReleaseSchema = importLocalFolder.answer;
 export type ImportedRelease = z.infer<typeof importedReleaseSchema>;
 
 export const coopNodeCalls = {
@@ -109,7 +102,7 @@ export const coopNodeCalls = {
   'node.makeVouchers': call(
     'Admin: a batch of voucher codes, each worth the same; the codes are shown only in this answer.',
     z.object({ valueThousandths: thousandths, count: z.number().int().min(1).max(1000), note }).strict(),
-    z.object({ batchId: z.string(), valueThousandths: z.number().int(), codes: z.array(z.string()) }),
+    createVoucherBatch.answer,
   ),
   'node.addRightsholder': call(
     'Admin: make the account with this email a rightsholder of the artist with this name (made if new).',

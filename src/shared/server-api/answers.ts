@@ -161,6 +161,28 @@ export const uploadViewSchema = z.object({
   trackId: z.string().nullable(),
 });
 
+/** One row of an artist's earnings (the server's read model, the app's Earnings view). */
+export const earningsRowSchema = z.object({
+  /** A track id (groupBy track) or a period: `2026-03-14`, `2026-03`, `2026`. */
+  key: z.string(),
+  /** The track's title (groupBy track). */
+  title: z.string().optional(),
+  totalPlays: int,
+  paidPlays: int,
+  freePlays: int,
+  /** Counted, but the listener's wallet could not cover it: nobody was charged or credited. */
+  unpaidPlays: int,
+  /** What listeners spent (paid plays and "buy the rest"), thousandths of a credit. */
+  spentThousandths: int,
+  artistShareTenThousandths: int,
+  coopShareTenThousandths: int,
+  playSpentThousandths: int.describe('what the paid plays brought, thousandths'),
+  playArtistShareTenThousandths: int,
+  purchases: int.describe('tracks bought with "buy the rest" (each track of a release bought counts)'),
+  purchaseSpentThousandths: int,
+  purchaseArtistShareTenThousandths: int,
+});
+
 export const releaseStatusSchema = z.enum(['draft', 'published', 'unpublished']);
 
 export const releaseViewSchema = z.object({

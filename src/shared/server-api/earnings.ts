@@ -1,28 +1,10 @@
 import { z } from 'zod';
 import { coopTrackIdSchema } from '../receipt';
+import { earningsRowSchema } from './answers';
 import { serverRoute } from './define';
-
-const int = z.number().int();
 
 /** The last instant a report may cover (src/server/readmodels/earnings-report.ts). */
 export const MAX_REPORT_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-
-const earningsRowSchema = z.object({
-  key: z.string(),
-  title: z.string().optional(),
-  totalPlays: int,
-  paidPlays: int,
-  freePlays: int,
-  unpaidPlays: int,
-  spentThousandths: int,
-  artistShareTenThousandths: int,
-  coopShareTenThousandths: int,
-  playSpentThousandths: int.describe('what the paid plays brought, thousandths'),
-  playArtistShareTenThousandths: int,
-  purchases: int.describe('tracks bought with "buy the rest" (each track of a release bought counts)'),
-  purchaseSpentThousandths: int,
-  purchaseArtistShareTenThousandths: int,
-});
 
 export const artistEarnings = serverRoute({
   method: 'GET',
