@@ -152,10 +152,12 @@ export class TransparencyLog {
    * one total order across instances, under the sequencer row's lock, in
    * short transactions of at most 2000 leaves.
    */
-  private async sequence(): Promise<void> {
+  private async sequence(): Promise<boolean> {
     const CHUNK = 2000;
+    let current = false;
     for (let round = 0; round < 1000; round++) {
-      if (!(await this.db.selectFrom('tlog_pending').select('id').limit(1).executeTakeFirst())) return;
+      if (!(await this.db.selectFrom('tlog_pending').select('id').limit(1).executeTakeFirst()))
+        return current;
       const moved = await inTransaction(this.ctx.store, async (tx) => {
         const t = withTlogTx(tx);
         let state = t.selectFrom('tlog_state').select('size').where('id', '=', 1);
@@ -163,38 +165,64 @@ export class TransparencyLog {
         const start = toInt((await state.executeTakeFirstOrThrow()).size);
         // Read after the lock: what another sequencer moved meanwhile is gone from the queue.
         if (this.ctx.store.kind === 'postgres') return this.movePendingPostgres(tx, start, CHUNK);
-        // Only the ids come here; the leaves move inside the database, numbered in id order.
-        const ids = (
-          await t.selectFrom('tlog_pending').select('id').orderBy('id').limit(CHUNK).execute()
-        ).map((p) => p.id);
-        if (!ids.length) return 0;
-        const list = sql.join(ids.map((id) => sql`${id}`));
-        await sql`INSERT INTO tlog_leaves (idx, leaf_hash, leaf, receipt_id, created_at)
-          SELECT ${start} + ROW_NUMBER() OVER (ORDER BY id) - 1, leaf_hash, leaf, receipt_id, created_at
-          FROM tlog_pending WHERE id IN (${list})`.execute(tx);
-        const deleted = await t.deleteFrom('tlog_pending').where('id', 'in', ids).executeTakeFirst();
-        if (Number(deleted.numDeletedRows) !== ids.length)
-          throw new Error('transparency log invariant broken: pending leaves moved twice');
-        await t
-          .updateTable('tlog_state')
-          .set({ size: start + ids.length })
-          .where('id', '=', 1)
-          .execute();
-        const pending = ids;
-        return pending.length;
+        return { count: await this.movePendingSqlite(tx, start, CHUNK), start, hashes: null };
       });
-      if (moved < CHUNK) return;
+      current = moved.hashes !== null && this.appendMoved(moved.start, moved.hashes);
+      if (moved.count < CHUNK) return current;
     }
+    return current;
+  }
+
+  /**
+   * After the sequencer's commit (never before: a rolled-back move must not
+   * reach the tree), the leaves it numbered go straight into the tree when
+   * the tree stood exactly where they start; the readback of their hashes is
+   * then not needed. Answers whether the tree is now at the size the
+   * sequencer saw under its lock (every leaf committed before this catch-up).
+   */
+  private appendMoved(start: number, hashes: Buffer[]): boolean {
+    if (this.tree.size !== start) {
+      assert(this.tree.size < start, `the tree has ${this.tree.size} leaves before the sequencer's ${start}`);
+      return false; // another instance's leaves come first: readNewLeaves reads them, and these
+    }
+    for (const h of hashes) this.tree.append(h);
+    return true;
+  }
+
+  /** SQLite with deferred sequencing (tests): the ids read, the leaves moved inside the database. */
+  private async movePendingSqlite(tx: Tx, start: number, chunk: number): Promise<number> {
+    const t = withTlogTx(tx);
+    const ids = (await t.selectFrom('tlog_pending').select('id').orderBy('id').limit(chunk).execute()).map(
+      (p) => p.id,
+    );
+    if (!ids.length) return 0;
+    const list = sql.join(ids.map((id) => sql`${id}`));
+    await sql`INSERT INTO tlog_leaves (idx, leaf_hash, leaf, receipt_id, created_at)
+      SELECT ${start} + ROW_NUMBER() OVER (ORDER BY id) - 1, leaf_hash, leaf, receipt_id, created_at
+      FROM tlog_pending WHERE id IN (${list})`.execute(tx);
+    const deleted = await t.deleteFrom('tlog_pending').where('id', 'in', ids).executeTakeFirst();
+    if (Number(deleted.numDeletedRows) !== ids.length)
+      throw new Error('transparency log invariant broken: pending leaves moved twice');
+    await t
+      .updateTable('tlog_state')
+      .set({ size: start + ids.length })
+      .where('id', '=', 1)
+      .execute();
+    return ids.length;
   }
 
   /**
    * PostgreSQL: one statement moves up to `chunk` pending leaves, in id order, to
-   * indexes start, start + 1, …, and advances the sequencer row (locked by the
-   * caller) — one round trip instead of five, and no ids through this process.
-   * Answers how many moved.
+   * indexes start, start + 1, …, advances the sequencer row (locked by the
+   * caller), and answers the moved leaves' hashes in index order, for the tree
+   * (appendMoved) — no ids through this process, no readback of the leaves.
    */
-  private async movePendingPostgres(tx: Tx, start: number, chunk: number): Promise<number> {
-    const { rows } = await sql<{ size: string | number }>`
+  private async movePendingPostgres(
+    tx: Tx,
+    start: number,
+    chunk: number,
+  ): Promise<{ count: number; start: number; hashes: Buffer[] }> {
+    const { rows } = await sql<{ size: string | number; idx: string | number; leaf_hash: Buffer }>`
       WITH batch AS (SELECT id FROM tlog_pending ORDER BY id LIMIT ${chunk}),
       moved AS (
         DELETE FROM tlog_pending p USING batch b WHERE p.id = b.id
@@ -203,12 +231,18 @@ export class TransparencyLog {
         INSERT INTO tlog_leaves (idx, leaf_hash, leaf, receipt_id, created_at)
         SELECT ${start}::bigint + ROW_NUMBER() OVER (ORDER BY id) - 1, leaf_hash, leaf, receipt_id, created_at
         FROM moved
-        RETURNING idx)
-      UPDATE tlog_state SET size = ${start}::bigint + (SELECT COUNT(*) FROM numbered) WHERE id = 1
-      RETURNING size`.execute(tx);
-    const moved = toInt(rows[0]!.size) - start;
-    assert(moved >= 0 && moved <= chunk, `the sequencer moved ${moved} leaves in a chunk of ${chunk}`);
-    return moved;
+        RETURNING idx, leaf_hash),
+      advanced AS (
+        UPDATE tlog_state SET size = ${start}::bigint + (SELECT COUNT(*) FROM numbered) WHERE id = 1
+        RETURNING size)
+      SELECT (SELECT size FROM advanced) AS size, idx, leaf_hash FROM numbered ORDER BY idx`.execute(tx);
+    const count = rows.length;
+    assert(count <= chunk, `the sequencer moved ${count} leaves in a chunk of ${chunk}`);
+    assert(
+      rows.every((r, i) => toInt(r.idx) === start + i && toInt(r.size) === start + count),
+      'the sequencer numbers its leaves densely from the size it locked, and advances the size by as many',
+    );
+    return { count, start, hashes: rows.map((r) => r.leaf_hash) };
   }
 
   /** Numbers pending leaves (deferred sequencing), brings the in-memory tree up to every committed leaf, and persists newly full tiles. */
@@ -216,8 +250,9 @@ export class TransparencyLog {
     return this.serial(async () => {
       if (!this.loaded) this.loaded = this.load();
       await this.loaded;
-      if (deferredSequencing(this.ctx)) await this.sequence();
-      await this.readNewLeaves();
+      // A sequencer that fed the tree itself leaves nothing committed before this call unread.
+      const current = deferredSequencing(this.ctx) && (await this.sequence());
+      if (!current) await this.readNewLeaves();
       await this.persistTiles();
       return this.tree.size;
     });
