@@ -155,6 +155,64 @@ describe("applying the server's answers", () => {
   });
 });
 
+describe("one transaction over sync's and the wallet's tables", () => {
+  it('a push answer the wallet refuses leaves the outbox, the charge and the corrections as they were', () => {
+    const { domain, store, listen } = setup();
+    domain.catalog.upsert([aTrack('t1')]);
+    listen('t1');
+    const batch = store.unansweredBatch(10, 0);
+    const bad: ReceiptsAnswer = {
+      results: [settled(0, batch[0]!.receipt.id, 4)],
+      // Refused by the wallet after the outbox row was answered and the correction stored.
+      wallet: { balanceThousandths: -1, reservedThousandths: 0, version: 2 },
+      allowanceThousandths: 0,
+    };
+    expect(() => store.applyPushAnswer(batch, bad, 10)).toThrow(RangeError);
+    expect(store.pendingReceipts()).toBe(1);
+    expect(store.unansweredBatch(10, 0)).toEqual(batch);
+    expect(store.corrections(10)).toEqual([]);
+    expect(domain.wallet.balances()).toMatchObject({ balanceThousandths: 1000, pendingThousandths: 2 });
+  });
+
+  it('a pull page the catalog refuses leaves the wallet, the counts and the cursor as they were', () => {
+    const { domain, store } = setup();
+    const track = {
+      id: 't1',
+      title: 'One',
+      trackNumber: 1,
+      durationMs: 1000,
+      status: 'paid' as const,
+      artistId: 'a1',
+      artistName: 'Artist',
+      releaseId: 'r1',
+      releaseTitle: 'Release',
+      hasAudio: true,
+      published: true,
+      version: 1,
+    };
+    const page = (cursor: string, durationMs: number) => ({
+      cursor,
+      wallet: { balanceThousandths: 500, reservedThousandths: 0, version: 3, availableThousandths: 500 },
+      allowanceThousandths: 500,
+      deviceRevoked: false,
+      playCounts: [
+        { trackId: 't1', paidPlays: 3, totalPlays: 3, paidThousandths: 6, owned: false, ownedAt: null },
+      ],
+      // A duration of 0 breaks coop_tracks' CHECK: the catalog's upsert throws after the wallet was written.
+      catalog: { tracks: [{ ...track, durationMs }], complete: true },
+    });
+    expect(() => store.applyPull(page('c1', 0), 10, () => null)).toThrow(/CHECK/);
+    expect(domain.wallet.balances()).toMatchObject({ balanceThousandths: 1000, allowanceThousandths: 1000 });
+    expect(store.account().cursor).toBeNull();
+    expect(store.trackMeta('t1')).toBeNull();
+    expect(domain.wallet.progress('t1').paidPlays).toBe(0);
+    store.applyPull(page('c2', 1000), 20, () => null);
+    expect(domain.wallet.balances()).toMatchObject({ balanceThousandths: 500 });
+    expect(domain.wallet.progress('t1').paidPlays).toBe(3);
+    expect(store.trackMeta('t1')).toMatchObject({ releaseId: 'r1' });
+  });
+});
+
 describe('downloads', () => {
   it('evicts least recently played first to fit the limit, never a pinned one or one playing', () => {
     const { db, dataDir, clock, domain } = setup();
