@@ -54,6 +54,20 @@ describe('grant reversal on sqlite', () => {
     const reversal = await entriesOf(a, `reversal:${granted.transferId}`);
     expect(reversal.reduce((s, e) => s + e, 0)).toBe(0);
     expect(reversal.sort((x, y) => x - y)).toEqual([-7000, 7000]);
+    // The listener's ledger shows the reversal as a reversal, not as a second grant.
+    const ledger = (await a.call('GET', '/v1/ledger', { token: listener.token })).body.entries as Array<{
+      transferId: string;
+      kind: string;
+      amountThousandths: number;
+    }>;
+    expect(ledger.filter((e) => e.transferId.endsWith(granted.transferId))).toEqual([
+      expect.objectContaining({
+        transferId: `reversal:${granted.transferId}`,
+        kind: 'grant_reversal',
+        amountThousandths: -700,
+      }),
+      expect.objectContaining({ transferId: granted.transferId, kind: 'grant', amountThousandths: 700 }),
+    ]);
 
     const corrects = retry.body.corrects as number;
     const grantLeaf = await leafAt(a, corrects);
@@ -228,6 +242,18 @@ describe.skipIf(pgReason !== null)('grant reversal on postgres (two instances, d
       credit: -900,
     });
     expect(await leafAt(a, answers[0]!.body.corrects)).toMatchObject({ kind: 'grant', credit: 900 });
+  });
+
+  it("reverses a grant at once: a credit's leaf is numbered in its own transaction, not left to the sequencer", async () => {
+    const admin = await a.account('admin');
+    const listener = await a.account('listener');
+    const granted = await grantTo(a, admin.token, listener.userId, 150);
+    const answer = await reverse(b, admin.token, granted.transferId, {
+      idempotencyKey: uuidv7(),
+      reason: 'at once',
+    });
+    expect(answer.status).toBe(201);
+    expect(await leafAt(a, answer.body.corrects)).toMatchObject({ kind: 'grant', credit: 150 });
   });
 });
 

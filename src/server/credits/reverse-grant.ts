@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { assert } from '../../shared/assert';
-import { parseLeaf } from '../../shared/tlog/leaf';
 import type { ServerContext } from '../context';
 import { inTransaction, lockWallet, toInt, type Tx } from '../db/transaction';
 import { ApiError, notFound } from '../http/errors';
@@ -9,13 +7,12 @@ import { implement, type AnyRoute } from '../http/route';
 import { sha256Hex } from '../accounts/sessions';
 import { isUniqueViolation } from '../accounts/users';
 import { appendTransfers, grantReversalPostings } from '../ledger/postings';
-import { appendLogLeaves } from '../tlog/append';
-import { withTlogTx } from '../tlog/schema';
+import { appendCreditLeaves, creditEventHash, findCreditLeaf } from '../tlog/event-index';
 
 /**
  * Reversing a credit grant made in error (docs/server-api.md, docs/transparency-log.md §1.1):
  * the whole grant is taken back from the listener's wallet, once, by a balanced
- * transfer `reversal:<grant id>` (kind `grant`, the grant's postings negated) and
+ * transfer `reversal:<grant id>` (kind `grant_reversal`, the grant's postings negated) and
  * a `correction` leaf naming the grant's leaf, in one transaction. Only admin
  * grants can be reversed (a voucher is the listener's own redemption of a code
  * the co-op issued). A grant the listener has partly spent is refused (409
@@ -128,7 +125,7 @@ async function loadGrant(
     throw new ApiError(
       409,
       'not_a_grant',
-      `only a credit grant can be reversed; ${grantId} is a ${transfer.id.startsWith('reversal:') ? 'reversal' : transfer.kind}`,
+      `only a credit grant can be reversed; ${grantId} is a ${transfer.kind === 'grant_reversal' ? 'reversal' : transfer.kind}`,
     );
   const entry = await tx
     .selectFrom('ledger_entries')
@@ -143,29 +140,23 @@ async function loadGrant(
 
 /**
  * The grant's leaf index (its `event` is H(transferId), §1.3), or null when the
- * log is off. A grant with no leaf while the log is on is refused: the start-up
- * backfill gives every grant a leaf, so only one still waiting for the
- * sequencer (deferred sequencing) can lack one, for a moment.
+ * log is off: one read of the credit-leaf index (tlog/event-index.ts), not a
+ * search of the log. A grant with no leaf while the log is on is refused: the
+ * start-up backfill gives every grant a leaf, so only one still waiting for the
+ * sequencer (written by an instance on the previous version) can lack one, for a moment.
  */
 async function grantLeafIndex(ctx: ServerContext, tx: Tx, grantId: string, thousandths: number) {
   if (!ctx.config.transparencyLog.enabled) return null;
-  const event = createHash('sha256').update(grantId).digest('hex');
-  const t = withTlogTx(tx);
-  const rows = await t
-    .selectFrom('tlog_leaves')
-    .select(['idx', 'leaf'])
-    .where('leaf', 'like', `%"event":"${event}"%`)
-    .execute();
-  for (const r of rows) {
-    const parsed = parseLeaf(r.leaf);
-    if (parsed.ok && parsed.leaf.kind === 'grant' && parsed.leaf.credit === thousandths) return toInt(r.idx);
+  const found = await findCreditLeaf(tx, creditEventHash({ kind: 'grant', transferId: grantId }));
+  if (found.found) {
+    const { leaf } = found;
+    assert(
+      leaf.kind === 'grant' && leaf.credit === thousandths,
+      `the leaf of grant ${grantId} is a ${leaf.kind} of ${leaf.credit}, not a grant of ${thousandths}`,
+    );
+    return found.index;
   }
-  const pending = await t
-    .selectFrom('tlog_pending')
-    .select('id')
-    .where('leaf', 'like', `%"event":"${event}"%`)
-    .executeTakeFirst();
-  if (pending)
+  if (found.pending)
     throw new ApiError(
       503,
       'grant_leaf_pending',
@@ -214,7 +205,7 @@ async function applyReversal(
   await appendTransfers(tx, [
     {
       id: reversalId,
-      kind: 'grant',
+      kind: 'grant_reversal',
       user_id: grant.userId,
       receipt_id: null,
       request_id: null,
@@ -248,7 +239,7 @@ async function applyReversal(
     .execute();
   // Last in the transaction: the correction's transparency-log leaf (docs/transparency-log.md §1.1).
   if (corrects !== null)
-    await appendLogLeaves(ctx, tx, [
+    await appendCreditLeaves(ctx, tx, [
       {
         kind: 'correction',
         userId: grant.userId,

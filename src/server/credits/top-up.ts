@@ -6,7 +6,7 @@ import { ApiError } from '../http/errors';
 import { sha256Hex } from '../accounts/sessions';
 import { isUniqueViolation } from '../accounts/users';
 import { appendTransfers, topUpPostings } from '../ledger/postings';
-import { appendLogLeaves } from '../tlog/append';
+import { appendCreditLeaves } from '../tlog/event-index';
 
 export interface GrantAnswer {
   transferId: string;
@@ -47,7 +47,7 @@ async function applyGrant(
     .where('user_id', '=', userId)
     .execute();
   // Last in the transaction: the grant's transparency-log leaf (docs/transparency-log.md).
-  await appendLogLeaves(ctx, tx, [{ kind: 'grant', userId, transferId, time: now, credit: thousandths }]);
+  await appendCreditLeaves(ctx, tx, [{ kind: 'grant', userId, transferId, time: now, credit: thousandths }]);
   return { transferId, balanceThousandths: balance };
 }
 
@@ -228,7 +228,9 @@ export async function redeemVoucher(ctx: ServerContext, userId: string, code: st
       .where('user_id', '=', userId)
       .execute();
     // Last in the transaction: the voucher's transparency-log leaf (docs/transparency-log.md).
-    await appendLogLeaves(ctx, tx, [{ kind: 'voucher', userId, transferId, time: now, credit: batch.value }]);
+    await appendCreditLeaves(ctx, tx, [
+      { kind: 'voucher', userId, transferId, time: now, credit: batch.value },
+    ]);
     return { creditedThousandths: batch.value, balanceThousandths: balance };
   });
 }

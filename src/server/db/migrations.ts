@@ -279,7 +279,130 @@ export function migrationsFor(kind: StoreKind): Record<string, Migration> {
     '0011_tlog_leaves_rowid': tlogLeavesRowidMigration(kind),
     // PostgreSQL: no unique index on the sequencer's queue (tlog/migration-pending-index.ts).
     '0012_tlog_pending_receipt_index': fromStatements(tlogPendingReceiptIndexStatements(kind)),
+    // Grant reversals get their own transfer kind (no longer counted as grants), and credit
+    // leaves an index by event hash (a reversal finds its grant's leaf without searching the log).
+    '0013_tlog_event_index': {
+      async up(db: Kysely<unknown>) {
+        if (kind === 'postgres') {
+          for (const statement of reversalKindPostgres()) await sql.raw(statement).execute(db);
+          for (const statement of await eventIndexStatements(db, kind)) await sql.raw(statement).execute(db);
+        } else await reversalKindAndEventIndexSqlite(db);
+      },
+    },
   };
+}
+
+const TRANSFER_KINDS_BEFORE_0013 = "CHECK (kind IN ('grant', 'voucher', 'play', 'buy_track', 'buy_release'))";
+const TRANSFER_KINDS =
+  "CHECK (kind IN ('grant', 'voucher', 'play', 'buy_track', 'buy_release', 'grant_reversal'))";
+/** A reversal is exactly a transfer `reversal:…`: an instance still on the old version cannot write one as a grant. */
+const REVERSAL_KIND = "CHECK ((kind = 'grant_reversal') = (substr(id, 1, 9) = 'reversal:'))";
+
+/** 0013 on PostgreSQL: the kind's CHECK replaced; reversals (append-only rows: the trigger steps aside) re-kinded. */
+function reversalKindPostgres(): string[] {
+  const trigger = `CREATE TRIGGER transfers_append_only BEFORE UPDATE OR DELETE ON transfers
+     FOR EACH ROW EXECUTE FUNCTION resonate_append_only()`;
+  return [
+    'ALTER TABLE transfers DROP CONSTRAINT transfers_kind_check',
+    'DROP TRIGGER transfers_append_only ON transfers',
+    `UPDATE transfers SET kind = 'grant_reversal' WHERE substr(id, 1, 9) = 'reversal:'`,
+    trigger,
+    `ALTER TABLE transfers ADD CONSTRAINT transfers_kind_check ${TRANSFER_KINDS}`,
+    `ALTER TABLE transfers ADD CONSTRAINT transfers_reversal_kind ${REVERSAL_KIND}`,
+  ];
+}
+
+/**
+ * 0013's credit-leaf index (tlog/event-index.ts): the table, filled from the
+ * credit leaves already in the log, their `kind` and `event` read from the
+ * leaf's JSON inside the database; only leaves without a receipt, so no play
+ * is read. A credit leaf still waiting for the sequencer has no index yet
+ * (findCreditLeaf finds and records it once numbered).
+ */
+async function eventIndexStatements(db: Kysely<unknown>, kind: StoreKind): Promise<string[]> {
+  const create =
+    'CREATE TABLE tlog_events (event_hash TEXT PRIMARY KEY, idx BIGINT NOT NULL CHECK (idx >= 0))';
+  // Migrations land in any order: a store without the log yet (0008 still to come) has no leaves to index.
+  const log = await sql
+    .raw<{ n: unknown }>(
+      kind === 'postgres'
+        ? `SELECT COUNT(*) AS n FROM (SELECT to_regclass('tlog_leaves') AS t) r WHERE t IS NOT NULL`
+        : `SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'tlog_leaves'`,
+    )
+    .execute(db);
+  if (!Number(log.rows[0]?.n)) return [create];
+  const field = (name: string) =>
+    kind === 'postgres' ? `(leaf::json ->> '${name}')` : `json_extract(leaf, '$.${name}')`;
+  return [
+    create,
+    `INSERT INTO tlog_events (event_hash, idx)
+       SELECT ${field('event')}, MIN(idx) FROM tlog_leaves
+       WHERE receipt_id IS NULL AND ${field('kind')} IN ('grant', 'voucher', 'correction')
+       GROUP BY ${field('event')}`,
+  ];
+}
+
+/**
+ * 0013 on SQLite, which cannot change a table's CHECK: transfers is rebuilt
+ * from its own DDL (so whatever columns, indexes and triggers it has now are
+ * kept), with foreign keys off for the swap (ledger_entries, grant_requests and
+ * grant_reversals reference it by name) and checked before the commit. The
+ * migrator runs SQLite migrations outside a transaction; this one is its own.
+ */
+async function reversalKindAndEventIndexSqlite(db: Kysely<unknown>): Promise<void> {
+  const run = (statement: string) => sql.raw(statement).execute(db);
+  const keys = await sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(db);
+  await run('PRAGMA foreign_keys = OFF');
+  await run('BEGIN');
+  try {
+    for (const statement of await transfersRebuild(db)) await run(statement);
+    for (const statement of await eventIndexStatements(db, 'sqlite')) await run(statement);
+    await assertReferencesToTransfersHold(db);
+    await run('COMMIT');
+  } catch (error) {
+    await run('ROLLBACK');
+    throw error;
+  } finally {
+    await run(`PRAGMA foreign_keys = ${keys.rows[0]?.foreign_keys ? 'ON' : 'OFF'}`);
+  }
+}
+
+/** The rows that reference transfers still find theirs (only those tables: the rebuild can break no other reference). */
+async function assertReferencesToTransfersHold(db: Kysely<unknown>): Promise<void> {
+  const referencing = await sql<{ name: string }>`
+    SELECT DISTINCT m.name FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
+    WHERE m.type = 'table' AND f."table" = 'transfers'`.execute(db);
+  for (const { name } of referencing.rows) {
+    const check = await sql.raw<{ parent: string }>(`PRAGMA foreign_key_check(${name})`).execute(db);
+    const broken = check.rows.filter((r) => r.parent === 'transfers');
+    if (broken.length)
+      throw new Error(`0013: ${name} rows lost their transfer: ${JSON.stringify(broken.slice(0, 3))}`);
+  }
+}
+
+async function transfersRebuild(db: Kysely<unknown>): Promise<string[]> {
+  const schema = await sql<{ type: string; sql: string }>`
+    SELECT type, sql FROM sqlite_master WHERE tbl_name = 'transfers' AND sql IS NOT NULL`.execute(db);
+  const table = schema.rows.find((r) => r.type === 'table')?.sql ?? '';
+  if (!table.startsWith('CREATE TABLE transfers (') || !table.includes(TRANSFER_KINDS_BEFORE_0013))
+    throw new Error(`0013: transfers is not as 0001 made it: ${table}`);
+  const ddl = table
+    .replace('CREATE TABLE transfers (', 'CREATE TABLE transfers_0013 (')
+    .replace(TRANSFER_KINDS_BEFORE_0013, TRANSFER_KINDS)
+    .replace(/\)\s*$/, `,\n      ${REVERSAL_KIND})`);
+  const info = await sql<{ name: string }>`PRAGMA table_info(transfers)`.execute(db);
+  const columns = info.rows.map((c) => c.name);
+  const values = columns.map((c) =>
+    c === 'kind' ? `CASE WHEN substr(id, 1, 9) = 'reversal:' THEN 'grant_reversal' ELSE kind END` : c,
+  );
+  return [
+    ddl,
+    `INSERT INTO transfers_0013 (${columns.join(', ')}) SELECT ${values.join(', ')} FROM transfers`,
+    // Its indexes and triggers go with the dropped table (a DROP fires no DELETE trigger); made again below.
+    'DROP TABLE transfers',
+    'ALTER TABLE transfers_0013 RENAME TO transfers',
+    ...schema.rows.filter((r) => r.type === 'index' || r.type === 'trigger').map((r) => r.sql),
+  ];
 }
 
 /**

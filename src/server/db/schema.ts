@@ -199,7 +199,8 @@ export interface CatalogStateTable {
   version: number;
 }
 
-export type TransferKind = 'grant' | 'voucher' | 'play' | 'buy_track' | 'buy_release';
+/** `grant_reversal`: a credit grant taken back (credits/reverse-grant.ts, id `reversal:<grant id>`; migration 0013). */
+export type TransferKind = 'grant' | 'grant_reversal' | 'voucher' | 'play' | 'buy_track' | 'buy_release';
 
 export interface TransfersTable {
   id: string;

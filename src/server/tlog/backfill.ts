@@ -4,6 +4,7 @@ import { parseLeaf } from '../../shared/tlog/leaf';
 import type { ServerContext } from '../context';
 import { inTransaction, toInt, type Tx } from '../db/transaction';
 import { appendLogLeaves, playEvents, type LogEvent } from './append';
+import { creditEventHash, recordCreditLeaves } from './event-index';
 import { withTlogTx } from './schema';
 
 /**
@@ -37,6 +38,9 @@ export async function backfillLog(ctx: ServerContext): Promise<number> {
       const index = await appendLogLeaves(inline, tx, [event]);
       if (index === null) throw new Error('transparency log backfill: a leaf got no index');
       if (e.kind === 'grant') indexOf.set(e.transferId, index);
+      // Credits are found by their event (a reversal names its grant's leaf through this index).
+      if (event.kind !== 'play' && event.kind !== 'purchase')
+        await recordCreditLeaves(tx, [{ eventHash: creditEventHash(event), index }]);
       count++;
     }
     return count;
@@ -56,7 +60,7 @@ async function someMissing(ctx: ServerContext): Promise<boolean> {
       `SELECT COUNT(*) AS n FROM ledger_entries e JOIN transfers t ON t.id = e.transfer_id
        WHERE t.kind IN ('buy_track', 'buy_release') AND e.account_type = 'listener'`,
     )) +
-    (await one(`SELECT COUNT(*) AS n FROM transfers WHERE kind IN ('grant', 'voucher')`));
+    (await one(`SELECT COUNT(*) AS n FROM transfers WHERE kind IN ('grant', 'voucher', 'grant_reversal')`));
   const leaves =
     (await one('SELECT size AS n FROM tlog_state')) + (await one('SELECT COUNT(*) AS n FROM tlog_pending'));
   return leaves < events;
@@ -148,7 +152,7 @@ async function transferEvents(tx: Tx): Promise<Pending[]> {
     .selectFrom('ledger_entries as e')
     .innerJoin('transfers as t', 't.id', 'e.transfer_id')
     .leftJoin('tracks', 'tracks.id', 'e.track_id')
-    .where('t.kind', 'in', ['buy_track', 'buy_release', 'grant', 'voucher'])
+    .where('t.kind', 'in', ['buy_track', 'buy_release', 'grant', 'voucher', 'grant_reversal'])
     .where('e.account_type', '=', 'listener')
     .select([
       't.id',
@@ -176,7 +180,7 @@ async function transferEvents(tx: Tx): Promise<Pending[]> {
         artistId: r.artist_id!,
         price: thousandths,
       };
-    if (r.id.startsWith('reversal:'))
+    if (r.kind === 'grant_reversal')
       return {
         kind: 'correction',
         userId: r.user_id,

@@ -89,9 +89,11 @@ export async function checkLogInvariants(
     const purchaseLeaves = [...parsed.values()].filter((l) => l.kind === 'purchase').length;
     if (purchaseLeaves !== Number(bought.n))
       problems.push(`${purchaseLeaves} purchase leaves for ${bought.n} tracks bought`);
-    const [credits] = await query(`SELECT COUNT(*) AS n FROM transfers WHERE kind IN ('grant', 'voucher')`);
+    const [credits] = await query(
+      `SELECT COUNT(*) AS n FROM transfers WHERE kind IN ('grant', 'voucher', 'grant_reversal')`,
+    );
     const creditLeaves = [...parsed.values()].filter(
-      // A grant reversal is a transfer of kind grant (id reversal:…) whose leaf is a correction.
+      // A grant reversal (a transfer of kind grant_reversal) has a correction leaf.
       (l) => l.kind === 'grant' || l.kind === 'voucher' || l.kind === 'correction',
     ).length;
     if (creditLeaves !== Number(credits.n))
