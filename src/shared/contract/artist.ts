@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   artistRefSchema,
   earningsRowSchema as wireEarningsRowSchema,
+  membershipArtistSchema,
   releaseStatusSchema,
   trackSchema,
 } from '../server-api/answers';
@@ -62,16 +63,7 @@ export type Earnings = z.infer<typeof earningsSchema>;
 export const artistMembershipSchema = z.object({
   year: int,
   /** Null: the account holds no artist profile. */
-  artist: z
-    .object({
-      member: z.boolean(),
-      earnedTenThousandths: int,
-      thresholdTenThousandths: int,
-      earnedEuros: z.string(),
-      thresholdEuros: z.string(),
-      progressPercent: int.min(0).max(100),
-    })
-    .nullable(),
+  artist: membershipArtistSchema.extend({ progressPercent: int.min(0).max(100) }).nullable(),
 });
 export type ArtistMembership = z.infer<typeof artistMembershipSchema>;
 

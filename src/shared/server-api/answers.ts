@@ -183,6 +183,16 @@ export const earningsRowSchema = z.object({
   purchaseArtistShareTenThousandths: int,
 });
 
+/** An artist's side of the membership answer: earnings towards the year's threshold. */
+export const membershipArtistSchema = z.object({
+  member: z.boolean(),
+  earnedTenThousandths: int,
+  thresholdTenThousandths: int,
+  earnedEuros: z.string(),
+  thresholdEuros: z.string(),
+  progressPercent: int,
+});
+
 export const releaseStatusSchema = z.enum(['draft', 'published', 'unpublished']);
 
 export const releaseViewSchema = z.object({

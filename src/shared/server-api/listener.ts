@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { coopTrackIdSchema } from '../receipt';
-import { playCountSchema, purchaseAnswerSchema, walletSchema } from './answers';
+import { membershipArtistSchema, playCountSchema, purchaseAnswerSchema, walletSchema } from './answers';
 import { serverRoute } from './define';
 
 const int = z.number().int();
@@ -114,16 +114,7 @@ export const membership = serverRoute({
       thresholdEuros: z.string(),
       progressPercent: int,
     }),
-    artist: z
-      .object({
-        member: z.boolean(),
-        earnedTenThousandths: int,
-        thresholdTenThousandths: int,
-        earnedEuros: z.string(),
-        thresholdEuros: z.string(),
-        progressPercent: int,
-      })
-      .nullable(),
+    artist: membershipArtistSchema.nullable(),
   }),
   errors: [],
 });
