@@ -1,12 +1,13 @@
 import { createHash, createHmac, hash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import { sql } from 'kysely';
+import { assert } from '../../shared/assert';
 import { splitCharge } from '../../shared/pricing';
 import { encodeLeaf, type LogLeaf } from '../../shared/tlog/leaf';
 import type { ServerContext } from '../context';
 import type { FreeReason, PlayOutcome } from '../db/schema';
 import type { Store } from '../db/connect';
 import { toInt, type Tx } from '../db/transaction';
+import { appendInlinePostgres, insertPendingPostgres, type LeafRow } from './append-postgres';
 import { withTlogTx } from './schema';
 
 /**
@@ -208,6 +209,7 @@ export async function appendLogLeaves(
     await insertLeaves(ctx, tx, 'tlog_pending', null, leaves, now);
     return null;
   }
+  if (ctx.store.kind === 'postgres') return appendInlinePostgres(tx, leaves, now);
   const row = await withTlogTx(tx)
     .updateTable('tlog_state')
     .set((eb) => ({ size: eb('size', '+', events.length) }))
@@ -221,12 +223,6 @@ export async function appendLogLeaves(
   return start;
 }
 
-interface LeafRow {
-  hash: Buffer;
-  leaf: string;
-  receiptId: string | null;
-}
-
 /** Per SQLite connection: the two leaf INSERTs, prepared once. */
 const prepared = new WeakMap<
   BetterSqlite3.Database,
@@ -237,8 +233,8 @@ const prepared = new WeakMap<
  * Writes the leaves in the caller's transaction, without building one
  * parameter per column per row (that cost more than the SQL itself):
  * SQLite: one prepared statement, run per leaf on the transaction's own
- * connection; PostgreSQL: one statement over four array parameters.
- * `start` is the first index (tlog_leaves) or null (tlog_pending: ids).
+ * connection; PostgreSQL: one statement over three joined parameters
+ * (append-postgres.ts). `start` is the first index (tlog_leaves) or null (tlog_pending: ids).
  */
 async function insertLeaves(
   ctx: ServerContext,
@@ -288,37 +284,8 @@ async function insertLeaves(
         .execute();
     return;
   }
-  if (table === 'tlog_leaves') {
-    const hashes = leaves.map((l) => l.hash);
-    const texts = leaves.map((l) => l.leaf);
-    const receipts = leaves.map((l) => l.receiptId);
-    const rows = sql`unnest(${hashes}::bytea[], ${texts}::text[], ${receipts}::text[]) WITH ORDINALITY AS u(h, l, r, n)`;
-    await sql`INSERT INTO tlog_leaves (idx, leaf_hash, leaf, receipt_id, created_at)
-      SELECT ${start}::bigint + n - 1, h, l, r, ${now}::bigint FROM ${rows}`.execute(tx);
-    return;
-  }
+  assert(table === 'tlog_pending', 'PostgreSQL numbers inline leaves in appendInlinePostgres');
   await insertPendingPostgres(tx, leaves, now);
-}
-
-/**
- * PostgreSQL, every settled batch: the pending leaves in three parameters,
- * not three arrays: node-postgres escapes every element of a text[] (a leaf
- * is JSON, full of quotes) and sends a bytea[] as hex text, while one joined
- * text and one Buffer (sent binary) cost a join and a copy. The database
- * splits them again, in the leaves' order (the sequencer numbers them in id
- * order). Newline and comma cannot occur inside the parts: a leaf is
- * canonical JSON (control characters escaped), a receipt id a UUID.
- */
-async function insertPendingPostgres(tx: Tx, leaves: LeafRow[], now: number): Promise<void> {
-  const texts = leaves.map((l) => l.leaf).join('\n');
-  const receipts = leaves.map((l) => l.receiptId ?? '').join(',');
-  if (texts.split('\n').length !== leaves.length || receipts.split(',').length !== leaves.length)
-    throw new Error('transparency log invariant broken: a leaf or receipt id contains its separator');
-  const hashes = Buffer.concat(leaves.map((l) => l.hash));
-  await sql`INSERT INTO tlog_pending (leaf_hash, leaf, receipt_id, created_at)
-    SELECT substring(${hashes}::bytea FROM 32 * (n - 1)::int + 1 FOR 32), l, NULLIF(r, ''), ${now}::bigint
-    FROM unnest(string_to_array(${texts}::text, E'\n'), string_to_array(${receipts}::text, ',')) WITH ORDINALITY AS u(l, r, n)
-    ORDER BY n`.execute(tx);
 }
 
 /** Whether leaves wait in tlog_pending for the sequencer instead of taking their index in the settling transaction. */
