@@ -494,6 +494,7 @@ export const en = {
       buy_release: 'Bought a release',
       voucher: 'Voucher',
       grant: 'Credits granted',
+      grant_reversal: 'Granted credits taken back',
     },
     confirmTrack:
       'Buy the rest of “{{title}}” for {{price}} credits (≈ €{{euros}})? You will own it: every play free, forever.',

@@ -157,7 +157,7 @@ function Membership() {
   );
 }
 
-const LEDGER_KINDS = ['play', 'buy_track', 'buy_release', 'voucher', 'grant'];
+const LEDGER_KINDS = ['play', 'buy_track', 'buy_release', 'voucher', 'grant', 'grant_reversal'];
 
 function LedgerPage({
   before,
