@@ -4,6 +4,7 @@ import { api, ApiError } from '../api/client';
 import { mediaUrl } from '../api/media';
 import { currentItem, usePlayer, type QueueItem } from './store';
 import type { PlayableTrack } from './track';
+import type { PlayerStore } from './types';
 import { updateMediaSession, installMediaSessionHandlers, updatePositionState } from './media-session';
 import { useSkipNotice } from './skip-notice';
 import { startPlayerSession } from './session';
@@ -28,6 +29,9 @@ interface Load {
   /** A restored position not reached yet: shown (and saved) instead of the element's 0 until the element has sought there. */
   resumeAtMs: number | null;
 }
+
+/** The element a crossfade fades out, with its load, asked for just before the store moves on. */
+type FadeFrom = { audio: HTMLAudioElement; load: Load; fadeMs: number };
 
 /** The track fading out during a crossfade: its own element, reported to its own session until it ends. */
 interface Fading {
@@ -74,7 +78,7 @@ class PlayerEngine {
   private gapless = true;
   private crossfadeMs = 0;
   /** Set just before the store moves on for a crossfade: the element to fade out, taken over by `startCurrent`. */
-  private fadeFrom: { audio: HTMLAudioElement; load: Load; fadeMs: number } | null = null;
+  private fadeFrom: FadeFrom | null = null;
   private fading: Fading | null = null;
   /** The incoming track's share of the volume during a crossfade (1 otherwise). */
   private fadeIn = 1;
@@ -85,6 +89,14 @@ class PlayerEngine {
   }
 
   start(): void {
+    this.followSettings();
+    this.followPlayEvents();
+    usePlayer.subscribe((state, previous) => this.followStore(state, previous));
+    installMediaSessionHandlers();
+  }
+
+  /** The saved volume and playback settings at start-up and on each change; gains re-read after an analysis. */
+  private followSettings(): void {
     void api
       .call('settings.get', {})
       .then((settings) => {
@@ -109,6 +121,10 @@ class PlayerEngine {
       const track = this.load?.item.track;
       if (track) void this.loadGain(track);
     });
+  }
+
+  /** The main process's word on the current play: its free preview ended, it was counted (maybe charged). */
+  private followPlayEvents(): void {
     api.on('player.previewEnded', (preview) => {
       const item = this.load?.item;
       usePlayer.getState().engine.preview({
@@ -136,31 +152,31 @@ class PlayerEngine {
       }
       // Its cache writes (the wallet, the catalog's counts) are in api/live-events.ts.
     });
+  }
 
-    usePlayer.subscribe((state, previous) => {
-      if (state.startToken !== previous.startToken) void this.startCurrent();
-      else if (state.index !== previous.index && state.index < 0) this.stop();
-      if (state.wantPlaying !== previous.wantPlaying) this.followIntent();
-      if (state.seekRequest && state.seekRequest !== previous.seekRequest) {
-        const target = state.seekRequest.positionMs / 1000;
-        if (Number.isFinite(target)) this.active.currentTime = target;
-        state.engine.seekDone();
-      }
-      if (state.volume !== previous.volume || state.muted !== previous.muted) {
-        this.applyVolume();
-        this.saveVolume(state.volume, state.muted);
-      }
-      if (
-        state.queue !== previous.queue ||
-        state.index !== previous.index ||
-        state.repeat !== previous.repeat
-      ) {
-        // What "next" means may have changed: drop a preload that is no longer next.
-        const next = this.nextItem();
-        if (this.standbyFor && this.standbyFor.key !== next?.key) this.clearStandby();
-      }
-    });
-    installMediaSessionHandlers();
+  /** Acts on what changed in the store: a (re)start, a stop, the intention, a seek, the volume, what comes next. */
+  private followStore(state: PlayerStore, previous: PlayerStore): void {
+    if (state.startToken !== previous.startToken) void this.startCurrent();
+    else if (state.index !== previous.index && state.index < 0) this.stop();
+    if (state.wantPlaying !== previous.wantPlaying) this.followIntent();
+    if (state.seekRequest && state.seekRequest !== previous.seekRequest) {
+      const target = state.seekRequest.positionMs / 1000;
+      if (Number.isFinite(target)) this.active.currentTime = target;
+      state.engine.seekDone();
+    }
+    if (state.volume !== previous.volume || state.muted !== previous.muted) {
+      this.applyVolume();
+      this.saveVolume(state.volume, state.muted);
+    }
+    if (
+      state.queue !== previous.queue ||
+      state.index !== previous.index ||
+      state.repeat !== previous.repeat
+    ) {
+      // What "next" means may have changed: drop a preload that is no longer next.
+      const next = this.nextItem();
+      if (this.standbyFor && this.standbyFor.key !== next?.key) this.clearStandby();
+    }
   }
 
   private makeAudio(): HTMLAudioElement {
@@ -281,95 +297,102 @@ class PlayerEngine {
     const state = usePlayer.getState();
     const item = currentItem(state);
     if (!item) return this.stop();
-    const token = ++this.loadSeq;
+    const { load, fadeFrom } = this.beginLoad(item, state.resumeAtMs);
+    const swapped = this.swapInPreloaded(load, fadeFrom);
+    if (!swapped) this.active.pause();
+    updateMediaSession(item.track);
+    void this.loadGain(item.track);
+    // The guard times one session at a time: the fading track's runs to its end, then this one opens
+    // (the incoming track's reports wait in the backlog meanwhile; what the guard cannot time is not heard).
+    if (this.fading) await this.fading.done;
+    if (this.load !== load) return;
+    const url = await this.openSession(load);
+    if (url === null) return;
+    for (const r of load.backlog.splice(0)) this.send(load, r.event, r.positionMs, r.rate);
+    if (!swapped || !sameMedia(this.active.src, url)) await this.playFrom(load, url);
+  }
+
+  /** The new load becomes the current one; a crossfade still going ends, one just asked for is handed over. */
+  private beginLoad(item: QueueItem, resumeAtMs: number | null): { load: Load; fadeFrom: FadeFrom | null } {
     const load: Load = {
-      token,
+      token: ++this.loadSeq,
       item,
       session: null,
       backlog: [],
       accepting: false,
-      resumeAtMs: state.resumeAtMs,
+      resumeAtMs,
     };
     const fadeFrom = this.fadeFrom;
     this.fadeFrom = null;
     // A crossfade still going when the user moves on ends now.
     if (this.fading) this.finishFade();
     this.load = load;
-    const track = item.track;
+    return { load, fadeFrom };
+  }
 
-    // Gapless: the next track may already be waiting in the standby element.
-    let swapped = false;
-    if (this.standbyFor?.key === item.key && this.standbyFor.url && (this.gapless || fadeFrom)) {
-      const old = this.active;
-      this.active = this.standby;
-      this.standby = old;
-      if (fadeFrom?.audio === old) this.beginFade(fadeFrom);
-      else {
-        old.pause();
-        old.removeAttribute('src');
-        old.load();
-      }
-      this.standbyFor = null;
-      swapped = true;
-      load.accepting = true;
-      this.applyVolume();
-      if (usePlayer.getState().wantPlaying) void this.active.play().catch(() => undefined);
-    } else {
-      this.active.pause();
+  /**
+   * Gapless: the next track may already be waiting in the standby element. It becomes the active one
+   * (playing at once if the user wants sound) and the old one fades out or is emptied; false when none waits.
+   */
+  private swapInPreloaded(load: Load, fadeFrom: FadeFrom | null): boolean {
+    const waiting = this.standbyFor?.key === load.item.key && this.standbyFor.url;
+    if (!waiting || !(this.gapless || fadeFrom)) return false;
+    const old = this.active;
+    this.active = this.standby;
+    this.standby = old;
+    if (fadeFrom?.audio === old) this.beginFade(fadeFrom);
+    else {
+      old.pause();
+      old.removeAttribute('src');
+      old.load();
     }
-    updateMediaSession(track);
-    void this.loadGain(track);
-    // The guard times one session at a time: the fading track's runs to its end, then this one opens
-    // (the incoming track's reports wait in the backlog meanwhile; what the guard cannot time is not heard).
-    if (this.fading) await this.fading.done;
-    if (this.load !== load) return;
+    this.standbyFor = null;
+    load.accepting = true;
+    this.applyVolume();
+    if (usePlayer.getState().wantPlaying) void this.active.play().catch(() => undefined);
+    return true;
+  }
 
-    let url: string;
+  /**
+   * Opens the load's play session and answers the URL to play; null when another load took over
+   * meanwhile or the session could not be opened (the player then shows the error).
+   */
+  private async openSession(load: Load): Promise<string | null> {
+    const track = load.item.track;
     try {
       const opened = await api.call('player.open', { source: track.source, trackId: track.id });
-      if (this.load !== load) return;
+      if (this.load !== load) return null;
       load.session = { id: opened.sessionId, trackId: track.id, seq: 0 };
       if (opened.stream2own)
         usePlayer.getState().engine.stream2own(track.source, track.id, opened.stream2own);
-      url = opened.mediaUrl;
+      return opened.mediaUrl;
     } catch (error) {
-      if (this.load !== load) return;
+      if (this.load !== load) return null;
       // A host without the listening guard still plays local files.
       if (error instanceof ApiError && error.code === 'unknown_call' && track.mediaPath) {
         load.session = { id: null, trackId: track.id, seq: 0 };
-        url = await mediaUrl(track.mediaPath);
-        if (this.load !== load) return;
-      } else {
-        usePlayer.getState().engine.status('error', error instanceof Error ? error.message : String(error));
-        return;
+        const url = await mediaUrl(track.mediaPath);
+        return this.load === load ? url : null;
       }
+      usePlayer.getState().engine.status('error', messageOf(error));
+      return null;
     }
-    const backlog = load.backlog.splice(0);
-    for (const r of backlog) this.send(load, r.event, r.positionMs, r.rate);
+  }
 
-    if (!swapped || !sameMedia(this.active.src, url)) {
-      this.active.src = url;
-      load.accepting = true;
-      if (load.resumeAtMs !== null) this.resumeAt(load, this.active);
-      this.applyVolume();
-      if (usePlayer.getState().wantPlaying) {
-        try {
-          await this.active.play();
-        } catch (error) {
-          // NotSupportedError ("no supported source"): the element's error event handles it, in plain words.
-          if (
-            this.load === load &&
-            !(
-              error instanceof DOMException &&
-              (error.name === 'AbortError' || error.name === 'NotSupportedError')
-            )
-          ) {
-            usePlayer
-              .getState()
-              .engine.status('error', error instanceof Error ? error.message : String(error));
-          }
-        }
-      } else usePlayer.getState().engine.status('paused');
+  /** The active element loads `url` (at the restored position, if any) and plays it if the user wants sound. */
+  private async playFrom(load: Load, url: string): Promise<void> {
+    this.active.src = url;
+    load.accepting = true;
+    if (load.resumeAtMs !== null) this.resumeAt(load, this.active);
+    this.applyVolume();
+    if (!usePlayer.getState().wantPlaying) return usePlayer.getState().engine.status('paused');
+    try {
+      await this.active.play();
+    } catch (error) {
+      // NotSupportedError ("no supported source"): the element's error event handles it, in plain words.
+      const expected =
+        error instanceof DOMException && (error.name === 'AbortError' || error.name === 'NotSupportedError');
+      if (this.load === load && !expected) usePlayer.getState().engine.status('error', messageOf(error));
     }
   }
 
@@ -477,7 +500,7 @@ class PlayerEngine {
     this.fadeFrom = null;
   }
 
-  private beginFade(from: { audio: HTMLAudioElement; load: Load; fadeMs: number }): void {
+  private beginFade(from: FadeFrom): void {
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
     const startedAt = performance.now();
@@ -531,6 +554,10 @@ class PlayerEngine {
       void api.call('settings.update', { volume, muted }).catch(() => undefined);
     }, VOLUME_SAVE_DELAY_MS);
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function sameMedia(a: string, b: string): boolean {
