@@ -1,11 +1,11 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docScreenshot } from './support/screenshots';
 import { openApp, type OpenApp } from './support/web-app';
+import { coverImage, fromLavfi, sineTone, tagOptions } from '../support/ffmpeg';
 
 /**
  * The DJ views end to end, in real Chromium through the web host: MP3s made
@@ -44,50 +44,16 @@ function makeMusic(): string {
     mkdirSync(folder, { recursive: true });
     // A folder cover, so the now-playing bar has artwork to show.
     const cover = `gradients=s=200x200:c0=0x${(0x1d4ed8 + i * 0x101010).toString(16)}:c1=0x0b6e4f:d=1`;
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      cover,
-      '-frames:v',
-      '1',
-      join(folder, 'cover.jpg'),
-    ]);
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      `sine=frequency=${200 + i * 60}:sample_rate=44100:duration=${3 + i}`,
-      '-ac',
-      '2',
-      '-c:a',
-      'libmp3lame',
-      '-b:a',
-      '96k',
-      '-id3v2_version',
-      '3',
-      '-metadata',
-      `title=${t.title}`,
-      '-metadata',
-      `artist=${t.artist}`,
-      '-metadata',
-      `album=${t.artist} Tools`,
-      '-metadata',
-      `genre=${t.genre}`,
-      '-metadata',
-      `TBPM=${t.bpm}`,
-      '-metadata',
-      `TKEY=${t.key}`,
+    coverImage(cover, join(folder, 'cover.jpg'));
+    const tags = { title: t.title, artist: t.artist, album: `${t.artist} Tools`, genre: t.genre };
+    fromLavfi(
+      sineTone(200 + i * 60, 3 + i, 44100),
+      [
+        ...['-ac', '2', '-c:a', 'libmp3lame', '-b:a', '96k', '-id3v2_version', '3'],
+        ...tagOptions({ ...tags, TBPM: t.bpm, TKEY: t.key }),
+      ],
       join(folder, `${t.title}.mp3`),
-    ]);
+    );
   });
   return root;
 }

@@ -1,12 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate, openDatabase } from '../../src/main/services/db/database';
 import { allMigrations } from '../../src/main/services/db/migrations';
 import { openApp, type OpenApp } from './support/web-app';
+import { fromLavfi, sineTone } from '../support/ffmpeg';
 
 /**
  * What the renderer shows of stream to own, from states the main process
@@ -18,34 +18,8 @@ let app: OpenApp;
 let page: Page;
 
 function seed(dataDir: string): void {
-  const jingle = join(dataDir, 'jingle.ogg');
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=660:duration=3',
-    '-c:a',
-    'libvorbis',
-    jingle,
-  ]);
-  const long = join(dataDir, 'long.ogg');
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'sine=frequency=440:duration=90',
-    '-c:a',
-    'libvorbis',
-    long,
-  ]);
+  const jingle = fromLavfi(sineTone(660, 3), ['-c:a', 'libvorbis'], join(dataDir, 'jingle.ogg'));
+  const long = fromLavfi(sineTone(440, 90), ['-c:a', 'libvorbis'], join(dataDir, 'long.ogg'));
   const db = openDatabase(join(dataDir, 'library.sqlite'));
   migrate(db, allMigrations);
   const track =

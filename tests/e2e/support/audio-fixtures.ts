@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { coverImage, fromLavfi, sineTone, tagOptions } from '../../support/ffmpeg';
 
 /** One generated file: what its tags say and how long it is. */
 export interface FixtureTrack {
@@ -20,11 +20,6 @@ export interface AudioFixtures {
   tracks: FixtureTrack[];
   corrupt: string[];
 }
-
-const ffmpeg = (args: string[]) =>
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
 
 /** ffmpeg arguments per format: codec and container options. */
 const CODECS: Record<string, string[]> = {
@@ -107,30 +102,22 @@ export function makeAudioFixtures(): AudioFixtures {
     const track = tracks.find((t) => t.album === album)!;
     const folder = join(root, dirname(track.file));
     mkdirSync(folder, { recursive: true });
-    ffmpeg(['-f', 'lavfi', '-i', source, '-frames:v', '1', join(folder, 'cover.jpg')]);
+    coverImage(source, join(folder, 'cover.jpg'));
   }
   tracks.forEach((track, i) => {
     const target = join(root, track.file);
     mkdirSync(dirname(target), { recursive: true });
     const ext = track.file.split('.').pop()!;
-    const tags = [
-      '-metadata',
-      `title=${track.title}`,
-      '-metadata',
-      `artist=${track.artist}`,
-      '-metadata',
-      `album_artist=${track.artist}`,
-      '-metadata',
-      `album=${track.album}`,
-      '-metadata',
-      `track=${track.trackNo}`,
-      '-metadata',
-      'date=2024',
-      '-metadata',
-      'genre=Ambient',
-    ];
-    const tone = `sine=frequency=${220 + i * 55}:sample_rate=44100:duration=${track.seconds}`;
-    ffmpeg(['-f', 'lavfi', '-i', tone, '-ac', '2', ...tags, ...CODECS[ext]!, target]);
+    const tags = tagOptions({
+      title: track.title,
+      artist: track.artist,
+      album_artist: track.artist,
+      album: track.album,
+      track: track.trackNo,
+      date: 2024,
+      genre: 'Ambient',
+    });
+    fromLavfi(sineTone(220 + i * 55, track.seconds, 44100), ['-ac', '2', ...tags, ...CODECS[ext]!], target);
   });
   const corrupt = ['Aurora Lane/Northern Lights/05 Broken Record.mp3', 'Copper Field/Field Notes/notes.flac'];
   writeFileSync(

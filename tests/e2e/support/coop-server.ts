@@ -1,8 +1,9 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { fromLavfi, sineTone, tagOptions } from '../../support/ffmpeg';
 import { startServerProcess } from '../../support/server-process';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -44,27 +45,13 @@ export async function serverCli<T = any>(dataDir: string, args: string[]): Promi
 /** Real audio made by ffmpeg: one tagged MP3 per entry, `seconds` long. */
 export function makeRelease(tracks: { title: string; seconds: number }[]): string {
   const dir = mkdtempSync(join(tmpdir(), 'resonate-e2e-release-'));
-  tracks.forEach((t, i) => {
-    execFileSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      `sine=frequency=${330 + i * 110}:duration=${t.seconds}`,
-      '-ac',
-      '1',
-      '-b:a',
-      '32k',
-      '-metadata',
-      `title=${t.title}`,
-      '-metadata',
-      `track=${i + 1}`,
+  tracks.forEach((t, i) =>
+    fromLavfi(
+      sineTone(330 + i * 110, t.seconds),
+      ['-ac', '1', '-b:a', '32k', ...tagOptions({ title: t.title, track: i + 1 })],
       join(dir, `${String(i + 1).padStart(2, '0')}.mp3`),
-    ]);
-  });
+    ),
+  );
   return dir;
 }
 

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { fromLavfi, sineTone, tagOptions } from '../../support/ffmpeg';
 
 /** Short real audio files, made with ffmpeg, so tag writing and copying meet real formats. */
 const CODECS: Record<string, string[]> = {
@@ -17,19 +17,6 @@ export function makeAudio(
   tags: Record<string, string> = {},
 ): string {
   const file = join(folder, `${name}.${format}`);
-  const meta = Object.entries(tags).flatMap(([k, v]) => ['-metadata', `${k}=${v}`]);
-  execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `sine=frequency=440:duration=${seconds}`,
-    ...CODECS[format]!,
-    ...meta,
-    file,
-  ]);
+  fromLavfi(sineTone(440, seconds), [...CODECS[format]!, ...tagOptions(tags)], file);
   return file;
 }
