@@ -1,13 +1,13 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { generateEd25519KeyPair } from '../../src/node/ed25519';
-import { signPlayReceipt } from '../../src/node/receipt-signing';
+import { coverImage, fromLavfi, sineTone, tagOptions } from '../support/ffmpeg';
+import { createAccountInApp, makeRightsholder, navButton, setServerUrl } from './support/app-account';
 import { seededCoopServer, ServerApi, type CoopServer } from './support/coop-server';
+import { listenerDevice } from './support/listener-device';
 import { docScreenshot } from './support/screenshots';
 import { openApp, type OpenApp } from './support/web-app';
 
@@ -29,10 +29,6 @@ let errors: string[];
 const email = `artist-${Date.now()}@example.org`;
 const password = 'artist password';
 
-const ffmpeg = (args: string[]) =>
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
 function makeRelease(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'resonate-publish-')), 'Tidal Rooms');
   mkdirSync(dir);
@@ -42,39 +38,23 @@ function makeRelease(): string {
     ['Skerry', 20],
   ];
   tracks.forEach(([title, seconds], i) =>
-    ffmpeg([
-      '-f',
-      'lavfi',
-      '-i',
-      `sine=frequency=${330 + i * 110}:duration=${seconds}`,
-      '-ac',
-      '1',
-      '-b:a',
-      '48k',
-      '-metadata',
-      `title=${title}`,
-      '-metadata',
-      'artist=Juniper Coast',
-      '-metadata',
-      'album_artist=Juniper Coast',
-      '-metadata',
-      'album=Tidal Rooms',
-      '-metadata',
-      `track=${i + 1}/3`,
-      '-metadata',
-      'date=2026',
+    fromLavfi(
+      sineTone(330 + i * 110, seconds),
+      [
+        ...['-ac', '1', '-b:a', '48k'],
+        ...tagOptions({
+          title,
+          artist: 'Juniper Coast',
+          album_artist: 'Juniper Coast',
+          album: 'Tidal Rooms',
+          track: `${i + 1}/3`,
+          date: 2026,
+        }),
+      ],
       join(dir, `${String(i + 1).padStart(2, '0')} ${title}.mp3`),
-    ]),
+    ),
   );
-  ffmpeg([
-    '-f',
-    'lavfi',
-    '-i',
-    'gradients=s=600x600:c0=0x0e7490:c1=0xf59e0b:d=1',
-    '-frames:v',
-    '1',
-    join(dir, 'cover.jpg'),
-  ]);
+  coverImage('gradients=s=600x600:c0=0x0e7490:c1=0xf59e0b:d=1', join(dir, 'cover.jpg'));
   return dir;
 }
 
@@ -90,29 +70,16 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-const nav = (name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
+const nav = (name: string) => navButton(page, name);
 const seriousViolations = async () =>
   (await new AxeBuilder({ page }).analyze()).violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 
 test('sign up; the co-op makes the account a rightsholder of the artist', async () => {
-  await nav('Settings').click();
-  const field = page.getByLabel('Sync server address');
-  await field.fill(server.url);
-  await field.press('Enter');
-  await expect(page.getByTestId('settings-status')).toHaveText('Saved');
-  await nav('Account').click();
-  await page.getByRole('button', { name: 'Create an account' }).click();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByTestId('account-form').getByRole('button', { name: 'Create account', exact: true }).click();
-  await expect(page.getByTestId('account-email')).toHaveText(email);
-  const me = await (await ServerApi.signIn(server.url, email, password)).get<{ id: string }>('/v1/me');
-  expect(
-    (await admin.post(`/v1/admin/artists/${artistId}/rightsholders`, { userId: me.body.id })).status,
-  ).toBe(204);
+  await setServerUrl(page, server.url);
+  await createAccountInApp(page, email, password);
+  await makeRightsholder(admin, { serverUrl: server.url, email, password }, artistId);
 });
 
 test('preview → publish: paid/free per track (short ones always free), a confirmation, progress, the result in the catalog', async () => {
@@ -177,53 +144,13 @@ test('preview → publish: paid/free per track (short ones always free), a confi
 test('a listener plays; the artist sees the earnings, exports CSV and a report that verifies', async () => {
   test.setTimeout(120_000);
   // A listener on another device: credits, a registered device key, signed receipts.
-  const listener = new ServerApi(server.url);
-  const signedUp = await listener.post<{ token: string; user: { id: string } }>('/v1/auth/sign-up', {
-    email: `fan-${Date.now()}@example.org`,
-    password: 'listener password',
-  });
-  listener.token = signedUp.body.token;
-  await admin.post('/v1/admin/grants', { userId: signedUp.body.user.id, amountThousandths: 5000 });
-  const keys = generateEd25519KeyPair();
-  const deviceId = uuidv7();
-  expect(
-    (await listener.post('/v1/devices', { id: deviceId, name: 'fan phone', publicKey: keys.publicKey }))
-      .status,
-  ).toBe(201);
-  const tracks = (
-    await listener.get<{ tracks: { id: string; title: string; durationMs: number }[] }>(
-      '/v1/catalog/tracks?q=tidal',
-    )
-  ).body.tracks;
+  const fan = await listenerDevice(server.url, admin);
+  const listener = fan.api;
+  const tracks = await fan.catalog('?q=tidal');
   const track = (title: string) => tracks.find((t) => t.title === title)!;
-  let seq = 0;
-  const play = (t: { id: string; durationMs: number }) => {
-    const now = Date.now();
-    return signPlayReceipt(
-      {
-        v: 1,
-        id: uuidv7(),
-        deviceId,
-        seq: ++seq,
-        trackId: t.id,
-        sessionStartedAt: new Date(now - 60_000).toISOString(),
-        countedAt: new Date(now).toISOString(),
-        heardMs: Math.min(45_000, t.durationMs),
-        durationMs: t.durationMs,
-        estimatedPriceThousandths: 0,
-      },
-      keys.privateKey,
-    );
-  };
   const harbour = track('Harbour Lights');
-  const settled = await listener.post<{ results: { status: string; priceThousandths: number }[] }>(
-    '/v1/receipts',
-    {
-      deviceId,
-      receipts: [play(harbour), play(harbour), play(harbour), play(track('Undertow')), play(track('Skerry'))],
-    },
-  );
-  expect(settled.body.results.map((r) => [r.status, r.priceThousandths])).toEqual([
+  const settled = await fan.settle([harbour, harbour, harbour, track('Undertow'), track('Skerry')]);
+  expect(settled.map((r) => [r.status, r.priceThousandths])).toEqual([
     ['settled', 2],
     ['settled', 4],
     ['settled', 8],

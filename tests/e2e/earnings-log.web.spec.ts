@@ -4,11 +4,10 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { v7 as uuidv7 } from 'uuid';
-import { generateEd25519KeyPair } from '../../src/node/ed25519';
-import { signPlayReceipt } from '../../src/node/receipt-signing';
 import { addPlayToTotals, emptyTotals, type EarningsReport } from '../../src/shared/earnings-report';
-import { seededCoopServer, ServerApi, type CoopServer } from './support/coop-server';
+import { createAccountInApp, makeRightsholder, navButton, setServerUrl } from './support/app-account';
+import { seededCoopServer, type CoopServer, type ServerApi } from './support/coop-server';
+import { listenerDevice } from './support/listener-device';
 import { docScreenshot } from './support/screenshots';
 import { openApp, type OpenApp } from './support/web-app';
 
@@ -109,73 +108,22 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-const nav = (name: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
+const nav = (name: string) => navButton(page, name);
 
 /** A listener on another device settles three paid plays of the track (signed receipts, through the API). */
 async function listenerPlays(trackTitle: string): Promise<void> {
-  const listener = new ServerApi(server.url);
-  const signedUp = await listener.post<{ token: string; user: { id: string } }>('/v1/auth/sign-up', {
-    email: `fan-${Date.now()}@example.org`,
-    password: 'listener password',
-  });
-  listener.token = signedUp.body.token;
-  await admin.post('/v1/admin/grants', { userId: signedUp.body.user.id, amountThousandths: 5000 });
-  const keys = generateEd25519KeyPair();
-  const deviceId = uuidv7();
-  expect(
-    (await listener.post('/v1/devices', { id: deviceId, name: 'fan phone', publicKey: keys.publicKey }))
-      .status,
-  ).toBe(201);
-  const tracks = (
-    await listener.get<{ tracks: { id: string; title: string; durationMs: number }[] }>('/v1/catalog/tracks')
-  ).body.tracks;
-  const track = tracks.find((t) => t.title === trackTitle)!;
-  let seq = 0;
-  const play = () => {
-    const now = Date.now();
-    return signPlayReceipt(
-      {
-        v: 1,
-        id: uuidv7(),
-        deviceId,
-        seq: ++seq,
-        trackId: track.id,
-        sessionStartedAt: new Date(now - 60_000).toISOString(),
-        countedAt: new Date(now).toISOString(),
-        heardMs: 45_000,
-        durationMs: track.durationMs,
-        estimatedPriceThousandths: 0,
-      },
-      keys.privateKey,
-    );
-  };
-  const settled = await listener.post<{ results: { status: string }[] }>('/v1/receipts', {
-    deviceId,
-    receipts: [play(), play(), play()],
-  });
-  expect(settled.body.results.map((r) => r.status)).toEqual(['settled', 'settled', 'settled']);
+  const fan = await listenerDevice(server.url, admin);
+  const track = (await fan.catalog()).find((t) => t.title === trackTitle)!;
+  const settled = await fan.settle([track, track, track]);
+  expect(settled.map((r) => r.status)).toEqual(['settled', 'settled', 'settled']);
 }
 
 test('the Earnings view checks the report against the public log; a report that omits a logged play is shown as a mismatch', async () => {
   test.setTimeout(150_000);
   const email = `artist-${Date.now()}@example.org`;
-  await nav('Settings').click();
-  await page.getByLabel('Sync server address').fill(proxy.url);
-  await page.getByLabel('Sync server address').press('Enter');
-  await expect(page.getByTestId('settings-status')).toHaveText('Saved');
-  await nav('Account').click();
-  await page.getByRole('button', { name: 'Create an account' }).click();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('artist password');
-  await page.getByTestId('account-form').getByRole('button', { name: 'Create account', exact: true }).click();
-  await expect(page.getByTestId('account-email')).toHaveText(email);
-  const me = await (
-    await ServerApi.signIn(server.url, email, 'artist password')
-  ).get<{ id: string }>('/v1/me');
-  expect(
-    (await admin.post(`/v1/admin/artists/${artistId}/rightsholders`, { userId: me.body.id })).status,
-  ).toBe(204);
+  await setServerUrl(page, proxy.url);
+  await createAccountInApp(page, email, 'artist password');
+  await makeRightsholder(admin, { serverUrl: server.url, email, password: 'artist password' }, artistId);
   await listenerPlays('Audit Song');
 
   await nav('Earnings').click();
