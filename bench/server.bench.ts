@@ -4,15 +4,10 @@ import { availableParallelism, loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { v7 as uuidv7 } from 'uuid';
-import { generateEd25519KeyPair } from '../src/node/ed25519';
-import { signPlayReceipt } from '../src/node/receipt-signing';
 import type { SignedPlayReceipt } from '../src/shared/receipt';
 import { buildServer, type BuiltServer } from '../src/server/app';
-import { createUser } from '../src/server/accounts/users';
-import { grantCredits } from '../src/server/credits/top-up';
-import { createRelease, findOrCreateArtist } from '../src/server/catalog/store';
 import { settleBatch } from '../src/server/settlement/settle-batch';
+import { benchListener, benchReceipts, benchRelease, inBatches } from './support';
 
 /**
  * Sync server benchmark: receipts verified and settled per second, in
@@ -67,72 +62,17 @@ async function fixture(
     config: { passwordHashing: { memoryCost: 1024, timeCost: 1, parallelism: 1 } },
   });
   const { ctx } = server;
-  const trackIds = await ctx.store.db.transaction().execute(async (tx) => {
-    const artistId = await findOrCreateArtist(ctx, tx, 'Bench Artist');
-    const { trackIds } = await createRelease(
-      ctx,
-      tx,
-      artistId,
-      'Bench Release',
-      Array.from({ length: TRACKS }, (_, i) => ({
-        title: `T${i}`,
-        trackNumber: i + 1,
-        durationMs: 200_000,
-        status: 'paid' as const,
-        audioPath: null,
-        audioMime: null,
-      })),
-    );
-    return trackIds;
-  });
+  const trackIds = await benchRelease(ctx, TRACKS);
   const now = Date.now();
   const listeners = [];
   for (let l = 0; l < LISTENERS; l++) {
-    const user = await createUser(ctx, {
-      email: `bench-${uuidv7()}@example.org`,
-      password: 'bench password',
-      role: 'listener',
+    const listener = await benchListener(ctx, now);
+    const receipts = benchReceipts(listener, l, receiptsPerListener, trackIds, now);
+    listeners.push({
+      userId: listener.userId,
+      deviceId: listener.deviceId,
+      batches: inBatches(receipts, BATCH),
     });
-    await grantCredits(ctx, user.id, 100_000_000, 'bench');
-    const keys = generateEd25519KeyPair();
-    const deviceId = uuidv7();
-    await ctx.store.db
-      .insertInto('devices')
-      .values({
-        id: deviceId,
-        user_id: user.id,
-        name: 'bench',
-        public_key: keys.publicKey,
-        created_at: now,
-        revoked_at: null,
-        last_seq: 0,
-        allowance: 0,
-      })
-      .execute();
-    const receipts: SignedPlayReceipt[] = [];
-    for (let i = 0; i < receiptsPerListener; i++) {
-      const at = now - 3_600_000 + i * 100;
-      receipts.push(
-        signPlayReceipt(
-          {
-            v: 1,
-            id: uuidv7(),
-            deviceId,
-            seq: i + 1,
-            trackId: trackIds[(i * 7 + l) % TRACKS]!,
-            sessionStartedAt: new Date(at - 50_000).toISOString(),
-            countedAt: new Date(at).toISOString(),
-            heardMs: 45_000,
-            durationMs: 200_000,
-            estimatedPriceThousandths: 0,
-          },
-          keys.privateKey,
-        ),
-      );
-    }
-    const batches = [];
-    for (let i = 0; i < receipts.length; i += BATCH) batches.push(receipts.slice(i, i + BATCH));
-    listeners.push({ userId: user.id, deviceId, batches });
   }
   // A running server has its signature workers up (startServer warms them); so does the benchmark.
   await server.ctx.signatures.warmUp();
