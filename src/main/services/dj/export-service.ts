@@ -1,24 +1,30 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, stat, statfs, unlink, utimes, writeFile } from 'node:fs/promises';
+import type { StatsFs } from 'node:fs';
 import { createHash, randomUUID } from 'node:crypto';
-import { dirname, extname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { CallError } from '../../../shared/contract/define';
 import type { DjList, ExportStatus } from '../../../shared/contract/dj';
-import { formatKey, parseKey } from '../../../shared/musical-key';
-import {
-  DEFAULT_FILE_NAME_PATTERN,
-  MAX_STEM,
-  NameAllocator,
-  renderFileStem,
-  sanitizeFileStem,
-} from './file-names';
+import { DEFAULT_FILE_NAME_PATTERN, sanitizeFileStem } from './file-names';
 import { writeM3u8 } from './playlist-files';
 import { FileProblem, readAudioFile, type AudioFileInfo } from '../library/tags/read-audio-file';
-import { rekordboxKind, rekordboxXml, type RekordboxTrack } from './rekordbox-xml';
+import { rekordboxXml } from './rekordbox-xml';
+import {
+  planFileNames,
+  playlistEntries,
+  rekordboxTracks,
+  type ExportSource,
+  type Manifest,
+  type ManifestEntry,
+  type PlannedFile,
+  type PresentFile,
+} from './export-plan';
+
+export type { ExportSource } from './export-plan';
 
 /**
  * Exports a crate, playlist or smart playlist to a folder or USB drive:
@@ -34,41 +40,6 @@ import { rekordboxKind, rekordboxXml, type RekordboxTrack } from './rekordbox-xm
  * a crash or a pulled stick) skips identical files and keeps names stable.
  * Free space is checked before anything is copied.
  */
-
-/** One track to export, resolved by the domain from a list's items. */
-export interface ExportSource {
-  /** Stable key for the manifest, e.g. `local:12` or `coop:abc`. */
-  key: string;
-  label: string;
-  title: string;
-  artist: string;
-  album: string;
-  genre: string;
-  durationMs: number;
-  bpm: number | null;
-  /** The key as the tag has it, any notation. */
-  tagKey: string | null;
-  year: number | null;
-  /** When it entered the library (local tracks). */
-  addedAt?: number | null;
-  /** The audio file to copy; null with a reason when there is none. */
-  file: string | Buffer | null;
-  missingReason?: string;
-}
-
-interface ManifestEntry {
-  name: string;
-  size: number;
-  sourceSize: number;
-  sourceMtimeMs: number;
-}
-interface Manifest {
-  version: 1;
-  listId: number;
-  /** The file-name pattern the names were made with (absent: the default). */
-  pattern?: string;
-  files: Record<string, ManifestEntry>;
-}
 
 const MANIFEST = '.resonate-export.json';
 const MUSIC_FOLDER = 'Music';
@@ -146,111 +117,92 @@ export class ExportJob {
     this.deps.onProgress({ ...this.status, problems: [...this.status.problems] });
   }
 
+  /**
+   * The export's stages, in order: the destination is there; the sources
+   * whose file is whole are planned a stable name each; files already
+   * there and identical are skipped; the rest fits in the free space and is
+   * copied (the manifest updated after each); files no longer wanted go;
+   * then the playlist files are written.
+   */
   private async run(list: DjList, destination: string, sources: ExportSource[]): Promise<void> {
-    const signal = this.abort.signal;
-    const destinationStat = await stat(destination).catch(() => null);
-    if (!destinationStat?.isDirectory())
-      throw new CallError(
-        'unavailable',
-        `The destination ${destination} is not there (is the drive plugged in?)`,
-      );
+    await checkDestination(destination);
     const folder = this.status.folder;
     const musicFolder = join(folder, MUSIC_FOLDER);
     await mkdir(musicFolder, { recursive: true });
     const manifest = await readManifest(folder, list.id);
     const space = await statfs(destination);
+    const present = await this.presentFiles(sources, space.type === FAT_MAGIC);
+    const { planned, renamed } = planFileNames(present, manifest, this.fileNamePattern);
+    const toCopy = await this.skipAlreadyCopied(planned, musicFolder, manifest);
+    this.checkSpace(planned.length, toCopy, space);
+    await this.copyAll(toCopy, folder, manifest);
+    await removeUnwanted(planned, renamed, manifest, musicFolder);
+    await writeManifest(folder, manifest);
+    await this.writePlaylists(list, destination, planned);
+  }
 
-    // Plan: a stable file name per track (from an earlier run when there was one).
-    const names = new NameAllocator();
-    const present: { source: ExportSource; size: number; mtimeMs: number; info: AudioFileInfo | null }[] = [];
+  /**
+   * The sources with a whole audio file, in list order; each other source
+   * becomes a problem saying why (no file, missing, too large for FAT32,
+   * damaged since the scan).
+   */
+  private async presentFiles(sources: ExportSource[], onFat: boolean): Promise<PresentFile[]> {
+    const present: PresentFile[] = [];
+    const problem = (source: ExportSource, reason: string) =>
+      this.status.problems.push({ label: source.label, reason });
     for (const source of sources) {
       if (!source.file) {
-        this.status.problems.push({ label: source.label, reason: source.missingReason ?? 'no file' });
+        problem(source, source.missingReason ?? 'no file');
         continue;
       }
       const s = await stat(source.file).catch(() => null);
       if (!s?.isFile()) {
-        this.status.problems.push({ label: source.label, reason: 'the file is missing' });
+        problem(source, 'the file is missing');
         continue;
       }
-      if (space.type === FAT_MAGIC && s.size > FAT_MAX_FILE) {
-        this.status.problems.push({
-          label: source.label,
-          reason: 'larger than 4 GB, which FAT32 cannot hold',
-        });
+      if (onFat && s.size > FAT_MAX_FILE) {
+        problem(source, 'larger than 4 GB, which FAT32 cannot hold');
         continue;
       }
       // Read as the scan reads it: a file cut short or damaged since the scan is not copied (it would be a Problem).
       const info = await readForExport(source.file);
       if (info instanceof FileProblem) {
-        this.status.problems.push({ label: source.label, reason: info.message });
+        problem(source, info.message);
         continue;
       }
-      present.push({ source, size: s.size, mtimeMs: Math.trunc(s.mtimeMs), info });
-    }
-    // Names made with another pattern are not kept: those files are renamed
-    // (copied anew, the old ones removed once the new ones are whole).
-    const pattern = this.fileNamePattern;
-    const samePattern = (manifest.pattern ?? DEFAULT_FILE_NAME_PATTERN) === pattern;
-    const renamed: string[] = samePattern ? [] : Object.values(manifest.files).map((e) => e.name);
-    if (!samePattern) manifest.files = {};
-    manifest.pattern = pattern;
-    const stems = present.map((p, i) => {
-      const s = p.source;
-      const key = s.tagKey ? parseKey(s.tagKey) : null;
-      const stem = renderFileStem(pattern, {
-        artist: s.artist,
-        title: s.title,
-        album: s.album,
-        genre: s.genre,
-        year: s.year,
-        bpm: s.bpm === null ? null : Math.round(s.bpm),
-        key: key ? formatKey(key, 'camelot') : null,
-        musicalKey: key ? formatKey(key, 'musical') : null,
-        n: String(i + 1).padStart(String(present.length).length, '0'),
+      present.push({
+        source,
+        file: source.file,
+        size: s.size,
+        mtimeMs: Math.trunc(s.mtimeMs),
+        info,
       });
-      return stem || s.title;
-    });
-    // An earlier run's name is kept while the track would still get it (so a
-    // "(2)" stays with its track); a changed tag or position renames the file.
-    const planned = present.map((p, i) => {
-      const earlier = manifest.files[p.source.key];
-      const fits = earlier !== undefined && nameFitsStem(earlier.name, stems[i]!);
-      return {
-        ...p,
-        name: earlier && fits && names.reserve(earlier.name) ? earlier.name : (null as string | null),
-      };
-    });
-    planned.forEach((p, i) => {
-      if (p.name === null)
-        p.name = names.allocate(
-          stems[i]!,
-          extname(typeof p.source.file === 'string' ? p.source.file : p.source.file!.toString('latin1')),
-        );
-    });
-    for (const [key, entry] of Object.entries(manifest.files)) {
-      // Files whose track now gets another name are replaced by the new one.
-      const p = planned.find((x) => x.source.key === key);
-      if (p && p.name !== entry.name) renamed.push(entry.name);
     }
+    return present;
+  }
 
-    // Which files are already there, identical, from an earlier run.
-    const toCopy: typeof planned = [];
+  /** The planned files still to copy; those already there and identical are counted as skipped and kept in the manifest. */
+  private async skipAlreadyCopied(
+    planned: PlannedFile[],
+    musicFolder: string,
+    manifest: Manifest,
+  ): Promise<PlannedFile[]> {
+    const toCopy: PlannedFile[] = [];
     for (const p of planned) {
-      const target = join(musicFolder, p.name!);
-      if (await isSameFile(p.source.file!, target, p.size, p.mtimeMs, manifest.files[p.source.key])) {
+      const target = join(musicFolder, p.name);
+      if (await isSameFile(p.file, target, p.size, p.mtimeMs, manifest.files[p.source.key])) {
         this.status.filesSkipped++;
-        manifest.files[p.source.key] = {
-          name: p.name!,
-          size: p.size,
-          sourceSize: p.size,
-          sourceMtimeMs: p.mtimeMs,
-        };
+        manifest.files[p.source.key] = manifestEntry(p);
       } else {
         toCopy.push(p);
       }
     }
-    this.status.filesTotal = planned.length;
+    return toCopy;
+  }
+
+  /** Sets the totals; throws (before anything is copied) when the files to copy do not fit in the free space. */
+  private checkSpace(filesTotal: number, toCopy: PlannedFile[], space: StatsFs): void {
+    this.status.filesTotal = filesTotal;
     this.status.filesDone = this.status.filesSkipped;
     this.status.bytesTotal = toCopy.reduce((n, p) => n + p.size, 0);
     const free = Number(space.bavail) * Number(space.bsize);
@@ -260,77 +212,36 @@ export class ExportJob {
         `Not enough space on the destination: ${mb(this.status.bytesTotal)} to copy, ${mb(free)} free`,
       );
     }
+  }
 
+  /** Copies each file whole, in order, writing the manifest after each (so a cancel or crash resumes); stops at a cancel. */
+  private async copyAll(toCopy: PlannedFile[], folder: string, manifest: Manifest): Promise<void> {
+    const signal = this.abort.signal;
+    const musicFolder = join(folder, MUSIC_FOLDER);
     this.status.state = 'copying';
     this.emit(true);
     for (const p of toCopy) {
       signal.throwIfAborted();
       this.status.currentFile = p.name;
-      await this.copy(p.source.file!, join(musicFolder, p.name!), p.mtimeMs, signal);
-      manifest.files[p.source.key] = {
-        name: p.name!,
-        size: p.size,
-        sourceSize: p.size,
-        sourceMtimeMs: p.mtimeMs,
-      };
+      await this.copy(p.file, join(musicFolder, p.name), p.mtimeMs, signal);
+      manifest.files[p.source.key] = manifestEntry(p);
       await writeManifest(folder, manifest);
       this.status.filesDone++;
       this.emit();
     }
+  }
 
-    // Files named by an earlier pattern, and files of tracks no longer in the list, go.
-    const current = new Set(planned.map((p) => p.name!.toLowerCase()));
-    for (const name of renamed)
-      if (!current.has(name.toLowerCase())) await unlink(join(musicFolder, name)).catch(() => undefined);
-    const keep = new Set(planned.map((p) => p.source.key));
-    for (const [key, entry] of Object.entries(manifest.files)) {
-      if (keep.has(key)) continue;
-      await unlink(join(musicFolder, entry.name)).catch(() => undefined);
-      delete manifest.files[key];
-    }
-    await writeManifest(folder, manifest);
-
+  /** The list's m3u8 (relative paths) and rekordbox.xml (paths from the drive's root), each written atomically. */
+  private async writePlaylists(list: DjList, destination: string, planned: PlannedFile[]): Promise<void> {
+    const folder = this.status.folder;
     this.status.state = 'writing';
     this.status.currentFile = null;
     this.emit(true);
-    const listStem = sanitizeFileStem(list.name);
-    const playlistFile = join(folder, `${listStem}.m3u8`);
-    await writeAtomically(
-      playlistFile,
-      writeM3u8(
-        planned.map((p) => ({
-          relativePath: `${MUSIC_FOLDER}/${p.name!}`,
-          durationSeconds: p.source.durationMs / 1000,
-          artist: p.source.artist,
-          title: p.source.title,
-        })),
-      ),
-    );
+    const playlistFile = join(folder, `${sanitizeFileStem(list.name)}.m3u8`);
+    await writeAtomically(playlistFile, writeM3u8(playlistEntries(planned, MUSIC_FOLDER)));
     this.status.playlistFile = playlistFile;
     const xmlFile = join(folder, 'rekordbox.xml');
-    const driveRoot = await mountRoot(destination);
-    const tracks: RekordboxTrack[] = planned.map((p, i) => {
-      const key = p.source.tagKey ? parseKey(p.source.tagKey) : null;
-      return {
-        trackId: i + 1,
-        name: p.source.title,
-        artist: p.source.artist,
-        album: p.source.album,
-        genre: p.source.genre,
-        kind: rekordboxKind(extname(p.name!)),
-        sizeBytes: p.size,
-        totalTimeSeconds: p.source.durationMs / 1000,
-        bpm: p.source.bpm,
-        tonality: key ? formatKey(key, 'musical') : null,
-        year: p.source.year ?? p.info?.year ?? null,
-        trackNumber: p.info?.trackNo ?? null,
-        bitRateKbps: p.info?.bitrate ? Math.round(p.info.bitrate / 1000) : null,
-        sampleRate: p.info?.sampleRate ?? null,
-        dateAdded: p.source.addedAt ?? null,
-        comments: p.info?.comment ?? '',
-        pathOnDrive: `/${relative(driveRoot, join(musicFolder, p.name!)).split(sep).join('/')}`,
-      };
-    });
+    const tracks = rekordboxTracks(planned, await mountRoot(destination), join(folder, MUSIC_FOLDER));
     await writeAtomically(
       xmlFile,
       rekordboxXml({ productVersion: this.deps.appVersion, playlistName: list.name, tracks }),
@@ -365,6 +276,41 @@ export class ExportJob {
   }
 }
 
+async function checkDestination(destination: string): Promise<void> {
+  const destinationStat = await stat(destination).catch(() => null);
+  if (!destinationStat?.isDirectory())
+    throw new CallError(
+      'unavailable',
+      `The destination ${destination} is not there (is the drive plugged in?)`,
+    );
+}
+
+function manifestEntry(p: PlannedFile): ManifestEntry {
+  return { name: p.name, size: p.size, sourceSize: p.size, sourceMtimeMs: p.mtimeMs };
+}
+
+/**
+ * Files named by an earlier pattern (or renamed since), and files of
+ * tracks no longer in the list, are removed (a file some track still has
+ * is kept); the manifest forgets the tracks no longer in the list.
+ */
+async function removeUnwanted(
+  planned: PlannedFile[],
+  renamed: string[],
+  manifest: Manifest,
+  musicFolder: string,
+): Promise<void> {
+  const current = new Set(planned.map((p) => p.name.toLowerCase()));
+  for (const name of renamed)
+    if (!current.has(name.toLowerCase())) await unlink(join(musicFolder, name)).catch(() => undefined);
+  const keep = new Set(planned.map((p) => p.source.key));
+  for (const [key, entry] of Object.entries(manifest.files)) {
+    if (keep.has(key)) continue;
+    await unlink(join(musicFolder, entry.name)).catch(() => undefined);
+    delete manifest.files[key];
+  }
+}
+
 /**
  * A target counts as already copied when its size matches and either the
  * manifest says it came from this very source (same size and mtime), or —
@@ -388,14 +334,6 @@ async function hashFile(file: string | Buffer): Promise<string> {
   const hash = createHash('sha256');
   await pipeline(createReadStream(file), hash);
   return hash.digest('hex');
-}
-
-/** Whether a file name is what `NameAllocator` makes of this stem: the stem itself, or the stem and " (n)". */
-function nameFitsStem(name: string, stem: string): boolean {
-  const base = name.replace(/\.[^.]*$/, '').toLowerCase();
-  if (base === sanitizeFileStem(stem).toLowerCase()) return true;
-  const short = sanitizeFileStem(stem, MAX_STEM - 6).toLowerCase();
-  return base.startsWith(short) && /^ \(\d+\)$/.test(base.slice(short.length));
 }
 
 async function readManifest(folder: string, listId: number): Promise<Manifest> {
