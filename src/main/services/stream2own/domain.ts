@@ -69,37 +69,26 @@ function handlersOf(p: GuardedParts): Stream2OwnHandlers {
   };
 }
 
-export function createStream2OwnDomain(deps: Stream2OwnDeps) {
-  const log = deps.logger.child({ domain: 'stream2own' });
+/** What changes after the parts are built: the account the sync domain binds, the identity a device reset replaces. */
+interface Binding {
   /** Null until the sync domain binds the account (stream to own alone: one anonymous wallet). */
-  let account: (() => WalletAccount) | null = null;
-  let identity = deviceIdentity(deps, log);
-  const owner = (): WalletOwner | null => (account ? { ...account(), deviceId: identity.deviceId } : null);
-  const catalog = new CoopCatalogStore(deps.db, deps.clock);
-  const wallet = new WalletStore(deps.db, owner);
-  const parts: Stream2OwnParts = {
-    deps,
-    log,
-    catalog,
-    wallet,
-    outbox: new OutboxStore(deps.db),
-    serverClock: new ServerClock(deps.db, deps.clock),
-    previews: new PreviewLedger(deps.db),
-    listener: () => account?.().userId ?? '',
-    identity: () => identity,
-    lowBalanceThreshold: deps.lowBalanceThresholdThousandths ?? DEFAULT_LOW_BALANCE_THOUSANDTHS,
-  };
+  account: (() => WalletAccount) | null;
+  identity: DeviceIdentity;
+}
+
+/** The listening guard, counting each play through the recorder; stamps are in the server's time as learned at the last sync. */
+function listeningGuard(parts: Stream2OwnParts, binding: Binding): ListeningGuard {
+  const { deps } = parts;
   const recorder = createPlayRecorder({
     db: deps.db,
-    catalog,
-    wallet,
-    identity: () => identity,
+    catalog: parts.catalog,
+    wallet: parts.wallet,
+    identity: () => binding.identity,
     hooks: deps.recorderHooks,
   });
-  // Stamps (session start, countedAt) are in the server's time as learned at the last sync.
-  const guard = new ListeningGuard({
+  return new ListeningGuard({
     clock: parts.serverClock.corrected(),
-    log,
+    log: parts.log,
     onCounted: (play) => onCounted(parts, recorder, play),
     limits: deps.guardLimits,
     onHeard: (session) => {
@@ -107,7 +96,32 @@ export function createStream2OwnDomain(deps: Stream2OwnDeps) {
         parts.previews.record(parts.listener(), session.trackId, session.heardMs, parts.serverClock.nowMs());
     },
   });
-  const p: GuardedParts = { ...parts, guard };
+}
+
+/** Builds the parts once: the stores on deps.db, the wallet owned by the bound account and this device, the guard. */
+function buildParts(deps: Stream2OwnDeps, log: Stream2OwnParts['log'], binding: Binding): GuardedParts {
+  const owner = (): WalletOwner | null =>
+    binding.account ? { ...binding.account(), deviceId: binding.identity.deviceId } : null;
+  const parts: Stream2OwnParts = {
+    deps,
+    log,
+    catalog: new CoopCatalogStore(deps.db, deps.clock),
+    wallet: new WalletStore(deps.db, owner),
+    outbox: new OutboxStore(deps.db),
+    serverClock: new ServerClock(deps.db, deps.clock),
+    previews: new PreviewLedger(deps.db),
+    listener: () => binding.account?.().userId ?? '',
+    identity: () => binding.identity,
+    lowBalanceThreshold: deps.lowBalanceThresholdThousandths ?? DEFAULT_LOW_BALANCE_THOUSANDTHS,
+  };
+  return { ...parts, guard: listeningGuard(parts, binding) };
+}
+
+export function createStream2OwnDomain(deps: Stream2OwnDeps) {
+  const log = deps.logger.child({ domain: 'stream2own' });
+  const binding: Binding = { account: null, identity: deviceIdentity(deps, log) };
+  const p = buildParts(deps, log, binding);
+  const { guard, catalog, wallet } = p;
   const summary = () => walletSummary(p);
 
   return {
@@ -118,7 +132,7 @@ export function createStream2OwnDomain(deps: Stream2OwnDeps) {
     outbox: p.outbox,
     summary,
     /** The device identity that signs new receipts. */
-    identity: () => ({ deviceId: identity.deviceId, publicKey: identity.publicKey }),
+    identity: () => ({ deviceId: binding.identity.deviceId, publicKey: binding.identity.publicKey }),
     /** `player.open` of a co-op track the server streams (not downloaded): the sync domain checked it can. */
     openCoopStream: (trackId: string) => openCoop(p, trackId, true),
     /** Whether `sessionId` is the live session of co-op track `trackId` (the media path may serve it). */
@@ -138,7 +152,7 @@ export function createStream2OwnDomain(deps: Stream2OwnDeps) {
      * came from, and the preview window is kept per listener.
      */
     bindAccount(current: () => WalletAccount): void {
-      account = current;
+      binding.account = current;
     },
     /** The sync engine's entry: a new balance from the server, and the charges it settled. */
     applyServerState(state: Parameters<WalletStore['applyServerState']>[0]): void {
@@ -147,7 +161,7 @@ export function createStream2OwnDomain(deps: Stream2OwnDeps) {
     },
     /** Makes a new device identity now (e.g. the user reset the device). Unsent receipts stay as they are. */
     rotateIdentity(): void {
-      identity = deviceIdentity(deps, log, true);
+      binding.identity = deviceIdentity(deps, log, true);
       // The old device's allowance is not the new one's; until a sync brings it nothing is spendable (the row names the old device).
       wallet.forgetAllowance();
       emitSafely(p, () => deps.events.emit('wallet.changed', summary()));
