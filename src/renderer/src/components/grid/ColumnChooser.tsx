@@ -1,4 +1,4 @@
-import { menuPosition, usePopupMenu } from '../../hooks/usePopupMenu';
+import { PopupMenu } from '../PopupMenu';
 
 /** The columns to show, as checkboxes in a small menu at the pointer; Escape or a click away closes it. */
 export function ColumnChooser({
@@ -12,17 +12,14 @@ export function ColumnChooser({
   columns: { id: string; label: string; shown: boolean; toggle(): void }[];
   onClose(): void;
 }) {
-  const { ref, onKeyDown } = usePopupMenu({ entrySelector: '[role="menuitemcheckbox"]', onClose });
   return (
-    <div
-      ref={ref}
-      role="menu"
-      aria-label={label}
-      className="context-menu"
-      style={menuPosition(at, columns.length, window)}
-      onKeyDown={onKeyDown}
-      tabIndex={-1}
-      data-testid="column-chooser"
+    <PopupMenu
+      at={at}
+      label={label}
+      entries={columns.length}
+      entrySelector='[role="menuitemcheckbox"]'
+      onClose={onClose}
+      testId="column-chooser"
     >
       {columns.map((c) => (
         <button
@@ -37,6 +34,6 @@ export function ColumnChooser({
           {c.label}
         </button>
       ))}
-    </div>
+    </PopupMenu>
   );
 }

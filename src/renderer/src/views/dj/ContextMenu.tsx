@@ -1,4 +1,4 @@
-import { menuPosition, usePopupMenu } from '../../hooks/usePopupMenu';
+import { PopupMenu } from '../../components/PopupMenu';
 
 export interface MenuItem {
   label: string;
@@ -20,20 +20,14 @@ export function ContextMenu({
   items: MenuItem[];
   onClose(): void;
 }) {
-  const { ref, onKeyDown } = usePopupMenu({
-    entrySelector: '[role="menuitem"]',
-    focusSelector: '[role="menuitem"]:not([aria-disabled="true"])',
-    onClose,
-  });
   return (
-    <div
-      ref={ref}
-      role="menu"
-      aria-label={label}
-      className="context-menu"
-      style={menuPosition({ x, y }, items.length, window)}
-      onKeyDown={onKeyDown}
-      tabIndex={-1}
+    <PopupMenu
+      at={{ x, y }}
+      label={label}
+      entries={items.length}
+      entrySelector='[role="menuitem"]'
+      focusSelector='[role="menuitem"]:not([aria-disabled="true"])'
+      onClose={onClose}
     >
       {items.map((item) => (
         <button
@@ -51,6 +45,6 @@ export function ContextMenu({
           {item.label}
         </button>
       ))}
-    </div>
+    </PopupMenu>
   );
 }
