@@ -1,9 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seriousA11yViolations } from './support/a11y';
 import { docScreenshot } from './support/screenshots';
 import { openApp, type OpenApp } from './support/web-app';
 
@@ -136,11 +136,7 @@ test('a free preview plays from the media URL without a player session', async (
     trackRow('Interlude').getByRole('button', { name: 'Stop the preview of Interlude' }),
   ).toHaveAttribute('aria-pressed', 'true');
 
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    serious.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-  ).toEqual([]);
+  expect(await seriousA11yViolations(page)).toEqual([]);
   await docScreenshot(page, 'release-preview.png');
 
   await page.getByRole('button', { name: 'Stop preview' }).click();

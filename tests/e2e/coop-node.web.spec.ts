@@ -1,9 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seriousA11yViolations } from './support/a11y';
 import { docScreenshot } from './support/screenshots';
 import { openApp, type OpenApp } from './support/web-app';
 
@@ -57,10 +57,7 @@ function makeReleaseFolder(): string {
 
 const nav = (name: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
-const seriousViolations = async () =>
-  (await new AxeBuilder({ page }).analyze()).violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+const seriousViolations = () => seriousA11yViolations(page);
 
 test.beforeAll(async () => {
   music = makeReleaseFolder();

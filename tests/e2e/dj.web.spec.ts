@@ -1,8 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seriousA11yViolations } from './support/a11y';
 import { docScreenshot } from './support/screenshots';
 import { openApp, type OpenApp } from './support/web-app';
 import { coverImage, fromLavfi, sineTone, tagOptions } from '../support/ffmpeg';
@@ -81,12 +81,7 @@ const titles = async (grid: ReturnType<Page['getByRole']>) =>
   );
 
 async function expectNoSeriousA11yViolations(view: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const summary = serious.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-  );
-  expect(summary, `axe on ${view}`).toEqual([]);
+  expect(await seriousA11yViolations(page), `axe on ${view}`).toEqual([]);
 }
 
 test('the DJ collection lists the tagged files with BPM and key in Camelot, then musical notation', async () => {

@@ -1,9 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { seriousA11yViolations } from './support/a11y';
 import { makeAudioFixtures, type AudioFixtures } from './support/audio-fixtures';
 import { docScreenshot } from './support/screenshots';
 import { openApp, type OpenApp } from './support/web-app';
@@ -41,12 +41,7 @@ const elapsedSeconds = async () => {
 };
 
 async function expectNoSeriousA11yViolations(view: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const summary = serious.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-  );
-  expect(summary, `axe on ${view}`).toEqual([]);
+  expect(await seriousA11yViolations(page), `axe on ${view}`).toEqual([]);
 }
 
 test('first run invites to add a folder; adding it through the path field lists the tracks with tags and durations', async () => {

@@ -1,10 +1,10 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate, openDatabase } from '../../src/main/services/db/database';
 import { allMigrations } from '../../src/main/services/db/migrations';
+import { seriousA11yViolations } from './support/a11y';
 import { openApp, type OpenApp } from './support/web-app';
 import { fromLavfi, sineTone } from '../support/ffmpeg';
 
@@ -53,6 +53,17 @@ test.afterAll(async () => {
 const nav = (name: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
 
+/** Plays a co-op track as a user does (a double click on its catalog row); done when the player shows it. */
+async function playFromCatalog(title: string): Promise<void> {
+  await nav('Co-op catalog').click();
+  await page
+    .getByRole('grid', { name: 'Co-op tracks' })
+    .getByRole('row')
+    .filter({ hasText: title })
+    .dblclick();
+  await expect(page.getByTestId('np-title')).toHaveText(title);
+}
+
 test('catalog rows show plays as nine steps, the next price, owned and free; no red low balance for someone not signed in', async () => {
   const balance = page.getByTestId('wallet-balance');
   await expect(balance).toContainText('Balance 0.005');
@@ -72,10 +83,7 @@ test('catalog rows show plays as nine steps, the next price, owned and free; no 
   await expect(row('Owned Song')).toContainText('Owned');
   await expect(row('Gift Song')).toContainText('Free');
   await expect(row('Short Jingle')).toContainText('Free');
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(
-    results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
-  ).toEqual([]);
+  expect(await seriousA11yViolations(page)).toEqual([]);
 
   if (process.env.SCREENSHOTS) await page.screenshot({ path: 'test-results/coop.png' });
   await nav('Collection').click();
@@ -85,13 +93,7 @@ test('catalog rows show plays as nine steps, the next price, owned and free; no 
 });
 
 test('a short co-op track played to its end is counted, free, and listed in History', async () => {
-  await nav('Co-op catalog').click();
-  await page
-    .getByRole('grid', { name: 'Co-op tracks' })
-    .getByRole('row')
-    .filter({ hasText: 'Short Jingle' })
-    .dblclick();
-  await expect(page.getByTestId('np-title')).toHaveText('Short Jingle');
+  await playFromCatalog('Short Jingle');
   await expect(page.getByTestId('now-playing').getByTestId('s2o-summary')).toContainText('Free');
   await nav('History').click();
   const history = page.getByRole('table', { name: 'Counted plays and charges' });
@@ -103,20 +105,11 @@ test('a short co-op track played to its end is counted, free, and listed in Hist
   if (process.env.SCREENSHOTS) await page.screenshot({ path: 'test-results/history.png' });
   await nav('Wallet').click();
   await expect(page.getByTestId('wallet-spendable')).toHaveText('0.005 credits');
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(
-    results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
-  ).toEqual([]);
+  expect(await seriousA11yViolations(page)).toEqual([]);
 });
 
 test('a paid co-op play shows the 45-second mark on the seek bar and counts down its free preview', async () => {
-  await nav('Co-op catalog').click();
-  await page
-    .getByRole('grid', { name: 'Co-op tracks' })
-    .getByRole('row')
-    .filter({ hasText: 'Long Song' })
-    .dblclick();
-  await expect(page.getByTestId('np-title')).toHaveText('Long Song');
+  await playFromCatalog('Long Song');
   // 45 s of 90 s: the mark sits half way along the seek bar.
   const mark = page.getByTestId('seek-mark');
   await expect(mark).toHaveAttribute('title', 'A play is counted after 45 seconds');
@@ -139,13 +132,7 @@ test('a paid co-op play shows the 45-second mark on the seek bar and counts down
   if (process.env.SCREENSHOT_DIR)
     await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, 'preview-countdown.png') });
   // A free track has neither.
-  await nav('Co-op catalog').click();
-  await page
-    .getByRole('grid', { name: 'Co-op tracks' })
-    .getByRole('row')
-    .filter({ hasText: 'Short Jingle' })
-    .dblclick();
-  await expect(page.getByTestId('np-title')).toHaveText('Short Jingle');
+  await playFromCatalog('Short Jingle');
   await expect(page.getByTestId('preview-countdown')).toHaveCount(0);
   await expect(page.getByTestId('seek-mark')).toHaveCount(0);
 });

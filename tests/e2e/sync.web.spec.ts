@@ -1,8 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { seriousA11yViolations } from './support/a11y';
 import { seededCoopServer, ServerApi, type CoopServer } from './support/coop-server';
 import { docScreenshot } from './support/screenshots';
 import { openApp, type OpenApp, type RunningWebHost } from './support/web-app';
@@ -57,10 +57,7 @@ test.afterAll(async () => {
 
 const nav = (name: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name, exact: true });
-const seriousViolations = async () =>
-  (await new AxeBuilder({ page }).analyze()).violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+const seriousViolations = () => seriousA11yViolations(page);
 
 async function setServerUrl(url: string): Promise<void> {
   await nav('Settings').click();
