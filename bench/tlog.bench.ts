@@ -4,16 +4,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { v7 as uuidv7 } from 'uuid';
-import { generateEd25519KeyPair } from '../src/node/ed25519';
-import { signPlayReceipt } from '../src/node/receipt-signing';
 import type { SignedPlayReceipt } from '../src/shared/receipt';
 import { buildServer, type BuiltServer } from '../src/server/app';
-import { createUser } from '../src/server/accounts/users';
-import { grantCredits } from '../src/server/credits/top-up';
-import { createRelease, findOrCreateArtist } from '../src/server/catalog/store';
 import { openStore } from '../src/server/db/connect';
 import { settleBatch } from '../src/server/settlement/settle-batch';
+import { benchListener, benchReceipts, benchRelease, inBatches } from './support';
 import { encodeLeaf, fromBase64, hashFromBase64, verifyInclusion, type LogLeaf } from '../src/shared/tlog';
 
 /**
@@ -65,62 +60,14 @@ async function prepareRun(
     },
   });
   const { ctx } = server;
-  const trackIds = await ctx.store.db.transaction().execute(async (tx) => {
-    const artistId = await findOrCreateArtist(ctx, tx, 'Bench Artist');
-    const tracks = Array.from({ length: TRACKS }, (_, i) => ({
-      title: `T${i}`,
-      trackNumber: i + 1,
-      durationMs: 200_000,
-      status: 'paid' as const,
-      audioPath: null,
-      audioMime: null,
-    }));
-    return (await createRelease(ctx, tx, artistId, 'Bench Release', tracks)).trackIds;
-  });
+  const trackIds = await benchRelease(ctx, TRACKS);
   const now = Date.now();
   const jobs: Prepared['jobs'] = [];
   for (let l = 0; l < LISTENERS; l++) {
-    const user = await createUser(ctx, {
-      email: `bench-${uuidv7()}@example.org`,
-      password: 'bench password',
-      role: 'listener',
-    });
-    await grantCredits(ctx, user.id, 100_000_000, 'bench');
-    const keys = generateEd25519KeyPair();
-    const deviceId = uuidv7();
-    await ctx.store.db
-      .insertInto('devices')
-      .values({
-        id: deviceId,
-        user_id: user.id,
-        name: 'bench',
-        public_key: keys.publicKey,
-        created_at: now,
-        revoked_at: null,
-        last_seq: 0,
-        allowance: 0,
-      })
-      .execute();
-    const receipts = Array.from({ length: PER_LISTENER }, (_, i) => {
-      const at = now - 3_600_000 + i * 100;
-      return signPlayReceipt(
-        {
-          v: 1,
-          id: uuidv7(),
-          deviceId,
-          seq: i + 1,
-          trackId: trackIds[(i * 7 + l) % TRACKS]!,
-          sessionStartedAt: new Date(at - 50_000).toISOString(),
-          countedAt: new Date(at).toISOString(),
-          heardMs: 45_000,
-          durationMs: 200_000,
-          estimatedPriceThousandths: 0,
-        },
-        keys.privateKey,
-      );
-    });
-    for (let i = 0; i < receipts.length; i += BATCH)
-      jobs.push({ userId: user.id, deviceId, batch: receipts.slice(i, i + BATCH), i });
+    const listener = await benchListener(ctx, now);
+    const receipts = benchReceipts(listener, l, PER_LISTENER, trackIds, now);
+    for (const [i, batch] of inBatches(receipts, BATCH).entries())
+      jobs.push({ userId: listener.userId, deviceId: listener.deviceId, batch, i });
   }
   // Each listener's batches in order (a listener's later batch never settles before its earlier one).
   jobs.sort((a, b) => a.i - b.i);
