@@ -149,6 +149,7 @@ export default tseslint.config(
       'src/main/services/wallet/**/*.ts',
       'src/main/services/sync/**/*.ts',
       'src/main/services/stream2own/**/*.ts',
+      'src/main/services/tlog/**/*.ts',
     ],
     rules: { 'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }] },
   },
