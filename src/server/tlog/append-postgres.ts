@@ -22,12 +22,13 @@ export interface LeafRow {
  * (control characters escaped), a receipt id a UUID (the receipt schema).
  */
 function joinedParts(leaves: LeafRow[]) {
-  const texts = leaves.map((l) => l.leaf).join('\n');
-  const receipts = leaves.map((l) => l.receiptId ?? '').join(',');
+  // Checked per part (no split: this runs for every settled batch).
   assert(
-    texts.split('\n').length === leaves.length && receipts.split(',').length === leaves.length,
+    leaves.every((l) => !l.leaf.includes('\n') && !l.receiptId?.includes(',')),
     'no leaf or receipt id contains its separator',
   );
+  const texts = leaves.map((l) => l.leaf).join('\n');
+  const receipts = leaves.map((l) => l.receiptId ?? '').join(',');
   const hashes = Buffer.concat(leaves.map((l) => l.hash));
   // n: the leaf's 1-based position; h: its hash, the n-th 32 bytes.
   return {
