@@ -55,6 +55,17 @@ describe('play now', () => {
     w.unsubscribe();
   });
 
+  it('the time shown is the length of the new track from the start, not of the one that was playing', () => {
+    playing([9]);
+    expect(player().durationMs).toBe(200_000);
+    player().playTracks([{ ...track(1), durationMs: 61_000 }, track(2)], 0);
+    expect(player().durationMs).toBe(61_000);
+    player().toggleShuffle();
+    player().playTracks([track(3), { ...track(4), durationMs: 33_000 }], 1);
+    expect(nowPlaying()).toBe('Song 4');
+    expect(player().durationMs).toBe(33_000);
+  });
+
   it('a start past the end plays the last track; nothing to play changes nothing', () => {
     player().playTracks(tracks(1, 2), 7);
     expect(nowPlaying()).toBe('Song 2');

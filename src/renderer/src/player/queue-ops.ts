@@ -37,7 +37,8 @@ export function startPatch(
     status: 'loading',
     wantPlaying: true,
     positionMs: 0,
-    durationMs: s.queue[index]?.track.durationMs ?? 0,
+    // The queue being started: a patch that brings a new queue starts in it, not in the old one.
+    durationMs: (patch.queue ?? s.queue)[index]?.track.durationMs ?? 0,
     error: null,
     preview: null,
     heardMs: null,
