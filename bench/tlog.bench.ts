@@ -4,10 +4,14 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { sql } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
 import type { SignedPlayReceipt } from '../src/shared/receipt';
 import { buildServer, type BuiltServer } from '../src/server/app';
 import { openStore } from '../src/server/db/connect';
 import { settleBatch } from '../src/server/settlement/settle-batch';
+import { inTransaction } from '../src/server/db/transaction';
+import { appendLogLeaves, type LogEvent } from '../src/server/tlog/append';
 import { benchListener, benchReceipts, benchRelease, inBatches } from './support';
 import { encodeLeaf, fromBase64, hashFromBase64, verifyInclusion, type LogLeaf } from '../src/shared/tlog';
 
@@ -222,7 +226,7 @@ for (const { name: kind, kind: storeKind, sequencing } of CASES.filter((c) => KI
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     }
   }
-  if (skipped) continue;
+  if (skipped || !ratios.length) continue;
   emit(
     `${kind}_settlement_log_on_to_off_ratio_median`,
     Number(median(ratios).toFixed(3)),
@@ -249,6 +253,85 @@ for (const { name: kind, kind: storeKind, sequencing } of CASES.filter((c) => KI
     },
   );
 }
+
+// --- 1b. the log's own cost per leaf ------------------------------------------
+/**
+ * The log alone, without the settlement around it (its cost hides in the
+ * settlement ratios' run-to-run spread): 100-leaf batches of play events
+ * appended in their own transaction, then the catch-up that numbers (deferred)
+ * and reads them; minus the same transactions empty. This process's CPU and
+ * the wall time per leaf, median of rounds (the database server's own CPU is
+ * in the wall time only).
+ */
+async function leafCostRound(server: BuiltServer, withLog: boolean, batches: number) {
+  const { ctx } = server;
+  // The events are made before the clock starts: settlement has them already.
+  const events = Array.from({ length: batches }, () => syntheticPlays(100));
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  for (const batch of events)
+    await inTransaction(ctx.store, async (tx) => {
+      await sql`SELECT 1`.execute(tx);
+      if (withLog) await appendLogLeaves(ctx, tx, batch);
+    });
+  if (withLog) await server.tlog.catchUp();
+  const used = process.cpuUsage(cpu);
+  return { cpuUs: used.user + used.system, ms: performance.now() - start };
+}
+
+let syntheticSeq = 0;
+function syntheticPlays(count: number): LogEvent[] {
+  return Array.from({ length: count }, () => {
+    const n = ++syntheticSeq;
+    return {
+      kind: 'play' as const,
+      userId: `user-${n % 20}`,
+      receiptId: uuidv7(),
+      contentHash: createHash('sha256').update(String(n)).digest('hex'),
+      seq: n,
+      time: 1_764_000_000_000 + n,
+      trackId: `track-${n % 200}`,
+      artistId: 'artist-1',
+      outcome: 'paid' as const,
+      freeReason: null,
+      playIndex: 1 + (n % 9),
+      price: 2 ** (1 + (n % 9)),
+    };
+  });
+}
+
+async function leafCostBench(kind: 'sqlite' | 'postgres'): Promise<void> {
+  const db = kind === 'postgres' ? await pgDatabase() : null;
+  if (kind === 'postgres' && !db) return;
+  const dir = mkdtempSync(join(tmpdir(), 'resonate-tlog-leafcost-'));
+  const server = await buildServer({ dataDir: dir, databaseUrl: db?.url, logLevel: 'silent' });
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  try {
+    const BATCHES = 20;
+    await leafCostRound(server, true, BATCHES); // warm-up
+    for (let r = 0; r < 9; r++) {
+      const empty = await leafCostRound(server, false, BATCHES);
+      const logged = await leafCostRound(server, true, BATCHES);
+      cpu.push((logged.cpuUs - empty.cpuUs) / (BATCHES * 100));
+      wall.push(((logged.ms - empty.ms) * 1000) / (BATCHES * 100));
+    }
+  } finally {
+    await server.close();
+    await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  emit(`${kind}_log_cpu_us_per_leaf`, Number(median(cpu).toFixed(1)), 'µs/leaf', 'info', {
+    wallUsPerLeaf: Number(median(wall).toFixed(1)),
+    rounds: cpu.map((c) => Number(c.toFixed(1))),
+    batch: 100,
+    sequencing: kind === 'postgres' ? 'deferred' : 'inline',
+  });
+}
+
+if (process.env.TLOG_BENCH_LEAF_COST !== '0')
+  for (const kind of ['sqlite', 'postgres'] as const)
+    if (KINDS.some((k) => k.startsWith(kind))) await leafCostBench(kind);
 
 // --- 2. proofs at 1,000,000 leaves --------------------------------------------
 const BIG = Number(process.env.TLOG_BENCH_LEAVES ?? 1_000_000);
