@@ -308,7 +308,7 @@ async function leafCostBench(kind: 'sqlite' | 'postgres'): Promise<void> {
   const cpu: number[] = [];
   const wall: number[] = [];
   try {
-    const BATCHES = 20;
+    const BATCHES = 100;
     await leafCostRound(server, true, BATCHES); // warm-up
     for (let r = 0; r < 9; r++) {
       const empty = await leafCostRound(server, false, BATCHES);
