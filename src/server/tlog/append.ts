@@ -1,14 +1,12 @@
 import { createHash, createHmac, hash } from 'node:crypto';
-import type BetterSqlite3 from 'better-sqlite3';
-import { assert } from '../../shared/assert';
 import { splitCharge } from '../../shared/pricing';
 import { encodeLeaf, type LogLeaf } from '../../shared/tlog/leaf';
 import type { ServerContext } from '../context';
 import type { FreeReason, PlayOutcome } from '../db/schema';
 import type { Store } from '../db/connect';
-import { toInt, type Tx } from '../db/transaction';
+import type { Tx } from '../db/transaction';
 import { appendInlinePostgres, insertPendingPostgres, type LeafRow } from './append-postgres';
-import { withTlogTx } from './schema';
+import { appendInlineSqlite, insertPendingSqlite } from './append-sqlite';
 
 /**
  * Appending settlement events to the transparency log, inside the caller's
@@ -204,88 +202,14 @@ export async function appendLogLeaves(
       receiptId: e.kind === 'play' ? e.receiptId : null,
     };
   });
+  const postgres = ctx.store.kind === 'postgres';
   if (deferredSequencing(ctx)) {
     // Committed with the settlement; the sequencer gives them their indexes right after (log.ts).
-    await insertLeaves(ctx, tx, 'tlog_pending', null, leaves, now);
+    if (postgres) await insertPendingPostgres(tx, leaves, now);
+    else await insertPendingSqlite(ctx.store, tx, leaves, now);
     return null;
   }
-  if (ctx.store.kind === 'postgres') return appendInlinePostgres(tx, leaves, now);
-  const row = await withTlogTx(tx)
-    .updateTable('tlog_state')
-    .set((eb) => ({ size: eb('size', '+', events.length) }))
-    .where('id', '=', 1)
-    .returning('size')
-    .executeTakeFirstOrThrow();
-  const end = toInt(row.size);
-  const start = end - events.length;
-  if (start < 0) throw new Error('transparency log invariant broken: the sequencer went below zero');
-  await insertLeaves(ctx, tx, 'tlog_leaves', start, leaves, now);
-  return start;
-}
-
-/** Per SQLite connection: the two leaf INSERTs, prepared once. */
-const prepared = new WeakMap<
-  BetterSqlite3.Database,
-  { tlog_leaves: BetterSqlite3.Statement; tlog_pending: BetterSqlite3.Statement }
->();
-
-/**
- * Writes the leaves in the caller's transaction, without building one
- * parameter per column per row (that cost more than the SQL itself):
- * SQLite: one prepared statement, run per leaf on the transaction's own
- * connection; PostgreSQL: one statement over three joined parameters
- * (append-postgres.ts). `start` is the first index (tlog_leaves) or null (tlog_pending: ids).
- */
-async function insertLeaves(
-  ctx: ServerContext,
-  tx: Tx,
-  table: 'tlog_leaves' | 'tlog_pending',
-  start: number | null,
-  leaves: LeafRow[],
-  now: number,
-): Promise<void> {
-  const file = ctx.store.sqlite;
-  if (file) {
-    // The raw statement joins the transaction only because it runs on the same connection, inside it.
-    if (!file.inTransaction)
-      throw new Error('transparency log invariant broken: leaves written outside the settling transaction');
-    let statements = prepared.get(file);
-    if (!statements)
-      prepared.set(
-        file,
-        (statements = {
-          tlog_leaves: file.prepare(
-            'INSERT INTO tlog_leaves (idx, leaf_hash, leaf, receipt_id, created_at) VALUES (?, ?, ?, ?, ?)',
-          ),
-          tlog_pending: file.prepare(
-            'INSERT INTO tlog_pending (leaf_hash, leaf, receipt_id, created_at) VALUES (?, ?, ?, ?)',
-          ),
-        }),
-      );
-    if (table === 'tlog_leaves')
-      for (const [i, l] of leaves.entries())
-        statements.tlog_leaves.run(start! + i, l.hash, l.leaf, l.receiptId, now);
-    else for (const l of leaves) statements.tlog_pending.run(l.hash, l.leaf, l.receiptId, now);
-    return;
-  }
-  if (ctx.store.kind === 'sqlite') {
-    // A SQLite store without its connection at hand (not one openStore made): plain Kysely rows.
-    const rows = leaves.map((l, i) => ({
-      ...(start === null ? {} : { idx: start + i }),
-      leaf_hash: l.hash,
-      leaf: l.leaf,
-      receipt_id: l.receiptId,
-      created_at: now,
-    }));
-    for (let i = 0; i < rows.length; i += 500)
-      await withTlogTx(tx)
-        .insertInto(table)
-        .values(rows.slice(i, i + 500) as Array<(typeof rows)[number] & { idx: number }>)
-        .execute();
-    return;
-  }
-  assert(table === 'tlog_pending', 'PostgreSQL numbers inline leaves in appendInlinePostgres');
-  await insertPendingPostgres(tx, leaves, now);
+  return postgres ? appendInlinePostgres(tx, leaves, now) : appendInlineSqlite(ctx.store, tx, leaves, now);
 }
 
 /** Whether leaves wait in tlog_pending for the sequencer instead of taking their index in the settling transaction. */
