@@ -31,11 +31,46 @@ export class RetryableConflict extends Error {}
  */
 export async function inTransaction<T>(store: Store, work: (tx: Tx) => Promise<T>, attempts = 8): Promise<T> {
   for (let attempt = 1; ; attempt++) {
+    let opened: Tx | null = null;
     try {
-      return await store.db.transaction().execute(work);
+      const result = await store.db.transaction().execute((tx) => {
+        opened = tx;
+        return work(tx);
+      });
+      runCommitHooks(opened);
+      return result;
     } catch (error) {
+      // A rolled-back attempt's hooks are dropped with it (the WeakMap lets them go).
       if (attempt >= attempts || !isRetryable(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
+}
+
+const commitHooks = new WeakMap<Tx, Array<() => void>>();
+
+/**
+ * Runs `hook` once the transaction `tx` has committed, never when it rolls
+ * back. Only transactions opened by inTransaction run their hooks: a hook is
+ * for what can be done again from the store anyway (the transparency log
+ * takes committed leaf hashes from it instead of reading them back), never
+ * for what must happen.
+ */
+export function afterCommit(tx: Tx, hook: () => void): void {
+  const hooks = commitHooks.get(tx);
+  if (hooks) hooks.push(hook);
+  else commitHooks.set(tx, [hook]);
+}
+
+function runCommitHooks(tx: Tx | null): void {
+  const hooks = tx && commitHooks.get(tx);
+  if (!hooks) return;
+  commitHooks.delete(tx);
+  for (const hook of hooks) {
+    try {
+      hook();
+    } catch {
+      // Committed is committed: a failing hook must not turn it into an error (and a retry).
     }
   }
 }

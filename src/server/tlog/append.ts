@@ -7,6 +7,7 @@ import type { Store } from '../db/connect';
 import type { Tx } from '../db/transaction';
 import { appendInlinePostgres, insertPendingPostgres, type LeafRow } from './append-postgres';
 import { appendInlineSqlite, insertPendingSqlite } from './append-sqlite';
+import { announceWhenCommitted } from './committed-leaves';
 
 /**
  * Appending settlement events to the transparency log, inside the caller's
@@ -209,7 +210,16 @@ export async function appendLogLeaves(
     else await insertPendingSqlite(ctx.store, tx, leaves, now);
     return null;
   }
-  return postgres ? appendInlinePostgres(tx, leaves, now) : appendInlineSqlite(ctx.store, tx, leaves, now);
+  const start = postgres
+    ? await appendInlinePostgres(tx, leaves, now)
+    : await appendInlineSqlite(ctx.store, tx, leaves, now);
+  announceWhenCommitted(
+    ctx.store,
+    tx,
+    start,
+    leaves.map((l) => l.hash),
+  );
+  return start;
 }
 
 /** Whether leaves wait in tlog_pending for the sequencer instead of taking their index in the settling transaction. */

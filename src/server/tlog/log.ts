@@ -19,6 +19,7 @@ import { encodeEntryBundle, TILE_HEIGHT, TILE_WIDTH } from '../../shared/tlog/ti
 import type { ServerContext } from '../context';
 import { inTransaction, toInt, type Tx } from '../db/transaction';
 import { deferredSequencing } from './append';
+import { onCommittedLeaves } from './committed-leaves';
 import { backfillLog } from './backfill';
 import { ApiError } from '../http/errors';
 import { assert } from '../../shared/assert';
@@ -60,9 +61,16 @@ export class TransparencyLog {
   private seed: Uint8Array | null = null;
   private signer: { key: KeyObject; keyId: Uint8Array } | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Leaves this process committed (committed-leaves.ts), by first index, not yet in the tree. */
+  private readonly committed = new Map<number, Buffer[]>();
+  private readonly unsubscribe: () => void;
 
   constructor(private readonly ctx: ServerContext) {
     this.db = withTlog(ctx.store.db);
+    this.unsubscribe = onCommittedLeaves(ctx.store, (start, hashes) => {
+      // Bounded: a tree that is not caught up for a long while reads its leaves back instead.
+      if (this.committed.size < 10_000) this.committed.set(start, hashes);
+    });
   }
 
   get origin(): string {
@@ -86,6 +94,7 @@ export class TransparencyLog {
   }
 
   async stop(): Promise<void> {
+    this.unsubscribe();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.queue.catch(() => {});
@@ -127,7 +136,36 @@ export class TransparencyLog {
     await this.readNewLeaves();
   }
 
+  /**
+   * Brings the tree up to every committed leaf: first those this process
+   * committed itself (their hashes announced after commit), then, if the
+   * committed size says more exist (another instance or process wrote them),
+   * the rest read from the store.
+   */
   private async readNewLeaves(): Promise<void> {
+    this.takeCommitted();
+    const state = await this.db
+      .selectFrom('tlog_state')
+      .select('size')
+      .where('id', '=', 1)
+      .executeTakeFirst();
+    const size = toInt(state?.size);
+    assert(this.tree.size <= size, `the tree has ${this.tree.size} leaves, the log only ${size}`);
+    if (this.tree.size < size) await this.readStoredLeaves();
+    // What the store gave already, or what comes next; anything before the tree's end is stale.
+    for (const start of this.committed.keys()) if (start < this.tree.size) this.committed.delete(start);
+    this.takeCommitted();
+  }
+
+  /** Appends announced leaves while they continue the tree exactly. */
+  private takeCommitted(): void {
+    for (let next = this.committed.get(this.tree.size); next; next = this.committed.get(this.tree.size)) {
+      this.committed.delete(this.tree.size);
+      for (const h of next) this.tree.append(h);
+    }
+  }
+
+  private async readStoredLeaves(): Promise<void> {
     for (;;) {
       const from = this.tree.size;
       const rows = await this.db
