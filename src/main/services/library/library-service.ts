@@ -18,6 +18,7 @@ import { LibraryWriter } from './scan/library-writer';
 import { aliasFor } from './scan/paths';
 import { relocateTrack, type RelocateResult } from './relocate';
 import { runScan, type ScanSummary } from './scan/scanner';
+import { emptySummary } from './scan/scan-types';
 import { ScanStateStore } from './scan/scan-state';
 import type { LibraryTables } from './tables';
 import { defaultScanWorkerEntry, ScanWorkerPool, type ScanWorkerEntry } from './scan/worker-pool';
@@ -404,21 +405,6 @@ export class LibraryService {
       await this.waitForIdle();
     }
   }
-}
-
-function emptySummary(): ScanSummary {
-  return {
-    files: 0,
-    added: 0,
-    updated: 0,
-    moved: 0,
-    missing: 0,
-    failed: 0,
-    skipped: 0,
-    unavailableFolders: [],
-    cancelled: false,
-    ms: 0,
-  };
 }
 
 export type { Settings };

@@ -19,12 +19,23 @@ export class OutboxStore {
 
   /** Receipts without an answer, oldest first: what the sync engine sends (again). */
   unanswered(limit = 500): SignedPlayReceipt[] {
+    return this.oldestUnanswered(limit, null);
+  }
+
+  /**
+   * Unanswered receipts, oldest first, as stored (the canonical JSON parsed back is the
+   * signed receipt); with `nowMs`, not those deferred past it (`deferUntil`).
+   */
+  private oldestUnanswered(limit: number, nowMs: number | null): SignedPlayReceipt[] {
     const { q } = this.db;
     const rows = this.db.all(
       q
         .selectFrom('outbox')
         .select(['canonical_json as json', 'signature'])
         .where('answered_at', 'is', null)
+        .$if(nowMs !== null, (qb) =>
+          qb.where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', nowMs)])),
+        )
         .orderBy('created_at')
         .orderBy('device_id')
         .orderBy('seq')
@@ -118,22 +129,7 @@ export class OutboxStore {
    * deferred past `nowMs` (`deferUntil`). The canonical JSON parsed back is the signed receipt.
    */
   due(limit: number, nowMs: number): SignedPlayReceipt[] {
-    const { q } = this.db;
-    const rows = this.db.all(
-      q
-        .selectFrom('outbox')
-        .select(['canonical_json as json', 'signature'])
-        .where('answered_at', 'is', null)
-        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', nowMs)]))
-        .orderBy('created_at')
-        .orderBy('device_id')
-        .orderBy('seq')
-        .limit(limit),
-    );
-    return rows.map((r) => ({
-      receipt: playReceiptSchema.parse(JSON.parse(r.json)) as PlayReceipt,
-      signature: r.signature,
-    }));
+    return this.oldestUnanswered(limit, nowMs);
   }
 
   /** Device ids that signed receipts still waiting for an answer. */
