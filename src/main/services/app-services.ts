@@ -73,58 +73,57 @@ export interface AppServicesOptions {
   >;
 }
 
-/**
- * Builds every main-process service and the handlers for every contract
- * call. Electron's adapter and the web host both call this, so the renderer
- * talks to the same code whichever host it runs in.
- */
-export function createAppServices(options: AppServicesOptions) {
-  const { dataDir, logger, host } = options;
-  const db: Db = openDatabase(join(dataDir, 'library.sqlite'));
+/** What every domain shares: the one database, events, settings, media routes. */
+function openCore(options: AppServicesOptions) {
+  const db: Db = openDatabase(join(options.dataDir, 'library.sqlite'));
   migrate(db, allMigrations);
   const events = new EventHub();
   const settings = new SettingsService(options.settingsBackend);
   settings.onChange((s: Settings) => events.emit('settings.changed', s));
-  const playerSession = new PlayerSessionStore(join(dataDir, 'player-session.json'), logger);
+  const playerSession = new PlayerSessionStore(join(options.dataDir, 'player-session.json'), options.logger);
   const media: MediaRouter = createMediaRouter();
+  return { db, events, settings, playerSession, media, clock: options.clock, logger: options.logger };
+}
+type Core = ReturnType<typeof openCore>;
+
+/** The domains that work offline: the library and its analysis, stream to own, the DJ's tools, release previews. */
+function localDomains(options: AppServicesOptions, core: Core) {
+  const { db, events, settings, clock, logger, media } = core;
+  const { dataDir } = options;
   const library = createLibraryDomain({
-    db,
-    settings,
-    events,
-    clock: options.clock,
-    logger,
-    dataDir,
-    media,
+    ...{ db, settings, events, clock, logger, dataDir, media },
     scanWorker: options.scanWorker,
   });
   const analysis = createLibraryAnalysisDomain({
-    db,
-    events,
-    clock: options.clock,
-    logger,
+    ...{ db, events, clock, logger },
     fileForTrack: (trackId) => library.fileForTrack(trackId),
     analysisWorker: options.analysisWorker,
   });
   const stream2own = createStream2OwnDomain({
-    db,
-    dataDir,
-    clock: options.clock,
-    logger,
-    events,
+    ...{ db, dataDir, clock, logger, events },
     local: library,
     keyProtector: options.keyProtector,
-    mediaUrl: (mediaPath) => host.mediaUrl(mediaPath),
+    mediaUrl: (mediaPath) => options.host.mediaUrl(mediaPath),
   });
+  const release = createReleaseDomain({
+    ...{ media, events, logger },
+    scratchDir: join(dataDir, 'release-drafts'),
+    analysisWorker: options.analysisWorker,
+  });
+  const dj = createDjDomain({ db, events, clock, logger, dataDir, appVersion: options.appVersion });
+  return { library, analysis, stream2own, release, dj };
+}
+type Local = ReturnType<typeof localDomains>;
+
+/** The domains that talk to the account's server: sync, the public log check, the artist's side, the co-op node. */
+function accountDomains(options: AppServicesOptions, core: Core, local: Local) {
+  const { db, events, settings, clock, logger } = core;
+  const { dataDir } = options;
   // The public log check runs after each sync (src/main/services/tlog); made just below, with the sync's requests.
   let tlog: TlogDomain | null = null;
   const sync = createSyncDomain({
-    db,
-    dataDir,
-    clock: options.clock,
-    logger,
-    events,
-    settings,
-    stream2own,
+    ...{ db, dataDir, clock, logger, events, settings },
+    stream2own: local.stream2own,
     keyProtector: options.keyProtector,
     startBundledServer: options.startBundledServer,
     confirmPurchase: options.host.confirmPurchase,
@@ -132,39 +131,15 @@ export function createAppServices(options: AppServicesOptions) {
     ...options.sync,
   });
   const tlogDomain = createTlogDomain({
-    db,
-    dataDir,
-    clock: options.clock,
-    logger,
-    events,
+    ...{ db, dataDir, clock, logger, events },
     serverKey: () => settings.get().syncServerUrl || 'bundled',
     request: (path) => sync.authenticatedRequest('GET', path),
   });
   tlog = tlogDomain;
-  media.register(
-    'track',
-    createTrackMediaResolver({
-      localFile: (trackId) => library.fileForTrack(trackId),
-      coopFile: (trackId, sessionId) => stream2own.coopFile(trackId, sessionId),
-      // Not downloaded (yet): streamed from the server, for the live session only.
-      coopRemote: (trackId, sessionId) =>
-        stream2own.coopSessionLive(trackId, sessionId) ? sync.remoteAudio(trackId) : null,
-    }),
-  );
-  const release = createReleaseDomain({
-    scratchDir: join(dataDir, 'release-drafts'),
-    media,
-    events,
-    logger,
-    analysisWorker: options.analysisWorker,
-  });
   const artist = createArtistDomain({
-    db,
-    clock: options.clock,
-    logger,
-    events,
+    ...{ db, clock, logger, events },
     request: sync.authenticatedRequest,
-    release: release.service,
+    release: local.release.service,
     log: { trustedKey: () => tlogDomain.trustedKey(), kept: () => tlogDomain.kept() },
     ...options.artist,
   });
@@ -178,71 +153,82 @@ export function createAppServices(options: AppServicesOptions) {
     accountChanged: (user) => {
       const key = sync.store.account().serverKey;
       if (!key || sync.store.account().userId !== user.id) return;
-      sync.store.signedIn(key, user, options.clock.nowMs());
+      sync.store.signedIn(key, user, clock.nowMs());
       events.emit('account.changed', sync.accountStatus());
     },
   });
-  const dj = createDjDomain({
-    db,
-    events,
-    clock: options.clock,
-    logger,
-    dataDir,
-    appVersion: options.appVersion,
-  });
+  return { sync, tlog: tlogDomain, artist, coopNode };
+}
+type Account = ReturnType<typeof accountDomains>;
 
-  const handlers: CallHandlers = {
+/** Track media: local files, downloaded co-op tracks, or (not downloaded yet) streamed for the live session only. */
+function registerTrackMedia(core: Core, local: Local, account: Account): void {
+  const { library, stream2own } = local;
+  core.media.register(
+    'track',
+    createTrackMediaResolver({
+      localFile: (trackId) => library.fileForTrack(trackId),
+      coopFile: (trackId, sessionId) => stream2own.coopFile(trackId, sessionId),
+      coopRemote: (trackId, sessionId) =>
+        stream2own.coopSessionLive(trackId, sessionId) ? account.sync.remoteAudio(trackId) : null,
+    }),
+  );
+}
+
+/** Every contract call's handler: the app's own few, then each domain's. */
+function handlersOf(options: AppServicesOptions, core: Core, local: Local, account: Account): CallHandlers {
+  const { host } = options;
+  return {
     'app.info': () => ({
       name: 'Resonate',
       version: options.appVersion,
       host: host.kind,
       platform: process.platform,
-      dataDir,
+      dataDir: options.dataDir,
       mediaUrlTemplate: host.mediaUrl('{path}'),
     }),
     'dialog.pickFolder': ({ title }) => host.pickFolder(title),
-    'settings.get': () => settings.get(),
-    'settings.update': (patch) => settings.update(patch),
-    'playerSession.get': () => playerSession.get(),
-    'playerSession.save': (session) => playerSession.save(session),
-    ...library.handlers,
-    ...analysis.handlers,
-    ...stream2own.handlers,
-    ...sync.handlers,
-    ...release.handlers,
-    ...dj.handlers,
-    ...artist.handlers,
-    ...tlogDomain.handlers,
-    ...coopNode.handlers,
+    'settings.get': () => core.settings.get(),
+    'settings.update': (patch) => core.settings.update(patch),
+    'playerSession.get': () => core.playerSession.get(),
+    'playerSession.save': (session) => core.playerSession.save(session),
+    ...local.library.handlers,
+    ...local.analysis.handlers,
+    ...local.stream2own.handlers,
+    ...account.sync.handlers,
+    ...local.release.handlers,
+    ...local.dj.handlers,
+    ...account.artist.handlers,
+    ...account.tlog.handlers,
+    ...account.coopNode.handlers,
     // Co-op tracks not on this device are streamed and downloaded in the background (docs/sync.md).
-    'player.open': sync.wrapPlayerOpen(stream2own.handlers['player.open']),
+    'player.open': account.sync.wrapPlayerOpen(local.stream2own.handlers['player.open']),
   };
+}
 
-  const dispatch = createDispatcher(handlers, logger);
-  sync.start();
-
+/**
+ * Builds every main-process service and the handlers for every contract
+ * call. Electron's adapter and the web host both call this, so the renderer
+ * talks to the same code whichever host it runs in.
+ */
+export function createAppServices(options: AppServicesOptions) {
+  const core = openCore(options);
+  const local = localDomains(options, core);
+  const account = accountDomains(options, core, local);
+  registerTrackMedia(core, local, account);
+  const dispatch = createDispatcher(handlersOf(options, core, local, account), options.logger);
+  account.sync.start();
+  const { db, events, settings, media, logger } = core;
   return {
-    db,
-    events,
-    settings,
-    media,
-    library,
-    analysis,
-    stream2own,
-    sync,
-    release,
-    dj,
-    artist,
-    coopNode,
-    tlog: tlogDomain,
-    dispatch,
-    logger,
+    ...{ db, events, settings, media, logger, dispatch },
+    ...local,
+    ...account,
     async close(): Promise<void> {
-      await sync.close();
-      await analysis.close();
-      await library.close();
-      await release.close();
-      await dj.close();
+      await account.sync.close();
+      await local.analysis.close();
+      await local.library.close();
+      await local.release.close();
+      await local.dj.close();
       // SQLite's advice for long-lived connections: keep the planner's statistics fresh on the way out.
       refreshPlannerStatistics(db);
       db.close();
