@@ -1,6 +1,6 @@
 /**
  * The artist domain's table as its migration creates it (`artistMigrations`
- * in domain.ts, artist-001), for typed queries through `typedDb`.
+ * in migrations.ts, artist-001), for typed queries through `typedDb`.
  */
 
 export interface ArtistReleasesTable {
