@@ -150,6 +150,7 @@ export default tseslint.config(
       'src/main/services/sync/**/*.ts',
       'src/main/services/stream2own/**/*.ts',
       'src/main/services/tlog/**/*.ts',
+      'src/main/services/artist/**/*.ts',
     ],
     rules: { 'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }] },
   },
