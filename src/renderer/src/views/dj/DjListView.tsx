@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { DjList, LocalDjTrack } from '../../../../shared/contract/dj';
 import { useCall } from '../../api/queries';
 import { useNavigation } from '../../store/navigation';
-import { useDjView } from './dj-store';
+import { DjNotice } from './DjCollectionParts';
 import { ExportDialog } from './ExportDialog';
 import { ListActions, SmartQueryForm } from './ListActions';
 import { ListItems } from './ListItems';
@@ -60,25 +60,6 @@ function ListPanel({ list, lists }: { list: DjList; lists: DjList[] }) {
       {edit.exporting && <ExportDialog list={list} onClose={() => edit.setExporting(false)} />}
       {editing && <TagEditor track={editing} onClose={() => setEditing(null)} />}
     </section>
-  );
-}
-
-/** What the last add to a list did (added, duplicates, …), until dismissed. */
-function DjNotice() {
-  const { t } = useTranslation();
-  const { notice, setNotice } = useDjView();
-  if (!notice) return null;
-  return (
-    <p
-      role={notice.kind === 'error' ? 'alert' : 'status'}
-      className={`dj-notice ${notice.kind}`}
-      data-testid="dj-notice"
-    >
-      {notice.text}{' '}
-      <button type="button" className="link" onClick={() => setNotice(null)}>
-        {t('dj.dismiss')}
-      </button>
-    </p>
   );
 }
 
