@@ -16,6 +16,7 @@ import {
   type HostAdapter,
 } from '../main/services/app-services';
 import { systemClock, type Clock } from '../main/services/core/clock';
+import { closeInTurn } from '../main/services/core/close-in-turn';
 import type { Logger } from '../main/services/core/logger';
 import { clientMessageSchema, MAX_MESSAGE_BYTES, type ServerMessage } from './protocol';
 
@@ -163,7 +164,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     async close() {
       for (const client of sockets.clients) client.terminate();
       sockets.close();
-      await app.close();
+      await closeInTurn([{ name: 'web host HTTP server', run: () => app.close() }], options.logger);
       await services.close();
     },
   };

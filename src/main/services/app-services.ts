@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Settings } from '../../shared/settings';
 import type { Clock } from './core/clock';
 import { createDispatcher, type CallHandlers } from './core/dispatcher';
+import { closeInTurn } from './core/close-in-turn';
 import { EventHub } from './core/events';
 import type { Logger } from './core/logger';
 import { openDatabase, migrate, refreshPlannerStatistics, type Db } from './db/database';
@@ -223,15 +224,21 @@ export function createAppServices(options: AppServicesOptions) {
     ...{ db, events, settings, media, logger, dispatch },
     ...local,
     ...account,
+    /** Stops every service, the database last; a part that hangs is logged and left behind (closeInTurn). */
     async close(): Promise<void> {
-      await account.sync.close();
-      await local.analysis.close();
-      await local.library.close();
-      await local.release.close();
-      await local.dj.close();
-      // SQLite's advice for long-lived connections: keep the planner's statistics fresh on the way out.
-      refreshPlannerStatistics(db);
-      db.close();
+      await closeInTurn(
+        [
+          { name: 'sync and downloads', run: () => account.sync.close() },
+          { name: 'library analysis', run: () => local.analysis.close() },
+          { name: 'library scan and watch', run: () => local.library.close() },
+          { name: 'release preview', run: () => local.release.close() },
+          { name: 'DJ exports', run: () => local.dj.close() },
+          // SQLite's advice for long-lived connections: keep the planner's statistics fresh on the way out.
+          { name: 'planner statistics', run: () => refreshPlannerStatistics(db) },
+          { name: 'database', run: () => db.close() },
+        ],
+        logger,
+      );
     },
   };
 }
