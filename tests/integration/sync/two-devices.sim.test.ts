@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { FakeClock } from '../../../src/main/services/core/clock';
-import { cumulativeCostThousandths } from '../../../src/shared/pricing';
+import { cumulativeCostThousandths, priceOfPaidPlay } from '../../../src/shared/pricing';
+import { openStoreReader } from '../server/ledger-invariants';
 import { freshStore, runCli, signIn, type Api, type StoreTarget, signInNewAdmin } from '../server/harness';
 import {
   expectNothingPending,
@@ -44,6 +45,32 @@ describe('two devices of one listener, offline in turns', () => {
     ).tracks.map((t: { id: string }) => t.id);
     admin = await signInNewAdmin(store, server.url);
   });
+  /**
+   * The unpaid receipts whose price at the server (the next paid index of the listener's track when it
+   * was settled, as the server's store has it) was above the device's own estimate.
+   */
+  async function serverPricesAboveEstimate(
+    unpaid: readonly { receiptId: string; estimatedThousandths: number }[],
+  ): Promise<Set<string>> {
+    const { query, done } = await openStoreReader(store);
+    try {
+      const above = new Set<string>();
+      for (const u of unpaid) {
+        if (!/^[0-9a-f-]{36}$/.test(u.receiptId)) throw new Error(`not a receipt id: ${u.receiptId}`);
+        const [row] = await query(
+          `SELECT (SELECT count(*) FROM plays p WHERE p.user_id = u.user_id AND p.track_id = u.track_id
+                     AND p.outcome = 'paid' AND p.settle_seq < u.settle_seq) AS paid_before
+             FROM plays u WHERE u.receipt_id = '${u.receiptId}'`,
+        );
+        if (!row) throw new Error(`the server has no play for receipt ${u.receiptId}`);
+        if (priceOfPaidPlay(Number(row.paid_before) + 1) > u.estimatedThousandths) above.add(u.receiptId);
+      }
+      return above;
+    } finally {
+      await done();
+    }
+  }
+
   afterAll(async () => {
     await server?.stop();
     await store?.cleanup();
@@ -142,6 +169,7 @@ describe('two devices of one listener, offline in turns', () => {
           estimated += history.reduce((s, h) => s + h.chargeThousandths, 0);
           const corrections = (await d.call('sync.corrections', { limit: 500 })).corrections as {
             kind: string;
+            receiptId: string;
             estimatedThousandths: number;
             actualThousandths: number;
           }[];
@@ -149,11 +177,18 @@ describe('two devices of one listener, offline in turns', () => {
           rejected.push(...corrections.filter((c) => c.kind === 'rejected'));
           // A device charges within its own allowance at its own estimate. Only where the server priced one of its
           // plays higher (the other device had played that track meanwhile: the index is the listener's) can the
-          // allowance fall short and a play be unpaid; with every estimate exact, nothing may be unpaid.
+          // allowance fall short and a play be unpaid; with every estimate exact, nothing may be unpaid. An unpaid
+          // play's answer carries no price, so its own server price is read from the server's store.
           const repriced = corrections.some(
             (c) => c.kind === 'price' && c.actualThousandths > c.estimatedThousandths,
           );
-          if (!repriced) notPaidAsCharged.push(...corrections.filter((c) => c.kind !== 'price'));
+          const unpaidAboveEstimate = await serverPricesAboveEstimate(
+            corrections.filter((c) => c.kind === 'unpaid'),
+          );
+          if (!repriced)
+            notPaidAsCharged.push(
+              ...corrections.filter((c) => c.kind !== 'price' && !unpaidAboveEstimate.has(c.receiptId)),
+            );
         }
         console.log(
           `[two-devices sim] seed ${seed}: ${log.join(' ')}; paid ${paidTotal}, corrections ${corrected}`,

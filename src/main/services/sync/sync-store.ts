@@ -194,7 +194,7 @@ function correctionFor(
       kind: 'unpaid',
       estimatedThousandths: estimated,
       actualThousandths: 0,
-      reason: 'the wallet did not cover this play',
+      reason: "this device's share of the wallet did not cover the server's price for this play",
     };
   if (actual !== estimated)
     return {
