@@ -68,7 +68,7 @@ export async function reverseGrant(
   if (found) return found;
   try {
     return await inTransaction(ctx.store, (tx) =>
-      applyReversal(ctx, tx, adminId, grantId, key, contentHash, reason),
+      applyReversal(ctx, tx, { adminId, grantId, key, contentHash, reason }),
     );
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -169,74 +169,35 @@ async function grantLeafIndex(ctx: ServerContext, tx: Tx, grantId: string, thous
   );
 }
 
-async function applyReversal(
-  ctx: ServerContext,
-  tx: Tx,
-  adminId: string,
-  grantId: string,
-  key: string,
-  contentHash: string,
-  reason: string,
-): Promise<ReversalAnswer> {
-  const grant = await loadGrant(tx, grantId);
+/** What one reversal request asks: which grant, under which key, why, and by which admin. */
+interface ReversalRequest {
+  adminId: string;
+  grantId: string;
+  key: string;
+  contentHash: string;
+  reason: string;
+}
+
+type Grant = Awaited<ReturnType<typeof loadGrant>>;
+type LockedWallet = Awaited<ReturnType<typeof lockWallet>>;
+
+/**
+ * The reversal in stages, inside one transaction: load the grant and lock its
+ * wallet → check it can be reversed → find the grant's leaf → post the balanced
+ * transfer and the new balance → record the reversal → the correction leaf (last).
+ */
+async function applyReversal(ctx: ServerContext, tx: Tx, request: ReversalRequest): Promise<ReversalAnswer> {
+  const grant = await loadGrant(tx, request.grantId);
   const wallet = await lockWallet(ctx.store, tx, grant.userId);
   // Under the wallet lock: a racing request with this key may have committed while this one waited.
-  const raced = await earlierReversal(tx, key, contentHash);
+  const raced = await earlierReversal(tx, request.key, request.contentHash);
   if (raced) return raced;
-  const reversals = tx.withTables<ReversalTables>();
-  const done = await reversals
-    .selectFrom('grant_reversals')
-    .select('grant_transfer_id')
-    .where('grant_transfer_id', '=', grantId)
-    .executeTakeFirst();
-  if (done) throw alreadyReversed();
-  const spendable = toInt(wallet.balance) - toInt(wallet.reserved);
-  if (spendable < grant.thousandths)
-    throw new ApiError(
-      409,
-      'grant_spent',
-      `the listener has ${spendable} thousandths spendable, less than the grant's ${grant.thousandths}: a grant is reversed whole or not at all`,
-    );
-  const corrects = await grantLeafIndex(ctx, tx, grantId, grant.thousandths);
-  const reversalId = `reversal:${grantId}`;
+  await assertReversible(tx, request.grantId, grant, wallet);
+  const corrects = await grantLeafIndex(ctx, tx, request.grantId, grant.thousandths);
+  const reversalId = `reversal:${request.grantId}`;
   const now = ctx.clock.nowMs();
-  const postings = grantReversalPostings(grant.userId, grant.thousandths);
-  assert(postings.reduce((sum, p) => sum + p.amount, 0) === 0, `reversal ${reversalId} sums to zero`);
-  await appendTransfers(tx, [
-    {
-      id: reversalId,
-      kind: 'grant_reversal',
-      user_id: grant.userId,
-      receipt_id: null,
-      request_id: null,
-      note: reason,
-      created_at: now,
-      postings,
-    },
-  ]);
-  const balance = toInt(wallet.balance) - grant.thousandths;
-  assert(balance >= toInt(wallet.reserved), 'a reversal leaves the reserved allowance covered');
-  await tx
-    .updateTable('wallets')
-    .set({ balance, version: wallet.version + 1 })
-    .where('user_id', '=', grant.userId)
-    .execute();
-  await reversals
-    .insertInto('grant_reversals')
-    .values({
-      grant_transfer_id: grantId,
-      reversal_transfer_id: reversalId,
-      idempotency_key: key,
-      content_hash: contentHash,
-      user_id: grant.userId,
-      amount: grant.thousandths,
-      reason,
-      balance_after: balance,
-      corrects,
-      created_by: adminId,
-      created_at: now,
-    })
-    .execute();
+  const balance = await postReversal(tx, { reversalId, grant, wallet, note: request.reason, now });
+  await recordReversal(tx, request, { reversalId, grant, balance, corrects, now });
   // Last in the transaction: the correction's transparency-log leaf (docs/transparency-log.md §1.1).
   if (corrects !== null)
     await appendCreditLeaves(ctx, tx, [
@@ -251,11 +212,83 @@ async function applyReversal(
     ]);
   return {
     reversalTransferId: reversalId,
-    grantTransferId: grantId,
+    grantTransferId: request.grantId,
     userId: grant.userId,
     reversedThousandths: grant.thousandths,
     balanceThousandths: balance,
     corrects,
     duplicate: false,
   };
+}
+
+/** Not reversed before, and wholly spendable: a wallet never goes negative and a reversal is never partial. */
+async function assertReversible(tx: Tx, grantId: string, grant: Grant, wallet: LockedWallet): Promise<void> {
+  const done = await tx
+    .withTables<ReversalTables>()
+    .selectFrom('grant_reversals')
+    .select('grant_transfer_id')
+    .where('grant_transfer_id', '=', grantId)
+    .executeTakeFirst();
+  if (done) throw alreadyReversed();
+  const spendable = toInt(wallet.balance) - toInt(wallet.reserved);
+  if (spendable < grant.thousandths)
+    throw new ApiError(
+      409,
+      'grant_spent',
+      `the listener has ${spendable} thousandths spendable, less than the grant's ${grant.thousandths}: a grant is reversed whole or not at all`,
+    );
+}
+
+/** The grant's postings negated as one balanced transfer, and the wallet's balance lowered by the grant. Answers the new balance. */
+async function postReversal(
+  tx: Tx,
+  r: { reversalId: string; grant: Grant; wallet: LockedWallet; note: string; now: number },
+): Promise<number> {
+  const postings = grantReversalPostings(r.grant.userId, r.grant.thousandths);
+  assert(postings.reduce((sum, p) => sum + p.amount, 0) === 0, `reversal ${r.reversalId} sums to zero`);
+  await appendTransfers(tx, [
+    {
+      id: r.reversalId,
+      kind: 'grant_reversal',
+      user_id: r.grant.userId,
+      receipt_id: null,
+      request_id: null,
+      note: r.note,
+      created_at: r.now,
+      postings,
+    },
+  ]);
+  const balance = toInt(r.wallet.balance) - r.grant.thousandths;
+  assert(balance >= toInt(r.wallet.reserved), 'a reversal leaves the reserved allowance covered');
+  await tx
+    .updateTable('wallets')
+    .set({ balance, version: r.wallet.version + 1 })
+    .where('user_id', '=', r.grant.userId)
+    .execute();
+  return balance;
+}
+
+/** The reversal's own row: what a resend under the same key answers, and what makes a second reversal a 409. */
+async function recordReversal(
+  tx: Tx,
+  request: ReversalRequest,
+  r: { reversalId: string; grant: Grant; balance: number; corrects: number | null; now: number },
+): Promise<void> {
+  await tx
+    .withTables<ReversalTables>()
+    .insertInto('grant_reversals')
+    .values({
+      grant_transfer_id: request.grantId,
+      reversal_transfer_id: r.reversalId,
+      idempotency_key: request.key,
+      content_hash: request.contentHash,
+      user_id: r.grant.userId,
+      amount: r.grant.thousandths,
+      reason: request.reason,
+      balance_after: r.balance,
+      corrects: r.corrects,
+      created_by: request.adminId,
+      created_at: r.now,
+    })
+    .execute();
 }
