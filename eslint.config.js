@@ -146,6 +146,10 @@ export default tseslint.config(
     files: [
       'src/shared/**/*.ts',
       'src/server/settlement/**/*.ts',
+      'src/server/credits/**/*.ts',
+      'src/server/ledger/**/*.ts',
+      'src/server/tlog/**/*.ts',
+      'src/server/devices/**/*.ts',
       'src/main/services/wallet/**/*.ts',
       'src/main/services/sync/**/*.ts',
       'src/main/services/stream2own/**/*.ts',
