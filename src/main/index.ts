@@ -116,9 +116,15 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => {
+  // Quitting waits for the services to close (downloads stopped, the database closed cleanly); closeInTurn
+  // bounds each part, so a part that hangs delays the quit by seconds, never forever.
+  let closed = false;
+  app.on('will-quit', (event) => {
     tray?.destroy();
-    void services?.close();
+    if (!services || closed) return;
+    closed = true;
+    event.preventDefault();
+    void services.close().finally(() => app.exit(0));
   });
 }
 
