@@ -159,15 +159,18 @@ export function encodeLeaf(leaf: LogLeaf): string {
   // against `canonicalize` on random leaves.
   // Built as text member by member (a validated leaf holds only strings, safe integers and
   // nulls, which JSON.stringify writes exactly as RFC 8785 does): no intermediate object.
-  let text = '{';
-  for (const [i, m] of SORTED_MEMBERS.entries()) {
-    const value = leaf[m];
-    text += `${i ? ',' : ''}"${m}":${typeof value === 'string' ? JSON.stringify(value) : String(value)}`;
+  // A plain indexed loop over precomputed `,"name":` prefixes: no iterator or template per member.
+  let text = '';
+  for (let i = 0; i < SORTED_MEMBERS.length; i++) {
+    const value = leaf[SORTED_MEMBERS[i]!];
+    text += MEMBER_PREFIXES[i]! + (typeof value === 'string' ? JSON.stringify(value) : String(value));
   }
   return `${text}}`;
 }
 
 const SORTED_MEMBERS = [...MEMBERS].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+/** `{"artist":`, `,"artistShare":`, …: each member's name as it opens its place in the text. */
+const MEMBER_PREFIXES = SORTED_MEMBERS.map((m, i) => `${i ? ',' : '{'}"${m}":`);
 
 /** Parses leaf bytes as served; the bytes must be valid, canonical, and a leaf. */
 export function parseLeaf(text: string): { ok: true; leaf: LogLeaf } | { ok: false; problems: string[] } {
