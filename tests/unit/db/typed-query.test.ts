@@ -37,6 +37,21 @@ describe('typedDb: Kysely-built queries run synchronously on better-sqlite3', ()
     expect(db.all(db.q.selectFrom('tracks').select('id'))).toEqual([{ id: 2 }]);
   });
 
+  it('answers one column as plain values, and the same query still answers rows', () => {
+    const db = open();
+    db.run(
+      db.q.insertInto('tracks').values([
+        { id: 3, title: 'C', owned: 0, price_thousandths: 2 },
+        { id: 1, title: 'A', owned: 0, price_thousandths: 2 },
+      ]),
+    );
+    const ids = db.q.selectFrom('tracks').select('id').orderBy('title');
+    expect(db.column(ids)).toEqual([1, 3]);
+    // The plucked statement is its own: the row form of the same SQL is unchanged.
+    expect(db.all(ids)).toEqual([{ id: 1 }, { id: 3 }]);
+    expect(db.column(ids)).toEqual([1, 3]);
+  });
+
   it('binds booleans as 0/1 and returns rows from insert … returning', () => {
     const db = open();
     const returned = db.all(

@@ -186,13 +186,14 @@ export class LibraryQueries {
     if (set) {
       this.matchSets.delete(match); // most recently used last
     } else {
-      const rows = this.db.all(
-        this.db.q
-          .selectFrom('library_tracks_fts')
-          .select('rowid')
-          .where('library_tracks_fts', 'match', match),
+      const ids = Int32Array.from(
+        this.db.column(
+          this.db.q
+            .selectFrom('library_tracks_fts')
+            .select('rowid')
+            .where('library_tracks_fts', 'match', match),
+        ),
       );
-      const ids = Int32Array.from(rows, (r) => r.rowid);
       let max = 0;
       for (const id of ids) if (id > max) max = id;
       const bits = new Uint8Array(max + 1);
@@ -212,8 +213,8 @@ export class LibraryQueries {
     } else {
       let select = this.db.q.selectFrom('library_tracks as t').select('t.id');
       if (status !== 'all') select = select.where('t.status', '=', status);
-      const rows = this.db.all(sorted(select, sort, 'asc'));
-      const ids = Int32Array.from(rows, (r) => r.id);
+      // Plucked: the whole library's ids in order, without an object per row.
+      const ids = Int32Array.from(this.db.column(sorted(select, sort, 'asc')));
       let max = 0;
       for (const id of ids) if (id > max) max = id;
       const member = new Uint8Array(max + 1);
