@@ -36,47 +36,57 @@ export function readModelRoutes(ctx: ServerContext, log?: ReportLog): AnyRoute[]
       handler: async ({ user, query }) =>
         membershipStatus(ctx, user.id, query.year ?? new Date(ctx.clock.nowMs()).getUTCFullYear()),
     }),
-    implement(earnings.artistEarnings, {
-      handler: async ({ user, params, query, reply }) => {
-        await assertMayReadEarnings(ctx, user, params.id);
-        const rows = await artistEarnings(
+    artistEarningsRoute(ctx),
+    earningsReportRoute(ctx, log),
+  ];
+}
+
+/** An artist's earnings by track, day, month or year, as JSON or CSV: its rightsholders and admins only. */
+function artistEarningsRoute(ctx: ServerContext): AnyRoute {
+  return implement(earnings.artistEarnings, {
+    handler: async ({ user, params, query, reply }) => {
+      await assertMayReadEarnings(ctx, user, params.id);
+      const rows = await artistEarnings(
+        ctx,
+        params.id,
+        { from: query.from ?? 0, to: query.to ?? 8.64e15 },
+        query.groupBy,
+      );
+      if (query.format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('Content-Disposition', `attachment; filename="earnings-${params.id}.csv"`)
+          .send(earningsCsv(rows, query.groupBy));
+      }
+      return { artistId: params.id, groupBy: query.groupBy, rows };
+    },
+  });
+}
+
+/** The signed earnings report of a period, bound to the transparency log when there is one (version 3). */
+function earningsReportRoute(ctx: ServerContext, log: ReportLog | undefined): AnyRoute {
+  return implement(earnings.earningsReport, {
+    handler: async ({ user, params, query, reply }) => {
+      await assertMayReadEarnings(ctx, user, params.id);
+      // The period ends at `to`, or now, whichever is earlier by the database's clock (earnings-report.ts).
+      const report = await bindReportToLog(
+        ctx,
+        log,
+        await earningsReport(
           ctx,
           params.id,
-          { from: query.from ?? 0, to: query.to ?? 8.64e15 },
-          query.groupBy,
-        );
-        if (query.format === 'csv') {
-          return reply
-            .type('text/csv; charset=utf-8')
-            .header('Content-Disposition', `attachment; filename="earnings-${params.id}.csv"`)
-            .send(earningsCsv(rows, query.groupBy));
-        }
-        return { artistId: params.id, groupBy: query.groupBy, rows };
-      },
-    }),
-    implement(earnings.earningsReport, {
-      handler: async ({ user, params, query, reply }) => {
-        await assertMayReadEarnings(ctx, user, params.id);
-        // The period ends at `to`, or now, whichever is earlier by the database's clock (earnings-report.ts).
-        const report = await bindReportToLog(
-          ctx,
-          log,
-          await earningsReport(
-            ctx,
-            params.id,
-            { from: query.from, ...(query.to !== undefined ? { to: query.to } : {}) },
-            query.pseudonyms,
-          ),
-        );
-        const day = (instant: string) => instant.slice(0, 10);
-        void reply.header(
-          'Content-Disposition',
-          `attachment; filename="earnings-report-${params.id}-${day(report.period.from)}-${day(report.period.to)}.json"`,
-        );
-        return report;
-      },
-    }),
-  ];
+          { from: query.from, ...(query.to !== undefined ? { to: query.to } : {}) },
+          query.pseudonyms,
+        ),
+      );
+      const day = (instant: string) => instant.slice(0, 10);
+      void reply.header(
+        'Content-Disposition',
+        `attachment; filename="earnings-report-${params.id}-${day(report.period.from)}-${day(report.period.to)}.json"`,
+      );
+      return report;
+    },
+  });
 }
 
 /** An artist's earnings and reports: its rightsholders and admins only. */
