@@ -289,6 +289,16 @@ export function migrationsFor(kind: StoreKind): Record<string, Migration> {
         } else await reversalKindAndEventIndexSqlite(db);
       },
     },
+    // A "buy the rest" that bought nothing (everything already owned or free) writes no transfer; its
+    // request id is kept here so a resend answers the first result (settlement/purchase-post.ts).
+    '0014_empty_purchases': fromStatements([
+      `CREATE TABLE empty_purchases (
+        user_id TEXT NOT NULL REFERENCES users(id),
+        request_id TEXT NOT NULL,
+        transfer_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (user_id, request_id))`,
+    ]),
   };
 }
 

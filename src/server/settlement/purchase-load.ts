@@ -3,7 +3,7 @@ import { assert } from '../../shared/assert';
 import type { ListenerTracksTable, WalletsTable } from '../db/schema';
 import type { Tx } from '../db/transaction';
 import { ApiError } from '../http/errors';
-import type { PurchaseAnswer, PurchaseRequest } from './purchase-types';
+import type { EmptyPurchaseTables, PurchaseAnswer, PurchaseRequest } from './purchase-types';
 
 /** What pricing a purchase needs, read under the listener's wallet lock. */
 export interface LoadedPurchase {
@@ -34,7 +34,7 @@ export async function replayEarlier(
     .where('user_id', '=', request.userId)
     .where('request_id', '=', request.requestId)
     .executeTakeFirst();
-  if (!earlier) return null;
+  if (!earlier) return replayEmpty(tx, request, wallet);
   const entries = await tx
     .selectFrom('ledger_entries')
     .select(['track_id', 'amount'])
@@ -47,6 +47,29 @@ export async function replayEarlier(
     duplicate: true,
     tracks,
     totalThousandths: tracks.reduce((s, t) => s + t.paidThousandths, 0),
+    balanceThousandths: wallet.balance,
+  };
+}
+
+/** A resent purchase whose first attempt bought nothing (no transfer): the same empty answer, marked a duplicate. */
+async function replayEmpty(
+  tx: Tx,
+  request: PurchaseRequest,
+  wallet: Selectable<WalletsTable>,
+): Promise<PurchaseAnswer | null> {
+  const empty = await tx
+    .withTables<EmptyPurchaseTables>()
+    .selectFrom('empty_purchases')
+    .select('transfer_id')
+    .where('user_id', '=', request.userId)
+    .where('request_id', '=', request.requestId!)
+    .executeTakeFirst();
+  if (!empty) return null;
+  return {
+    transferId: empty.transfer_id,
+    duplicate: true,
+    tracks: [],
+    totalThousandths: 0,
     balanceThousandths: wallet.balance,
   };
 }

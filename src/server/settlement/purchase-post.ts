@@ -9,7 +9,7 @@ import { appendTransfers } from '../ledger/postings';
 import { appendLogLeaves } from '../tlog/append';
 import type { LoadedPurchase } from './purchase-load';
 import type { PricedPurchase } from './purchase-price';
-import type { PurchaseRequest } from './purchase-types';
+import type { EmptyPurchaseTables, PurchaseRequest } from './purchase-types';
 
 /** Each track bought is owned, paid in full, at the wallet's next version. */
 async function markOwned(
@@ -54,7 +54,21 @@ export async function postPurchase(
   const { wallet } = loaded;
   const kind = 'trackId' in request.scope ? 'buy_track' : 'buy_release';
   const transferId = `${kind}:${request.userId}:${request.requestId ?? uuidv7()}`;
-  if (!priced.bought.length) return { transferId, wallet };
+  if (!priced.bought.length) {
+    // Nothing to buy: no transfer (a transfer always moves credits), but a resend must still answer this.
+    if (request.requestId)
+      await tx
+        .withTables<EmptyPurchaseTables>()
+        .insertInto('empty_purchases')
+        .values({
+          user_id: request.userId,
+          request_id: request.requestId,
+          transfer_id: transferId,
+          created_at: now,
+        })
+        .execute();
+    return { transferId, wallet };
+  }
   // The listener's next settlement number, under the wallet lock (the earnings report's order).
   const seq = wallet.settle_seq + 1;
   await appendTransfers(tx, [

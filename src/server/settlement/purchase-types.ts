@@ -10,3 +10,8 @@ export interface PurchaseRequest {
 
 /** A purchase's answer: the wire contract's (src/shared/server-api). */
 export type PurchaseAnswer = z.infer<typeof purchaseAnswerSchema>;
+
+/** The migration 0014_empty_purchases table (a type alias: withTables needs an index-compatible record). */
+export type EmptyPurchaseTables = {
+  empty_purchases: { user_id: string; request_id: string; transfer_id: string; created_at: number };
+};

@@ -319,6 +319,27 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       );
     });
 
+    it('answers a resent release purchase that bought nothing (all owned) as its first result, and charges nothing', async () => {
+      const { api } = await listenerWith(10_000);
+      expect(
+        (await api.post(`/v1/releases/${catalog.releaseId}/buy`, {})).body.totalThousandths,
+      ).toBeGreaterThan(0);
+      const balance = (await api.get('/v1/wallet')).body.balanceThousandths;
+      // Everything is owned now: this request buys nothing, and writes no transfer.
+      const empty = await api.post(`/v1/releases/${catalog.releaseId}/buy`, { requestId: 'buy-nothing-01' });
+      expect(empty.status).toBe(200);
+      expect(empty.body).toMatchObject({ duplicate: false, tracks: [], totalThousandths: 0 });
+      const again = await api.post(`/v1/releases/${catalog.releaseId}/buy`, { requestId: 'buy-nothing-01' });
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({
+        duplicate: true,
+        transferId: empty.body.transferId,
+        tracks: [],
+        totalThousandths: 0,
+      });
+      expect((await api.get('/v1/wallet')).body.balanceThousandths).toBe(balance);
+    });
+
     it('redeems a voucher code exactly once', async () => {
       const batch = await catalog.admin.post('/v1/admin/voucher-batches', {
         valueThousandths: 2500,
